@@ -1,0 +1,90 @@
+package application;
+
+import domain.access.ApiKey;
+import domain.access.ApiKeyName;
+import domain.access.ApiKeyRepository;
+import domain.access.ApiKeySecret;
+import domain.access.BootstrapKey;
+import domain.access.Principal;
+import domain.access.ProjectAccess;
+import domain.access.Scope;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.jboss.logging.Logger;
+
+/** Authenticates API keys, and lets administrators create, list and revoke them. */
+@ApplicationScoped
+public class ApiKeyService {
+
+    private static final Logger AUDIT = Logger.getLogger("audit");
+
+    private final ApiKeyRepository keys;
+    private final BootstrapKey bootstrap;
+    private final Clock clock;
+
+    public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, Clock clock) {
+        this.keys = keys;
+        this.bootstrap = bootstrap;
+        this.clock = clock;
+    }
+
+    /** A key created just now, with its secret: the only time the secret is seen. */
+    public record Created(ApiKey key, ApiKeySecret secret) {
+    }
+
+    /** The principal of a presented secret; empty when no live key has it. */
+    @Timeout(1000)
+    public Uni<Optional<Principal>> authenticate(String presentedSecret) {
+        String digest = ApiKeySecret.of(presentedSecret).digest();
+        if (bootstrap.matches(digest)) {
+            return Uni.createFrom().item(Optional.of(bootstrap.principal()));
+        }
+        return keys.findByDigest(digest).map(found -> found.map(ApiKey::principal));
+    }
+
+    /** Creates a key with at most the caller's own rights; the name must be free. */
+    @WithSpan("apikeys.create")
+    public Uni<Created> create(Principal caller, ApiKeyName name, ProjectAccess projects, Set<Scope> scopes) {
+        return Uni.createFrom().deferred(() -> {
+            if (!caller.mayGrant(projects, scopes)) {
+                throw new AccessDeniedException("an administrator may only grant projects and scopes it holds itself");
+            }
+            ApiKeySecret secret = ApiKeySecret.generate();
+            ApiKey key = new ApiKey(name, secret.digest(), projects, scopes, clock.instant());
+            return keys.create(key).map(stored -> {
+                if (!stored) {
+                    throw new NameTakenException("an API key named " + name + " exists already");
+                }
+                AUDIT.infof("api-key created name=%s actor=%s", name, caller.name());
+                return new Created(key, secret);
+            });
+        });
+    }
+
+    /** The keys the caller administers: those whose projects lie within its own. */
+    @WithSpan("apikeys.list")
+    public Uni<List<ApiKey>> list(Principal caller) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, Scope.ADMIN);
+            return keys.list().map(all -> all.stream().filter(k -> caller.projects().covers(k.projects())).toList());
+        });
+    }
+
+    /** Revokes a key the caller administers, at once; false when there is none it may see. */
+    @WithSpan("apikeys.revoke")
+    public Uni<Boolean> revoke(Principal caller, ApiKeyName name) {
+        return list(caller).chain(visible -> visible.stream().anyMatch(k -> k.name().equals(name))
+                ? keys.delete(name).invoke(revoked -> {
+                    if (revoked) {
+                        AUDIT.infof("api-key revoked name=%s actor=%s", name, caller.name());
+                    }
+                })
+                : Uni.createFrom().item(false));
+    }
+}

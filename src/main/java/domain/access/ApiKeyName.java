@@ -1,0 +1,29 @@
+package domain.access;
+
+import domain.InvalidValueException;
+import java.util.regex.Pattern;
+
+/**
+ * The public name of an API key, by which it is listed and revoked; never the secret.
+ *
+ * <p>Rule: 1 to 64 characters of {@code A-Z a-z 0-9 . _ -}.
+ */
+public record ApiKeyName(String value) {
+
+    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public ApiKeyName {
+        if (value == null || !FORMAT.matcher(value).matches()) {
+            throw new InvalidValueException("key name must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
+        }
+    }
+
+    public static ApiKeyName of(String value) {
+        return new ApiKeyName(value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

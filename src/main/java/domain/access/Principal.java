@@ -1,0 +1,33 @@
+package domain.access;
+
+import domain.project.ProjectId;
+import java.util.Set;
+
+/**
+ * Who a request acts as, and the rule of what it may do: a scope on a project it has access to.
+ *
+ * @param name the key's name; safe to log, never a secret
+ */
+public record Principal(String name, ProjectAccess projects, Set<Scope> scopes) {
+
+    public Principal {
+        scopes = Set.copyOf(scopes);
+    }
+
+    /** True when the principal may use {@code scope} on {@code project}. */
+    public boolean permits(ProjectId project, Scope scope) {
+        return scopes.contains(scope) && projects.includes(project);
+    }
+
+    public boolean hasScope(Scope scope) {
+        return scopes.contains(scope);
+    }
+
+    /**
+     * True when the principal may hand out these rights: an administrator delegates only what it
+     * holds itself, so no key can mint a more powerful one.
+     */
+    public boolean mayGrant(ProjectAccess projects, Set<Scope> scopes) {
+        return hasScope(Scope.ADMIN) && this.projects.covers(projects) && this.scopes.containsAll(scopes);
+    }
+}

@@ -1,0 +1,34 @@
+package domain.access;
+
+import domain.InvalidValueException;
+import java.util.Arrays;
+
+/** A capability an API key may use; the wire name is what callers write in a key's scopes. */
+public enum Scope {
+    CACHE_READ("cache:read"),
+    CACHE_WRITE("cache:write"),
+    SESSIONS("sessions"),
+    RATE_LIMITS("rate-limits"),
+    PROGRESS("progress"),
+    TASKS("tasks"),
+    ADMIN("admin");
+
+    private final String wireName;
+
+    Scope(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** Rule: one of the wire names listed in {@link #values()}. */
+    public static Scope parse(String wireName) {
+        return Arrays.stream(values())
+                .filter(s -> s.wireName.equals(wireName))
+                .findFirst()
+                .orElseThrow(() -> new InvalidValueException(
+                        "scope must be one of cache:read, cache:write, sessions, rate-limits, progress, tasks, admin"));
+    }
+}

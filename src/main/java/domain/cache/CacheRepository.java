@@ -1,0 +1,46 @@
+package domain.cache;
+
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Uni;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * The port to the store of cache entries. Every operation is scoped to one project and can neither
+ * read nor change another project's entries.
+ *
+ * <p>Adapters fail with {@link domain.StoreUnavailableException} when their store cannot answer.
+ */
+public interface CacheRepository {
+
+    /**
+     * Reads a live entry and records the access: a hit increments the entry's hits and sets its
+     * lastAccessAt, a miss increments the project's misses. The returned entry includes this read.
+     */
+    Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key);
+
+    /** Writes the entry if its precondition holds against the current version, atomically. */
+    Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write);
+
+    /** Removes the named entries; answers how many of them were live. */
+    Uni<Long> remove(ProjectId project, Collection<CacheKey> keys);
+
+    /**
+     * Removes every live entry that carries the tag; answers how many. Costs O(entries tagged with
+     * it), never a walk over the project.
+     */
+    Uni<Long> removeTagged(ProjectId project, CacheTag tag);
+
+    /**
+     * One page of the live keys matching the pattern, in lexical order, starting after
+     * {@code after}. Keys written or removed during a walk may or may not appear; a key live for the
+     * whole walk appears exactly once.
+     */
+    Uni<KeyPage> keys(ProjectId project, KeyPattern pattern, Optional<CacheKey> after, PageSize size);
+
+    /** Removes every entry of the project and its indexes; answers how many entries were live. */
+    Uni<Long> removeAll(ProjectId project);
+
+    /** Live entries, hits and misses of the project. */
+    Uni<CacheStats> stats(ProjectId project);
+}

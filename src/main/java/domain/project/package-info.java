@@ -1,0 +1,2 @@
+/** Projects: the tenants whose data the service keeps strictly apart. */
+package domain.project;

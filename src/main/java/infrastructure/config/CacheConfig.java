@@ -1,0 +1,25 @@
+package infrastructure.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits of the project cache. */
+@ConfigMapping(prefix = "cache-domain.cache")
+public interface CacheConfig {
+
+    /** TTL of an entry written without one, in seconds. Default 3600; alias {@code CACHE_PROJECT_DATA_TTL}. */
+    @WithDefault("3600")
+    long defaultTtl();
+
+    /** The longest TTL a write may ask for, in seconds. Default 2592000 (30 days). */
+    @WithDefault("2592000")
+    long maxTtl();
+
+    /** The largest value, in bytes of its JSON text; larger gives 413. Default 1048576 (1 MiB). */
+    @WithDefault("1048576")
+    long maxValueBytes();
+
+    /** The most tags one entry may carry. Default 16. */
+    @WithDefault("16")
+    int maxTagsPerEntry();
+}

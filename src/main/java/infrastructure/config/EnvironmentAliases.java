@@ -1,0 +1,54 @@
+package infrastructure.config;
+
+import io.smallrye.config.ConfigSourceInterceptor;
+import io.smallrye.config.ConfigSourceInterceptorContext;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.Priorities;
+import jakarta.annotation.Priority;
+import java.util.Map;
+
+/**
+ * Accepts the seed's and OpenTelemetry's standard environment names ({@code REDIS_URL},
+ * {@code CACHE_PROJECT_DATA_TTL}, {@code OTEL_EXPORTER_OTLP_ENDPOINT}, ...) as aliases of the
+ * service's own settings, and turns tracing off unless an exporter endpoint is configured.
+ *
+ * <p>An alias overrides what the service ships (its application.properties and built-in
+ * defaults); the setting itself, configured by the operator in the environment or as a system
+ * property, wins over its alias.
+ */
+@Priority(Priorities.LIBRARY + 500)
+public final class EnvironmentAliases implements ConfigSourceInterceptor {
+
+    static final Map<String, String> ALIASES = Map.of(
+            "quarkus.redis.hosts", "REDIS_URL",
+            "quarkus.redis.max-pool-size", "REDIS_MAX_CONNECTIONS",
+            "cache-domain.cache.default-ttl", "CACHE_PROJECT_DATA_TTL",
+            "quarkus.otel.exporter.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT");
+
+    static final String SDK_DISABLED = "quarkus.otel.sdk.disabled";
+
+    /** Config sources at or below this ordinal are what the service ships: application.properties (250) and defaults. */
+    private static final int SHIPPED_ORDINAL = 250;
+
+    @Override
+    public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
+        ConfigValue value = context.proceed(name);
+        if (name.equals(SDK_DISABLED) && !isOperatorSet(value)) {
+            // Spans that no exporter takes cost CPU and, with OTLP's default endpoint, connection attempts.
+            boolean endpoint = isOperatorSet(getValue(context, "quarkus.otel.exporter.otlp.endpoint"))
+                    || isOperatorSet(context.proceed("quarkus.otel.exporter.otlp.traces.endpoint"));
+            return ConfigValue.builder().withName(name).withValue(Boolean.toString(!endpoint))
+                    .withConfigSourceName("EnvironmentAliases").withConfigSourceOrdinal(SHIPPED_ORDINAL).build();
+        }
+        String alias = ALIASES.get(name);
+        if (alias == null || isOperatorSet(value)) {
+            return value;
+        }
+        ConfigValue aliased = context.proceed(alias);
+        return aliased != null ? aliased.withName(name) : value;
+    }
+
+    private static boolean isOperatorSet(ConfigValue value) {
+        return value != null && value.getConfigSourceOrdinal() > SHIPPED_ORDINAL;
+    }
+}

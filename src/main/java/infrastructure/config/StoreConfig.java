@@ -1,0 +1,36 @@
+package infrastructure.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+
+/** Which store backs every port, and the settings of each store. */
+@ConfigMapping(prefix = "cache-domain")
+public interface StoreConfig {
+
+    /** The store for all ports: {@code memory} (embedded, one instance) or {@code redis}. Default {@code memory}. */
+    @WithDefault("memory")
+    Kind store();
+
+    /** The prefix of every Redis key the service writes. Default {@code cd}. */
+    @WithName("redis.key-prefix")
+    @WithDefault("cd")
+    String redisKeyPrefix();
+
+    /** The most cache entries the embedded store keeps over all projects. Default 100000. */
+    @WithName("memory.max-entries")
+    @WithDefault("100000")
+    int memoryMaxEntries();
+
+    /** How often the embedded store reclaims expired entries. Default 1 second. */
+    @WithName("memory.sweep-interval")
+    @WithDefault("1s")
+    Duration memorySweepInterval();
+
+    /** The stores a deployment can choose. */
+    enum Kind {
+        memory,
+        redis
+    }
+}

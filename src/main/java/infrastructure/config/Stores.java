@@ -1,0 +1,88 @@
+package infrastructure.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import domain.access.ApiKeyRepository;
+import domain.cache.CachePolicy;
+import domain.cache.CacheRepository;
+import domain.cache.Ttl;
+import infrastructure.memory.InMemoryApiKeyRepository;
+import infrastructure.memory.InMemoryCacheRepository;
+import infrastructure.redis.RedisApiKeyRepository;
+import infrastructure.redis.RedisCacheRepository;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Chooses the adapter of every port from {@code cache-domain.store}. The Redis client is looked up
+ * only when Redis is the store, so the embedded store never opens a connection.
+ */
+@ApplicationScoped
+public class Stores {
+
+    private static final Logger LOG = Logger.getLogger(Stores.class);
+
+    /** A project's sequence and statistics outlive its longest-lived entry by this much. */
+    private static final Duration RETENTION_MARGIN = Duration.ofDays(1);
+
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "embedded-store-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    CachePolicy cachePolicy(CacheConfig cache) {
+        return new CachePolicy(Ttl.ofSeconds(cache.defaultTtl()), Ttl.ofSeconds(cache.maxTtl()),
+                cache.maxValueBytes(), cache.maxTagsPerEntry());
+    }
+
+    @Produces
+    @Singleton
+    CacheRepository cacheRepository(StoreConfig store, CacheConfig cache, Clock clock,
+            Instance<ReactiveRedisDataSource> redis) {
+        Duration retention = Duration.ofSeconds(cache.maxTtl()).plus(RETENTION_MARGIN);
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisCacheRepository(redis.get(), store.redisKeyPrefix(), clock, retention);
+        }
+        InMemoryCacheRepository memory = new InMemoryCacheRepository(clock, store.memoryMaxEntries(), retention);
+        long every = store.memorySweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                memory.sweepExpired();
+            } catch (RuntimeException e) {
+                LOG.warn("sweeping the embedded cache failed; retrying on the next round", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return memory;
+    }
+
+    @Produces
+    @Singleton
+    ApiKeyRepository apiKeyRepository(StoreConfig store, Instance<ReactiveRedisDataSource> redis, ObjectMapper json) {
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisApiKeyRepository(redis.get(), store.redisKeyPrefix(), json);
+        }
+        return new InMemoryApiKeyRepository();
+    }
+
+    void stop(@Disposes CacheRepository repository) {
+        sweeper.shutdownNow();
+    }
+}

@@ -1,0 +1,313 @@
+package infrastructure.memory;
+
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.CacheRepository;
+import domain.cache.CacheStats;
+import domain.cache.CacheTag;
+import domain.cache.CacheWrite;
+import domain.cache.KeyPage;
+import domain.cache.KeyPattern;
+import domain.cache.PageSize;
+import domain.cache.PutOutcome;
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The cache port in process memory, bounded by a maximum number of entries.
+ *
+ * <p>Eviction order: when a write would exceed the bound, the entry closest to expiry goes first
+ * (ties: the one written first). The same ordering lets {@link #sweepExpired()} reclaim expired
+ * entries without a scan. Each project is guarded by its own lock; projects never contend.
+ */
+public final class InMemoryCacheRepository implements CacheRepository {
+
+    private final Clock clock;
+    private final int maxEntries;
+    private final Duration projectRetention;
+    private final ConcurrentHashMap<ProjectId, Space> spaces = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListSet<Expiry> byExpiry = new ConcurrentSkipListSet<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong writeOrder = new AtomicLong();
+
+    /**
+     * @param maxEntries       the most entries kept over all projects
+     * @param projectRetention how long an empty project keeps its version sequence and statistics
+     *                         after its last use; at least the maximum TTL, so versions are never reused
+     */
+    public InMemoryCacheRepository(Clock clock, int maxEntries, Duration projectRetention) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("the embedded cache needs room for at least one entry");
+        }
+        this.clock = clock;
+        this.maxEntries = maxEntries;
+        this.projectRetention = projectRetention;
+    }
+
+    @Override
+    public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
+        return inSpace(project, space -> {
+            Instant now = clock.instant();
+            Slot slot = space.liveSlot(key.value(), now);
+            if (slot == null) {
+                space.misses++;
+                return Optional.empty();
+            }
+            CacheEntry e = slot.entry;
+            slot.entry = new CacheEntry(e.key(), e.value(), e.version(), e.createdAt(), e.expiresAt(), e.tags(),
+                    e.hits() + 1, now);
+            space.hits++;
+            return Optional.of(slot.entry);
+        });
+    }
+
+    @Override
+    public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
+        return inSpace(project, space -> {
+            Instant now = clock.instant();
+            Slot live = space.liveSlot(key.value(), now);
+            OptionalLong current = live == null ? OptionalLong.empty() : OptionalLong.of(live.entry.version());
+            if (!write.precondition().admits(current)) {
+                return (PutOutcome) new PutOutcome.PreconditionFailed();
+            }
+            long version = ++space.seq;
+            Instant expiresAt = now.plus(write.ttl().value());
+            CacheEntry entry = live == null
+                    ? new CacheEntry(key, write.value(), version, now, expiresAt, write.tags(), 0, now)
+                    : new CacheEntry(key, write.value(), version, live.entry.createdAt(), expiresAt, write.tags(),
+                            live.entry.hits(), live.entry.lastAccessAt());
+            Slot slot = live != null ? live : new Slot();
+            if (live != null) {
+                space.unindex(slot);
+            } else {
+                space.entries.put(key.value(), slot);
+                size.incrementAndGet();
+            }
+            slot.entry = entry;
+            slot.expiry = new Expiry(expiresAt.toEpochMilli(), writeOrder.incrementAndGet(), project, key.value());
+            space.index(slot);
+            return new PutOutcome.Stored(version, expiresAt, live == null);
+        }).invoke(this::evictWhileOverBound);
+    }
+
+    @Override
+    public Uni<Long> remove(ProjectId project, Collection<CacheKey> keys) {
+        return inSpace(project, space -> {
+            Instant now = clock.instant();
+            long live = 0;
+            for (CacheKey key : keys) {
+                Slot slot = space.entries.get(key.value());
+                if (slot != null) {
+                    live += slot.entry.isExpiredAt(now) ? 0 : 1;
+                    space.drop(slot);
+                }
+            }
+            return live;
+        });
+    }
+
+    @Override
+    public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
+        return inSpace(project, space -> {
+            Instant now = clock.instant();
+            long live = 0;
+            for (String name : List.copyOf(space.tagged.getOrDefault(tag, Set.of()))) {
+                Slot slot = space.entries.get(name);
+                live += slot.entry.isExpiredAt(now) ? 0 : 1;
+                space.drop(slot);
+            }
+            return live;
+        });
+    }
+
+    @Override
+    public Uni<KeyPage> keys(ProjectId project, KeyPattern pattern, Optional<CacheKey> after, PageSize size) {
+        return inSpace(project, space -> {
+            Instant now = clock.instant();
+            String prefix = pattern.literalPrefix();
+            NavigableMap<String, Slot> range = after.isPresent() && after.get().value().compareTo(prefix) >= 0
+                    ? space.entries.tailMap(after.get().value(), false)
+                    : space.entries.tailMap(prefix, true);
+            List<CacheKey> keys = new ArrayList<>();
+            int examined = 0;
+            String last = null;
+            for (Map.Entry<String, Slot> e : range.entrySet()) {
+                if (examined == size.value() || !e.getKey().startsWith(prefix)) {
+                    break;
+                }
+                examined++;
+                last = e.getKey();
+                if (!e.getValue().entry.isExpiredAt(now) && pattern.matches(e.getKey())) {
+                    keys.add(e.getValue().entry.key());
+                }
+            }
+            // Like the Redis adapter: a page that examined its full budget may have successors.
+            Optional<CacheKey> next = examined == size.value() ? Optional.of(CacheKey.of(last)) : Optional.empty();
+            return new KeyPage(keys, next);
+        });
+    }
+
+    @Override
+    public Uni<Long> removeAll(ProjectId project) {
+        return inSpace(project, space -> {
+            Instant now = clock.instant();
+            long live = 0;
+            for (Slot slot : List.copyOf(space.entries.values())) {
+                live += slot.entry.isExpiredAt(now) ? 0 : 1;
+                space.drop(slot);
+            }
+            return live;
+        });
+    }
+
+    @Override
+    public Uni<CacheStats> stats(ProjectId project) {
+        return inSpace(project, space -> {
+            Instant now = clock.instant();
+            long live = space.entries.values().stream().filter(s -> !s.entry.isExpiredAt(now)).count();
+            return new CacheStats(live, space.hits, space.misses);
+        });
+    }
+
+    /** Reclaims every entry whose expiry has passed, and projects unused for the retention time. */
+    public void sweepExpired() {
+        long now = clock.millis();
+        for (Expiry first = firstOrNull(); first != null && first.at <= now; first = firstOrNull()) {
+            if (byExpiry.remove(first)) {
+                dropIfCurrent(first);
+            }
+        }
+        spaces.forEach((id, space) -> spaces.computeIfPresent(id, (k, s) -> {
+            synchronized (s) {
+                if (s.entries.isEmpty() && s.lastUsedMillis + projectRetention.toMillis() < now) {
+                    s.retired = true;
+                    return null;
+                }
+                return s;
+            }
+        }));
+    }
+
+    /** Entries held now, expired ones not yet swept included. */
+    public int size() {
+        return size.get();
+    }
+
+    private void evictWhileOverBound() {
+        while (size.get() > maxEntries) {
+            Expiry first = byExpiry.pollFirst();
+            if (first == null) {
+                return;
+            }
+            dropIfCurrent(first);
+        }
+    }
+
+    private void dropIfCurrent(Expiry expiry) {
+        Space space = spaces.get(expiry.project);
+        if (space == null) {
+            return;
+        }
+        synchronized (space) {
+            Slot slot = space.entries.get(expiry.key);
+            if (slot != null && slot.expiry == expiry) {
+                space.drop(slot);
+            }
+        }
+    }
+
+    private Expiry firstOrNull() {
+        return byExpiry.isEmpty() ? null : byExpiry.first();
+    }
+
+    /** Runs {@code work} under the project's lock, lazily on subscription, like a store round trip. */
+    private <T> Uni<T> inSpace(ProjectId project, Function<Space, T> work) {
+        return Uni.createFrom().item(() -> {
+            while (true) {
+                Space space = spaces.computeIfAbsent(project, p -> new Space());
+                synchronized (space) {
+                    if (!space.retired) {
+                        space.lastUsedMillis = clock.millis();
+                        return work.apply(space);
+                    }
+                }
+            }
+        });
+    }
+
+    private record Expiry(long at, long order, ProjectId project, String key) implements Comparable<Expiry> {
+        @Override
+        public int compareTo(Expiry o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Long.compare(order, o.order);
+        }
+    }
+
+    private static final class Slot {
+        CacheEntry entry;
+        Expiry expiry;
+    }
+
+    /** One project's entries, tag index, version sequence and statistics; guarded by its monitor. */
+    private final class Space {
+        final TreeMap<String, Slot> entries = new TreeMap<>();
+        final Map<CacheTag, Set<String>> tagged = new HashMap<>();
+        long seq;
+        long hits;
+        long misses;
+        long lastUsedMillis;
+        boolean retired;
+
+        Slot liveSlot(String key, Instant now) {
+            Slot slot = entries.get(key);
+            if (slot != null && slot.entry.isExpiredAt(now)) {
+                drop(slot);
+                return null;
+            }
+            return slot;
+        }
+
+        void index(Slot slot) {
+            byExpiry.add(slot.expiry);
+            for (CacheTag tag : slot.entry.tags()) {
+                tagged.computeIfAbsent(tag, t -> new HashSet<>()).add(slot.expiry.key);
+            }
+        }
+
+        void unindex(Slot slot) {
+            byExpiry.remove(slot.expiry);
+            for (CacheTag tag : slot.entry.tags()) {
+                Set<String> names = tagged.get(tag);
+                names.remove(slot.expiry.key);
+                if (names.isEmpty()) {
+                    tagged.remove(tag);
+                }
+            }
+        }
+
+        void drop(Slot slot) {
+            unindex(slot);
+            entries.remove(slot.expiry.key);
+            size.decrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Adapters: the stores behind the ports, the REST edge, and configuration. */
+package infrastructure;

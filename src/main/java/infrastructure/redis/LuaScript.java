@@ -1,0 +1,83 @@
+package infrastructure.redis;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One Lua script from {@code src/main/resources/lua/}, run with EVALSHA and loaded with EVAL only
+ * when the server does not know it yet (first call, or after a restart or SCRIPT FLUSH).
+ */
+final class LuaScript {
+
+    private final String name;
+    private final String source;
+    private final String sha1;
+
+    private LuaScript(String name, String source) {
+        this.name = name;
+        this.source = source;
+        this.sha1 = sha1(source);
+    }
+
+    /** Loads {@code lua/<name>.lua} from the class path. */
+    static LuaScript load(String name) {
+        String path = "lua/" + name + ".lua";
+        try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script " + path);
+            }
+            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read script " + path, e);
+        }
+    }
+
+    /** Runs the script with every key it touches in {@code keys}. */
+    Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, List<String> args) {
+        return redis.execute(Command.EVALSHA, arguments(sha1, keys, args))
+                .onFailure(LuaScript::isNoScript)
+                .recoverWithUni(() -> redis.execute(Command.EVAL, arguments(source, keys, args)));
+    }
+
+    String name() {
+        return name;
+    }
+
+    private static String[] arguments(String script, List<String> keys, List<String> args) {
+        String[] all = new String[2 + keys.size() + args.size()];
+        all[0] = script;
+        all[1] = Integer.toString(keys.size());
+        int i = 2;
+        for (String k : keys) {
+            all[i++] = k;
+        }
+        for (String a : args) {
+            all[i++] = a;
+        }
+        return all;
+    }
+
+    private static boolean isNoScript(Throwable failure) {
+        String message = failure.getMessage();
+        return message != null && message.startsWith("NOSCRIPT");
+    }
+
+    private static String sha1(String source) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-1", e);
+        }
+    }
+}

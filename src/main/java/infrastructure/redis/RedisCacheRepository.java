@@ -1,0 +1,263 @@
+package infrastructure.redis;
+
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.CacheRepository;
+import domain.cache.CacheStats;
+import domain.cache.CacheTag;
+import domain.cache.CacheWrite;
+import domain.cache.KeyPage;
+import domain.cache.KeyPattern;
+import domain.cache.PageSize;
+import domain.cache.Precondition;
+import domain.cache.PutOutcome;
+import domain.project.ProjectId;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The cache port on Redis: one hash per entry, lexical and expiry indexes per project, one sorted
+ * set per tag. Reads and writes are one script each, one round trip; see {@link RedisKeys} for the
+ * layout and {@code lua/cache_*.lua} for the scripts.
+ */
+public final class RedisCacheRepository implements CacheRepository {
+
+    /** Names per script call when removing in bulk: bounded work for Redis per call. */
+    static final int BATCH = 500;
+    /** Upper bound on batches of one bulk removal, so that no request can loop forever. */
+    private static final int MAX_BATCHES = 100_000;
+
+    private static final LuaScript PUT = LuaScript.load("cache_put");
+    private static final LuaScript GET = LuaScript.load("cache_get");
+    private static final LuaScript REMOVE = LuaScript.load("cache_remove");
+    private static final LuaScript REMOVE_TAGGED = LuaScript.load("cache_remove_tagged");
+    private static final LuaScript KEYS = LuaScript.load("cache_keys");
+    private static final LuaScript STATS = LuaScript.load("cache_stats");
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveKeyCommands<String> keyCommands;
+    private final RedisKeys keys;
+    private final Clock clock;
+    private final String projectRetentionMillis;
+
+    /**
+     * @param projectRetention how long a project's meta hash (version sequence, statistics) outlives
+     *                         its last use; at least the maximum TTL, so versions are never reused
+     */
+    public RedisCacheRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Duration projectRetention) {
+        this.redis = redis;
+        this.keyCommands = redis.key(String.class);
+        this.keys = new RedisKeys(keyPrefix);
+        this.clock = clock;
+        this.projectRetentionMillis = Long.toString(projectRetention.toMillis());
+    }
+
+    @Override
+    public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
+        long now = clock.millis();
+        return run(GET, List.of(keys.entry(project, key), keys.meta(project)),
+                List.of(Long.toString(now), projectRetentionMillis))
+                .map(r -> r == null ? Optional.<CacheEntry>empty() : Optional.of(entry(key, r, now)));
+    }
+
+    @Override
+    public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
+        List<String> tags = write.tags().stream().map(CacheTag::value).sorted().toList();
+        List<String> scriptKeys = new ArrayList<>(5 + tags.size());
+        scriptKeys.add(keys.entry(project, key));
+        scriptKeys.add(keys.keyIndex(project));
+        scriptKeys.add(keys.expiryIndex(project));
+        scriptKeys.add(keys.meta(project));
+        scriptKeys.add(keys.tagRegistry(project));
+        tags.forEach(t -> scriptKeys.add(keys.tagIndex(project, t)));
+        List<String> args = new ArrayList<>(7 + tags.size());
+        args.add(key.value());
+        args.add(write.value());
+        args.add(Long.toString(clock.millis()));
+        args.add(Long.toString(write.ttl().millis()));
+        args.add(projectRetentionMillis);
+        args.add(encode(write.precondition()));
+        args.add(tags.isEmpty() ? "" : "\n" + String.join("\n", tags) + "\n");
+        args.addAll(tags);
+        return run(PUT, scriptKeys, args).map(r -> {
+            long created = r.get(0).toLong();
+            if (created < 0) {
+                return new PutOutcome.PreconditionFailed();
+            }
+            return new PutOutcome.Stored(r.get(1).toLong(), Instant.ofEpochMilli(r.get(2).toLong()), created == 1);
+        });
+    }
+
+    @Override
+    public Uni<Long> remove(ProjectId project, Collection<CacheKey> names) {
+        List<String> all = names.stream().map(CacheKey::value).distinct().toList();
+        return Multi.createFrom().iterable(partition(all))
+                .onItem().transformToUniAndConcatenate(batch -> removeBatch(project, batch))
+                .collect().with(Collectors.summingLong(Long::longValue));
+    }
+
+    @Override
+    public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
+        String tagIndex = keys.tagIndex(project, tag);
+        return drain(() -> zrange(tagIndex), batch -> {
+            List<String> scriptKeys = new ArrayList<>(4 + batch.size());
+            scriptKeys.add(keys.keyIndex(project));
+            scriptKeys.add(keys.expiryIndex(project));
+            scriptKeys.add(tagIndex);
+            scriptKeys.add(keys.tagRegistry(project));
+            batch.forEach(name -> scriptKeys.add(keys.entry(project, name)));
+            List<String> args = new ArrayList<>(2 + batch.size());
+            args.add(Long.toString(clock.millis()));
+            args.add(tag.value());
+            args.addAll(batch);
+            return run(REMOVE_TAGGED, scriptKeys, args).map(Response::toLong);
+        });
+    }
+
+    @Override
+    public Uni<KeyPage> keys(ProjectId project, KeyPattern pattern, Optional<CacheKey> after, PageSize size) {
+        String prefix = pattern.literalPrefix();
+        String min = after.isPresent() && after.get().value().compareTo(prefix) >= 0
+                ? "(" + after.get().value()
+                : prefix.isEmpty() ? "-" : "[" + prefix;
+        // Keys use only characters below 0x7f, so every key with the prefix sorts below prefix + 0x7f.
+        String max = prefix.isEmpty() ? "+" : "(" + prefix + '\u007f';
+        return run(KEYS, List.of(keys.keyIndex(project), keys.expiryIndex(project)),
+                List.of(min, max, Integer.toString(size.value()), Long.toString(clock.millis())))
+                .map(r -> {
+                    List<CacheKey> page = new ArrayList<>();
+                    for (int i = 2; i < r.size(); i++) {
+                        String name = r.get(i).toString();
+                        if (pattern.matches(name)) {
+                            page.add(CacheKey.of(name));
+                        }
+                    }
+                    boolean full = r.get(0).toInteger() == size.value();
+                    return new KeyPage(page, full ? Optional.of(CacheKey.of(r.get(1).toString())) : Optional.empty());
+                });
+    }
+
+    @Override
+    public Uni<Long> removeAll(ProjectId project) {
+        String keyIndex = keys.keyIndex(project);
+        String registry = keys.tagRegistry(project);
+        Uni<Long> entries = drain(() -> zrange(keyIndex), batch -> removeBatch(project, batch));
+        Uni<Long> tagIndexes = drain(() -> zrange(registry), batch -> {
+            String[] doomed = batch.stream().map(t -> keys.tagIndex(project, t)).toArray(String[]::new);
+            return keyCommands.del(doomed)
+                    .chain(() -> redis.execute(Command.ZREM, concat(registry, batch)))
+                    .replaceWith(0L);
+        });
+        return entries
+                .call(() -> tagIndexes)
+                .call(() -> keyCommands.del(keyIndex, keys.expiryIndex(project), registry))
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<CacheStats> stats(ProjectId project) {
+        return run(STATS, List.of(keys.expiryIndex(project), keys.meta(project)), List.of(Long.toString(clock.millis())))
+                .map(r -> new CacheStats(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()));
+    }
+
+    private Uni<Long> removeBatch(ProjectId project, List<String> batch) {
+        List<String> scriptKeys = new ArrayList<>(2 + batch.size());
+        scriptKeys.add(keys.keyIndex(project));
+        scriptKeys.add(keys.expiryIndex(project));
+        batch.forEach(name -> scriptKeys.add(keys.entry(project, name)));
+        List<String> args = new ArrayList<>(1 + batch.size());
+        args.add(Long.toString(clock.millis()));
+        args.addAll(batch);
+        return run(REMOVE, scriptKeys, args).map(Response::toLong);
+    }
+
+    /**
+     * Repeats: read a batch of names, remove it; until a batch comes back short. Each removal drops
+     * its names from the index it reads, so every round makes progress.
+     */
+    private Uni<Long> drain(Supplier<Uni<List<String>>> nextBatch, Function<List<String>, Uni<Long>> removeBatch) {
+        return Multi.createBy().repeating()
+                .uni(() -> nextBatch.get().chain(batch -> batch.isEmpty()
+                        ? Uni.createFrom().item(new Round(0, 0L))
+                        : removeBatch.apply(batch).map(n -> new Round(batch.size(), n))))
+                .whilst(round -> round.size == BATCH)
+                .select().first(MAX_BATCHES)
+                .collect().with(Collectors.summingLong(Round::removed))
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    private Uni<List<String>> zrange(String key) {
+        return redis.execute(Command.ZRANGE, key, "0", Integer.toString(BATCH - 1))
+                .map(r -> {
+                    List<String> names = new ArrayList<>(r.size());
+                    r.forEach(item -> names.add(item.toString()));
+                    return names;
+                });
+    }
+
+    private Uni<Response> run(LuaScript script, List<String> scriptKeys, List<String> args) {
+        return script.run(redis, scriptKeys, args).onFailure().transform(RedisFailures::translate);
+    }
+
+    private static CacheEntry entry(CacheKey key, Response r, long now) {
+        String tagList = r.get(4).toString();
+        Set<CacheTag> tags = new HashSet<>();
+        for (String t : tagList.split("\n")) {
+            if (!t.isEmpty()) {
+                tags.add(CacheTag.of(t));
+            }
+        }
+        return new CacheEntry(key, r.get(0).toString(), r.get(1).toLong(),
+                Instant.ofEpochMilli(r.get(2).toLong()), Instant.ofEpochMilli(r.get(3).toLong()),
+                tags, r.get(5).toLong(), Instant.ofEpochMilli(now));
+    }
+
+    private static String encode(Precondition precondition) {
+        if (precondition instanceof Precondition.IfVersion v) {
+            return Long.toString(v.version());
+        }
+        if (precondition instanceof Precondition.IfAbsent) {
+            return "absent";
+        }
+        if (precondition instanceof Precondition.IfPresent) {
+            return "present";
+        }
+        return "*";
+    }
+
+    private static List<List<String>> partition(List<String> all) {
+        List<List<String>> batches = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += BATCH) {
+            batches.add(all.subList(i, Math.min(all.size(), i + BATCH)));
+        }
+        return batches;
+    }
+
+    private static String[] concat(String first, List<String> rest) {
+        String[] all = new String[1 + rest.size()];
+        all[0] = first;
+        for (int i = 0; i < rest.size(); i++) {
+            all[i + 1] = rest.get(i);
+        }
+        return all;
+    }
+
+    private record Round(int size, long removed) {
+    }
+}

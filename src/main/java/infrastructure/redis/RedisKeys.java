@@ -1,0 +1,83 @@
+package infrastructure.redis;
+
+import domain.InvalidValueException;
+import domain.cache.CacheKey;
+import domain.cache.CacheTag;
+import domain.project.ProjectId;
+import java.util.regex.Pattern;
+
+/**
+ * Every Redis key the service writes, in one place.
+ *
+ * <p>A project's keys all carry the hash tag {@code {p:<projectId>}}: they live in one hash slot,
+ * so a script may touch several of them on Redis Cluster, and a project's data never shares a key
+ * with another project's. Layout under the prefix (default {@code cd}):
+ * <pre>
+ * cd:{p:ID}:c:KEY   hash   one cache entry (v value, ver, ca, ea, tg tags, h hits, la last access)
+ * cd:{p:ID}:k       zset   every key name, score 0, for lexical paging
+ * cd:{p:ID}:x       zset   every key name, score = expiry (ms), for reclaiming and counting
+ * cd:{p:ID}:t:TAG   zset   key names carrying TAG, score = expiry (ms)
+ * cd:{p:ID}:tg      zset   tag names in use, score = latest expiry (ms)
+ * cd:{p:ID}:m       hash   seq (version sequence), hits, misses
+ * cd:{ak}:n         hash   API key name -> record      (no TTL: keys live until revoked)
+ * cd:{ak}:d:DIGEST  string API key record by SHA-256 of its secret (no TTL, likewise)
+ * </pre>
+ */
+final class RedisKeys {
+
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+
+    private final String prefix;
+
+    /** Rule: 1 to 32 characters of {@code A-Z a-z 0-9 . _ -}; no braces, which would change the hash slot. */
+    RedisKeys(String prefix) {
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new InvalidValueException("key prefix must be 1 to 32 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
+        }
+        this.prefix = prefix;
+    }
+
+    String entry(ProjectId project, CacheKey key) {
+        return project(project) + "c:" + key.value();
+    }
+
+    String entry(ProjectId project, String key) {
+        return project(project) + "c:" + key;
+    }
+
+    String keyIndex(ProjectId project) {
+        return project(project) + "k";
+    }
+
+    String expiryIndex(ProjectId project) {
+        return project(project) + "x";
+    }
+
+    String tagIndex(ProjectId project, CacheTag tag) {
+        return project(project) + "t:" + tag.value();
+    }
+
+    String tagIndex(ProjectId project, String tag) {
+        return project(project) + "t:" + tag;
+    }
+
+    String tagRegistry(ProjectId project) {
+        return project(project) + "tg";
+    }
+
+    String meta(ProjectId project) {
+        return project(project) + "m";
+    }
+
+    String apiKeyRegistry() {
+        return prefix + ":{ak}:n";
+    }
+
+    String apiKeyRecord(String digest) {
+        return prefix + ":{ak}:d:" + digest;
+    }
+
+    private String project(ProjectId project) {
+        return prefix + ":{p:" + project.value() + "}:";
+    }
+}

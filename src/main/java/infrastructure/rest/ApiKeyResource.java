@@ -1,0 +1,159 @@
+package infrastructure.rest;
+
+import application.ApiKeyService;
+import domain.access.ApiKey;
+import domain.access.ApiKeyName;
+import domain.access.ProjectAccess;
+import domain.access.Scope;
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** API key administration: {@code /v1/admin/api-keys}, scope {@code admin}. */
+@Path("/v1/admin/api-keys")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "api-keys", description = "API keys of application backends; secrets are shown once and stored as digests")
+public class ApiKeyResource {
+
+    private static final int MAX_PROJECTS = 1000;
+
+    private final ApiKeyService keys;
+    private final Caller caller;
+
+    public ApiKeyResource(ApiKeyService keys, Caller caller) {
+        this.keys = keys;
+        this.caller = caller;
+    }
+
+    /** A key to create: {@code projects} is {@code ["*"]} or project ids. */
+    public record CreateApiKeyRequest(String name, List<String> projects, List<String> scopes) {
+    }
+
+    /** A key as listed: never its secret. */
+    public record ApiKeyView(String name, List<String> projects, List<String> scopes, Instant createdAt) {
+
+        static ApiKeyView from(ApiKey key) {
+            List<String> projects = key.projects() instanceof ProjectAccess.Only only
+                    ? only.projects().stream().map(ProjectId::value).sorted().toList()
+                    : List.of("*");
+            return new ApiKeyView(key.name().value(), projects,
+                    key.scopes().stream().map(Scope::wireName).sorted().toList(), key.createdAt());
+        }
+    }
+
+    /** A key just created, with its secret: the only time it is shown. */
+    public record CreatedApiKey(String name, String key, List<String> projects, List<String> scopes, Instant createdAt) {
+    }
+
+    /** Every key the caller administers. */
+    public record ApiKeyList(List<ApiKeyView> keys) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create an API key",
+            description = "Returns the secret once; the service keeps only its SHA-256 digest. An administrator may "
+                    + "grant only projects and scopes it holds itself.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "backend of one project",
+            value = "{\"name\": \"shop-backend\", \"projects\": [\"shop\"], \"scopes\": [\"cache:read\", \"cache:write\"]}")))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(examples = @ExampleObject(name = "created",
+            value = "{\"name\": \"shop-backend\", \"key\": \"cdk_3q2-7Lw...\", \"projects\": [\"shop\"], "
+                    + "\"scopes\": [\"cache:read\", \"cache:write\"], \"createdAt\": \"2026-11-22T09:00:00Z\"}")))
+    @APIResponse(responseCode = "409", description = "A key of that name exists")
+    public Uni<Response> create(CreateApiKeyRequest body) {
+        Violations violations = new Violations();
+        if (body == null) {
+            violations.add("", "send {\"name\", \"projects\", \"scopes\"}");
+            violations.throwIfAny();
+        }
+        ApiKeyName name = violations.check("name", () -> ApiKeyName.of(body.name()));
+        ProjectAccess projects = projects(body.projects(), violations);
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        if (body.scopes() == null || body.scopes().isEmpty()) {
+            violations.add("scopes", "scopes must name at least one scope");
+        } else {
+            for (int i = 0; i < body.scopes().size() && i < Scope.values().length * 2; i++) {
+                String raw = body.scopes().get(i);
+                Scope scope = violations.check("scopes[" + i + "]", () -> Scope.parse(raw));
+                if (scope != null) {
+                    scopes.add(scope);
+                }
+            }
+        }
+        violations.throwIfAny();
+        return keys.create(caller.principal(), name, projects, scopes).map(created -> {
+            ApiKeyView view = ApiKeyView.from(created.key());
+            return Response.created(URI.create("/v1/admin/api-keys/" + view.name()))
+                    .entity(new CreatedApiKey(view.name(), created.secret().reveal(), view.projects(), view.scopes(),
+                            view.createdAt()))
+                    .build();
+        });
+    }
+
+    @GET
+    @Operation(summary = "List API keys", description = "Every key whose projects lie within the caller's; never a secret.")
+    @APIResponse(responseCode = "200", description = "The keys")
+    public Uni<ApiKeyList> list() {
+        return keys.list(caller.principal()).map(all -> new ApiKeyList(all.stream().map(ApiKeyView::from).toList()));
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Operation(summary = "Revoke an API key", description = "Takes effect at once, on every instance.")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", description = "No such key among those the caller administers")
+    public Uni<Response> revoke(@PathParam("name") String name) {
+        Violations violations = new Violations();
+        ApiKeyName keyName = violations.check("name", () -> ApiKeyName.of(name));
+        violations.throwIfAny();
+        return keys.revoke(caller.principal(), keyName).map(revoked -> revoked
+                ? Response.noContent().build()
+                : Problem.Type.NOT_FOUND.response("no API key of that name"));
+    }
+
+    private static ProjectAccess projects(List<String> raw, Violations violations) {
+        if (raw == null || raw.isEmpty()) {
+            violations.add("projects", "projects must be [\"*\"] or name at least one project");
+            return null;
+        }
+        if (raw.contains("*")) {
+            if (raw.size() > 1) {
+                violations.add("projects", "\"*\" stands alone: it already grants every project");
+            }
+            return ProjectAccess.all();
+        }
+        if (raw.size() > MAX_PROJECTS) {
+            violations.add("projects", "a key may name at most " + MAX_PROJECTS + " projects");
+            return null;
+        }
+        Set<ProjectId> ids = new HashSet<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String value = raw.get(i);
+            ProjectId id = violations.check("projects[" + i + "]", () -> ProjectId.of(value));
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        return ids.isEmpty() ? null : ProjectAccess.only(ids);
+    }
+}

@@ -1,0 +1,377 @@
+package infrastructure.rest;
+
+import application.CacheService;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.CacheTag;
+import domain.cache.Invalidation;
+import domain.cache.KeyPage;
+import domain.cache.KeyPattern;
+import domain.cache.PageSize;
+import domain.cache.Precondition;
+import domain.cache.PutOutcome;
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The project cache over HTTP: {@code /v1/projects/{projectId}/cache}. */
+@Path("/v1/projects/{projectId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "cache", description = "Project-isolated JSON cache with TTLs, versions and tags")
+public class CacheResource {
+
+    private final CacheService cache;
+    private final Caller caller;
+    private final ObjectMapper json;
+
+    public CacheResource(CacheService cache, Caller caller, ObjectMapper json) {
+        this.cache = cache;
+        this.caller = caller;
+        this.json = json;
+    }
+
+    /** The body of a write. {@code value} is any JSON, {@code null} included; it is required. */
+    public record PutEntryRequest(JsonNode value, Long ttlSeconds, List<String> tags) {
+    }
+
+    /** The answer to a write. */
+    public record WrittenEntry(String key, long version, Instant expiresAt) {
+    }
+
+    /** An entry as served; {@code value} is the stored JSON, verbatim. */
+    public record EntryResponse(String key, @JsonRawValue String value, long version, List<String> tags,
+            Instant createdAt, Instant expiresAt, long hits, Instant lastAccessAt) {
+
+        static EntryResponse from(CacheEntry e) {
+            return new EntryResponse(e.key().value(), e.value(), e.version(),
+                    e.tags().stream().map(CacheTag::value).sorted().toList(),
+                    e.createdAt(), e.expiresAt(), e.hits(), e.lastAccessAt());
+        }
+    }
+
+    /** What to invalidate: any of named keys, tags, and a glob pattern. */
+    public record InvalidationRequest(List<String> keys, List<String> tags, String pattern) {
+    }
+
+    /** How many live entries an invalidation removed. */
+    public record Invalidated(long invalidated) {
+    }
+
+    /** One page of keys; {@code nextCursor} is null on the last page. */
+    public record KeyListing(List<String> keys, String nextCursor) {
+    }
+
+    /** Access statistics of the project's cache. */
+    public record Stats(long entries, long hits, long misses, double hitRate) {
+    }
+
+    @PUT
+    @Path("cache/{key}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Write an entry",
+            description = "Creates (201) or replaces (200) the entry. If-Match: \"<version>\" or * replaces only that "
+                    + "version or an existing entry; If-None-Match: * creates only. A failed condition gives 412.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "user profile",
+            value = "{\"value\": {\"name\": \"Ada\", \"plan\": \"pro\"}, \"ttlSeconds\": 600, \"tags\": [\"user:42\"]}")))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(examples = @ExampleObject(name = "created",
+            value = "{\"key\": \"user:42:profile\", \"version\": 7, \"expiresAt\": \"2026-11-22T10:00:00Z\"}")))
+    @APIResponse(responseCode = "200", description = "Replaced")
+    @APIResponse(responseCode = "412", description = "The If-Match or If-None-Match condition failed")
+    @APIResponse(responseCode = "413", description = "The value is larger than the configured maximum")
+    public Uni<Response> put(@PathParam("projectId") String projectId, @PathParam("key") String key,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+            PutEntryRequest body) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        CacheKey cacheKey = violations.check("key", () -> CacheKey.of(key));
+        Precondition precondition = precondition(ifMatch, ifNoneMatch, violations);
+        Set<CacheTag> tags = new LinkedHashSet<>();
+        if (body == null || body.value() == null) {
+            violations.add("value", "value is required; send {\"value\": <any JSON>}");
+        }
+        if (body != null && body.tags() != null) {
+            for (int i = 0; i < body.tags().size(); i++) {
+                String raw = body.tags().get(i);
+                CacheTag tag = violations.check("tags[" + i + "]", () -> CacheTag.of(raw));
+                if (tag != null) {
+                    tags.add(tag);
+                }
+            }
+        }
+        violations.throwIfAny();
+        OptionalLong ttl = body.ttlSeconds() == null ? OptionalLong.empty() : OptionalLong.of(body.ttlSeconds());
+        return cache.write(caller.principal(), project, cacheKey, text(body.value()), ttl, tags, precondition)
+                .map(outcome -> {
+                    if (outcome instanceof PutOutcome.Stored stored) {
+                        return Response.status(stored.created() ? Response.Status.CREATED : Response.Status.OK)
+                                .tag(etag(stored.version()))
+                                .entity(new WrittenEntry(cacheKey.value(), stored.version(), stored.expiresAt()))
+                                .build();
+                    }
+                    return Problem.Type.PRECONDITION_FAILED.response(
+                            "the entry does not match the request's If-Match or If-None-Match condition");
+                });
+    }
+
+    @GET
+    @Path("cache/{key}")
+    @Operation(summary = "Read an entry",
+            description = "200 with the entry and its ETag; 304 when If-None-Match names the current version; "
+                    + "404 on a miss. HEAD answers the same status with no body.")
+    @APIResponse(responseCode = "200", description = "Hit", content = @Content(examples = @ExampleObject(name = "hit",
+            value = "{\"key\": \"user:42:profile\", \"value\": {\"name\": \"Ada\"}, \"version\": 7, \"tags\": [\"user:42\"], "
+                    + "\"createdAt\": \"2026-11-22T09:50:00Z\", \"expiresAt\": \"2026-11-22T10:00:00Z\", \"hits\": 3, "
+                    + "\"lastAccessAt\": \"2026-11-22T09:55:00Z\"}")))
+    @APIResponse(responseCode = "304", description = "Not modified")
+    @APIResponse(responseCode = "404", description = "Miss")
+    public Uni<Response> get(@PathParam("projectId") String projectId, @PathParam("key") String key,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        CacheKey cacheKey = violations.check("key", () -> CacheKey.of(key));
+        violations.throwIfAny();
+        return cache.read(caller.principal(), project, cacheKey).map(found -> {
+            if (found.isEmpty()) {
+                return Problem.Type.NOT_FOUND.response("no live entry under this key");
+            }
+            CacheEntry entry = found.get();
+            EntityTag etag = etag(entry.version());
+            if (ifNoneMatch != null && matchesAny(ifNoneMatch, entry.version())) {
+                return Response.notModified(etag).build();
+            }
+            return Response.ok(EntryResponse.from(entry)).tag(etag).build();
+        });
+    }
+
+    @DELETE
+    @Path("cache/{key}")
+    @Operation(summary = "Remove an entry", description = "204 whether or not the entry existed.")
+    @APIResponse(responseCode = "204", description = "Removed, or absent")
+    public Uni<Response> delete(@PathParam("projectId") String projectId, @PathParam("key") String key) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        CacheKey cacheKey = violations.check("key", () -> CacheKey.of(key));
+        violations.throwIfAny();
+        return cache.remove(caller.principal(), project, cacheKey).map(removed -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("cache/invalidations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Invalidate entries by keys, tags or a glob pattern",
+            description = "Removes every entry named in keys, carrying one of tags, or matching pattern "
+                    + "(* any run of characters, ? one character). Answers how many live entries went.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "by tag and pattern",
+            value = "{\"tags\": [\"user:42\"], \"pattern\": \"session:42:*\"}")))
+    @APIResponse(responseCode = "200", description = "Invalidated",
+            content = @Content(examples = @ExampleObject(name = "count", value = "{\"invalidated\": 12}")))
+    public Uni<Invalidated> invalidate(@PathParam("projectId") String projectId, InvalidationRequest body) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        Set<CacheKey> keys = new LinkedHashSet<>();
+        Set<CacheTag> tags = new LinkedHashSet<>();
+        KeyPattern pattern = null;
+        if (body == null) {
+            violations.add("", "send {\"keys\"?, \"tags\"?, \"pattern\"?} with at least one of them");
+        } else {
+            List<String> rawKeys = body.keys() == null ? List.of() : body.keys();
+            for (int i = 0; i < rawKeys.size() && i <= Invalidation.MAX_KEYS; i++) {
+                String raw = rawKeys.get(i);
+                CacheKey k = violations.check("keys[" + i + "]", () -> CacheKey.of(raw));
+                if (k != null) {
+                    keys.add(k);
+                }
+            }
+            List<String> rawTags = body.tags() == null ? List.of() : body.tags();
+            for (int i = 0; i < rawTags.size() && i <= Invalidation.MAX_TAGS; i++) {
+                String raw = rawTags.get(i);
+                CacheTag t = violations.check("tags[" + i + "]", () -> CacheTag.of(raw));
+                if (t != null) {
+                    tags.add(t);
+                }
+            }
+            if (body.pattern() != null) {
+                pattern = violations.check("pattern", () -> KeyPattern.of(body.pattern()));
+            }
+        }
+        violations.throwIfAny();
+        Optional<KeyPattern> selected = Optional.ofNullable(pattern);
+        Invalidation invalidation = violations.check("", () -> new Invalidation(keys, tags, selected));
+        violations.throwIfAny();
+        return cache.invalidate(caller.principal(), project, invalidation).map(Invalidated::new);
+    }
+
+    @DELETE
+    @Path("cache")
+    @Operation(summary = "Clear the project's cache", description = "Removes every entry of this project and nothing else.")
+    @APIResponse(responseCode = "200", description = "Cleared",
+            content = @Content(examples = @ExampleObject(name = "count", value = "{\"invalidated\": 340}")))
+    public Uni<Invalidated> clear(@PathParam("projectId") String projectId) {
+        ProjectId project = parseProject(projectId);
+        return cache.clear(caller.principal(), project).map(Invalidated::new);
+    }
+
+    @GET
+    @Path("cache")
+    @Operation(summary = "List keys",
+            description = "Live keys in lexical order, filtered by a glob pattern. A page may hold fewer keys than "
+                    + "limit, even none, while nextCursor is set; the walk ends when nextCursor is null.")
+    @APIResponse(responseCode = "200", description = "A page of keys", content = @Content(examples = @ExampleObject(
+            name = "page", value = "{\"keys\": [\"user:1\", \"user:2\"], \"nextCursor\": \"dXNlcjoy\"}")))
+    public Uni<KeyListing> list(@PathParam("projectId") String projectId,
+            @Parameter(description = "glob: * any run of characters, ? one character; default *") @QueryParam("pattern") String pattern,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "1 to 1000, default 100") @QueryParam("limit") String limit) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        KeyPattern glob = pattern == null ? KeyPattern.ALL : violations.check("pattern", () -> KeyPattern.of(pattern));
+        PageSize size = limit == null ? PageSize.DEFAULT : violations.check("limit", () -> PageSize.of(parseInt(limit)));
+        Optional<CacheKey> after = Optional.empty();
+        if (cursor != null && !cursor.isEmpty()) {
+            CacheKey decoded = violations.check("cursor", () -> decodeCursor(cursor));
+            after = Optional.ofNullable(decoded);
+        }
+        violations.throwIfAny();
+        return cache.list(caller.principal(), project, glob, after, size).map(CacheResource::listing);
+    }
+
+    @GET
+    @Path("cache-stats")
+    @Operation(summary = "Cache statistics", description = "Live entries, hits, misses and hit rate of the project.")
+    @APIResponse(responseCode = "200", description = "Statistics", content = @Content(examples = @ExampleObject(
+            name = "stats", value = "{\"entries\": 120, \"hits\": 900, \"misses\": 100, \"hitRate\": 0.9}")))
+    public Uni<Stats> stats(@PathParam("projectId") String projectId) {
+        ProjectId project = parseProject(projectId);
+        return cache.stats(caller.principal(), project)
+                .map(s -> new Stats(s.entries(), s.hits(), s.misses(), s.hitRate()));
+    }
+
+    private static ProjectId parseProject(String projectId) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        violations.throwIfAny();
+        return project;
+    }
+
+    private String text(JsonNode value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON tree always serializes", e);
+        }
+    }
+
+    private static KeyListing listing(KeyPage page) {
+        return new KeyListing(page.keys().stream().map(CacheKey::value).toList(),
+                page.after().map(k -> Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(k.value().getBytes(StandardCharsets.UTF_8))).orElse(null));
+    }
+
+    private static CacheKey decodeCursor(String cursor) {
+        try {
+            return CacheKey.of(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new domain.InvalidValueException("cursor must be a nextCursor this service returned");
+        }
+    }
+
+    private static int parseInt(String raw) {
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new domain.InvalidValueException("limit must be between 1 and 1000");
+        }
+    }
+
+    private static EntityTag etag(long version) {
+        return new EntityTag(Long.toString(version));
+    }
+
+    /** Reads If-Match and If-None-Match of a write into its precondition; malformed values are violations. */
+    private static Precondition precondition(String ifMatch, String ifNoneMatch, Violations violations) {
+        if (ifMatch != null && ifNoneMatch != null) {
+            violations.add("If-Match", "send If-Match or If-None-Match, not both");
+            return Precondition.always();
+        }
+        if (ifNoneMatch != null) {
+            if (!ifNoneMatch.trim().equals("*")) {
+                violations.add("If-None-Match", "on a write, If-None-Match must be *");
+            }
+            return new Precondition.IfAbsent();
+        }
+        if (ifMatch == null) {
+            return Precondition.always();
+        }
+        String value = ifMatch.trim();
+        if (value.equals("*")) {
+            return new Precondition.IfPresent();
+        }
+        OptionalLong version = strongVersion(value);
+        if (version.isEmpty()) {
+            violations.add("If-Match", "If-Match must be * or one quoted version such as \"12\"");
+            return Precondition.always();
+        }
+        return new Precondition.IfVersion(version.getAsLong());
+    }
+
+    /** True when a comma-separated If-None-Match list holds * or this version (weak comparison, RFC 9110). */
+    private static boolean matchesAny(String header, long version) {
+        for (String part : header.split(",")) {
+            String tag = part.trim();
+            if (tag.equals("*")) {
+                return true;
+            }
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            OptionalLong v = strongVersion(tag);
+            if (v.isPresent() && v.getAsLong() == version) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static OptionalLong strongVersion(String quoted) {
+        if (quoted.length() < 3 || quoted.charAt(0) != '"' || quoted.charAt(quoted.length() - 1) != '"') {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(quoted.substring(1, quoted.length() - 1)));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}

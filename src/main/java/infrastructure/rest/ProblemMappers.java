@@ -1,0 +1,131 @@
+package infrastructure.rest;
+
+import application.AccessDeniedException;
+import application.NameTakenException;
+import application.UnauthenticatedException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import domain.InvalidValueException;
+import domain.StoreUnavailableException;
+import domain.cache.ValueTooLargeException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps every failure to an RFC 9457 problem: never a stack trace, never a secret, never a 500 for bad input. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** Seconds a client should wait before retrying while the store is unavailable. */
+    private static final String RETRY_AFTER_SECONDS = "1";
+
+    @ServerExceptionMapper
+    public Response invalidRequest(InvalidRequestException e) {
+        return Problem.Type.VALIDATION.with(e.getMessage(), e.violations()).toResponse().build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalidValue(InvalidValueException e) {
+        return Problem.Type.VALIDATION.with(e.rule(), List.of(new Problem.Violation("", e.rule()))).toResponse().build();
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e) {
+        List<Problem.Violation> violations = e.getConstraintViolations().stream()
+                .map(v -> new Problem.Violation(lastNode(v.getPropertyPath().toString()), v.getMessage()))
+                .toList();
+        return Problem.Type.VALIDATION.with("the request broke " + violations.size() + " rule(s)", violations)
+                .toResponse().build();
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        String detail = e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
+                ? "field '" + mismatch.getPath().get(mismatch.getPath().size() - 1).getFieldName() + "' has the wrong type"
+                : "the body is not valid JSON";
+        return Problem.Type.MALFORMED_JSON.response(detail);
+    }
+
+    @ServerExceptionMapper
+    public Response valueTooLarge(ValueTooLargeException e) {
+        return Problem.Type.PAYLOAD_TOO_LARGE.response(e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthenticatedException e) {
+        return Problem.Type.UNAUTHENTICATED.with(e.getMessage()).toResponse()
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"cache-domain\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response accessDenied(AccessDeniedException e) {
+        return Problem.Type.FORBIDDEN.response(e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response nameTaken(NameTakenException e) {
+        return Problem.Type.CONFLICT.response(e.getMessage());
+    }
+
+    @ServerExceptionMapper({StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
+    public Response storeUnavailable(Exception e) {
+        return Problem.Type.STORE_UNAVAILABLE.with("the store did not answer in time; retry shortly").toResponse()
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json);
+        }
+        Problem.Type type = switch (status) {
+            case 400 -> Problem.Type.VALIDATION;
+            case 401 -> Problem.Type.UNAUTHENTICATED;
+            case 403 -> Problem.Type.FORBIDDEN;
+            case 404 -> Problem.Type.NOT_FOUND;
+            case 405 -> Problem.Type.METHOD_NOT_ALLOWED;
+            case 406 -> Problem.Type.NOT_ACCEPTABLE;
+            case 413 -> Problem.Type.PAYLOAD_TOO_LARGE;
+            case 415 -> Problem.Type.UNSUPPORTED_MEDIA_TYPE;
+            default -> null;
+        };
+        if (type == null) {
+            return unexpected(e);
+        }
+        Response.ResponseBuilder response = type.with(detailOf(type)).toResponse();
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow != null) {
+            response.header(HttpHeaders.ALLOW, allow);
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected failure while serving a request", e);
+        return Problem.Type.INTERNAL.response("the service failed unexpectedly; the failure was logged");
+    }
+
+    private static String detailOf(Problem.Type type) {
+        return switch (type) {
+            case NOT_FOUND -> "no such resource";
+            case METHOD_NOT_ALLOWED -> "this resource does not support the method";
+            case NOT_ACCEPTABLE -> "the service answers application/json";
+            case UNSUPPORTED_MEDIA_TYPE -> "send application/json";
+            case PAYLOAD_TOO_LARGE -> "the body is larger than the service accepts";
+            default -> "the request is invalid";
+        };
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}

@@ -1,0 +1,36 @@
+package infrastructure.rest;
+
+import domain.InvalidValueException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Collects the violations of one request while its parts are parsed into value objects, so that
+ * the answer lists every broken rule instead of the first.
+ */
+final class Violations {
+
+    private final List<Problem.Violation> found = new ArrayList<>();
+
+    /** The parsed value, or null after recording the rule it broke under {@code field}. */
+    <T> T check(String field, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (InvalidValueException e) {
+            found.add(new Problem.Violation(field, e.rule()));
+            return null;
+        }
+    }
+
+    void add(String field, String message) {
+        found.add(new Problem.Violation(field, message));
+    }
+
+    /** Throws an {@link InvalidRequestException} listing every violation, if there is any. */
+    void throwIfAny() {
+        if (!found.isEmpty()) {
+            throw new InvalidRequestException(found);
+        }
+    }
+}

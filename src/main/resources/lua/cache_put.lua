@@ -1,0 +1,63 @@
+-- Writes one cache entry with its precondition, version, tags and expiry, atomically.
+-- KEYS[1] entry hash   KEYS[2] lexical key index (zset, score 0)   KEYS[3] expiry index (zset, score = expiresAt)
+-- KEYS[4] project meta (hash: seq, hits, misses)   KEYS[5] tag registry (zset, score = latest expiry)
+-- KEYS[6..] one tag index per tag of the entry (zset, score = expiresAt), in the order of ARGV[8..]
+-- ARGV[1] key name   ARGV[2] JSON value   ARGV[3] now (ms)   ARGV[4] ttl (ms)   ARGV[5] meta ttl (ms)
+-- ARGV[6] precondition: '*' (always), 'absent', 'present' or the expected version
+-- ARGV[7] tags joined as "\n" .. t1 .. "\n" .. t2 .. "\n" ('' when none)   ARGV[8..] tag names
+-- Returns {1 created | 0 replaced, version, expiresAt}, or {-1} when the precondition fails.
+local name, now = ARGV[1], tonumber(ARGV[3])
+local expiresAt = now + tonumber(ARGV[4])
+
+local current = redis.call('HMGET', KEYS[1], 'ver', 'ea')
+local version = current[1]
+if version and tonumber(current[2]) <= now then
+  version = false -- expired, not yet reclaimed by Redis: absent for every purpose
+end
+local cond = ARGV[6]
+if (cond == 'absent' and version) or (cond == 'present' and not version)
+    or (cond ~= '*' and cond ~= 'absent' and cond ~= 'present' and version ~= cond) then
+  return {-1}
+end
+
+-- Versions come from a per-project sequence, so a version is never reused, even after a delete.
+local newVersion = redis.call('HINCRBY', KEYS[4], 'seq', 1)
+redis.call('PEXPIRE', KEYS[4], ARGV[5])
+
+if version then
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', newVersion, 'ea', expiresAt, 'tg', ARGV[7])
+else
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', newVersion, 'ca', now, 'ea', expiresAt,
+      'tg', ARGV[7], 'h', 0, 'la', now)
+end
+redis.call('PEXPIREAT', KEYS[1], expiresAt)
+
+-- An index lives as long as its longest-lived member, and not a millisecond longer.
+local function extend(key, at)
+  if redis.call('PEXPIRETIME', key) < at then
+    redis.call('PEXPIREAT', key, at)
+  end
+end
+
+redis.call('ZADD', KEYS[2], 0, name)
+redis.call('ZADD', KEYS[3], expiresAt, name)
+for i = 6, #KEYS do
+  redis.call('ZADD', KEYS[i], expiresAt, name)
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
+  extend(KEYS[i], expiresAt)
+  redis.call('ZADD', KEYS[5], 'GT', expiresAt, ARGV[i + 2])
+end
+
+-- Every write reclaims a few expired names, so the indexes never outgrow the live entries by much.
+local stale = redis.call('ZRANGE', KEYS[3], '-inf', now, 'BYSCORE', 'LIMIT', 0, 16)
+if #stale > 0 then
+  redis.call('ZREM', KEYS[3], unpack(stale))
+  redis.call('ZREM', KEYS[2], unpack(stale))
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+extend(KEYS[2], expiresAt)
+extend(KEYS[3], expiresAt)
+extend(KEYS[5], expiresAt)
+
+return {version and 0 or 1, newVersion, expiresAt}
