@@ -34,8 +34,10 @@ end
 redis.call('PEXPIREAT', KEYS[1], expiresAt)
 
 -- An index lives as long as its longest-lived member, and not a millisecond longer.
+-- (PTTL rather than PEXPIRETIME keeps Redis 6.2 supported; -1 means no expiry yet.)
 local function extend(key, at)
-  if redis.call('PEXPIRETIME', key) < at then
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 or now + ttl < at then
     redis.call('PEXPIREAT', key, at)
   end
 end

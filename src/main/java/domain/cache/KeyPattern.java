@@ -7,8 +7,9 @@ import domain.InvalidValueException;
  * A glob over cache keys: {@code *} matches any run of characters (also none), {@code ?} exactly
  * one; every other character matches itself.
  *
- * <p>Rule: 1 to 250 characters of the key alphabet plus {@code *} and {@code ?}. Matching is done
- * here, in one place, so that every store agrees on what a pattern selects.
+ * <p>Rule: 1 to 250 characters of the key alphabet plus {@code *} and {@code ?}, and not {@code .}
+ * or {@code ..}, which no key can be. Matching is done here, in one place, so that every store
+ * agrees on what a pattern selects.
  */
 public record KeyPattern(String value) {
 
@@ -19,6 +20,9 @@ public record KeyPattern(String value) {
         if (value == null || value.isEmpty() || value.length() > CacheKey.MAX_LENGTH || !isWellFormed(value)) {
             throw new InvalidValueException(
                     "pattern must be 1 to 250 characters of A-Z, a-z, 0-9, '.', '_', ':', '~', '-', '*' or '?'");
+        }
+        if (value.equals(".") || value.equals("..")) {
+            throw new InvalidValueException("pattern must not be '.' or '..', which no key can be");
         }
     }
 

@@ -66,7 +66,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
     @Override
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
         return inSpace(project, space -> {
-            Instant now = clock.instant();
+            Instant now = now();
             Slot slot = space.liveSlot(key.value(), now);
             if (slot == null) {
                 space.misses++;
@@ -83,7 +83,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
     @Override
     public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
         return inSpace(project, space -> {
-            Instant now = clock.instant();
+            Instant now = now();
             Slot live = space.liveSlot(key.value(), now);
             OptionalLong current = live == null ? OptionalLong.empty() : OptionalLong.of(live.entry.version());
             if (!write.precondition().admits(current)) {
@@ -112,7 +112,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
     @Override
     public Uni<Long> remove(ProjectId project, Collection<CacheKey> keys) {
         return inSpace(project, space -> {
-            Instant now = clock.instant();
+            Instant now = now();
             long live = 0;
             for (CacheKey key : keys) {
                 Slot slot = space.entries.get(key.value());
@@ -128,7 +128,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
     @Override
     public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
         return inSpace(project, space -> {
-            Instant now = clock.instant();
+            Instant now = now();
             long live = 0;
             for (String name : List.copyOf(space.tagged.getOrDefault(tag, Set.of()))) {
                 Slot slot = space.entries.get(name);
@@ -142,7 +142,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
     @Override
     public Uni<KeyPage> keys(ProjectId project, KeyPattern pattern, Optional<CacheKey> after, PageSize size) {
         return inSpace(project, space -> {
-            Instant now = clock.instant();
+            Instant now = now();
             String prefix = pattern.literalPrefix();
             NavigableMap<String, Slot> range = after.isPresent() && after.get().value().compareTo(prefix) >= 0
                     ? space.entries.tailMap(after.get().value(), false)
@@ -169,7 +169,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
     @Override
     public Uni<Long> removeAll(ProjectId project) {
         return inSpace(project, space -> {
-            Instant now = clock.instant();
+            Instant now = now();
             long live = 0;
             for (Slot slot : List.copyOf(space.entries.values())) {
                 live += slot.entry.isExpiredAt(now) ? 0 : 1;
@@ -182,7 +182,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
     @Override
     public Uni<CacheStats> stats(ProjectId project) {
         return inSpace(project, space -> {
-            Instant now = clock.instant();
+            Instant now = now();
             long live = space.entries.values().stream().filter(s -> !s.entry.isExpiredAt(now)).count();
             return new CacheStats(live, space.hits, space.misses);
         });
@@ -237,6 +237,11 @@ public final class InMemoryCacheRepository implements CacheRepository {
 
     private Expiry firstOrNull() {
         return byExpiry.isEmpty() ? null : byExpiry.first();
+    }
+
+    /** Millisecond precision, like every other store: what one adapter returns, the other does. */
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
     }
 
     /** Runs {@code work} under the project's lock, lazily on subscription, like a store round trip. */

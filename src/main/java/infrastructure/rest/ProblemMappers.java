@@ -4,6 +4,7 @@ import application.AccessDeniedException;
 import application.NameTakenException;
 import application.UnauthenticatedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import domain.InvalidValueException;
 import domain.StoreUnavailableException;
@@ -44,12 +45,16 @@ public class ProblemMappers {
                 .toResponse().build();
     }
 
-    @ServerExceptionMapper
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class, InvalidFormatException.class})
     public Response malformedJson(JsonProcessingException e) {
-        String detail = e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
-                ? "field '" + mismatch.getPath().get(mismatch.getPath().size() - 1).getFieldName() + "' has the wrong type"
-                : "the body is not valid JSON";
-        return Problem.Type.MALFORMED_JSON.response(detail);
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            String field = mismatch.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+            return Problem.Type.VALIDATION.with("field '" + field + "' has the wrong type",
+                    List.of(new Problem.Violation(field, "has the wrong JSON type"))).toResponse().build();
+        }
+        return Problem.Type.MALFORMED_JSON.response("the body is not valid JSON of the expected shape");
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,361 @@
+package contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.CacheRepository;
+import domain.cache.CacheStats;
+import domain.cache.CacheTag;
+import domain.cache.CacheWrite;
+import domain.cache.KeyPage;
+import domain.cache.KeyPattern;
+import domain.cache.PageSize;
+import domain.cache.Precondition;
+import domain.cache.PutOutcome;
+import domain.cache.Ttl;
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import support.MutableClock;
+
+/**
+ * The semantics every cache adapter must have, run against each of them: what one store does, the
+ * other does, down to counts and versions.
+ */
+public abstract class CacheRepositoryContract {
+
+    protected static final ProjectId SHOP = ProjectId.of("shop");
+    protected static final ProjectId BLOG = ProjectId.of("blog");
+    protected static final Duration RETENTION = Duration.ofDays(31);
+
+    protected final MutableClock clock = new MutableClock();
+    protected CacheRepository cache;
+
+    /** A fresh, empty repository on {@link #clock}, isolated from every other test. */
+    protected abstract CacheRepository newRepository(MutableClock clock);
+
+    @BeforeEach
+    void createRepository() {
+        cache = newRepository(clock);
+    }
+
+    // --- fixtures that read like sentences
+
+    protected static CacheKey key(String name) {
+        return CacheKey.of(name);
+    }
+
+    protected static CacheWrite json(String value) {
+        return new CacheWrite(value, Ttl.ofSeconds(60), Set.of(), Precondition.always());
+    }
+
+    protected static CacheWrite json(String value, Precondition precondition) {
+        return new CacheWrite(value, Ttl.ofSeconds(60), Set.of(), precondition);
+    }
+
+    protected static CacheWrite tagged(String value, String... tags) {
+        Set<CacheTag> set = new HashSet<>();
+        for (String t : tags) {
+            set.add(CacheTag.of(t));
+        }
+        return new CacheWrite(value, Ttl.ofSeconds(60), set, Precondition.always());
+    }
+
+    protected static CacheWrite living(String value, long seconds) {
+        return new CacheWrite(value, Ttl.ofSeconds(seconds), Set.of(), Precondition.always());
+    }
+
+    protected static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(Duration.ofSeconds(30));
+    }
+
+    protected PutOutcome.Stored store(ProjectId project, String name, CacheWrite write) {
+        PutOutcome outcome = await(cache.put(project, key(name), write));
+        assertThat(outcome).isInstanceOf(PutOutcome.Stored.class);
+        return (PutOutcome.Stored) outcome;
+    }
+
+    protected Optional<CacheEntry> read(ProjectId project, String name) {
+        return await(cache.find(project, key(name)));
+    }
+
+    protected List<String> allKeys(ProjectId project, KeyPattern pattern, int pageSize) {
+        List<String> keys = new ArrayList<>();
+        Optional<CacheKey> after = Optional.empty();
+        for (int pages = 0; pages < 100_000; pages++) {
+            KeyPage page = await(cache.keys(project, pattern, after, PageSize.of(pageSize)));
+            page.keys().forEach(k -> keys.add(k.value()));
+            if (page.isLast()) {
+                return keys;
+            }
+            after = page.after();
+        }
+        throw new AssertionError("the listing never ended");
+    }
+
+    // --- reading and writing
+
+    @Test
+    void readsBackTheJsonTextItStored() {
+        String value = "{\"name\":\"Ada\",\"langs\":[\"en\",\"日本語\"],\"emoji\":\"🎉\",\"n\":1.5e3,\"nil\":null}";
+        PutOutcome.Stored stored = store(SHOP, "user:42", tagged(value, "users", "team:7"));
+
+        CacheEntry entry = read(SHOP, "user:42").orElseThrow();
+
+        assertThat(entry.value()).isEqualTo(value);
+        assertThat(entry.version()).isEqualTo(stored.version());
+        assertThat(entry.tags()).containsExactlyInAnyOrder(CacheTag.of("users"), CacheTag.of("team:7"));
+        assertThat(entry.expiresAt()).isEqualTo(stored.expiresAt());
+        assertThat(entry.expiresAt()).isEqualTo(entry.createdAt().plusSeconds(60));
+    }
+
+    @Test
+    void answersEmptyForAKeyNeverWritten() {
+        assertThat(read(SHOP, "nobody")).isEmpty();
+    }
+
+    @Test
+    void storesAValueOfOneMebibyteIntact() {
+        String big = "\"" + "x".repeat(1024 * 1024 - 2) + "\"";
+        store(SHOP, "big", json(big));
+        assertThat(read(SHOP, "big").orElseThrow().value()).isEqualTo(big);
+    }
+
+    @Test
+    void keepsTheSameKeyOfTwoProjectsApart() {
+        store(SHOP, "config", json("\"shop\""));
+        store(BLOG, "config", json("\"blog\""));
+
+        assertThat(read(SHOP, "config").orElseThrow().value()).isEqualTo("\"shop\"");
+        assertThat(read(BLOG, "config").orElseThrow().value()).isEqualTo("\"blog\"");
+    }
+
+    @Test
+    void tellsCreatedFromReplacedAndKeepsCreatedAtOnReplace() {
+        PutOutcome.Stored first = store(SHOP, "k", json("1"));
+        clock.advance(Duration.ofSeconds(5));
+        PutOutcome.Stored second = store(SHOP, "k", json("2"));
+
+        assertThat(first.created()).isTrue();
+        assertThat(second.created()).isFalse();
+        assertThat(second.version()).isGreaterThan(first.version());
+        CacheEntry entry = read(SHOP, "k").orElseThrow();
+        assertThat(entry.value()).isEqualTo("2");
+        assertThat(entry.createdAt()).isEqualTo(entry.expiresAt().minusSeconds(65));
+    }
+
+    @Test
+    void neverReusesAVersionAfterTheKeyWasRemoved() {
+        PutOutcome.Stored before = store(SHOP, "k", json("1"));
+        await(cache.remove(SHOP, List.of(key("k"))));
+        PutOutcome.Stored after = store(SHOP, "k", json("2"));
+
+        assertThat(after.version()).isGreaterThan(before.version());
+        assertThat(await(cache.put(SHOP, key("k"), json("3", new Precondition.IfVersion(before.version())))))
+                .isInstanceOf(PutOutcome.PreconditionFailed.class);
+    }
+
+    @Test
+    void countsHitsOnTheEntryAndHitsAndMissesOnTheProject() {
+        store(SHOP, "k", json("1"));
+        read(SHOP, "k");
+        read(SHOP, "k");
+        CacheEntry third = read(SHOP, "k").orElseThrow();
+        read(SHOP, "missing");
+
+        assertThat(third.hits()).isEqualTo(3);
+        assertThat(third.lastAccessAt()).isEqualTo(clock.instant());
+        CacheStats stats = await(cache.stats(SHOP));
+        assertThat(stats.entries()).isEqualTo(1);
+        assertThat(stats.hits()).isEqualTo(3);
+        assertThat(stats.misses()).isEqualTo(1);
+        assertThat(stats.hitRate()).isEqualTo(0.75);
+        assertThat(await(cache.stats(BLOG))).isEqualTo(new CacheStats(0, 0, 0));
+    }
+
+    // --- preconditions
+
+    @Test
+    void writesIfTheVersionMatchesAndRefusesAStaleOne() {
+        PutOutcome.Stored v1 = store(SHOP, "k", json("1"));
+        PutOutcome.Stored v2 = store(SHOP, "k", json("2", new Precondition.IfVersion(v1.version())));
+
+        PutOutcome stale = await(cache.put(SHOP, key("k"), json("3", new Precondition.IfVersion(v1.version()))));
+
+        assertThat(stale).isInstanceOf(PutOutcome.PreconditionFailed.class);
+        assertThat(read(SHOP, "k").orElseThrow().version()).isEqualTo(v2.version());
+    }
+
+    @Test
+    void createsOnlyWhenAbsentWithIfAbsent() {
+        store(SHOP, "k", json("1", new Precondition.IfAbsent()));
+        assertThat(await(cache.put(SHOP, key("k"), json("2", new Precondition.IfAbsent()))))
+                .isInstanceOf(PutOutcome.PreconditionFailed.class);
+        assertThat(read(SHOP, "k").orElseThrow().value()).isEqualTo("1");
+    }
+
+    @Test
+    void replacesOnlyWhenPresentWithIfPresent() {
+        assertThat(await(cache.put(SHOP, key("k"), json("1", new Precondition.IfPresent()))))
+                .isInstanceOf(PutOutcome.PreconditionFailed.class);
+        assertThat(read(SHOP, "k")).isEmpty();
+    }
+
+    @Test
+    void letsExactlyOneOfFiftyConcurrentConditionalWritesWin() {
+        long version = store(SHOP, "counter", json("0")).version();
+
+        List<PutOutcome> outcomes = await(Uni.join().all(IntStream.range(0, 50)
+                        .mapToObj(i -> cache.put(SHOP, key("counter"), json(Integer.toString(i + 1),
+                                new Precondition.IfVersion(version))))
+                        .toList())
+                .andFailFast());
+
+        assertThat(outcomes).filteredOn(o -> o instanceof PutOutcome.Stored).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> o instanceof PutOutcome.PreconditionFailed).hasSize(49);
+    }
+
+    // --- expiry
+
+    @Test
+    void stopsServingAnEntryOnceItsTtlHasPassed() {
+        store(SHOP, "short", living("1", 5));
+        store(SHOP, "long", living("2", 500));
+
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(read(SHOP, "short")).isEmpty();
+        assertThat(read(SHOP, "long")).isPresent();
+        assertThat(allKeys(SHOP, KeyPattern.ALL, 100)).containsExactly("long");
+        assertThat(await(cache.stats(SHOP)).entries()).isEqualTo(1);
+    }
+
+    @Test
+    void treatsAnExpiredEntryAsAbsentForPreconditionsAndCounts() {
+        PutOutcome.Stored old = store(SHOP, "k", living("1", 5));
+        clock.advance(Duration.ofSeconds(6));
+
+        assertThat(await(cache.put(SHOP, key("k"), json("2", new Precondition.IfVersion(old.version())))))
+                .isInstanceOf(PutOutcome.PreconditionFailed.class);
+        PutOutcome.Stored fresh = store(SHOP, "k", json("2", new Precondition.IfAbsent()));
+        assertThat(fresh.created()).isTrue();
+        assertThat(await(cache.remove(SHOP, List.of(key("k"))))).isEqualTo(1);
+    }
+
+    @Test
+    void countsOnlyLiveEntriesAsRemoved() {
+        store(SHOP, "expired", living("1", 5));
+        store(SHOP, "live", living("1", 500));
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(await(cache.remove(SHOP, List.of(key("expired"), key("live"), key("never"))))).isEqualTo(1);
+    }
+
+    // --- tags
+
+    @Test
+    void removesExactlyTheEntriesCarryingATag() {
+        store(SHOP, "a", tagged("1", "red"));
+        store(SHOP, "b", tagged("1", "red", "blue"));
+        store(SHOP, "c", tagged("1", "blue"));
+        store(SHOP, "d", json("1"));
+        store(BLOG, "a", tagged("1", "red"));
+
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("red")))).isEqualTo(2);
+
+        assertThat(read(SHOP, "a")).isEmpty();
+        assertThat(read(SHOP, "b")).isEmpty();
+        assertThat(read(SHOP, "c")).isPresent();
+        assertThat(read(SHOP, "d")).isPresent();
+        assertThat(read(BLOG, "a")).isPresent();
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("blue")))).isEqualTo(1);
+    }
+
+    @Test
+    void forgetsATagWhenTheEntryIsRewrittenWithoutIt() {
+        store(SHOP, "a", tagged("1", "red"));
+        store(SHOP, "a", tagged("2", "blue"));
+
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("red")))).isZero();
+        assertThat(read(SHOP, "a").orElseThrow().value()).isEqualTo("2");
+    }
+
+    @Test
+    void removesEveryTaggedEntryBeyondOneBatch() {
+        IntStream.range(0, 1_200).forEach(i -> store(SHOP, "item:" + i, tagged("1", "bulk")));
+        store(SHOP, "other", json("1"));
+
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("bulk")))).isEqualTo(1_200);
+        assertThat(allKeys(SHOP, KeyPattern.ALL, 1000)).containsExactly("other");
+    }
+
+    // --- listing
+
+    @Test
+    void pagesThroughFiveThousandKeysWithoutLossOrDuplicates() {
+        Set<String> written = new HashSet<>();
+        IntStream.range(0, 5_000).forEach(i -> {
+            String name = "k:" + i;
+            store(SHOP, name, json("1"));
+            written.add(name);
+        });
+
+        List<String> listed = allKeys(SHOP, KeyPattern.ALL, 97);
+
+        assertThat(listed).hasSize(5_000).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(listed)).isEqualTo(written);
+        assertThat(listed).isSorted();
+    }
+
+    @Test
+    void listsOnlyKeysMatchingThePattern() {
+        List.of("user:1", "user:2", "user:10:profile", "usr:3", "order:1", "user").forEach(n -> store(SHOP, n, json("1")));
+
+        assertThat(allKeys(SHOP, KeyPattern.of("user:*"), 2)).containsExactly("user:1", "user:10:profile", "user:2");
+        assertThat(allKeys(SHOP, KeyPattern.of("user:?"), 100)).containsExactly("user:1", "user:2");
+        assertThat(allKeys(SHOP, KeyPattern.of("*:1"), 100)).containsExactly("order:1", "user:1");
+        assertThat(allKeys(SHOP, KeyPattern.of("user"), 100)).containsExactly("user");
+        assertThat(allKeys(BLOG, KeyPattern.ALL, 100)).isEmpty();
+    }
+
+    @Test
+    void resumesAListingAfterTheGivenKey() {
+        List.of("a", "b", "c", "d").forEach(n -> store(SHOP, n, json("1")));
+
+        KeyPage page = await(cache.keys(SHOP, KeyPattern.ALL, Optional.of(key("b")), PageSize.of(10)));
+
+        assertThat(page.keys()).extracting(CacheKey::value).containsExactly("c", "d");
+        assertThat(page.isLast()).isTrue();
+    }
+
+    // --- clearing
+
+    @Test
+    void clearsOneProjectAndLeavesTheOtherUntouched() {
+        IntStream.range(0, 700).forEach(i -> store(SHOP, "k" + i, tagged("1", "t")));
+        store(BLOG, "k1", tagged("\"keep\"", "t"));
+
+        assertThat(await(cache.removeAll(SHOP))).isEqualTo(700);
+
+        assertThat(allKeys(SHOP, KeyPattern.ALL, 1000)).isEmpty();
+        assertThat(await(cache.stats(SHOP)).entries()).isZero();
+        assertThat(read(BLOG, "k1").orElseThrow().value()).isEqualTo("\"keep\"");
+        assertThat(await(cache.removeTagged(BLOG, CacheTag.of("t")))).isEqualTo(1);
+    }
+
+    @Test
+    void keepsVersionsIncreasingAcrossAClear() {
+        long before = store(SHOP, "k", json("1")).version();
+        await(cache.removeAll(SHOP));
+        assertThat(store(SHOP, "k", json("1")).version()).isGreaterThan(before);
+    }
+}

@@ -1,0 +1,140 @@
+package infrastructure.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import contract.CacheRepositoryContract;
+import domain.cache.CacheRepository;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import support.MutableClock;
+import support.RedisClients;
+import support.SharedRedis;
+
+/** The Redis cache against the contract, on a real redis-server, plus its key-space guarantees. */
+class RedisCacheRepositoryTest extends CacheRepositoryContract {
+
+    private static final ReactiveRedisDataSource REDIS = RedisClients.dataSource(SharedRedis.server().url());
+
+    private String prefix;
+
+    @Override
+    protected CacheRepository newRepository(MutableClock clock) {
+        prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+        return new RedisCacheRepository(REDIS, prefix, clock, RETENTION);
+    }
+
+    private List<String> keysUnderPrefix() {
+        List<String> keys = new ArrayList<>();
+        String cursor = "0";
+        do {
+            Response reply = await(REDIS.execute(Command.SCAN, cursor, "MATCH", prefix + ":*", "COUNT", "1000"));
+            cursor = reply.get(0).toString();
+            reply.get(1).forEach(k -> keys.add(k.toString()));
+        } while (!cursor.equals("0"));
+        return keys;
+    }
+
+    private long redisLong(Command command, String... args) {
+        return await(REDIS.execute(command, args)).toLong();
+    }
+
+    @Test
+    void givesEveryKeyItWritesATtl() {
+        store(SHOP, "a", tagged("1", "red", "blue"));
+        store(SHOP, "b", json("1"));
+        read(SHOP, "a");
+        read(SHOP, "missing");
+
+        List<String> keys = keysUnderPrefix();
+
+        assertThat(keys).isNotEmpty();
+        assertThat(keys).allSatisfy(k -> assertThat(redisLong(Command.PTTL, k)).as("PTTL of " + k).isPositive());
+    }
+
+    @Test
+    void keepsEveryKeyOfAProjectInOneHashSlot() {
+        store(SHOP, "a", tagged("1", "red"));
+        store(BLOG, "a", tagged("1", "red"));
+
+        List<String> keys = keysUnderPrefix();
+
+        // Redis Cluster hashes only the text between the first '{' and the next '}'.
+        assertThat(keys).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(keys).allSatisfy(k -> assertThat(hashTag(k)).isIn("p:shop", "p:blog"));
+        assertThat(keys).filteredOn(k -> hashTag(k).equals("p:shop")).hasSize(keys.size() / 2);
+    }
+
+    private static String hashTag(String key) {
+        int open = key.indexOf('{');
+        int close = key.indexOf('}', open + 1);
+        return key.substring(open + 1, close);
+    }
+
+    @Test
+    void dropsExpiredEntriesFromTheTagIndex() {
+        IntStream.range(0, 20).forEach(i -> store(SHOP, "old" + i, tagged("1", "red")));
+        clock.advance(Duration.ofSeconds(61));
+
+        store(SHOP, "new", tagged("1", "red"));
+
+        assertThat(redisLong(Command.ZCARD, prefix + ":{p:shop}:t:red")).isEqualTo(1);
+    }
+
+    @Test
+    void reclaimsExpiredNamesFromTheKeyIndexes() {
+        IntStream.range(0, 64).forEach(i -> store(SHOP, "old" + i, json("1")));
+        clock.advance(Duration.ofSeconds(61));
+
+        IntStream.range(0, 4).forEach(i -> store(SHOP, "new" + i, json("1")));
+
+        assertThat(redisLong(Command.ZCARD, prefix + ":{p:shop}:k")).isEqualTo(4);
+        assertThat(redisLong(Command.ZCARD, prefix + ":{p:shop}:x")).isEqualTo(4);
+    }
+
+    @Test
+    void leavesOnlyTheVersionSequenceAfterAClear() {
+        IntStream.range(0, 30).forEach(i -> store(SHOP, "k" + i, tagged("1", "t" + (i % 3))));
+
+        await(cache.removeAll(SHOP));
+
+        assertThat(keysUnderPrefix()).containsExactly(prefix + ":{p:shop}:m");
+    }
+
+    @Test
+    void readsAndWritesInOneScriptRoundTripEach() {
+        store(SHOP, "warm", json("1"));
+        read(SHOP, "warm");
+        Map<String, Long> before = commandCalls();
+
+        store(SHOP, "k", tagged("1", "red"));
+        read(SHOP, "k");
+
+        // Redis counts the commands a script runs as well; the round trips are the EVALSHA calls.
+        Map<String, Long> after = commandCalls();
+        assertThat(after.get("evalsha") - before.get("evalsha")).isEqualTo(2);
+        assertThat(after.getOrDefault("eval", 0L)).isEqualTo(before.getOrDefault("eval", 0L));
+        assertThat(after.getOrDefault("get", 0L)).isEqualTo(before.getOrDefault("get", 0L));
+    }
+
+    private Map<String, Long> commandCalls() {
+        String info = await(REDIS.execute(Command.INFO, "commandstats")).toString();
+        Map<String, Long> calls = new HashMap<>();
+        info.lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> {
+            String command = l.substring("cmdstat_".length(), l.indexOf(':'));
+            String stats = l.substring(l.indexOf(':') + 1);
+            long n = Long.parseLong(stats.substring(stats.indexOf("calls=") + 6, stats.indexOf(',')));
+            calls.put(command, n);
+        });
+        return calls;
+    }
+}

@@ -1,0 +1,24 @@
+package support;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+
+/** The reactive Redis client outside Quarkus, so adapter contract tests run without booting the service. */
+public final class RedisClients {
+
+    private static final Vertx VERTX = Vertx.vertx();
+
+    private RedisClients() {
+    }
+
+    /** A data source on {@code url}, with a pool sized for the concurrency tests. */
+    public static ReactiveRedisDataSource dataSource(String url) {
+        Redis client = Redis.createClient(VERTX, new RedisOptions().setConnectionString(url)
+                .setMaxPoolSize(32).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000));
+        return new ReactiveRedisDataSourceImpl(VERTX, client, RedisAPI.api(client));
+    }
+}
