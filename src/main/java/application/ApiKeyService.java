@@ -1,9 +1,11 @@
 package application;
 
+import domain.StoreUnavailableException;
 import domain.access.ApiKey;
 import domain.access.ApiKeyName;
 import domain.access.ApiKeyRepository;
 import domain.access.ApiKeySecret;
+import domain.access.AuthenticationPolicy;
 import domain.access.BootstrapKey;
 import domain.access.Principal;
 import domain.access.ProjectAccess;
@@ -12,10 +14,12 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.microprofile.faulttolerance.Timeout;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /** Authenticates API keys, and lets administrators create, list and revoke them. */
@@ -23,29 +27,66 @@ import org.jboss.logging.Logger;
 public class ApiKeyService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
+    private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
 
     private final ApiKeyRepository keys;
     private final BootstrapKey bootstrap;
+    private final AuthenticationPolicy policy;
     private final Clock clock;
+    /** Principals the store confirmed, by secret digest: used only while the store cannot answer. */
+    private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
+    private final OncePerBurst staleLog = new OncePerBurst(30_000);
 
-    public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, Clock clock) {
+    public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, AuthenticationPolicy policy, Clock clock) {
         this.keys = keys;
         this.bootstrap = bootstrap;
+        this.policy = policy;
         this.clock = clock;
+    }
+
+    private record Confirmed(Principal principal, Instant at) {
     }
 
     /** A key created just now, with its secret: the only time the secret is seen. */
     public record Created(ApiKey key, ApiKeySecret secret) {
     }
 
-    /** The principal of a presented secret; empty when no live key has it. */
-    @Timeout(1000)
+    /**
+     * The principal of a presented secret; empty when no live key has it. Asks the store every
+     * time; only when the store cannot answer does a recent confirmation stand in (see
+     * {@link AuthenticationPolicy}), otherwise the failure propagates and the request fails closed.
+     */
     public Uni<Optional<Principal>> authenticate(String presentedSecret) {
         String digest = ApiKeySecret.of(presentedSecret).digest();
         if (bootstrap.matches(digest)) {
             return Uni.createFrom().item(Optional.of(bootstrap.principal()));
         }
-        return keys.findByDigest(digest).map(found -> found.map(ApiKey::principal));
+        return keys.findByDigest(digest)
+                .ifNoItem().after(policy.lookupTimeout())
+                .failWith(() -> new StoreUnavailableException("API key lookup timed out", null))
+                .map(found -> found.map(ApiKey::principal))
+                .invoke(principal -> remember(digest, principal))
+                .onFailure(StoreUnavailableException.class).recoverWithUni(failure -> {
+                    Confirmed known = confirmed.get(digest);
+                    if (known == null || known.at().plus(policy.staleIfUnavailable()).isBefore(clock.instant())) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    staleLog.run(() -> LOG.warn("key store unavailable: accepting keys it confirmed recently"));
+                    return Uni.createFrom().item(Optional.of(known.principal()));
+                });
+    }
+
+    private void remember(String digest, Optional<Principal> principal) {
+        if (principal.isEmpty()) {
+            confirmed.remove(digest);
+            return;
+        }
+        if (confirmed.size() >= policy.rememberedKeys() && !confirmed.containsKey(digest)) {
+            confirmed.clear(); // crude but bounded; only a fallback for outages depends on it
+        }
+        if (policy.rememberedKeys() > 0) {
+            confirmed.put(digest, new Confirmed(principal.get(), clock.instant()));
+        }
     }
 
     /** Creates a key with at most the caller's own rights; the name must be free. */
@@ -82,6 +123,7 @@ public class ApiKeyService {
         return list(caller).chain(visible -> visible.stream().anyMatch(k -> k.name().equals(name))
                 ? keys.delete(name).invoke(revoked -> {
                     if (revoked) {
+                        confirmed.values().removeIf(c -> c.principal().name().equals(name.value()));
                         AUDIT.infof("api-key revoked name=%s actor=%s", name, caller.name());
                     }
                 })

@@ -1,6 +1,8 @@
 package infrastructure.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Authentication settings. */
@@ -12,4 +14,19 @@ public interface AuthConfig {
      * Unset by default: the service then generates one at start and logs it once.
      */
     Optional<String> bootstrapKey();
+
+    /** How long one API key lookup may take before the store counts as unavailable. Default 1 second. */
+    @WithDefault("1s")
+    Duration lookupTimeout();
+
+    /**
+     * While the store cannot answer, keys it confirmed at most this long ago are still accepted, so
+     * that cache reads can degrade to misses instead of failing. {@code 0s} fails closed. Default 5 minutes.
+     */
+    @WithDefault("5m")
+    Duration staleIfUnavailable();
+
+    /** How many confirmed keys are remembered for that purpose. Default 10000. */
+    @WithDefault("10000")
+    int rememberedKeys();
 }

@@ -1,6 +1,7 @@
 package infrastructure.config;
 
 import domain.access.ApiKeySecret;
+import domain.access.AuthenticationPolicy;
 import domain.access.BootstrapKey;
 import domain.InvalidValueException;
 import io.quarkus.runtime.Startup;
@@ -15,6 +16,12 @@ public class Credentials {
 
     private static final Logger LOG = Logger.getLogger(Credentials.class);
     private static final int MIN_LENGTH = 32;
+
+    @Produces
+    @Singleton
+    AuthenticationPolicy authenticationPolicy(AuthConfig auth) {
+        return new AuthenticationPolicy(auth.lookupTimeout(), auth.staleIfUnavailable(), auth.rememberedKeys());
+    }
 
     @Produces
     @Singleton

@@ -1,0 +1,83 @@
+package infrastructure.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static support.Api.as;
+import static support.Api.cacheKeyFor;
+import static support.Api.freshProject;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import support.OwnRedisProfile;
+import support.OwnRedisResource;
+import support.RedisServer;
+
+/**
+ * The failure policy while Redis is gone: readiness DOWN, cache reads answer misses, writes answer
+ * 503 problems, nothing hangs; and everything serves again once Redis is back, without a restart.
+ */
+@QuarkusTest
+@TestProfile(OwnRedisProfile.class)
+class StoreOutageTest {
+
+    /** The store timeout (1 s) plus a margin for a loaded machine. */
+    private static final long BOUND_MILLIS = 3_000;
+
+    @OwnRedisResource.Handle
+    RedisServer redis;
+
+    String project;
+    String key;
+
+    @BeforeEach
+    void redisIsUp() {
+        Assumptions.assumeTrue(redis.isControllable(), "REDIS_URL points at a server this test may not stop");
+        project = freshProject();
+        key = cacheKeyFor(project);
+    }
+
+    @Test
+    void degradesWhileRedisIsDownAndRecoversWhenItReturns() {
+        String entry = "/v1/projects/" + project + "/cache/k";
+        as(key).body("{\"value\": 1}").put(entry).then().statusCode(201);
+        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+
+        redis.stop(true);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
+            RestAssured.get("/q/health/ready").then().body("status", equalTo("DOWN"));
+
+            Response read = timed(() -> as(key).get(entry));
+            read.then().statusCode(404).contentType("application/problem+json");
+
+            Response write = timed(() -> as(key).body("{\"value\": 2}").put(entry));
+            write.then().statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", equalTo("1"))
+                    .body("type", equalTo("urn:cache-domain:problem:store-unavailable"));
+        } finally {
+            redis.restart();
+        }
+
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200
+                        && as(key).get(entry).statusCode() == 200);
+        as(key).get(entry).then().body("value", equalTo(1));
+        as(key).body("{\"value\": 3}").put(entry).then().statusCode(200);
+    }
+
+    private static Response timed(java.util.function.Supplier<Response> request) {
+        long start = System.nanoTime();
+        Response response = request.get();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).as("answered within the store timeout plus a margin").isLessThan(BOUND_MILLIS);
+        return response;
+    }
+}

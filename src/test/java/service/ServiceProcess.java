@@ -1,0 +1,82 @@
+package service;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+
+/** The packaged service as a separate process, started the way the README tells an operator to. */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private ServiceProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts {@code java -jar quarkus-run.jar} with only these environment settings of ours, and waits until it listens. */
+    static ServiceProcess start(Map<String, String> env) throws IOException {
+        String jar = System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar");
+        int port = freePort();
+        Path log = Files.createTempFile("service", ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("CACHE_") || k.startsWith("REDIS_")
+                || k.startsWith("QUARKUS_") || k.startsWith("OTEL_"));
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        ServiceProcess service = new ServiceProcess(builder.start(), log, port);
+        Awaitility.await("the service to listen").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!service.process.isAlive()) {
+                        throw new IllegalStateException("the service exited:\n" + service.output());
+                    }
+                    return service.output().contains("Listening on");
+                });
+        return service;
+    }
+
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    HttpResponse<String> send(String method, String path, String key, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Stops the service as an orchestrator would (SIGTERM) and waits until it is gone. */
+    @Override
+    public void close() {
+        process.destroy();
+        process.onExit().join();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
