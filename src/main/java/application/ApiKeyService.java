@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,7 +98,7 @@ public class ApiKeyService {
                 throw new AccessDeniedException("an administrator may only grant projects and scopes it holds itself");
             }
             ApiKeySecret secret = ApiKeySecret.generate();
-            ApiKey key = new ApiKey(name, secret.digest(), projects, scopes, clock.instant());
+            ApiKey key = new ApiKey(name, secret.digest(), projects, scopes, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             return keys.create(key).map(stored -> {
                 if (!stored) {
                     throw new NameTakenException("an API key named " + name + " exists already");

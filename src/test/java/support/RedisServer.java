@@ -49,8 +49,13 @@ public final class RedisServer implements AutoCloseable {
             URI uri = URI.create(url);
             return new RedisServer(null, uri.getPort() < 0 ? 6379 : uri.getPort(), null, uri);
         }
+        return startFrom(System.getenv().getOrDefault("PATH", ""));
+    }
+
+    /** A new server from the first {@code redis-server} on {@code searchPath}, else from the Maven package. */
+    static RedisServer startFrom(String searchPath) {
         try {
-            RedisServer server = new RedisServer(executable(), freePort(), Files.createTempDirectory("redis-test"), null);
+            RedisServer server = new RedisServer(executable(searchPath), freePort(), Files.createTempDirectory("redis-test"), null);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -164,8 +169,9 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static String executable() throws IOException {
-        Optional<String> onPath = List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
+    private static String executable(String searchPath) throws IOException {
+        Optional<String> onPath = List.of(searchPath.split(File.pathSeparator)).stream()
+                .filter(dir -> !dir.isEmpty())
                 .map(dir -> Path.of(dir, "redis-server"))
                 .filter(Files::isExecutable)
                 .map(Path::toString)

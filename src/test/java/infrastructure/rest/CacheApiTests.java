@@ -359,6 +359,7 @@ abstract class CacheApiTests {
         cases.put(as(key).header("If-Match", "12").body("{\"value\": 1}").put(base + "k"), 400);
         cases.put(as(key).header("If-None-Match", "\"3\"").body("{\"value\": 1}").put(base + "k"), 400);
         cases.put(as(key).body("{\"value\": \"" + "x".repeat(1024 * 1024) + "\"}").put(base + "k"), 413);
+        cases.put(as(key).body("{\"value\": \"" + "x".repeat(9 * 1024 * 1024) + "\"}").put(base + "k"), 413);
         cases.put(as(key).queryParam("limit", 0).get(base.substring(0, base.length() - 1)), 400);
         cases.put(as(key).queryParam("limit", 1001).get(base.substring(0, base.length() - 1)), 400);
         cases.put(as(key).queryParam("limit", "many").get(base.substring(0, base.length() - 1)), 400);

@@ -1,0 +1,64 @@
+package infrastructure.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentAliasesTest {
+
+    private static final int SHIPPED = 250;
+    private static final int ENVIRONMENT = 300;
+
+    private static SmallRyeConfig config(Map<String, String> shipped, Map<String, String> environment) {
+        return new SmallRyeConfigBuilder()
+                .withInterceptors(new EnvironmentAliases())
+                .withSources(new PropertiesConfigSource(shipped, "application.properties", SHIPPED))
+                .withSources(new PropertiesConfigSource(environment, "environment", ENVIRONMENT))
+                .build();
+    }
+
+    @Test
+    void letsASeedAliasOverrideWhatTheServiceShips() {
+        SmallRyeConfig config = config(Map.of("quarkus.redis.max-pool-size", "32"),
+                Map.of("REDIS_MAX_CONNECTIONS", "64", "REDIS_URL", "redis://cache:6380", "CACHE_PROJECT_DATA_TTL", "120"));
+
+        assertThat(config.getRawValue("quarkus.redis.max-pool-size")).isEqualTo("64");
+        assertThat(config.getRawValue("quarkus.redis.hosts")).isEqualTo("redis://cache:6380");
+        assertThat(config.getRawValue("cache-domain.cache.default-ttl")).isEqualTo("120");
+    }
+
+    @Test
+    void letsTheOperatorsOwnSettingWinOverItsAlias() {
+        SmallRyeConfig config = config(Map.of(),
+                Map.of("quarkus.redis.hosts", "redis://primary:6379", "REDIS_URL", "redis://alias:6379"));
+
+        assertThat(config.getRawValue("quarkus.redis.hosts")).isEqualTo("redis://primary:6379");
+    }
+
+    @Test
+    void keepsTheShippedValueWhenNoAliasIsSet() {
+        SmallRyeConfig config = config(Map.of("quarkus.redis.max-pool-size", "32"), Map.of());
+
+        assertThat(config.getRawValue("quarkus.redis.max-pool-size")).isEqualTo("32");
+        assertThat(config.getRawValue("quarkus.redis.hosts")).isNull();
+    }
+
+    @Test
+    void turnsTracingOffWhileNoExporterEndpointIsConfigured() {
+        assertThat(config(Map.of(), Map.of()).getRawValue(EnvironmentAliases.SDK_DISABLED)).isEqualTo("true");
+        assertThat(config(Map.of(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317"))
+                .getRawValue(EnvironmentAliases.SDK_DISABLED)).isEqualTo("false");
+        assertThat(config(Map.of(), Map.of("quarkus.otel.exporter.otlp.traces.endpoint", "http://collector:4317"))
+                .getRawValue(EnvironmentAliases.SDK_DISABLED)).isEqualTo("false");
+    }
+
+    @Test
+    void honoursAnExplicitTracingChoice() {
+        assertThat(config(Map.of(), Map.of(EnvironmentAliases.SDK_DISABLED, "false"))
+                .getRawValue(EnvironmentAliases.SDK_DISABLED)).isEqualTo("false");
+    }
+}
