@@ -10,6 +10,7 @@ import infrastructure.memory.InMemoryCacheRepository;
 import infrastructure.redis.RedisApiKeyRepository;
 import infrastructure.redis.RedisCacheRepository;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Chooses the adapter of every port from {@code cache-domain.store}. The Redis client is looked up
+ * Chooses the adapter of every port from {@code cache-domain.store}, at startup, so that a
+ * misconfigured store stops the service before it takes traffic. The Redis client is looked up
  * only when Redis is the store, so the embedded store never opens a connection.
  */
 @ApplicationScoped
@@ -34,11 +36,8 @@ public class Stores {
     /** A project's sequence and statistics outlive its longest-lived entry by this much. */
     private static final Duration RETENTION_MARGIN = Duration.ofDays(1);
 
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "embedded-store-sweeper");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Reclaims the embedded cache's expired entries; only started for the embedded store. */
+    private ScheduledExecutorService sweeper;
 
     @Produces
     @Singleton
@@ -55,6 +54,7 @@ public class Stores {
 
     @Produces
     @Singleton
+    @Startup
     CacheRepository cacheRepository(StoreConfig store, CacheConfig cache, Clock clock,
             Instance<ReactiveRedisDataSource> redis) {
         Duration retention = Duration.ofSeconds(cache.maxTtl()).plus(RETENTION_MARGIN);
@@ -63,6 +63,11 @@ public class Stores {
         }
         InMemoryCacheRepository memory = new InMemoryCacheRepository(clock, store.memoryMaxEntries(), retention);
         long every = store.memorySweepInterval().toMillis();
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "embedded-store-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
         sweeper.scheduleWithFixedDelay(() -> {
             try {
                 memory.sweepExpired();
@@ -75,6 +80,7 @@ public class Stores {
 
     @Produces
     @Singleton
+    @Startup
     ApiKeyRepository apiKeyRepository(StoreConfig store, Instance<ReactiveRedisDataSource> redis, ObjectMapper json) {
         if (store.store() == StoreConfig.Kind.redis) {
             return new RedisApiKeyRepository(redis.get(), store.redisKeyPrefix(), json);
@@ -83,6 +89,8 @@ public class Stores {
     }
 
     void stop(@Disposes CacheRepository repository) {
-        sweeper.shutdownNow();
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
     }
 }
