@@ -1,11 +1,6 @@
 package domain.access;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
+import domain.Secrets;
 
 /**
  * The secret half of an API key: 256 random bits, shown to its owner once and stored only as a
@@ -17,7 +12,6 @@ import java.util.HexFormat;
 public final class ApiKeySecret {
 
     private static final String PREFIX = "cdk_";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String value;
 
@@ -27,9 +21,7 @@ public final class ApiKeySecret {
 
     /** A fresh secret from a CSPRNG: {@code cdk_} followed by 43 URL-safe characters. */
     public static ApiKeySecret generate() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return new ApiKeySecret(PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        return new ApiKeySecret(PREFIX + Secrets.randomUrlSafe(32));
     }
 
     /** Wraps a secret a caller presented or an operator configured. */
@@ -44,12 +36,7 @@ public final class ApiKeySecret {
 
     /** The SHA-256 digest of the secret, hex encoded: what the store keeps and looks keys up by. */
     public String digest() {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+        return Secrets.sha256Hex(value);
     }
 
     /** Never the secret: a key must not end up in a log by accident. */

@@ -1,7 +1,6 @@
 package domain.access;
 
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
+import domain.Secrets;
 import java.util.Set;
 
 /**
@@ -19,8 +18,7 @@ public record BootstrapKey(String secretDigest) {
 
     /** True when the presented secret has this key's digest. */
     public boolean matches(String presentedDigest) {
-        return MessageDigest.isEqual(secretDigest.getBytes(StandardCharsets.US_ASCII),
-                presentedDigest.getBytes(StandardCharsets.US_ASCII));
+        return Secrets.sameDigest(secretDigest, presentedDigest);
     }
 
     public Principal principal() {

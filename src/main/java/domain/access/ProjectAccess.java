@@ -8,6 +8,11 @@ public sealed interface ProjectAccess {
 
     boolean includes(ProjectId project);
 
+    /** True when every one of {@code projects} is included; true for none. */
+    default boolean includesAll(java.util.Collection<ProjectId> projects) {
+        return projects.stream().allMatch(this::includes);
+    }
+
     /** True when every project {@code other} grants is granted here too. */
     boolean covers(ProjectAccess other);
 

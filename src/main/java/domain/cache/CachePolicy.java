@@ -33,7 +33,7 @@ public record CachePolicy(Ttl defaultTtl, Ttl maxTtl, long maxValueBytes, int ma
             throw new ValueTooLargeException(size, maxValueBytes);
         }
         if (tags.size() > maxTagsPerEntry) {
-            throw new InvalidValueException("an entry may carry at most " + maxTagsPerEntry + " tags");
+            throw new InvalidValueException("tags", "an entry may carry at most " + maxTagsPerEntry + " tags");
         }
         return new CacheWrite(json, ttlFor(ttlSeconds), tags, precondition);
     }
@@ -45,7 +45,7 @@ public record CachePolicy(Ttl defaultTtl, Ttl maxTtl, long maxValueBytes, int ma
         }
         long s = seconds.getAsLong();
         if (s < 1 || s > maxTtl.seconds()) {
-            throw new InvalidValueException("ttlSeconds must be between 1 and " + maxTtl.seconds());
+            throw new InvalidValueException("ttlSeconds", "ttlSeconds must be between 1 and " + maxTtl.seconds());
         }
         return Ttl.ofSeconds(s);
     }

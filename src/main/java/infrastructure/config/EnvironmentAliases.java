@@ -23,6 +23,7 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
             "quarkus.redis.hosts", "REDIS_URL",
             "quarkus.redis.max-pool-size", "REDIS_MAX_CONNECTIONS",
             "cache-domain.cache.default-ttl", "CACHE_PROJECT_DATA_TTL",
+            "cache-domain.sessions.idle-timeout", "CACHE_USER_SESSION_TTL",
             "quarkus.otel.exporter.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT");
 
     static final String SDK_DISABLED = "quarkus.otel.sdk.disabled";

@@ -5,14 +5,18 @@ import domain.access.ApiKeyRepository;
 import domain.cache.CachePolicy;
 import domain.cache.CacheRepository;
 import domain.cache.Ttl;
+import domain.session.SessionPolicy;
+import domain.session.SessionRepository;
 import infrastructure.memory.InMemoryApiKeyRepository;
 import infrastructure.memory.InMemoryCacheRepository;
+import infrastructure.memory.InMemorySessionRepository;
 import infrastructure.redis.RedisApiKeyRepository;
 import infrastructure.redis.RedisCacheRepository;
+import infrastructure.redis.RedisSessionRepository;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -36,7 +40,7 @@ public class Stores {
     /** A project's sequence and statistics outlive its longest-lived entry by this much. */
     private static final Duration RETENTION_MARGIN = Duration.ofDays(1);
 
-    /** Reclaims the embedded cache's expired entries; only started for the embedded store. */
+    /** Reclaims expired data of the embedded store's ports; only started for the embedded store. */
     private ScheduledExecutorService sweeper;
 
     @Produces
@@ -62,19 +66,7 @@ public class Stores {
             return new RedisCacheRepository(redis.get(), store.redisKeyPrefix(), clock, retention);
         }
         InMemoryCacheRepository memory = new InMemoryCacheRepository(clock, store.memoryMaxEntries(), retention);
-        long every = store.memorySweepInterval().toMillis();
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "embedded-store-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        sweeper.scheduleWithFixedDelay(() -> {
-            try {
-                memory.sweepExpired();
-            } catch (RuntimeException e) {
-                LOG.warn("sweeping the embedded cache failed; retrying on the next round", e);
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
         return memory;
     }
 
@@ -88,7 +80,45 @@ public class Stores {
         return new InMemoryApiKeyRepository();
     }
 
-    void stop(@Disposes CacheRepository repository) {
+    @Produces
+    @Singleton
+    @Startup
+    SessionRepository sessionRepository(StoreConfig store, Clock clock, Instance<ReactiveRedisDataSource> redis) {
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisSessionRepository(redis.get(), store.redisKeyPrefix(), clock);
+        }
+        InMemorySessionRepository memory = new InMemorySessionRepository(clock);
+        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
+        return memory;
+    }
+
+    @Produces
+    @Singleton
+    SessionPolicy sessionPolicy(SessionConfig sessions) {
+        return new SessionPolicy(sessions.idleTimeout(), sessions.absoluteTimeout(), sessions.maxIdleTimeout(),
+                sessions.maxAbsoluteTimeout(), sessions.maxPerUser(), sessions.maxUserDataBytes(), sessions.maxProjects());
+    }
+
+    /** Runs {@code sweep} periodically on the one sweeper thread; a failing round is logged and retried. */
+    private synchronized void sweepEvery(Duration interval, Runnable sweep) {
+        if (sweeper == null) {
+            sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "embedded-store-sweeper");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                sweep.run();
+            } catch (RuntimeException e) {
+                LOG.warn("sweeping the embedded store failed; retrying on the next round", e);
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    synchronized void stop() {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }

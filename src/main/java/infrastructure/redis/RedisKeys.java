@@ -4,6 +4,7 @@ import domain.InvalidValueException;
 import domain.cache.CacheKey;
 import domain.cache.CacheTag;
 import domain.project.ProjectId;
+import domain.session.SessionId;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,9 @@ import java.util.regex.Pattern;
  * cd:{p:ID}:t:TAG   zset   key names carrying TAG, score = expiry (ms)
  * cd:{p:ID}:tg      zset   tag names in use, score = latest expiry (ms)
  * cd:{p:ID}:m       hash   seq (version sequence), hits, misses
+ * cd:{u:TAG}:s:ID  hash   one session (u user, d verifier digest, ud user data, p projects, ca, la, it, ax)
+ * cd:{u:TAG}:e     zset   session ids by idle expiry: the liveness index of the users with that tag
+ * cd:{u:TAG}:o     zset   session ids by creation, for evicting the oldest
  * cd:{ak}:n         hash   API key name -> record      (no TTL: keys live until revoked)
  * cd:{ak}:d:DIGEST  string API key record by SHA-256 of its secret (no TTL, likewise)
  * </pre>
@@ -67,6 +71,22 @@ final class RedisKeys {
 
     String meta(ProjectId project) {
         return project(project) + "m";
+    }
+
+    String session(SessionId id) {
+        return users(id.userTag()) + "s:" + id.value();
+    }
+
+    String sessionLiveness(String userTag) {
+        return users(userTag) + "e";
+    }
+
+    String sessionCreation(String userTag) {
+        return users(userTag) + "o";
+    }
+
+    private String users(String userTag) {
+        return prefix + ":{u:" + userTag + "}:";
     }
 
     String apiKeyRegistry() {

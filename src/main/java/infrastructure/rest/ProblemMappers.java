@@ -33,7 +33,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalidValue(InvalidValueException e) {
-        return Problem.Type.VALIDATION.with(e.rule(), List.of(new Problem.Violation("", e.rule()))).toResponse().build();
+        return Problem.Type.VALIDATION.with(e.rule(), List.of(new Problem.Violation(e.field(), e.rule()))).toResponse().build();
     }
 
     @ServerExceptionMapper

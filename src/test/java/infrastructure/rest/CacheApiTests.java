@@ -422,6 +422,13 @@ abstract class CacheApiTests {
         assertThat(paths.get("/v1/projects/{projectId}/cache-stats")).containsKeys("get");
         assertThat(paths.get("/v1/admin/api-keys")).containsKeys("get", "post");
         assertThat(paths.get("/v1/admin/api-keys/{name}")).containsKeys("delete");
+        assertThat(paths.get("/v1/sessions")).containsKeys("post");
+        assertThat(paths.get("/v1/sessions/validate")).containsKeys("post");
+        assertThat(paths.get("/v1/sessions/current")).containsKeys("get", "delete");
+        assertThat(paths.get("/v1/sessions/{sessionId}")).containsKeys("get", "delete");
+        assertThat(paths.get("/v1/sessions/{sessionId}/projects/{projectId}")).containsKeys("put", "delete");
+        assertThat(paths.get("/v1/sessions/{sessionId}/rotate")).containsKeys("post");
+        assertThat(paths.get("/v1/users/{userId}/sessions")).containsKeys("get", "delete");
         doc.then().body("paths.'/v1/projects/{projectId}/cache/{key}'.put.summary", equalTo("Write an entry"));
         doc.then().body("tags.name", hasItem("cache"));
     }

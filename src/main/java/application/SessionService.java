@@ -1,0 +1,204 @@
+package application;
+
+import domain.access.Principal;
+import domain.access.ProjectAccess;
+import domain.access.Scope;
+import domain.project.ProjectId;
+import domain.session.SessionId;
+import domain.session.SessionPolicy;
+import domain.session.SessionRepository;
+import domain.session.SessionToken;
+import domain.session.UserId;
+import domain.session.UserSession;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.jboss.logging.Logger;
+
+/**
+ * The session use cases. With an API key of scope {@code sessions}: open, validate, read, change
+ * access, rotate and revoke sessions. A key limited to some projects grants only those, and sees
+ * and revokes only sessions whose access lies within them; any other session is, to it, absent.
+ * With the session token itself: read the current session, or log out.
+ *
+ * <p>Sessions fail closed: when the store cannot answer, every operation fails (503); a session
+ * is never accepted without being checked. Audit lines never carry a token or its digest.
+ */
+@ApplicationScoped
+public class SessionService {
+
+    private static final Logger AUDIT = Logger.getLogger("audit");
+
+    private final SessionRepository sessions;
+    private final SessionPolicy policy;
+    private final Clock clock;
+
+    public SessionService(SessionRepository sessions, SessionPolicy policy, Clock clock) {
+        this.sessions = sessions;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Opens a session for a user the backend authenticated; the token is in the result, once. */
+    @WithSpan("sessions.create")
+    @Timeout(1000)
+    public Uni<SessionPolicy.Opened> create(Principal caller, UserId user, String userData, Set<ProjectId> projects,
+            OptionalLong idleSeconds, OptionalLong absoluteSeconds) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, Scope.SESSIONS);
+            projects.stream().filter(p -> !caller.projects().includes(p)).findFirst().ifPresent(p -> {
+                throw new AccessDeniedException("this key may not grant access to project " + p);
+            });
+            SessionPolicy.Opened opened = policy.open(user, userData, projects, idleSeconds, absoluteSeconds, clock.instant());
+            return sessions.create(opened.session(), opened.token().verifierDigest(), policy.maxSessionsPerUser())
+                    .map(evicted -> {
+                        evicted.forEach(id -> AUDIT.infof("session revoked-oldest session=%s user=%s actor=%s", id, user, caller.name()));
+                        AUDIT.infof("session created session=%s user=%s actor=%s", opened.session().id(), user, caller.name());
+                        return opened;
+                    });
+        });
+    }
+
+    /**
+     * The session a presented token opens, counting as activity; empty (and audited as rejected)
+     * when the token is malformed, unknown, expired, revoked, or opens a session the caller may not see.
+     */
+    @WithSpan("sessions.validate")
+    @Timeout(1000)
+    public Uni<Optional<UserSession>> validate(Principal caller, String presentedToken) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, Scope.SESSIONS);
+            Optional<SessionToken> token = SessionToken.parse(presentedToken);
+            Uni<Optional<UserSession>> opened = token.isEmpty()
+                    ? Uni.createFrom().item(Optional.empty())
+                    : sessions.open(token.get(), true);
+            return opened.map(found -> {
+                Optional<UserSession> visible = found.filter(s -> mayManage(caller, s));
+                if (visible.isEmpty()) {
+                    AUDIT.infof("session rejected session=%s actor=%s",
+                            token.map(t -> t.sessionId().value()).orElse("malformed"), caller.name());
+                }
+                return visible;
+            });
+        });
+    }
+
+    /** The session, if live and within the caller's projects; does not count as activity. */
+    @WithSpan("sessions.get")
+    @Timeout(1000)
+    public Uni<Optional<UserSession>> get(Principal caller, SessionId id) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, Scope.SESSIONS);
+            return sessions.find(id).map(found -> found.filter(s -> mayManage(caller, s)));
+        });
+    }
+
+    /** Grants ({@code granted}) or revokes one project on a session; takes effect at once. */
+    @WithSpan("sessions.change-access")
+    @Timeout(1000)
+    public Uni<Optional<UserSession>> changeAccess(Principal caller, SessionId id, ProjectId project, boolean granted) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, project, Scope.SESSIONS);
+            return get(caller, id).chain(found -> found.isEmpty()
+                    ? Uni.createFrom().item(Optional.<UserSession>empty())
+                    : sessions.changeAccess(id, project, granted).invoke(changed -> changed.ifPresent(s ->
+                            AUDIT.infof("session access-%s session=%s user=%s project=%s actor=%s",
+                                    granted ? "granted" : "revoked", id, s.userId(), project, caller.name()))));
+        });
+    }
+
+    /** Issues a new token for the session; every older token of it stops working at once. */
+    @WithSpan("sessions.rotate")
+    @Timeout(1000)
+    public Uni<Optional<SessionPolicy.Opened>> rotate(Principal caller, SessionId id) {
+        return get(caller, id).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.<SessionPolicy.Opened>empty());
+            }
+            SessionToken token = SessionToken.issue(id);
+            return sessions.replaceVerifier(id, token.verifierDigest()).map(replaced -> {
+                if (!replaced) {
+                    return Optional.<SessionPolicy.Opened>empty();
+                }
+                AUDIT.infof("session rotated session=%s user=%s actor=%s", id, found.get().userId(), caller.name());
+                return Optional.of(new SessionPolicy.Opened(found.get(), token));
+            });
+        });
+    }
+
+    /** Ends the session and deletes it; false when the caller sees no such session. */
+    @WithSpan("sessions.revoke")
+    @Timeout(1000)
+    public Uni<Boolean> revoke(Principal caller, SessionId id) {
+        return get(caller, id).chain(found -> found.isEmpty()
+                ? Uni.createFrom().item(false)
+                : sessions.revoke(id).invoke(revoked -> {
+                    if (revoked) {
+                        AUDIT.infof("session revoked session=%s user=%s actor=%s", id, found.get().userId(), caller.name());
+                    }
+                }));
+    }
+
+    /** The user's live sessions that the caller sees, oldest first. */
+    @WithSpan("sessions.list")
+    @Timeout(1000)
+    public Uni<List<UserSession>> list(Principal caller, UserId user) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, Scope.SESSIONS);
+            return sessions.findByUser(user).map(all -> all.stream().filter(s -> mayManage(caller, s)).toList());
+        });
+    }
+
+    /** Ends every session of the user that the caller sees; answers how many. */
+    @WithSpan("sessions.revoke-all")
+    @Timeout(5000)
+    public Uni<Long> revokeAll(Principal caller, UserId user) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, Scope.SESSIONS);
+            Uni<Long> revoked = caller.projects() instanceof ProjectAccess.All
+                    ? sessions.revokeAll(user)
+                    : list(caller, user).chain(visible -> Multi.createFrom().iterable(visible)
+                            .onItem().transformToUniAndConcatenate(s -> sessions.revoke(s.id()))
+                            .filter(Boolean::booleanValue).collect().with(Collectors.counting()));
+            return revoked.invoke(n -> AUDIT.infof("session revoked-all user=%s count=%d actor=%s", user, n, caller.name()));
+        });
+    }
+
+    /** The session of the presented token, counting as activity; empty for any token that opens none. */
+    @WithSpan("sessions.current")
+    @Timeout(1000)
+    public Uni<Optional<UserSession>> current(String presentedToken) {
+        return SessionToken.parse(presentedToken)
+                .map(token -> sessions.open(token, true))
+                .orElse(Uni.createFrom().item(Optional.empty()));
+    }
+
+    /** Ends the session of the presented token (logout); false when it opens none. */
+    @WithSpan("sessions.logout")
+    @Timeout(1000)
+    public Uni<Boolean> logout(String presentedToken) {
+        Optional<SessionToken> token = SessionToken.parse(presentedToken);
+        if (token.isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        return sessions.open(token.get(), false).chain(found -> found.isEmpty()
+                ? Uni.createFrom().item(false)
+                : sessions.revoke(found.get().id()).invoke(revoked -> {
+                    if (revoked) {
+                        AUDIT.infof("session logged-out session=%s user=%s actor=session", found.get().id(), found.get().userId());
+                    }
+                }));
+    }
+
+    private static boolean mayManage(Principal caller, UserSession session) {
+        return caller.projects().includesAll(session.projectAccess());
+    }
+}

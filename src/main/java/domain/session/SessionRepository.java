@@ -1,0 +1,47 @@
+package domain.session;
+
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The port to the store of sessions, which holds each session with the digest of its token's
+ * verifier, never the token.
+ *
+ * <p>A session is live from its creation until it is revoked, its idle expiry passes or its
+ * absolute expiry passes, whichever comes first; no operation ever returns a session that is not
+ * live. Adapters fail with {@link domain.StoreUnavailableException} when their store cannot answer.
+ */
+public interface SessionRepository {
+
+    /**
+     * Stores a new session. When its user already holds {@code maxPerUser} live sessions (0: no
+     * limit), the oldest are revoked first; answers their ids.
+     */
+    Uni<List<SessionId>> create(UserSession session, String verifierDigest, int maxPerUser);
+
+    /**
+     * The live session the token opens: the session its id names, if the digest of its verifier
+     * matches. With {@code touch}, records activity at the same time, atomically.
+     */
+    Uni<Optional<UserSession>> open(SessionToken token, boolean touch);
+
+    /** The live session of that id. */
+    Uni<Optional<UserSession>> find(SessionId id);
+
+    /** Grants or revokes one project on a live session; answers the session as changed. */
+    Uni<Optional<UserSession>> changeAccess(SessionId id, ProjectId project, boolean granted);
+
+    /** Replaces the verifier digest of a live session: every older token of it stops working at once. */
+    Uni<Boolean> replaceVerifier(SessionId id, String verifierDigest);
+
+    /** Ends a live session and deletes it; false when there was none. */
+    Uni<Boolean> revoke(SessionId id);
+
+    /** The live sessions of a user, oldest first. */
+    Uni<List<UserSession>> findByUser(UserId user);
+
+    /** Ends and deletes every session the user holds when the call begins; answers how many were live. */
+    Uni<Long> revokeAll(UserId user);
+}

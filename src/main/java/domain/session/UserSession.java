@@ -1,0 +1,61 @@
+package domain.session;
+
+import domain.project.ProjectId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A user's session: who, which projects the session may access, and when it ends.
+ *
+ * <p>It ends at the first of: {@code idleTimeout} after the last activity, or
+ * {@code absoluteExpiresAt}. Activity moves the first, never the second.
+ *
+ * @param userData the backend's JSON about the user, as JSON text
+ */
+public record UserSession(
+        SessionId id,
+        UserId userId,
+        String userData,
+        Set<ProjectId> projectAccess,
+        Instant createdAt,
+        Instant lastActivityAt,
+        Duration idleTimeout,
+        Instant absoluteExpiresAt) {
+
+    public UserSession {
+        projectAccess = Set.copyOf(projectAccess);
+    }
+
+    /** When the session ends unless there is activity first; never after the absolute expiry. */
+    public Instant idleExpiresAt() {
+        Instant idle = lastActivityAt.plus(idleTimeout);
+        return idle.isBefore(absoluteExpiresAt) ? idle : absoluteExpiresAt;
+    }
+
+    public boolean isActiveAt(Instant now) {
+        return now.isBefore(idleExpiresAt());
+    }
+
+    /** The session after activity at {@code now}: the idle expiry slides, the absolute one stays. */
+    public UserSession touchedAt(Instant now) {
+        return new UserSession(id, userId, userData, projectAccess, createdAt, now, idleTimeout, absoluteExpiresAt);
+    }
+
+    public boolean mayAccess(ProjectId project) {
+        return projectAccess.contains(project);
+    }
+
+    public UserSession granting(ProjectId project) {
+        Set<ProjectId> access = new HashSet<>(projectAccess);
+        access.add(project);
+        return new UserSession(id, userId, userData, access, createdAt, lastActivityAt, idleTimeout, absoluteExpiresAt);
+    }
+
+    public UserSession revoking(ProjectId project) {
+        Set<ProjectId> access = new HashSet<>(projectAccess);
+        access.remove(project);
+        return new UserSession(id, userId, userData, access, createdAt, lastActivityAt, idleTimeout, absoluteExpiresAt);
+    }
+}

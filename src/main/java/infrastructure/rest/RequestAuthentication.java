@@ -1,0 +1,98 @@
+package infrastructure.rest;
+
+import application.ApiKeyService;
+import application.UnauthenticatedException;
+import domain.session.SessionToken;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Authenticates every {@code /v1} request before routing, so that an unauthenticated caller learns
+ * nothing, not even which paths exist.
+ *
+ * <p>Two credentials: an API key ({@code Authorization: Bearer cdk_…}), for application backends,
+ * everywhere but the session's own paths; and a session token ({@code Authorization: Bearer cds_…}
+ * or the {@code cd_session} cookie), for browsers, only on the paths opened to sessions. Elsewhere
+ * a session token gets 403. Tokens are read from headers and cookies only, never from a URL.
+ */
+public class RequestAuthentication {
+
+    /** The cookie a browser presents its session token in. */
+    public static final String SESSION_COOKIE = "cd_session";
+
+    private static final String BEARER = "Bearer ";
+    /** Longer than any credential the service issues; spares hashing a huge header. */
+    private static final int MAX_CREDENTIAL_LENGTH = 256;
+    /** The paths a session token may use. */
+    private static final Set<String> SESSION_PATHS = Set.of("/v1/sessions/current");
+
+    private final ApiKeyService keys;
+    private final Caller caller;
+
+    public RequestAuthentication(ApiKeyService keys, Caller caller) {
+        this.keys = keys;
+        this.caller = caller;
+    }
+
+    @ServerRequestFilter(preMatching = true, priority = 200)
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/v1/") && !path.equals("/v1")) {
+            return Uni.createFrom().nullItem();
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String bearer = bearer(header);
+        if (header != null && bearer == null) {
+            return Uni.createFrom().item(unauthenticated());
+        }
+        Cookie cookie = request.getCookies().get(SESSION_COOKIE);
+        String sessionToken = bearer != null
+                ? (SessionToken.looksLikeOne(bearer) ? bearer : null)
+                : (cookie != null && !cookie.getValue().isEmpty() ? cookie.getValue() : null);
+        boolean sessionPath = SESSION_PATHS.contains(path);
+        if (sessionToken != null) {
+            if (!sessionPath) {
+                return Uni.createFrom().item(Problem.Type.FORBIDDEN.response(
+                        "a session token may only be used on the session's own paths; backends use an API key"));
+            }
+            caller.presentSession(sessionToken);
+            return Uni.createFrom().nullItem();
+        }
+        if (bearer == null) {
+            return Uni.createFrom().item(unauthenticated());
+        }
+        if (sessionPath) {
+            return Uni.createFrom().item(Problem.Type.FORBIDDEN.response(
+                    "this path takes a session token, as 'Authorization: Bearer cds_…' or the cd_session cookie"));
+        }
+        return keys.authenticate(bearer).map(principal -> {
+            if (principal.isEmpty()) {
+                return unauthenticated();
+            }
+            caller.authenticate(principal.get());
+            return null;
+        });
+    }
+
+    /** The credential of a well-formed {@code Bearer} header of bounded length, else null. */
+    private static String bearer(String header) {
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                || header.length() - BEARER.length() > MAX_CREDENTIAL_LENGTH) {
+            return null;
+        }
+        String credential = header.substring(BEARER.length()).trim();
+        return credential.isEmpty() ? null : credential;
+    }
+
+    static Response unauthenticated() {
+        return Problem.Type.UNAUTHENTICATED.with(new UnauthenticatedException().getMessage())
+                .toResponse()
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"cache-domain\"")
+                .build();
+    }
+}

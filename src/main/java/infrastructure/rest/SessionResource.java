@@ -1,0 +1,299 @@
+package infrastructure.rest;
+
+import application.SessionService;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import domain.project.ProjectId;
+import domain.session.SessionId;
+import domain.session.SessionPolicy;
+import domain.session.UserId;
+import domain.session.UserSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** User sessions over HTTP: {@code /v1/sessions} and {@code /v1/users/{userId}/sessions}. */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "sessions", description = "User sessions with project access rights, idle and absolute expiry")
+public class SessionResource {
+
+    private static final String NO_SESSION = "no live session for this token";
+
+    private final SessionService sessions;
+    private final Caller caller;
+    private final ObjectMapper json;
+
+    public SessionResource(SessionService sessions, Caller caller, ObjectMapper json) {
+        this.sessions = sessions;
+        this.caller = caller;
+        this.json = json;
+    }
+
+    /** A session to open. {@code userData} is any JSON; {@code projectAccess} may be empty. */
+    public record CreateSessionRequest(String userId, JsonNode userData, List<String> projectAccess,
+            Long idleTimeoutSeconds, Long absoluteTimeoutSeconds) {
+    }
+
+    /** A session as shown: never its token. */
+    public record SessionView(String sessionId, String userId, @JsonRawValue String userData, List<String> projectAccess,
+            Instant createdAt, Instant lastActivityAt, Instant idleExpiresAt, Instant absoluteExpiresAt) {
+
+        static SessionView from(UserSession s) {
+            return new SessionView(s.id().value(), s.userId().value(), s.userData(), projects(s), s.createdAt(),
+                    s.lastActivityAt(), s.idleExpiresAt(), s.absoluteExpiresAt());
+        }
+    }
+
+    /** A session just opened or rotated, with its token: the only times the token is shown. */
+    public record OpenedSession(String sessionId, String token, String userId, List<String> projectAccess,
+            Instant createdAt, Instant idleExpiresAt, Instant absoluteExpiresAt) {
+
+        static OpenedSession from(SessionPolicy.Opened opened) {
+            UserSession s = opened.session();
+            return new OpenedSession(s.id().value(), opened.token().reveal(), s.userId().value(), projects(s),
+                    s.createdAt(), s.idleExpiresAt(), s.absoluteExpiresAt());
+        }
+    }
+
+    /** A token to check. */
+    public record ValidateRequest(String token) {
+    }
+
+    /** A user's sessions. */
+    public record SessionList(List<SessionView> sessions) {
+    }
+
+    /** How many sessions were revoked. */
+    public record Revoked(long revoked) {
+    }
+
+    @POST
+    @Path("sessions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Open a session", description = "For a user the backend authenticated. The token is returned "
+            + "only here and on rotation (also as the cd_session cookie, for a backend that forwards it to the browser). "
+            + "A key may grant only projects it holds itself.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "session", value = "{\"userId\": \"user-42\", "
+            + "\"userData\": {\"name\": \"Ada\"}, \"projectAccess\": [\"shop\"], \"idleTimeoutSeconds\": 1800}")))
+    @APIResponse(responseCode = "201", description = "Opened", content = @Content(examples = @ExampleObject(name = "opened",
+            value = "{\"sessionId\": \"9f86d081884c7d65Xq3Zr2Wl0s7Hq4YtDk8L1a\", \"token\": \"cds_9f86…\", \"userId\": "
+                    + "\"user-42\", \"projectAccess\": [\"shop\"], \"createdAt\": \"2026-11-22T09:00:00Z\", "
+                    + "\"idleExpiresAt\": \"2026-11-22T09:30:00Z\", \"absoluteExpiresAt\": \"2026-11-23T09:00:00Z\"}")))
+    public Uni<Response> create(CreateSessionRequest body) {
+        Violations violations = new Violations();
+        if (body == null) {
+            violations.add("", "send {\"userId\", \"userData\"?, \"projectAccess\", \"idleTimeoutSeconds\"?, \"absoluteTimeoutSeconds\"?}");
+            violations.throwIfAny();
+        }
+        UserId user = violations.check("userId", () -> UserId.of(body.userId()));
+        Set<ProjectId> projects = new LinkedHashSet<>();
+        List<String> raw = body.projectAccess() == null ? List.of() : body.projectAccess();
+        for (int i = 0; i < raw.size() && i < 10_000; i++) {
+            String value = raw.get(i);
+            ProjectId project = violations.check("projectAccess[" + i + "]", () -> ProjectId.of(value));
+            if (project != null) {
+                projects.add(project);
+            }
+        }
+        violations.throwIfAny();
+        return sessions.create(caller.principal(), user, text(body.userData()), projects,
+                        optional(body.idleTimeoutSeconds()), optional(body.absoluteTimeoutSeconds()))
+                .map(opened -> Response.created(URI.create("/v1/sessions/" + opened.session().id()))
+                        .cookie(cookie(opened))
+                        .entity(OpenedSession.from(opened))
+                        .build());
+    }
+
+    @POST
+    @Path("sessions/validate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Validate a session token", description = "200 with the session, counting as activity; 401 for "
+            + "any token that opens no session the key may see (malformed, unknown, expired, revoked: never told which).")
+    @APIResponse(responseCode = "200", description = "The session")
+    @APIResponse(responseCode = "401", description = "No live session for this token")
+    public Uni<Response> validate(ValidateRequest body) {
+        String token = body == null || body.token() == null ? "" : body.token();
+        return sessions.validate(caller.principal(), token).map(found -> found
+                .map(s -> Response.ok(SessionView.from(s)).build())
+                .orElseGet(() -> Problem.Type.UNAUTHENTICATED.response(NO_SESSION)));
+    }
+
+    @GET
+    @Path("sessions/current")
+    @Operation(summary = "The caller's own session", description = "With the session token (Authorization: Bearer "
+            + "cds_… or the cd_session cookie); counts as activity.")
+    @APIResponse(responseCode = "200", description = "The session")
+    @APIResponse(responseCode = "401", description = "No live session for this token")
+    public Uni<Response> current() {
+        return sessions.current(caller.sessionToken()).map(found -> found
+                .map(s -> Response.ok(SessionView.from(s)).build())
+                .orElseGet(() -> Problem.Type.UNAUTHENTICATED.response(NO_SESSION)));
+    }
+
+    @DELETE
+    @Path("sessions/current")
+    @Operation(summary = "Log out", description = "Ends the caller's own session and clears the cd_session cookie.")
+    @APIResponse(responseCode = "204", description = "Logged out")
+    @APIResponse(responseCode = "401", description = "No live session for this token")
+    public Uni<Response> logout() {
+        return sessions.logout(caller.sessionToken()).map(ended -> ended
+                ? Response.noContent().cookie(expiredCookie()).build()
+                : Problem.Type.UNAUTHENTICATED.response(NO_SESSION));
+    }
+
+    @GET
+    @Path("sessions/{sessionId}")
+    @Operation(summary = "Read a session", description = "Without its token; does not count as activity. 404 for a "
+            + "session that does not exist, ended, or reaches a project outside the key's.")
+    @APIResponse(responseCode = "200", description = "The session")
+    @APIResponse(responseCode = "404", description = "No such session")
+    public Uni<Response> get(@PathParam("sessionId") String sessionId) {
+        SessionId id = parse(sessionId);
+        return sessions.get(caller.principal(), id).map(found -> found
+                .map(s -> Response.ok(SessionView.from(s)).build())
+                .orElseGet(SessionResource::notFound));
+    }
+
+    @PUT
+    @Path("sessions/{sessionId}/projects/{projectId}")
+    @Operation(summary = "Grant a project to a session", description = "Takes effect at once.")
+    @APIResponse(responseCode = "200", description = "The session as changed")
+    public Uni<Response> grant(@PathParam("sessionId") String sessionId, @PathParam("projectId") String projectId) {
+        return changeAccess(sessionId, projectId, true);
+    }
+
+    @DELETE
+    @Path("sessions/{sessionId}/projects/{projectId}")
+    @Operation(summary = "Revoke a project from a session", description = "Takes effect at once.")
+    @APIResponse(responseCode = "200", description = "The session as changed")
+    public Uni<Response> revokeProject(@PathParam("sessionId") String sessionId, @PathParam("projectId") String projectId) {
+        return changeAccess(sessionId, projectId, false);
+    }
+
+    @POST
+    @Path("sessions/{sessionId}/rotate")
+    @Operation(summary = "Rotate a session's token", description = "Returns a new token; the old one stops working at once.")
+    @APIResponse(responseCode = "200", description = "The session with its new token")
+    public Uni<Response> rotate(@PathParam("sessionId") String sessionId) {
+        SessionId id = parse(sessionId);
+        return sessions.rotate(caller.principal(), id).map(rotated -> rotated
+                .map(opened -> Response.ok(OpenedSession.from(opened)).cookie(cookie(opened)).build())
+                .orElseGet(SessionResource::notFound));
+    }
+
+    @DELETE
+    @Path("sessions/{sessionId}")
+    @Operation(summary = "Revoke a session", description = "Its token stops working at once and its data is deleted.")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", description = "No such session")
+    public Uni<Response> revoke(@PathParam("sessionId") String sessionId) {
+        SessionId id = parse(sessionId);
+        return sessions.revoke(caller.principal(), id).map(revoked -> revoked
+                ? Response.noContent().build()
+                : notFound());
+    }
+
+    @GET
+    @Path("users/{userId}/sessions")
+    @Operation(summary = "List a user's sessions", description = "The live sessions the key may see, oldest first.")
+    @APIResponse(responseCode = "200", description = "The sessions")
+    public Uni<SessionList> list(@PathParam("userId") String userId) {
+        UserId user = parseUser(userId);
+        return sessions.list(caller.principal(), user).map(all -> new SessionList(all.stream().map(SessionView::from).toList()));
+    }
+
+    @DELETE
+    @Path("users/{userId}/sessions")
+    @Operation(summary = "Revoke all of a user's sessions", description = "Those the key may see; answers how many.")
+    @APIResponse(responseCode = "200", description = "Revoked", content = @Content(examples = @ExampleObject(name = "count",
+            value = "{\"revoked\": 3}")))
+    public Uni<Revoked> revokeAll(@PathParam("userId") String userId) {
+        UserId user = parseUser(userId);
+        return sessions.revokeAll(caller.principal(), user).map(Revoked::new);
+    }
+
+    private Uni<Response> changeAccess(String sessionId, String projectId, boolean granted) {
+        Violations violations = new Violations();
+        SessionId id = violations.check("sessionId", () -> SessionId.of(sessionId));
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        violations.throwIfAny();
+        return sessions.changeAccess(caller.principal(), id, project, granted).map(changed -> changed
+                .map(s -> Response.ok(SessionView.from(s)).build())
+                .orElseGet(SessionResource::notFound));
+    }
+
+    private static SessionId parse(String sessionId) {
+        Violations violations = new Violations();
+        SessionId id = violations.check("sessionId", () -> SessionId.of(sessionId));
+        violations.throwIfAny();
+        return id;
+    }
+
+    private static UserId parseUser(String userId) {
+        Violations violations = new Violations();
+        UserId user = violations.check("userId", () -> UserId.of(userId));
+        violations.throwIfAny();
+        return user;
+    }
+
+    private static Response notFound() {
+        return Problem.Type.NOT_FOUND.response("no such session");
+    }
+
+    private static List<String> projects(UserSession s) {
+        return s.projectAccess().stream().map(ProjectId::value).sorted().toList();
+    }
+
+    private static OptionalLong optional(Long value) {
+        return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    private String text(JsonNode value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON tree always serializes", e);
+        }
+    }
+
+    /** The session token as an HttpOnly, Secure, SameSite=Strict cookie, for a browser's EventSource. */
+    private static NewCookie cookie(SessionPolicy.Opened opened) {
+        long seconds = Math.max(0, Duration.between(Instant.now(), opened.session().absoluteExpiresAt()).getSeconds());
+        return new NewCookie.Builder(RequestAuthentication.SESSION_COOKIE).value(opened.token().reveal()).path("/v1")
+                .httpOnly(true).secure(true).sameSite(NewCookie.SameSite.STRICT).maxAge((int) Math.min(seconds, Integer.MAX_VALUE))
+                .build();
+    }
+
+    private static NewCookie expiredCookie() {
+        return new NewCookie.Builder(RequestAuthentication.SESSION_COOKIE).value("").path("/v1")
+                .httpOnly(true).secure(true).sameSite(NewCookie.SameSite.STRICT).maxAge(0).build();
+    }
+}
