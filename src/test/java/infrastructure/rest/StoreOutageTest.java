@@ -11,6 +11,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +22,8 @@ import support.OwnRedisResource;
 import support.RedisServer;
 
 /**
- * The failure policy while Redis is gone: readiness DOWN, cache reads answer misses, writes answer
- * 503 problems, nothing hangs; and everything serves again once Redis is back, without a restart.
+ * The failure policy while Redis is gone: readiness DOWN, cache reads answer misses, writes and
+ * sessions answer 503 problems (sessions fail closed), nothing hangs; and everything serves again once Redis is back, without a restart.
  */
 @QuarkusTest
 @TestProfile(OwnRedisProfile.class)
@@ -47,6 +49,10 @@ class StoreOutageTest {
     void degradesWhileRedisIsDownAndRecoversWhenItReturns() {
         String entry = "/v1/projects/" + project + "/cache/k";
         as(key).body("{\"value\": 1}").put(entry).then().statusCode(201);
+        String backend = support.Api.keyFor(List.of(project), "sessions");
+        String token = as(backend).body(Map.of("userId", "u1", "projectAccess", List.of(project)))
+                .post("/v1/sessions").then().statusCode(201).extract().path("token");
+        as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(200);
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
         redis.stop(true);
@@ -57,6 +63,12 @@ class StoreOutageTest {
 
             Response read = timed(() -> as(key).get(entry));
             read.then().statusCode(404).contentType("application/problem+json");
+
+            // Sessions fail closed: never a session accepted that could not be checked.
+            timed(() -> as(backend).body(Map.of("token", token)).post("/v1/sessions/validate"))
+                    .then().statusCode(503).contentType("application/problem+json");
+            timed(() -> RestAssured.given().header("Authorization", "Bearer " + token).get("/v1/sessions/current"))
+                    .then().statusCode(503);
 
             Response write = timed(() -> as(key).body("{\"value\": 2}").put(entry));
             write.then().statusCode(503).contentType("application/problem+json")
@@ -71,6 +83,7 @@ class StoreOutageTest {
                         && as(key).get(entry).statusCode() == 200);
         as(key).get(entry).then().body("value", equalTo(1));
         as(key).body("{\"value\": 3}").put(entry).then().statusCode(200);
+        as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(200);
     }
 
     private static Response timed(java.util.function.Supplier<Response> request) {
