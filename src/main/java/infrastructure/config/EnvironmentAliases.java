@@ -19,12 +19,14 @@ import java.util.Map;
 @Priority(Priorities.LIBRARY + 500)
 public final class EnvironmentAliases implements ConfigSourceInterceptor {
 
-    static final Map<String, String> ALIASES = Map.of(
-            "quarkus.redis.hosts", "REDIS_URL",
-            "quarkus.redis.max-pool-size", "REDIS_MAX_CONNECTIONS",
-            "cache-domain.cache.default-ttl", "CACHE_PROJECT_DATA_TTL",
-            "cache-domain.sessions.idle-timeout", "CACHE_USER_SESSION_TTL",
-            "quarkus.otel.exporter.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT");
+    static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("quarkus.redis.hosts", "REDIS_URL"),
+            Map.entry("quarkus.redis.max-pool-size", "REDIS_MAX_CONNECTIONS"),
+            Map.entry("cache-domain.cache.default-ttl", "CACHE_PROJECT_DATA_TTL"),
+            Map.entry("cache-domain.sessions.idle-timeout", "CACHE_USER_SESSION_TTL"),
+            Map.entry("cache-domain.rate-limits.default-requests", "RATE_LIMIT_DEFAULT_REQUESTS"),
+            Map.entry("cache-domain.rate-limits.default-window", "RATE_LIMIT_DEFAULT_WINDOW"),
+            Map.entry("quarkus.otel.exporter.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT"));
 
     static final String SDK_DISABLED = "quarkus.otel.sdk.disabled";
 

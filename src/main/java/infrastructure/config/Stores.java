@@ -8,10 +8,22 @@ import domain.cache.Ttl;
 import domain.session.SessionPolicy;
 import domain.session.SessionRepository;
 import infrastructure.memory.InMemoryApiKeyRepository;
+import application.RateLimitSettings;
+import domain.ratelimit.FailMode;
+import domain.ratelimit.Limit;
+import domain.ratelimit.PolicyName;
+import domain.ratelimit.RateLimitPolicies;
+import domain.ratelimit.RateLimitPolicy;
+import domain.ratelimit.RateLimitRepository;
+import domain.ratelimit.Window;
 import infrastructure.memory.InMemoryCacheRepository;
+import infrastructure.memory.InMemoryRateLimitPolicies;
+import infrastructure.memory.InMemoryRateLimitRepository;
 import infrastructure.memory.InMemorySessionRepository;
 import infrastructure.redis.RedisApiKeyRepository;
 import infrastructure.redis.RedisCacheRepository;
+import infrastructure.redis.RedisRateLimitPolicies;
+import infrastructure.redis.RedisRateLimitRepository;
 import infrastructure.redis.RedisSessionRepository;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
@@ -22,6 +34,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +111,41 @@ public class Stores {
     SessionPolicy sessionPolicy(SessionConfig sessions) {
         return new SessionPolicy(sessions.idleTimeout(), sessions.absoluteTimeout(), sessions.maxIdleTimeout(),
                 sessions.maxAbsoluteTimeout(), sessions.maxPerUser(), sessions.maxUserDataBytes(), sessions.maxProjects());
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    RateLimitRepository rateLimitRepository(StoreConfig store, Clock clock, Instance<ReactiveRedisDataSource> redis) {
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisRateLimitRepository(redis.get(), store.redisKeyPrefix(), clock);
+        }
+        InMemoryRateLimitRepository memory = new InMemoryRateLimitRepository(clock);
+        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
+        return memory;
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    RateLimitPolicies rateLimitPolicies(StoreConfig store, Instance<ReactiveRedisDataSource> redis, ObjectMapper json) {
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisRateLimitPolicies(redis.get(), store.redisKeyPrefix(), json);
+        }
+        return new InMemoryRateLimitPolicies();
+    }
+
+    @Produces
+    @Singleton
+    RateLimitSettings rateLimitSettings(RateLimitConfig config) {
+        List<RateLimitPolicy> configured = new ArrayList<>();
+        configured.add(new RateLimitPolicy(PolicyName.DEFAULT,
+                List.of(Limit.of(config.defaultRequests(), Window.ofSeconds(config.defaultWindow()))), 0, FailMode.OPEN));
+        if (config.api().enabled()) {
+            configured.add(new RateLimitPolicy(PolicyName.API, List.of(Limit.of(config.api().perMinute(), Window.minute()),
+                    Limit.of(config.api().perHour(), Window.hour())), 0, FailMode.OPEN));
+        }
+        return new RateLimitSettings(configured, config.storeTimeout(), config.api().enabled());
     }
 
     /** Runs {@code sweep} periodically on the one sweeper thread; a failing round is logged and retried. */

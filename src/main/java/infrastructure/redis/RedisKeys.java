@@ -4,6 +4,7 @@ import domain.InvalidValueException;
 import domain.cache.CacheKey;
 import domain.cache.CacheTag;
 import domain.project.ProjectId;
+import domain.ratelimit.RateLimitKey;
 import domain.session.SessionId;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,10 @@ import java.util.regex.Pattern;
  * cd:{u:TAG}:s:ID  hash   one session (u user, d verifier digest, ud user data, p projects, ca, la, it, ax)
  * cd:{u:TAG}:e     zset   session ids by idle expiry: the liveness index of the users with that tag
  * cd:{u:TAG}:o     zset   session ids by creation, for evicting the oldest
+ * cd:{p:ID}:rl:POLICY:SCOPE:VALUE  hash  rate limit counters of one identifier (i/c/p per window)
+ * cd:{api:NAME}:rl:api:key:NAME    hash  a principal's counters under the service's own policy api
+ * cd:{rlp}:policies hash   rate limit policies stored at runtime (no TTL: configuration)
+ * cd:rlp:changed    channel a policy was saved or deleted; every instance reloads
  * cd:{ak}:n         hash   API key name -> record      (no TTL: keys live until revoked)
  * cd:{ak}:d:DIGEST  string API key record by SHA-256 of its secret (no TTL, likewise)
  * </pre>
@@ -87,6 +92,20 @@ final class RedisKeys {
 
     private String users(String userTag) {
         return prefix + ":{u:" + userTag + "}:";
+    }
+
+    String rateLimit(RateLimitKey key) {
+        String namespace = key.project().map(p -> "p:" + p.value()).orElse("api:" + key.identifier().value());
+        return prefix + ":{" + namespace + "}:rl:" + key.policy().value() + ":" + key.identifier().scope().wireName()
+                + ":" + key.identifier().value();
+    }
+
+    String rateLimitPolicies() {
+        return prefix + ":{rlp}:policies";
+    }
+
+    String rateLimitPolicyChanges() {
+        return prefix + ":rlp:changed";
     }
 
     String apiKeyRegistry() {

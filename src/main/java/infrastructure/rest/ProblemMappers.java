@@ -1,7 +1,9 @@
 package infrastructure.rest;
 
 import application.AccessDeniedException;
+import application.ConflictException;
 import application.NameTakenException;
+import application.NoSuchObjectException;
 import application.UnauthenticatedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -73,9 +75,14 @@ public class ProblemMappers {
         return Problem.Type.FORBIDDEN.response(e.getMessage());
     }
 
-    @ServerExceptionMapper
-    public Response nameTaken(NameTakenException e) {
+    @ServerExceptionMapper({NameTakenException.class, ConflictException.class})
+    public Response conflict(RuntimeException e) {
         return Problem.Type.CONFLICT.response(e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response noSuchObject(NoSuchObjectException e) {
+        return Problem.Type.NOT_FOUND.response(e.getMessage());
     }
 
     @ServerExceptionMapper({StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})

@@ -1,7 +1,9 @@
 package infrastructure.rest;
 
 import application.ApiKeyService;
+import application.RateLimitService;
 import application.UnauthenticatedException;
+import domain.ratelimit.RateLimitDecision;
 import domain.session.SessionToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -12,7 +14,8 @@ import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Authenticates every {@code /v1} request before routing, so that an unauthenticated caller learns
+ * Authenticates every {@code /v1} request before routing, and limits each API key principal by
+ * the policy {@code api} (429 over it), so that an unauthenticated caller learns
  * nothing, not even which paths exist.
  *
  * <p>Two credentials: an API key ({@code Authorization: Bearer cdk_…}), for application backends,
@@ -32,10 +35,12 @@ public class RequestAuthentication {
     private static final Set<String> SESSION_PATHS = Set.of("/v1/sessions/current");
 
     private final ApiKeyService keys;
+    private final RateLimitService rateLimits;
     private final Caller caller;
 
-    public RequestAuthentication(ApiKeyService keys, Caller caller) {
+    public RequestAuthentication(ApiKeyService keys, RateLimitService rateLimits, Caller caller) {
         this.keys = keys;
+        this.rateLimits = rateLimits;
         this.caller = caller;
     }
 
@@ -70,12 +75,15 @@ public class RequestAuthentication {
             return Uni.createFrom().item(Problem.Type.FORBIDDEN.response(
                     "this path takes a session token, as 'Authorization: Bearer cds_…' or the cd_session cookie"));
         }
-        return keys.authenticate(bearer).map(principal -> {
+        return keys.authenticate(bearer).chain(principal -> {
             if (principal.isEmpty()) {
-                return unauthenticated();
+                return Uni.createFrom().item(unauthenticated());
             }
             caller.authenticate(principal.get());
-            return null;
+            return rateLimits.checkApi(principal.get()).map(decision -> decision
+                    .filter(d -> d instanceof RateLimitDecision.Denied)
+                    .map(RequestAuthentication::quotaExceeded)
+                    .orElse(null));
         });
     }
 
@@ -87,6 +95,13 @@ public class RequestAuthentication {
         }
         String credential = header.substring(BEARER.length()).trim();
         return credential.isEmpty() ? null : credential;
+    }
+
+    /** 429 for a principal over the policy {@code api}, with the rate limit headers. */
+    private static Response quotaExceeded(RateLimitDecision denied) {
+        return RateLimitHeaders.add(Problem.Type.QUOTA_EXCEEDED
+                .with("this key made more requests than the policy api allows; retry after the Retry-After seconds")
+                .toResponse(), denied).build();
     }
 
     static Response unauthenticated() {

@@ -23,7 +23,8 @@ import support.RedisServer;
 
 /**
  * The failure policy while Redis is gone: readiness DOWN, cache reads answer misses, writes and
- * sessions answer 503 problems (sessions fail closed), nothing hangs; and everything serves again once Redis is back, without a restart.
+ * sessions answer 503 problems (sessions fail closed), rate limits decide by their fail mode within
+ * the bound and say degraded, nothing hangs; and everything serves again once Redis is back, without a restart.
  */
 @QuarkusTest
 @TestProfile(OwnRedisProfile.class)
@@ -53,6 +54,15 @@ class StoreOutageTest {
         String token = as(backend).body(Map.of("userId", "u1", "projectAccess", List.of(project)))
                 .post("/v1/sessions").then().statusCode(201).extract().path("token");
         as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(200);
+        String limiter = support.Api.keyFor(List.of(project), "rate-limits");
+        String open = "open-" + project;
+        String closed = "closed-" + project;
+        support.Api.asAdmin().body(Map.of("limits", List.of(Map.of("requests", 10, "windowSeconds", 60)), "failMode", "open"))
+                .put("/v1/rate-limit-policies/" + open).then().statusCode(201);
+        support.Api.asAdmin().body(Map.of("limits", List.of(Map.of("requests", 10, "windowSeconds", 60)), "failMode", "closed"))
+                .put("/v1/rate-limit-policies/" + closed).then().statusCode(201);
+        checkLimit(limiter, open).then().body("allowed", equalTo(true)).body("degraded", equalTo(false));
+        checkLimit(limiter, closed).then().body("allowed", equalTo(true)).body("degraded", equalTo(false));
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
         redis.stop(true);
@@ -70,6 +80,13 @@ class StoreOutageTest {
             timed(() -> RestAssured.given().header("Authorization", "Bearer " + token).get("/v1/sessions/current"))
                     .then().statusCode(503);
 
+            // Rate limits decide by each policy's fail mode, within the store timeout (50 ms) plus HTTP.
+            timedWithin(RATE_LIMIT_BOUND_MILLIS, () -> checkLimit(limiter, open)).then().statusCode(200)
+                    .body("allowed", equalTo(true)).body("degraded", equalTo(true));
+            Response refused = timedWithin(RATE_LIMIT_BOUND_MILLIS, () -> checkLimit(limiter, closed));
+            refused.then().statusCode(200).body("allowed", equalTo(false)).body("degraded", equalTo(true))
+                    .header("Retry-After", equalTo("1"));
+
             Response write = timed(() -> as(key).body("{\"value\": 2}").put(entry));
             write.then().statusCode(503).contentType("application/problem+json")
                     .header("Retry-After", equalTo("1"))
@@ -84,13 +101,26 @@ class StoreOutageTest {
         as(key).get(entry).then().body("value", equalTo(1));
         as(key).body("{\"value\": 3}").put(entry).then().statusCode(200);
         as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(200);
+        checkLimit(limiter, closed).then().body("allowed", equalTo(true)).body("degraded", equalTo(false));
     }
 
+    private Response checkLimit(String limiter, String policy) {
+        return as(limiter).body(Map.of("policy", policy, "scope", "ip", "identifier", "192.0.2.7"))
+                .post("/v1/projects/" + project + "/rate-limits/check");
+    }
+
+    /** The rate limit store timeout (50 ms) plus a margin for HTTP on a loaded machine. */
+    private static final long RATE_LIMIT_BOUND_MILLIS = 50 + 250;
+
     private static Response timed(java.util.function.Supplier<Response> request) {
+        return timedWithin(BOUND_MILLIS, request);
+    }
+
+    private static Response timedWithin(long bound, java.util.function.Supplier<Response> request) {
         long start = System.nanoTime();
         Response response = request.get();
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(millis).as("answered within the store timeout plus a margin").isLessThan(BOUND_MILLIS);
+        assertThat(millis).as("answered within the store timeout plus a margin").isLessThan(bound);
         return response;
     }
 }

@@ -1,0 +1,183 @@
+package infrastructure.rest;
+
+import application.RateLimitService;
+import domain.project.ProjectId;
+import domain.ratelimit.FailMode;
+import domain.ratelimit.Identifier;
+import domain.ratelimit.IdentifierScope;
+import domain.ratelimit.Limit;
+import domain.ratelimit.PolicyName;
+import domain.ratelimit.RateLimitDecision;
+import domain.ratelimit.RateLimitPolicy;
+import domain.ratelimit.Window;
+import domain.ratelimit.WindowStatus;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Rate limiting over HTTP: policies ({@code /v1/rate-limit-policies}), checks and an identifier's
+ * state ({@code /v1/projects/{projectId}/rate-limits}). Two root paths: a root path of
+ * {@code /v1} alone would lose every project path to the cache resource's more specific root.
+ */
+@Path("/v1/rate-limit-policies")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "rate-limits", description = "Sliding-window rate limits checked together in one round trip")
+public class RateLimitResource {
+
+    private final RateLimitService rateLimits;
+    private final Caller caller;
+
+    public RateLimitResource(RateLimitService rateLimits, Caller caller) {
+        this.rateLimits = rateLimits;
+        this.caller = caller;
+    }
+
+    /** One limit of a policy. */
+    public record LimitBody(Long requests, Long windowSeconds) {
+    }
+
+    /** A policy to store. {@code burst} defaults to 0, {@code failMode} to open. */
+    public record PolicyBody(List<LimitBody> limits, Long burst, String failMode) {
+    }
+
+    /** A policy as shown; {@code source} is {@code stored} or {@code configuration}. */
+    public record PolicyView(String name, List<LimitBody> limits, long burst, String failMode, String source) {
+
+        static PolicyView from(RateLimitService.KnownPolicy known) {
+            RateLimitPolicy p = known.policy();
+            return new PolicyView(p.name().value(),
+                    p.limits().stream().map(l -> new LimitBody(l.requests(), l.window().seconds())).toList(),
+                    p.burst(), p.failMode().wireName(), known.fromConfiguration() ? "configuration" : "stored");
+        }
+    }
+
+    /** Every policy. */
+    public record PolicyList(List<PolicyView> policies) {
+    }
+
+    /** A check: {@code cost} defaults to 1. */
+    public record CheckBody(String policy, String scope, String identifier, Long cost) {
+    }
+
+    /** One window's standing. */
+    public record WindowView(long requests, long windowSeconds, long remaining, long resetSeconds) {
+
+        static WindowView from(WindowStatus w) {
+            return new WindowView(w.limit().requests(), w.limit().window().seconds(), w.remaining(),
+                    RateLimitHeaders.seconds(w.reset()));
+        }
+    }
+
+    /** A decision; {@code limit}, {@code remaining} and {@code resetSeconds} are the tightest window's. */
+    public record DecisionView(boolean allowed, String policy, long limit, long remaining, long resetSeconds,
+            Long retryAfterSeconds, boolean degraded, List<WindowView> windows) {
+
+        static DecisionView from(RateLimitDecision d) {
+            WindowStatus tightest = d.tightest();
+            Long retry = d instanceof RateLimitDecision.Denied denied ? RateLimitHeaders.seconds(denied.retryAfter()) : null;
+            return new DecisionView(d instanceof RateLimitDecision.Allowed, d.policy().name().value(),
+                    tightest.limit().requests(), tightest.remaining(), RateLimitHeaders.seconds(tightest.reset()), retry,
+                    d.degraded(), d.windows().stream().map(WindowView::from).toList());
+        }
+    }
+
+    /** An identifier's standing under a policy, counting nothing. */
+    public record StateView(String policy, String scope, String identifier, List<WindowView> windows) {
+    }
+
+    @PUT
+    @Path("{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create or replace a policy", description = "Scope admin. Takes effect on the next check, on every instance.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "minute and hour", value = "{\"limits\": "
+            + "[{\"requests\": 60, \"windowSeconds\": 60}, {\"requests\": 1000, \"windowSeconds\": 3600}], \"burst\": 10, "
+            + "\"failMode\": \"open\"}")))
+    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "200", description = "Replaced")
+    public Uni<Response> save(@PathParam("name") String name, PolicyBody body) {
+        Violations violations = new Violations();
+        PolicyName policyName = violations.check("name", () -> PolicyName.of(name));
+        List<Limit> limits = new ArrayList<>();
+        if (body == null || body.limits() == null || body.limits().isEmpty()) {
+            violations.add("limits", "a policy needs 1 to " + RateLimitPolicy.MAX_LIMITS + " limits");
+        } else {
+            for (int i = 0; i < body.limits().size() && i <= RateLimitPolicy.MAX_LIMITS; i++) {
+                LimitBody l = body.limits().get(i);
+                String at = "limits[" + i + "]";
+                if (l == null || l.requests() == null || l.windowSeconds() == null) {
+                    violations.add(at, "each limit needs requests and windowSeconds");
+                    continue;
+                }
+                Window window = violations.check(at + ".windowSeconds", () -> Window.ofSeconds(l.windowSeconds()));
+                Limit limit = window == null ? null : violations.check(at + ".requests", () -> Limit.of(l.requests(), window));
+                if (limit != null) {
+                    limits.add(limit);
+                }
+            }
+        }
+        FailMode failMode = body == null || body.failMode() == null ? FailMode.OPEN
+                : violations.check("failMode", () -> FailMode.parse(body.failMode()));
+        violations.throwIfAny();
+        long burst = body.burst() == null ? 0 : body.burst();
+        RateLimitPolicy policy = violations.check("", () -> new RateLimitPolicy(policyName, limits, burst, failMode));
+        violations.throwIfAny();
+        return rateLimits.save(caller.principal(), policy).map(created -> Response
+                .status(created ? Response.Status.CREATED : Response.Status.OK)
+                .entity(PolicyView.from(new RateLimitService.KnownPolicy(policy, false))).build());
+    }
+
+    @GET
+    @Operation(summary = "List policies", description = "Stored ones, and configured ones (default, api) not overridden.")
+    public Uni<PolicyList> list() {
+        return rateLimits.policies(caller.principal()).map(all -> new PolicyList(all.stream().map(PolicyView::from).toList()));
+    }
+
+    @GET
+    @Path("{name}")
+    @Operation(summary = "Read a policy")
+    @APIResponse(responseCode = "404", description = "No such policy")
+    public Uni<PolicyView> get(@PathParam("name") String name) {
+        PolicyName policyName = parse("name", name);
+        return rateLimits.policy(caller.principal(), policyName).map(PolicyView::from);
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Operation(summary = "Delete a stored policy", description = "Scope admin. A configured policy of that name applies "
+            + "again; a policy that only comes from configuration answers 409.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Uni<Response> delete(@PathParam("name") String name) {
+        PolicyName policyName = parse("name", name);
+        return rateLimits.delete(caller.principal(), policyName).replaceWith(Response.noContent().build());
+    }
+
+    static Identifier identifier(String scope, String value, Violations violations) {
+        IdentifierScope parsed = violations.check("scope", () -> IdentifierScope.parse(scope));
+        return parsed == null ? null : violations.check("identifier", () -> Identifier.of(parsed, value));
+    }
+
+    private static PolicyName parse(String field, String name) {
+        Violations violations = new Violations();
+        PolicyName parsed = violations.check(field, () -> PolicyName.of(name));
+        violations.throwIfAny();
+        return parsed;
+    }
+}
