@@ -429,6 +429,10 @@ abstract class CacheApiTests {
         assertThat(paths.get("/v1/sessions/{sessionId}/projects/{projectId}")).containsKeys("put", "delete");
         assertThat(paths.get("/v1/sessions/{sessionId}/rotate")).containsKeys("post");
         assertThat(paths.get("/v1/users/{userId}/sessions")).containsKeys("get", "delete");
+        assertThat(paths.get("/v1/rate-limit-policies")).containsKeys("get");
+        assertThat(paths.get("/v1/rate-limit-policies/{name}")).containsKeys("get", "put", "delete");
+        assertThat(paths.get("/v1/projects/{projectId}/rate-limits/check")).containsKeys("post");
+        assertThat(paths.get("/v1/projects/{projectId}/rate-limits/{policy}/{scope}/{identifier}")).containsKeys("get", "delete");
         doc.then().body("paths.'/v1/projects/{projectId}/cache/{key}'.put.summary", equalTo("Write an entry"));
         doc.then().body("tags.name", hasItem("cache"));
     }
