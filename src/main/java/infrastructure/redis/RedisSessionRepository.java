@@ -102,16 +102,7 @@ public final class RedisSessionRepository implements SessionRepository {
     @Override
     public Uni<List<UserSession>> findByUser(UserId user) {
         String tag = user.tag();
-        return idsOf(tag).chain(ids -> {
-            List<String> scriptKeys = new ArrayList<>(2 + ids.size());
-            scriptKeys.add(keys.sessionLiveness(tag));
-            scriptKeys.add(keys.sessionCreation(tag));
-            ids.forEach(id -> scriptKeys.add(keys.session(SessionId.of(id))));
-            List<String> args = new ArrayList<>(1 + ids.size());
-            args.add(Long.toString(clock.millis()));
-            args.addAll(ids);
-            return run(LIST, scriptKeys, args);
-        }).map(flat -> {
+        return idsOf(tag).chain(ids -> run(LIST, indexesAnd(tag, ids), nowAnd(ids))).map(flat -> {
             List<UserSession> sessions = new ArrayList<>();
             for (int i = 0; i + 7 < flat.size(); i += 8) {
                 UserSession s = session(SessionId.of(flat.get(i).toString()), flat, i + 1);
@@ -131,14 +122,24 @@ public final class RedisSessionRepository implements SessionRepository {
     }
 
     private Uni<Long> revokeAll(String tag, List<String> ids) {
+        return run(REVOKE, indexesAnd(tag, ids), nowAnd(ids)).map(Response::toLong);
+    }
+
+    /** The tag's liveness and creation indexes, then the hash of each session named. */
+    private List<String> indexesAnd(String tag, List<String> ids) {
         List<String> scriptKeys = new ArrayList<>(2 + ids.size());
         scriptKeys.add(keys.sessionLiveness(tag));
         scriptKeys.add(keys.sessionCreation(tag));
         ids.forEach(id -> scriptKeys.add(keys.session(SessionId.of(id))));
+        return scriptKeys;
+    }
+
+    /** The clock, then the session ids, as the list and revoke scripts take them. */
+    private List<String> nowAnd(List<String> ids) {
         List<String> args = new ArrayList<>(1 + ids.size());
         args.add(Long.toString(clock.millis()));
         args.addAll(ids);
-        return run(REVOKE, scriptKeys, args).map(Response::toLong);
+        return args;
     }
 
     private Uni<Optional<UserSession>> read(SessionId id, String digest, boolean touch) {

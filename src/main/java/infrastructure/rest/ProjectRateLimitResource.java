@@ -61,7 +61,7 @@ public class ProjectRateLimitResource {
             violations.throwIfAny();
         }
         PolicyName policy = violations.check("policy", () -> PolicyName.of(body.policy()));
-        Identifier identifier = identifier(body.scope(), body.identifier(), violations);
+        Identifier identifier = RateLimitResource.identifier(body.scope(), body.identifier(), violations);
         violations.throwIfAny();
         OptionalLong cost = body.cost() == null ? OptionalLong.empty() : OptionalLong.of(body.cost());
         return rateLimits.check(caller.principal(), project, policy, identifier, cost)
@@ -73,13 +73,9 @@ public class ProjectRateLimitResource {
     @Operation(summary = "An identifier's state", description = "Every window's remaining units and reset, counting nothing.")
     public Uni<StateView> state(@PathParam("projectId") String projectId, @PathParam("policy") String policy,
             @PathParam("scope") String scope, @PathParam("identifier") String identifier) {
-        Violations violations = new Violations();
-        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
-        PolicyName name = violations.check("policy", () -> PolicyName.of(policy));
-        Identifier id = identifier(scope, identifier, violations);
-        violations.throwIfAny();
-        return rateLimits.state(caller.principal(), project, name, id)
-                .map(windows -> new StateView(name.value(), id.scope().wireName(), id.value(),
+        Counted counted = Counted.parse(projectId, policy, scope, identifier);
+        return rateLimits.state(caller.principal(), counted.project(), counted.policy(), counted.identifier())
+                .map(windows -> new StateView(policy, counted.identifier().scope().wireName(), identifier,
                         windows.stream().map(WindowView::from).toList()));
     }
 
@@ -89,15 +85,22 @@ public class ProjectRateLimitResource {
     @APIResponse(responseCode = "204", description = "Reset")
     public Uni<Response> reset(@PathParam("projectId") String projectId, @PathParam("policy") String policy,
             @PathParam("scope") String scope, @PathParam("identifier") String identifier) {
-        Violations violations = new Violations();
-        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
-        PolicyName name = violations.check("policy", () -> PolicyName.of(policy));
-        Identifier id = identifier(scope, identifier, violations);
-        violations.throwIfAny();
-        return rateLimits.reset(caller.principal(), project, name, id).replaceWith(Response.noContent().build());
+        Counted counted = Counted.parse(projectId, policy, scope, identifier);
+        return rateLimits.reset(caller.principal(), counted.project(), counted.policy(), counted.identifier())
+                .replaceWith(Response.noContent().build());
     }
 
-    private static Identifier identifier(String scope, String value, Violations violations) {
-        return RateLimitResource.identifier(scope, value, violations);
+    /** The counters a state or reset path names: project, policy and identifier, each validated. */
+    private record Counted(ProjectId project, PolicyName policy, Identifier identifier) {
+
+        static Counted parse(String projectId, String policy, String scope, String identifier) {
+            Violations violations = new Violations();
+            ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+            PolicyName name = violations.check("policy", () -> PolicyName.of(policy));
+            Identifier id = RateLimitResource.identifier(scope, identifier, violations);
+            violations.throwIfAny();
+            return new Counted(project, name, id);
+        }
     }
+
 }
