@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 /** Authenticates API keys, and lets administrators create, list and revoke them. */
@@ -92,6 +93,7 @@ public class ApiKeyService {
 
     /** Creates a key with at most the caller's own rights; the name must be free. */
     @WithSpan("apikeys.create")
+    @Timeout(1000)
     public Uni<Created> create(Principal caller, ApiKeyName name, ProjectAccess projects, Set<Scope> scopes) {
         return Uni.createFrom().deferred(() -> {
             if (!caller.mayGrant(projects, scopes)) {
@@ -111,6 +113,7 @@ public class ApiKeyService {
 
     /** The keys the caller administers: those whose projects lie within its own. */
     @WithSpan("apikeys.list")
+    @Timeout(1000)
     public Uni<List<ApiKey>> list(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
@@ -120,6 +123,7 @@ public class ApiKeyService {
 
     /** Revokes a key the caller administers, at once; false when there is none it may see. */
     @WithSpan("apikeys.revoke")
+    @Timeout(1000)
     public Uni<Boolean> revoke(Principal caller, ApiKeyName name) {
         return list(caller).chain(visible -> visible.stream().anyMatch(k -> k.name().equals(name))
                 ? keys.delete(name).invoke(revoked -> {

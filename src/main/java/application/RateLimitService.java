@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,6 +97,7 @@ public class RateLimitService {
 
     /** Forgets every count of the identifier under the policy. */
     @WithSpan("ratelimit.reset")
+    @Timeout(1000)
     public Uni<Void> reset(Principal caller, @SpanAttribute("project") ProjectId project, PolicyName name, Identifier identifier) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.RATE_LIMITS);
@@ -120,6 +122,7 @@ public class RateLimitService {
 
     /** Every policy: stored ones, and configured ones not overridden by a stored one. */
     @WithSpan("ratelimit.policies.list")
+    @Timeout(1000)
     public Uni<List<KnownPolicy>> policies(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             requireAny(caller);
@@ -137,6 +140,7 @@ public class RateLimitService {
 
     /** One policy, stored or configured. */
     @WithSpan("ratelimit.policies.get")
+    @Timeout(1000)
     public Uni<KnownPolicy> policy(Principal caller, PolicyName name) {
         return Uni.createFrom().deferred(() -> {
             requireAny(caller);
@@ -148,6 +152,7 @@ public class RateLimitService {
 
     /** Creates or replaces a stored policy (scope admin); the next check on every instance uses it. Answers whether it was new. */
     @WithSpan("ratelimit.policies.save")
+    @Timeout(1000)
     public Uni<Boolean> save(Principal caller, RateLimitPolicy policy) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
@@ -159,6 +164,7 @@ public class RateLimitService {
 
     /** Deletes a stored policy (scope admin); a configured policy of that name applies again. */
     @WithSpan("ratelimit.policies.delete")
+    @Timeout(1000)
     public Uni<Void> delete(Principal caller, PolicyName name) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);

@@ -35,9 +35,9 @@ public final class SlidingWindow {
     }
 
     /**
-     * The earliest wait, in milliseconds, after which {@code cost} units fit, assuming nothing else
-     * is admitted meanwhile: either the previous window's share fades enough within the current
-     * window, or the current window must end and its own count fade.
+     * The earliest wait, in whole milliseconds, after which {@code cost} units fit, assuming nothing
+     * else is counted meanwhile. Exact: it is checked with {@link #admits} itself, so the wait is
+     * never early and never a millisecond late.
      */
     public static long retryAfterMillis(WindowState state, Window window, long cost, long capacity) {
         if (admits(state, window, cost, capacity)) {
@@ -45,13 +45,36 @@ public final class SlidingWindow {
         }
         long w = window.millis();
         long room = capacity - cost;
+        // First estimate, in closed form: when the faded previous count leaves room (within this
+        // window), or else when this window's own count, become the previous, does (in the next).
+        long estimate;
         if (state.current() <= room) {
-            // previous × (w − e) / w ≤ room − current  ⇔  e ≥ w × (1 − (room − current) / previous)
             double at = w * (1 - (double) (room - state.current()) / state.previous());
-            return Math.max(0, (long) Math.ceil(at) - state.elapsedMillis() + 1);
+            estimate = Math.max(1, (long) Math.ceil(at) - state.elapsedMillis());
+        } else {
+            estimate = (w - state.elapsedMillis()) + (long) Math.ceil(w * (1 - (double) room / state.current()));
         }
-        // Next window: its previous is this current; current × (w − e) / w ≤ room
-        double at = w * (1 - (double) room / state.current());
-        return (w - state.elapsedMillis()) + (long) Math.ceil(at) + 1;
+        // Then settle it on the same arithmetic admission uses.
+        long wait = Math.max(1, estimate);
+        while (!admits(after(state, window, wait), window, cost, capacity)) {
+            wait++;
+        }
+        while (wait > 1 && admits(after(state, window, wait - 1), window, cost, capacity)) {
+            wait--;
+        }
+        return wait;
+    }
+
+    /** The state {@code waitMillis} later, with nothing counted meanwhile. */
+    static WindowState after(WindowState state, Window window, long waitMillis) {
+        long w = window.millis();
+        long at = state.elapsedMillis() + waitMillis;
+        if (at < w) {
+            return new WindowState(state.current(), state.previous(), at);
+        }
+        if (at < 2 * w) {
+            return new WindowState(0, state.current(), at - w);
+        }
+        return WindowState.empty(at % w);
     }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rate limit port in process memory: per key, two fixed-window counts per window, each key
- * guarded by its own lock and forgotten two of its longest windows after its last use.
+ * checked and counted atomically in the map's compute, and forgotten two of its longest windows
+ * after its last use.
  */
 public final class InMemoryRateLimitRepository implements RateLimitRepository {
 
@@ -35,7 +36,19 @@ public final class InMemoryRateLimitRepository implements RateLimitRepository {
 
     @Override
     public Uni<List<WindowState>> peek(RateLimitKey key, RateLimitPolicy policy) {
-        return Uni.createFrom().item(() -> check(key, policy, 0).states());
+        return Uni.createFrom().item(() -> {
+            long now = clock.millis();
+            Consumption[] read = {new Counters().check(policy, 0, now)};
+            // computeIfPresent: a peek never creates a key, as Redis would not either
+            counters.computeIfPresent(key, (k, c) -> {
+                if (c.isExpiredAt(now)) {
+                    return null;
+                }
+                read[0] = c.check(policy, 0, now);
+                return c;
+            });
+            return read[0].states();
+        });
     }
 
     @Override
@@ -49,11 +62,7 @@ public final class InMemoryRateLimitRepository implements RateLimitRepository {
     /** Forgets keys unused for two of their longest windows, as Redis expires them. */
     public void sweepExpired() {
         long now = clock.millis();
-        counters.values().removeIf(c -> {
-            synchronized (c) {
-                return c.expiresAtMillis <= now;
-            }
-        });
+        counters.forEach((key, ignored) -> counters.computeIfPresent(key, (k, c) -> c.isExpiredAt(now) ? null : c));
     }
 
     /** Keys held now. */
@@ -61,24 +70,30 @@ public final class InMemoryRateLimitRepository implements RateLimitRepository {
         return counters.size();
     }
 
+    /**
+     * Checks and counts within the map's own atomic compute for the key, so that a concurrent
+     * sweep can never remove a key between its check and its count.
+     */
     private Consumption check(RateLimitKey key, RateLimitPolicy policy, long cost) {
         long now = clock.millis();
-        while (true) {
-            Counters c = counters.computeIfAbsent(key, k -> new Counters());
-            synchronized (c) {
-                if (c.expiresAtMillis != 0 && c.expiresAtMillis <= now) {
-                    counters.remove(key, c);
-                    continue; // expired: start afresh, like a key Redis let go
-                }
-                return c.check(policy, cost, now);
-            }
-        }
+        Consumption[] result = new Consumption[1];
+        counters.compute(key, (k, c) -> {
+            Counters live = c == null || c.isExpiredAt(now) ? new Counters() : c; // expired: afresh, like a key Redis let go
+            result[0] = live.check(policy, cost, now);
+            return live.expiresAtMillis == 0 ? c : live; // nothing counted in a new key: keep nothing
+        });
+        return result[0];
     }
 
-    /** One key's windows: window seconds -> {index, current, previous}; guarded by its monitor. */
+    /** One key's windows: window seconds -> {index, current, previous}; only touched inside the map's compute. */
     private static final class Counters {
         final Map<Long, long[]> windows = new HashMap<>();
+        /** 0 until something is counted. */
         long expiresAtMillis;
+
+        boolean isExpiredAt(long now) {
+            return expiresAtMillis != 0 && expiresAtMillis <= now;
+        }
 
         Consumption check(RateLimitPolicy policy, long cost, long now) {
             List<WindowState> states = new ArrayList<>(policy.limits().size());

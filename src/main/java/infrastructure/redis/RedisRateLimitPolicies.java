@@ -18,7 +18,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -31,6 +32,7 @@ import org.jboss.logging.Logger;
 public final class RedisRateLimitPolicies implements RateLimitPolicies {
 
     static final Duration MAX_AGE = Duration.ofSeconds(5);
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Logger LOG = Logger.getLogger(RedisRateLimitPolicies.class);
 
     private final ReactiveHashCommands<String, String, String> hashes;
@@ -38,7 +40,10 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final Clock clock;
-    private final AtomicBoolean subscribed = new AtomicBoolean();
+    /** 0: not subscribed, 1: one attempt in flight, 2: subscribed. One attempt at a time, ever. */
+    private final AtomicInteger subscription = new AtomicInteger();
+    /** Moves on every change: a reload that began before a change must not install its copy. */
+    private final AtomicLong generation = new AtomicLong();
     private volatile Snapshot snapshot;
 
     public RedisRateLimitPolicies(ReactiveRedisDataSource redis, String keyPrefix, ObjectMapper json) {
@@ -79,7 +84,7 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
     }
 
     private Uni<Void> announce(PolicyName name) {
-        snapshot = null;
+        changed();
         return pubsub.publish(keys.rateLimitPolicyChanges(), name.value());
     }
 
@@ -89,12 +94,15 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
         if (s != null && clock.millis() - s.loadedAtMillis() < MAX_AGE.toMillis()) {
             return Uni.createFrom().item(s.policies());
         }
+        long reloading = generation.get();
         return subscribeOnce()
                 .chain(() -> hashes.hgetall(keys.rateLimitPolicies()))
                 .map(all -> {
                     Map<PolicyName, RateLimitPolicy> policies = all.values().stream().map(this::read)
                             .collect(Collectors.toUnmodifiableMap(RateLimitPolicy::name, p -> p));
-                    snapshot = new Snapshot(policies, clock.millis());
+                    if (generation.get() == reloading) {
+                        snapshot = new Snapshot(policies, clock.millis());
+                    }
                     return policies;
                 })
                 .onFailure().recoverWithUni(failure -> s != null
@@ -102,18 +110,30 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
                         : Uni.createFrom().failure(RedisFailures.translate(failure)));
     }
 
-    /** Subscribes to policy changes on first use; a failed attempt is retried on the next reload. */
+    private void changed() {
+        generation.incrementAndGet();
+        snapshot = null;
+    }
+
+    /**
+     * Starts the one subscription to policy changes if none exists or is under way, and does not
+     * wait for it: a reload never depends on it (MAX_AGE bounds staleness meanwhile). Two SUBSCRIBE
+     * commands racing each other leave a reply with no handler on a connection, so there is never
+     * more than one attempt in flight; a failed or silent attempt is retried on a later reload.
+     */
     private Uni<Void> subscribeOnce() {
-        if (subscribed.get()) {
-            return Uni.createFrom().voidItem();
+        if (subscription.compareAndSet(0, 1)) {
+            pubsub.subscribe(keys.rateLimitPolicyChanges(), name -> changed())
+                    .ifNoItem().after(SUBSCRIBE_TIMEOUT).fail()
+                    .subscribe().with(
+                            subscribed -> subscription.set(2),
+                            failure -> {
+                                subscription.set(0);
+                                LOG.debugf("subscribing to policy changes failed, retrying on a later reload: %s",
+                                        failure.getMessage());
+                            });
         }
-        return pubsub.subscribe(keys.rateLimitPolicyChanges(), changed -> snapshot = null)
-                .invoke(() -> subscribed.set(true))
-                .replaceWithVoid()
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.debugf("subscribing to policy changes failed, retrying on the next reload: %s", failure.getMessage());
-                    return null;
-                });
+        return Uni.createFrom().voidItem();
     }
 
     private String write(RateLimitPolicy policy) {

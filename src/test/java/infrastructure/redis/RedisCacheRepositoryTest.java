@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import support.MutableClock;
 import support.RedisClients;
+import support.RedisInspection;
 import support.SharedRedis;
 
 /** The Redis cache against the contract, on a real redis-server, plus its key-space guarantees. */
@@ -34,18 +35,11 @@ class RedisCacheRepositoryTest extends CacheRepositoryContract {
     }
 
     private List<String> keysUnderPrefix() {
-        List<String> keys = new ArrayList<>();
-        String cursor = "0";
-        do {
-            Response reply = await(REDIS.execute(Command.SCAN, cursor, "MATCH", prefix + ":*", "COUNT", "1000"));
-            cursor = reply.get(0).toString();
-            reply.get(1).forEach(k -> keys.add(k.toString()));
-        } while (!cursor.equals("0"));
-        return keys;
+        return RedisInspection.keys(REDIS, prefix + ":*");
     }
 
     private long redisLong(Command command, String... args) {
-        return await(REDIS.execute(command, args)).toLong();
+        return RedisInspection.integer(REDIS, command, args);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import support.MutableClock;
 import support.RedisClients;
+import support.RedisInspection;
 import support.SharedRedis;
 
 /** The Redis session store against the contract, on a real redis-server, plus its key-space guarantees. */
@@ -51,18 +52,11 @@ class RedisSessionRepositoryTest extends SessionRepositoryContract {
     }
 
     private List<String> keysUnderPrefix() {
-        List<String> keys = new ArrayList<>();
-        String cursor = "0";
-        do {
-            Response reply = await(REDIS.execute(Command.SCAN, cursor, "MATCH", prefix + ":*", "COUNT", "1000"));
-            cursor = reply.get(0).toString();
-            reply.get(1).forEach(k -> keys.add(k.toString()));
-        } while (!cursor.equals("0"));
-        return keys;
+        return RedisInspection.keys(REDIS, prefix + ":*");
     }
 
     private long redisLong(Command command, String... args) {
-        return await(REDIS.execute(command, args)).toLong();
+        return RedisInspection.integer(REDIS, command, args);
     }
 
     private List<String> hashValues(String key) {
