@@ -24,11 +24,15 @@ class EnvironmentAliasesTest {
     @Test
     void letsASeedAliasOverrideWhatTheServiceShips() {
         SmallRyeConfig config = config(Map.of("quarkus.redis.max-pool-size", "32"),
-                Map.of("REDIS_MAX_CONNECTIONS", "64", "REDIS_URL", "redis://cache:6380", "CACHE_PROJECT_DATA_TTL", "120"));
+                Map.of("REDIS_MAX_CONNECTIONS", "64", "REDIS_URL", "redis://cache:6380", "CACHE_PROJECT_DATA_TTL", "120",
+                        "CACHE_USER_SESSION_TTL", "900", "RATE_LIMIT_DEFAULT_REQUESTS", "250", "RATE_LIMIT_DEFAULT_WINDOW", "60"));
 
         assertThat(config.getRawValue("quarkus.redis.max-pool-size")).isEqualTo("64");
         assertThat(config.getRawValue("quarkus.redis.hosts")).isEqualTo("redis://cache:6380");
         assertThat(config.getRawValue("cache-domain.cache.default-ttl")).isEqualTo("120");
+        assertThat(config.getRawValue("cache-domain.sessions.idle-timeout")).isEqualTo("900");
+        assertThat(config.getRawValue("cache-domain.rate-limits.default-requests")).isEqualTo("250");
+        assertThat(config.getRawValue("cache-domain.rate-limits.default-window")).isEqualTo("60");
     }
 
     @Test

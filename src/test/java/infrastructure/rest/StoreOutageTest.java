@@ -86,6 +86,7 @@ class StoreOutageTest {
             Response refused = timedWithin(RATE_LIMIT_BOUND_MILLIS, () -> checkLimit(limiter, closed));
             refused.then().statusCode(200).body("allowed", equalTo(false)).body("degraded", equalTo(true))
                     .header("Retry-After", equalTo("1"));
+            assertThat(degradedDecisions()).as("degraded decisions are counted").isGreaterThanOrEqualTo(2);
 
             Response write = timed(() -> as(key).body("{\"value\": 2}").put(entry));
             write.then().statusCode(503).contentType("application/problem+json")
@@ -102,6 +103,14 @@ class StoreOutageTest {
         as(key).body("{\"value\": 3}").put(entry).then().statusCode(200);
         as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(200);
         checkLimit(limiter, closed).then().body("allowed", equalTo(true)).body("degraded", equalTo(false));
+    }
+
+    /** ratelimit_decisions_degraded_total from the Prometheus endpoint, which needs no store. */
+    private static double degradedDecisions() {
+        return RestAssured.get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("ratelimit_decisions_degraded_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private Response checkLimit(String limiter, String policy) {
