@@ -5,6 +5,8 @@ import domain.access.ApiKeyRepository;
 import domain.cache.CachePolicy;
 import domain.cache.CacheRepository;
 import domain.cache.Ttl;
+import domain.progress.ProgressPolicy;
+import domain.progress.ProgressRepository;
 import domain.session.SessionPolicy;
 import domain.session.SessionRepository;
 import infrastructure.memory.InMemoryApiKeyRepository;
@@ -17,11 +19,13 @@ import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
 import domain.ratelimit.Window;
 import infrastructure.memory.InMemoryCacheRepository;
+import infrastructure.memory.InMemoryProgressRepository;
 import infrastructure.memory.InMemoryRateLimitPolicies;
 import infrastructure.memory.InMemoryRateLimitRepository;
 import infrastructure.memory.InMemorySessionRepository;
 import infrastructure.redis.RedisApiKeyRepository;
 import infrastructure.redis.RedisCacheRepository;
+import infrastructure.redis.RedisProgressRepository;
 import infrastructure.redis.RedisRateLimitPolicies;
 import infrastructure.redis.RedisRateLimitRepository;
 import infrastructure.redis.RedisSessionRepository;
@@ -146,6 +150,27 @@ public class Stores {
                     Limit.of(config.api().perHour(), Window.hour())), 0, FailMode.OPEN));
         }
         return new RateLimitSettings(configured, config.storeTimeout(), config.api().enabled());
+    }
+
+    @Produces
+    @Singleton
+    ProgressPolicy progressPolicy(ProgressConfig progress) {
+        return new ProgressPolicy(progress.maxTotalSteps(), progress.maxMessageLength(), progress.maxRetainedEvents(),
+                progress.ttl(), progress.stallAfter());
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    ProgressRepository progressRepository(StoreConfig store, Clock clock, ProgressPolicy policy,
+            Instance<ReactiveRedisDataSource> redis) {
+        ProgressRepository.Retention retention = new ProgressRepository.Retention(policy.maxRetainedEvents(), policy.ttl());
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisProgressRepository(redis.get(), store.redisKeyPrefix(), clock, retention);
+        }
+        InMemoryProgressRepository memory = new InMemoryProgressRepository(clock, retention);
+        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
+        return memory;
     }
 
     /** Runs {@code sweep} periodically on the one sweeper thread; a failing round is logged and retried. */

@@ -3,6 +3,7 @@ package infrastructure.redis;
 import domain.InvalidValueException;
 import domain.cache.CacheKey;
 import domain.cache.CacheTag;
+import domain.progress.ProgressId;
 import domain.project.ProjectId;
 import domain.ratelimit.RateLimitKey;
 import domain.session.SessionId;
@@ -26,6 +27,9 @@ import java.util.regex.Pattern;
  * cd:{u:TAG}:o     zset   session ids by creation, for evicting the oldest
  * cd:{p:ID}:rl:POLICY:SCOPE:VALUE  hash  rate limit counters of one identifier (i/c/p per window)
  * cd:{api:NAME}:rl:api:key:NAME    hash  a principal's counters under the service's own policy api
+ * cd:{p:ID}:pg:OP  hash   one operation's progress (total, current, status, message, started, updated, seq)
+ * cd:{p:ID}:pe:OP  stream its events, entry ids 0-<sequence>, trimmed to the newest N
+ * cd:pev:ID/OP     channel new events of the operation, for followers on every instance
  * cd:{rlp}:policies hash   rate limit policies stored at runtime (no TTL: configuration)
  * cd:rlp:changed    channel a policy was saved or deleted; every instance reloads
  * cd:{ak}:n         hash   API key name -> record      (no TTL: keys live until revoked)
@@ -98,6 +102,23 @@ final class RedisKeys {
         String namespace = key.project().map(p -> "p:" + p.value()).orElse("api:" + key.identifier().value());
         return prefix + ":{" + namespace + "}:rl:" + key.policy().value() + ":" + key.identifier().scope().wireName()
                 + ":" + key.identifier().value();
+    }
+
+    String progress(ProjectId project, ProgressId id) {
+        return project(project) + "pg:" + id.value();
+    }
+
+    String progressEvents(ProjectId project, ProgressId id) {
+        return project(project) + "pe:" + id.value();
+    }
+
+    String progressChannel(ProjectId project, ProgressId id) {
+        return progressChannels() + project.value() + "/" + id.value();
+    }
+
+    /** Every progress channel starts with this: one pattern subscription per instance covers them all. */
+    String progressChannels() {
+        return prefix + ":pev:";
     }
 
     String rateLimitPolicies() {

@@ -25,7 +25,8 @@ class EnvironmentAliasesTest {
     void letsASeedAliasOverrideWhatTheServiceShips() {
         SmallRyeConfig config = config(Map.of("quarkus.redis.max-pool-size", "32"),
                 Map.of("REDIS_MAX_CONNECTIONS", "64", "REDIS_URL", "redis://cache:6380", "CACHE_PROJECT_DATA_TTL", "120",
-                        "CACHE_USER_SESSION_TTL", "900", "RATE_LIMIT_DEFAULT_REQUESTS", "250", "RATE_LIMIT_DEFAULT_WINDOW", "60"));
+                        "CACHE_USER_SESSION_TTL", "900", "RATE_LIMIT_DEFAULT_REQUESTS", "250", "RATE_LIMIT_DEFAULT_WINDOW", "60",
+                        "CACHE_PROGRESS_TTL", "600"));
 
         assertThat(config.getRawValue("quarkus.redis.max-pool-size")).isEqualTo("64");
         assertThat(config.getRawValue("quarkus.redis.hosts")).isEqualTo("redis://cache:6380");
@@ -33,6 +34,7 @@ class EnvironmentAliasesTest {
         assertThat(config.getRawValue("cache-domain.sessions.idle-timeout")).isEqualTo("900");
         assertThat(config.getRawValue("cache-domain.rate-limits.default-requests")).isEqualTo("250");
         assertThat(config.getRawValue("cache-domain.rate-limits.default-window")).isEqualTo("60");
+        assertThat(config.getRawValue("cache-domain.progress.ttl")).isEqualTo("600");
     }
 
     @Test

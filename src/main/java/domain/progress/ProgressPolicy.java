@@ -1,0 +1,42 @@
+package domain.progress;
+
+import domain.InvalidValueException;
+import domain.project.ProjectId;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The rules of progress: bounds of a total, of messages and of the retained history, how long
+ * an operation lives after its last update, and when a silent one counts as stalled.
+ */
+public record ProgressPolicy(long maxTotalSteps, int maxMessageLength, int maxRetainedEvents, Duration ttl,
+        Duration stallAfter) {
+
+    public ProgressPolicy {
+        if (maxTotalSteps < 1 || maxMessageLength < 1 || maxRetainedEvents < 1) {
+            throw new InvalidValueException("progress limits must be positive");
+        }
+        if (ttl.isNegative() || ttl.isZero() || stallAfter.isNegative() || stallAfter.isZero()) {
+            throw new InvalidValueException("progress ttl and stall timeout must be positive");
+        }
+    }
+
+    /** A new running operation at step 0. Rule: totalSteps between 1 and {@code maxTotalSteps}. */
+    public Progress start(ProjectId project, ProgressId id, long totalSteps, String message, Instant now) {
+        if (totalSteps < 1 || totalSteps > maxTotalSteps) {
+            throw new InvalidValueException("totalSteps", "totalSteps must be between 1 and " + maxTotalSteps);
+        }
+        Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+        return new Progress(project, id, totalSteps, 0, ProgressStatus.RUNNING, message(message), at, at, 1);
+    }
+
+    /** The message within bounds; {@code null} becomes empty. Rule: at most {@code maxMessageLength} characters. */
+    public String message(String message) {
+        String m = message == null ? "" : message;
+        if (m.length() > maxMessageLength) {
+            throw new InvalidValueException("message", "message must be at most " + maxMessageLength + " characters");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,46 @@
+package domain.progress;
+
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The port to the store of operations: each one's state and a bounded history of its events,
+ * expiring {@code ttl} after its last update; and live delivery of new events to followers on
+ * every instance sharing the store.
+ *
+ * <p>Adapters fail with {@link domain.StoreUnavailableException} when their store cannot answer.
+ */
+public interface ProgressRepository {
+
+    /** Stores a new operation with its {@code started} event (sequence 1); false when the id is taken in the project. */
+    Uni<Boolean> start(Progress progress);
+
+    /**
+     * Records a change atomically: new state, one event with the next sequence, history trimmed
+     * to the newest {@code maxRetained} events, expiry moved, and the event published to followers.
+     * Refused on an ended operation.
+     */
+    Uni<RecordOutcome> record(ProjectId project, ProgressId id, ProgressChange change);
+
+    Uni<Optional<Progress>> find(ProjectId project, ProgressId id);
+
+    /** The retained events with a sequence above {@code after}, oldest first. */
+    Uni<EventsPage> eventsAfter(ProjectId project, ProgressId id, long after);
+
+    /**
+     * Events of the operation recorded through any instance from the moment the returned Uni
+     * completes: by then the store delivers to the follower, and events are buffered until the
+     * stream is subscribed, so "follow, then read {@link #eventsAfter}, then merge by sequence"
+     * loses nothing. At most once otherwise: a follower that may have missed events (a lost
+     * connection) catches up with {@link #eventsAfter}. The caller must subscribe to, and in the
+     * end cancel, the stream.
+     */
+    Uni<Multi<ProgressEvent>> follow(ProjectId project, ProgressId id);
+
+    /** The settings every adapter applies: retained events and time to live. */
+    record Retention(int maxRetained, Duration ttl) {
+    }
+}

@@ -1,0 +1,2 @@
+/** Progress of long operations: steps, a bounded history of events, terminal states, stalls. */
+package domain.progress;

@@ -1,0 +1,185 @@
+package infrastructure.memory;
+
+import domain.progress.EventsPage;
+import domain.progress.Progress;
+import domain.progress.ProgressChange;
+import domain.progress.ProgressEvent;
+import domain.progress.ProgressEventType;
+import domain.progress.ProgressId;
+import domain.progress.ProgressRepository;
+import domain.progress.ProgressStatus;
+import domain.progress.RecordOutcome;
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The progress port in process memory: per operation its state and a bounded deque of events,
+ * each operation changed atomically in the map's compute and forgotten {@code ttl} after its last
+ * update; followers are this process's subscribers.
+ */
+public final class InMemoryProgressRepository implements ProgressRepository {
+
+    private final Clock clock;
+    private final Retention retention;
+    private final ConcurrentHashMap<Key, Operation> operations = new ConcurrentHashMap<>();
+    private final Map<Key, Set<UnicastProcessor<ProgressEvent>>> followers = new ConcurrentHashMap<>();
+
+    public InMemoryProgressRepository(Clock clock, Retention retention) {
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    private record Key(ProjectId project, ProgressId id) {
+    }
+
+    /** One operation; only touched inside the map's compute. */
+    private static final class Operation {
+        Progress progress;
+        final Deque<ProgressEvent> events = new ArrayDeque<>();
+        long expiresAtMillis;
+    }
+
+    @Override
+    public Uni<Boolean> start(Progress progress) {
+        return Uni.createFrom().item(() -> {
+            long now = clock.millis();
+            boolean[] started = {false};
+            operations.compute(new Key(progress.project(), progress.id()), (k, op) -> {
+                if (op != null && op.expiresAtMillis > now) {
+                    return op;
+                }
+                Operation fresh = new Operation();
+                fresh.progress = progress;
+                fresh.events.add(new ProgressEvent(1, ProgressEventType.STARTED, 0, progress.message(), progress.startedAt()));
+                fresh.expiresAtMillis = now + retention.ttl().toMillis();
+                started[0] = true;
+                return fresh;
+            });
+            return started[0];
+        });
+    }
+
+    @Override
+    public Uni<RecordOutcome> record(ProjectId project, ProgressId id, ProgressChange change) {
+        return Uni.createFrom().item(() -> {
+            Key key = new Key(project, id);
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            RecordOutcome[] outcome = {new RecordOutcome.Unknown()};
+            operations.computeIfPresent(key, (k, op) -> {
+                if (op.expiresAtMillis <= now.toEpochMilli()) {
+                    return null;
+                }
+                outcome[0] = apply(op, change, now);
+                if (outcome[0] instanceof RecordOutcome.Recorded recorded) {
+                    // Under the operation's lock, so followers get events in sequence order; the
+                    // followers' buffers only enqueue.
+                    followers.getOrDefault(key, Set.of()).forEach(follower -> follower.onNext(recorded.event()));
+                }
+                return op;
+            });
+            return outcome[0];
+        });
+    }
+
+    private RecordOutcome apply(Operation op, ProgressChange change, Instant now) {
+        Progress p = op.progress;
+        if (p.status().isTerminal()) {
+            return new RecordOutcome.AlreadyEnded(p);
+        }
+        if (change instanceof ProgressChange.Stall stall && p.updatedAt().isAfter(stall.silentSince())) {
+            return new RecordOutcome.StillActive(p);
+        }
+        long step = p.currentStep();
+        ProgressStatus status = ProgressStatus.RUNNING;
+        if (change instanceof ProgressChange.Step s) {
+            step = Math.min(p.totalSteps(), step + s.increment());
+        } else if (change instanceof ProgressChange.Complete) {
+            step = p.totalSteps();
+            status = ProgressStatus.COMPLETED;
+        } else if (change instanceof ProgressChange.Fail) {
+            status = ProgressStatus.FAILED;
+        } else {
+            status = ProgressStatus.STALLED;
+        }
+        long sequence = p.lastSequence() + 1;
+        op.progress = new Progress(p.project(), p.id(), p.totalSteps(), step, status, change.message(), p.startedAt(), now, sequence);
+        ProgressEvent event = new ProgressEvent(sequence, change.eventType(), step, change.message(), now);
+        op.events.addLast(event);
+        while (op.events.size() > retention.maxRetained()) {
+            op.events.removeFirst();
+        }
+        op.expiresAtMillis = now.toEpochMilli() + retention.ttl().toMillis();
+        return new RecordOutcome.Recorded(op.progress, event);
+    }
+
+    @Override
+    public Uni<Optional<Progress>> find(ProjectId project, ProgressId id) {
+        return Uni.createFrom().item(() -> Optional.ofNullable(live(new Key(project, id))).map(op -> op.progress));
+    }
+
+    @Override
+    public Uni<EventsPage> eventsAfter(ProjectId project, ProgressId id, long after) {
+        return Uni.createFrom().item(() -> {
+            List<ProgressEvent> events = new ArrayList<>();
+            long now = clock.millis();
+            operations.computeIfPresent(new Key(project, id), (k, op) -> {
+                if (op.expiresAtMillis <= now) {
+                    return null;
+                }
+                op.events.stream().filter(e -> e.sequence() > after).forEach(events::add);
+                return op;
+            });
+            boolean gap = !events.isEmpty() && events.get(0).sequence() > after + 1;
+            return new EventsPage(events, gap);
+        });
+    }
+
+    @Override
+    public Uni<Multi<ProgressEvent>> follow(ProjectId project, ProgressId id) {
+        Key key = new Key(project, id);
+        return Uni.createFrom().item(() -> {
+            UnicastProcessor<ProgressEvent> buffer = UnicastProcessor.create();
+            followers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(buffer);
+            return buffer.onTermination().invoke(() -> followers.computeIfPresent(key, (k, set) -> {
+                set.remove(buffer);
+                return set.isEmpty() ? null : set;
+            }));
+        });
+    }
+
+    /** Forgets every operation whose time to live passed since its last update. */
+    public void sweepExpired() {
+        long now = clock.millis();
+        operations.forEach((key, ignored) -> operations.computeIfPresent(key, (k, op) -> op.expiresAtMillis <= now ? null : op));
+    }
+
+    /** Operations held now, expired ones not yet swept included. */
+    public int size() {
+        return operations.size();
+    }
+
+    private Operation live(Key key) {
+        long now = clock.millis();
+        Operation[] found = {null};
+        operations.computeIfPresent(key, (k, op) -> {
+            if (op.expiresAtMillis <= now) {
+                return null;
+            }
+            found[0] = op;
+            return op;
+        });
+        return found[0];
+    }
+}
