@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The progress port on Redis: a hash per operation and a stream of its events (entry ids
@@ -46,11 +44,8 @@ public final class RedisProgressRepository implements ProgressRepository {
     private final Retention retention;
     /** Local followers by channel. */
     private final Map<String, Set<UnicastProcessor<ProgressEvent>>> followers = new ConcurrentHashMap<>();
-    private final AtomicBoolean subscriptionFailed = new AtomicBoolean();
-    /** The pattern subscription once made: it holds one pooled connection until {@link #close()}. */
-    private final AtomicReference<ReactivePubSubCommands.ReactiveRedisSubscriber> subscriber = new AtomicReference<>();
-    /** The one pattern subscription of this instance, shared by every follower; retried after a failure. */
-    private final Uni<Void> subscription;
+    /** The one pattern subscription of this instance, to every progress channel, shared by all followers. */
+    private final RedisSubscription subscription;
 
     public RedisProgressRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Retention retention) {
         this.redis = redis;
@@ -58,13 +53,7 @@ public final class RedisProgressRepository implements ProgressRepository {
         this.keys = new RedisKeys(keyPrefix);
         this.clock = clock;
         this.retention = retention;
-        this.subscription = Uni.createFrom()
-                .deferred(() -> pubsub.subscribeToPattern(keys.progressChannels() + "*", this::deliver))
-                .invoke(subscriber::set)
-                .onFailure().invoke(() -> subscriptionFailed.set(true))
-                .onFailure().transform(RedisFailures::translate)
-                .replaceWithVoid()
-                .memoize().until(() -> subscriptionFailed.getAndSet(false));
+        this.subscription = new RedisSubscription(() -> pubsub.subscribeToPattern(keys.progressChannels() + "*", this::deliver));
     }
 
     @Override
@@ -128,7 +117,7 @@ public final class RedisProgressRepository implements ProgressRepository {
     @Override
     public Uni<Multi<ProgressEvent>> follow(ProjectId project, ProgressId id) {
         String channel = keys.progressChannel(project, id);
-        return subscription.map(ready -> {
+        return subscription.ready().map(ready -> {
             UnicastProcessor<ProgressEvent> buffer = UnicastProcessor.create();
             followers.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(buffer);
             return buffer.onTermination().invoke(() -> followers.computeIfPresent(channel, (c, set) -> {
@@ -140,8 +129,7 @@ public final class RedisProgressRepository implements ProgressRepository {
 
     /** Ends the pattern subscription, giving its connection back; followers get nothing more. */
     public Uni<Void> close() {
-        ReactivePubSubCommands.ReactiveRedisSubscriber active = subscriber.getAndSet(null);
-        return active == null ? Uni.createFrom().voidItem() : active.unsubscribe();
+        return subscription.close();
     }
 
     /** Hands a published event to this instance's followers of its channel. */

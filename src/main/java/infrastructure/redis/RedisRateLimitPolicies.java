@@ -18,10 +18,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.jboss.logging.Logger;
 
 /**
  * Rate limit policies on Redis: one hash of all policies, and an in-process copy that checks read
@@ -32,16 +30,14 @@ import org.jboss.logging.Logger;
 public final class RedisRateLimitPolicies implements RateLimitPolicies {
 
     static final Duration MAX_AGE = Duration.ofSeconds(5);
-    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(2);
-    private static final Logger LOG = Logger.getLogger(RedisRateLimitPolicies.class);
 
     private final ReactiveHashCommands<String, String, String> hashes;
     private final ReactivePubSubCommands<String> pubsub;
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final Clock clock;
-    /** 0: not subscribed, 1: one attempt in flight, 2: subscribed. One attempt at a time, ever. */
-    private final AtomicInteger subscription = new AtomicInteger();
+    /** Change messages drop this instance's copy. */
+    private final RedisSubscription subscription;
     /** Moves on every change: a reload that began before a change must not install its copy. */
     private final AtomicLong generation = new AtomicLong();
     private volatile Snapshot snapshot;
@@ -52,6 +48,8 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
         this.keys = new RedisKeys(keyPrefix);
         this.json = json;
         this.clock = Clock.systemUTC();
+        this.subscription = new RedisSubscription(
+                () -> pubsub.subscribe(keys.rateLimitPolicyChanges(), name -> changed()));
     }
 
     private record Snapshot(Map<PolicyName, RateLimitPolicy> policies, long loadedAtMillis) {
@@ -95,8 +93,10 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
             return Uni.createFrom().item(s.policies());
         }
         long reloading = generation.get();
-        return subscribeOnce()
-                .chain(() -> hashes.hgetall(keys.rateLimitPolicies()))
+        // A reload never waits for the subscription: inside the service the client does not always
+        // confirm it, while its messages do arrive; MAX_AGE bounds staleness in any case.
+        subscription.start();
+        return hashes.hgetall(keys.rateLimitPolicies())
                 .map(all -> {
                     Map<PolicyName, RateLimitPolicy> policies = all.values().stream().map(this::read)
                             .collect(Collectors.toUnmodifiableMap(RateLimitPolicy::name, p -> p));
@@ -113,27 +113,6 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
     private void changed() {
         generation.incrementAndGet();
         snapshot = null;
-    }
-
-    /**
-     * Starts the one subscription to policy changes if none exists or is under way, and does not
-     * wait for it: a reload never depends on it (MAX_AGE bounds staleness meanwhile). Two SUBSCRIBE
-     * commands racing each other leave a reply with no handler on a connection, so there is never
-     * more than one attempt in flight; a failed or silent attempt is retried on a later reload.
-     */
-    private Uni<Void> subscribeOnce() {
-        if (subscription.compareAndSet(0, 1)) {
-            pubsub.subscribe(keys.rateLimitPolicyChanges(), name -> changed())
-                    .ifNoItem().after(SUBSCRIBE_TIMEOUT).fail()
-                    .subscribe().with(
-                            subscribed -> subscription.set(2),
-                            failure -> {
-                                subscription.set(0);
-                                LOG.debugf("subscribing to policy changes failed, retrying on a later reload: %s",
-                                        failure.getMessage());
-                            });
-        }
-        return Uni.createFrom().voidItem();
     }
 
     private String write(RateLimitPolicy policy) {
