@@ -5,7 +5,9 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What tests read straight from Redis to check an adapter's key space: never used by the service. */
 public final class RedisInspection {
@@ -25,6 +27,21 @@ public final class RedisInspection {
             reply.get(1).forEach(k -> keys.add(k.toString()));
         } while (!cursor.equals("0"));
         return keys;
+    }
+
+    /**
+     * Calls per command since the server started ({@code INFO commandstats}), by command name.
+     * Redis counts the commands a script runs too; the script calls themselves are the round trips.
+     */
+    public static Map<String, Long> commandCalls(ReactiveRedisDataSource redis) {
+        String info = redis.execute(Command.INFO, "commandstats").await().atMost(WAIT).toString();
+        Map<String, Long> calls = new HashMap<>();
+        info.lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> {
+            String command = l.substring("cmdstat_".length(), l.indexOf(':'));
+            String stats = l.substring(l.indexOf(':') + 1);
+            calls.put(command, Long.parseLong(stats.substring(stats.indexOf("calls=") + 6, stats.indexOf(','))));
+        });
+        return calls;
     }
 
     /** The integer reply of one command. */

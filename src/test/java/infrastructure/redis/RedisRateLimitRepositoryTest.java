@@ -188,14 +188,6 @@ class RedisRateLimitRepositoryTest extends RateLimitRepositoryContract {
     }
 
     private Map<String, Long> commandCalls() {
-        String info = await(REDIS.execute(Command.INFO, "commandstats")).toString();
-        Map<String, Long> calls = new HashMap<>();
-        info.lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> {
-            String command = l.substring("cmdstat_".length(), l.indexOf(':'));
-            String stats = l.substring(l.indexOf(':') + 1);
-            long n = Long.parseLong(stats.substring(stats.indexOf("calls=") + 6, stats.indexOf(',')));
-            calls.put(command, n);
-        });
-        return calls;
+        return RedisInspection.commandCalls(REDIS);
     }
 }
