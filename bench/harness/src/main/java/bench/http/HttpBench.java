@@ -1,0 +1,97 @@
+package bench.http;
+
+import bench.Args;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Part 2 of the benchmark: each HTTP operation of the service, first at saturation (closed loop),
+ * then at half that rate (constant rate, latency from the intended send time). Writes JSON.
+ *
+ * <p>Options: {@code --base} (service URL), {@code --admin-key}, {@code --connections} (50),
+ * {@code --warmup} (seconds, closed loop, not counted), {@code --saturate} and {@code --steady}
+ * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5), {@code --phase-file}
+ * (written with the phase and operation, for the CPU and memory sampler), {@code --out}.
+ */
+public final class HttpBench {
+
+    private HttpBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        String base = args.get("base");
+        URI uri = URI.create(base);
+        int connections = args.integer("connections", 50);
+        int warmup = args.integer("warmup", 5);
+        int saturate = args.integer("saturate", 10);
+        int steady = args.integer("steady", 15);
+        double fraction = args.decimal("fraction", 0.5);
+        Path phase = Path.of(args.get("phase-file", "/dev/null"));
+
+        Api api = new Api(base);
+        Fixture fixture = Fixture.create(api, args.get("admin-key"), 1000, 500, 100);
+        List<Operation> operations = Operation.all(fixture);
+
+        ObjectNode out = Api.JSON.createObjectNode();
+        out.put("connections", connections).put("warmupSeconds", warmup).put("saturateSeconds", saturate)
+                .put("steadySeconds", steady).put("fraction", fraction)
+                .put("progressAvailable", !fixture.progressIds().isEmpty());
+        ArrayNode results = out.putArray("operations");
+        double degradedBefore = Api.counter(api.metrics(), "ratelimit_decisions_degraded_total");
+
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        try (Load load = new Load(vertx, uri.getHost(), uri.getPort(), connections, fixture.key())) {
+            // Every operation once before any is measured: the service's JIT then sees them all.
+            for (Operation op : operations) {
+                Files.writeString(phase, "warmup " + op.name());
+                System.out.printf("%s: warming up %d s%n", op.name(), warmup);
+                load.closedLoop(op, connections, warmup);
+            }
+            for (Operation op : operations) {
+                Files.writeString(phase, "saturate " + op.name());
+                Load.Result peak = load.closedLoop(op, connections, saturate);
+                System.out.printf("%s: %.0f requests/s at saturation (%d unexpected, %d failed%s)%n", op.name(), peak.rate(),
+                        peak.unexpected, peak.failed, peak.firstError == null ? "" : ", first: " + peak.firstError);
+                double rate = Math.max(1, peak.rate() * fraction);
+                Files.writeString(phase, "steady " + op.name());
+                Load.Result held = load.constantRate(op, rate, steady);
+                System.out.printf("%s: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", op.name(), rate,
+                        ms(held.latency, 50), ms(held.latency, 95), ms(held.latency, 99));
+                ObjectNode r = results.addObject();
+                r.put("name", op.name()).put("redisEquivalent", op.redisEquivalent());
+                if (op.target() != null) {
+                    r.put("targetPercentile", op.target().percentile()).put("targetMillis", op.target().millis());
+                }
+                r.put("saturationRps", peak.rate()).put("saturationP50Ms", ms(peak.latency, 50))
+                        .put("saturationP99Ms", ms(peak.latency, 99))
+                        .put("saturationErrors", peak.unexpected + peak.failed);
+                r.put("offeredRps", rate).put("achievedRps", held.rate()).put("p50Ms", ms(held.latency, 50))
+                        .put("p95Ms", ms(held.latency, 95)).put("p99Ms", ms(held.latency, 99))
+                        .put("p999Ms", ms(held.latency, 99.9)).put("maxMs", held.latency.getMaxValue() / 1000.0)
+                        .put("errors", held.unexpected + held.failed);
+                if (held.firstError != null || peak.firstError != null) {
+                    r.put("firstError", held.firstError != null ? held.firstError : peak.firstError);
+                }
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+        Files.writeString(phase, "idle");
+        double degradedAfter = Api.counter(api.metrics(), "ratelimit_decisions_degraded_total");
+        out.put("degradedRateLimitDecisions", degradedAfter - degradedBefore);
+        System.out.printf("rate limit decisions by fail mode: %.0f before, %.0f after%n", degradedBefore, degradedAfter);
+        Files.writeString(Path.of(args.get("out")), Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+}

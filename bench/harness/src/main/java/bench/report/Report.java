@@ -1,0 +1,399 @@
+package bench.report;
+
+import bench.Args;
+import bench.http.Api;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Turns one harness run's result files into the Markdown section bench/run appends to
+ * docs/benchmarks.md: the five parts' tables, the ratios, and each target met or missed.
+ * Reads from {@code --results}: meta.properties, redis.csv, http.json, jmh.json, fanout.json,
+ * memory.json, rss.log (the sampler's phases, RSS and CPU ticks) and otlp.txt; a part whose file is missing is reported as not run.
+ */
+public final class Report {
+
+    private final Path dir;
+    private final Properties meta = new Properties();
+    private final StringBuilder md = new StringBuilder();
+    private final List<String> verdicts = new ArrayList<>();
+
+    private Report(Path dir) throws IOException {
+        this.dir = dir;
+        try (Reader r = Files.newBufferedReader(dir.resolve("meta.properties"))) {
+            meta.load(r);
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        Report report = new Report(Path.of(args.get("results")));
+        String text = report.write();
+        Files.writeString(Path.of(args.get("out")), text);
+        System.out.print(text);
+    }
+
+    private String write() throws IOException {
+        Map<String, double[]> redis = redis();
+        md.append("\n## Harness run ").append(meta.getProperty("date")).append(", commit `")
+                .append(meta.getProperty("commit")).append("`\n\n");
+        md.append("- Machine: ").append(meta.getProperty("cpu")).append(", ").append(meta.getProperty("cores"))
+                .append(" cores, ").append(meta.getProperty("memory")).append(" memory; shared with other builds, so noisy. ")
+                .append("Load generator, service and Redis all run on these cores, over loopback.\n");
+        md.append("- Software: ").append(meta.getProperty("java")).append("; Redis ").append(meta.getProperty("redis"))
+                .append(" (`deploy/redis.conf`, snapshots off); Quarkus ").append(meta.getProperty("quarkus")).append(".\n");
+        md.append("- Service: `java ").append(meta.getProperty("jvm")).append(" -jar target/quarkus-app/quarkus-run.jar` with ")
+                .append("`CACHE_DOMAIN_STORE=redis`, tracing on (OTLP/gRPC to a local sink, default sampling ")
+                .append("`parentbased_traceidratio` 0.1: ").append(otlp()).append("), and the `api` policy raised to 10^9 per minute and ")
+                .append("per hour (`CACHE_DOMAIN_RATE_LIMITS_API_PER_MINUTE`, `…_PER_HOUR`) so it never throttles: it is still ")
+                .append("checked, one Redis round trip, on every request.\n");
+        md.append("- Command: `").append(meta.getProperty("command")).append("`; took ").append(meta.getProperty("elapsed", "?"))
+                .append(" s in all.\n");
+        redisPart(redis);
+        httpPart(redis);
+        jmhPart();
+        fanOutPart();
+        memoryPart();
+        md.append("\n### Targets\n\n");
+        for (String v : verdicts) {
+            md.append("- ").append(v).append('\n');
+        }
+        return md.toString();
+    }
+
+    // ---- part 1
+
+    /** redis-benchmark CSV rows by test name: rps, avg, min, p50, p95, p99, max. */
+    private Map<String, double[]> redis() throws IOException {
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        Path csv = dir.resolve("redis.csv");
+        if (!Files.exists(csv)) {
+            return rows;
+        }
+        for (String line : Files.readAllLines(csv)) {
+            if (!line.startsWith("\"") || line.startsWith("\"test\"")) {
+                continue;
+            }
+            String[] cells = line.replace("\"", "").split(",");
+            double[] values = new double[cells.length - 1];
+            for (int i = 1; i < cells.length; i++) {
+                values[i - 1] = Double.parseDouble(cells[i]);
+            }
+            String name = cells[0].startsWith("EVALSHA") ? "EVALSHA" : cells[0].split(" ")[0];
+            rows.put(name, values);
+        }
+        return rows;
+    }
+
+    private void redisPart(Map<String, double[]> redis) {
+        md.append("\n### 1. The ceiling: raw Redis (redis-benchmark, 50 clients, no pipelining)\n\n");
+        if (redis.isEmpty()) {
+            md.append("Not run.\n");
+            return;
+        }
+        md.append("| command | requests/s | p50 ms | p95 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: |\n");
+        Map<String, String> what = Map.of("GET", "`GET` of a 256-byte value", "SET", "`SET` of 256 bytes",
+                "EVALSHA", "`EVALSHA` of `ratelimit_check.lua` (two windows, 10,000 identifiers)");
+        redis.forEach((name, v) -> md.append("| ").append(what.getOrDefault(name, name)).append(" | ")
+                .append(num(v[0])).append(" | ").append(ms(v[3])).append(" | ").append(ms(v[4])).append(" | ")
+                .append(ms(v[5])).append(" |\n"));
+    }
+
+    // ---- part 2
+
+    private void httpPart(Map<String, double[]> redis) throws IOException {
+        JsonNode http = json("http.json");
+        md.append("\n### 2. The service over HTTP\n\n");
+        if (http == null) {
+            md.append("Not run.\n");
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%d connections, no pipelining. Saturation: closed loop for %d s after %d s of warm-up. "
+                        + "Latency: constant rate at %.0f%% of that for %d s, timed from each request's intended send time "
+                        + "(no coordinated omission). Ratio: saturation throughput over raw Redis's for the equivalent command.%n%n",
+                http.get("connections").asInt(), http.get("saturateSeconds").asInt(), http.get("warmupSeconds").asInt(),
+                100 * http.get("fraction").asDouble(), http.get("steadySeconds").asInt()));
+        md.append("| operation | req/s at saturation | raw Redis equivalent | ratio | offered req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | seed target |\n");
+        md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (JsonNode op : http.get("operations")) {
+            String eq = op.get("redisEquivalent").asText();
+            double[] raw = redis.get(eq);
+            double ratio = raw == null ? Double.NaN : op.get("saturationRps").asDouble() / raw[0];
+            String target = "";
+            if (op.has("targetPercentile")) {
+                int p = op.get("targetPercentile").asInt();
+                double bound = op.get("targetMillis").asDouble();
+                double got = op.get(p == 99 ? "p99Ms" : "p95Ms").asDouble();
+                boolean met = got < bound;
+                target = String.format(Locale.ROOT, "p%d < %s ms: %s", p, trim(bound), met ? "met" : "**missed**");
+                verdicts.add(String.format(Locale.ROOT, "Seed: %s p%d < %s ms: %s (%s ms at %s req/s).", op.get("name").asText(), p,
+                        trim(bound), met ? "met" : "**missed**", ms(got), num(op.get("offeredRps").asDouble())));
+            }
+            if (raw != null) {
+                verdicts.add(String.format(Locale.ROOT, "Ours: %s at least 0.5 of raw `%s`: %s (%.2f).", op.get("name").asText(), eq,
+                        ratio >= 0.5 ? "met" : "**missed**", ratio));
+            }
+            md.append("| ").append(op.get("name").asText()).append(" | ").append(num(op.get("saturationRps").asDouble()))
+                    .append(" | `").append(eq).append("` ").append(raw == null ? "?" : num(raw[0])).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", ratio)).append(" | ").append(num(op.get("offeredRps").asDouble()))
+                    .append(" | ").append(ms(op.get("p50Ms").asDouble())).append(" | ").append(ms(op.get("p95Ms").asDouble()))
+                    .append(" | ").append(ms(op.get("p99Ms").asDouble())).append(" | ").append(ms(op.get("p999Ms").asDouble()))
+                    .append(" | ").append(op.get("errors").asLong() + op.get("saturationErrors").asLong()).append(" | ")
+                    .append(target).append(" |\n");
+        }
+        md.append("\nCPU during each saturation run, from /proc (").append(cores()).append(" cores in all; the rest is the load ")
+                .append("generator and the other engineers' work):\n\n");
+        md.append("| operation | service, cores | Redis, cores | machine busy | service CPU per request |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: |\n");
+        for (JsonNode op : http.get("operations")) {
+            double[] cpu = cpu("saturate " + op.get("name").asText());
+            if (cpu == null) {
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.0f%% | %.0f µs |%n", op.get("name").asText(), cpu[0], cpu[1],
+                    100 * cpu[2], cpu[0] * 1e6 / op.get("saturationRps").asDouble()));
+        }
+        if (!http.get("progressAvailable").asBoolean()) {
+            md.append("\nProgress step: not measured, the service has no progress API yet.\n");
+        }
+        md.append(String.format(Locale.ROOT, "%nRate limit decisions made by fail mode (store slower than 50 ms) during the run: %.0f.%n",
+                http.get("degradedRateLimitDecisions").asDouble()));
+        md.append("Session validate and progress step have no single-command equivalent; each is one script round trip "
+                + "after authentication, so their ceiling is taken as the rate limit script's `EVALSHA`.\n");
+    }
+
+    // ---- part 3
+
+    private void jmhPart() throws IOException {
+        JsonNode jmh = json("jmh.json");
+        md.append("\n### 3. Rate limit adapter vs Bucket4j (JMH, in process, same Redis)\n\n");
+        if (jmh == null || jmh.isEmpty()) {
+            md.append("Not run.\n");
+            return;
+        }
+        Map<String, double[]> by = new LinkedHashMap<>(); // name -> thrpt, p50 us, p99 us
+        int threads = 0;
+        for (JsonNode b : jmh) {
+            String name = b.get("benchmark").asText();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            threads = b.get("threads").asInt();
+            double[] v = by.computeIfAbsent(name, k -> new double[] {Double.NaN, Double.NaN, Double.NaN});
+            JsonNode m = b.get("primaryMetric");
+            String unit = m.get("scoreUnit").asText();
+            if (b.get("mode").asText().equals("thrpt")) {
+                v[0] = m.get("score").asDouble() * perSecond(unit);
+            } else if (b.get("mode").asText().equals("sample")) {
+                double toMicros = micros(unit);
+                v[1] = m.get("scorePercentiles").get("50.0").asDouble() * toMicros;
+                v[2] = m.get("scorePercentiles").get("99.0").asDouble() * toMicros;
+            }
+        }
+        md.append("Bucket4j ").append(meta.getProperty("bucket4j")).append(" (`bucket4j_jdk17-lettuce`, compare-and-swap) on Lettuce ")
+                .append(meta.getProperty("lettuce")).append(", one multiplexed connection; ours: `RedisRateLimitRepository` + ")
+                .append("`RateLimiter.decide` on the Quarkus reactive client (pool of 32), awaited on the benchmark thread. ")
+                .append(threads).append(" threads, each waiting for its answer; two limits that never deny. ")
+                .append("Hot key: every thread checks one identifier. Many keys: 100,000 identifiers at random.\n\n");
+        md.append("| case | ours checks/s | Bucket4j checks/s | ours / Bucket4j | ours p50 / p99 ms | Bucket4j p50 / p99 ms |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (String c : List.of("HotKey", "ManyKeys")) {
+            double[] ours = by.getOrDefault("ours" + c, new double[] {Double.NaN, Double.NaN, Double.NaN});
+            double[] peer = by.getOrDefault("bucket4j" + c, new double[] {Double.NaN, Double.NaN, Double.NaN});
+            double ratio = ours[0] / peer[0];
+            md.append("| ").append(c.equals("HotKey") ? "one hot key" : "many keys").append(" | ").append(num(ours[0]))
+                    .append(" | ").append(num(peer[0])).append(" | ").append(String.format(Locale.ROOT, "%.2f", ratio))
+                    .append(" | ").append(ms(ours[1] / 1000)).append(" / ").append(ms(ours[2] / 1000)).append(" | ")
+                    .append(ms(peer[1] / 1000)).append(" / ").append(ms(peer[2] / 1000)).append(" |\n");
+            if (c.equals("HotKey")) {
+                verdicts.add(String.format(Locale.ROOT, "Ours: faster than Bucket4j on the hot key: %s (%.2f×).",
+                        ratio > 1 ? "met" : "**missed**", ratio));
+            }
+        }
+    }
+
+    private static double perSecond(String unit) {
+        return switch (unit) {
+            case "ops/s" -> 1;
+            case "ops/ms" -> 1e3;
+            case "ops/us" -> 1e6;
+            default -> throw new IllegalArgumentException("unexpected JMH unit " + unit);
+        };
+    }
+
+    private static double micros(String unit) {
+        return switch (unit) {
+            case "s/op" -> 1e6;
+            case "ms/op" -> 1e3;
+            case "us/op" -> 1;
+            case "ns/op" -> 1e-3;
+            default -> throw new IllegalArgumentException("unexpected JMH unit " + unit);
+        };
+    }
+
+    // ---- part 4
+
+    private void fanOutPart() throws IOException {
+        JsonNode fan = json("fanout.json");
+        md.append("\n### 4. SSE fan-out: one operation, N subscribers\n\n");
+        if (fan == null || !fan.path("available").asBoolean()) {
+            md.append("Not measured: the service has no progress API yet.\n");
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%d steps, one every %d ms; subscribers spread over API keys, %d per key. "
+                + "Delay of each step's `progress` event at each subscriber: from the writer's request, and from the event's "
+                + "own `time` (the service's clock, same machine).%n%n", fan.get("steps").asInt(),
+                fan.get("intervalMs").asInt(), fan.get("subscribersPerKey").asInt()));
+        md.append("| subscribers | connected | delivered / expected | p50 ms (request) | p99 ms (request) | max ms | p50 ms (event time) | p99 ms (event time) |\n");
+        md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (JsonNode run : fan.get("runs")) {
+            JsonNode a = run.get("fromRequest");
+            JsonNode b = run.get("fromEventTime");
+            md.append("| ").append(run.get("subscribers").asInt()).append(" | ").append(run.get("subscribed").asInt())
+                    .append(" | ").append(run.get("delivered").asLong()).append(" / ").append(run.get("expected").asLong())
+                    .append(" | ").append(ms(a.path("p50Ms").asDouble(Double.NaN))).append(" | ")
+                    .append(ms(a.path("p99Ms").asDouble(Double.NaN))).append(" | ").append(ms(a.path("maxMs").asDouble(Double.NaN)))
+                    .append(" | ").append(ms(b.path("p50Ms").asDouble(Double.NaN))).append(" | ")
+                    .append(ms(b.path("p99Ms").asDouble(Double.NaN))).append(" |\n");
+        }
+    }
+
+    // ---- part 5
+
+    private void memoryPart() throws IOException {
+        md.append("\n### 5. Memory\n\n");
+        Map<String, Long> peak = new LinkedHashMap<>();
+        for (Sample sample : samples()) {
+            String phase = sample.phase().split(" ")[0];
+            if (phase.equals("warmup") || phase.equals("saturate") || phase.equals("steady")) {
+                phase = "http";
+            }
+            peak.merge(phase, sample.rssKb(), Math::max);
+        }
+        md.append("| measure | value |\n| --- | ---: |\n");
+        if (meta.containsKey("rssStarted")) {
+            md.append("| service RSS after start, idle (`VmRSS`) | ").append(mib(Long.parseLong(meta.getProperty("rssStarted"))))
+                    .append(" |\n");
+        }
+        Map<String, String> phases = Map.of("http", "service RSS, peak under HTTP load", "fanout", "service RSS, peak during SSE fan-out",
+                "memory", "service RSS, peak while writing the memory probe's objects");
+        peak.forEach((phase, kb) -> {
+            if (phases.containsKey(phase)) {
+                md.append("| ").append(phases.get(phase)).append(" | ").append(mib(kb)).append(" |\n");
+            }
+        });
+        JsonNode mem = json("memory.json");
+        if (mem != null) {
+            int n = mem.get("count").asInt();
+            row("cache entry of 256 bytes: `MEMORY USAGE` of its hash", mem.get("cacheEntryMemoryUsage").asLong());
+            row("cache entry: growth of `used_memory` per entry over " + n + " (with its index entries)",
+                    mem.get("cacheEntryMarginal").asDouble());
+            row("session: `MEMORY USAGE` of its hash", mem.get("sessionMemoryUsage").asLong());
+            row("session: growth of `used_memory` per session over " + n + " (with its user's indexes)",
+                    mem.get("sessionMarginal").asDouble());
+            row("rate limit identifier, three windows: `MEMORY USAGE` of its hash", mem.get("rateLimitMemoryUsage").asLong());
+            row("rate limit identifier: growth of `used_memory` per identifier over " + n, mem.get("rateLimitMarginal").asDouble());
+            md.append("\nKeys measured: `").append(mem.get("cacheEntryKey").asText()).append("`, `")
+                    .append(mem.get("sessionKey").asText()).append("`, `").append(mem.get("rateLimitKey").asText())
+                    .append("` (policy of 10/min, 100/h, 1,000/day, as in the figure above).\n");
+        }
+    }
+
+    private void row(String what, double bytes) {
+        md.append("| ").append(what).append(" | ").append(String.format(Locale.ROOT, "%,.0f bytes", bytes)).append(" |\n");
+    }
+
+    /** One line of rss.log: the phase, the service's RSS, CPU ticks of service and Redis, busy and total ticks of the machine. */
+    private record Sample(String phase, long rssKb, long service, long redis, long busy, long total) {
+    }
+
+    private List<Sample> samples() throws IOException {
+        List<Sample> samples = new ArrayList<>();
+        Path log = dir.resolve("rss.log");
+        if (!Files.exists(log)) {
+            return samples;
+        }
+        for (String line : Files.readAllLines(log)) {
+            String[] f = line.split("\t");
+            try {
+                samples.add(new Sample(f[0], Long.parseLong(f[1].trim()), Long.parseLong(f[2].trim()), Long.parseLong(f[3].trim()),
+                        Long.parseLong(f[4].trim()), Long.parseLong(f[5].trim())));
+            } catch (RuntimeException e) {
+                // a line cut short as the service stopped
+            }
+        }
+        return samples;
+    }
+
+    /** Cores used by the service and by Redis, and the machine's busy share, over the samples of one phase. */
+    private double[] cpu(String phase) throws IOException {
+        long service = 0;
+        long redis = 0;
+        long busy = 0;
+        long total = 0;
+        List<Sample> samples = samples();
+        for (int i = 1; i < samples.size(); i++) {
+            Sample a = samples.get(i - 1);
+            Sample b = samples.get(i);
+            if (a.phase().equals(phase) && b.phase().equals(phase)) {
+                service += b.service() - a.service();
+                redis += b.redis() - a.redis();
+                busy += b.busy() - a.busy();
+                total += b.total() - a.total();
+            }
+        }
+        if (total == 0) {
+            return null;
+        }
+        double cores = Double.parseDouble(meta.getProperty("cores"));
+        double wallTicks = total / cores; // /proc/stat counts every core's ticks
+        return new double[] {service / wallTicks, redis / wallTicks, (double) busy / total};
+    }
+
+    // ---- helpers
+
+    private String otlp() throws IOException {
+        Path p = dir.resolve("otlp.txt");
+        if (!Files.exists(p)) {
+            return "no exports recorded";
+        }
+        String[] v = Files.readString(p).trim().split(" ");
+        return String.format(Locale.ROOT, "the sink received %s exports, %s", num(Double.parseDouble(v[0])),
+                mib(Long.parseLong(v[1]) / 1024));
+    }
+
+    private String cores() {
+        return meta.getProperty("cores");
+    }
+
+    private JsonNode json(String name) throws IOException {
+        Path p = dir.resolve(name);
+        return Files.exists(p) && Files.size(p) > 0 ? Api.JSON.readTree(p.toFile()) : null;
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String ms(double v) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static String mib(long kb) {
+        return String.format(Locale.ROOT, "%.0f MiB", kb / 1024.0);
+    }
+}
