@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  * <p>Options: {@code --base} (service URL), {@code --admin-key}, {@code --connections} (50),
  * {@code --warmup} (seconds, closed loop, not counted), {@code --saturate} and {@code --steady}
  * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5), {@code --phase-file}
- * (written with the phase and operation, for the CPU and memory sampler), {@code --out}.
+ * (written with the phase and operation, for the CPU and memory sampler), {@code --only} (measure only
+ * operations whose name contains this, e.g. when profiling one), {@code --out}.
  */
 public final class HttpBench {
 
@@ -38,7 +39,8 @@ public final class HttpBench {
 
         Api api = new Api(base);
         Fixture fixture = Fixture.create(api, args.get("admin-key"), 1000, 500, 100);
-        List<Operation> operations = Operation.all(fixture);
+        String only = args.get("only", "");
+        List<Operation> operations = Operation.all(fixture).stream().filter(op -> op.name().contains(only)).toList();
 
         ObjectNode out = Api.JSON.createObjectNode();
         out.put("connections", connections).put("warmupSeconds", warmup).put("saturateSeconds", saturate)
@@ -67,6 +69,7 @@ public final class HttpBench {
                         ms(held.latency, 50), ms(held.latency, 95), ms(held.latency, 99));
                 ObjectNode r = results.addObject();
                 r.put("name", op.name()).put("redisEquivalent", op.redisEquivalent());
+                r.put("floor", op.name().equals(Operation.FLOOR));
                 if (op.target() != null) {
                     r.put("targetPercentile", op.target().percentile()).put("targetMillis", op.target().millis());
                 }

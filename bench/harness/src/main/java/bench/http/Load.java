@@ -127,8 +127,10 @@ public final class Load implements AutoCloseable {
     }
 
     private Future<Integer> send(Operation op, int i) {
-        RequestOptions options = new RequestOptions().setMethod(op.method()).setURI(op.uris().get(i))
-                .putHeader("Authorization", "Bearer " + key);
+        RequestOptions options = new RequestOptions().setMethod(op.method()).setURI(op.uris().get(i));
+        if (op.authenticated()) {
+            options.putHeader("Authorization", "Bearer " + key);
+        }
         if (op.bodies().get(i) != null) {
             options.putHeader("Content-Type", "application/json");
         }

@@ -13,9 +13,13 @@ import java.util.function.IntFunction;
  *
  * @param redisEquivalent the raw Redis command whose redis-benchmark throughput is this operation's ceiling
  * @param target          the seed's latency target: percentile and milliseconds, or null
+ * @param authenticated   whether requests carry the benchmark's API key
  */
 public record Operation(String name, HttpMethod method, List<String> uris, List<Buffer> bodies, Set<Integer> expected,
-        String redisEquivalent, Target target) {
+        String redisEquivalent, Target target, boolean authenticated) {
+
+    /** The name of the operation that measures the service's HTTP stack alone. */
+    public static final String FLOOR = "HTTP floor: 401, no Redis";
 
     /** A latency bound from the seed: {@code p} (95 or 99) under {@code millis}. */
     public record Target(int percentile, double millis) {
@@ -30,13 +34,23 @@ public record Operation(String name, HttpMethod method, List<String> uris, List<
             String b = body == null ? null : body.apply(i);
             bodies.add(b == null ? null : Buffer.buffer(b));
         }
-        return new Operation(name, method, uris, bodies, expected, redisEquivalent, target);
+        return new Operation(name, method, uris, bodies, expected, redisEquivalent, target, true);
     }
 
-    /** The five operations of the benchmark on a fixture; progress only when the fixture has operations. */
+    /** The same requests without credentials. */
+    Operation anonymous() {
+        return new Operation(name, method, uris, bodies, expected, redisEquivalent, target, false);
+    }
+
+    /**
+     * The benchmark's operations on a fixture: first the HTTP floor (a request the service refuses
+     * with 401 before touching Redis: routing, the authentication filter and a problem body, nothing
+     * else), then the five operations; progress only when the fixture has operations.
+     */
     public static List<Operation> all(Fixture f) {
         String p = "/v1/projects/" + Fixture.PROJECT;
         List<Operation> all = new ArrayList<>();
+        all.add(of(FLOOR, HttpMethod.GET, 1, i -> p + "/cache/r:0", null, Set.of(401), null, null).anonymous());
         all.add(of("cache GET (hit)", HttpMethod.GET, f.readKeys().size(), i -> p + "/cache/" + f.readKeys().get(i), null,
                 Set.of(200), "GET", new Target(95, 5)));
         all.add(of("cache PUT (256 B)", HttpMethod.PUT, 10_000, i -> p + "/cache/w:" + i,

@@ -17,7 +17,7 @@ import java.util.Properties;
 /**
  * Turns one harness run's result files into the Markdown section bench/run appends to
  * docs/benchmarks.md: the five parts' tables, the ratios, and each target met or missed.
- * Reads from {@code --results}: meta.properties, redis.csv, http.json, jmh.json, fanout.json,
+ * Reads from {@code --results}: meta.properties, redis.csv, http.json, variants.json, jmh.json, fanout.json,
  * memory.json, rss.log (the sampler's phases, RSS and CPU ticks) and otlp.txt; a part whose file is missing is reported as not run.
  */
 public final class Report {
@@ -60,6 +60,7 @@ public final class Report {
                 .append(" s in all.\n");
         redisPart(redis);
         httpPart(redis);
+        variantsPart();
         jmhPart();
         fanOutPart();
         memoryPart();
@@ -122,11 +123,13 @@ public final class Report {
                         + "(no coordinated omission). Ratio: saturation throughput over raw Redis's for the equivalent command.%n%n",
                 http.get("connections").asInt(), http.get("saturateSeconds").asInt(), http.get("warmupSeconds").asInt(),
                 100 * http.get("fraction").asDouble(), http.get("steadySeconds").asInt()));
+        md.append("The first row is the service's HTTP floor: a request refused with 401 by the authentication filter before ")
+                .append("any Redis call (routing, filter, a problem body, tracing), the most any endpoint can do here.\n\n");
         md.append("| operation | req/s at saturation | raw Redis equivalent | ratio | offered req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | seed target |\n");
         md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (JsonNode op : http.get("operations")) {
-            String eq = op.get("redisEquivalent").asText();
-            double[] raw = redis.get(eq);
+            String eq = op.path("redisEquivalent").isTextual() ? op.get("redisEquivalent").asText() : null;
+            double[] raw = eq == null ? null : redis.get(eq);
             double ratio = raw == null ? Double.NaN : op.get("saturationRps").asDouble() / raw[0];
             String target = "";
             if (op.has("targetPercentile")) {
@@ -143,8 +146,9 @@ public final class Report {
                         ratio >= 0.5 ? "met" : "**missed**", ratio));
             }
             md.append("| ").append(op.get("name").asText()).append(" | ").append(num(op.get("saturationRps").asDouble()))
-                    .append(" | `").append(eq).append("` ").append(raw == null ? "?" : num(raw[0])).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.2f", ratio)).append(" | ").append(num(op.get("offeredRps").asDouble()))
+                    .append(" | ").append(eq == null ? "none" : "`" + eq + "` " + (raw == null ? "?" : num(raw[0]))).append(" | ")
+                    .append(Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio)).append(" | ")
+                    .append(num(op.get("offeredRps").asDouble()))
                     .append(" | ").append(ms(op.get("p50Ms").asDouble())).append(" | ").append(ms(op.get("p95Ms").asDouble()))
                     .append(" | ").append(ms(op.get("p99Ms").asDouble())).append(" | ").append(ms(op.get("p999Ms").asDouble()))
                     .append(" | ").append(op.get("errors").asLong() + op.get("saturationErrors").asLong()).append(" | ")
@@ -169,6 +173,33 @@ public final class Report {
                 http.get("degradedRateLimitDecisions").asDouble()));
         md.append("Session validate and progress step have no single-command equivalent; each is one script round trip "
                 + "after authentication, so their ceiling is taken as the rate limit script's `EVALSHA`.\n");
+    }
+
+    // ---- part 2b
+
+    private void variantsPart() throws IOException {
+        JsonNode v = json("variants.json");
+        if (v == null) {
+            return;
+        }
+        md.append("\n### 2b. What the service's layers cost on a cache GET\n\n");
+        md.append(String.format(Locale.ROOT, "Instances of the same jar on the same Redis, each with a layer switched off, "
+                + "measured in turns (%d s closed loop each, %d rounds, %d connections) so that the machine's noise falls "
+                + "on all alike; median of the rounds.%n%n", v.get("seconds").asInt(), v.get("rounds").asInt(),
+                v.get("connections").asInt()));
+        md.append("| instance | median req/s | rounds | vs the first |\n| --- | ---: | --- | ---: |\n");
+        double base = Double.NaN;
+        for (JsonNode variant : v.get("variants")) {
+            double median = variant.get("medianRps").asDouble();
+            if (Double.isNaN(base)) {
+                base = median;
+            }
+            List<String> rounds = new ArrayList<>();
+            variant.get("rps").forEach(r -> rounds.add(num(r.asDouble())));
+            md.append("| ").append(variant.get("name").asText()).append(" | ").append(num(median)).append(" | ")
+                    .append(String.join(", ", rounds)).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f×", median / base)).append(" |\n");
+        }
     }
 
     // ---- part 3

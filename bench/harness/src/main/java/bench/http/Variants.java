@@ -1,0 +1,100 @@
+package bench.http;
+
+import bench.Args;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Part 2b of the benchmark: what the service's own layers cost on a cache GET. Several instances of
+ * the service, each with one more layer switched off (tracing, then the {@code api} policy), run
+ * side by side on the same Redis; short saturation runs take turns between them, round after
+ * round, each round starting with the next instance, so a noisy neighbour slows each about
+ * equally; the median of each instance's rounds is compared.
+ *
+ * <p>Options: {@code --variants} ({@code name=url,name=url,…}), {@code --admin-key},
+ * {@code --warmup} (seconds per instance, 12), {@code --rounds} (5), {@code --seconds} per run (3),
+ * {@code --connections} (50), {@code --out}.
+ */
+public final class Variants {
+
+    private Variants() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        Map<String, URI> variants = new LinkedHashMap<>();
+        for (String pair : args.get("variants").split(",")) {
+            int eq = pair.indexOf('=');
+            variants.put(pair.substring(0, eq), URI.create(pair.substring(eq + 1)));
+        }
+        int rounds = args.integer("rounds", 5);
+        int seconds = args.integer("seconds", 3);
+        int warmup = args.integer("warmup", 12);
+        int connections = args.integer("connections", 50);
+        URI first = variants.values().iterator().next();
+        Api api = new Api(first.toString());
+        // API keys and entries live in Redis, which every instance shares.
+        String key = Fixture.createKey(api, args.get("admin-key"), "variants", Fixture.PROJECT);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            api.send("PUT", "/v1/projects/" + Fixture.PROJECT + "/cache/v:" + i, key, "{\"value\":" + Fixture.VALUE_JSON + "}")
+                    .expectOk("writing an entry");
+            names.add("v:" + i);
+        }
+        Operation get = Operation.all(new Fixture(key, names, List.of(), List.of())).stream()
+                .filter(op -> op.name().startsWith("cache GET")).findFirst().orElseThrow();
+
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        Map<String, Load> loads = new LinkedHashMap<>();
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        try {
+            variants.forEach((name, uri) -> {
+                loads.put(name, new Load(vertx, uri.getHost(), uri.getPort(), connections, key));
+                rates.put(name, new ArrayList<>());
+            });
+            for (var e : loads.entrySet()) {
+                System.out.printf("%s: warming up %d s%n", e.getKey(), warmup);
+                e.getValue().closedLoop(get, connections, warmup);
+            }
+            List<String> order = new ArrayList<>(loads.keySet());
+            for (int r = 0; r < rounds; r++) {
+                // Each round starts with the next instance, so none is always measured first or last.
+                for (int k = 0; k < order.size(); k++) {
+                    String name = order.get((r + k) % order.size());
+                    Load.Result result = loads.get(name).closedLoop(get, connections, seconds);
+                    rates.get(name).add(result.rate());
+                    System.out.printf("round %d, %s: %.0f requests/s (%d errors)%n", r + 1, name, result.rate(),
+                            result.unexpected + result.failed);
+                }
+            }
+        } finally {
+            loads.values().forEach(Load::close);
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+        ObjectNode out = Api.JSON.createObjectNode();
+        out.put("operation", get.name()).put("rounds", rounds).put("seconds", seconds).put("connections", connections);
+        ArrayNode list = out.putArray("variants");
+        rates.forEach((name, values) -> {
+            ObjectNode v = list.addObject();
+            v.put("name", name).put("medianRps", median(values));
+            ArrayNode all = v.putArray("rps");
+            values.forEach(all::add);
+        });
+        Files.writeString(Path.of(args.get("out")), Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
