@@ -1,6 +1,7 @@
 package bench.http;
 
 import bench.Args;
+import bench.redis.RawRedis;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
@@ -19,7 +20,9 @@ import org.HdrHistogram.Histogram;
  * {@code --warmup} (seconds, closed loop, not counted), {@code --saturate} and {@code --steady}
  * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5), {@code --phase-file}
  * (written with the phase and operation, for the CPU and memory sampler), {@code --only} (measure only
- * operations whose name contains this, e.g. when profiling one), {@code --out}.
+ * operations whose name contains this, e.g. when profiling one), {@code --redis-port} and {@code --script}
+ * (ratelimit_check.lua) to measure each operation's raw Redis equivalent just before and after its
+ * saturation run, {@code --paired-requests} (100,000), {@code --out}.
  */
 public final class HttpBench {
 
@@ -38,6 +41,9 @@ public final class HttpBench {
         Path phase = Path.of(args.get("phase-file", "/dev/null"));
 
         Api api = new Api(base);
+        int pairedRequests = args.integer("paired-requests", 100_000);
+        RawRedis raw = args.get("redis-port", "").isEmpty() ? null
+                : new RawRedis(Integer.parseInt(args.get("redis-port")), Path.of(args.get("script")));
         Fixture fixture = Fixture.create(api, args.get("admin-key"), 1000, 500, 100);
         String only = args.get("only", "");
         List<Operation> operations = Operation.all(fixture).stream().filter(op -> op.name().contains(only)).toList();
@@ -58,8 +64,14 @@ public final class HttpBench {
                 load.closedLoop(op, connections, warmup);
             }
             for (Operation op : operations) {
+                // The same command on raw Redis just before and just after: a ratio of two measurements
+                // made minutes apart on a shared machine would mostly measure the neighbours.
+                Files.writeString(phase, "raw " + op.name());
+                String before = raw != null && op.redisEquivalent() != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 Files.writeString(phase, "saturate " + op.name());
                 Load.Result peak = load.closedLoop(op, connections, saturate);
+                Files.writeString(phase, "raw " + op.name());
+                String after = before != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 System.out.printf("%s: %.0f requests/s at saturation (%d unexpected, %d failed%s)%n", op.name(), peak.rate(),
                         peak.unexpected, peak.failed, peak.firstError == null ? "" : ", first: " + peak.firstError);
                 double rate = Math.max(1, peak.rate() * fraction);
@@ -72,6 +84,11 @@ public final class HttpBench {
                 r.put("floor", op.name().equals(Operation.FLOOR));
                 if (op.target() != null) {
                     r.put("targetPercentile", op.target().percentile()).put("targetMillis", op.target().millis());
+                }
+                if (before != null) {
+                    r.put("pairedRedisRps", (RawRedis.rps(before) + RawRedis.rps(after)) / 2);
+                    System.out.printf("%s: raw %s %.0f requests/s before, %.0f after%n", op.name(), op.redisEquivalent(),
+                            RawRedis.rps(before), RawRedis.rps(after));
                 }
                 r.put("saturationRps", peak.rate()).put("saturationP50Ms", ms(peak.latency, 50))
                         .put("saturationP99Ms", ms(peak.latency, 99))

@@ -120,7 +120,9 @@ public final class Report {
         }
         md.append(String.format(Locale.ROOT, "%d connections, no pipelining. Saturation: closed loop for %d s after %d s of warm-up. "
                         + "Latency: constant rate at %.0f%% of that for %d s, timed from each request's intended send time "
-                        + "(no coordinated omission). Ratio: saturation throughput over raw Redis's for the equivalent command.%n%n",
+                        + "(no coordinated omission). Ratio: saturation throughput over raw Redis's for the equivalent command, "
+                        + "measured with redis-benchmark just before and just after the operation's saturation run (their mean), "
+                        + "so both see the same neighbours.%n%n",
                 http.get("connections").asInt(), http.get("saturateSeconds").asInt(), http.get("warmupSeconds").asInt(),
                 100 * http.get("fraction").asDouble(), http.get("steadySeconds").asInt()));
         md.append("The first row is the service's HTTP floor: a request refused with 401 by the authentication filter before ")
@@ -129,8 +131,10 @@ public final class Report {
         md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (JsonNode op : http.get("operations")) {
             String eq = op.path("redisEquivalent").isTextual() ? op.get("redisEquivalent").asText() : null;
-            double[] raw = eq == null ? null : redis.get(eq);
-            double ratio = raw == null ? Double.NaN : op.get("saturationRps").asDouble() / raw[0];
+            double[] standalone = eq == null ? null : redis.get(eq);
+            double rawRps = op.has("pairedRedisRps") ? op.get("pairedRedisRps").asDouble()
+                    : standalone == null ? Double.NaN : standalone[0];
+            double ratio = op.get("saturationRps").asDouble() / rawRps;
             String target = "";
             if (op.has("targetPercentile")) {
                 int p = op.get("targetPercentile").asInt();
@@ -141,12 +145,12 @@ public final class Report {
                 verdicts.add(String.format(Locale.ROOT, "Seed: %s p%d < %s ms: %s (%s ms at %s req/s).", op.get("name").asText(), p,
                         trim(bound), met ? "met" : "**missed**", ms(got), num(op.get("offeredRps").asDouble())));
             }
-            if (raw != null) {
+            if (!Double.isNaN(rawRps)) {
                 verdicts.add(String.format(Locale.ROOT, "Ours: %s at least 0.5 of raw `%s`: %s (%.2f).", op.get("name").asText(), eq,
                         ratio >= 0.5 ? "met" : "**missed**", ratio));
             }
             md.append("| ").append(op.get("name").asText()).append(" | ").append(num(op.get("saturationRps").asDouble()))
-                    .append(" | ").append(eq == null ? "none" : "`" + eq + "` " + (raw == null ? "?" : num(raw[0]))).append(" | ")
+                    .append(" | ").append(eq == null ? "none" : "`" + eq + "` " + num(rawRps)).append(" | ")
                     .append(Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio)).append(" | ")
                     .append(num(op.get("offeredRps").asDouble()))
                     .append(" | ").append(ms(op.get("p50Ms").asDouble())).append(" | ").append(ms(op.get("p95Ms").asDouble()))
