@@ -70,6 +70,28 @@ class RedisProgressRepositoryTest extends ProgressRepositoryContract {
         return RedisInspection.integer(REDIS, command, args);
     }
 
+    // --- the operation indexes
+
+    @Test
+    void reclaimsIndexEntriesOfExpiredOperationsOnTheNextStartAndGivesTheIndexesATtl() {
+        Duration ttl = Duration.ofSeconds(1);
+        progress = newRepository(clock, new ProgressRepository.Retention(100, ttl));
+        for (int i = 0; i < 5; i++) {
+            started(SHOP, domain.progress.ProgressId.of("old-" + i), 10);
+        }
+        String index = prefix + ":{p:shop}:pgl";
+        String expiries = prefix + ":{p:shop}:pgx";
+        assertThat(redisLong(Command.ZCARD, index)).isEqualTo(5);
+        assertThat(redisLong(Command.PTTL, expiries)).isBetween(1L, ttl.toMillis());
+
+        // The index is pruned by the clock the adapter is given: move it past the expiry.
+        clock.advance(ttl.plusMillis(1));
+        started(SHOP, domain.progress.ProgressId.of("new"), 10);
+
+        assertThat(redisLong(Command.ZCARD, index)).isEqualTo(1);
+        assertThat(redisLong(Command.ZCARD, expiries)).isEqualTo(1);
+    }
+
     // --- several instances
 
     @Test
@@ -140,7 +162,8 @@ class RedisProgressRepositoryTest extends ProgressRepositoryContract {
         recordSteps(SHOP, IMPORT, 2);
 
         assertThat(RedisInspection.keys(REDIS, prefix + ":*"))
-                .containsExactlyInAnyOrder(stateKey("shop", IMPORT.value()), eventsKey("shop", IMPORT.value()));
+                .containsExactlyInAnyOrder(stateKey("shop", IMPORT.value()), eventsKey("shop", IMPORT.value()),
+                        prefix + ":{p:shop}:pgl", prefix + ":{p:shop}:pgx");
         assertThat(await(REDIS.execute(Command.TYPE, stateKey("shop", IMPORT.value()))).toString()).isEqualTo("hash");
         assertThat(await(REDIS.execute(Command.TYPE, eventsKey("shop", IMPORT.value()))).toString()).isEqualTo("stream");
         assertThat(await(REDIS.execute(Command.HGET, stateKey("shop", IMPORT.value()), "seq")).toLong()).isEqualTo(3);
