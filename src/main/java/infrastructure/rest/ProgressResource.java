@@ -26,7 +26,6 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
@@ -212,10 +211,10 @@ public class ProgressResource {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         Optional<ProgressStatus> wanted = status == null ? Optional.empty()
-                : Optional.ofNullable(violations.check("status", () -> parseStatus(status)));
+                : Optional.ofNullable(violations.check("status", () -> ProgressStatus.parse(status)));
         Optional<ProgressId> after = cursor == null || cursor.isEmpty() ? Optional.empty()
                 : Optional.ofNullable(violations.check("cursor", () -> ProgressId.of(cursor)));
-        PageSize size = limit == null ? PageSize.DEFAULT : violations.check("limit", () -> PageSize.of(parseLimit(limit)));
+        PageSize size = limit == null ? PageSize.DEFAULT : violations.check("limit", () -> PageSize.parse(limit));
         violations.throwIfAny();
         return progress.list(caller.principal(), project, wanted, after, size.value()).map(ProgressListing::from);
     }
@@ -277,21 +276,5 @@ public class ProgressResource {
         return progress.follow(caller.principal(), project, operation, lastSeen)
                 .invoke(stream -> SseWriter.write(stream, sink, sse, json, request))
                 .replaceWithVoid();
-    }
-
-    private static ProgressStatus parseStatus(String raw) {
-        try {
-            return ProgressStatus.valueOf(raw.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new domain.InvalidValueException("status must be one of RUNNING, COMPLETED, FAILED, STALLED");
-        }
-    }
-
-    private static int parseLimit(String raw) {
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new domain.InvalidValueException("limit must be between 1 and " + PageSize.MAX);
-        }
     }
 }
