@@ -10,6 +10,7 @@ import domain.progress.ProgressStatus;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -259,8 +260,11 @@ public class ProgressResource {
     @APIResponse(responseCode = "404", description = "No such operation in the project")
     @APIResponse(responseCode = "429", description = "The caller holds as many open streams as it may")
     public Uni<Void> events(@PathParam("projectId") String projectId, @PathParam("id") String id,
-            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse,
+            @Context HttpServerResponse response) {
         io.vertx.core.Context request = Vertx.currentContext();
+        // Events must reach the browser as they happen: no cache may keep them, no proxy buffer them.
+        response.putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         ProgressId operation = violations.check("id", () -> ProgressId.of(id));

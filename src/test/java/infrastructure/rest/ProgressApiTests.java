@@ -166,6 +166,8 @@ abstract class ProgressApiTests extends ProgressApiTestsBase {
         SseClient.Stream stream = follow(id, worker);
         assertThat(stream.status()).isEqualTo(200);
         assertThat(stream.header("Content-Type")).startsWith("text/event-stream");
+        assertThat(stream.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(stream.header("X-Accel-Buffering")).isEqualTo("no");
 
         SseClient.Event snapshot = stream.next(WAIT);
         step(id, "one");
