@@ -131,6 +131,11 @@ public final class RedisProgressRepository implements ProgressRepository {
 
     @Override
     public Uni<EventsPage> eventsAfter(ProjectId project, ProgressId id, long after) {
+        if (!followers.isEmpty()) {
+            // Followers catch up through here on every heartbeat: if the subscription was lost
+            // (Redis restarted), this makes it again, so live delivery resumes without a new follow.
+            subscription.start();
+        }
         String from = after < 1 ? "-" : "(0-" + after;
         return redis.execute(Command.XRANGE, keys.progressEvents(project, id), from, "+")
                 .map(r -> {
