@@ -8,6 +8,7 @@ import domain.progress.ProgressChange;
 import domain.progress.ProgressEvent;
 import domain.progress.ProgressEventType;
 import domain.progress.ProgressId;
+import domain.progress.ProgressPage;
 import domain.progress.ProgressPolicy;
 import domain.progress.ProgressRepository;
 import domain.progress.ProgressStatus;
@@ -640,6 +641,64 @@ public abstract class ProgressRepositoryContract {
         assertThat(received).hasSize(threads * perThread).doesNotHaveDuplicates();
         assertThat(received.get(0)).isEqualTo(2);
         follower.cancel();
+    }
+
+    // --- listing
+
+    private List<String> idsOf(ProgressPage page) {
+        return page.items().stream().map(p -> p.id().value()).toList();
+    }
+
+    protected ProgressPage list(ProjectId project, Optional<ProgressId> after, int limit) {
+        return await(progress.list(project, after, limit));
+    }
+
+    @Test
+    void listsAProjectsOperationsInIdOrderPageByPage() {
+        for (String id : List.of("d", "b", "e", "a", "c")) {
+            started(SHOP, ProgressId.of(id), 10);
+        }
+        started(BLOG, ProgressId.of("b0"), 10);
+
+        ProgressPage first = list(SHOP, Optional.empty(), 2);
+        ProgressPage second = list(SHOP, first.next(), 2);
+        ProgressPage third = list(SHOP, second.next(), 2);
+
+        assertThat(idsOf(first)).containsExactly("a", "b");
+        assertThat(first.next()).contains(ProgressId.of("b"));
+        assertThat(idsOf(second)).containsExactly("c", "d");
+        assertThat(idsOf(third)).containsExactly("e");
+        assertThat(third.next()).isEmpty();
+    }
+
+    @Test
+    void listsEachOperationWithItsCurrentState() {
+        started(SHOP, IMPORT, 10);
+        started(SHOP, EXPORT, 10);
+        recorded(SHOP, IMPORT, steps(3));
+        recorded(SHOP, EXPORT, new ProgressChange.Complete("done"));
+
+        assertThat(list(SHOP, Optional.empty(), 10).items()).containsExactlyInAnyOrder(current(SHOP, IMPORT), current(SHOP, EXPORT));
+    }
+
+    @Test
+    void listsNothingForAProjectWithoutOperations() {
+        started(SHOP, IMPORT, 10);
+
+        assertThat(list(BLOG, Optional.empty(), 10)).isEqualTo(new ProgressPage(List.of(), Optional.empty()));
+    }
+
+    @Test
+    void leavesExpiredOperationsOutOfTheListing() {
+        Duration ttl = Duration.ofSeconds(1);
+        progress = newRepository(clock, new ProgressRepository.Retention(100, ttl));
+        started(SHOP, IMPORT, 10);
+        started(SHOP, EXPORT, 10);
+
+        letTimePass(ttl);
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(list(SHOP, Optional.empty(), 10).items()).isEmpty());
     }
 
     // --- expiry

@@ -16,11 +16,12 @@ public record Principal(String name, ProjectAccess projects, Set<Scope> scopes) 
 
     /** True when the principal may use {@code scope} on {@code project}. */
     public boolean permits(ProjectId project, Scope scope) {
-        return scopes.contains(scope) && projects.includes(project);
+        return hasScope(scope) && projects.includes(project);
     }
 
+    /** True when one of the principal's scopes grants {@code scope}. */
     public boolean hasScope(Scope scope) {
-        return scopes.contains(scope);
+        return scopes.stream().anyMatch(held -> held.grants(scope));
     }
 
     /**
@@ -28,6 +29,6 @@ public record Principal(String name, ProjectAccess projects, Set<Scope> scopes) 
      * holds itself, so no key can mint a more powerful one.
      */
     public boolean mayGrant(ProjectAccess projects, Set<Scope> scopes) {
-        return hasScope(Scope.ADMIN) && this.projects.covers(projects) && this.scopes.containsAll(scopes);
+        return hasScope(Scope.ADMIN) && this.projects.covers(projects) && scopes.stream().allMatch(this::hasScope);
     }
 }

@@ -17,4 +17,13 @@ public record PageSize(int value) {
     public static PageSize of(int value) {
         return new PageSize(value);
     }
+
+    /** The page size a query parameter names, by the same rule. */
+    public static PageSize parse(String raw) {
+        try {
+            return new PageSize(Integer.parseInt(raw));
+        } catch (NumberFormatException e) {
+            throw new InvalidValueException("limit must be between 1 and " + MAX);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import domain.project.ProjectId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * The rules of progress: bounds of a total, of messages and of the retained history, how long
@@ -19,6 +20,10 @@ public record ProgressPolicy(long maxTotalSteps, int maxMessageLength, int maxRe
         }
         if (ttl.isNegative() || ttl.isZero() || stallAfter.isNegative() || stallAfter.isZero()) {
             throw new InvalidValueException("progress ttl and stall timeout must be positive");
+        }
+        if (stallAfter.compareTo(ttl) >= 0) {
+            // Otherwise a silent operation would expire before anyone could see it stall.
+            throw new InvalidValueException("the progress stall timeout must be shorter than its ttl");
         }
     }
 
@@ -38,5 +43,26 @@ public record ProgressPolicy(long maxTotalSteps, int maxMessageLength, int maxRe
             throw new InvalidValueException("message", "message must be at most " + maxMessageLength + " characters");
         }
         return m;
+    }
+
+    /** A failure's error message within bounds. Rule: not blank, at most {@code maxMessageLength} characters. */
+    public String error(String error) {
+        if (error == null || error.isBlank()) {
+            throw new InvalidValueException("error", "error must say what went wrong");
+        }
+        return message(error);
+    }
+
+    /**
+     * The stall to record for {@code progress} at {@code now}: present for a running operation
+     * silent for {@code stallAfter} or longer. Recording it changes nothing if an update arrived
+     * since the moment it names.
+     */
+    public Optional<ProgressChange.Stall> stallOf(Progress progress, Instant now) {
+        if (!progress.isStalledAt(now, stallAfter)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ProgressChange.Stall("no update for " + stallAfter.toSeconds() + " s",
+                now.truncatedTo(ChronoUnit.MILLIS).minus(stallAfter)));
     }
 }

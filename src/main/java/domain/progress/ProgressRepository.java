@@ -27,6 +27,12 @@ public interface ProgressRepository {
 
     Uni<Optional<Progress>> find(ProjectId project, ProgressId id);
 
+    /**
+     * Up to {@code limit} live operations of the project with ids after {@code after}, in id order
+     * (ids compare as strings of bytes). Operations that expire are left out.
+     */
+    Uni<ProgressPage> list(ProjectId project, Optional<ProgressId> after, int limit);
+
     /** The retained events with a sequence above {@code after}, oldest first. */
     Uni<EventsPage> eventsAfter(ProjectId project, ProgressId id, long after);
 

@@ -1,9 +1,13 @@
 package domain.session;
 
+import domain.access.Principal;
+import domain.access.ProjectAccess;
+import domain.access.Scope;
 import domain.project.ProjectId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +45,17 @@ public record UserSession(
     /** The session after activity at {@code now}: the idle expiry slides, the absolute one stays. */
     public UserSession touchedAt(Instant now) {
         return new UserSession(id, userId, userData, projectAccess, createdAt, now, idleTimeout, absoluteExpiresAt);
+    }
+
+    /**
+     * What a browser holding this session may do on the API: read the progress of the session's
+     * projects, nothing else. Empty for a session with access to no project.
+     */
+    public Optional<Principal> browserPrincipal() {
+        if (projectAccess.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Principal("session:" + id.value(), ProjectAccess.only(projectAccess), Set.of(Scope.PROGRESS_READ)));
     }
 
     public boolean mayAccess(ProjectId project) {

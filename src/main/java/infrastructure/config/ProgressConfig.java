@@ -27,4 +27,20 @@ public interface ProgressConfig {
     /** The longest message of a step, completion or failure, in characters. Default 1024. */
     @WithDefault("1024")
     int maxMessageLength();
+
+    /** How often an open event stream gets a heartbeat comment, and catches up and checks for a stall. Default 15 s. */
+    @WithDefault("15s")
+    Duration heartbeat();
+
+    /** The {@code retry:} hint: how long a browser waits before reconnecting a lost stream. Default 3 s. */
+    @WithDefault("3s")
+    Duration reconnectDelay();
+
+    /** Open event streams one principal (API key, session or ticket) may hold on one instance. Default 16. */
+    @WithDefault("16")
+    int maxStreamsPerPrincipal();
+
+    /** How long a stream ticket stays valid; it opens one stream, once. Default 30 s. */
+    @WithDefault("30s")
+    Duration ticketTtl();
 }

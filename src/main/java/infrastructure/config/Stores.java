@@ -7,6 +7,10 @@ import domain.cache.CacheRepository;
 import domain.cache.Ttl;
 import domain.progress.ProgressPolicy;
 import domain.progress.ProgressRepository;
+import domain.progress.ProgressTickets;
+import application.ProgressSettings;
+import infrastructure.memory.InMemoryProgressTickets;
+import infrastructure.redis.RedisProgressTickets;
 import domain.session.SessionPolicy;
 import domain.session.SessionRepository;
 import infrastructure.memory.InMemoryApiKeyRepository;
@@ -169,6 +173,25 @@ public class Stores {
             return new RedisProgressRepository(redis.get(), store.redisKeyPrefix(), clock, retention);
         }
         InMemoryProgressRepository memory = new InMemoryProgressRepository(clock, retention);
+        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
+        return memory;
+    }
+
+    @Produces
+    @Singleton
+    ProgressSettings progressSettings(ProgressConfig progress) {
+        return new ProgressSettings(progress.heartbeat(), progress.reconnectDelay(), progress.maxStreamsPerPrincipal(),
+                progress.ticketTtl());
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    ProgressTickets progressTickets(StoreConfig store, Clock clock, Instance<ReactiveRedisDataSource> redis) {
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisProgressTickets(redis.get(), store.redisKeyPrefix());
+        }
+        InMemoryProgressTickets memory = new InMemoryProgressTickets(clock);
         sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
         return memory;
     }

@@ -6,6 +6,7 @@ import domain.progress.ProgressChange;
 import domain.progress.ProgressEvent;
 import domain.progress.ProgressEventType;
 import domain.progress.ProgressId;
+import domain.progress.ProgressPage;
 import domain.progress.ProgressRepository;
 import domain.progress.ProgressStatus;
 import domain.progress.RecordOutcome;
@@ -20,9 +21,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * The progress port in process memory: per operation its state and a bounded deque of events,
@@ -35,6 +38,8 @@ public final class InMemoryProgressRepository implements ProgressRepository {
     private final Retention retention;
     private final ConcurrentHashMap<Key, Operation> operations = new ConcurrentHashMap<>();
     private final Map<Key, Set<UnicastProcessor<ProgressEvent>>> followers = new ConcurrentHashMap<>();
+    /** Each project's operation ids in order, for listing; an id whose operation is gone is dropped when met. */
+    private final Map<ProjectId, NavigableSet<String>> index = new ConcurrentHashMap<>();
 
     public InMemoryProgressRepository(Clock clock, Retention retention) {
         this.clock = clock;
@@ -65,6 +70,8 @@ public final class InMemoryProgressRepository implements ProgressRepository {
                 fresh.events.add(new ProgressEvent(1, ProgressEventType.STARTED, 0, progress.message(), progress.startedAt()));
                 fresh.expiresAtMillis = now + retention.ttl().toMillis();
                 started[0] = true;
+                // Index changes happen under the operation's lock, so a concurrent drop cannot undo this.
+                index.computeIfAbsent(progress.project(), p -> new ConcurrentSkipListSet<>()).add(progress.id().value());
                 return fresh;
             });
             return started[0];
@@ -130,6 +137,28 @@ public final class InMemoryProgressRepository implements ProgressRepository {
     }
 
     @Override
+    public Uni<ProgressPage> list(ProjectId project, Optional<ProgressId> after, int limit) {
+        return Uni.createFrom().item(() -> {
+            NavigableSet<String> ids = index.getOrDefault(project, new ConcurrentSkipListSet<>());
+            List<Progress> items = new ArrayList<>();
+            String last = null;
+            int examined = 0;
+            for (String id : after.map(a -> ids.tailSet(a.value(), false)).orElse(ids)) {
+                if (examined == limit) {
+                    break;
+                }
+                examined++;
+                last = id;
+                Operation op = liveOrUnlisted(new Key(project, ProgressId.of(id)));
+                if (op != null) {
+                    items.add(op.progress);
+                }
+            }
+            return new ProgressPage(items, examined == limit ? Optional.of(ProgressId.of(last)) : Optional.empty());
+        });
+    }
+
+    @Override
     public Uni<EventsPage> eventsAfter(ProjectId project, ProgressId id, long after) {
         return Uni.createFrom().item(() -> {
             List<ProgressEvent> events = new ArrayList<>();
@@ -162,12 +191,31 @@ public final class InMemoryProgressRepository implements ProgressRepository {
     /** Forgets every operation whose time to live passed since its last update. */
     public void sweepExpired() {
         long now = clock.millis();
+        index.forEach((project, ids) -> ids.forEach(id -> liveOrUnlisted(new Key(project, ProgressId.of(id)))));
         operations.forEach((key, ignored) -> operations.computeIfPresent(key, (k, op) -> op.expiresAtMillis <= now ? null : op));
     }
 
     /** Operations held now, expired ones not yet swept included. */
     public int size() {
         return operations.size();
+    }
+
+    /** The live operation under {@code key}; when there is none, its id leaves the index, under the key's lock. */
+    private Operation liveOrUnlisted(Key key) {
+        long now = clock.millis();
+        Operation[] found = {null};
+        operations.compute(key, (k, op) -> {
+            if (op == null || op.expiresAtMillis <= now) {
+                NavigableSet<String> ids = index.get(k.project());
+                if (ids != null) {
+                    ids.remove(k.id().value());
+                }
+                return null;
+            }
+            found[0] = op;
+            return op;
+        });
+        return found[0];
     }
 
     private Operation live(Key key) {

@@ -47,7 +47,7 @@ public final class RedisCacheRepository implements CacheRepository {
     private static final LuaScript GET = LuaScript.load("cache_get");
     private static final LuaScript REMOVE = LuaScript.load("cache_remove");
     private static final LuaScript REMOVE_TAGGED = LuaScript.load("cache_remove_tagged");
-    private static final LuaScript KEYS = LuaScript.load("cache_keys");
+    private static final LuaScript KEYS = LuaScript.load("index_page");
     private static final LuaScript STATS = LuaScript.load("cache_stats");
 
     private final ReactiveRedisDataSource redis;

@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * cd:{api:NAME}:rl:api:key:NAME    hash  a principal's counters under the service's own policy api
  * cd:{p:ID}:pg:OP  hash   one operation's progress (total, current, status, message, started, updated, seq)
  * cd:{p:ID}:pe:OP  stream its events, entry ids 0-<sequence>, trimmed to the newest N
+ * cd:{p:ID}:pgl   zset   operation ids, score 0, for lexical paging
+ * cd:{p:ID}:pgx   zset   operation ids, score = expiry (ms), for reclaiming index entries
+ * cd:{p:ID}:tk:DIGEST string a stream ticket by SHA-256 of its secret (30 s, taken once)
  * cd:pev:ID/OP     channel new events of the operation, for followers on every instance
  * cd:{rlp}:policies hash   rate limit policies stored at runtime (no TTL: configuration)
  * cd:rlp:changed    channel a policy was saved or deleted; every instance reloads
@@ -110,6 +113,18 @@ final class RedisKeys {
 
     String progressEvents(ProjectId project, ProgressId id) {
         return project(project) + "pe:" + id.value();
+    }
+
+    String progressIndex(ProjectId project) {
+        return project(project) + "pgl";
+    }
+
+    String progressExpiries(ProjectId project) {
+        return project(project) + "pgx";
+    }
+
+    String progressTicket(ProjectId project, String digest) {
+        return project(project) + "tk:" + digest;
     }
 
     String progressChannel(ProjectId project, ProgressId id) {

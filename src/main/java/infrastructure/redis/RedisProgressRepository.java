@@ -6,18 +6,19 @@ import domain.progress.ProgressChange;
 import domain.progress.ProgressEvent;
 import domain.progress.ProgressEventType;
 import domain.progress.ProgressId;
+import domain.progress.ProgressPage;
 import domain.progress.ProgressRepository;
 import domain.progress.ProgressStatus;
 import domain.progress.RecordOutcome;
 import domain.project.ProjectId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The progress port on Redis: a hash per operation and a stream of its events (entry ids
@@ -36,9 +38,15 @@ public final class RedisProgressRepository implements ProgressRepository {
 
     private static final LuaScript START = LuaScript.load("progress_start");
     private static final LuaScript RECORD = LuaScript.load("progress_record");
+    private static final LuaScript INDEX_PAGE = LuaScript.load("index_page");
+    /**
+     * The longest a follow waits for the store to confirm the pattern subscription; past it the
+     * follow goes on, and its follower catches up from the history (see {@link ProgressRepository#follow}).
+     */
+    private static final Duration CONFIRMATION = Duration.ofSeconds(2);
+    private static final Logger LOG = Logger.getLogger(RedisProgressRepository.class);
 
     private final ReactiveRedisDataSource redis;
-    private final ReactivePubSubCommands<String> pubsub;
     private final RedisKeys keys;
     private final Clock clock;
     private final Retention retention;
@@ -49,18 +57,18 @@ public final class RedisProgressRepository implements ProgressRepository {
 
     public RedisProgressRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Retention retention) {
         this.redis = redis;
-        this.pubsub = redis.pubsub(String.class);
         this.keys = new RedisKeys(keyPrefix);
         this.clock = clock;
         this.retention = retention;
-        this.subscription = new RedisSubscription(() -> pubsub.subscribeToPattern(keys.progressChannels() + "*", this::deliver));
+        this.subscription = RedisSubscription.toPattern(redis, keys.progressChannels() + "*", this::deliver);
     }
 
     @Override
     public Uni<Boolean> start(Progress progress) {
-        return START.run(redis, List.of(keys.progress(progress.project(), progress.id()), keys.progressEvents(progress.project(), progress.id())),
+        return START.run(redis, keysOf(progress.project(), progress.id()),
                         List.of(Long.toString(progress.totalSteps()), progress.message(),
-                                Long.toString(progress.startedAt().toEpochMilli()), Long.toString(retention.ttl().toMillis())))
+                                Long.toString(progress.startedAt().toEpochMilli()), Long.toString(retention.ttl().toMillis()),
+                                progress.id().value()))
                 .map(r -> r.toInteger() == 1)
                 .onFailure().transform(RedisFailures::translate);
     }
@@ -69,11 +77,12 @@ public final class RedisProgressRepository implements ProgressRepository {
     public Uni<RecordOutcome> record(ProjectId project, ProgressId id, ProgressChange change) {
         String silentSince = change instanceof ProgressChange.Stall stall ? Long.toString(stall.silentSince().toEpochMilli()) : "0";
         long now = clock.millis();
-        return RECORD.run(redis, List.of(keys.progress(project, id), keys.progressEvents(project, id)),
+        return RECORD.run(redis, keysOf(project, id),
                         List.of(change.eventType().wireName(),
                                 change instanceof ProgressChange.Step step ? Long.toString(step.increment()) : "0",
                                 change.message(), Long.toString(now), Integer.toString(retention.maxRetained()),
-                                Long.toString(retention.ttl().toMillis()), keys.progressChannel(project, id), silentSince))
+                                Long.toString(retention.ttl().toMillis()), keys.progressChannel(project, id), silentSince,
+                                id.value()))
                 .map(r -> {
                     String outcome = r.get(0).toString();
                     if (outcome.equals("unknown")) {
@@ -99,7 +108,34 @@ public final class RedisProgressRepository implements ProgressRepository {
     }
 
     @Override
+    public Uni<ProgressPage> list(ProjectId project, Optional<ProgressId> after, int limit) {
+        String min = after.map(id -> "(" + id.value()).orElse("-");
+        return INDEX_PAGE.run(redis, List.of(keys.progressIndex(project), keys.progressExpiries(project)),
+                        List.of(min, "+", Integer.toString(limit), Long.toString(clock.millis())))
+                .chain(r -> {
+                    Optional<ProgressId> next = r.get(0).toInteger() == limit ? Optional.of(ProgressId.of(r.get(1).toString()))
+                            : Optional.empty();
+                    List<Uni<Optional<Progress>>> reads = new ArrayList<>();
+                    for (int i = 2; i < r.size(); i++) {
+                        reads.add(find(project, ProgressId.of(r.get(i).toString())));
+                    }
+                    if (reads.isEmpty()) {
+                        return Uni.createFrom().item(new ProgressPage(List.of(), next));
+                    }
+                    // An operation may expire between the index read and its own: it is then left out.
+                    return Uni.join().all(reads).andFailFast()
+                            .map(found -> new ProgressPage(found.stream().flatMap(Optional::stream).toList(), next));
+                })
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
     public Uni<EventsPage> eventsAfter(ProjectId project, ProgressId id, long after) {
+        if (!followers.isEmpty()) {
+            // Followers catch up through here on every heartbeat: if the subscription was lost
+            // (Redis restarted), this makes it again, so live delivery resumes without a new follow.
+            subscription.start();
+        }
         String from = after < 1 ? "-" : "(0-" + after;
         return redis.execute(Command.XRANGE, keys.progressEvents(project, id), from, "+")
                 .map(r -> {
@@ -117,14 +153,33 @@ public final class RedisProgressRepository implements ProgressRepository {
     @Override
     public Uni<Multi<ProgressEvent>> follow(ProjectId project, ProgressId id) {
         String channel = keys.progressChannel(project, id);
-        return subscription.ready().map(ready -> {
+        return Uni.createFrom().deferred(() -> {
+            // Registered before the subscription is confirmed: a message that arrives early is kept.
             UnicastProcessor<ProgressEvent> buffer = UnicastProcessor.create();
             followers.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(buffer);
-            return buffer.onTermination().invoke(() -> followers.computeIfPresent(channel, (c, set) -> {
-                set.remove(buffer);
-                return set.isEmpty() ? null : set;
-            }));
+            Multi<ProgressEvent> events = buffer.onTermination().invoke(() -> forget(channel, buffer));
+            return subscription.ready()
+                    .ifNoItem().after(CONFIRMATION).recoverWithItem(() -> {
+                        LOG.debugf("pattern subscription not confirmed within %s; following on, with catch-up from history",
+                                CONFIRMATION);
+                        return null;
+                    })
+                    .onFailure().invoke(() -> forget(channel, buffer))
+                    .onFailure().transform(RedisFailures::translate)
+                    .replaceWith(events);
         });
+    }
+
+    private void forget(String channel, UnicastProcessor<ProgressEvent> buffer) {
+        followers.computeIfPresent(channel, (c, set) -> {
+            set.remove(buffer);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    private List<String> keysOf(ProjectId project, ProgressId id) {
+        return List.of(keys.progress(project, id), keys.progressEvents(project, id), keys.progressIndex(project),
+                keys.progressExpiries(project));
     }
 
     /** Ends the pattern subscription, giving its connection back; followers get nothing more. */

@@ -48,8 +48,7 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
         this.keys = new RedisKeys(keyPrefix);
         this.json = json;
         this.clock = Clock.systemUTC();
-        this.subscription = new RedisSubscription(
-                () -> pubsub.subscribe(keys.rateLimitPolicyChanges(), name -> changed()));
+        this.subscription = RedisSubscription.toChannel(redis, keys.rateLimitPolicyChanges(), (channel, name) -> changed());
     }
 
     private record Snapshot(Map<PolicyName, RateLimitPolicy> policies, long loadedAtMillis) {

@@ -1,29 +1,91 @@
 package infrastructure.redis;
 
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands.ReactiveRedisSubscriber;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 
 /**
- * One pub/sub subscription of an adapter: made on first use and shared by every caller (never
- * two SUBSCRIBEs racing on the client, which leaves a reply without a handler), made again after
- * a failure, released by {@link #close()}. It holds one pooled connection while active.
+ * One pub/sub subscription of an adapter, on a connection of its own: made on first use and shared
+ * by every caller (never two SUBSCRIBEs racing), made again after a failure or a lost connection,
+ * released by {@link #close()}.
+ *
+ * <p>It talks to the connection directly rather than through the data source's pub/sub commands,
+ * which install their message handler only after the SUBSCRIBE reply: when the confirmation came
+ * first, the client dropped it ("No handler waiting for message") and the subscription never
+ * reported ready, although messages flowed. Here the handler is in place before the command is
+ * sent, and either the reply or the confirmation message makes the subscription ready.
  */
 final class RedisSubscription {
 
+    private final ReactiveRedisDataSource redis;
+    private final Command command;
+    private final String channel;
+    private final BiConsumer<String, String> onMessage;
     private final AtomicBoolean failed = new AtomicBoolean();
-    private final AtomicReference<ReactiveRedisSubscriber> active = new AtomicReference<>();
+    private final AtomicReference<RedisConnection> active = new AtomicReference<>();
     private final Uni<Void> ready;
 
-    RedisSubscription(Supplier<Uni<? extends ReactiveRedisSubscriber>> subscribe) {
-        this.ready = Uni.createFrom().<ReactiveRedisSubscriber>deferred(subscribe)
-                .invoke(active::set)
+    private RedisSubscription(ReactiveRedisDataSource redis, Command command, String channel, BiConsumer<String, String> onMessage) {
+        this.redis = redis;
+        this.command = command;
+        this.channel = channel;
+        this.onMessage = onMessage;
+        this.ready = Uni.createFrom().deferred(this::subscribe)
                 .onFailure().invoke(() -> failed.set(true))
                 .onFailure().transform(RedisFailures::translate)
-                .replaceWithVoid()
                 .memoize().until(() -> failed.getAndSet(false));
+    }
+
+    /** A subscription to one channel; {@code onMessage} gets the channel and the message. */
+    static RedisSubscription toChannel(ReactiveRedisDataSource redis, String channel, BiConsumer<String, String> onMessage) {
+        return new RedisSubscription(redis, Command.SUBSCRIBE, channel, onMessage);
+    }
+
+    /** A subscription to every channel matching a glob pattern; {@code onMessage} gets the channel and the message. */
+    static RedisSubscription toPattern(ReactiveRedisDataSource redis, String pattern, BiConsumer<String, String> onMessage) {
+        return new RedisSubscription(redis, Command.PSUBSCRIBE, pattern, onMessage);
+    }
+
+    private Uni<Void> subscribe() {
+        return redis.getRedis().connect().chain(connection -> Uni.createFrom().<Void>emitter(subscribed -> {
+            connection.handler(reply -> handle(reply, () -> subscribed.complete(null)));
+            // A lost connection ends the subscription: the next caller of ready() makes a new one.
+            connection.endHandler(() -> lost(connection));
+            connection.exceptionHandler(failure -> lost(connection));
+            connection.send(Request.cmd(command).arg(channel)).subscribe().with(
+                    reply -> subscribed.complete(null),
+                    failure -> {
+                        connection.close().subscribe().with(closed -> { }, ignored -> { });
+                        subscribed.fail(failure);
+                    });
+        }).invoke(() -> active.set(connection)));
+    }
+
+    private void handle(Response reply, Runnable confirmed) {
+        if (reply == null || reply.size() == 0) {
+            return;
+        }
+        String kind = reply.get(0).toString();
+        switch (kind) {
+            case "subscribe", "psubscribe" -> confirmed.run();
+            case "message" -> onMessage.accept(reply.get(1).toString(), reply.get(2).toString());
+            case "pmessage" -> onMessage.accept(reply.get(2).toString(), reply.get(3).toString());
+            default -> {
+                // unsubscribe confirmations and pongs carry nothing for us
+            }
+        }
+    }
+
+    private void lost(RedisConnection connection) {
+        if (active.compareAndSet(connection, null)) {
+            failed.set(true);
+        }
     }
 
     /** Completes once the subscription is active (at once after the first time); fails if it cannot be made. */
@@ -42,7 +104,7 @@ final class RedisSubscription {
 
     /** Ends the subscription, giving its connection back. */
     Uni<Void> close() {
-        ReactiveRedisSubscriber subscriber = active.getAndSet(null);
-        return subscriber == null ? Uni.createFrom().voidItem() : subscriber.unsubscribe();
+        RedisConnection connection = active.getAndSet(null);
+        return connection == null ? Uni.createFrom().voidItem() : connection.close();
     }
 }

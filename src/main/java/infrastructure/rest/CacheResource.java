@@ -257,7 +257,7 @@ public class CacheResource {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         KeyPattern glob = pattern == null ? KeyPattern.ALL : violations.check("pattern", () -> KeyPattern.of(pattern));
-        PageSize size = limit == null ? PageSize.DEFAULT : violations.check("limit", () -> PageSize.of(parseInt(limit)));
+        PageSize size = limit == null ? PageSize.DEFAULT : violations.check("limit", () -> PageSize.parse(limit));
         Optional<CacheKey> after = Optional.empty();
         if (cursor != null && !cursor.isEmpty()) {
             CacheKey decoded = violations.check("cursor", () -> decodeCursor(cursor));
@@ -304,14 +304,6 @@ public class CacheResource {
             return CacheKey.of(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw new domain.InvalidValueException("cursor must be a nextCursor this service returned");
-        }
-    }
-
-    private static int parseInt(String raw) {
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new domain.InvalidValueException("limit must be between 1 and 1000");
         }
     }
 

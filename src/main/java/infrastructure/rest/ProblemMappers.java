@@ -4,8 +4,13 @@ import application.AccessDeniedException;
 import application.ConflictException;
 import application.NameTakenException;
 import application.NoSuchObjectException;
+import application.StreamEndedException;
+import application.TooManyStreamsException;
 import application.UnauthenticatedException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import domain.InvalidValueException;
@@ -49,14 +54,34 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class, InvalidFormatException.class})
     public Response malformedJson(JsonProcessingException e) {
-        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            String field = mismatch.getPath().stream()
+        // A mapping failure knows the field: a value of the wrong type, or a number out of the field's range.
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
-            return Problem.Type.VALIDATION.with("field '" + field + "' has the wrong type",
-                    List.of(new Problem.Violation(field, "has the wrong JSON type"))).toResponse().build();
+            boolean outOfRange = e instanceof InputCoercionException || e.getCause() instanceof InputCoercionException;
+            String rule = outOfRange ? "is a number out of range" : "has the wrong JSON type";
+            return Problem.Type.VALIDATION.with("field '" + field + "' " + (outOfRange ? "is out of range" : "has the wrong type"),
+                    List.of(new Problem.Violation(field, rule))).toResponse().build();
+        }
+        // The parser itself refuses a number too large for the field's type; it still knows the field's name.
+        if (e instanceof InputCoercionException coercion && coercion.getProcessor() != null) {
+            JsonParser parser = coercion.getProcessor();
+            String field = currentName(parser);
+            if (field != null) {
+                return Problem.Type.VALIDATION.with("field '" + field + "' is out of range",
+                        List.of(new Problem.Violation(field, "is a number out of range"))).toResponse().build();
+            }
         }
         return Problem.Type.MALFORMED_JSON.response("the body is not valid JSON of the expected shape");
+    }
+
+    private static String currentName(JsonParser parser) {
+        try {
+            return parser.currentName();
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     @ServerExceptionMapper
@@ -83,6 +108,17 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response noSuchObject(NoSuchObjectException e) {
         return Problem.Type.NOT_FOUND.response(e.getMessage());
+    }
+
+    /** 204 is what stops a browser's EventSource from reconnecting: the stream has nothing more. */
+    @ServerExceptionMapper
+    public Response streamEnded(StreamEndedException e) {
+        return Response.noContent().build();
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyStreams(TooManyStreamsException e) {
+        return Problem.Type.QUOTA_EXCEEDED.response(e.getMessage());
     }
 
     @ServerExceptionMapper({StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})

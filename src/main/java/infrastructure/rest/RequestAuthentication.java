@@ -1,16 +1,26 @@
 package infrastructure.rest;
 
 import application.ApiKeyService;
+import application.ProgressService;
+import application.SessionService;
+import domain.InvalidValueException;
+import domain.access.Principal;
+import domain.progress.ProgressId;
+import domain.project.ProjectId;
 import application.RateLimitService;
 import application.UnauthenticatedException;
 import domain.ratelimit.RateLimitDecision;
 import domain.session.SessionToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -31,15 +41,27 @@ public class RequestAuthentication {
     private static final String BEARER = "Bearer ";
     /** Longer than any credential the service issues; spares hashing a huge header. */
     private static final int MAX_CREDENTIAL_LENGTH = 256;
-    /** The paths a session token may use. */
+    /** The paths a session token may use as itself. */
     private static final Set<String> SESSION_PATHS = Set.of("/v1/sessions/current");
+    /**
+     * The progress reads a browser may make with a session, as the session's browser principal:
+     * a project's operations, one operation, and its event stream.
+     */
+    private static final Pattern PROGRESS_READS = Pattern.compile("/v1/projects/([^/]+)/progress(?:/([^/]+)(/events)?)?/?");
+    /** The query parameter that carries a stream ticket, on the event stream path only. */
+    public static final String TICKET_PARAMETER = "ticket";
 
     private final ApiKeyService keys;
+    private final SessionService sessions;
+    private final ProgressService progress;
     private final RateLimitService rateLimits;
     private final Caller caller;
 
-    public RequestAuthentication(ApiKeyService keys, RateLimitService rateLimits, Caller caller) {
+    public RequestAuthentication(ApiKeyService keys, SessionService sessions, ProgressService progress,
+            RateLimitService rateLimits, Caller caller) {
         this.keys = keys;
+        this.sessions = sessions;
+        this.progress = progress;
         this.rateLimits = rateLimits;
         this.caller = caller;
     }
@@ -49,6 +71,12 @@ public class RequestAuthentication {
         String path = request.getUriInfo().getPath();
         if (!path.startsWith("/v1/") && !path.equals("/v1")) {
             return Uni.createFrom().nullItem();
+        }
+        Matcher progressRead = HttpMethod.GET.equals(request.getMethod()) ? PROGRESS_READS.matcher(path) : null;
+        boolean browserPath = progressRead != null && progressRead.matches();
+        String ticket = request.getUriInfo().getQueryParameters().getFirst(TICKET_PARAMETER);
+        if (ticket != null && browserPath && progressRead.group(3) != null) {
+            return withTicket(progressRead, ticket);
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String bearer = bearer(header);
@@ -60,6 +88,9 @@ public class RequestAuthentication {
                 ? (SessionToken.looksLikeOne(bearer) ? bearer : null)
                 : (cookie != null && !cookie.getValue().isEmpty() ? cookie.getValue() : null);
         boolean sessionPath = SESSION_PATHS.contains(path);
+        if (sessionToken != null && browserPath) {
+            return asBrowser(sessionToken);
+        }
         if (sessionToken != null) {
             if (!sessionPath) {
                 return Uni.createFrom().item(Problem.Type.FORBIDDEN.response(
@@ -75,15 +106,55 @@ public class RequestAuthentication {
             return Uni.createFrom().item(Problem.Type.FORBIDDEN.response(
                     "this path takes a session token, as 'Authorization: Bearer cds_…' or the cd_session cookie"));
         }
-        return keys.authenticate(bearer).chain(principal -> {
-            if (principal.isEmpty()) {
+        return keys.authenticate(bearer).chain(this::admit);
+    }
+
+    /** Lets the request act as {@code principal}, within the policy {@code api}; 401 with none. */
+    private Uni<Response> admit(Optional<Principal> principal) {
+        if (principal.isEmpty()) {
+            return Uni.createFrom().item(unauthenticated());
+        }
+        caller.authenticate(principal.get());
+        return rateLimits.checkApi(principal.get()).map(decision -> decision
+                .filter(d -> d instanceof RateLimitDecision.Denied)
+                .map(RequestAuthentication::quotaExceeded)
+                .orElse(null));
+    }
+
+    /** A progress read with a session: as the session's browser principal (403 for a session with no project). */
+    private Uni<Response> asBrowser(String sessionToken) {
+        return sessions.current(sessionToken).chain(session -> {
+            if (session.isEmpty()) {
                 return Uni.createFrom().item(unauthenticated());
             }
+            Optional<Principal> browser = session.get().browserPrincipal();
+            if (browser.isEmpty()) {
+                return Uni.createFrom().item(Problem.Type.FORBIDDEN.response("this session has access to no project"));
+            }
+            return admit(browser);
+        });
+    }
+
+    /**
+     * An event stream opened with a ticket: the ticket is taken (it works once) and must be for
+     * this operation. A malformed path is left to the resource, which answers its 400.
+     */
+    private Uni<Response> withTicket(Matcher eventsPath, String ticket) {
+        ProjectId project;
+        ProgressId operation;
+        try {
+            project = ProjectId.of(eventsPath.group(1));
+            operation = ProgressId.of(eventsPath.group(2));
+        } catch (InvalidValueException e) {
+            return Uni.createFrom().item(unauthenticated());
+        }
+        // Not counted against the policy api: a ticket opens one stream, once.
+        return progress.redeemTicket(project, operation, ticket).map(principal -> {
+            if (principal.isEmpty()) {
+                return unauthenticated();
+            }
             caller.authenticate(principal.get());
-            return rateLimits.checkApi(principal.get()).map(decision -> decision
-                    .filter(d -> d instanceof RateLimitDecision.Denied)
-                    .map(RequestAuthentication::quotaExceeded)
-                    .orElse(null));
+            return null;
         });
     }
 

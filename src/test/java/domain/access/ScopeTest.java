@@ -20,6 +20,7 @@ class ScopeTest {
             "sessions, SESSIONS",
             "rate-limits, RATE_LIMITS",
             "progress, PROGRESS",
+            "progress:read, PROGRESS_READ",
             "tasks, TASKS",
             "admin, ADMIN"
     })
@@ -34,12 +35,24 @@ class ScopeTest {
                 .containsExactly(Scope.values());
     }
 
+    @Test
+    void progressIncludesReadingProgressButNoScopeIncludesAnother() {
+        assertThat(Scope.PROGRESS.grants(Scope.PROGRESS_READ)).isTrue();
+        assertThat(Scope.PROGRESS_READ.grants(Scope.PROGRESS)).isFalse();
+        for (Scope held : Scope.values()) {
+            for (Scope wanted : Scope.values()) {
+                boolean included = held == wanted || (held == Scope.PROGRESS && wanted == Scope.PROGRESS_READ);
+                assertThat(held.grants(wanted)).as(held + " grants " + wanted).isEqualTo(included);
+            }
+        }
+    }
+
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {"cache", "cache:*", "CACHE:READ", "Admin", "CACHE_READ", "rate_limits", " admin", "*"})
     void rejectsUnknownWireNames(String wireName) {
         assertThatThrownBy(() -> Scope.parse(wireName))
                 .isInstanceOf(InvalidValueException.class)
-                .hasMessageContaining("cache:read, cache:write, sessions, rate-limits, progress, tasks, admin");
+                .hasMessageContaining("cache:read, cache:write, sessions, rate-limits, progress, progress:read, tasks, admin");
     }
 }

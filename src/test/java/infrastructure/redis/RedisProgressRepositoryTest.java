@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import support.MutableClock;
 import support.RedisClients;
 import support.RedisInspection;
+import support.RedisServer;
 import support.SharedRedis;
 
 /** The Redis progress store against the contract, on a real redis-server, plus its key space and several instances. */
@@ -68,6 +70,53 @@ class RedisProgressRepositoryTest extends ProgressRepositoryContract {
 
     private long redisLong(Command command, String... args) {
         return RedisInspection.integer(REDIS, command, args);
+    }
+
+    @Test
+    void resumesLiveDeliveryAfterRedisRestartsOnceAFollowerCatchesUp() {
+        try (RedisServer own = RedisServer.start()) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(own.isControllable(), "needs a redis-server this test can restart");
+            RedisProgressRepository service = kept(new RedisProgressRepository(RedisClients.dataSource(own.url()), "r", clock, RETENTION));
+            RedisProgressRepository writer = kept(new RedisProgressRepository(RedisClients.dataSource(own.url()), "r", clock, RETENTION));
+            assertThat(await(service.start(operationOf(SHOP, IMPORT, 100)))).isTrue();
+            AssertSubscriber<ProgressEvent> follower = follower(service, SHOP, IMPORT);
+            await(writer.record(SHOP, IMPORT, step("before")));
+            follower.awaitItems(1, DELIVERY);
+
+            own.stop(true);
+            own.restart();
+            // The follower's heartbeat catch-up: it reads the history, and makes the lost subscription again.
+            Awaitility.await().atMost(WAIT).ignoreExceptions().until(() -> {
+                await(service.eventsAfter(SHOP, IMPORT, 2));
+                await(writer.record(SHOP, IMPORT, step("probe")));
+                return follower.getItems().size() > 1;
+            });
+
+            assertThat(follower.getItems().get(1).message()).isEqualTo("probe");
+            follower.cancel();
+        }
+    }
+
+    // --- the operation indexes
+
+    @Test
+    void reclaimsIndexEntriesOfExpiredOperationsOnTheNextStartAndGivesTheIndexesATtl() {
+        Duration ttl = Duration.ofSeconds(1);
+        progress = newRepository(clock, new ProgressRepository.Retention(100, ttl));
+        for (int i = 0; i < 5; i++) {
+            started(SHOP, domain.progress.ProgressId.of("old-" + i), 10);
+        }
+        String index = prefix + ":{p:shop}:pgl";
+        String expiries = prefix + ":{p:shop}:pgx";
+        assertThat(redisLong(Command.ZCARD, index)).isEqualTo(5);
+        assertThat(redisLong(Command.PTTL, expiries)).isBetween(1L, ttl.toMillis());
+
+        // The index is pruned by the clock the adapter is given: move it past the expiry.
+        clock.advance(ttl.plusMillis(1));
+        started(SHOP, domain.progress.ProgressId.of("new"), 10);
+
+        assertThat(redisLong(Command.ZCARD, index)).isEqualTo(1);
+        assertThat(redisLong(Command.ZCARD, expiries)).isEqualTo(1);
     }
 
     // --- several instances
@@ -140,7 +189,8 @@ class RedisProgressRepositoryTest extends ProgressRepositoryContract {
         recordSteps(SHOP, IMPORT, 2);
 
         assertThat(RedisInspection.keys(REDIS, prefix + ":*"))
-                .containsExactlyInAnyOrder(stateKey("shop", IMPORT.value()), eventsKey("shop", IMPORT.value()));
+                .containsExactlyInAnyOrder(stateKey("shop", IMPORT.value()), eventsKey("shop", IMPORT.value()),
+                        prefix + ":{p:shop}:pgl", prefix + ":{p:shop}:pgx");
         assertThat(await(REDIS.execute(Command.TYPE, stateKey("shop", IMPORT.value()))).toString()).isEqualTo("hash");
         assertThat(await(REDIS.execute(Command.TYPE, eventsKey("shop", IMPORT.value()))).toString()).isEqualTo("stream");
         assertThat(await(REDIS.execute(Command.HGET, stateKey("shop", IMPORT.value()), "seq")).toLong()).isEqualTo(3);

@@ -1,4 +1,4 @@
--- One page of a project's key index in lexical order, without the names whose entry expired.
+-- One page of a lexical name index (cache keys, progress operations), without the names whose item expired.
 -- KEYS[1] lexical key index   KEYS[2] expiry index
 -- ARGV[1] lexical min (ZRANGE BYLEX syntax)   ARGV[2] lexical max   ARGV[3] how many names to examine
 -- ARGV[4] now (ms)

@@ -1,0 +1,268 @@
+package application;
+
+import domain.access.Principal;
+import domain.access.ProjectAccess;
+import domain.access.Scope;
+import domain.progress.Progress;
+import domain.progress.ProgressChange;
+import domain.progress.ProgressId;
+import domain.progress.ProgressPage;
+import domain.progress.ProgressPolicy;
+import domain.progress.ProgressRepository;
+import domain.progress.ProgressStatus;
+import domain.progress.ProgressTicket;
+import domain.progress.ProgressTickets;
+import domain.progress.RecordOutcome;
+import domain.progress.StreamItem;
+import domain.project.ProjectId;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.jboss.logging.Logger;
+
+/**
+ * The progress use cases. With an API key of scope {@code progress}: start an operation, record its
+ * steps, complete or fail it. With {@code progress} or {@code progress:read} (which a session's
+ * browser principal and a stream ticket hold): read it, list a project's operations, follow one's
+ * events, and issue a ticket to follow it.
+ *
+ * <p>Stalls are found lazily, with no global scan: whoever reads a running operation that has been
+ * silent for the stall timeout records the stall (if no update came meanwhile), and every open
+ * stream checks on its heartbeat. Recording is never retried: a retried step could count twice.
+ */
+@ApplicationScoped
+public class ProgressService {
+
+    private static final Logger AUDIT = Logger.getLogger("audit");
+
+    private final ProgressRepository progress;
+    private final ProgressTickets tickets;
+    private final ProgressPolicy policy;
+    private final ProgressSettings settings;
+    private final Clock clock;
+    private final StreamSlots slots;
+
+    public ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
+            Clock clock, MeterRegistry meters) {
+        this.progress = progress;
+        this.tickets = tickets;
+        this.policy = policy;
+        this.settings = settings;
+        this.clock = clock;
+        this.slots = new StreamSlots(settings.maxStreamsPerPrincipal());
+        Gauge.builder("progress.streams.open", slots, StreamSlots::open)
+                .description("Event streams open on this instance")
+                .register(meters);
+    }
+
+    /** Starts an operation at step 0 under the given id, or a generated one; 409 when the id is in use. */
+    @WithSpan("progress.start")
+    @Timeout(1000)
+    public Uni<Progress> start(Principal caller, @SpanAttribute("project") ProjectId project, Optional<ProgressId> id,
+            long totalSteps, String message) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, project, Scope.PROGRESS);
+            Progress started = policy.start(project, id.orElseGet(ProgressId::generate), totalSteps, message, clock.instant());
+            return progress.start(started).map(stored -> {
+                if (!stored) {
+                    throw new ConflictException("an operation with correlationId " + started.id() + " exists in project "
+                            + project + "; pick another id, or wait until it expires");
+                }
+                return started;
+            });
+        });
+    }
+
+    /** Records {@code increment} more steps done; past the total the step stays at the total. */
+    @WithSpan("progress.step")
+    @Timeout(1000)
+    public Uni<Progress> step(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id, long increment,
+            String message) {
+        return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Step(increment, policy.message(message))));
+    }
+
+    /** Ends the operation as completed, at its total. */
+    @WithSpan("progress.complete")
+    @Timeout(1000)
+    public Uni<Progress> complete(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id, String message) {
+        return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Complete(policy.message(message))));
+    }
+
+    /** Ends the operation as failed with {@code error}. */
+    @WithSpan("progress.fail")
+    @Timeout(1000)
+    public Uni<Progress> fail(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id, String error) {
+        return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Fail(policy.error(error))));
+    }
+
+    private Uni<Progress> record(Principal caller, ProjectId project, ProgressId id, ProgressChange change) {
+        Access.require(caller, project, Scope.PROGRESS);
+        return progress.record(project, id, change).map(outcome -> {
+            if (outcome instanceof RecordOutcome.AlreadyEnded ended) {
+                throw new ConflictException("operation " + id + " has ended (" + ended.progress().status()
+                        + "); it takes no more changes");
+            }
+            return stateAfter(outcome).orElseThrow(() -> noSuchOperation(project, id));
+        });
+    }
+
+    /** The operation's state; a running one silent for the stall timeout is recorded as stalled first. */
+    @WithSpan("progress.read")
+    @Timeout(1000)
+    public Uni<Progress> find(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, project, Scope.PROGRESS_READ);
+            return progress.find(project, id)
+                    .chain(found -> found.map(this::stallIfSilent).orElseGet(() -> Uni.createFrom().failure(noSuchOperation(project, id))));
+        });
+    }
+
+    /**
+     * Up to {@code limit} of the project's operations after {@code after}, in id order, those with
+     * {@code status} only when given. With a status, a page may hold fewer than {@code limit}
+     * operations and still have a next one.
+     */
+    @WithSpan("progress.list")
+    @Timeout(2000)
+    public Uni<ProgressPage> list(Principal caller, @SpanAttribute("project") ProjectId project, Optional<ProgressStatus> status,
+            Optional<ProgressId> after, int limit) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, project, Scope.PROGRESS_READ);
+            return progress.list(project, after, limit).chain(page -> {
+                if (page.items().isEmpty()) {
+                    return Uni.createFrom().item(page);
+                }
+                List<Uni<Progress>> current = page.items().stream().map(this::stallIfSilent).toList();
+                return Uni.join().all(current).andFailFast().map(items -> new ProgressPage(
+                        items.stream().filter(p -> status.isEmpty() || p.status() == status.get()).toList(), page.next()));
+            });
+        });
+    }
+
+    /**
+     * The event stream of an operation for a follower that saw its events up to {@code lastSeen}
+     * (none when empty). Fails with {@link NoSuchObjectException} for an unknown operation,
+     * {@link StreamEndedException} when the follower saw the terminal event already, and
+     * {@link TooManyStreamsException} when the caller holds all its streams. The stream holds one
+     * of the caller's slots until it ends or is cancelled.
+     */
+    @WithSpan("progress.follow")
+    @Timeout(5000)
+    public Uni<Multi<StreamItem>> follow(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id,
+            OptionalLong lastSeen) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, project, Scope.PROGRESS_READ);
+            Runnable release = slots.acquire(caller.name());
+            // Follow first, then read: whatever is recorded in between is in both, and merged once.
+            return progress.follow(project, id)
+                    .chain(live -> opened(project, id, lastSeen)
+                            .chain(state -> new ProgressFollower(progress, state, clock, policy.stallAfter(), this::refresh)
+                                    .stream(live, lastSeen, settings.heartbeat(), settings.reconnectDelay()))
+                            .onFailure().invoke(() -> live.subscribe().with(ignored -> { }).cancel()))
+                    .map(stream -> stream.onTermination().invoke(release))
+                    .onFailure().invoke(release)
+                    .onCancellation().invoke(release);
+        });
+    }
+
+    private Uni<Progress> opened(ProjectId project, ProgressId id, OptionalLong lastSeen) {
+        return progress.find(project, id).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().failure(noSuchOperation(project, id));
+            }
+            return stallIfSilent(found.get()).invoke(state -> {
+                if (state.status().isTerminal() && lastSeen.isPresent() && lastSeen.getAsLong() >= state.lastSequence()) {
+                    throw new StreamEndedException("operation " + id + " has ended and its last event was seen");
+                }
+            });
+        });
+    }
+
+    /**
+     * A single-use ticket to open the operation's event stream without headers, valid for the
+     * configured time; the secret is in the result, once, and only its digest is stored.
+     */
+    @WithSpan("progress.ticket")
+    @Timeout(1000)
+    public Uni<ProgressTicket.Issued> issueTicket(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, project, Scope.PROGRESS_READ);
+            return progress.find(project, id).chain(found -> {
+                if (found.isEmpty()) {
+                    return Uni.createFrom().failure(noSuchOperation(project, id));
+                }
+                ProgressTicket.Issued issued = ProgressTicket.issue(project, id, caller.name());
+                return tickets.store(issued.digest(), issued.ticket(), settings.ticketTtl()).replaceWith(issued);
+            });
+        });
+    }
+
+    /**
+     * The principal a presented ticket stands for: reading the one operation it was issued for.
+     * Takes the ticket, so it works once; empty when it is malformed, unknown, used, expired, or
+     * for another operation.
+     */
+    @WithSpan("progress.redeem-ticket")
+    @Timeout(1000)
+    public Uni<Optional<Principal>> redeemTicket(@SpanAttribute("project") ProjectId project, ProgressId id, String presented) {
+        if (!ProgressTicket.looksLikeOne(presented)) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        String digest = ProgressTicket.digestOf(presented);
+        return tickets.take(project, digest).map(taken -> {
+            if (taken.isEmpty() || !taken.get().opens(project, id)) {
+                AUDIT.infof("progress ticket rejected project=%s operation=%s", project, id);
+                return Optional.empty();
+            }
+            // Each ticket is its own principal, so stream limits count the browser, not the backend that asked.
+            return Optional.of(new Principal("ticket:" + digest.substring(0, 12) + " of " + taken.get().issuedTo(),
+                    ProjectAccess.only(Set.of(project)), Set.of(Scope.PROGRESS_READ)));
+        });
+    }
+
+    /** How long an issued ticket stays valid. */
+    public Duration ticketTtl() {
+        return settings.ticketTtl();
+    }
+
+    /** The state after recording a stall that is due; empty once the operation expired. */
+    private Uni<Optional<Progress>> refresh(Progress known) {
+        return progress.find(known.project(), known.id())
+                .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Progress>empty()) : stallIfSilent(found.get()).map(Optional::of));
+    }
+
+    private Uni<Progress> stallIfSilent(Progress state) {
+        return policy.stallOf(state, clock.instant())
+                .map(stall -> progress.record(state.project(), state.id(), stall).map(outcome -> stateAfter(outcome).orElse(state)))
+                .orElseGet(() -> Uni.createFrom().item(state));
+    }
+
+    /** The operation's state an outcome reports; empty for an unknown operation. */
+    private static Optional<Progress> stateAfter(RecordOutcome outcome) {
+        if (outcome instanceof RecordOutcome.Recorded recorded) {
+            return Optional.of(recorded.progress());
+        }
+        if (outcome instanceof RecordOutcome.StillActive active) {
+            return Optional.of(active.progress());
+        }
+        if (outcome instanceof RecordOutcome.AlreadyEnded ended) {
+            return Optional.of(ended.progress());
+        }
+        return Optional.empty();
+    }
+
+    private static NoSuchObjectException noSuchOperation(ProjectId project, ProgressId id) {
+        return new NoSuchObjectException("no operation " + id + " in project " + project);
+    }
+}

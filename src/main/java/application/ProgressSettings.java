@@ -1,0 +1,14 @@
+package application;
+
+import java.time.Duration;
+
+/**
+ * How progress streams behave, from configuration.
+ *
+ * @param heartbeat              how often a quiet stream gets a heartbeat, catches up and checks for a stall
+ * @param reconnectDelay         the {@code retry:} hint sent to browsers
+ * @param maxStreamsPerPrincipal open streams one principal may hold on this instance
+ * @param ticketTtl              how long a stream ticket stays valid
+ */
+public record ProgressSettings(Duration heartbeat, Duration reconnectDelay, int maxStreamsPerPrincipal, Duration ticketTtl) {
+}
