@@ -37,6 +37,29 @@ public final class Api {
         }
     }
 
+    /**
+     * {@link #send}, again after a second while the service answers 503 (at most five times): a
+     * service just started on a busy machine may time out its first store calls. Only for setup
+     * calls that may safely run twice.
+     */
+    public Answer sendPatiently(String method, String path, String key, Object body) {
+        Answer answer = send(method, path, key, body);
+        for (int attempt = 1; attempt < 5 && answer.status() == 503; attempt++) {
+            pause();
+            answer = send(method, path, key, body);
+        }
+        return answer;
+    }
+
+    static void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     public Answer send(String method, String path, String key, Object body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));

@@ -46,7 +46,7 @@ public final class Variants {
         String key = Fixture.createKey(api, args.get("admin-key"), "variants", Fixture.PROJECT);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            api.send("PUT", "/v1/projects/" + Fixture.PROJECT + "/cache/v:" + i, key, "{\"value\":" + Fixture.VALUE_JSON + "}")
+            api.sendPatiently("PUT", "/v1/projects/" + Fixture.PROJECT + "/cache/v:" + i, key, "{\"value\":" + Fixture.VALUE_JSON + "}")
                     .expectOk("writing an entry");
             names.add("v:" + i);
         }

@@ -33,7 +33,7 @@ public final class MemoryProbe {
         String prefix = args.get("prefix", "cd");
         String project = "mem";
         String key = Fixture.createKey(api, admin, "mem", project);
-        api.send("PUT", "/v1/rate-limit-policies/mem3", admin, Map.of("limits", List.of(
+        api.sendPatiently("PUT", "/v1/rate-limit-policies/mem3", admin, Map.of("limits", List.of(
                         Map.of("requests", 10, "windowSeconds", 60), Map.of("requests", 100, "windowSeconds", 3600),
                         Map.of("requests", 1000, "windowSeconds", 86400)), "burst", 0, "failMode", "open"))
                 .expectOk("saving the policy mem3");
@@ -46,7 +46,7 @@ public final class MemoryProbe {
 
             long before = usedMemory(redis);
             for (int i = 0; i < count; i++) {
-                api.send("PUT", "/v1/projects/" + project + "/cache/m:" + i, key, "{\"value\":" + Fixture.VALUE_JSON + "}")
+                api.sendPatiently("PUT", "/v1/projects/" + project + "/cache/m:" + i, key, "{\"value\":" + Fixture.VALUE_JSON + "}")
                         .expectOk("writing a cache entry");
             }
             long after = usedMemory(redis);

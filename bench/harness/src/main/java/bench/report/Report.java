@@ -282,7 +282,7 @@ public final class Report {
             md.append("Not measured: the service has no progress API yet.\n");
             return;
         }
-        md.append(String.format(Locale.ROOT, "%d steps, one every %d ms; subscribers spread over API keys, %d per key. "
+        md.append(String.format(Locale.ROOT, "%d steps, one every %d ms; subscribers spread over API keys, %d per key (the default streams per principal). "
                 + "Delay of each step's `progress` event at each subscriber: from the writer's request, and from the event's "
                 + "own `time` (the service's clock, same machine).%n%n", fan.get("steps").asInt(),
                 fan.get("intervalMs").asInt(), fan.get("subscribersPerKey").asInt()));

@@ -34,8 +34,9 @@ import org.HdrHistogram.Histogram;
  * receipt of its {@code progress} event. Two clocks: from when the writer sent the step request
  * (what a user sees), and from the event's own {@code time} (the service's write, same machine).
  *
- * <p>Subscribers are spread over several API keys ({@code --per-key}), so a per-principal limit on
- * streams does not cap the fan-out. Options: {@code --base}, {@code --admin-key},
+ * <p>Subscribers are spread over several API keys ({@code --per-key}, 16: the service's default
+ * {@code max-streams-per-principal}), as many browsers would each hold their own credential, so the
+ * per-principal limit on streams does not cap the fan-out. Options: {@code --base}, {@code --admin-key},
  * {@code --subscribers} (comma-separated counts), {@code --steps}, {@code --interval-ms}, {@code --out}.
  */
 public final class FanOut {
@@ -53,7 +54,7 @@ public final class FanOut {
         String admin = args.get("admin-key");
         int steps = args.integer("steps", 20);
         long interval = args.integer("interval-ms", 100);
-        int perKey = args.integer("per-key", 25);
+        int perKey = args.integer("per-key", 16);
         ObjectNode out = Api.JSON.createObjectNode();
         out.put("steps", steps).put("intervalMs", interval).put("subscribersPerKey", perKey);
         ArrayNode runs = out.putArray("runs");
@@ -83,7 +84,7 @@ public final class FanOut {
         }
         String writer = keys.get(0);
         String path = "/v1/projects/" + Fixture.PROJECT + "/progress";
-        Api.Answer started = api.send("POST", path, writer, Map.of("totalSteps", steps, "message", "fan-out to " + n));
+        Api.Answer started = api.sendPatiently("POST", path, writer, Map.of("totalSteps", steps, "message", "fan-out to " + n));
         if (!started.ok()) {
             System.err.println("progress API not available (" + started.status() + "): fan-out skipped");
             return null;
