@@ -18,10 +18,12 @@ import java.util.Map;
  * the service, each with one more layer switched off (tracing, then the {@code api} policy), run
  * side by side on the same Redis; short saturation runs take turns between them, round after
  * round, each round starting with the next instance, so a noisy neighbour slows each about
- * equally; the median of each instance's rounds is compared.
+ * equally; the median of each instance's rounds is compared, the first rounds left out: JVMs
+ * started together on a busy machine are still compiling after their warm-up.
  *
  * <p>Options: {@code --variants} ({@code name=url,name=url,…}), {@code --admin-key},
- * {@code --warmup} (seconds per instance, 12), {@code --rounds} (5), {@code --seconds} per run (3),
+ * {@code --warmup} (seconds per instance, 8), {@code --rounds} (6), {@code --discard} (first rounds
+ * left out of the median, 2), {@code --seconds} per run (3),
  * {@code --connections} (50), {@code --out}.
  */
 public final class Variants {
@@ -36,9 +38,10 @@ public final class Variants {
             int eq = pair.indexOf('=');
             variants.put(pair.substring(0, eq), URI.create(pair.substring(eq + 1)));
         }
-        int rounds = args.integer("rounds", 5);
+        int rounds = args.integer("rounds", 6);
         int seconds = args.integer("seconds", 3);
-        int warmup = args.integer("warmup", 12);
+        int warmup = args.integer("warmup", 8);
+        int discard = args.integer("discard", 2);
         int connections = args.integer("connections", 50);
         URI first = variants.values().iterator().next();
         Api api = new Api(first.toString());
@@ -81,11 +84,12 @@ public final class Variants {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
         ObjectNode out = Api.JSON.createObjectNode();
-        out.put("operation", get.name()).put("rounds", rounds).put("seconds", seconds).put("connections", connections);
+        out.put("operation", get.name()).put("rounds", rounds).put("discarded", discard).put("seconds", seconds)
+                .put("warmupSeconds", warmup).put("connections", connections);
         ArrayNode list = out.putArray("variants");
         rates.forEach((name, values) -> {
             ObjectNode v = list.addObject();
-            v.put("name", name).put("medianRps", median(values));
+            v.put("name", name).put("medianRps", median(values.subList(Math.min(discard, values.size() - 1), values.size())));
             ArrayNode all = v.putArray("rps");
             values.forEach(all::add);
         });

@@ -187,10 +187,11 @@ public final class Report {
             return;
         }
         md.append("\n### 2b. What the service's layers cost on a cache GET\n\n");
-        md.append(String.format(Locale.ROOT, "Instances of the same jar on the same Redis, each with a layer switched off, "
-                + "measured in turns (%d s closed loop each, %d rounds, %d connections) so that the machine's noise falls "
-                + "on all alike; median of the rounds.%n%n", v.get("seconds").asInt(), v.get("rounds").asInt(),
-                v.get("connections").asInt()));
+        md.append(String.format(Locale.ROOT, "Instances of the same jar on the same Redis, each with one more layer switched "
+                + "off, measured in turns (%d s of warm-up each, then %d rounds of %d s closed loop, %d connections, each round "
+                + "starting with the next instance) so that the machine's noise falls on all alike; median of the rounds after "
+                + "the first %d, which still catch the JIT compiling.%n%n", v.path("warmupSeconds").asInt(),
+                v.get("rounds").asInt(), v.get("seconds").asInt(), v.get("connections").asInt(), v.path("discarded").asInt()));
         md.append("| instance | median req/s | rounds | vs the first |\n| --- | ---: | --- | ---: |\n");
         double base = Double.NaN;
         for (JsonNode variant : v.get("variants")) {
