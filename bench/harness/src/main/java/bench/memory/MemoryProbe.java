@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +20,9 @@ import java.util.Map;
 /**
  * Part 5 of the benchmark: bytes in Redis per cache entry of 256 bytes, per session and per rate
  * limit identifier, written through the service into a project of their own. Two figures each:
- * {@code MEMORY USAGE} of the one key that holds the object, and the growth of {@code used_memory}
- * over {@code --count} objects divided by that count, which also counts what indexes and
- * per-project keys hold for each object.
+ * {@code MEMORY USAGE … SAMPLES 0} (exact) of the one key that holds the object, and the growth
+ * of {@code used_memory} over {@code --count} objects divided by that count, which also counts
+ * what indexes and per-project keys hold for each object.
  */
 public final class MemoryProbe {
 
@@ -95,8 +99,10 @@ public final class MemoryProbe {
         throw new IllegalStateException("INFO memory has no used_memory");
     }
 
+    /** {@code MEMORY USAGE key SAMPLES 0}: exact; the default samples five fields of a hash and guesses the rest. */
     private static long memoryUsage(RedisCommands<String, String> redis, String key) {
-        Long bytes = redis.memoryUsage(key);
+        Long bytes = redis.dispatch(CommandType.MEMORY, new IntegerOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).add("USAGE").addKey(key).add("SAMPLES").add(0));
         if (bytes == null) {
             throw new IllegalStateException("no key " + key + " in Redis: has the key layout changed?");
         }

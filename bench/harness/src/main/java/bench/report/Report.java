@@ -328,7 +328,7 @@ public final class Report {
         JsonNode mem = json("memory.json");
         if (mem != null) {
             int n = mem.get("count").asInt();
-            row("cache entry of 256 bytes: `MEMORY USAGE` of its hash", mem.get("cacheEntryMemoryUsage").asLong());
+            row("cache entry of 256 bytes: `MEMORY USAGE … SAMPLES 0` of its hash", mem.get("cacheEntryMemoryUsage").asLong());
             row("cache entry: growth of `used_memory` per entry over " + n + " (with its index entries)",
                     mem.get("cacheEntryMarginal").asDouble());
             row("session: `MEMORY USAGE` of its hash", mem.get("sessionMemoryUsage").asLong());
