@@ -14,11 +14,13 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Part 2 of the benchmark: each HTTP operation of the service, first at saturation (closed loop),
- * then at half that rate (constant rate, latency from the intended send time). Writes JSON.
+ * then at half that rate (constant rate, latency from the intended send time), then at a modest
+ * fixed rate, where the machine is far from saturated. Writes JSON.
  *
  * <p>Options: {@code --base} (service URL), {@code --admin-key}, {@code --connections} (50),
  * {@code --warmup} (seconds, closed loop, not counted), {@code --saturate} and {@code --steady}
- * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5), {@code --phase-file}
+ * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5), {@code --low-rate} (1,000 per
+ * second) and {@code --low-seconds} (6; 0 skips it) for the modest load, {@code --phase-file}
  * (written with the phase and operation, for the CPU and memory sampler), {@code --only} (measure only
  * operations whose name contains this, e.g. when profiling one), {@code --redis-port} and {@code --script}
  * (ratelimit_check.lua) to measure each operation's raw Redis equivalent just before and after its
@@ -38,6 +40,8 @@ public final class HttpBench {
         int saturate = args.integer("saturate", 10);
         int steady = args.integer("steady", 15);
         double fraction = args.decimal("fraction", 0.5);
+        double lowRate = args.decimal("low-rate", 1000);
+        int lowSeconds = args.integer("low-seconds", 6);
         Path phase = Path.of(args.get("phase-file", "/dev/null"));
 
         Api api = new Api(base);
@@ -79,7 +83,18 @@ public final class HttpBench {
                 Load.Result held = load.constantRate(op, rate, steady);
                 System.out.printf("%s: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", op.name(), rate,
                         ms(held.latency, 50), ms(held.latency, 95), ms(held.latency, 99));
+                Load.Result low = null;
+                if (lowSeconds > 0) {
+                    Files.writeString(phase, "low " + op.name());
+                    low = load.constantRate(op, Math.min(lowRate, rate), lowSeconds);
+                    System.out.printf("%s: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", op.name(), Math.min(lowRate, rate),
+                            ms(low.latency, 50), ms(low.latency, 95), ms(low.latency, 99));
+                }
                 ObjectNode r = results.addObject();
+                if (low != null) {
+                    r.put("lowRps", Math.min(lowRate, rate)).put("lowP50Ms", ms(low.latency, 50)).put("lowP95Ms", ms(low.latency, 95))
+                            .put("lowP99Ms", ms(low.latency, 99)).put("lowErrors", low.unexpected + low.failed);
+                }
                 r.put("name", op.name()).put("redisEquivalent", op.redisEquivalent());
                 r.put("floor", op.name().equals(Operation.FLOOR));
                 if (op.target() != null) {
