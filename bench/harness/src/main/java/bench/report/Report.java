@@ -325,7 +325,7 @@ public final class Report {
         Map<String, Long> peak = new LinkedHashMap<>();
         for (Sample sample : samples()) {
             String phase = sample.phase().split(" ")[0];
-            if (phase.equals("warmup") || phase.equals("saturate") || phase.equals("steady")) {
+            if (List.of("warmup", "saturate", "steady", "low", "raw").contains(phase)) {
                 phase = "http";
             }
             peak.merge(phase, sample.rssKb(), Math::max);
