@@ -1,11 +1,13 @@
 package infrastructure.redis;
 
+import domain.StoreUnavailableException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -23,8 +25,16 @@ import java.util.function.BiConsumer;
  */
 final class RedisSubscription {
 
+    /**
+     * The longest one attempt to subscribe may take. A connection the pool handed out may be dead
+     * without knowing it yet (just after Redis restarted); an attempt on it must fail, so that the
+     * next caller tries again, rather than hang and hold every later caller.
+     */
+    private static final Duration ATTEMPT = Duration.ofSeconds(3);
+
     private final ReactiveRedisDataSource redis;
     private final Command command;
+    private final Command undo;
     private final String channel;
     private final BiConsumer<String, String> onMessage;
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -34,9 +44,11 @@ final class RedisSubscription {
     private RedisSubscription(ReactiveRedisDataSource redis, Command command, String channel, BiConsumer<String, String> onMessage) {
         this.redis = redis;
         this.command = command;
+        this.undo = command == Command.PSUBSCRIBE ? Command.PUNSUBSCRIBE : Command.UNSUBSCRIBE;
         this.channel = channel;
         this.onMessage = onMessage;
         this.ready = Uni.createFrom().deferred(this::subscribe)
+                .ifNoItem().after(ATTEMPT).failWith(() -> new StoreUnavailableException("no answer to " + command + " " + channel, null))
                 .onFailure().invoke(() -> failed.set(true))
                 .onFailure().transform(RedisFailures::translate)
                 .memoize().until(() -> failed.getAndSet(false));
@@ -54,17 +66,24 @@ final class RedisSubscription {
 
     private Uni<Void> subscribe() {
         return redis.getRedis().connect().chain(connection -> Uni.createFrom().<Void>emitter(subscribed -> {
-            connection.handler(reply -> handle(reply, () -> subscribed.complete(null)));
-            // A lost connection ends the subscription: the next caller of ready() makes a new one.
-            connection.endHandler(() -> lost(connection));
-            connection.exceptionHandler(failure -> lost(connection));
-            connection.send(Request.cmd(command).arg(channel)).subscribe().with(
-                    reply -> subscribed.complete(null),
-                    failure -> {
-                        connection.close().subscribe().with(closed -> { }, ignored -> { });
-                        subscribed.fail(failure);
-                    });
-        }).invoke(() -> active.set(connection)));
+                    connection.handler(reply -> handle(reply, () -> subscribed.complete(null)));
+                    // A lost connection ends the subscription: the next caller of ready() makes a new one.
+                    connection.endHandler(() -> lost(connection));
+                    connection.exceptionHandler(failure -> lost(connection));
+                    connection.send(Request.cmd(command).arg(channel)).subscribe().with(
+                            reply -> subscribed.complete(null),
+                            failure -> {
+                                release(connection);
+                                subscribed.fail(failure);
+                            });
+                })
+                .invoke(() -> active.set(connection))
+                // An attempt given up (see ATTEMPT) gives its connection back rather than leave it subscribed.
+                .onCancellation().invoke(() -> release(connection)));
+    }
+
+    private static void release(RedisConnection connection) {
+        connection.close().subscribe().with(closed -> { }, ignored -> { });
     }
 
     private void handle(Response reply, Runnable confirmed) {
@@ -102,9 +121,17 @@ final class RedisSubscription {
         ready.subscribe().with(made -> { }, failure -> { });
     }
 
-    /** Ends the subscription, giving its connection back. */
+    /**
+     * Ends the subscription and gives its connection back to the pool, unsubscribed first: a
+     * connection still subscribed would refuse every ordinary command of its next borrower.
+     */
     Uni<Void> close() {
         RedisConnection connection = active.getAndSet(null);
-        return connection == null ? Uni.createFrom().voidItem() : connection.close();
+        if (connection == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.send(Request.cmd(undo).arg(channel))
+                .onFailure().recoverWithNull()
+                .chain(connection::close);
     }
 }
