@@ -15,6 +15,8 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -57,6 +59,10 @@ public class ApiKeyService {
         this.clock = clock;
         this.stale = new Degradation(meters, "apikeys", "authenticate", LOG,
                 "key store unavailable: accepting keys it confirmed recently");
+    }
+
+    /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
+    void createdAtStartup(@Observes Startup startup) {
     }
 
     private record Confirmed(Principal principal, Instant at) {

@@ -24,6 +24,8 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -71,6 +73,10 @@ public class CacheService {
         this.degradedReads = reads(meters, "degraded");
         this.missWhenUnavailable = new Degradation(meters, "cache", "read", LOG, "cache store unavailable: reads answer misses");
         this.dropWhenUnavailable = new Degradation(meters, "cache", "write", LOG, "cache store unavailable: writes are dropped");
+    }
+
+    /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
+    void createdAtStartup(@Observes Startup startup) {
     }
 
     private static Counter reads(MeterRegistry meters, String result) {

@@ -21,6 +21,8 @@ import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.enterprise.util.TypeLiteral;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,6 +72,10 @@ public class RateLimitService {
                 "rate limit store unavailable: deciding by each policy's fail mode");
         this.degradedApiChecks = new Degradation(meters, "ratelimit", "check-api", LOG,
                 "rate limit store unavailable: the policy api decides by its fail mode");
+    }
+
+    /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
+    void createdAtStartup(@Observes Startup startup) {
     }
 
     /** A policy as the service knows it, and whether it comes from configuration (and only from there). */
