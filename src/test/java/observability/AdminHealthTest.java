@@ -15,9 +15,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import support.Http;
@@ -107,8 +109,11 @@ class AdminHealthTest {
 
         redis.pause();
         CompletableFuture<Http.Answer> slowRead = CompletableFuture.supplyAsync(() -> Http.get("/v1/projects/" + project + "/cache/k", key));
+        long frozen = System.nanoTime();
         try {
-            Thread.sleep(300); // holds Redis frozen long enough to make the waiting read slow; nothing is awaited by it
+            // Redis stays frozen for 300 ms, which makes the read that waits on it slow.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> System.nanoTime() - frozen >= Duration.ofMillis(300).toNanos());
         } finally {
             redis.resume();
         }
