@@ -88,13 +88,20 @@ class TracingTest {
     void marksAnswersTheFailurePolicyGaveWhileTheStoreIsDown() {
         Assumptions.assumeTrue(redis.isControllable(), "REDIS_URL points at a server this test may not stop");
         as(key).get("/v1/projects/" + project + "/cache/warm").then().statusCode(404);
+        String backend = keyFor(List.of(project), "sessions");
+        String token = as(backend).body(Map.of("userId", "u1", "projectAccess", List.of(project)))
+                .post("/v1/sessions").then().statusCode(201).extract().path("token");
         redis.stop(true);
         try {
             as(key).get("/v1/projects/" + project + "/cache/gone").then().statusCode(404);
-            as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/gone").then().statusCode(503);
+            // This profile drops writes the store cannot take: 202, not stored.
+            as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/gone").then().statusCode(202)
+                    .body("stored", org.hamcrest.Matchers.equalTo(false));
+            as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(503);
 
             awaitSpan("cache.read", Map.of(PROJECT, project, OUTCOME, "degraded"));
-            awaitSpan("cache.write", Map.of(PROJECT, project, OUTCOME, "unavailable"));
+            awaitSpan("cache.write", Map.of(PROJECT, project, OUTCOME, "degraded"));
+            awaitSpan("sessions.validate", Map.of(OUTCOME, "unavailable"));
         } finally {
             redis.restart();
         }

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The service on a Redis of its own with tracing on: every span sampled and handed at once to
- * {@link InMemorySpans}; no OTLP exporter, so nothing leaves the test.
+ * {@link InMemorySpans}; no OTLP exporter, so nothing leaves the test. Cache writes the store cannot
+ * take are dropped ({@code write-failure=drop}); every other profile keeps the default, reject.
  */
 public class TracingProfile implements QuarkusTestProfile {
 
@@ -21,6 +22,7 @@ public class TracingProfile implements QuarkusTestProfile {
                 "quarkus.otel.sdk.disabled", "false",
                 "quarkus.otel.traces.sampler", "always_on",
                 "quarkus.otel.simple", "true",
-                "quarkus.otel.exporter.otlp.enabled", "false");
+                "quarkus.otel.exporter.otlp.enabled", "false",
+                "cache-domain.cache.write-failure", "drop");
     }
 }
