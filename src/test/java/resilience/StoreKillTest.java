@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import support.Bounds;
 import support.Http;
+import support.LogCapture;
 import support.OwnRedisProfile;
 import support.OwnRedisResource;
 import support.RedisServer;
@@ -41,6 +42,7 @@ class StoreKillTest {
         Tenant tenant = Tenant.withEveryCapability();
         List<Call> calls;
         long killed;
+        LogCapture log = LogCapture.start();
         try (Traffic traffic = Traffic.start(6, Mix.of(tenant))) {
             Awaitility.await("healthy traffic").atMost(Duration.ofSeconds(20))
                     .until(() -> traffic.calls().size() >= 30);
@@ -53,6 +55,7 @@ class StoreKillTest {
                     .until(() -> traffic.calls().stream().filter(c -> c.startedAfter(killed)).count() >= 60);
             calls = traffic.stop();
         } finally {
+            log.close();
             redis.restart();
         }
 
@@ -63,6 +66,12 @@ class StoreKillTest {
         assertThat(calls).as("never a server fault").noneMatch(call -> call.answer().status() == 500 || call.answer().status() == 0);
         List<Call> afterKill = calls.stream().filter(c -> c.startedAfter(killed)).toList();
         Mix.assertFailurePolicy(afterKill);
-        Mix.awaitNormalService(Tenant.withEveryCapability(), Duration.ofSeconds(15));
+        assertThat(afterKill).filteredOn(c -> c.request().equals(Mix.READ)).as("degraded reads").hasSizeGreaterThan(5);
+        assertThat(log.lines()).as("one line per burst, not one per request")
+                .filteredOn(l -> l.contains("reads answer misses")).hasSizeLessThanOrEqualTo(1);
+        assertThat(log.lines()).filteredOn(l -> l.contains("answering 503")).hasSizeLessThanOrEqualTo(1);
+        assertThat(log.linesWithStackTraces()).as("no stack trace from the service's own loggers")
+                .noneMatch(l -> l.startsWith("application.") || l.startsWith("infrastructure."));
+        Mix.awaitNormalService(tenant, Duration.ofSeconds(15));
     }
 }
