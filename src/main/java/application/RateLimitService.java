@@ -38,8 +38,8 @@ import org.jboss.logging.Logger;
  * Rate limiting use cases: check (and count) an identifier against a policy, read or reset its
  * state, manage policies, and limit every principal's use of the service's own API.
  *
- * <p>A check waits at most {@link RateLimitSettings#storeTimeout()} for the store, inside the guard
- * {@value Guards#RATE_LIMITS} (whose circuit breaker every check feeds); past that, when the store
+ * <p>A check waits at most {@link RateLimitSettings#storeTimeout()} for the store, through the guard
+ * {@value Guards#RATE_LIMITS} (whose circuit breaker store failures open); past that, when the store
  * fails, or while the breaker is open, the policy's fail mode decides, the decision is marked
  * degraded, counted, and logged once per burst. A check is never retried: counting twice would be
  * wrong. Policy administration and resets are bounded by the same guard.
@@ -199,12 +199,15 @@ public class RateLimitService {
     }
 
     /**
-     * Counts {@code cost} against the identifier's windows, in one store call guarded by the
-     * breaker and bounded by the check's timeout; when the store cannot answer, the fail mode decides.
+     * Counts {@code cost} against the identifier's windows in one store call, guarded by the breaker
+     * and bounded by the check's timeout; when the store cannot answer, the fail mode decides.
+     *
+     * <p>The check's short timeout is a latency budget, not a sign of a failing store: it applies
+     * outside the guard, whose breaker only store failures open (see the guard's definition).
      */
     private Uni<RateLimitDecision> decide(RateLimitKey key, RateLimitPolicy policy, long cost, Degradation degraded) {
-        return guard.get(() -> counters.consume(key, policy, cost)
-                        .ifNoItem().after(settings.storeTimeout()).failWith(RateLimitService::timedOut), CONSUMPTION)
+        return guard.get(() -> counters.consume(key, policy, cost), CONSUMPTION)
+                .ifNoItem().after(settings.storeTimeout()).failWith(RateLimitService::timedOut)
                 .map(consumption -> RateLimiter.decide(policy, cost, consumption))
                 .invoke(decision -> Outcomes.mark(decision instanceof RateLimitDecision.Denied ? "denied" : "allowed"))
                 .onFailure(Outcomes::isStoreFailure).recoverWithItem(failure -> {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import support.Api;
 import support.Bounds;
 import support.Http;
+import support.Metrics;
 import support.OwnRedisProfile;
 import support.OwnRedisResource;
 import support.RedisServer;
@@ -53,14 +54,22 @@ class StoreHangTest {
         long hung;
         long thawed;
         Duration recovered;
+        double checksWhileHung;
+        double rateLimitBreakerOpen;
         try (Traffic traffic = Traffic.start(4, Mix.of(tenant))) {
+            double degradedBefore = Metrics.scrape().value("operations_degraded_total", "capability", "ratelimit");
             redis.pause();
             hung = System.nanoTime();
             try {
                 Awaitility.await("readiness DOWN").atMost(Bounds.readiness().plusSeconds(2)).pollInterval(Duration.ofMillis(100))
                         .until(() -> Http.get("/q/health/ready", null).status() == 503);
                 // The fault lasts ten seconds whatever the service does meanwhile; the traffic keeps calling.
-                Awaitility.await("Redis hung for " + HANG).atMost(HANG.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                Awaitility.await("Redis hung most of the time").atMost(HANG.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> System.nanoTime() - hung >= HANG.minusSeconds(2).toNanos());
+                Metrics metrics = Metrics.scrape();
+                checksWhileHung = metrics.value("operations_degraded_total", "capability", "ratelimit") - degradedBefore;
+                rateLimitBreakerOpen = metrics.value("breaker_state", "breaker", "ratelimits", "state", "open");
+                Awaitility.await("Redis hung for " + HANG).atMost(HANG.plusSeconds(5)).pollInterval(Duration.ofMillis(20))
                         .until(() -> System.nanoTime() - hung >= HANG.toNanos());
             } finally {
                 redis.resume();
@@ -70,8 +79,9 @@ class StoreHangTest {
             calls = traffic.stop();
         }
 
-        System.out.printf("Redis hung %d s: %d calls, slowest %d ms (bound %d ms); every capability normal %d ms after it returned%n",
-                HANG.toSeconds(), calls.size(), calls.stream().mapToLong(c -> c.answer().millis()).max().orElse(0),
+        System.out.printf("Redis hung %d s: %d calls, slowest %s (bound %d ms); every capability normal %d ms after it returned%n",
+                HANG.toSeconds(), calls.size(), calls.stream().sorted((a, b) -> b.answer().took().compareTo(a.answer().took()))
+                        .limit(5).map(c -> c.request() + " " + c.answer().millis() + " ms").toList(),
                 Bounds.apiKeyRequest().toMillis(), recovered.toMillis());
         assertThat(recovered).as("every capability serves normally again").isLessThan(RECOVERY);
         Duration bound = Bounds.apiKeyRequest();
@@ -80,5 +90,8 @@ class StoreHangTest {
         List<Call> whileHung = calls.stream().filter(c -> c.startedAfter(hung) && c.endedNanos() - thawed < 0).toList();
         assertThat(whileHung).as("calls answered while Redis hung").hasSizeGreaterThan(10);
         Mix.assertFailurePolicy(whileHung);
+        assertThat(checksWhileHung).as("rate limit checks decided by fail mode").isGreaterThanOrEqualTo(20);
+        assertThat(rateLimitBreakerOpen).as("checks that merely ran past their 50 ms do not open the rate limit breaker")
+                .isZero();
     }
 }

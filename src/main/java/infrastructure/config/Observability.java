@@ -7,6 +7,7 @@ import application.SlowOperations;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -52,6 +53,29 @@ public class Observability {
                         .merge(config);
             }
         };
+    }
+
+    /**
+     * HTTP server meters name a request by its route template; a request the client gave up on
+     * (status {@code RESET}) is named by its raw path instead, which holds tenant data (cache keys,
+     * identifiers) and multiplies series. Such requests are named {@code UNKNOWN}.
+     */
+    @Produces
+    @Singleton
+    MeterFilter routeTemplatesOnly() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return withoutRawPath(id);
+            }
+        };
+    }
+
+    static Meter.Id withoutRawPath(Meter.Id id) {
+        if (id.getName().startsWith("http.server") && "RESET".equals(id.getTag("status")) && id.getTag("uri") != null) {
+            return id.replaceTags(Tags.of(id.getTagsAsIterable()).and("uri", "UNKNOWN"));
+        }
+        return id;
     }
 
     @Produces

@@ -41,10 +41,12 @@ public interface ResilienceConfig {
         double failureRatio();
 
         /**
-         * How long an open breaker refuses calls before one trial call may pass; kept short so that a
-         * capability serves again about a second after the store returns. Default 1 second.
+         * How long an open breaker refuses calls before one trial call may pass. Kept short: a breaker
+         * can open just as the store returns (calls that timed out a moment before), and the
+         * capability then serves again only after this delay. A trial against a dead store costs one
+         * refused connection. Default 500 ms.
          */
-        @WithDefault("1s")
+        @WithDefault("500ms")
         Duration delay();
 
         /** Successful trial calls that close a half-open breaker. Default 1. */

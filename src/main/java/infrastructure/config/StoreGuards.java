@@ -42,12 +42,18 @@ public class StoreGuards {
         return capability(Guards.SESSIONS, resilience.timeout(), resilience.breaker());
     }
 
+    /**
+     * Rate limits: a check's own 50 ms budget runs out long before this guard's timeout, and a check
+     * that merely ran late is not a sign of a failing store (one garbage collection pause under load
+     * would time out a whole window of concurrent checks and open the breaker for everyone); so only
+     * store failures open this breaker, not timeouts.
+     */
     @Produces
     @Singleton
     @Startup
     @Identifier(Guards.RATE_LIMITS)
     Guard rateLimits(ResilienceConfig resilience) {
-        return capability(Guards.RATE_LIMITS, resilience.timeout(), resilience.breaker());
+        return capability(Guards.RATE_LIMITS, resilience.timeout(), resilience.breaker(), List.of(StoreUnavailableException.class));
     }
 
     @Produces
@@ -76,6 +82,11 @@ public class StoreGuards {
     }
 
     private static Guard capability(String name, Duration timeout, ResilienceConfig.Breaker breaker) {
+        return capability(name, timeout, breaker, List.of(StoreUnavailableException.class, TimeoutException.class));
+    }
+
+    private static Guard capability(String name, Duration timeout, ResilienceConfig.Breaker breaker,
+            List<Class<? extends Throwable>> failures) {
         return Guard.create().withDescription(name)
                 .withTimeout().duration(timeout.toMillis(), ChronoUnit.MILLIS).done()
                 .withCircuitBreaker().name(name)
@@ -83,7 +94,7 @@ public class StoreGuards {
                 .failureRatio(breaker.failureRatio())
                 .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
                 .successThreshold(breaker.successThreshold())
-                .failOn(List.of(StoreUnavailableException.class, TimeoutException.class))
+                .failOn(failures)
                 .onStateChange(new StateLog(name)::changed)
                 .done()
                 .build();
