@@ -15,7 +15,7 @@ public final class Guards {
     /** Every session operation but revoking all of a user's sessions. */
     public static final String SESSIONS = "sessions";
     /** Rate limit checks (with their own, shorter bound) and policy administration. */
-    public static final String RATE_LIMITS = "ratelimits";
+    public static final String RATE_LIMITS = "ratelimit";
     /** API key lookups (authentication) and administration. */
     public static final String API_KEYS = "apikeys";
     /** Progress tracking. */

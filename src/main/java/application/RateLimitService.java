@@ -98,7 +98,7 @@ public class RateLimitService {
         });
     }
 
-    /** Every window's status for the identifier now, counting nothing. */
+    /** Every window's status for the identifier now, counting nothing; bounded by the guard's timeout, not a check's. */
     @WithSpan("ratelimit.state")
     @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<List<WindowStatus>> state(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name,
@@ -106,7 +106,6 @@ public class RateLimitService {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.RATE_LIMITS);
             return policy(name).chain(policy -> counters.peek(RateLimitKey.inProject(project, name, identifier), policy)
-                    .ifNoItem().after(settings.storeTimeout()).failWith(RateLimitService::timedOut)
                     .map(states -> RateLimiter.status(policy, states)));
         });
     }

@@ -68,7 +68,7 @@ class StoreHangTest {
                         .until(() -> System.nanoTime() - hung >= HANG.minusSeconds(2).toNanos());
                 Metrics metrics = Metrics.scrape();
                 checksWhileHung = metrics.value("operations_degraded_total", "capability", "ratelimit") - degradedBefore;
-                rateLimitBreakerOpen = metrics.value("breaker_state", "breaker", "ratelimits", "state", "open");
+                rateLimitBreakerOpen = metrics.value("breaker_state", "breaker", "ratelimit", "state", "open");
                 Awaitility.await("Redis hung for " + HANG).atMost(HANG.plusSeconds(5)).pollInterval(Duration.ofMillis(20))
                         .until(() -> System.nanoTime() - hung >= HANG.toNanos());
             } finally {

@@ -100,7 +100,7 @@ public class HealthResource {
             value = "{\"status\": \"UP\", \"store\": {\"type\": \"redis\", \"reachable\": true, \"version\": \"7.2.4\", "
                     + "\"latencyMillis\": 0.21, \"memory\": {\"usedBytes\": 1203456, \"maxBytes\": 4294967296, "
                     + "\"usedPercent\": 0.03}, \"evictionPolicy\": \"noeviction\", \"slowlog\": {\"length\": 0, \"recent\": []}}, "
-                    + "\"breakers\": {\"cache\": \"closed\", \"sessions\": \"closed\", \"ratelimits\": \"closed\", "
+                    + "\"breakers\": {\"cache\": \"closed\", \"sessions\": \"closed\", \"ratelimit\": \"closed\", "
                     + "\"apikeys\": \"closed\", \"progress\": \"closed\"}, \"slowOperations\": {\"thresholdMillis\": 100.0, "
                     + "\"total\": 0, \"recent\": []}, \"warnings\": []}")))
     @APIResponse(responseCode = "403", description = "The key lacks the scope admin")
