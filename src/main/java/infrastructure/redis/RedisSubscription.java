@@ -114,7 +114,7 @@ final class RedisSubscription {
 
     /**
      * Begins the subscription in the background if it is not made yet, for a caller that must not
-     * wait for it: the one deliberate fire-and-forget of the service, since a failure is noted and
+     * wait for it: a deliberate fire-and-forget, since a failure is noted and
      * retried by the next start.
      */
     void start() {
