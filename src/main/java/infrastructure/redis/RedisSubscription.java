@@ -8,6 +8,7 @@ import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -65,25 +66,22 @@ final class RedisSubscription {
     }
 
     private Uni<Void> subscribe() {
-        return redis.getRedis().connect().chain(connection -> Uni.createFrom().<Void>emitter(subscribed -> {
-                    connection.handler(reply -> handle(reply, () -> subscribed.complete(null)));
-                    // A lost connection ends the subscription: the next caller of ready() makes a new one.
-                    connection.endHandler(() -> lost(connection));
-                    connection.exceptionHandler(failure -> lost(connection));
-                    connection.send(Request.cmd(command).arg(channel)).subscribe().with(
-                            reply -> subscribed.complete(null),
-                            failure -> {
-                                release(connection);
-                                subscribed.fail(failure);
-                            });
-                })
-                .invoke(() -> active.set(connection))
-                // An attempt given up (see ATTEMPT) gives its connection back rather than leave it subscribed.
-                .onCancellation().invoke(() -> release(connection)));
-    }
-
-    private static void release(RedisConnection connection) {
-        connection.close().subscribe().with(closed -> { }, ignored -> { });
+        return redis.getRedis().connect().chain(connection -> {
+            CompletableFuture<Void> confirmed = new CompletableFuture<>();
+            connection.handler(reply -> handle(reply, () -> confirmed.complete(null)));
+            // A lost connection ends the subscription: the next caller of ready() makes a new one.
+            connection.endHandler(() -> lost(connection));
+            connection.exceptionHandler(failure -> lost(connection));
+            // Ready on the reply or on the confirmation message, whichever the client hands over.
+            return Uni.combine().any().of(
+                            connection.send(Request.cmd(command).arg(channel)).replaceWithVoid(),
+                            Uni.createFrom().completionStage(confirmed))
+                    .replaceWithVoid()
+                    .invoke(() -> active.set(connection))
+                    // A failed attempt, or one given up (see ATTEMPT), gives its connection back.
+                    .onFailure().call(connection::close)
+                    .onCancellation().call(connection::close);
+        });
     }
 
     private void handle(Response reply, Runnable confirmed) {
