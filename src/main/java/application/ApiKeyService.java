@@ -10,9 +10,13 @@ import domain.access.BootstrapKey;
 import domain.access.Principal;
 import domain.access.ProjectAccess;
 import domain.access.Scope;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,11 +25,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
-/** Authenticates API keys, and lets administrators create, list and revoke them. */
+/**
+ * Authenticates API keys, and lets administrators create, list and revoke them.
+ *
+ * <p>Every store call is bounded by the guard {@value Guards#API_KEYS} (the lookup timeout and the
+ * API keys' circuit breaker). Lookups are idempotent and tried once more after a store failure.
+ */
 @ApplicationScoped
+@Measured
 public class ApiKeyService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
@@ -37,13 +49,20 @@ public class ApiKeyService {
     private final Clock clock;
     /** Principals the store confirmed, by secret digest: used only while the store cannot answer. */
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
-    private final OncePerBurst staleLog = new OncePerBurst(30_000);
+    private final Degradation stale;
 
-    public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, AuthenticationPolicy policy, Clock clock) {
+    public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, AuthenticationPolicy policy, Clock clock,
+            MeterRegistry meters) {
         this.keys = keys;
         this.bootstrap = bootstrap;
         this.policy = policy;
         this.clock = clock;
+        this.stale = new Degradation(meters, "apikeys", "authenticate", LOG,
+                "key store unavailable: accepting keys it confirmed recently");
+    }
+
+    /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
+    void createdAtStartup(@Observes Startup startup) {
     }
 
     private record Confirmed(Principal principal, Instant at) {
@@ -55,27 +74,41 @@ public class ApiKeyService {
 
     /**
      * The principal of a presented secret; empty when no live key has it. Asks the store every
-     * time; only when the store cannot answer does a recent confirmation stand in (see
-     * {@link AuthenticationPolicy}), otherwise the failure propagates and the request fails closed.
+     * time; only when the store cannot answer (failure, timeout, open breaker) does a recent
+     * confirmation stand in (see {@link AuthenticationPolicy}); otherwise the failure propagates and
+     * the request fails closed. The secret is never an attribute of the span.
      */
+    @WithSpan("apikeys.authenticate")
+    @ApplyGuard(Guards.API_KEYS)
+    @Fallback(fallbackMethod = "recentlyConfirmed",
+            applyOn = {StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
     public Uni<Optional<Principal>> authenticate(String presentedSecret) {
+        return Uni.createFrom().deferred(() -> {
+            String digest = ApiKeySecret.of(presentedSecret).digest();
+            if (bootstrap.matches(digest)) {
+                return Uni.createFrom().item(Optional.of(bootstrap.principal()));
+            }
+            return Retries.idempotent(() -> keys.findByDigest(digest))
+                    .map(found -> found.map(ApiKey::principal))
+                    .invoke(principal -> {
+                        remember(digest, principal);
+                        Outcomes.mark(principal.isPresent() ? "known" : "unknown");
+                    });
+        });
+    }
+
+    /** While the store cannot answer: the bootstrap key, or a key the store confirmed recently; else the failure. */
+    Uni<Optional<Principal>> recentlyConfirmed(String presentedSecret, Throwable failure) {
         String digest = ApiKeySecret.of(presentedSecret).digest();
         if (bootstrap.matches(digest)) {
             return Uni.createFrom().item(Optional.of(bootstrap.principal()));
         }
-        return keys.findByDigest(digest)
-                .ifNoItem().after(policy.lookupTimeout())
-                .failWith(() -> new StoreUnavailableException("API key lookup timed out", null))
-                .map(found -> found.map(ApiKey::principal))
-                .invoke(principal -> remember(digest, principal))
-                .onFailure(StoreUnavailableException.class).recoverWithUni(failure -> {
-                    Confirmed known = confirmed.get(digest);
-                    if (known == null || known.at().plus(policy.staleIfUnavailable()).isBefore(clock.instant())) {
-                        return Uni.createFrom().failure(failure);
-                    }
-                    staleLog.run(() -> LOG.warn("key store unavailable: accepting keys it confirmed recently"));
-                    return Uni.createFrom().item(Optional.of(known.principal()));
-                });
+        Confirmed known = confirmed.get(digest);
+        if (known == null || known.at().plus(policy.staleIfUnavailable()).isBefore(clock.instant())) {
+            return Uni.createFrom().failure(failure);
+        }
+        stale.record(failure);
+        return Uni.createFrom().item(Optional.of(known.principal()));
     }
 
     private void remember(String digest, Optional<Principal> principal) {
@@ -93,7 +126,7 @@ public class ApiKeyService {
 
     /** Creates a key with at most the caller's own rights; the name must be free. */
     @WithSpan("apikeys.create")
-    @Timeout(1000)
+    @ApplyGuard(Guards.API_KEYS)
     public Uni<Created> create(Principal caller, ApiKeyName name, ProjectAccess projects, Set<Scope> scopes) {
         return Uni.createFrom().deferred(() -> {
             if (!caller.mayGrant(projects, scopes)) {
@@ -113,7 +146,7 @@ public class ApiKeyService {
 
     /** The keys the caller administers: those whose projects lie within its own. */
     @WithSpan("apikeys.list")
-    @Timeout(1000)
+    @ApplyGuard(Guards.API_KEYS)
     public Uni<List<ApiKey>> list(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
@@ -123,7 +156,7 @@ public class ApiKeyService {
 
     /** Revokes a key the caller administers, at once; false when there is none it may see. */
     @WithSpan("apikeys.revoke")
-    @Timeout(1000)
+    @ApplyGuard(Guards.API_KEYS)
     public Uni<Boolean> revoke(Principal caller, ApiKeyName name) {
         return list(caller).chain(visible -> visible.stream().anyMatch(k -> k.name().equals(name))
                 ? keys.delete(name).invoke(revoked -> {

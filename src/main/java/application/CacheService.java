@@ -17,18 +17,19 @@ import domain.cache.PageSize;
 import domain.cache.Precondition;
 import domain.cache.PutOutcome;
 import domain.project.ProjectId;
-import io.opentelemetry.api.trace.Span;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
@@ -37,64 +38,82 @@ import org.jboss.logging.Logger;
  * The project cache use cases: read, write, remove, invalidate, list and count, each after the
  * caller's access to the project is checked.
  *
- * <p>Failure policy: a read the store cannot answer is a miss (the caller falls back to its
- * source), counted and logged once per burst; every other operation fails with 503. Store calls
- * are bounded by a timeout, and one circuit breaker stops hammering a store that is down.
+ * <p>Failure policy: every store call is bounded by the guard {@value Guards#CACHE} (the store
+ * timeout and the cache's circuit breaker), bulk operations by {@value Guards#BULK}. A read the
+ * store cannot answer is a miss (the caller falls back to its source), counted and logged once per
+ * burst; a write fails with 503, or is accepted and dropped where so configured; everything else
+ * fails with 503. Reads, listings and statistics are idempotent and tried once more after a store
+ * failure; writes and removals never are.
  */
 @ApplicationScoped
+@Measured
 public class CacheService {
 
     private static final Logger LOG = Logger.getLogger(CacheService.class);
+    /** Counter of cache reads; tag {@code result}: {@code hit}, {@code miss} or {@code degraded}. */
+    static final String READS = "cache.reads";
 
     private final CacheRepository cache;
     private final CacheInvalidator invalidator;
     private final CachePolicy policy;
-    private final AtomicLong degradedReads = new AtomicLong();
-    private final OncePerBurst degradedLog = new OncePerBurst(30_000);
+    private final CacheSettings settings;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter degradedReads;
+    private final Degradation missWhenUnavailable;
+    private final Degradation dropWhenUnavailable;
 
-    public CacheService(CacheRepository cache, CachePolicy policy) {
+    public CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters) {
         this.cache = cache;
         this.invalidator = new CacheInvalidator(cache);
         this.policy = policy;
+        this.settings = settings;
+        this.hits = reads(meters, "hit");
+        this.misses = reads(meters, "miss");
+        this.degradedReads = reads(meters, "degraded");
+        this.missWhenUnavailable = new Degradation(meters, "cache", "read", LOG, "cache store unavailable: reads answer misses");
+        this.dropWhenUnavailable = new Degradation(meters, "cache", "write", LOG, "cache store unavailable: writes are dropped");
+    }
+
+    /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
+    void createdAtStartup(@Observes Startup startup) {
+    }
+
+    private static Counter reads(MeterRegistry meters, String result) {
+        return Counter.builder(READS).description("cache reads by result").tag("result", result).register(meters);
     }
 
     /** The live entry, or empty on a miss or when the store cannot answer (a degraded miss). */
     @WithSpan("cache.read")
-    @Timeout(1000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 2000,
-            failOn = {StoreUnavailableException.class, TimeoutException.class})
+    @ApplyGuard(Guards.CACHE)
     @Fallback(fallbackMethod = "missWhenStoreFails",
             applyOn = {StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
-    public Uni<Optional<CacheEntry>> read(Principal caller, @SpanAttribute("project") ProjectId project, CacheKey key) {
+    public Uni<Optional<CacheEntry>> read(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, CacheKey key) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_READ);
-            return cache.find(project, key)
-                    .invoke(found -> Span.current().setAttribute("cache.hit", found.isPresent()));
+            return Retries.idempotent(() -> cache.find(project, key)).invoke(found -> {
+                (found.isPresent() ? hits : misses).increment();
+                Outcomes.mark(found.isPresent() ? "hit" : "miss");
+            });
         });
     }
 
-    Uni<Optional<CacheEntry>> missWhenStoreFails(Principal caller, ProjectId project, CacheKey key) {
-        long count = degradedReads.incrementAndGet();
-        degradedLog.run(() -> LOG.warnf("cache store unavailable: reads answer misses (%d so far)", count));
-        Span.current().setAttribute("cache.degraded", true);
+    Uni<Optional<CacheEntry>> missWhenStoreFails(Principal caller, ProjectId project, CacheKey key, Throwable failure) {
+        degradedReads.increment();
+        missWhenUnavailable.record(failure);
         return Uni.createFrom().item(Optional.empty());
     }
 
-    /** Reads the store could not answer and served as misses, since start. */
-    public long degradedReads() {
-        return degradedReads.get();
-    }
-
     /**
-     * Writes a JSON value under the policy's limits.
+     * Writes a JSON value under the policy's limits; never retried (a version would be spent twice).
      *
      * @param ttlSeconds empty for the default TTL
      */
     @WithSpan("cache.write")
-    @Timeout(1000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 2000,
-            failOn = {StoreUnavailableException.class, TimeoutException.class})
-    public Uni<PutOutcome> write(Principal caller, @SpanAttribute("project") ProjectId project, CacheKey key,
+    @ApplyGuard(Guards.CACHE)
+    @Fallback(fallbackMethod = "dropWhenStoreFails",
+            applyOn = {StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
+    public Uni<PutOutcome> write(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, CacheKey key,
             String json, OptionalLong ttlSeconds, Set<CacheTag> tags, Precondition precondition) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_WRITE);
@@ -102,10 +121,19 @@ public class CacheService {
         });
     }
 
-    /** Removes one entry; idempotent. */
+    Uni<PutOutcome> dropWhenStoreFails(Principal caller, ProjectId project, CacheKey key, String json,
+            OptionalLong ttlSeconds, Set<CacheTag> tags, Precondition precondition, Throwable failure) {
+        if (!settings.dropWritesWhenUnavailable()) {
+            return Uni.createFrom().failure(failure);
+        }
+        dropWhenUnavailable.record(failure);
+        return Uni.createFrom().item(new PutOutcome.Dropped());
+    }
+
+    /** Removes one entry; idempotent, but not retried: its answer (removed or not) would be wrong the second time. */
     @WithSpan("cache.remove")
-    @Timeout(1000)
-    public Uni<Boolean> remove(Principal caller, @SpanAttribute("project") ProjectId project, CacheKey key) {
+    @ApplyGuard(Guards.CACHE)
+    public Uni<Boolean> remove(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, CacheKey key) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_WRITE);
             return cache.remove(project, Set.of(key)).map(n -> n > 0);
@@ -114,8 +142,8 @@ public class CacheService {
 
     /** Removes what the invalidation selects; answers how many live entries went. */
     @WithSpan("cache.invalidate")
-    @Timeout(30_000)
-    public Uni<Long> invalidate(Principal caller, @SpanAttribute("project") ProjectId project, Invalidation invalidation) {
+    @ApplyGuard(Guards.BULK)
+    public Uni<Long> invalidate(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Invalidation invalidation) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_WRITE);
             return invalidator.invalidate(project, invalidation);
@@ -124,8 +152,8 @@ public class CacheService {
 
     /** Removes every entry of the project, and nothing of any other. */
     @WithSpan("cache.clear")
-    @Timeout(30_000)
-    public Uni<Long> clear(Principal caller, @SpanAttribute("project") ProjectId project) {
+    @ApplyGuard(Guards.BULK)
+    public Uni<Long> clear(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_WRITE);
             return cache.removeAll(project);
@@ -134,22 +162,22 @@ public class CacheService {
 
     /** One page of the project's live keys that match the pattern. */
     @WithSpan("cache.list")
-    @Timeout(1000)
-    public Uni<KeyPage> list(Principal caller, @SpanAttribute("project") ProjectId project, KeyPattern pattern,
+    @ApplyGuard(Guards.CACHE)
+    public Uni<KeyPage> list(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, KeyPattern pattern,
             Optional<CacheKey> after, PageSize size) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_READ);
-            return cache.keys(project, pattern, after, size);
+            return Retries.idempotent(() -> cache.keys(project, pattern, after, size));
         });
     }
 
     /** Live entries, hits and misses of the project. */
     @WithSpan("cache.stats")
-    @Timeout(1000)
-    public Uni<CacheStats> stats(Principal caller, @SpanAttribute("project") ProjectId project) {
+    @ApplyGuard(Guards.CACHE)
+    public Uni<CacheStats> stats(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_READ);
-            return cache.stats(project);
+            return Retries.idempotent(() -> cache.stats(project));
         });
     }
 }

@@ -1,5 +1,6 @@
 package application;
 
+import domain.StoreUnavailableException;
 import domain.progress.EventsPage;
 import domain.progress.Progress;
 import domain.progress.ProgressEvent;
@@ -32,6 +33,12 @@ final class ProgressFollower {
     private record Out(StreamItem item) {
         static final Out END = new Out(null);
     }
+
+    /**
+     * The longest one catch-up or stall check may wait for the store. Past it the stream fails and
+     * closes, and the browser reconnects and resumes: a hung store never freezes a stream silently.
+     */
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(5);
 
     private final ProgressRepository store;
     private final Progress opened;
@@ -67,7 +74,9 @@ final class ProgressFollower {
                     .onOverflow().drop()
                     .map(tick -> Optional.<ProgressEvent>empty());
             Multi<Out> rest = Multi.createBy().merging().streams(live.map(Optional::of), ticks)
-                    .onItem().transformToUniAndConcatenate(input -> input.map(this::onLive).orElseGet(this::onHeartbeat))
+                    .onItem().transformToUniAndConcatenate(input -> input.map(this::onLive).orElseGet(this::onHeartbeat)
+                            .ifNoItem().after(STORE_TIMEOUT)
+                            .failWith(() -> new StoreUnavailableException("no answer from the store within " + STORE_TIMEOUT, null)))
                     .onItem().transformToIterable(list -> list);
             return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(first), rest)
                     .select().first(out -> out != Out.END)

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.eclipse.microprofile.faulttolerance.Timeout;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,9 +39,14 @@ import org.jboss.logging.Logger;
  *
  * <p>Stalls are found lazily, with no global scan: whoever reads a running operation that has been
  * silent for the stall timeout records the stall (if no update came meanwhile), and every open
- * stream checks on its heartbeat. Recording is never retried: a retried step could count twice.
+ * stream checks on its heartbeat.
+ *
+ * <p>Every store call is bounded by the guard {@value Guards#PROGRESS} (the store timeout and the
+ * progress circuit breaker); a store that cannot answer gives 503. Reads are idempotent and tried
+ * once more after a store failure; recording is never retried: a retried step could count twice.
  */
 @ApplicationScoped
+@Measured
 public class ProgressService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
@@ -68,8 +73,8 @@ public class ProgressService {
 
     /** Starts an operation at step 0 under the given id, or a generated one; 409 when the id is in use. */
     @WithSpan("progress.start")
-    @Timeout(1000)
-    public Uni<Progress> start(Principal caller, @SpanAttribute("project") ProjectId project, Optional<ProgressId> id,
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<Progress> start(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressId> id,
             long totalSteps, String message) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS);
@@ -86,23 +91,23 @@ public class ProgressService {
 
     /** Records {@code increment} more steps done; past the total the step stays at the total. */
     @WithSpan("progress.step")
-    @Timeout(1000)
-    public Uni<Progress> step(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id, long increment,
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<Progress> step(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, long increment,
             String message) {
         return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Step(increment, policy.message(message))));
     }
 
     /** Ends the operation as completed, at its total. */
     @WithSpan("progress.complete")
-    @Timeout(1000)
-    public Uni<Progress> complete(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id, String message) {
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<Progress> complete(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String message) {
         return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Complete(policy.message(message))));
     }
 
     /** Ends the operation as failed with {@code error}. */
     @WithSpan("progress.fail")
-    @Timeout(1000)
-    public Uni<Progress> fail(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id, String error) {
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<Progress> fail(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String error) {
         return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Fail(policy.error(error))));
     }
 
@@ -119,11 +124,11 @@ public class ProgressService {
 
     /** The operation's state; a running one silent for the stall timeout is recorded as stalled first. */
     @WithSpan("progress.read")
-    @Timeout(1000)
-    public Uni<Progress> find(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id) {
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<Progress> find(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
-            return progress.find(project, id)
+            return Retries.idempotent(() -> progress.find(project, id))
                     .chain(found -> found.map(this::stallIfSilent).orElseGet(() -> Uni.createFrom().failure(noSuchOperation(project, id))));
         });
     }
@@ -134,12 +139,12 @@ public class ProgressService {
      * operations and still have a next one.
      */
     @WithSpan("progress.list")
-    @Timeout(2000)
-    public Uni<ProgressPage> list(Principal caller, @SpanAttribute("project") ProjectId project, Optional<ProgressStatus> status,
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<ProgressPage> list(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressStatus> status,
             Optional<ProgressId> after, int limit) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
-            return progress.list(project, after, limit).chain(page -> {
+            return Retries.idempotent(() -> progress.list(project, after, limit)).chain(page -> {
                 if (page.items().isEmpty()) {
                     return Uni.createFrom().item(page);
                 }
@@ -158,8 +163,8 @@ public class ProgressService {
      * of the caller's slots until it ends or is cancelled.
      */
     @WithSpan("progress.follow")
-    @Timeout(5000)
-    public Uni<Multi<StreamItem>> follow(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id,
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<Multi<StreamItem>> follow(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id,
             OptionalLong lastSeen) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
@@ -169,15 +174,21 @@ public class ProgressService {
                     .chain(live -> opened(project, id, lastSeen)
                             .chain(state -> new ProgressFollower(progress, state, clock, policy.stallAfter(), this::refresh)
                                     .stream(live, lastSeen, settings.heartbeat(), settings.reconnectDelay()))
-                            .onFailure().invoke(() -> live.subscribe().with(ignored -> { }).cancel()))
+                            // Not streamed after all (failed, or given up by the guard): stop following.
+                            .onFailure().invoke(() -> unfollow(live))
+                            .onCancellation().invoke(() -> unfollow(live)))
                     .map(stream -> stream.onTermination().invoke(release))
                     .onFailure().invoke(release)
                     .onCancellation().invoke(release);
         });
     }
 
+    private static void unfollow(Multi<?> live) {
+        live.subscribe().with(ignored -> { }).cancel();
+    }
+
     private Uni<Progress> opened(ProjectId project, ProgressId id, OptionalLong lastSeen) {
-        return progress.find(project, id).chain(found -> {
+        return Retries.idempotent(() -> progress.find(project, id)).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().failure(noSuchOperation(project, id));
             }
@@ -194,8 +205,8 @@ public class ProgressService {
      * configured time; the secret is in the result, once, and only its digest is stored.
      */
     @WithSpan("progress.ticket")
-    @Timeout(1000)
-    public Uni<ProgressTicket.Issued> issueTicket(Principal caller, @SpanAttribute("project") ProjectId project, ProgressId id) {
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<ProgressTicket.Issued> issueTicket(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
             return progress.find(project, id).chain(found -> {
@@ -214,8 +225,8 @@ public class ProgressService {
      * for another operation.
      */
     @WithSpan("progress.redeem-ticket")
-    @Timeout(1000)
-    public Uni<Optional<Principal>> redeemTicket(@SpanAttribute("project") ProjectId project, ProgressId id, String presented) {
+    @ApplyGuard(Guards.PROGRESS)
+    public Uni<Optional<Principal>> redeemTicket(@SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String presented) {
         if (!ProgressTicket.looksLikeOne(presented)) {
             return Uni.createFrom().item(Optional.empty());
         }

@@ -6,6 +6,7 @@ import domain.access.Scope;
 import domain.project.ProjectId;
 import domain.ratelimit.Identifier;
 import domain.ratelimit.PolicyName;
+import domain.ratelimit.Consumption;
 import domain.ratelimit.RateLimitDecision;
 import domain.ratelimit.RateLimitKey;
 import domain.ratelimit.RateLimitPolicies;
@@ -13,13 +14,16 @@ import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
 import domain.ratelimit.RateLimiter;
 import domain.ratelimit.WindowStatus;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.faulttolerance.api.ApplyGuard;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.enterprise.util.TypeLiteral;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,39 +32,50 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 /**
  * Rate limiting use cases: check (and count) an identifier against a policy, read or reset its
  * state, manage policies, and limit every principal's use of the service's own API.
  *
- * <p>A check waits at most {@link RateLimitSettings#storeTimeout()} for the store; past that, or
- * when the store fails, the policy's fail mode decides, the decision is marked degraded, counted,
- * and logged once per burst. A check is never retried: counting twice would be wrong.
+ * <p>A check waits at most {@link RateLimitSettings#storeTimeout()} for the store, through the guard
+ * {@value Guards#RATE_LIMITS} (whose circuit breaker store failures open); past that, when the store
+ * fails, or while the breaker is open, the policy's fail mode decides, the decision is marked
+ * degraded, counted, and logged once per burst. A check is never retried: counting twice would be
+ * wrong. Policy administration and resets are bounded by the same guard.
  */
 @ApplicationScoped
+@Measured
 public class RateLimitService {
 
     private static final Logger LOG = Logger.getLogger(RateLimitService.class);
     private static final Logger AUDIT = Logger.getLogger("audit");
+    private static final TypeLiteral<Uni<Consumption>> CONSUMPTION = new TypeLiteral<>() {
+    };
 
     private final RateLimitRepository counters;
     private final RateLimitPolicies stored;
     private final RateLimitSettings settings;
     private final Map<PolicyName, RateLimitPolicy> configured;
-    private final Counter degradedDecisions;
-    private final OncePerBurst degradedLog = new OncePerBurst(30_000);
+    private final Guard guard;
+    private final Degradation degradedChecks;
+    private final Degradation degradedApiChecks;
 
     public RateLimitService(RateLimitRepository counters, RateLimitPolicies stored, RateLimitSettings settings,
-            MeterRegistry meters) {
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard, MeterRegistry meters) {
         this.counters = counters;
         this.stored = stored;
         this.settings = settings;
         this.configured = settings.configured().stream().collect(Collectors.toUnmodifiableMap(RateLimitPolicy::name, Function.identity()));
-        this.degradedDecisions = Counter.builder("ratelimit.decisions.degraded")
-                .description("rate limit decisions made by fail mode because the store could not answer")
-                .register(meters);
+        this.guard = guard;
+        this.degradedChecks = new Degradation(meters, "ratelimit", "check", LOG,
+                "rate limit store unavailable: deciding by each policy's fail mode");
+        this.degradedApiChecks = new Degradation(meters, "ratelimit", "check-api", LOG,
+                "rate limit store unavailable: the policy api decides by its fail mode");
+    }
+
+    /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
+    void createdAtStartup(@Observes Startup startup) {
     }
 
     /** A policy as the service knows it, and whether it comes from configuration (and only from there). */
@@ -72,33 +87,33 @@ public class RateLimitService {
      * if every window admits them.
      */
     @WithSpan("ratelimit.check")
-    public Uni<RateLimitDecision> check(Principal caller, @SpanAttribute("project") ProjectId project, PolicyName name,
+    public Uni<RateLimitDecision> check(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name,
             Identifier identifier, OptionalLong cost) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.RATE_LIMITS);
             return policy(name).chain(policy -> {
                 long units = policy.checkCost(cost.orElse(1));
-                return decide(RateLimitKey.inProject(project, name, identifier), policy, units);
+                return decide(RateLimitKey.inProject(project, name, identifier), policy, units, degradedChecks);
             });
         });
     }
 
-    /** Every window's status for the identifier now, counting nothing. */
+    /** Every window's status for the identifier now, counting nothing; bounded by the guard's timeout, not a check's. */
     @WithSpan("ratelimit.state")
-    public Uni<List<WindowStatus>> state(Principal caller, @SpanAttribute("project") ProjectId project, PolicyName name,
+    @ApplyGuard(Guards.RATE_LIMITS)
+    public Uni<List<WindowStatus>> state(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name,
             Identifier identifier) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.RATE_LIMITS);
             return policy(name).chain(policy -> counters.peek(RateLimitKey.inProject(project, name, identifier), policy)
-                    .ifNoItem().after(settings.storeTimeout()).failWith(RateLimitService::timedOut)
                     .map(states -> RateLimiter.status(policy, states)));
         });
     }
 
     /** Forgets every count of the identifier under the policy. */
     @WithSpan("ratelimit.reset")
-    @Timeout(1000)
-    public Uni<Void> reset(Principal caller, @SpanAttribute("project") ProjectId project, PolicyName name, Identifier identifier) {
+    @ApplyGuard(Guards.RATE_LIMITS)
+    public Uni<Void> reset(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name, Identifier identifier) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.RATE_LIMITS);
             return policy(name).chain(policy -> counters.reset(RateLimitKey.inProject(project, name, identifier)))
@@ -111,18 +126,19 @@ public class RateLimitService {
      * The caller's use of the service's API, checked against the policy {@code api}; empty when
      * API protection is off.
      */
+    @WithSpan("ratelimit.check-api")
     public Uni<Optional<RateLimitDecision>> checkApi(Principal caller) {
         if (!settings.protectApi()) {
             return Uni.createFrom().item(Optional.empty());
         }
         return policy(PolicyName.API)
-                .chain(policy -> decide(RateLimitKey.forApi(caller.name()), policy, 1))
+                .chain(policy -> decide(RateLimitKey.forApi(caller.name()), policy, 1, degradedApiChecks))
                 .map(Optional::of);
     }
 
     /** Every policy: stored ones, and configured ones not overridden by a stored one. */
     @WithSpan("ratelimit.policies.list")
-    @Timeout(1000)
+    @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<List<KnownPolicy>> policies(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             requireAny(caller);
@@ -140,7 +156,7 @@ public class RateLimitService {
 
     /** One policy, stored or configured. */
     @WithSpan("ratelimit.policies.get")
-    @Timeout(1000)
+    @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<KnownPolicy> policy(Principal caller, PolicyName name) {
         return Uni.createFrom().deferred(() -> {
             requireAny(caller);
@@ -152,7 +168,7 @@ public class RateLimitService {
 
     /** Creates or replaces a stored policy (scope admin); the next check on every instance uses it. Answers whether it was new. */
     @WithSpan("ratelimit.policies.save")
-    @Timeout(1000)
+    @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<Boolean> save(Principal caller, RateLimitPolicy policy) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
@@ -164,7 +180,7 @@ public class RateLimitService {
 
     /** Deletes a stored policy (scope admin); a configured policy of that name applies again. */
     @WithSpan("ratelimit.policies.delete")
-    @Timeout(1000)
+    @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<Void> delete(Principal caller, PolicyName name) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
@@ -181,19 +197,20 @@ public class RateLimitService {
         });
     }
 
-    /** Decisions the store could not answer and the fail mode made, since start. */
-    public double degradedDecisions() {
-        return degradedDecisions.count();
-    }
-
-    private Uni<RateLimitDecision> decide(RateLimitKey key, RateLimitPolicy policy, long cost) {
-        return counters.consume(key, policy, cost)
+    /**
+     * Counts {@code cost} against the identifier's windows in one store call, guarded by the breaker
+     * and bounded by the check's timeout; when the store cannot answer, the fail mode decides.
+     *
+     * <p>The check's short timeout is a latency budget, not a sign of a failing store: it applies
+     * outside the guard, whose breaker only store failures open (see the guard's definition).
+     */
+    private Uni<RateLimitDecision> decide(RateLimitKey key, RateLimitPolicy policy, long cost, Degradation degraded) {
+        return guard.get(() -> counters.consume(key, policy, cost), CONSUMPTION)
                 .ifNoItem().after(settings.storeTimeout()).failWith(RateLimitService::timedOut)
                 .map(consumption -> RateLimiter.decide(policy, cost, consumption))
-                .onFailure(StoreUnavailableException.class).recoverWithItem(failure -> {
-                    degradedDecisions.increment();
-                    degradedLog.run(() -> LOG.warnf("rate limit store unavailable: deciding by fail mode (%s)", failure.getMessage()));
-                    Span.current().setAttribute("ratelimit.degraded", true);
+                .invoke(decision -> Outcomes.mark(decision instanceof RateLimitDecision.Denied ? "denied" : "allowed"))
+                .onFailure(Outcomes::isStoreFailure).recoverWithItem(failure -> {
+                    degraded.record(failure);
                     return RateLimiter.degraded(policy, cost);
                 });
     }

@@ -11,6 +11,7 @@ import domain.session.SessionToken;
 import domain.session.UserId;
 import domain.session.UserSession;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +21,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,9 +30,14 @@ import org.jboss.logging.Logger;
  * With the session token itself: read the current session, or log out.
  *
  * <p>Sessions fail closed: when the store cannot answer, every operation fails (503); a session
- * is never accepted without being checked. Audit lines never carry a token or its digest.
+ * is never accepted without being checked. Every operation is bounded by the guard
+ * {@value Guards#SESSIONS} (the store timeout and the sessions' circuit breaker), revoking all of a
+ * user's sessions by {@value Guards#BULK}. Reads and validations are idempotent and tried once more
+ * after a store failure; nothing that creates, changes or revokes is. Audit lines never carry a
+ * token or its digest.
  */
 @ApplicationScoped
+@Measured
 public class SessionService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
@@ -49,7 +54,7 @@ public class SessionService {
 
     /** Opens a session for a user the backend authenticated; the token is in the result, once. */
     @WithSpan("sessions.create")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<SessionPolicy.Opened> create(Principal caller, UserId user, String userData, Set<ProjectId> projects,
             OptionalLong idleSeconds, OptionalLong absoluteSeconds) {
         return Uni.createFrom().deferred(() -> {
@@ -72,16 +77,17 @@ public class SessionService {
      * when the token is malformed, unknown, expired, revoked, or opens a session the caller may not see.
      */
     @WithSpan("sessions.validate")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<UserSession>> validate(Principal caller, String presentedToken) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
             Optional<SessionToken> token = SessionToken.parse(presentedToken);
             Uni<Optional<UserSession>> opened = token.isEmpty()
                     ? Uni.createFrom().item(Optional.empty())
-                    : sessions.open(token.get(), true);
+                    : Retries.idempotent(() -> sessions.open(token.get(), true));
             return opened.map(found -> {
                 Optional<UserSession> visible = found.filter(s -> mayManage(caller, s));
+                Outcomes.mark(visible.isPresent() ? "valid" : "rejected");
                 if (visible.isEmpty()) {
                     AUDIT.infof("session rejected session=%s actor=%s",
                             token.map(t -> t.sessionId().value()).orElse("malformed"), caller.name());
@@ -93,17 +99,17 @@ public class SessionService {
 
     /** The session, if live and within the caller's projects; does not count as activity. */
     @WithSpan("sessions.get")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<UserSession>> get(Principal caller, SessionId id) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
-            return sessions.find(id).map(found -> found.filter(s -> mayManage(caller, s)));
+            return Retries.idempotent(() -> sessions.find(id)).map(found -> found.filter(s -> mayManage(caller, s)));
         });
     }
 
     /** Grants ({@code granted}) or revokes one project on a session; takes effect at once. */
     @WithSpan("sessions.change-access")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<UserSession>> changeAccess(Principal caller, SessionId id, ProjectId project, boolean granted) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.SESSIONS);
@@ -117,7 +123,7 @@ public class SessionService {
 
     /** Issues a new token for the session; every older token of it stops working at once. */
     @WithSpan("sessions.rotate")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<SessionPolicy.Opened>> rotate(Principal caller, SessionId id) {
         return get(caller, id).chain(found -> {
             if (found.isEmpty()) {
@@ -136,7 +142,7 @@ public class SessionService {
 
     /** Ends the session and deletes it; false when the caller sees no such session. */
     @WithSpan("sessions.revoke")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<Boolean> revoke(Principal caller, SessionId id) {
         return get(caller, id).chain(found -> found.isEmpty()
                 ? Uni.createFrom().item(false)
@@ -149,17 +155,18 @@ public class SessionService {
 
     /** The user's live sessions that the caller sees, oldest first. */
     @WithSpan("sessions.list")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<List<UserSession>> list(Principal caller, UserId user) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
-            return sessions.findByUser(user).map(all -> all.stream().filter(s -> mayManage(caller, s)).toList());
+            return Retries.idempotent(() -> sessions.findByUser(user))
+                    .map(all -> all.stream().filter(s -> mayManage(caller, s)).toList());
         });
     }
 
     /** Ends every session of the user that the caller sees; answers how many. */
     @WithSpan("sessions.revoke-all")
-    @Timeout(5000)
+    @ApplyGuard(Guards.BULK)
     public Uni<Long> revokeAll(Principal caller, UserId user) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
@@ -174,22 +181,23 @@ public class SessionService {
 
     /** The session of the presented token, counting as activity; empty for any token that opens none. */
     @WithSpan("sessions.current")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<UserSession>> current(String presentedToken) {
         return SessionToken.parse(presentedToken)
-                .map(token -> sessions.open(token, true))
-                .orElse(Uni.createFrom().item(Optional.empty()));
+                .map(token -> Retries.idempotent(() -> sessions.open(token, true)))
+                .orElse(Uni.createFrom().item(Optional.empty()))
+                .invoke(found -> Outcomes.mark(found.isPresent() ? "valid" : "rejected"));
     }
 
     /** Ends the session of the presented token (logout); false when it opens none. */
     @WithSpan("sessions.logout")
-    @Timeout(1000)
+    @ApplyGuard(Guards.SESSIONS)
     public Uni<Boolean> logout(String presentedToken) {
         Optional<SessionToken> token = SessionToken.parse(presentedToken);
         if (token.isEmpty()) {
             return Uni.createFrom().item(false);
         }
-        return sessions.open(token.get(), false).chain(found -> found.isEmpty()
+        return Retries.idempotent(() -> sessions.open(token.get(), false)).chain(found -> found.isEmpty()
                 ? Uni.createFrom().item(false)
                 : sessions.revoke(found.get().id()).invoke(revoked -> {
                     if (revoked) {

@@ -74,6 +74,48 @@ class ServiceProcessIT {
         assertThat(thrown).hasMessageContaining("exited").hasMessageContaining("at least 32 characters");
     }
 
+    @Test
+    void writesJsonLogsWithTraceIdsWhenAskedAndAuditLinesOnTheirOwnLogger() throws Exception {
+        Map<String, String> env = Map.of(
+                "CACHE_DOMAIN_LOG_JSON", "true",
+                "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", BOOTSTRAP,
+                // Tracing on, every request sampled; nothing listens there, so spans are simply not delivered.
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1",
+                "OTEL_TRACES_SAMPLER", "always_on");
+        try (ServiceProcess service = ServiceProcess.start(env)) {
+            HttpResponse<String> created = service.send("POST", "/v1/admin/api-keys", BOOTSTRAP,
+                    "{\"name\": \"json-logs\", \"projects\": [\"shop\"], \"scopes\": [\"cache:read\"]}");
+            assertThat(created.statusCode()).isEqualTo(201);
+
+            JsonNode audit = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> jsonLines(service.output()).stream()
+                            .filter(l -> l.path("loggerName").asText().equals("audit")).findFirst(), java.util.Optional::isPresent)
+                    .get();
+            assertThat(audit.path("message").asText()).contains("api-key created name=json-logs");
+            assertThat(audit.at("/mdc/traceId").asText()).as("the audit line carries the request's trace id").matches("[0-9a-f]{32}");
+            assertThat(audit.toString()).doesNotContain(JSON.readTree(created.body()).get("key").asText());
+            assertThat(service.output().lines().filter(l -> !l.isBlank()))
+                    .as("every line is JSON").allMatch(l -> l.startsWith("{") && l.endsWith("}"));
+        }
+    }
+
+    @Test
+    void writesPlainTextLogsByDefault() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(Map.of("CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", BOOTSTRAP))) {
+            assertThat(service.output()).contains("INFO  [io.quarkus]").doesNotContain("\"loggerName\"");
+        }
+    }
+
+    private static java.util.List<JsonNode> jsonLines(String output) {
+        return output.lines().filter(l -> l.startsWith("{")).map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("not JSON: " + l, e);
+            }
+        }).toList();
+    }
+
     private static int countOccurrences(String text, String needle) {
         int count = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {

@@ -11,6 +11,7 @@ import java.util.logging.SimpleFormatter;
 public final class LogCapture extends Handler {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> withStackTraces = new CopyOnWriteArrayList<>();
     private final SimpleFormatter formatter = new SimpleFormatter();
 
     /** Starts capturing everything logged from now on. */
@@ -25,11 +26,20 @@ public final class LogCapture extends Handler {
         String message = record instanceof org.jboss.logmanager.ExtLogRecord ext
                 ? ext.getFormattedMessage()
                 : formatter.formatMessage(record);
-        lines.add(record.getLoggerName() + " " + message + (record.getThrown() == null ? "" : " " + record.getThrown()));
+        String line = record.getLoggerName() + " " + message + (record.getThrown() == null ? "" : " " + record.getThrown());
+        lines.add(line);
+        if (record.getThrown() != null) {
+            withStackTraces.add(line);
+        }
     }
 
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The lines logged with an exception attached, which a log handler prints with its stack trace. */
+    public List<String> linesWithStackTraces() {
+        return List.copyOf(withStackTraces);
     }
 
     @Override

@@ -15,7 +15,10 @@ public interface AuthConfig {
      */
     Optional<String> bootstrapKey();
 
-    /** How long one API key lookup may take before the store counts as unavailable. Default 1 second. */
+    /**
+     * How long one API key lookup (and each API key administration call) may wait for the store
+     * before it counts as unavailable. Default 1 second.
+     */
     @WithDefault("1s")
     Duration lookupTimeout();
 

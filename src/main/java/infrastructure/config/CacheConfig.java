@@ -22,4 +22,17 @@ public interface CacheConfig {
     /** The most tags one entry may carry. Default 16. */
     @WithDefault("16")
     int maxTagsPerEntry();
+
+    /**
+     * What a write does when the store cannot take it: {@code reject} answers 503, {@code drop}
+     * answers 202 with {@code "stored": false} (for caches whose writers must never fail). Default {@code reject}.
+     */
+    @WithDefault("reject")
+    WriteFailure writeFailure();
+
+    /** The choices for {@link #writeFailure()}. */
+    enum WriteFailure {
+        reject,
+        drop
+    }
 }

@@ -20,7 +20,7 @@ public class Credentials {
     @Produces
     @Singleton
     AuthenticationPolicy authenticationPolicy(AuthConfig auth) {
-        return new AuthenticationPolicy(auth.lookupTimeout(), auth.staleIfUnavailable(), auth.rememberedKeys());
+        return new AuthenticationPolicy(auth.staleIfUnavailable(), auth.rememberedKeys());
     }
 
     @Produces

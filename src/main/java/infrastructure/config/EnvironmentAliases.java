@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Accepts the seed's and OpenTelemetry's standard environment names ({@code REDIS_URL},
- * {@code CACHE_PROJECT_DATA_TTL}, {@code OTEL_EXPORTER_OTLP_ENDPOINT}, ...) as aliases of the
- * service's own settings, and turns tracing off unless an exporter endpoint is configured.
+ * {@code CACHE_PROJECT_DATA_TTL}, {@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_TRACES_SAMPLER},
+ * {@code OTEL_SERVICE_NAME}, ...) as aliases of the service's own settings, and turns tracing off
+ * unless an exporter endpoint is configured (or {@code OTEL_SDK_DISABLED} says otherwise).
  *
  * <p>An alias overrides what the service ships (its application.properties and built-in
  * defaults); the setting itself, configured by the operator in the environment or as a system
@@ -27,7 +28,17 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
             Map.entry("cache-domain.progress.ttl", "CACHE_PROGRESS_TTL"),
             Map.entry("cache-domain.rate-limits.default-requests", "RATE_LIMIT_DEFAULT_REQUESTS"),
             Map.entry("cache-domain.rate-limits.default-window", "RATE_LIMIT_DEFAULT_WINDOW"),
-            Map.entry("quarkus.otel.exporter.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT"));
+            Map.entry("quarkus.otel.exporter.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+            Map.entry("quarkus.otel.exporter.otlp.traces.endpoint", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+            Map.entry("quarkus.otel.exporter.otlp.headers", "OTEL_EXPORTER_OTLP_HEADERS"),
+            Map.entry("quarkus.otel.exporter.otlp.protocol", "OTEL_EXPORTER_OTLP_PROTOCOL"),
+            Map.entry("quarkus.otel.traces.sampler", "OTEL_TRACES_SAMPLER"),
+            Map.entry("quarkus.otel.traces.sampler.arg", "OTEL_TRACES_SAMPLER_ARG"),
+            Map.entry("quarkus.otel.service.name", "OTEL_SERVICE_NAME"),
+            Map.entry("quarkus.otel.resource.attributes", "OTEL_RESOURCE_ATTRIBUTES"));
+
+    /** The standard switch of the OpenTelemetry SDK, honoured like the service's own setting. */
+    static final String OTEL_SDK_DISABLED = "OTEL_SDK_DISABLED";
 
     static final String SDK_DISABLED = "quarkus.otel.sdk.disabled";
 
@@ -38,9 +49,13 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
         if (name.equals(SDK_DISABLED) && !isOperatorSet(value)) {
+            ConfigValue standard = context.proceed(OTEL_SDK_DISABLED);
+            if (standard != null) {
+                return standard.withName(name);
+            }
             // Spans that no exporter takes cost CPU and, with OTLP's default endpoint, connection attempts.
             boolean endpoint = isOperatorSet(getValue(context, "quarkus.otel.exporter.otlp.endpoint"))
-                    || isOperatorSet(context.proceed("quarkus.otel.exporter.otlp.traces.endpoint"));
+                    || isOperatorSet(getValue(context, "quarkus.otel.exporter.otlp.traces.endpoint"));
             return ConfigValue.builder().withName(name).withValue(Boolean.toString(!endpoint))
                     .withConfigSourceName("EnvironmentAliases").withConfigSourceOrdinal(SHIPPED_ORDINAL).build();
         }

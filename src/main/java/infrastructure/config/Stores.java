@@ -13,6 +13,7 @@ import infrastructure.memory.InMemoryProgressTickets;
 import infrastructure.redis.RedisProgressTickets;
 import domain.session.SessionPolicy;
 import domain.session.SessionRepository;
+import domain.store.StoreProbe;
 import infrastructure.memory.InMemoryApiKeyRepository;
 import application.RateLimitSettings;
 import domain.ratelimit.FailMode;
@@ -27,12 +28,14 @@ import infrastructure.memory.InMemoryProgressRepository;
 import infrastructure.memory.InMemoryRateLimitPolicies;
 import infrastructure.memory.InMemoryRateLimitRepository;
 import infrastructure.memory.InMemorySessionRepository;
+import infrastructure.memory.InMemoryStoreProbe;
 import infrastructure.redis.RedisApiKeyRepository;
 import infrastructure.redis.RedisCacheRepository;
 import infrastructure.redis.RedisProgressRepository;
 import infrastructure.redis.RedisRateLimitPolicies;
 import infrastructure.redis.RedisRateLimitRepository;
 import infrastructure.redis.RedisSessionRepository;
+import infrastructure.redis.RedisStoreProbe;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -194,6 +197,15 @@ public class Stores {
         InMemoryProgressTickets memory = new InMemoryProgressTickets(clock);
         sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
         return memory;
+    }
+
+    @Produces
+    @Singleton
+    StoreProbe storeProbe(StoreConfig store, HealthConfig health, Instance<ReactiveRedisDataSource> redis) {
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisStoreProbe(redis.get(), health.pingTimeout());
+        }
+        return new InMemoryStoreProbe();
     }
 
     /** Runs {@code sweep} periodically on the one sweeper thread; a failing round is logged and retried. */

@@ -12,6 +12,7 @@ final class RedisFailures {
         if (failure instanceof StoreUnavailableException) {
             return failure;
         }
-        return new StoreUnavailableException("redis did not answer: " + failure.getMessage(), failure);
+        String reason = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+        return new StoreUnavailableException("redis did not answer: " + reason, failure);
     }
 }

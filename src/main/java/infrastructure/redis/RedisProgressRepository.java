@@ -43,7 +43,7 @@ public final class RedisProgressRepository implements ProgressRepository {
      * The longest a follow waits for the store to confirm the pattern subscription; past it the
      * follow goes on, and its follower catches up from the history (see {@link ProgressRepository#follow}).
      */
-    private static final Duration CONFIRMATION = Duration.ofSeconds(2);
+    private static final Duration CONFIRMATION = Duration.ofMillis(500);
     private static final Logger LOG = Logger.getLogger(RedisProgressRepository.class);
 
     private final ReactiveRedisDataSource redis;

@@ -18,14 +18,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
  * Rate limit policies on Redis: one hash of all policies, and an in-process copy that checks read
  * without a round trip. Every save and delete is published; every instance drops its copy on the
- * message and reloads on its next check. A copy is also reloaded when older than
- * {@link #MAX_AGE}, in case a message was missed while a connection was down.
+ * message and reloads on its next check. A copy older than {@link #MAX_AGE} (a message may have
+ * been missed while a connection was down) keeps answering while one reload runs in the background,
+ * so that a check never waits on a slow or hung Redis for a policy it already knows; the last copy
+ * loaded also answers while Redis fails.
  */
 public final class RedisRateLimitPolicies implements RateLimitPolicies {
 
@@ -40,7 +43,12 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
     private final RedisSubscription subscription;
     /** Moves on every change: a reload that began before a change must not install its copy. */
     private final AtomicLong generation = new AtomicLong();
+    /** The copy checks read; null after a change message, until reloaded. */
     private volatile Snapshot snapshot;
+    /** The last copy loaded: stands in while Redis cannot answer. */
+    private volatile Snapshot lastLoaded;
+    /** Set while a background reload of an aged copy runs: one at a time. */
+    private final AtomicBoolean revalidating = new AtomicBoolean();
 
     public RedisRateLimitPolicies(ReactiveRedisDataSource redis, String keyPrefix, ObjectMapper json) {
         this.hashes = redis.hash(String.class, String.class, String.class);
@@ -85,28 +93,50 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
         return pubsub.publish(keys.rateLimitPolicyChanges(), name.value());
     }
 
-    /** The in-process copy, reloaded first when absent or older than MAX_AGE; a stale copy serves while Redis is down. */
+    /**
+     * The in-process copy: answered at once while present (and revalidated in the background when
+     * aged), else loaded; the last copy loaded stands in when loading fails.
+     */
     private Uni<Map<PolicyName, RateLimitPolicy>> current() {
         Snapshot s = snapshot;
-        if (s != null && clock.millis() - s.loadedAtMillis() < MAX_AGE.toMillis()) {
+        if (s != null) {
+            if (clock.millis() - s.loadedAtMillis() >= MAX_AGE.toMillis()) {
+                revalidate();
+            }
             return Uni.createFrom().item(s.policies());
         }
+        return reload().onFailure().recoverWithUni(failure -> {
+            Snapshot last = lastLoaded;
+            return last != null ? Uni.createFrom().item(last.policies()) : Uni.createFrom().failure(RedisFailures.translate(failure));
+        });
+    }
+
+    /**
+     * Reloads an aged copy without anyone waiting for it: a deliberate fire-and-forget, one at a time;
+     * a failure leaves the aged copy in place and the next check tries again.
+     */
+    private void revalidate() {
+        if (revalidating.compareAndSet(false, true)) {
+            reload().onTermination().invoke(() -> revalidating.set(false))
+                    .subscribe().with(loaded -> { }, failure -> { });
+        }
+    }
+
+    private Uni<Map<PolicyName, RateLimitPolicy>> reload() {
         long reloading = generation.get();
-        // A reload never waits for the subscription: inside the service the client does not always
-        // confirm it, while its messages do arrive; MAX_AGE bounds staleness in any case.
+        // A reload never waits for the subscription, and remakes it if it was lost (Redis restarted);
+        // MAX_AGE bounds staleness in any case.
         subscription.start();
-        return hashes.hgetall(keys.rateLimitPolicies())
-                .map(all -> {
-                    Map<PolicyName, RateLimitPolicy> policies = all.values().stream().map(this::read)
-                            .collect(Collectors.toUnmodifiableMap(RateLimitPolicy::name, p -> p));
-                    if (generation.get() == reloading) {
-                        snapshot = new Snapshot(policies, clock.millis());
-                    }
-                    return policies;
-                })
-                .onFailure().recoverWithUni(failure -> s != null
-                        ? Uni.createFrom().item(s.policies())
-                        : Uni.createFrom().failure(RedisFailures.translate(failure)));
+        return hashes.hgetall(keys.rateLimitPolicies()).map(all -> {
+            Map<PolicyName, RateLimitPolicy> policies = all.values().stream().map(this::read)
+                    .collect(Collectors.toUnmodifiableMap(RateLimitPolicy::name, p -> p));
+            Snapshot loaded = new Snapshot(policies, clock.millis());
+            lastLoaded = loaded;
+            if (generation.get() == reloading) {
+                snapshot = loaded;
+            }
+            return policies;
+        });
     }
 
     private void changed() {

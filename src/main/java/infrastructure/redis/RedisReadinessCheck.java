@@ -1,5 +1,6 @@
 package infrastructure.redis;
 
+import infrastructure.config.HealthConfig;
 import infrastructure.config.StoreConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.health.api.AsyncHealthCheck;
@@ -12,20 +13,21 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness: with the Redis store, UP only while Redis answers PING within a second; with the
- * embedded store, always UP.
+ * Readiness: with the Redis store, UP only while Redis answers PING within
+ * {@code cache-domain.health.ping-timeout} (1 s); with the embedded store, always UP. It pings
+ * directly, never through a circuit breaker, so that it sees the store come back at once.
  */
 @Readiness
 @ApplicationScoped
 public class RedisReadinessCheck implements AsyncHealthCheck {
 
-    private static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
-
     private final StoreConfig store;
+    private final Duration pingTimeout;
     private final Instance<ReactiveRedisDataSource> redis;
 
-    public RedisReadinessCheck(StoreConfig store, Instance<ReactiveRedisDataSource> redis) {
+    public RedisReadinessCheck(StoreConfig store, HealthConfig health, Instance<ReactiveRedisDataSource> redis) {
         this.store = store;
+        this.pingTimeout = health.pingTimeout();
         this.redis = redis;
     }
 
@@ -36,7 +38,7 @@ public class RedisReadinessCheck implements AsyncHealthCheck {
         }
         long start = System.nanoTime();
         return redis.get().execute(Command.PING)
-                .ifNoItem().after(PING_TIMEOUT).fail()
+                .ifNoItem().after(pingTimeout).fail()
                 .map(pong -> HealthCheckResponse.named("store").up().withData("store", "redis")
                         .withData("pingMillis", (System.nanoTime() - start) / 1_000_000).build())
                 .onFailure().recoverWithItem(failure -> HealthCheckResponse.named("store").down()

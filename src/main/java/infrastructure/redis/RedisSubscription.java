@@ -1,11 +1,14 @@
 package infrastructure.redis;
 
+import domain.StoreUnavailableException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -23,8 +26,16 @@ import java.util.function.BiConsumer;
  */
 final class RedisSubscription {
 
+    /**
+     * The longest one attempt to subscribe may take. A connection the pool handed out may be dead
+     * without knowing it yet (just after Redis restarted); an attempt on it must fail, so that the
+     * next caller tries again, rather than hang and hold every later caller.
+     */
+    private static final Duration ATTEMPT = Duration.ofSeconds(3);
+
     private final ReactiveRedisDataSource redis;
     private final Command command;
+    private final Command undo;
     private final String channel;
     private final BiConsumer<String, String> onMessage;
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -34,9 +45,11 @@ final class RedisSubscription {
     private RedisSubscription(ReactiveRedisDataSource redis, Command command, String channel, BiConsumer<String, String> onMessage) {
         this.redis = redis;
         this.command = command;
+        this.undo = command == Command.PSUBSCRIBE ? Command.PUNSUBSCRIBE : Command.UNSUBSCRIBE;
         this.channel = channel;
         this.onMessage = onMessage;
         this.ready = Uni.createFrom().deferred(this::subscribe)
+                .ifNoItem().after(ATTEMPT).failWith(() -> new StoreUnavailableException("no answer to " + command + " " + channel, null))
                 .onFailure().invoke(() -> failed.set(true))
                 .onFailure().transform(RedisFailures::translate)
                 .memoize().until(() -> failed.getAndSet(false));
@@ -53,18 +66,22 @@ final class RedisSubscription {
     }
 
     private Uni<Void> subscribe() {
-        return redis.getRedis().connect().chain(connection -> Uni.createFrom().<Void>emitter(subscribed -> {
-            connection.handler(reply -> handle(reply, () -> subscribed.complete(null)));
+        return redis.getRedis().connect().chain(connection -> {
+            CompletableFuture<Void> confirmed = new CompletableFuture<>();
+            connection.handler(reply -> handle(reply, () -> confirmed.complete(null)));
             // A lost connection ends the subscription: the next caller of ready() makes a new one.
             connection.endHandler(() -> lost(connection));
             connection.exceptionHandler(failure -> lost(connection));
-            connection.send(Request.cmd(command).arg(channel)).subscribe().with(
-                    reply -> subscribed.complete(null),
-                    failure -> {
-                        connection.close().subscribe().with(closed -> { }, ignored -> { });
-                        subscribed.fail(failure);
-                    });
-        }).invoke(() -> active.set(connection)));
+            // Ready on the reply or on the confirmation message, whichever the client hands over.
+            return Uni.combine().any().of(
+                            connection.send(Request.cmd(command).arg(channel)).replaceWithVoid(),
+                            Uni.createFrom().completionStage(confirmed))
+                    .replaceWithVoid()
+                    .invoke(() -> active.set(connection))
+                    // A failed attempt, or one given up (see ATTEMPT), gives its connection back.
+                    .onFailure().call(connection::close)
+                    .onCancellation().call(connection::close);
+        });
     }
 
     private void handle(Response reply, Runnable confirmed) {
@@ -95,16 +112,24 @@ final class RedisSubscription {
 
     /**
      * Begins the subscription in the background if it is not made yet, for a caller that must not
-     * wait for it: the one deliberate fire-and-forget of the service, since a failure is noted and
+     * wait for it: a deliberate fire-and-forget, since a failure is noted and
      * retried by the next start.
      */
     void start() {
         ready.subscribe().with(made -> { }, failure -> { });
     }
 
-    /** Ends the subscription, giving its connection back. */
+    /**
+     * Ends the subscription and gives its connection back to the pool, unsubscribed first: a
+     * connection still subscribed would refuse every ordinary command of its next borrower.
+     */
     Uni<Void> close() {
         RedisConnection connection = active.getAndSet(null);
-        return connection == null ? Uni.createFrom().voidItem() : connection.close();
+        if (connection == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.send(Request.cmd(undo).arg(channel))
+                .onFailure().recoverWithNull()
+                .chain(connection::close);
     }
 }

@@ -70,6 +70,10 @@ public class CacheResource {
     public record WrittenEntry(String key, long version, Instant expiresAt) {
     }
 
+    /** The answer to a write the store could not take, dropped as the deployment configured: not stored. */
+    public record DroppedEntry(String key, boolean stored) {
+    }
+
     /** An entry as served; {@code value} is the stored JSON, verbatim. */
     public record EntryResponse(String key, @JsonRawValue String value, long version, List<String> tags,
             Instant createdAt, Instant expiresAt, long hits, Instant lastAccessAt) {
@@ -108,6 +112,9 @@ public class CacheResource {
     @APIResponse(responseCode = "201", description = "Created", content = @Content(examples = @ExampleObject(name = "created",
             value = "{\"key\": \"user:42:profile\", \"version\": 7, \"expiresAt\": \"2026-11-22T10:00:00Z\"}")))
     @APIResponse(responseCode = "200", description = "Replaced")
+    @APIResponse(responseCode = "202", description = "Not stored: the store could not take the write and the deployment "
+            + "drops writes then (CACHE_DOMAIN_CACHE_WRITE_FAILURE=drop)", content = @Content(examples = @ExampleObject(
+            name = "dropped", value = "{\"key\": \"user:42:profile\", \"stored\": false}")))
     @APIResponse(responseCode = "412", description = "The If-Match or If-None-Match condition failed")
     @APIResponse(responseCode = "413", description = "The value is larger than the configured maximum")
     public Uni<Response> put(@PathParam("projectId") String projectId, @PathParam("key") String key,
@@ -139,6 +146,9 @@ public class CacheResource {
                                 .tag(etag(stored.version()))
                                 .entity(new WrittenEntry(cacheKey.value(), stored.version(), stored.expiresAt()))
                                 .build();
+                    }
+                    if (outcome instanceof PutOutcome.Dropped) {
+                        return Response.accepted(new DroppedEntry(cacheKey.value(), false)).build();
                     }
                     return Problem.Type.PRECONDITION_FAILED.response(
                             "the entry does not match the request's If-Match or If-None-Match condition");

@@ -4,6 +4,7 @@ import application.AccessDeniedException;
 import application.ConflictException;
 import application.NameTakenException;
 import application.NoSuchObjectException;
+import application.OncePerBurst;
 import application.StreamEndedException;
 import application.TooManyStreamsException;
 import application.UnauthenticatedException;
@@ -32,6 +33,9 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     /** Seconds a client should wait before retrying while the store is unavailable. */
     private static final String RETRY_AFTER_SECONDS = "1";
+    private static final long STORE_LOG_PERIOD_MILLIS = 30_000;
+
+    private static final OncePerBurst STORE_UNAVAILABLE_LOG = new OncePerBurst(STORE_LOG_PERIOD_MILLIS);
 
     @ServerExceptionMapper
     public Response invalidRequest(InvalidRequestException e) {
@@ -123,6 +127,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
     public Response storeUnavailable(Exception e) {
+        // One line per burst of 503s, never a stack trace per request: the breakers log their changes too.
+        STORE_UNAVAILABLE_LOG.run(() -> LOG.warnf("answering 503 while the store is unavailable: %s: %s (logged once per %d s)",
+                e.getClass().getSimpleName(), e.getMessage(), STORE_LOG_PERIOD_MILLIS / 1000));
         return Problem.Type.STORE_UNAVAILABLE.with("the store did not answer in time; retry shortly").toResponse()
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
     }

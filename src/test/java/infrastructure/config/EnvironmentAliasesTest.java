@@ -63,6 +63,30 @@ class EnvironmentAliasesTest {
     }
 
     @Test
+    void acceptsOpenTelemetrysStandardNames() {
+        SmallRyeConfig config = config(Map.of("quarkus.otel.traces.sampler", "parentbased_traceidratio"),
+                Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://collector:4318/v1/traces",
+                        "OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer x", "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+                        "OTEL_TRACES_SAMPLER", "always_on", "OTEL_TRACES_SAMPLER_ARG", "0.5",
+                        "OTEL_SERVICE_NAME", "cache-eu", "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod"));
+
+        assertThat(config.getRawValue("quarkus.otel.exporter.otlp.traces.endpoint")).isEqualTo("http://collector:4318/v1/traces");
+        assertThat(config.getRawValue("quarkus.otel.exporter.otlp.headers")).isEqualTo("authorization=Bearer x");
+        assertThat(config.getRawValue("quarkus.otel.exporter.otlp.protocol")).isEqualTo("http/protobuf");
+        assertThat(config.getRawValue("quarkus.otel.traces.sampler")).isEqualTo("always_on");
+        assertThat(config.getRawValue("quarkus.otel.traces.sampler.arg")).isEqualTo("0.5");
+        assertThat(config.getRawValue("quarkus.otel.service.name")).isEqualTo("cache-eu");
+        assertThat(config.getRawValue("quarkus.otel.resource.attributes")).isEqualTo("deployment.environment=prod");
+        assertThat(config.getRawValue(EnvironmentAliases.SDK_DISABLED)).as("a traces endpoint turns tracing on").isEqualTo("false");
+    }
+
+    @Test
+    void honoursTheStandardSwitchOverAConfiguredEndpoint() {
+        assertThat(config(Map.of(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317", "OTEL_SDK_DISABLED", "true"))
+                .getRawValue(EnvironmentAliases.SDK_DISABLED)).isEqualTo("true");
+    }
+
+    @Test
     void honoursAnExplicitTracingChoice() {
         assertThat(config(Map.of(), Map.of(EnvironmentAliases.SDK_DISABLED, "false"))
                 .getRawValue(EnvironmentAliases.SDK_DISABLED)).isEqualTo("false");

@@ -105,10 +105,10 @@ class StoreOutageTest {
         checkLimit(limiter, closed).then().body("allowed", equalTo(true)).body("degraded", equalTo(false));
     }
 
-    /** ratelimit_decisions_degraded_total from the Prometheus endpoint, which needs no store. */
+    /** Degraded rate limit checks from the Prometheus endpoint, which needs no store. */
     private static double degradedDecisions() {
         return RestAssured.get("/q/metrics").asString().lines()
-                .filter(l -> l.startsWith("ratelimit_decisions_degraded_total"))
+                .filter(l -> l.startsWith("operations_degraded_total{capability=\"ratelimit\",operation=\"check\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
     }

@@ -1,0 +1,34 @@
+package application;
+
+import application.SlowOperations.SlowOperation;
+import domain.store.StoreStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operator's view of one instance: the store, every circuit breaker, recent slow operations,
+ * and what deserves attention.
+ *
+ * @param status         {@link Status#DOWN} when the store cannot be reached, {@link Status#DEGRADED}
+ *                       when a breaker is not closed or there is a warning, else {@link Status#UP}
+ * @param store          the store's state; empty when it could not be reached
+ * @param storeError     why the store could not be reached
+ * @param breakers       each capability's breaker: {@code closed}, {@code open} or {@code half-open}
+ * @param slowThreshold  operations slower than this are listed
+ * @param slowOperations the most recent slow operations, newest first
+ * @param slowTotal      slow operations since start
+ * @param warnings       what the operator should act on
+ */
+public record HealthReport(Status status, Optional<StoreStatus> store, Optional<String> storeError,
+        Map<String, String> breakers, Duration slowThreshold, List<SlowOperation> slowOperations, long slowTotal,
+        List<String> warnings) {
+
+    /** The overall state. */
+    public enum Status {
+        UP,
+        DEGRADED,
+        DOWN
+    }
+}

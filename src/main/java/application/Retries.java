@@ -1,0 +1,25 @@
+package application;
+
+import domain.StoreUnavailableException;
+import io.smallrye.mutiny.Uni;
+import java.util.function.Supplier;
+
+/**
+ * Retries of idempotent store calls: one more attempt after a store failure (a pooled connection
+ * that died with a restarted server, say), inside the operation's guard, so the operation's timeout
+ * still bounds both attempts and its breaker counts one outcome. Never for a call that counts,
+ * appends or enqueues, and never after a timeout (the guard gives up instead).
+ */
+final class Retries {
+
+    /** Extra attempts of an idempotent call. */
+    static final int EXTRA_ATTEMPTS = 1;
+
+    private Retries() {
+    }
+
+    /** The call, attempted again once if the store failed; {@code call} must be safe to repeat. */
+    static <T> Uni<T> idempotent(Supplier<Uni<? extends T>> call) {
+        return Uni.createFrom().<T>deferred(call).onFailure(StoreUnavailableException.class).retry().atMost(EXTRA_ATTEMPTS);
+    }
+}

@@ -1,0 +1,49 @@
+package domain.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * How the store is doing, as one probe saw it.
+ *
+ * @param store          {@code redis} or {@code memory}
+ * @param version        the server's version, when it tells
+ * @param latency        the round trip of one PING (zero for the embedded store)
+ * @param usedBytes      memory in use
+ * @param maxBytes       the memory limit; zero when there is none
+ * @param eviction       what the store drops when full
+ * @param slowCommands   the most recent commands the store logged as slow, newest first
+ * @param slowlogLength  how many slow commands the store currently keeps in its log
+ */
+public record StoreStatus(String store, Optional<String> version, Duration latency, long usedBytes, long maxBytes,
+        EvictionPolicy eviction, List<SlowCommand> slowCommands, long slowlogLength) {
+
+    /** Above this share of the limit, memory is reported as a warning. */
+    public static final double MEMORY_WARNING_PERCENT = 90.0;
+
+    public StoreStatus {
+        slowCommands = List.copyOf(slowCommands);
+    }
+
+    /** Memory in use as a percentage of the limit; empty when there is no limit. */
+    public OptionalDouble usedPercent() {
+        return maxBytes > 0 ? OptionalDouble.of(100.0 * usedBytes / maxBytes) : OptionalDouble.empty();
+    }
+
+    /** What the operator should act on: an eviction policy that endangers data, memory nearly full. */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        eviction.warning().ifPresent(warnings::add);
+        usedPercent().ifPresent(percent -> {
+            if (percent >= MEMORY_WARNING_PERCENT) {
+                warnings.add(String.format(Locale.ROOT,
+                        "memory %.1f%% used: writes will fail (noeviction) or data will be evicted when it is full", percent));
+            }
+        });
+        return List.copyOf(warnings);
+    }
+}

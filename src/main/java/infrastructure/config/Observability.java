@@ -1,0 +1,103 @@
+package infrastructure.config;
+
+import application.CacheSettings;
+import application.Guards;
+import application.MeasuredInterceptor;
+import application.SlowOperations;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The service's own meters beyond those the use cases register: latency buckets and percentiles of
+ * {@value MeasuredInterceptor#METER}, and the state of every circuit breaker as
+ * {@value #BREAKER_STATE}; also the settings the observability of the use cases needs.
+ */
+@ApplicationScoped
+public class Observability {
+
+    /** Gauge per breaker and state, 1 for the breaker's current state and 0 for the others. */
+    static final String BREAKER_STATE = "breaker.state";
+
+    /** Bucket bounds of the operation latency histogram: from well under a millisecond to the bulk timeout. */
+    private static final Duration[] LATENCY_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000,
+            10_000, 30_000).map(Duration::ofMillis).toArray(Duration[]::new);
+
+    @Produces
+    @Singleton
+    MeterFilter operationLatencies() {
+        return new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (!id.getName().equals(MeasuredInterceptor.METER)) {
+                    return config;
+                }
+                return DistributionStatisticConfig.builder()
+                        .percentiles(0.5, 0.95, 0.99)
+                        .serviceLevelObjectives(Stream.of(LATENCY_BUCKETS).mapToDouble(Duration::toNanos).toArray())
+                        .build()
+                        .merge(config);
+            }
+        };
+    }
+
+    /**
+     * HTTP server meters name a request by its route template; a request the client gave up on
+     * (status {@code RESET}) is named by its raw path instead, which holds tenant data (cache keys,
+     * identifiers) and multiplies series. Such requests are named {@code UNKNOWN}.
+     */
+    @Produces
+    @Singleton
+    MeterFilter routeTemplatesOnly() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return withoutRawPath(id);
+            }
+        };
+    }
+
+    static Meter.Id withoutRawPath(Meter.Id id) {
+        if (id.getName().startsWith("http.server") && "RESET".equals(id.getTag("status")) && id.getTag("uri") != null) {
+            return id.replaceTags(Tags.of(id.getTagsAsIterable()).and("uri", "UNKNOWN"));
+        }
+        return id;
+    }
+
+    @Produces
+    @Singleton
+    SlowOperations slowOperations(HealthConfig health, Clock clock) {
+        return new SlowOperations(health.slowOperation(), clock);
+    }
+
+    @Produces
+    @Singleton
+    CacheSettings cacheSettings(CacheConfig cache) {
+        return new CacheSettings(cache.writeFailure() == CacheConfig.WriteFailure.drop);
+    }
+
+    void registerBreakerStates(@Observes StartupEvent start, MeterRegistry meters, CircuitBreakerMaintenance breakers) {
+        for (String name : Guards.BREAKERS) {
+            for (CircuitBreakerState state : CircuitBreakerState.values()) {
+                Gauge.builder(BREAKER_STATE, () -> breakers.currentState(name) == state ? 1 : 0)
+                        .description("circuit breaker of a capability: 1 for its current state, 0 for the others")
+                        .tags("breaker", name, "state", state.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                        .register(meters);
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package infrastructure.config;
+
+import application.Guards;
+import domain.StoreUnavailableException;
+import io.quarkus.runtime.Startup;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the guards the use cases apply (see {@link Guards}) from configuration, at startup: per
+ * capability a timeout and a circuit breaker named after it, which opens on store failures and
+ * timeouts only (never on a caller's mistakes) and logs each change of state once.
+ */
+@ApplicationScoped
+public class StoreGuards {
+
+    private static final Logger LOG = Logger.getLogger(StoreGuards.class);
+
+    @Produces
+    @Singleton
+    @Startup
+    @Identifier(Guards.CACHE)
+    Guard cache(ResilienceConfig resilience) {
+        return capability(Guards.CACHE, resilience.timeout(), resilience.breaker());
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    @Identifier(Guards.SESSIONS)
+    Guard sessions(ResilienceConfig resilience) {
+        return capability(Guards.SESSIONS, resilience.timeout(), resilience.breaker());
+    }
+
+    /**
+     * Rate limits: a check's own 50 ms budget runs out long before this guard's timeout, and a check
+     * that merely ran late is not a sign of a failing store (one garbage collection pause under load
+     * would time out a whole window of concurrent checks and open the breaker for everyone); so only
+     * store failures open this breaker, not timeouts.
+     */
+    @Produces
+    @Singleton
+    @Startup
+    @Identifier(Guards.RATE_LIMITS)
+    Guard rateLimits(ResilienceConfig resilience) {
+        return capability(Guards.RATE_LIMITS, resilience.timeout(), resilience.breaker(), List.of(StoreUnavailableException.class));
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    @Identifier(Guards.API_KEYS)
+    Guard apiKeys(ResilienceConfig resilience, AuthConfig auth) {
+        return capability(Guards.API_KEYS, auth.lookupTimeout(), resilience.breaker());
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    @Identifier(Guards.PROGRESS)
+    Guard progress(ResilienceConfig resilience) {
+        return capability(Guards.PROGRESS, resilience.timeout(), resilience.breaker());
+    }
+
+    @Produces
+    @Singleton
+    @Identifier(Guards.BULK)
+    Guard bulk(ResilienceConfig resilience) {
+        return Guard.create().withDescription(Guards.BULK)
+                .withTimeout().duration(resilience.bulkTimeout().toMillis(), ChronoUnit.MILLIS).done()
+                .build();
+    }
+
+    private static Guard capability(String name, Duration timeout, ResilienceConfig.Breaker breaker) {
+        return capability(name, timeout, breaker, List.of(StoreUnavailableException.class, TimeoutException.class));
+    }
+
+    private static Guard capability(String name, Duration timeout, ResilienceConfig.Breaker breaker,
+            List<Class<? extends Throwable>> failures) {
+        return Guard.create().withDescription(name)
+                .withTimeout().duration(timeout.toMillis(), ChronoUnit.MILLIS).done()
+                .withCircuitBreaker().name(name)
+                .requestVolumeThreshold(breaker.requestVolume())
+                .failureRatio(breaker.failureRatio())
+                .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
+                .successThreshold(breaker.successThreshold())
+                .failOn(failures)
+                .onStateChange(new StateLog(name)::changed)
+                .done()
+                .build();
+    }
+
+    /** Logs a breaker's outage once: when it first opens, and when it closes again; not every trial in between. */
+    private static final class StateLog {
+
+        private final String name;
+        private final AtomicBoolean tripped = new AtomicBoolean();
+
+        StateLog(String name) {
+            this.name = name;
+        }
+
+        void changed(CircuitBreakerState state) {
+            if (state == CircuitBreakerState.OPEN && tripped.compareAndSet(false, true)) {
+                LOG.warnf("circuit breaker %s opened: the store fails, so %s answers by its failure policy until it returns", name, name);
+            } else if (state == CircuitBreakerState.CLOSED && tripped.compareAndSet(true, false)) {
+                LOG.infof("circuit breaker %s closed: the store answers again", name);
+            } else {
+                LOG.debugf("circuit breaker %s is %s", name, state);
+            }
+        }
+    }
+}

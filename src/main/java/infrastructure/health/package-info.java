@@ -1,0 +1,2 @@
+/** Health checks beyond the store's own: circuit breakers (readiness) and the process itself (liveness). */
+package infrastructure.health;

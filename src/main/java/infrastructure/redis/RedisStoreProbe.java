@@ -1,0 +1,98 @@
+package infrastructure.redis;
+
+import domain.StoreUnavailableException;
+import domain.store.EvictionPolicy;
+import domain.store.SlowCommand;
+import domain.store.StoreProbe;
+import domain.store.StoreStatus;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The store probe on Redis: one PING (timed), {@code INFO server} and {@code INFO memory}, and
+ * {@code SLOWLOG LEN} / {@code SLOWLOG GET}, of which only command names and durations are kept.
+ * Each call waits at most the probe timeout; a server that refuses INFO or SLOWLOG (a managed
+ * Redis, say) is reported with what it did tell.
+ */
+public final class RedisStoreProbe implements StoreProbe {
+
+    /** Slow commands reported, newest first. */
+    static final int SLOW_COMMANDS = 10;
+
+    private final ReactiveRedisDataSource redis;
+    private final Duration timeout;
+
+    public RedisStoreProbe(ReactiveRedisDataSource redis, Duration timeout) {
+        this.redis = redis;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Uni<StoreStatus> probe() {
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return call(Command.PING).chain(pong -> {
+                Duration latency = Duration.ofNanos(System.nanoTime() - start);
+                Uni<Map<String, String>> info = call(Command.INFO, "server").chain(server -> call(Command.INFO, "memory")
+                                .map(memory -> fields(server.toString() + "\n" + memory.toString())))
+                        .onFailure().recoverWithItem(Map.of());
+                Uni<Long> slowlogLength = call(Command.SLOWLOG, "LEN").map(Response::toLong).onFailure().recoverWithItem(0L);
+                Uni<List<SlowCommand>> slow = call(Command.SLOWLOG, "GET", Integer.toString(SLOW_COMMANDS))
+                        .map(RedisStoreProbe::slowCommands).onFailure().recoverWithItem(List.of());
+                return Uni.combine().all().unis(info, slowlogLength, slow).with((fields, length, commands) -> new StoreStatus(
+                        "redis", Optional.ofNullable(fields.get("redis_version")), latency,
+                        number(fields.get("used_memory")), number(fields.get("maxmemory")),
+                        Optional.ofNullable(fields.get("maxmemory_policy")).map(EvictionPolicy::new).orElse(EvictionPolicy.UNKNOWN),
+                        commands, length));
+            });
+        });
+    }
+
+    private Uni<Response> call(Command command, String... args) {
+        return redis.execute(command, args)
+                .ifNoItem().after(timeout).failWith(() -> new StoreUnavailableException("redis did not answer " + command + " in time", null))
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** The {@code field:value} lines of INFO. */
+    static Map<String, String> fields(String info) {
+        Map<String, String> fields = new HashMap<>();
+        info.lines().forEach(line -> {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
+            }
+        });
+        return fields;
+    }
+
+    /** Each SLOWLOG entry is [id, unix seconds, microseconds, [command, args...], ...]: keep the command name only. */
+    private static List<SlowCommand> slowCommands(Response log) {
+        List<SlowCommand> commands = new ArrayList<>(log.size());
+        for (Response entry : log) {
+            Response args = entry.get(3);
+            String command = args.size() > 0 ? args.get(0).toString().toUpperCase(Locale.ROOT) : "?";
+            commands.add(new SlowCommand(command, Duration.ofNanos(entry.get(2).toLong() * 1_000),
+                    Instant.ofEpochSecond(entry.get(1).toLong())));
+        }
+        return commands;
+    }
+
+    private static long number(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import domain.StoreUnavailableException;
+import domain.access.Principal;
+import domain.access.ProjectAccess;
+import domain.access.Scope;
+import domain.store.EvictionPolicy;
+import domain.store.StoreProbe;
+import domain.store.StoreStatus;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class HealthServiceTest {
+
+    private static final Principal ADMIN = new Principal("ops", ProjectAccess.all(), Set.of(Scope.ADMIN));
+    private static final StoreStatus HEALTHY = new StoreStatus("redis", Optional.of("7.2.4"), Duration.ofMillis(1), 1_000,
+            0, EvictionPolicy.NO_EVICTION, List.of(), 0);
+
+    private final Breakers breakers = new Breakers();
+    private final SlowOperations slow = new SlowOperations(Duration.ofMillis(100), Clock.systemUTC());
+
+    private HealthReport report(StoreProbe probe, Principal caller) {
+        return new HealthService(probe, breakers, slow).report(caller).await().atMost(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void isUpWhenTheStoreAnswersEveryBreakerIsClosedAndNothingIsAmiss() {
+        HealthReport report = report(() -> Uni.createFrom().item(HEALTHY), ADMIN);
+
+        assertThat(report.status()).isEqualTo(HealthReport.Status.UP);
+        assertThat(report.store()).contains(HEALTHY);
+        assertThat(report.breakers()).containsOnlyKeys(Guards.BREAKERS).containsValues("closed");
+        assertThat(report.warnings()).isEmpty();
+    }
+
+    @Test
+    void isDegradedWhileABreakerIsOpenAndSaysWhich() {
+        breakers.states.put(Guards.SESSIONS, CircuitBreakerState.OPEN);
+
+        HealthReport report = report(() -> Uni.createFrom().item(HEALTHY), ADMIN);
+
+        assertThat(report.status()).isEqualTo(HealthReport.Status.DEGRADED);
+        assertThat(report.breakers()).containsEntry(Guards.SESSIONS, "open");
+        assertThat(report.warnings()).singleElement().asString().contains("sessions", "open");
+    }
+
+    @Test
+    void isDegradedWhenTheEvictionPolicyCouldEvictSessions() {
+        StoreStatus risky = new StoreStatus("redis", Optional.empty(), Duration.ZERO, 1, 0, new EvictionPolicy("allkeys-lru"),
+                List.of(), 0);
+
+        assertThat(report(() -> Uni.createFrom().item(risky), ADMIN).status()).isEqualTo(HealthReport.Status.DEGRADED);
+    }
+
+    @Test
+    void isDownWithTheReasonWhenTheStoreCannotBeReached() {
+        HealthReport report = report(() -> Uni.createFrom().failure(new StoreUnavailableException("connection refused", null)),
+                ADMIN);
+
+        assertThat(report.status()).isEqualTo(HealthReport.Status.DOWN);
+        assertThat(report.store()).isEmpty();
+        assertThat(report.storeError()).contains("connection refused");
+    }
+
+    @Test
+    void listsTheServicesSlowOperations() {
+        slow.record("cache.read", Duration.ofMillis(250), "ok");
+
+        HealthReport report = report(() -> Uni.createFrom().item(HEALTHY), ADMIN);
+
+        assertThat(report.slowOperations()).extracting(SlowOperations.SlowOperation::operation).containsExactly("cache.read");
+        assertThat(report.slowThreshold()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void refusesACallerWithoutTheScopeAdmin() {
+        Principal reader = new Principal("reader", ProjectAccess.all(), Set.of(Scope.CACHE_READ));
+
+        assertThatThrownBy(() -> report(() -> Uni.createFrom().item(HEALTHY), reader)).isInstanceOf(AccessDeniedException.class);
+    }
+
+    /** Breakers by name, closed unless a test says otherwise. */
+    private static final class Breakers implements CircuitBreakerMaintenance {
+
+        final Map<String, CircuitBreakerState> states = new HashMap<>();
+
+        @Override
+        public CircuitBreakerState currentState(String name) {
+            return states.getOrDefault(name, CircuitBreakerState.CLOSED);
+        }
+
+        @Override
+        public void onStateChange(String name, Consumer<CircuitBreakerState> callback) {
+        }
+
+        @Override
+        public void reset(String name) {
+            states.remove(name);
+        }
+
+        @Override
+        public void resetAll() {
+            states.clear();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static support.Api.as;
+import static support.Api.cacheKeyFor;
+import static support.Api.freshProject;
+import static support.Api.keyFor;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import support.Metrics;
+import support.TracingProfile;
+
+/**
+ * {@code /q/metrics} exposes, per capability and operation, counts by outcome (so errors), a latency
+ * histogram with p50, p95 and p99, cache hits and misses, degraded answers and every breaker's state.
+ */
+@QuarkusTest
+@TestProfile(TracingProfile.class)
+class MetricsTest {
+
+    @Test
+    void countsAndTimesEveryOperationByCapabilityOperationAndOutcome() {
+        String project = freshProject();
+        String key = cacheKeyFor(project);
+        String other = cacheKeyFor(freshProject());
+        Metrics before = Metrics.scrape();
+
+        as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
+        as(key).get("/v1/projects/" + project + "/cache/k").then().statusCode(200);
+        as(key).get("/v1/projects/" + project + "/cache/k").then().statusCode(200);
+        as(key).get("/v1/projects/" + project + "/cache/none").then().statusCode(404);
+        as(other).get("/v1/projects/" + project + "/cache/k").then().statusCode(403);
+        Metrics after = Metrics.scrape();
+
+        String[] okReads = {"capability", "cache", "operation", "read", "outcome", "ok"};
+        assertThat(delta(before, after, "operations_seconds_count", okReads)).isEqualTo(3);
+        assertThat(delta(before, after, "operations_seconds_count", "capability", "cache", "operation", "read", "outcome", "refused"))
+                .as("a caller's mistake is counted apart from the store's failures").isEqualTo(1);
+        assertThat(delta(before, after, "operations_seconds_count", "capability", "cache", "operation", "write", "outcome", "ok"))
+                .isEqualTo(1);
+        assertThat(after.series("operations_seconds_bucket", okReads)).as("latency histogram buckets")
+                .extracting(s -> s.labels().get("le")).contains("0.001", "0.005", "0.1", "1.0", "+Inf");
+        assertThat(after.series("operations_seconds", okReads)).as("latency percentiles")
+                .extracting(s -> s.labels().get("quantile")).contains("0.5", "0.95", "0.99");
+        assertThat(delta(before, after, "cache_reads_total", "result", "hit")).isEqualTo(2);
+        assertThat(delta(before, after, "cache_reads_total", "result", "miss")).isEqualTo(1);
+    }
+
+    @Test
+    void exposesDegradedAnswersAndBreakerStatesBeforeAnythingFails() {
+        Metrics metrics = Metrics.scrape();
+
+        for (String[] degraded : List.of(new String[] {"cache", "read"}, new String[] {"cache", "write"},
+                new String[] {"ratelimit", "check"}, new String[] {"ratelimit", "check-api"},
+                new String[] {"apikeys", "authenticate"})) {
+            assertThat(metrics.series("operations_degraded_total", "capability", degraded[0], "operation", degraded[1]))
+                    .as("degraded %s.%s is a series from the start", degraded[0], degraded[1]).hasSize(1);
+        }
+        for (String breaker : List.of("cache", "sessions", "ratelimit", "apikeys", "progress")) {
+            assertThat(metrics.value("breaker_state", "breaker", breaker, "state", "closed")).as(breaker).isEqualTo(1.0);
+            assertThat(metrics.value("breaker_state", "breaker", breaker, "state", "open")).as(breaker).isZero();
+            assertThat(metrics.value("breaker_state", "breaker", breaker, "state", "half-open")).as(breaker).isZero();
+        }
+    }
+
+    @Test
+    void countsRateLimitAndSessionOperationsToo() {
+        String project = freshProject();
+        String limiter = keyFor(List.of(project), "rate-limits", "sessions");
+        as(limiter).body(Map.of("policy", "default", "scope", "user", "identifier", "u1"))
+                .post("/v1/projects/" + project + "/rate-limits/check").then().statusCode(200);
+        as(limiter).body(Map.of("token", "cds_not-a-token")).post("/v1/sessions/validate").then().statusCode(401);
+        Metrics metrics = Metrics.scrape();
+
+        assertThat(metrics.value("operations_seconds_count", "capability", "ratelimit", "operation", "check", "outcome", "ok"))
+                .isPositive();
+        assertThat(metrics.value("operations_seconds_count", "capability", "ratelimit", "operation", "check-api", "outcome", "ok"))
+                .as("every API key request is checked against the policy api").isPositive();
+        assertThat(metrics.value("operations_seconds_count", "capability", "sessions", "operation", "validate", "outcome", "ok"))
+                .isPositive();
+        assertThat(metrics.value("operations_seconds_count", "capability", "apikeys", "operation", "authenticate", "outcome", "ok"))
+                .isPositive();
+    }
+
+    private static double delta(Metrics before, Metrics after, String name, String... labels) {
+        return after.value(name, labels) - before.value(name, labels);
+    }
+}

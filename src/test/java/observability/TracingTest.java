@@ -1,0 +1,153 @@
+package observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static support.Api.as;
+import static support.Api.cacheKeyFor;
+import static support.Api.freshProject;
+import static support.Api.keyFor;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import support.OwnRedisResource;
+import support.RedisServer;
+import support.TracingProfile;
+
+/**
+ * Every use case is a span named {@code <capability>.<operation>} that carries the project, the
+ * operation and its outcome, and no span anywhere carries a token, an API key or a cache key.
+ */
+@QuarkusTest
+@TestProfile(TracingProfile.class)
+class TracingTest {
+
+    static final AttributeKey<String> PROJECT = AttributeKey.stringKey("project.id");
+    static final AttributeKey<String> OPERATION = AttributeKey.stringKey("operation");
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    @OwnRedisResource.Handle
+    RedisServer redis;
+
+    String project;
+    String key;
+
+    @BeforeEach
+    void aProjectAndAKey() {
+        project = freshProject();
+        key = cacheKeyFor(project);
+        spans.reset();
+    }
+
+    @Test
+    void tracesEachUseCaseWithItsProjectOperationAndOutcome() {
+        as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/present").then().statusCode(201);
+        as(key).get("/v1/projects/" + project + "/cache/present").then().statusCode(200);
+        as(key).get("/v1/projects/" + project + "/cache/absent").then().statusCode(404);
+        String limiter = keyFor(List.of(project), "rate-limits");
+        as(limiter).body(Map.of("policy", "default", "scope", "user", "identifier", "u1"))
+                .post("/v1/projects/" + project + "/rate-limits/check").then().statusCode(200);
+        String backend = keyFor(List.of(project), "sessions");
+        String token = as(backend).body(Map.of("userId", "u1", "projectAccess", List.of(project)))
+                .post("/v1/sessions").then().statusCode(201).extract().path("token");
+        as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(200);
+
+        SpanData write = awaitSpan("cache.write", Map.of(PROJECT, project));
+        SpanData hit = awaitSpan("cache.read", Map.of(PROJECT, project, OUTCOME, "hit"));
+        SpanData miss = awaitSpan("cache.read", Map.of(PROJECT, project, OUTCOME, "miss"));
+        SpanData check = awaitSpan("ratelimit.check", Map.of(PROJECT, project));
+        SpanData validate = awaitSpan("sessions.validate", Map.of());
+        SpanData authenticate = awaitSpan("apikeys.authenticate", Map.of(OUTCOME, "known"));
+
+        assertThat(write.getAttributes().get(OPERATION)).isEqualTo("cache.write");
+        assertThat(write.getAttributes().get(OUTCOME)).isEqualTo("ok");
+        assertThat(hit.getAttributes().get(OPERATION)).isEqualTo("cache.read");
+        assertThat(miss.getAttributes().get(OPERATION)).isEqualTo("cache.read");
+        assertThat(check.getAttributes().get(OUTCOME)).isEqualTo("allowed");
+        assertThat(validate.getAttributes().get(OUTCOME)).isEqualTo("valid");
+        assertThat(authenticate.getAttributes().get(OPERATION)).isEqualTo("apikeys.authenticate");
+        assertThat(hit.getParentSpanContext().isValid()).as("a use case's span is a child of the request's").isTrue();
+    }
+
+    @Test
+    void marksAnswersTheFailurePolicyGaveWhileTheStoreIsDown() {
+        Assumptions.assumeTrue(redis.isControllable(), "REDIS_URL points at a server this test may not stop");
+        as(key).get("/v1/projects/" + project + "/cache/warm").then().statusCode(404);
+        String backend = keyFor(List.of(project), "sessions");
+        String token = as(backend).body(Map.of("userId", "u1", "projectAccess", List.of(project)))
+                .post("/v1/sessions").then().statusCode(201).extract().path("token");
+        redis.stop(true);
+        try {
+            as(key).get("/v1/projects/" + project + "/cache/gone").then().statusCode(404);
+            // This profile drops writes the store cannot take: 202, not stored.
+            as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/gone").then().statusCode(202)
+                    .body("stored", org.hamcrest.Matchers.equalTo(false));
+            as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(503);
+
+            awaitSpan("cache.read", Map.of(PROJECT, project, OUTCOME, "degraded"));
+            awaitSpan("cache.write", Map.of(PROJECT, project, OUTCOME, "degraded"));
+            awaitSpan("sessions.validate", Map.of(OUTCOME, "unavailable"));
+        } finally {
+            redis.restart();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+    }
+
+    @Test
+    void neverRecordsATokenAnApiKeyOrTenantDataInAnySpan() {
+        String cacheKey = "card-" + UUID.randomUUID();
+        String identifier = "ip-" + UUID.randomUUID();
+        as(key).body("{\"value\": 1, \"tags\": [\"t\"]}").put("/v1/projects/" + project + "/cache/" + cacheKey).then().statusCode(201);
+        as(key).get("/v1/projects/" + project + "/cache/" + cacheKey).then().statusCode(200);
+        as(key).get("/v1/projects/" + project + "/cache?pattern=" + cacheKey + "*").then().statusCode(200);
+        String limiter = keyFor(List.of(project), "rate-limits");
+        as(limiter).get("/v1/projects/" + project + "/rate-limits/default/user/" + identifier).then().statusCode(200);
+        String backend = keyFor(List.of(project), "sessions");
+        String token = as(backend).body(Map.of("userId", "u-" + UUID.randomUUID(), "projectAccess", List.of(project)))
+                .post("/v1/sessions").then().statusCode(201).extract().path("token");
+        as(backend).body(Map.of("token", token)).post("/v1/sessions/validate").then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer " + token).get("/v1/sessions/current").then().statusCode(200);
+        awaitSpan("sessions.current", Map.of());
+        String verifier = token.substring(token.indexOf('.') + 1);
+
+        List<String> recorded = spans.getFinishedSpanItems().stream()
+                .flatMap(s -> java.util.stream.Stream.concat(java.util.stream.Stream.of(s.getName()),
+                        s.getAttributes().asMap().values().stream().map(String::valueOf)))
+                .toList();
+
+        assertThat(recorded).as("spans were recorded").isNotEmpty();
+        assertThat(recorded).noneMatch(v -> v.contains(key) || v.contains(limiter) || v.contains(backend))
+                .noneMatch(v -> v.contains(verifier) || v.contains(support.Api.BOOTSTRAP_KEY))
+                .noneMatch(v -> v.contains(cacheKey) || v.contains(identifier));
+        assertThat(recorded).as("the redacted path still tells the route").anyMatch(v -> v.endsWith("/cache/{key}"));
+    }
+
+    /** The first finished span of that name with those attributes, waiting for it to be exported. */
+    private SpanData awaitSpan(String name, Map<AttributeKey<String>, String> attributes) {
+        return Awaitility.await(name + " " + attributes).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> find(name, attributes), Optional::isPresent).get();
+    }
+
+    private Optional<SpanData> find(String name, Map<AttributeKey<String>, String> attributes) {
+        return spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals(name))
+                .filter(s -> attributes.entrySet().stream().allMatch(a -> a.getValue().equals(s.getAttributes().get(a.getKey()))))
+                .findFirst();
+    }
+}
