@@ -94,9 +94,14 @@ public final class Api {
 
     /** The value of one Prometheus counter (summed over its label sets), 0 when absent. */
     public static double counter(String metrics, String name) {
+        return counter(metrics, name, "");
+    }
+
+    /** The value of one Prometheus counter summed over the label sets that contain {@code label}, 0 when absent. */
+    public static double counter(String metrics, String name, String label) {
         double sum = 0;
         for (String line : metrics.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+            if ((line.startsWith(name + " ") || line.startsWith(name + "{")) && line.contains(label)) {
                 // name{labels} value [timestamp]: labels hold no spaces in what the service exports
                 sum += Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim().split("\\s+")[0]);
             }

@@ -57,7 +57,7 @@ public final class HttpBench {
                 .put("steadySeconds", steady).put("fraction", fraction)
                 .put("progressAvailable", !fixture.progressIds().isEmpty());
         ArrayNode results = out.putArray("operations");
-        double degradedBefore = Api.counter(api.metrics(), "ratelimit_decisions_degraded_total");
+        String metricsBefore = api.metrics();
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try (Load load = new Load(vertx, uri.getHost(), uri.getPort(), connections, fixture.key())) {
@@ -120,11 +120,18 @@ public final class HttpBench {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
         Files.writeString(phase, "idle");
-        double degradedAfter = Api.counter(api.metrics(), "ratelimit_decisions_degraded_total");
-        out.put("degradedRateLimitDecisions", degradedAfter - degradedBefore);
-        System.out.printf("rate limit decisions by fail mode: %.0f before, %.0f after%n", degradedBefore, degradedAfter);
+        String metricsAfter = api.metrics();
+        // Answers given by a failure policy instead of the store: operations_degraded_total by capability.
+        double degraded = Api.counter(metricsAfter, DEGRADED) - Api.counter(metricsBefore, DEGRADED);
+        double rateLimits = Api.counter(metricsAfter, DEGRADED, "capability=\"ratelimit\"")
+                - Api.counter(metricsBefore, DEGRADED, "capability=\"ratelimit\"");
+        out.put("degradedAnswers", degraded).put("degradedRateLimitDecisions", rateLimits);
+        System.out.printf("answers by failure policy during the run: %.0f, of which rate limit decisions: %.0f%n", degraded, rateLimits);
         Files.writeString(Path.of(args.get("out")), Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     }
+
+    /** The service's counter of answers given by a failure policy (fail mode, degraded miss, remembered key). */
+    static final String DEGRADED = "operations_degraded_total";
 
     static double ms(Histogram h, double percentile) {
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;

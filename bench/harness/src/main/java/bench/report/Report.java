@@ -189,8 +189,9 @@ public final class Report {
         if (!http.get("progressAvailable").asBoolean()) {
             md.append("\nProgress step: not measured, the service has no progress API yet.\n");
         }
-        md.append(String.format(Locale.ROOT, "%nRate limit decisions made by fail mode (store slower than 50 ms) during the run: %.0f.%n",
-                http.get("degradedRateLimitDecisions").asDouble()));
+        md.append(String.format(Locale.ROOT, "%nAnswers given by a failure policy instead of the store during the run "
+                        + "(`operations_degraded_total`): %.0f, of which rate limit decisions by fail mode (store slower than 50 ms): %.0f.%n",
+                http.path("degradedAnswers").asDouble(), http.get("degradedRateLimitDecisions").asDouble()));
         md.append("Session validate and progress step have no single-command equivalent; each is one script round trip "
                 + "after authentication, so their ceiling is taken as the rate limit script's `EVALSHA`.\n");
     }
