@@ -33,6 +33,8 @@ public class MeasuredInterceptor {
     private final MeterRegistry meters;
     private final SlowOperations slow;
     private final Map<Method, Optional<Name>> names = new ConcurrentHashMap<>();
+    /** Each operation's timer per outcome, registered once: registering means building an id and running every meter filter. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public MeasuredInterceptor(MeterRegistry meters, SlowOperations slow) {
         this.meters = meters;
@@ -86,10 +88,10 @@ public class MeasuredInterceptor {
         if (!outcome.equals(Outcomes.OK)) {
             span.setAttribute(Outcomes.OUTCOME, outcome);
         }
-        Timer.builder(METER)
-                .description("operations of the service's use cases, by capability, operation and outcome")
-                .tags("capability", name.capability(), "operation", name.operation(), "outcome", outcome)
-                .register(meters)
+        timers.computeIfAbsent(name.full() + '/' + outcome, key -> Timer.builder(METER)
+                        .description("operations of the service's use cases, by capability, operation and outcome")
+                        .tags("capability", name.capability(), "operation", name.operation(), "outcome", outcome)
+                        .register(meters))
                 .record(took);
         slow.record(name.full(), took, outcome);
     }
