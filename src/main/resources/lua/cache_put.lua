@@ -1,10 +1,11 @@
 -- Writes one cache entry with its precondition, version, tags and expiry, atomically.
 -- KEYS[1] entry hash   KEYS[2] lexical key index (zset, score 0)   KEYS[3] expiry index (zset, score = expiresAt)
 -- KEYS[4] project meta (hash: seq, hits, misses)   KEYS[5] tag registry (zset, score = latest expiry)
--- KEYS[6..] one tag index per tag of the entry (zset, score = expiresAt), in the order of ARGV[8..]
+-- KEYS[6..] one tag index per tag of the entry (zset, score = expiresAt), in the order of ARGV[9..]
 -- ARGV[1] key name   ARGV[2] JSON value   ARGV[3] now (ms)   ARGV[4] ttl (ms)   ARGV[5] meta ttl (ms)
 -- ARGV[6] precondition: '*' (always), 'absent', 'present' or the expected version
--- ARGV[7] tags joined as "\n" .. t1 .. "\n" .. t2 .. "\n" ('' when none)   ARGV[8..] tag names
+-- ARGV[7] tags joined as "\n" .. t1 .. "\n" .. t2 .. "\n" ('' when none)   ARGV[8] now (µs, the version floor)
+-- ARGV[9..] tag names
 -- Returns {1 created | 0 replaced, version, expiresAt}, or {-1} when the precondition fails.
 local name, now = ARGV[1], tonumber(ARGV[3])
 local expiresAt = now + tonumber(ARGV[4])
@@ -20,15 +21,24 @@ if (cond == 'absent' and version) or (cond == 'present' and not version)
   return {-1}
 end
 
--- Versions come from a per-project sequence, so a version is never reused, even after a delete.
+-- Versions come from a per-project sequence, so a version is never reused, even after a delete;
+-- and never below the clock in microseconds (domain.cache.Versions), so a sequence key that vanished
+-- (expiry, eviction, a lost failover) starts again above every version it handed out.
+-- Lua numbers are doubles, exact for integers below 2^53; '%d' writes them without an exponent.
 local newVersion = redis.call('HINCRBY', KEYS[4], 'seq', 1)
+local floor = tonumber(ARGV[8])
+if newVersion < floor then
+  newVersion = floor
+  redis.call('HSET', KEYS[4], 'seq', ARGV[8])
+end
 redis.call('PEXPIRE', KEYS[4], ARGV[5])
+local ver = string.format('%d', newVersion)
 
 if version then
-  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', newVersion, 'ea', expiresAt, 'tg', ARGV[7])
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ver, 'ea', expiresAt, 'tg', ARGV[7])
 else
   redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', newVersion, 'ca', now, 'ea', expiresAt,
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ver, 'ca', now, 'ea', expiresAt,
       'tg', ARGV[7], 'h', 0, 'la', now)
 end
 redis.call('PEXPIREAT', KEYS[1], expiresAt)
@@ -48,7 +58,7 @@ for i = 6, #KEYS do
   redis.call('ZADD', KEYS[i], expiresAt, name)
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
   extend(KEYS[i], expiresAt)
-  redis.call('ZADD', KEYS[5], 'GT', expiresAt, ARGV[i + 2])
+  redis.call('ZADD', KEYS[5], 'GT', expiresAt, ARGV[i + 3])
 end
 
 -- Every write reclaims a few expired names, so the indexes never outgrow the live entries by much.

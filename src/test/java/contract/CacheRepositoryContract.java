@@ -165,6 +165,34 @@ public abstract class CacheRepositoryContract {
     }
 
     @Test
+    void neverHandsOutAVersionAnEarlierStoreHandedOutOnceItsSequenceStartsAgain() {
+        long oldest = store(SHOP, "k", json("1")).version();
+        long newest = IntStream.range(0, 5).mapToLong(i -> store(SHOP, "k", json("1")).version()).max().orElseThrow();
+        // A restart (a new embedded store) or a sequence that vanished (a fresh Redis key space), a moment later.
+        clock.advance(Duration.ofMillis(1));
+        cache = newRepository(clock);
+
+        PutOutcome.Stored first = store(SHOP, "k", json("2"));
+
+        assertThat(first.version()).isGreaterThan(newest);
+        for (long stale : new long[] {1, oldest, newest}) {
+            assertThat(await(cache.put(SHOP, key("k"), json("3", new Precondition.IfVersion(stale)))))
+                    .as("If-Match \"%d\" after the restart", stale)
+                    .isInstanceOf(PutOutcome.PreconditionFailed.class);
+        }
+    }
+
+    @Test
+    void startsEveryProjectsVersionsAtTheClockInMicroseconds() {
+        long micros = domain.cache.Versions.floor(clock.instant());
+
+        assertThat(store(BLOG, "k", json("1")).version()).isEqualTo(micros);
+        assertThat(store(BLOG, "k", json("1")).version()).isEqualTo(micros + 1);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store(BLOG, "k", json("1")).version()).isEqualTo(micros + 1_000_000);
+    }
+
+    @Test
     void countsHitsOnTheEntryAndHitsAndMissesOnTheProject() {
         store(SHOP, "k", json("1"));
         read(SHOP, "k");

@@ -10,6 +10,7 @@ import domain.cache.KeyPage;
 import domain.cache.KeyPattern;
 import domain.cache.PageSize;
 import domain.cache.PutOutcome;
+import domain.cache.Versions;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
@@ -52,7 +53,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
     /**
      * @param maxEntries       the most entries kept over all projects
      * @param projectRetention how long an empty project keeps its version sequence and statistics
-     *                         after its last use; at least the maximum TTL, so versions are never reused
+     *                         after its last use; versions need no retention (see {@link Versions})
      */
     public InMemoryCacheRepository(Clock clock, int maxEntries, Duration projectRetention) {
         if (maxEntries < 1) {
@@ -89,7 +90,8 @@ public final class InMemoryCacheRepository implements CacheRepository {
             if (!write.precondition().admits(current)) {
                 return (PutOutcome) new PutOutcome.PreconditionFailed();
             }
-            long version = ++space.seq;
+            long version = Versions.next(space.seq, clock.instant());
+            space.seq = version;
             Instant expiresAt = now.plus(write.ttl().value());
             CacheEntry entry = live == null
                     ? new CacheEntry(key, write.value(), version, now, expiresAt, write.tags(), 0, now)

@@ -11,6 +11,7 @@ import domain.cache.KeyPattern;
 import domain.cache.PageSize;
 import domain.cache.Precondition;
 import domain.cache.PutOutcome;
+import domain.cache.Versions;
 import domain.project.ProjectId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
@@ -58,7 +59,7 @@ public final class RedisCacheRepository implements CacheRepository {
 
     /**
      * @param projectRetention how long a project's meta hash (version sequence, statistics) outlives
-     *                         its last use; at least the maximum TTL, so versions are never reused
+     *                         its last use; versions need no retention (see {@link domain.cache.Versions})
      */
     public RedisCacheRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Duration projectRetention) {
         this.redis = redis;
@@ -86,14 +87,16 @@ public final class RedisCacheRepository implements CacheRepository {
         scriptKeys.add(keys.meta(project));
         scriptKeys.add(keys.tagRegistry(project));
         tags.forEach(t -> scriptKeys.add(keys.tagIndex(project, t)));
-        List<String> args = new ArrayList<>(7 + tags.size());
+        List<String> args = new ArrayList<>(8 + tags.size());
+        Instant now = clock.instant();
         args.add(key.value());
         args.add(write.value());
-        args.add(Long.toString(clock.millis()));
+        args.add(Long.toString(now.toEpochMilli()));
         args.add(Long.toString(write.ttl().millis()));
         args.add(projectRetentionMillis);
         args.add(encode(write.precondition()));
         args.add(tags.isEmpty() ? "" : "\n" + String.join("\n", tags) + "\n");
+        args.add(Long.toString(Versions.floor(now)));
         args.addAll(tags);
         return run(PUT, scriptKeys, args).map(r -> {
             long created = r.get(0).toLong();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import contract.CacheRepositoryContract;
 import domain.cache.CacheRepository;
+import domain.cache.Precondition;
+import domain.cache.PutOutcome;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Response;
@@ -102,6 +104,21 @@ class RedisCacheRepositoryTest extends CacheRepositoryContract {
         await(cache.removeAll(SHOP));
 
         assertThat(keysUnderPrefix()).containsExactly(prefix + ":{p:shop}:m");
+    }
+
+    @Test
+    void handsOutNoEarlierVersionWhenTheSequenceKeyVanishesUnderALiveEntry() {
+        long before = store(SHOP, "k", json("1")).version();
+        // expiry after the retention, eviction under an allkeys-* policy, or a failover that lost it
+        redisLong(Command.DEL, prefix + ":{p:shop}:m");
+        clock.advance(Duration.ofMillis(1));
+
+        PutOutcome.Stored after = store(SHOP, "k", json("2"));
+
+        assertThat(after.version()).isGreaterThan(before);
+        assertThat(await(cache.put(SHOP, key("k"), json("3", new Precondition.IfVersion(before)))))
+                .isInstanceOf(PutOutcome.PreconditionFailed.class);
+        assertThat(read(SHOP, "k").orElseThrow().version()).isEqualTo(after.version());
     }
 
     @Test
