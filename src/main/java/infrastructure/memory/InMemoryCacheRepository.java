@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,11 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The cache port in process memory, bounded by a maximum number of entries.
+ * The cache port in process memory, bounded by a maximum number of entries over all projects.
  *
- * <p>Eviction order: when a write would exceed the bound, the entry closest to expiry goes first
- * (ties: the one written first). The same ordering lets {@link #sweepExpired()} reclaim expired
- * entries without a scan. Each project is guarded by its own lock; projects never contend.
+ * <p>Eviction is fair between tenants: when a write takes the store over its bound, expired entries
+ * go first; then the project holding the most entries (the writer's own on a tie) loses its entry
+ * closest to expiry (ties: the one written first), never the entry just written. So a project holding
+ * at most its fair share (the bound ÷ the projects holding entries) never loses an entry to another
+ * project's writes, and a write that succeeded is readable at once. Choosing the project looks at
+ * each project once, only while the store is full. Expiry order also lets {@link #sweepExpired()}
+ * reclaim expired entries without a scan. Each project is guarded by its own lock; projects never contend.
  */
 public final class InMemoryCacheRepository implements CacheRepository {
 
@@ -88,7 +93,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
             Slot live = space.liveSlot(key.value(), now);
             OptionalLong current = live == null ? OptionalLong.empty() : OptionalLong.of(live.entry.version());
             if (!write.precondition().admits(current)) {
-                return (PutOutcome) new PutOutcome.PreconditionFailed();
+                return new Written(new PutOutcome.PreconditionFailed(), null);
             }
             long version = Versions.next(space.seq, clock.instant());
             space.seq = version;
@@ -102,13 +107,18 @@ public final class InMemoryCacheRepository implements CacheRepository {
                 space.unindex(slot);
             } else {
                 space.entries.put(key.value(), slot);
+                space.count++;
                 size.incrementAndGet();
             }
             slot.entry = entry;
             slot.expiry = new Expiry(expiresAt.toEpochMilli(), writeOrder.incrementAndGet(), project, key.value());
             space.index(slot);
-            return new PutOutcome.Stored(version, expiresAt, live == null);
-        }).invoke(this::evictWhileOverBound);
+            return new Written(new PutOutcome.Stored(version, expiresAt, live == null), slot.expiry);
+        }).invoke(written -> evictWhileOverBound(project, written.expiry)).map(Written::outcome);
+    }
+
+    /** A stored write and the expiry that identifies its entry, which its own eviction must spare. */
+    private record Written(PutOutcome outcome, Expiry expiry) {
     }
 
     @Override
@@ -214,14 +224,44 @@ public final class InMemoryCacheRepository implements CacheRepository {
         return size.get();
     }
 
-    private void evictWhileOverBound() {
-        while (size.get() > maxEntries) {
-            Expiry first = byExpiry.pollFirst();
-            if (first == null) {
+    /** Makes room after a write of {@code writer} that stored {@code written} (null: nothing stored). */
+    private void evictWhileOverBound(ProjectId writer, Expiry written) {
+        while (written != null && size.get() > maxEntries) {
+            Expiry first = firstOrNull();
+            if (first != null && first.at <= clock.millis()) {
+                if (byExpiry.remove(first)) {
+                    dropIfCurrent(first);
+                }
+                continue;
+            }
+            Space victim = fullest(writer);
+            if (victim == null || !victim.evictOneSparing(written)) {
                 return;
             }
-            dropIfCurrent(first);
         }
+    }
+
+    /**
+     * The project holding the most entries, the writer's own on a tie; a project whose only entry is
+     * the one just written does not count. Null when no project has an entry to give.
+     */
+    private Space fullest(ProjectId writer) {
+        Space fullest = null;
+        int most = 0;
+        boolean fullestIsWriter = false;
+        for (Map.Entry<ProjectId, Space> e : spaces.entrySet()) {
+            int held = e.getValue().count;
+            boolean isWriter = e.getKey().equals(writer);
+            if (held == 0 || (isWriter && held == 1)) {
+                continue;
+            }
+            if (held > most || (held == most && isWriter && !fullestIsWriter)) {
+                fullest = e.getValue();
+                most = held;
+                fullestIsWriter = isWriter;
+            }
+        }
+        return fullest;
     }
 
     private void dropIfCurrent(Expiry expiry) {
@@ -278,6 +318,10 @@ public final class InMemoryCacheRepository implements CacheRepository {
     private final class Space {
         final TreeMap<String, Slot> entries = new TreeMap<>();
         final Map<CacheTag, Set<String>> tagged = new HashMap<>();
+        /** This project's entries in eviction order: closest to expiry first. */
+        final TreeSet<Expiry> byExpiry = new TreeSet<>();
+        /** How many entries it holds; read without the lock to choose whom to evict from. */
+        volatile int count;
         long seq;
         long hits;
         long misses;
@@ -293,7 +337,19 @@ public final class InMemoryCacheRepository implements CacheRepository {
             return slot;
         }
 
+        /** Drops this project's entry closest to expiry other than {@code spared}; false when it has none. */
+        synchronized boolean evictOneSparing(Expiry spared) {
+            for (Expiry candidate : byExpiry) {
+                if (candidate != spared) {
+                    drop(entries.get(candidate.key));
+                    return true;
+                }
+            }
+            return false;
+        }
+
         void index(Slot slot) {
+            InMemoryCacheRepository.this.byExpiry.add(slot.expiry);
             byExpiry.add(slot.expiry);
             for (CacheTag tag : slot.entry.tags()) {
                 tagged.computeIfAbsent(tag, t -> new HashSet<>()).add(slot.expiry.key);
@@ -301,6 +357,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
         }
 
         void unindex(Slot slot) {
+            InMemoryCacheRepository.this.byExpiry.remove(slot.expiry);
             byExpiry.remove(slot.expiry);
             for (CacheTag tag : slot.entry.tags()) {
                 Set<String> names = tagged.get(tag);
@@ -314,6 +371,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
         void drop(Slot slot) {
             unindex(slot);
             entries.remove(slot.expiry.key);
+            count--;
             size.decrementAndGet();
         }
     }
