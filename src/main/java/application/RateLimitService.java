@@ -4,6 +4,7 @@ import domain.StoreUnavailableException;
 import domain.access.Principal;
 import domain.access.Scope;
 import domain.project.ProjectId;
+import domain.ratelimit.ApiPolicy;
 import domain.ratelimit.Identifier;
 import domain.ratelimit.PolicyName;
 import domain.ratelimit.Consumption;
@@ -124,11 +125,13 @@ public class RateLimitService {
 
     /**
      * The caller's use of the service's API, checked against the policy {@code api}; empty when
-     * API protection is off.
+     * API protection is off or the request does not count (see {@link ApiPolicy#counts}).
+     *
+     * @param administersApiPolicy the request reads, replaces or deletes the policy {@code api}
      */
     @WithSpan("ratelimit.check-api")
-    public Uni<Optional<RateLimitDecision>> checkApi(Principal caller) {
-        if (!settings.protectApi()) {
+    public Uni<Optional<RateLimitDecision>> checkApi(Principal caller, boolean administersApiPolicy) {
+        if (!settings.protectApi() || !ApiPolicy.counts(caller, administersApiPolicy)) {
             return Uni.createFrom().item(Optional.empty());
         }
         return policy(PolicyName.API)
@@ -166,12 +169,16 @@ public class RateLimitService {
         });
     }
 
-    /** Creates or replaces a stored policy (scope admin); the next check on every instance uses it. Answers whether it was new. */
+    /**
+     * Creates or replaces a stored policy (scope admin); the next check on every instance uses it.
+     * Answers whether it was new. The policy {@code api} must keep {@link ApiPolicy}'s minimum rate.
+     */
     @WithSpan("ratelimit.policies.save")
     @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<Boolean> save(Principal caller, RateLimitPolicy policy) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
+            ApiPolicy.check(policy);
             return stored.find(policy.name()).chain(before -> stored.save(policy)
                     .invoke(() -> AUDIT.infof("rate-limit policy saved name=%s actor=%s", policy.name(), caller.name()))
                     .replaceWith(before.isEmpty()));

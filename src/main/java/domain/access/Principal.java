@@ -6,12 +6,19 @@ import java.util.Set;
 /**
  * Who a request acts as, and the rule of what it may do: a scope on a project it has access to.
  *
- * @param name the key's name; safe to log, never a secret
+ * @param name     the key's name; safe to log, never a secret
+ * @param operator true only for the operator's bootstrap key, which is configured rather than stored
+ *                 (a stored key may be named like it, but is never the operator)
  */
-public record Principal(String name, ProjectAccess projects, Set<Scope> scopes) {
+public record Principal(String name, ProjectAccess projects, Set<Scope> scopes, boolean operator) {
 
     public Principal {
         scopes = Set.copyOf(scopes);
+    }
+
+    /** A principal that is not the operator: a stored key, a session, a ticket. */
+    public Principal(String name, ProjectAccess projects, Set<Scope> scopes) {
+        this(name, projects, scopes, false);
     }
 
     /** True when the principal may use {@code scope} on {@code project}. */

@@ -10,7 +10,8 @@ import java.util.List;
  * <p>Burst: every window of the policy admits up to {@code requests + burst} units in its sliding
  * estimate. A client that uses the burst is throttled correspondingly longer afterwards, because
  * the estimate counts every admitted unit. Rule: 1 to 8 limits with distinct windows, ordered by
- * window; burst between 0 and 1,000,000,000.
+ * window; burst between 0 and 1,000,000,000. A broken rule names its field as a request spells it
+ * ({@code burst}, {@code limits[i].windowSeconds} with {@code i} the limit's place as given).
  */
 public record RateLimitPolicy(PolicyName name, List<Limit> limits, long burst, FailMode failMode) {
 
@@ -20,12 +21,16 @@ public record RateLimitPolicy(PolicyName name, List<Limit> limits, long burst, F
         if (limits == null || limits.isEmpty() || limits.size() > MAX_LIMITS) {
             throw new InvalidValueException("limits", "a policy needs 1 to " + MAX_LIMITS + " limits");
         }
-        limits = limits.stream().sorted(Comparator.comparingLong(l -> l.window().seconds())).toList();
         for (int i = 1; i < limits.size(); i++) {
-            if (limits.get(i).window().equals(limits.get(i - 1).window())) {
-                throw new InvalidValueException("limits", "each limit of a policy needs its own window");
+            for (int j = 0; j < i; j++) {
+                if (limits.get(i).window().equals(limits.get(j).window())) {
+                    throw new InvalidValueException("limits[" + i + "].windowSeconds",
+                            "each limit of a policy needs its own window: limits[" + j + "] has windowSeconds "
+                                    + limits.get(j).window().seconds() + " already");
+                }
             }
         }
+        limits = limits.stream().sorted(Comparator.comparingLong(l -> l.window().seconds())).toList();
         if (burst < 0 || burst > Limit.MAX_REQUESTS) {
             throw new InvalidValueException("burst", "burst must be between 0 and " + Limit.MAX_REQUESTS);
         }

@@ -13,8 +13,9 @@ public final class RateLimiter {
     /** The decision for a check of {@code cost} units, from what the store did. */
     public static RateLimitDecision decide(RateLimitPolicy policy, long cost, Consumption consumption) {
         List<WindowStatus> windows = status(policy, consumption.states());
+        WindowStatus tightest = RateLimitDecision.tightestOf(windows);
         if (consumption.admitted()) {
-            return new RateLimitDecision.Allowed(policy, windows, false);
+            return new RateLimitDecision.Allowed(policy, windows, tightest, false);
         }
         long retry = 0;
         for (int i = 0; i < policy.limits().size(); i++) {
@@ -22,7 +23,7 @@ public final class RateLimiter {
             retry = Math.max(retry, SlidingWindow.retryAfterMillis(consumption.states().get(i), limit.window(), cost,
                     policy.capacity(limit)));
         }
-        return new RateLimitDecision.Denied(policy, windows, Duration.ofMillis(retry), false);
+        return new RateLimitDecision.Denied(policy, windows, tightest, Duration.ofMillis(retry), false);
     }
 
     /** Each window's status from its state. */
@@ -31,7 +32,8 @@ public final class RateLimiter {
         for (int i = 0; i < policy.limits().size(); i++) {
             Limit limit = policy.limits().get(i);
             WindowState state = states.get(i);
-            windows.add(new WindowStatus(limit, SlidingWindow.remaining(state, limit.window(), policy.capacity(limit)),
+            windows.add(new WindowStatus(limit, policy.capacity(limit),
+                    SlidingWindow.remaining(state, limit.window(), policy.capacity(limit)),
                     Duration.ofMillis(SlidingWindow.resetMillis(state, limit.window()))));
         }
         return windows;
@@ -40,16 +42,23 @@ public final class RateLimiter {
     /**
      * The decision when the store cannot answer, by the policy's fail mode: {@code open} admits and
      * reports the full capacity less the cost; {@code closed} refuses with no room and a one-second
-     * retry. Both are marked degraded.
+     * retry. Both are marked degraded, and both name as the tightest window the one a check on
+     * untouched counters would (the least capacity less the cost; ties: the longest), never a window
+     * only because refusing leaves every window at 0.
      */
     public static RateLimitDecision degraded(RateLimitPolicy policy, long cost) {
+        List<WindowStatus> admitting = new ArrayList<>();
         List<WindowStatus> windows = new ArrayList<>();
         boolean open = policy.failMode() == FailMode.OPEN;
         for (Limit limit : policy.limits()) {
-            windows.add(new WindowStatus(limit, open ? Math.max(0, policy.capacity(limit) - cost) : 0, limit.window().length()));
+            long quota = policy.capacity(limit);
+            WindowStatus untouched = new WindowStatus(limit, quota, Math.max(0, quota - cost), limit.window().length());
+            admitting.add(untouched);
+            windows.add(open ? untouched : new WindowStatus(limit, quota, 0, limit.window().length()));
         }
+        WindowStatus tightest = windows.get(admitting.indexOf(RateLimitDecision.tightestOf(admitting)));
         return open
-                ? new RateLimitDecision.Allowed(policy, windows, true)
-                : new RateLimitDecision.Denied(policy, windows, Duration.ofSeconds(1), true);
+                ? new RateLimitDecision.Allowed(policy, windows, tightest, true)
+                : new RateLimitDecision.Denied(policy, windows, tightest, Duration.ofSeconds(1), true);
     }
 }

@@ -16,6 +16,8 @@ import domain.session.SessionRepository;
 import domain.store.StoreProbe;
 import infrastructure.memory.InMemoryApiKeyRepository;
 import application.RateLimitSettings;
+import domain.InvalidValueException;
+import domain.ratelimit.ApiPolicy;
 import domain.ratelimit.FailMode;
 import domain.ratelimit.Limit;
 import domain.ratelimit.PolicyName;
@@ -153,8 +155,13 @@ public class Stores {
         configured.add(new RateLimitPolicy(PolicyName.DEFAULT,
                 List.of(Limit.of(config.defaultRequests(), Window.ofSeconds(config.defaultWindow()))), 0, FailMode.OPEN));
         if (config.api().enabled()) {
-            configured.add(new RateLimitPolicy(PolicyName.API, List.of(Limit.of(config.api().perMinute(), Window.minute()),
-                    Limit.of(config.api().perHour(), Window.hour())), 0, FailMode.OPEN));
+            RateLimitPolicy api = new RateLimitPolicy(PolicyName.API, List.of(Limit.of(config.api().perMinute(), Window.minute()),
+                    Limit.of(config.api().perHour(), Window.hour())), 0, FailMode.OPEN);
+            try {
+                configured.add(ApiPolicy.check(api));
+            } catch (InvalidValueException e) {
+                throw new IllegalStateException("CACHE_DOMAIN_RATE_LIMITS_API_PER_MINUTE and _PER_HOUR: " + e.rule(), e);
+            }
         }
         return new RateLimitSettings(configured, config.storeTimeout(), config.api().enabled());
     }

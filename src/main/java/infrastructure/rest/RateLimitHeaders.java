@@ -23,17 +23,18 @@ final class RateLimitHeaders {
     }
 
     static Response.ResponseBuilder add(Response.ResponseBuilder response, RateLimitDecision decision) {
-        response.header(POLICY, policy(decision)).header(LIMIT, limit(decision.policy().name().value(), decision.windows()));
+        String name = decision.policy().name().value();
+        response.header(POLICY, policy(name, decision.windows())).header(LIMIT, limit(name, decision.windows()));
         if (decision instanceof RateLimitDecision.Denied denied) {
             response.header(HttpHeaders.RETRY_AFTER, seconds(denied.retryAfter()));
         }
         return response;
     }
 
-    static String policy(RateLimitDecision decision) {
-        String name = decision.policy().name().value();
-        return decision.policy().limits().stream()
-                .map(l -> item(name, l.window().seconds()) + ";q=" + decision.policy().capacity(l) + ";w=" + l.window().seconds())
+    /** {@code q} is each window's quota (requests + burst): the same {@code limit} the JSON body reports. */
+    static String policy(String policy, List<WindowStatus> windows) {
+        return windows.stream()
+                .map(w -> item(policy, w.limit().window().seconds()) + ";q=" + w.quota() + ";w=" + w.limit().window().seconds())
                 .collect(Collectors.joining(", "));
     }
 

@@ -2,6 +2,7 @@ package infrastructure.rest;
 
 import application.RateLimitService;
 import domain.project.ProjectId;
+import domain.ratelimit.ApiPolicy;
 import domain.ratelimit.FailMode;
 import domain.ratelimit.Identifier;
 import domain.ratelimit.IdentifierScope;
@@ -77,16 +78,22 @@ public class RateLimitResource {
     public record CheckBody(String policy, String scope, String identifier, Long cost) {
     }
 
-    /** One window's standing. */
-    public record WindowView(long requests, long windowSeconds, long remaining, long resetSeconds) {
+    /**
+     * One window's standing: {@code requests} as the policy configures it; {@code limit} the units it
+     * admits (requests + burst), the ceiling {@code remaining} counts down from and the header's {@code q}.
+     */
+    public record WindowView(long requests, long windowSeconds, long limit, long remaining, long resetSeconds) {
 
         static WindowView from(WindowStatus w) {
-            return new WindowView(w.limit().requests(), w.limit().window().seconds(), w.remaining(),
+            return new WindowView(w.limit().requests(), w.limit().window().seconds(), w.quota(), w.remaining(),
                     RateLimitHeaders.seconds(w.reset()));
         }
     }
 
-    /** A decision; {@code limit}, {@code remaining} and {@code resetSeconds} are the tightest window's. */
+    /**
+     * A decision; {@code limit} (requests + burst), {@code remaining} and {@code resetSeconds} are the
+     * tightest window's, as in the RateLimit headers.
+     */
     public record DecisionView(boolean allowed, String policy, long limit, long remaining, long resetSeconds,
             Long retryAfterSeconds, boolean degraded, List<WindowView> windows) {
 
@@ -94,7 +101,7 @@ public class RateLimitResource {
             WindowStatus tightest = d.tightest();
             Long retry = d instanceof RateLimitDecision.Denied denied ? RateLimitHeaders.seconds(denied.retryAfter()) : null;
             return new DecisionView(d instanceof RateLimitDecision.Allowed, d.policy().name().value(),
-                    tightest.limit().requests(), tightest.remaining(), RateLimitHeaders.seconds(tightest.reset()), retry,
+                    tightest.quota(), tightest.remaining(), RateLimitHeaders.seconds(tightest.reset()), retry,
                     d.degraded(), d.windows().stream().map(WindowView::from).toList());
         }
     }
@@ -128,6 +135,9 @@ public class RateLimitResource {
                 }
                 Window window = violations.check(at + ".windowSeconds", () -> Window.ofSeconds(l.windowSeconds()));
                 Limit limit = window == null ? null : violations.check(at + ".requests", () -> Limit.of(l.requests(), window));
+                if (limit != null && PolicyName.API.equals(policyName)) {
+                    limit = violations.check(at + ".requests", () -> ApiPolicy.checkLimit(Limit.of(l.requests(), window)));
+                }
                 if (limit != null) {
                     limits.add(limit);
                 }

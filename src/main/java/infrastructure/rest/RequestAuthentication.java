@@ -48,6 +48,11 @@ public class RequestAuthentication {
      * a project's operations, one operation, and its event stream.
      */
     private static final Pattern PROGRESS_READS = Pattern.compile("/v1/projects/([^/]+)/progress(?:/([^/]+)(/events)?)?/?");
+    /**
+     * The path of the policy {@code api} itself: administering it never counts against it. Decided
+     * here, before routing, because the check runs before routing (an unauthenticated caller learns nothing).
+     */
+    private static final Pattern API_POLICY_PATH = Pattern.compile("/v1/rate-limit-policies/api/?");
     /** The query parameter that carries a stream ticket, on the event stream path only. */
     public static final String TICKET_PARAMETER = "ticket";
 
@@ -106,16 +111,20 @@ public class RequestAuthentication {
             return Uni.createFrom().item(Problem.Type.FORBIDDEN.response(
                     "this path takes a session token, as 'Authorization: Bearer cds_…' or the cd_session cookie"));
         }
-        return keys.authenticate(bearer).chain(this::admit);
+        boolean administersApiPolicy = API_POLICY_PATH.matcher(path).matches();
+        return keys.authenticate(bearer).chain(principal -> admit(principal, administersApiPolicy));
     }
 
-    /** Lets the request act as {@code principal}, within the policy {@code api}; 401 with none. */
-    private Uni<Response> admit(Optional<Principal> principal) {
+    /**
+     * Lets the request act as {@code principal}, within the policy {@code api} unless the request
+     * does not count against it ({@link domain.ratelimit.ApiPolicy#counts}); 401 with none.
+     */
+    private Uni<Response> admit(Optional<Principal> principal, boolean administersApiPolicy) {
         if (principal.isEmpty()) {
             return Uni.createFrom().item(unauthenticated());
         }
         caller.authenticate(principal.get());
-        return rateLimits.checkApi(principal.get()).map(decision -> decision
+        return rateLimits.checkApi(principal.get(), administersApiPolicy).map(decision -> decision
                 .filter(d -> d instanceof RateLimitDecision.Denied)
                 .map(RequestAuthentication::quotaExceeded)
                 .orElse(null));
@@ -131,7 +140,7 @@ public class RequestAuthentication {
             if (browser.isEmpty()) {
                 return Uni.createFrom().item(Problem.Type.FORBIDDEN.response("this session has access to no project"));
             }
-            return admit(browser);
+            return admit(browser, false);
         });
     }
 

@@ -13,12 +13,16 @@ final class Violations {
 
     private final List<Problem.Violation> found = new ArrayList<>();
 
-    /** The parsed value, or null after recording the rule it broke under {@code field}. */
+    /**
+     * The parsed value, or null after recording the rule it broke under {@code field}; an empty
+     * {@code field} leaves naming it to the rule (a whole-object rule such as a policy's knows which
+     * of its parts broke it).
+     */
     <T> T check(String field, Supplier<T> parse) {
         try {
             return parse.get();
         } catch (InvalidValueException e) {
-            found.add(new Problem.Violation(field, e.rule()));
+            found.add(new Problem.Violation(field.isEmpty() ? e.field() : field, e.rule()));
             return null;
         }
     }

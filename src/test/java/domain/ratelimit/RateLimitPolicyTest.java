@@ -44,11 +44,19 @@ class RateLimitPolicyTest {
     }
 
     @Test
-    void rejectsTwoLimitsOnTheSameWindow() {
+    void rejectsTwoLimitsOnTheSameWindowNamingTheSecondAsGiven() {
         assertThatThrownBy(() -> policy(0, limit(10, 60), limit(100, 3_600), limit(20, 60)))
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("its own window")
-                .extracting(e -> ((InvalidValueException) e).field()).isEqualTo("limits");
+                .hasMessageContaining("limits[0]")
+                .extracting(e -> ((InvalidValueException) e).field()).isEqualTo("limits[2].windowSeconds");
+    }
+
+    @Test
+    void namesTheBurstWhenItIsOutOfRange() {
+        assertThatThrownBy(() -> policy(-1, limit(10, 60)))
+                .isInstanceOf(InvalidValueException.class)
+                .extracting(e -> ((InvalidValueException) e).field()).isEqualTo("burst");
     }
 
     @Test

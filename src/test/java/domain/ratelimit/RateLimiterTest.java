@@ -112,6 +112,32 @@ class RateLimiterTest {
     }
 
     @Test
+    void reportsRequestsPlusBurstAsTheCeilingRemainingCountsDownFrom() {
+        RateLimitDecision decision = RateLimiter.decide(MINUTE_AND_HOUR, 1, new Consumption(true, List.of(
+                new WindowState(1, 0, 0), new WindowState(1, 0, 0))));
+
+        assertThat(decision.windows()).extracting(WindowStatus::quota).containsExactly(12L, 102L);
+        assertThat(decision.windows()).extracting(WindowStatus::remaining).containsExactly(11L, 101L);
+        assertThat(decision.tightest().quota()).isEqualTo(12);
+        assertThat(decision.windows()).allSatisfy(w -> assertThat(w.remaining()).isLessThanOrEqualTo(w.quota()));
+    }
+
+    @Test
+    void pointsAtTheSameWindowWhenDegradedClosedAsWhenOpenOrUntouched() {
+        RateLimitDecision open = RateLimiter.degraded(withFailMode(MINUTE_AND_HOUR, FailMode.OPEN), 1);
+        RateLimitDecision closed = RateLimiter.degraded(withFailMode(MINUTE_AND_HOUR, FailMode.CLOSED), 1);
+        RateLimitDecision untouched = RateLimiter.decide(MINUTE_AND_HOUR, 1, new Consumption(true, List.of(
+                WindowState.empty(0), WindowState.empty(0))));
+
+        assertThat(untouched.tightest().limit().window()).isEqualTo(Window.minute());
+        assertThat(open.tightest().limit().window()).isEqualTo(Window.minute());
+        assertThat(closed.tightest().limit().window()).isEqualTo(Window.minute());
+        assertThat(closed.tightest().remaining()).isZero();
+        assertThat(closed.tightest().quota()).isEqualTo(12);
+        assertThat(closed.tightest()).isSameAs(closed.windows().get(0));
+    }
+
+    @Test
     void statusOfAnUntouchedKeyIsTheFullCapacity() {
         List<WindowStatus> status = RateLimiter.status(MINUTE_AND_HOUR,
                 List.of(WindowState.empty(0), WindowState.empty(0)));

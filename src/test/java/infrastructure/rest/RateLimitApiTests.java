@@ -80,6 +80,30 @@ abstract class RateLimitApiTests {
     }
 
     @Test
+    void reportsOneCeilingRequestsPlusBurstInTheBodyAndTheHeaders() {
+        asAdmin().body(Map.of("limits", List.of(Map.of("requests", 5, "windowSeconds", 60),
+                        Map.of("requests", 20, "windowSeconds", 3600)), "burst", 2))
+                .put("/v1/rate-limit-policies/" + policy).then().statusCode(200);
+
+        for (int i = 0; i < 7; i++) {
+            Response allowed = check("barbara");
+            allowed.then().body("allowed", equalTo(true))
+                    .body("limit", equalTo(7)).body("remaining", equalTo(6 - i))
+                    .body("windows.requests", equalTo(List.of(5, 20)))
+                    .body("windows.limit", equalTo(List.of(7, 22)))
+                    .body("windows.remaining", equalTo(List.of(6 - i, 21 - i)));
+            List<RateLimitFields.Item> quota = RateLimitFields.parse(allowed.header("RateLimit-Policy"));
+            List<RateLimitFields.Item> left = RateLimitFields.parse(allowed.header("RateLimit"));
+            assertThat(quota).extracting(q -> q.params().get("q")).containsExactly(7L, 22L);
+            assertThat(left).extracting(r -> r.params().get("r")).containsExactly(6L - i, 21L - i);
+            assertThat(allowed.<Integer>path("remaining")).isLessThanOrEqualTo(allowed.<Integer>path("limit"));
+        }
+        check("barbara").then().body("allowed", equalTo(false)).body("limit", equalTo(7)).body("remaining", equalTo(0));
+        as(key).get("/v1/projects/" + project + "/rate-limits/" + policy + "/user/barbara").then()
+                .body("windows.limit", equalTo(List.of(7, 22))).body("windows.remaining", equalTo(List.of(0, 15)));
+    }
+
+    @Test
     void countsTheCostInEveryWindowOrInNone() {
         check(key, project, "linus", 3).then().body("allowed", equalTo(true)).body("windows.remaining", equalTo(List.of(2, 17)));
         check(key, project, "linus", 3).then().body("allowed", equalTo(false));
@@ -126,7 +150,7 @@ abstract class RateLimitApiTests {
         asAdmin().body(Map.of("limits", List.of(Map.of("requests", 50, "windowSeconds", 60)), "burst", 2))
                 .put("/v1/rate-limit-policies/" + policy).then().statusCode(200).body("burst", equalTo(2));
 
-        check("bjarne").then().body("allowed", equalTo(true)).body("limit", equalTo(50)).body("windows.size()", equalTo(1));
+        check("bjarne").then().body("allowed", equalTo(true)).body("limit", equalTo(52)).body("windows.size()", equalTo(1));
     }
 
     @Test
@@ -175,9 +199,71 @@ abstract class RateLimitApiTests {
         asAdmin().body(Map.of("limits", List.of(Map.of("requests", 5, "windowSeconds", 60)), "failMode", "sometimes"))
                 .put(put).then().statusCode(400).body("violations[0].field", equalTo("failMode"));
         asAdmin().body(Map.of("limits", List.of(Map.of("requests", 5, "windowSeconds", 60)), "burst", -1))
-                .put(put).then().statusCode(400);
+                .put(put).then().statusCode(400).body("violations[0].field", equalTo("burst"));
         asAdmin().body(Map.of("limits", List.of(Map.of("requests", 5, "windowSeconds", 60))))
                 .put("/v1/rate-limit-policies/Bad Name").then().statusCode(400);
+    }
+
+    @Test
+    void namesTheFieldOfEveryRuleAWholePolicyBreaks() {
+        String put = "/v1/rate-limit-policies/" + policy;
+        asAdmin().body(Map.of("limits", List.of(Map.of("requests", 5, "windowSeconds", 60)), "burst", 1_000_000_001L))
+                .put(put).then().statusCode(400).contentType("application/problem+json")
+                .body("violations.field", equalTo(List.of("burst")));
+        asAdmin().body(Map.of("limits", List.of(Map.of("requests", 5, "windowSeconds", 3600),
+                        Map.of("requests", 5, "windowSeconds", 60), Map.of("requests", 9, "windowSeconds", 60))))
+                .put(put).then().statusCode(400).contentType("application/problem+json")
+                .body("violations.field", equalTo(List.of("limits[2].windowSeconds")))
+                .body("violations[0].message", org.hamcrest.Matchers.containsString("limits[1]"));
+    }
+
+    @Test
+    void refusesAnApiPolicyBelowTheMinimumRateNamingTheLimit() {
+        asAdmin().body(Map.of("limits", List.of(Map.of("requests", 100_000, "windowSeconds", 3600),
+                        Map.of("requests", 3, "windowSeconds", 60))))
+                .put("/v1/rate-limit-policies/api").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:cache-domain:problem:validation"))
+                .body("violations.field", equalTo(List.of("limits[1].requests")))
+                .body("violations[0].message", org.hamcrest.Matchers.containsString("at least 60 requests per 60 s"));
+        asAdmin().get("/v1/rate-limit-policies/api").then().statusCode(200).body("source", equalTo("configuration"));
+        // the minimum is the api policy's alone: any other policy may be as strict as it likes
+        asAdmin().body(Map.of("limits", List.of(Map.of("requests", 3, "windowSeconds", 60))))
+                .put("/v1/rate-limit-policies/" + policy).then().statusCode(200);
+    }
+
+    @Test
+    void neverThrottlesTheBootstrapKeyNorAnAdministratorAdministeringThePolicyApi() {
+        String admin = keyFor(List.of("*"), "admin");
+        String busy = keyFor(List.of(project), "rate-limits");
+        Map<String, Object> minimum = Map.of("limits", List.of(Map.of("requests", 60, "windowSeconds", 60)));
+        try {
+            asAdmin().body(minimum).put("/v1/rate-limit-policies/api").then().statusCode(201);
+            for (int i = 0; i < 60; i++) {
+                as(admin).get("/v1/rate-limit-policies").then().statusCode(200);
+            }
+            as(admin).get("/v1/rate-limit-policies").then().statusCode(429);
+
+            // over the policy api, an administrator still reads and replaces it
+            as(admin).get("/v1/rate-limit-policies/api").then().statusCode(200).body("limits[0].requests", equalTo(60));
+            as(admin).body(Map.of("limits", List.of(Map.of("requests", 60, "windowSeconds", 60)), "failMode", "closed"))
+                    .put("/v1/rate-limit-policies/api").then().statusCode(200).body("failMode", equalTo("closed"));
+
+            // no one else gains that: a key without the admin scope is throttled there too
+            for (int i = 0; i < 60; i++) {
+                as(busy).get("/v1/rate-limit-policies").then().statusCode(200);
+            }
+            as(busy).get("/v1/rate-limit-policies/api").then().statusCode(429);
+
+            // and the operator's bootstrap key is never throttled by it
+            for (int i = 0; i < 70; i++) {
+                asAdmin().get("/v1/rate-limit-policies").then().statusCode(200);
+            }
+            as(admin).delete("/v1/rate-limit-policies/api").then().statusCode(204);
+        } finally {
+            asAdmin().delete("/v1/rate-limit-policies/api");
+        }
+        as(admin).get("/v1/rate-limit-policies").then().statusCode(200);
+        as(busy).get("/v1/rate-limit-policies").then().statusCode(200);
     }
 
     @Test
@@ -186,9 +272,9 @@ abstract class RateLimitApiTests {
         // a window of its own (7 s), so no principal carries counts into it from earlier tests
         try {
             // the configured api policy is overridden by a stored one: created, so 201
-            asAdmin().body(Map.of("limits", List.of(Map.of("requests", 4, "windowSeconds", 7))))
+            asAdmin().body(Map.of("limits", List.of(Map.of("requests", 8, "windowSeconds", 7))))
                     .put("/v1/rate-limit-policies/api").then().statusCode(201).body("source", equalTo("stored"));
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 8; i++) {
                 as(busy).get("/v1/rate-limit-policies").then().statusCode(200);
             }
             Response refused = as(busy).get("/v1/rate-limit-policies");
@@ -197,7 +283,7 @@ abstract class RateLimitApiTests {
                     .body("type", equalTo("urn:cache-domain:problem:quota-exceeded"));
             assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 14L);
             assertThat(RateLimitFields.parse(refused.header("RateLimit")).get(0).params()).containsEntry("r", 0L);
-            assertThat(RateLimitFields.parse(refused.header("RateLimit-Policy")).get(0).params()).containsEntry("q", 4L);
+            assertThat(RateLimitFields.parse(refused.header("RateLimit-Policy")).get(0).params()).containsEntry("q", 8L);
         } finally {
             asAdmin().delete("/v1/rate-limit-policies/api").then().statusCode(204);
         }

@@ -59,7 +59,8 @@ class StoreOutageTest {
         String closed = "closed-" + project;
         support.Api.asAdmin().body(Map.of("limits", List.of(Map.of("requests", 10, "windowSeconds", 60)), "failMode", "open"))
                 .put("/v1/rate-limit-policies/" + open).then().statusCode(201);
-        support.Api.asAdmin().body(Map.of("limits", List.of(Map.of("requests", 10, "windowSeconds", 60)), "failMode", "closed"))
+        support.Api.asAdmin().body(Map.of("limits", List.of(Map.of("requests", 10, "windowSeconds", 60),
+                        Map.of("requests", 100, "windowSeconds", 3600)), "failMode", "closed"))
                 .put("/v1/rate-limit-policies/" + closed).then().statusCode(201);
         checkLimit(limiter, open).then().body("allowed", equalTo(true)).body("degraded", equalTo(false));
         checkLimit(limiter, closed).then().body("allowed", equalTo(true)).body("degraded", equalTo(false));
@@ -85,7 +86,9 @@ class StoreOutageTest {
                     .body("allowed", equalTo(true)).body("degraded", equalTo(true));
             Response refused = timedWithin(RATE_LIMIT_BOUND_MILLIS, () -> checkLimit(limiter, closed));
             refused.then().statusCode(200).body("allowed", equalTo(false)).body("degraded", equalTo(true))
-                    .header("Retry-After", equalTo("1"));
+                    .header("Retry-After", equalTo("1"))
+                    // the tightest window, as a normal answer reports it: the minute, not the hour
+                    .body("limit", equalTo(10)).body("remaining", equalTo(0)).body("resetSeconds", equalTo(60));
             assertThat(degradedDecisions()).as("degraded decisions are counted").isGreaterThanOrEqualTo(2);
 
             Response write = timed(() -> as(key).body("{\"value\": 2}").put(entry));
