@@ -45,13 +45,13 @@ public class ProjectRateLimitResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Check and count", description = "Counts cost units (default 1) in every window of the policy if "
             + "all admit them, else in none. 200 either way, with RateLimit-Policy and RateLimit headers (IETF httpapi "
-            + "draft) and Retry-After when denied. degraded: true when the store could not answer and the policy's fail "
-            + "mode decided.")
+            + "draft) and Retry-After when denied. limit is requests + burst, the RateLimit-Policy quota q; remaining never "
+            + "exceeds it. degraded: true when the store could not answer and the policy's fail mode decided.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "per user", value =
             "{\"policy\": \"default\", \"scope\": \"user\", \"identifier\": \"user-42\", \"cost\": 1}")))
     @APIResponse(responseCode = "200", description = "The decision", content = @Content(examples = @ExampleObject(name = "allowed",
             value = "{\"allowed\": true, \"policy\": \"default\", \"limit\": 100, \"remaining\": 99, \"resetSeconds\": 1800, "
-                    + "\"degraded\": false, \"windows\": [{\"requests\": 100, \"windowSeconds\": 3600, \"remaining\": 99, "
+                    + "\"degraded\": false, \"windows\": [{\"requests\": 100, \"windowSeconds\": 3600, \"limit\": 100, \"remaining\": 99, "
                     + "\"resetSeconds\": 1800}]}")))
     public Uni<Response> check(@PathParam("projectId") String projectId, CheckBody body) {
         Violations violations = new Violations();
