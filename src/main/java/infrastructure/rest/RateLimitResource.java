@@ -136,7 +136,8 @@ public class RateLimitResource {
                 Window window = violations.check(at + ".windowSeconds", () -> Window.ofSeconds(l.windowSeconds()));
                 Limit limit = window == null ? null : violations.check(at + ".requests", () -> Limit.of(l.requests(), window));
                 if (limit != null && PolicyName.API.equals(policyName)) {
-                    limit = violations.check(at + ".requests", () -> ApiPolicy.checkLimit(Limit.of(l.requests(), window)));
+                    Limit given = limit;
+                    limit = violations.check(at + ".requests", () -> ApiPolicy.checkLimit(given));
                 }
                 if (limit != null) {
                     limits.add(limit);
