@@ -7,11 +7,20 @@ import java.util.Set;
  * Who a request acts as, and the rule of what it may do: a scope on a project it has access to.
  *
  * @param name the key's name; safe to log, never a secret
+ * @param credential what its rights stand on: revoking it ends them, also for streams it holds open
  */
-public record Principal(String name, ProjectAccess projects, Set<Scope> scopes) {
+public record Principal(String name, ProjectAccess projects, Set<Scope> scopes, Credential credential) {
 
     public Principal {
         scopes = Set.copyOf(scopes);
+        if (credential == null) {
+            throw new domain.InvalidValueException("a principal stands on a credential; Credential.PERMANENT for none");
+        }
+    }
+
+    /** A principal standing on nothing that can be revoked (see {@link Credential#PERMANENT}). */
+    public Principal(String name, ProjectAccess projects, Set<Scope> scopes) {
+        this(name, projects, scopes, Credential.PERMANENT);
     }
 
     /** True when the principal may use {@code scope} on {@code project}. */
