@@ -52,7 +52,6 @@ public class ApiKeyService {
     /** Principals the store confirmed, by secret digest: used only while the store cannot answer. */
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
     private final Degradation stale;
-
     private final Revocations revocations;
 
     public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, AuthenticationPolicy policy, Clock clock,
