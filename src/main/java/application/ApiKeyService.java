@@ -9,6 +9,8 @@ import domain.access.AuthenticationPolicy;
 import domain.access.BootstrapKey;
 import domain.access.Principal;
 import domain.access.ProjectAccess;
+import domain.access.Revocation;
+import domain.access.Revocations;
 import domain.access.Scope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
@@ -50,10 +52,12 @@ public class ApiKeyService {
     /** Principals the store confirmed, by secret digest: used only while the store cannot answer. */
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
     private final Degradation stale;
+    private final Revocations revocations;
 
     public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, AuthenticationPolicy policy, Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters, Revocations revocations) {
         this.keys = keys;
+        this.revocations = revocations;
         this.bootstrap = bootstrap;
         this.policy = policy;
         this.clock = clock;
@@ -132,6 +136,10 @@ public class ApiKeyService {
             if (!caller.mayGrant(projects, scopes)) {
                 throw new AccessDeniedException("an administrator may only grant projects and scopes it holds itself");
             }
+            if (name.value().equals(BootstrapKey.NAME)) {
+                // Audit lines and stream tickets name a key's holder by name: one name, one holder.
+                throw new NameTakenException("the name " + name + " is the operator's bootstrap key");
+            }
             ApiKeySecret secret = ApiKeySecret.generate();
             ApiKey key = new ApiKey(name, secret.digest(), projects, scopes, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             return keys.create(key).map(stored -> {
@@ -164,7 +172,20 @@ public class ApiKeyService {
                         confirmed.values().removeIf(c -> c.principal().name().equals(name.value()));
                         AUDIT.infof("api-key revoked name=%s actor=%s", name, caller.name());
                     }
-                })
+                }).call(revoked -> revoked ? announce(new Revocation.KeyRevoked(name)) : Uni.createFrom().voidItem())
                 : Uni.createFrom().item(false));
+    }
+
+    /**
+     * Tells every instance, so that streams the key (or a ticket it asked for) holds open end there.
+     * Best effort: the key is revoked already, and a notice that does not go out is made up for by
+     * every stream's heartbeat check.
+     */
+    private Uni<Void> announce(Revocation notice) {
+        return revocations.publish(notice).onFailure().recoverWithUni(failure -> {
+            LOG.warnf("a revocation notice could not be sent; open streams end on their next heartbeat instead: %s",
+                    failure.toString());
+            return Uni.createFrom().voidItem();
+        });
     }
 }

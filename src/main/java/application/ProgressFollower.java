@@ -8,6 +8,7 @@ import domain.progress.ProgressRepository;
 import domain.progress.StreamItem;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One follower's stream of an operation, merged from live delivery and the stored history so that
@@ -26,6 +28,10 @@ import java.util.function.Function;
  * catches up from the history. Every heartbeat also catches up (live delivery is at most once) and,
  * when the operation looks silent, checks whether it stalled. A terminal event ends the stream.
  * Inputs are handled one at a time, so this state needs no lock.
+ *
+ * <p>The stream also ends, with no terminal event, when its principal loses the right to it:
+ * at once on {@link #revoke()}, and on the first heartbeat that finds its credential no longer
+ * permits it (the safety net for a revocation notice that never arrived).
  */
 final class ProgressFollower {
 
@@ -46,18 +52,28 @@ final class ProgressFollower {
     private final Duration stallAfter;
     /** Reads the operation's state, recording a stall when it is due; empty once it expired. */
     private final Function<Progress, Uni<Optional<Progress>>> refresh;
+    /** Whether the follower's credential still permits the stream: asked on every heartbeat. */
+    private final Supplier<Uni<Boolean>> stillPermitted;
+    /** Carries the end of a revoked stream into it; buffers until the stream is subscribed. */
+    private final UnicastProcessor<List<Out>> revoked = UnicastProcessor.create();
     private long lastSent;
     private Instant lastActivity;
     private boolean ended;
 
     ProgressFollower(ProgressRepository store, Progress opened, Clock clock, Duration stallAfter,
-            Function<Progress, Uni<Optional<Progress>>> refresh) {
+            Function<Progress, Uni<Optional<Progress>>> refresh, Supplier<Uni<Boolean>> stillPermitted) {
         this.store = store;
         this.opened = opened;
         this.clock = clock;
         this.stallAfter = stallAfter;
         this.refresh = refresh;
+        this.stillPermitted = stillPermitted;
         this.lastActivity = opened.updatedAt();
+    }
+
+    /** Ends the stream now, whatever it is doing, with no further item; may be called on any thread, more than once. */
+    void revoke() {
+        revoked.onNext(List.of(Out.END));
     }
 
     /**
@@ -73,10 +89,11 @@ final class ProgressFollower {
             Multi<Optional<ProgressEvent>> ticks = Multi.createFrom().ticks().every(heartbeat)
                     .onOverflow().drop()
                     .map(tick -> Optional.<ProgressEvent>empty());
-            Multi<Out> rest = Multi.createBy().merging().streams(live.map(Optional::of), ticks)
+            Multi<List<Out>> handled = Multi.createBy().merging().streams(live.map(Optional::of), ticks)
                     .onItem().transformToUniAndConcatenate(input -> input.map(this::onLive).orElseGet(this::onHeartbeat)
                             .ifNoItem().after(STORE_TIMEOUT)
-                            .failWith(() -> new StoreUnavailableException("no answer from the store within " + STORE_TIMEOUT, null)))
+                            .failWith(() -> new StoreUnavailableException("no answer from the store within " + STORE_TIMEOUT, null)));
+            Multi<Out> rest = Multi.createBy().merging().streams(handled, revoked)
                     .onItem().transformToIterable(list -> list);
             return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(first), rest)
                     .select().first(out -> out != Out.END)
@@ -131,6 +148,17 @@ final class ProgressFollower {
         if (ended) {
             return Uni.createFrom().item(List.of());
         }
+        return stillPermitted.get().chain(permitted -> {
+            if (!permitted) {
+                List<Out> out = new ArrayList<>(1);
+                end(out);
+                return Uni.createFrom().item(out);
+            }
+            return heartbeat();
+        });
+    }
+
+    private Uni<List<Out>> heartbeat() {
         List<Out> out = new ArrayList<>();
         out.add(new Out(new StreamItem.Heartbeat()));
         if (lastActivity.plus(stallAfter).isAfter(clock.instant())) {

@@ -1,7 +1,10 @@
 package application;
 
+import domain.access.ApiKeyRepository;
+import domain.access.Credential;
 import domain.access.Principal;
 import domain.access.ProjectAccess;
+import domain.access.Revocations;
 import domain.access.Scope;
 import domain.progress.Progress;
 import domain.progress.ProgressChange;
@@ -15,6 +18,7 @@ import domain.progress.ProgressTickets;
 import domain.progress.RecordOutcome;
 import domain.progress.StreamItem;
 import domain.project.ProjectId;
+import domain.session.SessionRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
@@ -22,6 +26,8 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +47,11 @@ import org.jboss.logging.Logger;
  * silent for the stall timeout records the stall (if no update came meanwhile), and every open
  * stream checks on its heartbeat.
  *
+ * <p>An open stream ends, within moments and on every instance, when its principal's credential is
+ * revoked or no longer permits it: the API key (also the one that asked for a ticket), the session
+ * (deleted, logged out, revoked with all of its user's, evicted), or the session's access to the
+ * project. Revocation notices end it at once; every heartbeat checks the credential as well.
+ *
  * <p>Every store call is bounded by the guard {@value Guards#PROGRESS} (the store timeout and the
  * progress circuit breaker); a store that cannot answer gives 503. Reads are idempotent and tried
  * once more after a store failure; recording is never retried: a retried step could count twice.
@@ -57,18 +68,27 @@ public class ProgressService {
     private final ProgressSettings settings;
     private final Clock clock;
     private final StreamSlots slots;
+    private final CredentialCheck credentials;
+    private final OpenStreams open;
 
     public ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
-            Clock clock, MeterRegistry meters) {
+            Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations) {
         this.progress = progress;
         this.tickets = tickets;
         this.policy = policy;
         this.settings = settings;
         this.clock = clock;
         this.slots = new StreamSlots(settings.maxStreamsPerPrincipal());
+        this.credentials = new CredentialCheck(keys, sessions);
+        this.open = new OpenStreams(credentials);
+        revocations.listen(open);
         Gauge.builder("progress.streams.open", slots, StreamSlots::open)
                 .description("Event streams open on this instance")
                 .register(meters);
+    }
+
+    /** Creates the service at startup rather than on first use, so that it hears revocation notices before its first stream. */
+    void createdAtStartup(@Observes Startup startup) {
     }
 
     /** Starts an operation at step 0 under the given id, or a generated one; 409 when the id is in use. */
@@ -168,12 +188,22 @@ public class ProgressService {
             OptionalLong lastSeen) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
-            Runnable release = slots.acquire(caller.name());
+            Runnable slot = slots.acquire(caller.name());
+            // Registered before anything is read: a revocation that comes while the stream opens ends it too.
+            OpenStreams.Stream registered = open.register(caller, project);
+            Runnable release = () -> {
+                open.remove(registered);
+                slot.run();
+            };
             // Follow first, then read: whatever is recorded in between is in both, and merged once.
             return progress.follow(project, id)
                     .chain(live -> opened(project, id, lastSeen)
-                            .chain(state -> new ProgressFollower(progress, state, clock, policy.stallAfter(), this::refresh)
-                                    .stream(live, lastSeen, settings.heartbeat(), settings.reconnectDelay()))
+                            .chain(state -> {
+                                ProgressFollower follower = new ProgressFollower(progress, state, clock, policy.stallAfter(),
+                                        this::refresh, () -> credentials.stillPermits(caller, project, Scope.PROGRESS_READ));
+                                registered.attach(follower::revoke);
+                                return follower.stream(live, lastSeen, settings.heartbeat(), settings.reconnectDelay());
+                            })
                             // Not streamed after all (failed, or given up by the guard): stop following.
                             .onFailure().invoke(() -> unfollow(live))
                             .onCancellation().invoke(() -> unfollow(live)))
@@ -237,8 +267,9 @@ public class ProgressService {
                 return Optional.empty();
             }
             // Each ticket is its own principal, so stream limits count the browser, not the backend that asked.
+            // It stands on the credential of whoever asked for it: revoking that key ends its streams too.
             return Optional.of(new Principal("ticket:" + digest.substring(0, 12) + " of " + taken.get().issuedTo(),
-                    ProjectAccess.only(Set.of(project)), Set.of(Scope.PROGRESS_READ)));
+                    ProjectAccess.only(Set.of(project)), Set.of(Scope.PROGRESS_READ), Credential.ofIssuer(taken.get().issuedTo())));
         });
     }
 

@@ -1,6 +1,9 @@
 package application;
 
+import domain.access.Credential;
 import domain.access.Principal;
+import domain.access.Revocation;
+import domain.access.Revocations;
 import domain.access.ProjectAccess;
 import domain.access.Scope;
 import domain.project.ProjectId;
@@ -34,7 +37,8 @@ import org.jboss.logging.Logger;
  * {@value Guards#SESSIONS} (the store timeout and the sessions' circuit breaker), revoking all of a
  * user's sessions by {@value Guards#BULK}. Reads and validations are idempotent and tried once more
  * after a store failure; nothing that creates, changes or revokes is. Audit lines never carry a
- * token or its digest.
+ * token or its digest. Every revocation and every access withdrawn is announced to all instances
+ * ({@link Revocations}), so that event streams the session holds open end there.
  */
 @ApplicationScoped
 @Measured
@@ -42,14 +46,35 @@ public class SessionService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
 
+    private static final Logger LOG = Logger.getLogger(SessionService.class);
+
     private final SessionRepository sessions;
     private final SessionPolicy policy;
     private final Clock clock;
+    private final Revocations revocations;
 
-    public SessionService(SessionRepository sessions, SessionPolicy policy, Clock clock) {
+    public SessionService(SessionRepository sessions, SessionPolicy policy, Clock clock, Revocations revocations) {
         this.sessions = sessions;
         this.policy = policy;
         this.clock = clock;
+        this.revocations = revocations;
+    }
+
+    /**
+     * Tells every instance, so that streams the session holds open end there. Best effort: the
+     * change is made already, and a notice that does not go out is made up for by every stream's
+     * heartbeat check.
+     */
+    private Uni<Void> announce(Revocation notice) {
+        return revocations.publish(notice).onFailure().recoverWithUni(failure -> {
+            LOG.warnf("a revocation notice could not be sent; open streams end on their next heartbeat instead: %s",
+                    failure.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private static Credential.Session credentialOf(SessionId id) {
+        return new Credential.Session(id.value());
     }
 
     /** Opens a session for a user the backend authenticated; the token is in the result, once. */
@@ -64,6 +89,9 @@ public class SessionService {
             });
             SessionPolicy.Opened opened = policy.open(user, userData, projects, idleSeconds, absoluteSeconds, clock.instant());
             return sessions.create(opened.session(), opened.token().verifierDigest(), policy.maxSessionsPerUser())
+                    .call(evicted -> Multi.createFrom().iterable(evicted)
+                            .onItem().transformToUniAndConcatenate(id -> announce(new Revocation.SessionRevoked(credentialOf(id))))
+                            .collect().last())
                     .map(evicted -> {
                         evicted.forEach(id -> AUDIT.infof("session revoked-oldest session=%s user=%s actor=%s", id, user, caller.name()));
                         AUDIT.infof("session created session=%s user=%s actor=%s", opened.session().id(), user, caller.name());
@@ -117,7 +145,10 @@ public class SessionService {
                     ? Uni.createFrom().item(Optional.<UserSession>empty())
                     : sessions.changeAccess(id, project, granted).invoke(changed -> changed.ifPresent(s ->
                             AUDIT.infof("session access-%s session=%s user=%s project=%s actor=%s",
-                                    granted ? "granted" : "revoked", id, s.userId(), project, caller.name()))));
+                                    granted ? "granted" : "revoked", id, s.userId(), project, caller.name())))
+                            .call(changed -> changed.isPresent() && !granted
+                                    ? announce(new Revocation.SessionAccessChanged(credentialOf(id)))
+                                    : Uni.createFrom().voidItem()));
         });
     }
 
@@ -150,7 +181,7 @@ public class SessionService {
                     if (revoked) {
                         AUDIT.infof("session revoked session=%s user=%s actor=%s", id, found.get().userId(), caller.name());
                     }
-                }));
+                }).call(revoked -> revoked ? announce(new Revocation.SessionRevoked(credentialOf(id))) : Uni.createFrom().voidItem()));
     }
 
     /** The user's live sessions that the caller sees, oldest first. */
@@ -171,9 +202,11 @@ public class SessionService {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
             Uni<Long> revoked = caller.projects() instanceof ProjectAccess.All
-                    ? sessions.revokeAll(user)
+                    ? sessions.revokeAll(user).call(n -> announce(new Revocation.UserSessionsRevoked(user.tag())))
                     : list(caller, user).chain(visible -> Multi.createFrom().iterable(visible)
-                            .onItem().transformToUniAndConcatenate(s -> sessions.revoke(s.id()))
+                            .onItem().transformToUniAndConcatenate(s -> sessions.revoke(s.id())
+                                    .call(one -> one ? announce(new Revocation.SessionRevoked(credentialOf(s.id())))
+                                            : Uni.createFrom().voidItem()))
                             .filter(Boolean::booleanValue).collect().with(Collectors.counting()));
             return revoked.invoke(n -> AUDIT.infof("session revoked-all user=%s count=%d actor=%s", user, n, caller.name()));
         });
@@ -203,7 +236,8 @@ public class SessionService {
                     if (revoked) {
                         AUDIT.infof("session logged-out session=%s user=%s actor=session", found.get().id(), found.get().userId());
                     }
-                }));
+                }).call(revoked -> revoked ? announce(new Revocation.SessionRevoked(credentialOf(found.get().id())))
+                        : Uni.createFrom().voidItem()));
     }
 
     private static boolean mayManage(Principal caller, UserSession session) {

@@ -52,6 +52,17 @@ public abstract class ApiKeyRepositoryContract {
     }
 
     @Test
+    void findsAKeyByItsNameUntilItIsRevoked() {
+        ApiKey stored = key("by-name", ApiKeySecret.generate(), ProjectAccess.all(), Scope.PROGRESS_READ);
+        await(keys.create(stored));
+
+        assertThat(await(keys.findByName(ApiKeyName.of("by-name")))).contains(stored);
+        assertThat(await(keys.findByName(ApiKeyName.of("other")))).isEmpty();
+        await(keys.delete(ApiKeyName.of("by-name")));
+        assertThat(await(keys.findByName(ApiKeyName.of("by-name")))).isEmpty();
+    }
+
+    @Test
     void refusesASecondKeyOfTheSameName() {
         ApiKeySecret first = ApiKeySecret.generate();
         ApiKeySecret second = ApiKeySecret.generate();

@@ -56,6 +56,11 @@ final class ServiceProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** The address of {@code path} on this instance. */
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
     HttpResponse<String> send(String method, String path, String key, String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10))

@@ -19,6 +19,6 @@ public record ApiKey(ApiKeyName name, String secretDigest, ProjectAccess project
 
     /** The principal a request authenticated with this key acts as. */
     public Principal principal() {
-        return new Principal(name.value(), projects, scopes);
+        return new Principal(name.value(), projects, scopes, new Credential.Key(name));
     }
 }

@@ -13,6 +13,9 @@ public interface ApiKeyRepository {
     /** The key whose secret has this SHA-256 digest. */
     Uni<Optional<ApiKey>> findByDigest(String secretDigest);
 
+    /** The key of that name. */
+    Uni<Optional<ApiKey>> findByName(ApiKeyName name);
+
     /** Every key, ordered by name. */
     Uni<List<ApiKey>> list();
 

@@ -22,6 +22,6 @@ public record BootstrapKey(String secretDigest) {
     }
 
     public Principal principal() {
-        return new Principal(NAME, ProjectAccess.all(), Set.of(Scope.values()), true);
+        return new Principal(NAME, ProjectAccess.all(), Set.of(Scope.values()), Credential.OPERATOR);
     }
 }

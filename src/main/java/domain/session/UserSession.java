@@ -1,5 +1,6 @@
 package domain.session;
 
+import domain.access.Credential;
 import domain.access.Principal;
 import domain.access.ProjectAccess;
 import domain.access.Scope;
@@ -55,7 +56,8 @@ public record UserSession(
         if (projectAccess.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Principal("session:" + id.value(), ProjectAccess.only(projectAccess), Set.of(Scope.PROGRESS_READ)));
+        return Optional.of(new Principal("session:" + id.value(), ProjectAccess.only(projectAccess), Set.of(Scope.PROGRESS_READ),
+                new Credential.Session(id.value())));
     }
 
     public boolean mayAccess(ProjectId project) {

@@ -2,6 +2,7 @@ package infrastructure.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.access.ApiKeyRepository;
+import domain.access.Revocations;
 import domain.cache.CachePolicy;
 import domain.cache.CacheRepository;
 import domain.cache.Ttl;
@@ -10,6 +11,7 @@ import domain.progress.ProgressRepository;
 import domain.progress.ProgressTickets;
 import application.ProgressSettings;
 import infrastructure.memory.InMemoryProgressTickets;
+import infrastructure.memory.InMemoryRevocations;
 import infrastructure.redis.RedisProgressTickets;
 import domain.session.SessionPolicy;
 import domain.session.SessionRepository;
@@ -36,6 +38,7 @@ import infrastructure.redis.RedisCacheRepository;
 import infrastructure.redis.RedisProgressRepository;
 import infrastructure.redis.RedisRateLimitPolicies;
 import infrastructure.redis.RedisRateLimitRepository;
+import infrastructure.redis.RedisRevocations;
 import infrastructure.redis.RedisSessionRepository;
 import infrastructure.redis.RedisStoreProbe;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -204,6 +207,20 @@ public class Stores {
         InMemoryProgressTickets memory = new InMemoryProgressTickets(clock);
         sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
         return memory;
+    }
+
+    /**
+     * Revocation notices: on Redis one channel every instance subscribes to; in process otherwise.
+     * Made at startup, so that an instance hears notices before it serves its first stream.
+     */
+    @Produces
+    @Singleton
+    @Startup
+    Revocations revocations(StoreConfig store, Instance<ReactiveRedisDataSource> redis) {
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisRevocations(redis.get(), store.redisKeyPrefix());
+        }
+        return new InMemoryRevocations();
     }
 
     @Produces

@@ -40,6 +40,15 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
     }
 
     @Override
+    public Uni<Optional<ApiKey>> findByName(ApiKeyName name) {
+        return Uni.createFrom().item(() -> {
+            synchronized (this) {
+                return Optional.ofNullable(byName.get(name.value()));
+            }
+        });
+    }
+
+    @Override
     public Uni<List<ApiKey>> list() {
         return Uni.createFrom().item(() -> {
             synchronized (this) {

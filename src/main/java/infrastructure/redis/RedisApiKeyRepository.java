@@ -58,6 +58,13 @@ public final class RedisApiKeyRepository implements ApiKeyRepository {
     }
 
     @Override
+    public Uni<Optional<ApiKey>> findByName(ApiKeyName name) {
+        return hashes.hget(keys.apiKeyRegistry(), name.value())
+                .map(record -> Optional.ofNullable(record).map(this::read))
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
     public Uni<List<ApiKey>> list() {
         return hashes.hgetall(keys.apiKeyRegistry())
                 .map(all -> all.values().stream().map(this::read)

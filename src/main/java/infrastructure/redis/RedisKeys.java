@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * cd:pev:ID/OP     channel new events of the operation, for followers on every instance
  * cd:{rlp}:policies hash   rate limit policies stored at runtime (no TTL: configuration)
  * cd:rlp:changed    channel a policy was saved or deleted; every instance reloads
+ * cd:rev            channel revocation notices (a key, a session, a user's sessions revoked; access changed)
  * cd:{ak}:n         hash   API key name -> record      (no TTL: keys live until revoked)
  * cd:{ak}:d:DIGEST  string API key record by SHA-256 of its secret (no TTL, likewise)
  * </pre>
@@ -142,6 +143,10 @@ final class RedisKeys {
 
     String rateLimitPolicyChanges() {
         return prefix + ":rlp:changed";
+    }
+
+    String revocations() {
+        return prefix + ":rev";
     }
 
     String apiKeyRegistry() {

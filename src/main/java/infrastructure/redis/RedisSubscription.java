@@ -23,6 +23,11 @@ import java.util.function.BiConsumer;
  * first, the client dropped it ("No handler waiting for message") and the subscription never
  * reported ready, although messages flowed. Here the handler is in place before the command is
  * sent, and either the reply or the confirmation message makes the subscription ready.
+ *
+ * <p>At most one connection is subscribed at any time, and only it delivers. A connection reported
+ * lost is closed at once: on Redis Cluster a connection spans every master, and the loss of one
+ * node reports the whole connection lost while the node it subscribed on may still deliver; kept
+ * open, it would deliver every message a second time once the subscription is made again.
  */
 final class RedisSubscription {
 
@@ -38,16 +43,22 @@ final class RedisSubscription {
     private final Command undo;
     private final String channel;
     private final BiConsumer<String, String> onMessage;
+    private final Runnable onMade;
+    private final Runnable onLost;
     private final AtomicBoolean failed = new AtomicBoolean();
-    private final AtomicReference<RedisConnection> active = new AtomicReference<>();
+    /** The connection of the subscription being made or made: the only one whose messages count. */
+    private final AtomicReference<RedisConnection> current = new AtomicReference<>();
     private final Uni<Void> ready;
 
-    private RedisSubscription(ReactiveRedisDataSource redis, Command command, String channel, BiConsumer<String, String> onMessage) {
+    private RedisSubscription(ReactiveRedisDataSource redis, Command command, String channel, BiConsumer<String, String> onMessage,
+            Runnable onMade, Runnable onLost) {
         this.redis = redis;
         this.command = command;
         this.undo = command == Command.PSUBSCRIBE ? Command.PUNSUBSCRIBE : Command.UNSUBSCRIBE;
         this.channel = channel;
         this.onMessage = onMessage;
+        this.onMade = onMade;
+        this.onLost = onLost;
         this.ready = Uni.createFrom().deferred(this::subscribe)
                 .ifNoItem().after(ATTEMPT).failWith(() -> new StoreUnavailableException("no answer to " + command + " " + channel, null))
                 .onFailure().invoke(() -> failed.set(true))
@@ -57,19 +68,38 @@ final class RedisSubscription {
 
     /** A subscription to one channel; {@code onMessage} gets the channel and the message. */
     static RedisSubscription toChannel(ReactiveRedisDataSource redis, String channel, BiConsumer<String, String> onMessage) {
-        return new RedisSubscription(redis, Command.SUBSCRIBE, channel, onMessage);
+        return toChannel(redis, channel, onMessage, () -> { }, () -> { });
+    }
+
+    /**
+     * A subscription to one channel that also reports each time it is made ({@code onMade}, the
+     * first time too) and each time its connection is lost ({@code onLost}); messages sent in
+     * between are not delivered.
+     */
+    static RedisSubscription toChannel(ReactiveRedisDataSource redis, String channel, BiConsumer<String, String> onMessage,
+            Runnable onMade, Runnable onLost) {
+        return new RedisSubscription(redis, Command.SUBSCRIBE, channel, onMessage, onMade, onLost);
     }
 
     /** A subscription to every channel matching a glob pattern; {@code onMessage} gets the channel and the message. */
     static RedisSubscription toPattern(ReactiveRedisDataSource redis, String pattern, BiConsumer<String, String> onMessage) {
-        return new RedisSubscription(redis, Command.PSUBSCRIBE, pattern, onMessage);
+        return new RedisSubscription(redis, Command.PSUBSCRIBE, pattern, onMessage, () -> { }, () -> { });
     }
 
     private Uni<Void> subscribe() {
         return redis.getRedis().connect().chain(connection -> {
+            // Whatever subscribed before is done with: never two subscriptions at once.
+            RedisConnection previous = current.getAndSet(connection);
+            if (previous != null) {
+                discard(previous);
+            }
             CompletableFuture<Void> confirmed = new CompletableFuture<>();
-            connection.handler(reply -> handle(reply, () -> confirmed.complete(null)));
-            // A lost connection ends the subscription: the next caller of ready() makes a new one.
+            connection.handler(reply -> {
+                if (current.get() == connection) {
+                    handle(reply, () -> confirmed.complete(null));
+                }
+            });
+            // A lost connection ends the subscription: it is closed, and the next caller of ready() makes a new one.
             connection.endHandler(() -> lost(connection));
             connection.exceptionHandler(failure -> lost(connection));
             // Ready on the reply or on the confirmation message, whichever the client hands over.
@@ -77,10 +107,15 @@ final class RedisSubscription {
                             connection.send(Request.cmd(command).arg(channel)).replaceWithVoid(),
                             Uni.createFrom().completionStage(confirmed))
                     .replaceWithVoid()
-                    .invoke(() -> active.set(connection))
+                    .invoke(() -> {
+                        if (current.get() != connection) {
+                            throw new StoreUnavailableException("the connection was lost while subscribing to " + channel, null);
+                        }
+                    })
                     // A failed attempt, or one given up (see ATTEMPT), gives its connection back.
-                    .onFailure().call(connection::close)
-                    .onCancellation().call(connection::close);
+                    .onFailure().call(() -> release(connection))
+                    .onCancellation().call(() -> release(connection))
+                    .invoke(onMade);
         });
     }
 
@@ -100,9 +135,26 @@ final class RedisSubscription {
     }
 
     private void lost(RedisConnection connection) {
-        if (active.compareAndSet(connection, null)) {
+        if (current.compareAndSet(connection, null)) {
             failed.set(true);
+            discard(connection);
+            onLost.run();
         }
+    }
+
+    /** Forgets the connection if it is the current one, and closes it. */
+    private Uni<Void> release(RedisConnection connection) {
+        current.compareAndSet(connection, null);
+        return connection.close().onFailure().recoverWithNull();
+    }
+
+    /**
+     * Closes a connection that no longer counts, without waiting: a deliberate fire-and-forget, as a
+     * failure to close one that is already gone changes nothing. The pool never hands out a
+     * connection that ran a pub/sub command again; closing it closes its socket.
+     */
+    private static void discard(RedisConnection connection) {
+        connection.close().subscribe().with(closed -> { }, failure -> { });
     }
 
     /** Completes once the subscription is active (at once after the first time); fails if it cannot be made. */
@@ -124,7 +176,7 @@ final class RedisSubscription {
      * connection still subscribed would refuse every ordinary command of its next borrower.
      */
     Uni<Void> close() {
-        RedisConnection connection = active.getAndSet(null);
+        RedisConnection connection = current.getAndSet(null);
         if (connection == null) {
             return Uni.createFrom().voidItem();
         }

@@ -1,0 +1,42 @@
+package application;
+
+import domain.access.ApiKey;
+import domain.access.ApiKeyRepository;
+import domain.access.Credential;
+import domain.access.Principal;
+import domain.access.Scope;
+import domain.project.ProjectId;
+import domain.session.SessionId;
+import domain.session.SessionRepository;
+import domain.session.UserSession;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Asks the store whether a principal's credential still grants what it was granted: its key still
+ * exists, its session is still live with access to the project. Reads only; a session's check does
+ * not count as its activity.
+ */
+final class CredentialCheck {
+
+    private final ApiKeyRepository keys;
+    private final SessionRepository sessions;
+
+    CredentialCheck(ApiKeyRepository keys, SessionRepository sessions) {
+        this.keys = keys;
+        this.sessions = sessions;
+    }
+
+    /** True while the principal's credential still permits {@code scope} on {@code project}; fails when the store cannot answer. */
+    Uni<Boolean> stillPermits(Principal principal, ProjectId project, Scope scope) {
+        Credential credential = principal.credential();
+        if (credential instanceof Credential.Key key) {
+            return Retries.idempotent(() -> keys.findByName(key.name()))
+                    .map(found -> found.map(ApiKey::principal).filter(p -> p.permits(project, scope)).isPresent());
+        }
+        if (credential instanceof Credential.Session session) {
+            return Retries.idempotent(() -> sessions.find(SessionId.of(session.sessionId())))
+                    .map(found -> found.flatMap(UserSession::browserPrincipal).filter(p -> p.permits(project, scope)).isPresent());
+        }
+        return Uni.createFrom().item(true);
+    }
+}

@@ -1,0 +1,135 @@
+package infrastructure.redis;
+
+import domain.access.ApiKeyName;
+import domain.access.Credential;
+import domain.access.Revocation;
+import domain.access.Revocations;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Revocation notices on Redis: published on one channel under the prefix ({@code cd:rev}), heard
+ * by every instance through one subscription of its own, made when the first listener registers
+ * and made again, with backoff, as soon as its connection is lost.
+ *
+ * <p>The publishing instance hands a notice to its own listeners directly, so that its streams end
+ * even while its subscription is down, and skips the copy that comes back from Redis: every
+ * listener hears each notice once. A message reads {@code <instance>\t<kind>\t<subject>}; the
+ * subject is a key name, a session id or a user tag, never a secret.
+ */
+public final class RedisRevocations implements Revocations {
+
+    private static final Logger LOG = Logger.getLogger(RedisRevocations.class);
+    /** The first wait before making a lost subscription again; it doubles up to {@link #MAX_BACKOFF}. */
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+    private final ReactivePubSubCommands<String> pubsub;
+    private final String channel;
+    /** Tells this instance's messages from the others'. */
+    private final String instance = UUID.randomUUID().toString();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final RedisSubscription subscription;
+    /** Requests to make the subscription not yet served: one attempt at a time, again if more came meanwhile. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean closed;
+
+    public RedisRevocations(ReactiveRedisDataSource redis, String keyPrefix) {
+        this.pubsub = redis.pubsub(String.class);
+        this.channel = new RedisKeys(keyPrefix).revocations();
+        this.subscription = RedisSubscription.toChannel(redis, channel, (c, message) -> heard(message),
+                () -> listeners.forEach(Listener::mayHaveMissed), this::remake);
+    }
+
+    @Override
+    public Uni<Void> publish(Revocation notice) {
+        return Uni.createFrom().deferred(() -> {
+            listeners.forEach(listener -> listener.revoked(notice));
+            return pubsub.publish(channel, instance + "\t" + encode(notice));
+        }).onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public void listen(Listener listener) {
+        listeners.add(listener);
+        remake();
+    }
+
+    /** Makes the subscription unless it is made; a request during an attempt makes sure once more afterwards. */
+    private void remake() {
+        if (!closed && pending.getAndIncrement() == 0) {
+            attempt();
+        }
+    }
+
+    /**
+     * One attempt, retried with backoff until the subscription is made: a deliberate
+     * fire-and-forget, since nobody waits for it and every failure is retried.
+     */
+    private void attempt() {
+        int served = pending.get();
+        subscription.ready()
+                .onFailure(failure -> !closed).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).indefinitely()
+                .subscribe().with(made -> settled(served), failure -> {
+                    LOG.debugf("revocation subscription not made: %s", failure.toString());
+                    settled(served);
+                });
+    }
+
+    private void settled(int served) {
+        if (pending.addAndGet(-served) > 0 && !closed) {
+            attempt();
+        }
+    }
+
+    /** Ends the subscription; notices from other instances are not heard any more. */
+    public Uni<Void> close() {
+        closed = true;
+        return subscription.close();
+    }
+
+    private void heard(String message) {
+        String[] f = message.split("\t", 3);
+        if (f.length != 3 || f[0].equals(instance)) {
+            return;
+        }
+        Revocation notice;
+        try {
+            notice = decode(f[1], f[2]);
+        } catch (IllegalArgumentException e) {
+            LOG.debugf("ignored an unreadable revocation notice of kind %s", f[1]);
+            return;
+        }
+        listeners.forEach(listener -> listener.revoked(notice));
+    }
+
+    private static String encode(Revocation notice) {
+        if (notice instanceof Revocation.KeyRevoked key) {
+            return "key\t" + key.name().value();
+        }
+        if (notice instanceof Revocation.SessionRevoked session) {
+            return "session\t" + session.session().sessionId();
+        }
+        if (notice instanceof Revocation.SessionAccessChanged changed) {
+            return "access\t" + changed.session().sessionId();
+        }
+        return "user\t" + ((Revocation.UserSessionsRevoked) notice).userTag();
+    }
+
+    private static Revocation decode(String kind, String subject) {
+        return switch (kind) {
+            case "key" -> new Revocation.KeyRevoked(ApiKeyName.of(subject));
+            case "session" -> new Revocation.SessionRevoked(new Credential.Session(subject));
+            case "access" -> new Revocation.SessionAccessChanged(new Credential.Session(subject));
+            case "user" -> new Revocation.UserSessionsRevoked(subject);
+            default -> throw new IllegalArgumentException("unknown kind " + kind);
+        };
+    }
+}
