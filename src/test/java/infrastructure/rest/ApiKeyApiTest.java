@@ -96,6 +96,15 @@ class ApiKeyApiTest {
     }
 
     @Test
+    void refusesAStoredKeyNamedLikeTheOperatorsBootstrapKey() {
+        // Tickets and audit lines name their holder: a stored "bootstrap" would pass for the operator.
+        create(support.Api.BOOTSTRAP_KEY, "bootstrap", List.of("shop"), List.of("progress")).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("operator"));
+        asAdmin().get("/v1/admin/api-keys").then().statusCode(200).body("keys.name", not(hasItem("bootstrap")));
+    }
+
+    @Test
     void refusesASecondKeyOfTheSameName() {
         String name = name();
         create(support.Api.BOOTSTRAP_KEY, name, List.of("*"), List.of("tasks")).then().statusCode(201);
