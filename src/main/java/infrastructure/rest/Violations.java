@@ -23,6 +23,16 @@ final class Violations {
         }
     }
 
+    /** The parsed value, or null after recording the rule it broke under the field the rule names itself. */
+    <T> T check(Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (InvalidValueException e) {
+            found.add(new Problem.Violation(e.field(), e.rule()));
+            return null;
+        }
+    }
+
     void add(String field, String message) {
         found.add(new Problem.Violation(field, message));
     }
