@@ -101,7 +101,10 @@ final class JsonFailures {
 
     /** What is wrong with the text, from Jackson's message, in words of our own. */
     private static String what(String message) {
-        if (message.startsWith("Invalid UTF-8") || message.contains("Invalid UTF-8")) {
+        if (message.startsWith(StrictUtf8.INVALID + ": ")) {
+            return "invalid UTF-8 (" + message.substring(StrictUtf8.INVALID.length() + 2) + ")";
+        }
+        if (message.contains("Invalid UTF-8")) {
             return "invalid UTF-8";
         }
         if (message.startsWith("Illegal unquoted character")) {
@@ -132,10 +135,13 @@ final class JsonFailures {
     }
 
     private static String where(JsonProcessingException e) {
-        if (e.getLocation() == null || e.getLocation().getLineNr() < 1) {
+        if (e.getLocation() == null) {
             return "";
         }
-        return " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        if (e.getLocation().getLineNr() >= 1) {
+            return " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        }
+        return e.getLocation().getByteOffset() >= 0 ? " at byte " + e.getLocation().getByteOffset() : "";
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.List;
  * The one rule set for JSON the service reads, applied to the application's ObjectMapper and so to
  * every request body (and to what the adapters read back):
  * <ul>
- * <li>exactly one JSON document: trailing content is malformed JSON;</li>
+ * <li>UTF-8, strictly ({@link StrictUtf8}), and exactly one JSON document: trailing content is malformed JSON;</li>
  * <li>no field name twice in one object;</li>
  * <li>every string and field name well-formed Unicode: an unpaired UTF-16 surrogate escape
  * ({@code "\ud800"}) has no UTF-8 form, so a store would change it or fail to serve it;</li>
@@ -50,6 +50,7 @@ public class JsonRules implements ObjectMapperCustomizer {
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_BODY_DEPTH).build());
         mapper.getFactory().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+        mapper.getFactory().setInputDecorator(new StrictUtf8());
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         refuse(mapper, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean);

@@ -106,7 +106,10 @@ abstract class JsonRulesApiTests {
                 .post("/v1/sessions"), "userData.name[0]", "unpaired");
         refusedWith(as(backend).body("{\"userId\": \"u\\ud800\", \"projectAccess\": []}").post("/v1/sessions"),
                 "userId", "unpaired");
+        refusedWith(as(backend).body("{\"userId\": \"u1\", \"projectAccess\": [\"" + project + "\", \"\\ud800\"]}")
+                .post("/v1/sessions"), "projectAccess[1]", "unpaired");
         refusedWith(as(backend).body("{\"token\": \"cds_\\udc00\"}").post("/v1/sessions/validate"), "token", "unpaired");
+        refusedWith(as(key).body("{\"value\": 1, \"tags\": [\"\\udc00\"]}").put(entry("k")), "tags[0]", "unpaired");
         String progress = "/v1/projects/" + project + "/progress";
         refusedWith(as(backend).body("{\"totalSteps\": 3, \"message\": \"\\ud800\"}").post(progress), "message", "unpaired");
         as(backend).body("{\"correlationId\": \"op\", \"totalSteps\": 3}").post(progress).then().statusCode(201);
@@ -193,7 +196,11 @@ abstract class JsonRulesApiTests {
     @Test
     void namesInvalidUtf8AsTheCauseWithoutEchoingTheBytes() {
         byte[] prefix = "{\"value\": \"SECRET".getBytes(StandardCharsets.US_ASCII);
-        for (byte[] bad : List.of(new byte[] {(byte) 0xff}, new byte[] {(byte) 0xc3, 0x28}, new byte[] {(byte) 0x80})) {
+        for (byte[] bad : List.of(new byte[] {(byte) 0xff}, new byte[] {(byte) 0xc3, 0x28}, new byte[] {(byte) 0x80},
+                // Forms Jackson alone would decode: overlong U+0000 and '/', an encoded surrogate, past U+10FFFF.
+                new byte[] {(byte) 0xc0, (byte) 0x80}, new byte[] {(byte) 0xe0, (byte) 0x80, (byte) 0xaf},
+                new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                new byte[] {(byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80})) {
             byte[] body = new byte[prefix.length + bad.length + 2];
             System.arraycopy(prefix, 0, body, 0, prefix.length);
             System.arraycopy(bad, 0, body, prefix.length, bad.length);
@@ -201,9 +208,12 @@ abstract class JsonRulesApiTests {
             body[body.length - 1] = '}';
             Response response = putBytes("k", body);
             malformed(response, "invalid UTF-8");
+            response.then().body("detail", containsString("at byte "));
             response.then().body("detail", not(containsString("SECRET")));
         }
         nothingStoredUnder("k");
+        putBytes("k", "{\"value\": \"é😀\u2028\"}".getBytes(StandardCharsets.UTF_8)).then().statusCode(201);
+        assertThat(servedValue("k")).isEqualTo("\"é😀\u2028\"");
     }
 
     @Test
