@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -20,8 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * name, at most {@link JsonRules#MAX_VALUE_DEPTH} levels of arrays and objects, and every number
  * kept exactly as the client wrote it.
  */
-@Schema(type = SchemaType.OBJECT, description = "any JSON value", additionalProperties = Schema.True.class)
-public record JsonValue(String text) {
+@Schema(description = "any JSON value: an object, array, string, number, true, false or null")
+public record JsonValue(@Schema(hidden = true) String text) {
 
     /** JSON {@code null}: a value, unlike an absent field. */
     static final JsonValue NULL = new JsonValue("null");

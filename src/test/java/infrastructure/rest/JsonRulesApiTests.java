@@ -255,6 +255,23 @@ abstract class JsonRulesApiTests {
         nothingStoredUnder("k");
     }
 
+    @Test
+    void describesStoredValuesAsAnyJsonInTheOpenApiDocument() {
+        io.restassured.path.json.JsonPath doc = io.restassured.RestAssured.given().queryParam("format", "json")
+                .get("/q/openapi").then().statusCode(200).extract().jsonPath();
+
+        for (String request : List.of("PutEntryRequest", "CreateSessionRequest")) {
+            java.util.Map<String, Object> properties = doc.getMap("components.schemas." + request + ".properties");
+            String field = request.equals("PutEntryRequest") ? "value" : "userData";
+            assertThat(properties).containsKey(field);
+            Object schema = properties.get(field);
+            if (schema instanceof java.util.Map<?, ?> m && m.get("$ref") instanceof String ref) {
+                schema = doc.getMap("components.schemas." + ref.substring(ref.lastIndexOf('/') + 1));
+            }
+            assertThat(String.valueOf(schema)).as(request).contains("any JSON value").doesNotContain("text");
+        }
+    }
+
     // --- 5. invalidation limits name their field
 
     @Test
