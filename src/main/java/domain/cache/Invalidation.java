@@ -23,10 +23,10 @@ public record Invalidation(Set<CacheKey> keys, Set<CacheTag> tags, Optional<KeyP
             throw new InvalidValueException("an invalidation needs at least one of keys, tags or pattern");
         }
         if (keys.size() > MAX_KEYS) {
-            throw new InvalidValueException("an invalidation may name at most 1000 keys");
+            throw new InvalidValueException("keys", "an invalidation may name at most 1000 keys");
         }
         if (tags.size() > MAX_TAGS) {
-            throw new InvalidValueException("an invalidation may name at most 100 tags");
+            throw new InvalidValueException("tags", "an invalidation may name at most 100 tags");
         }
     }
 }

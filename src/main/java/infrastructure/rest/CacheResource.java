@@ -2,9 +2,6 @@ package infrastructure.rest;
 
 import application.CacheService;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
 import domain.cache.CacheTag;
@@ -54,16 +51,13 @@ public class CacheResource {
 
     private final CacheService cache;
     private final Caller caller;
-    private final ObjectMapper json;
-
-    public CacheResource(CacheService cache, Caller caller, ObjectMapper json) {
+    public CacheResource(CacheService cache, Caller caller) {
         this.cache = cache;
         this.caller = caller;
-        this.json = json;
     }
 
     /** The body of a write. {@code value} is any JSON, {@code null} included; it is required. */
-    public record PutEntryRequest(JsonNode value, Long ttlSeconds, List<String> tags) {
+    public record PutEntryRequest(JsonValue value, Long ttlSeconds, List<String> tags) {
     }
 
     /** The answer to a write. */
@@ -139,7 +133,7 @@ public class CacheResource {
         }
         violations.throwIfAny();
         OptionalLong ttl = body.ttlSeconds() == null ? OptionalLong.empty() : OptionalLong.of(body.ttlSeconds());
-        return cache.write(caller.principal(), project, cacheKey, text(body.value()), ttl, tags, precondition)
+        return cache.write(caller.principal(), project, cacheKey, body.value().text(), ttl, tags, precondition)
                 .map(outcome -> {
                     if (outcome instanceof PutOutcome.Stored stored) {
                         return Response.status(stored.created() ? Response.Status.CREATED : Response.Status.OK)
@@ -238,7 +232,7 @@ public class CacheResource {
         }
         violations.throwIfAny();
         Optional<KeyPattern> selected = Optional.ofNullable(pattern);
-        Invalidation invalidation = violations.check("", () -> new Invalidation(keys, tags, selected));
+        Invalidation invalidation = violations.check(() -> new Invalidation(keys, tags, selected));
         violations.throwIfAny();
         return cache.invalidate(caller.principal(), project, invalidation).map(Invalidated::new);
     }
@@ -293,14 +287,6 @@ public class CacheResource {
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         violations.throwIfAny();
         return project;
-    }
-
-    private String text(JsonNode value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed JSON tree always serializes", e);
-        }
     }
 
     private static KeyListing listing(KeyPage page) {

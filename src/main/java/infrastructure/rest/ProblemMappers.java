@@ -8,10 +8,7 @@ import application.OncePerBurst;
 import application.StreamEndedException;
 import application.TooManyStreamsException;
 import application.UnauthenticatedException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import domain.InvalidValueException;
@@ -58,34 +55,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class, InvalidFormatException.class})
     public Response malformedJson(JsonProcessingException e) {
-        // A mapping failure knows the field: a value of the wrong type, or a number out of the field's range.
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
-            boolean outOfRange = e instanceof InputCoercionException || e.getCause() instanceof InputCoercionException;
-            String rule = outOfRange ? "is a number out of range" : "has the wrong JSON type";
-            return Problem.Type.VALIDATION.with("field '" + field + "' " + (outOfRange ? "is out of range" : "has the wrong type"),
-                    List.of(new Problem.Violation(field, rule))).toResponse().build();
-        }
-        // The parser itself refuses a number too large for the field's type; it still knows the field's name.
-        if (e instanceof InputCoercionException coercion && coercion.getProcessor() != null) {
-            JsonParser parser = coercion.getProcessor();
-            String field = currentName(parser);
-            if (field != null) {
-                return Problem.Type.VALIDATION.with("field '" + field + "' is out of range",
-                        List.of(new Problem.Violation(field, "is a number out of range"))).toResponse().build();
-            }
-        }
-        return Problem.Type.MALFORMED_JSON.response("the body is not valid JSON of the expected shape");
-    }
-
-    private static String currentName(JsonParser parser) {
-        try {
-            return parser.currentName();
-        } catch (java.io.IOException e) {
-            return null;
-        }
+        return JsonFailures.problemOf(e).toResponse().build();
     }
 
     @ServerExceptionMapper

@@ -2,9 +2,6 @@ package infrastructure.rest;
 
 import application.SessionService;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.project.ProjectId;
 import domain.session.SessionId;
 import domain.session.SessionPolicy;
@@ -46,16 +43,13 @@ public class SessionResource {
 
     private final SessionService sessions;
     private final Caller caller;
-    private final ObjectMapper json;
-
-    public SessionResource(SessionService sessions, Caller caller, ObjectMapper json) {
+    public SessionResource(SessionService sessions, Caller caller) {
         this.sessions = sessions;
         this.caller = caller;
-        this.json = json;
     }
 
     /** A session to open. {@code userData} is any JSON; {@code projectAccess} may be empty. */
-    public record CreateSessionRequest(String userId, JsonNode userData, List<String> projectAccess,
+    public record CreateSessionRequest(String userId, JsonValue userData, List<String> projectAccess,
             Long idleTimeoutSeconds, Long absoluteTimeoutSeconds) {
     }
 
@@ -121,7 +115,7 @@ public class SessionResource {
             }
         }
         violations.throwIfAny();
-        return sessions.create(caller.principal(), user, text(body.userData()), projects,
+        return sessions.create(caller.principal(), user, body.userData() == null ? null : body.userData().text(), projects,
                         optional(body.idleTimeoutSeconds()), optional(body.absoluteTimeoutSeconds()))
                 .map(opened -> Response.created(URI.create("/v1/sessions/" + opened.session().id()))
                         .cookie(cookie(opened))
@@ -271,17 +265,6 @@ public class SessionResource {
 
     private static OptionalLong optional(Long value) {
         return value == null ? OptionalLong.empty() : OptionalLong.of(value);
-    }
-
-    private String text(JsonNode value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed JSON tree always serializes", e);
-        }
     }
 
     /** The session token as an HttpOnly, Secure, SameSite=Strict cookie, for a browser's EventSource. */

@@ -27,6 +27,11 @@ final class Violations {
         }
     }
 
+    /** The parsed value, or null after recording the rule it broke under the field the rule names itself. */
+    <T> T check(Supplier<T> parse) {
+        return check("", parse);
+    }
+
     void add(String field, String message) {
         found.add(new Problem.Violation(field, message));
     }
