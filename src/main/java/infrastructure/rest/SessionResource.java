@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import application.SessionService;
+import application.UnauthenticatedException;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -152,7 +153,7 @@ public class SessionResource {
     public Uni<Response> current() {
         return sessions.current(caller.sessionToken()).map(found -> found
                 .map(s -> Response.ok(SessionView.from(s)).build())
-                .orElseGet(() -> Problem.Type.UNAUTHENTICATED.response(NO_SESSION)));
+                .orElseGet(() -> RequestAuthentication.unauthenticated(UnauthenticatedException.SESSION_REQUIRED)));
     }
 
     @DELETE
@@ -163,7 +164,7 @@ public class SessionResource {
     public Uni<Response> logout() {
         return sessions.logout(caller.sessionToken()).map(ended -> ended
                 ? Response.noContent().cookie(expiredCookie()).build()
-                : Problem.Type.UNAUTHENTICATED.response(NO_SESSION));
+                : RequestAuthentication.unauthenticated(UnauthenticatedException.SESSION_REQUIRED));
     }
 
     @GET
