@@ -400,6 +400,30 @@ abstract class CacheApiTests {
         as(key).get(entry("k")).then().statusCode(404);
     }
 
+    // --- methods
+
+    @Test
+    void answersA405WithTheMethodsThePathAllows() {
+        as(key).body("{}").post(entry("k")).then().statusCode(405).contentType("application/problem+json")
+                .body("type", equalTo("urn:cache-domain:problem:method-not-allowed"))
+                .header("Allow", equalTo("DELETE, GET, HEAD, OPTIONS, PUT"));
+    }
+
+    @Test
+    void answersOptionsWithExactlyTheMethodsThatWork() {
+        for (String path : List.of(entry("k"), entry("invalidations"), "/v1/projects/" + project + "/cache",
+                "/v1/projects/" + project + "/cache-stats")) {
+            Response options = as(key).options(path);
+            options.then().statusCode(200);
+            List<String> allowed = List.of(options.header("Allow").split(", "));
+            for (String method : List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")) {
+                int status = as(key).body("{}").request(method, path).statusCode();
+                assertThat(status == 405).as("%s %s answered %d; Allow: %s", method, path, status, allowed)
+                        .isEqualTo(!allowed.contains(method));
+            }
+        }
+    }
+
     // --- limits at the HTTP edge, whatever the framing
 
     /** The default body limit: 8 x 1 MiB + 64 KiB. */
