@@ -11,15 +11,28 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 /**
- * What the service answers before a request reaches RESTEasy Reactive, on Vert.x's router: a body
- * that declares a Content-Length over the {@link BodyLimit#bound(long) limit} (or a malformed one)
- * gets its problem here, ahead of the HTTP layer's own bare 413, and nothing of it is read.
+ * What the service answers before a request reaches RESTEasy Reactive, on Vert.x's router, each as a
+ * problem where the HTTP layer would answer a bare status: a request target longer than
+ * {@value #MAX_TARGET_LENGTH} characters (414), headers over {@value #MAX_HEADER_BYTES} bytes together
+ * (431), and a body that declares a Content-Length over the {@link BodyLimit#bound(long) limit} (413;
+ * nothing of it is read) or a malformed one (400).
+ *
+ * <p>The HTTP decoder's own limits ({@code quarkus.http.limits.max-initial-line-length} and
+ * {@code max-header-size}, 128 KiB each in application.properties) lie far above these, so that such
+ * requests reach this router. Beyond them the decoder refuses the request before any handler of the
+ * service runs, and Vert.x answers its bare 414 or 431: its {@code HttpServer.invalidRequestHandler}
+ * is taken when the server starts listening, and Quarkus 3.34 creates and starts the server without
+ * offering a way to set it.
  */
 @Singleton
 public class HttpEdge {
 
     /** Before Quarkus's own body size check, which has the order -2. */
     static final int ORDER = -3;
+    /** The longest request target (path and query), in characters; a key, a cursor and a pattern fit many times. */
+    static final int MAX_TARGET_LENGTH = 8192;
+    /** The most bytes all request headers may take together (names, values, separators). */
+    static final int MAX_HEADER_BYTES = 20 * 1024;
 
     private final long maxBodyBytes;
     private final ObjectMapper json;
@@ -30,10 +43,25 @@ public class HttpEdge {
     }
 
     void install(@Observes Router router) {
-        router.route().order(ORDER).handler(this::refuseDeclaredOversize);
+        router.route().order(ORDER).handler(this::refuseOversizedRequests);
     }
 
-    private void refuseDeclaredOversize(RoutingContext context) {
+    private void refuseOversizedRequests(RoutingContext context) {
+        int target = context.request().uri().length();
+        if (target > MAX_TARGET_LENGTH) {
+            answer(context.response(), Problem.Type.URI_TOO_LONG.with("the request target is " + target
+                    + " characters, more than the limit of " + MAX_TARGET_LENGTH), true);
+            return;
+        }
+        long headerBytes = 0;
+        for (var header : context.request().headers()) {
+            headerBytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (headerBytes > MAX_HEADER_BYTES) {
+            answer(context.response(), Problem.Type.HEADER_FIELDS_TOO_LARGE.with("the request's headers take " + headerBytes
+                    + " bytes, more than the limit of " + MAX_HEADER_BYTES), true);
+            return;
+        }
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {
             long length;

@@ -526,6 +526,34 @@ abstract class CacheApiTests {
         }
     }
 
+    @Test
+    void answersAProblemToAPathOfAHundredThousandCharacters() throws Exception {
+        try (support.RawHttp http = support.RawHttp.connect()) {
+            http.send("GET " + entry("k".repeat(100_000)) + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                    + "\r\n\r\n");
+
+            support.RawHttp.Answer answer = http.read();
+
+            assertThat(answer.status()).isEqualTo(414);
+            assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(answer.body()).contains("urn:cache-domain:problem:uri-too-long").contains("\"status\":414");
+        }
+    }
+
+    @Test
+    void answersAProblemToAHundredKilobyteHeader() throws Exception {
+        try (support.RawHttp http = support.RawHttp.connect()) {
+            http.send("GET " + entry("k") + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                    + "\r\nX-Padding: " + "a".repeat(100_000) + "\r\n\r\n");
+
+            support.RawHttp.Answer answer = http.read();
+
+            assertThat(answer.status()).isEqualTo(431);
+            assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(answer.body()).contains("urn:cache-domain:problem:header-fields-too-large").contains("\"status\":431");
+        }
+    }
+
     private static String tags(int n) {
         return IntStream.range(0, n).mapToObj(i -> "\"t" + i + "\"").toList().toString();
     }
