@@ -89,6 +89,17 @@ public final class RawHttp implements AutoCloseable {
         return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
     }
 
+    /** True once the server closed (or reset) the connection: nothing more to read. */
+    public boolean closedByServer() {
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private String line() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != '\n'; b = in.read()) {

@@ -6,6 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -46,7 +48,8 @@ public class BodyLimit {
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION + 100)
-    public Uni<Response> readWithinLimit(ContainerRequestContext request, HttpServerRequest http) {
+    public Uni<Response> readWithinLimit(ContainerRequestContext request, RoutingContext context) {
+        HttpServerRequest http = context.request();
         if (!hasBody(http)) {
             return Uni.createFrom().nullItem();
         }
@@ -60,15 +63,17 @@ public class BodyLimit {
                 if ((long) body.length() + chunk.length() > maxBodyBytes) {
                     refused[0] = true;
                     http.pause();
+                    context.addEndHandler(answered -> abandon(http));
                     emitter.complete(tooLarge(maxBodyBytes).toResponse().header("Connection", "close").build());
                     return;
                 }
                 body.appendBuffer(chunk);
             });
             http.exceptionHandler(failure -> {
+                // The client went away or broke the framing: nothing to parse, and no fault of the service to log.
                 if (!refused[0]) {
                     refused[0] = true;
-                    emitter.fail(failure);
+                    emitter.complete(Problem.Type.VALIDATION.response("the body ended before it was complete"));
                 }
             });
             http.endHandler(end -> {
@@ -84,15 +89,29 @@ public class BodyLimit {
         });
     }
 
-    /** True for a request that declares a body: chunked, or a Content-Length above zero. */
+    /**
+     * Drops the rest of a refused body once the answer is out: the connection is closed (HTTP/1.x)
+     * or the stream reset (HTTP/2). Left open, the HTTP server would go on reading the body to its
+     * end, however long, to reuse the connection.
+     */
+    static void abandon(HttpServerRequest http) {
+        if (http.version() == HttpVersion.HTTP_2) {
+            http.response().reset();
+        } else {
+            http.connection().close();
+        }
+    }
+
     private static boolean hasBody(HttpServerRequest http) {
-        if (http.method() == HttpMethod.GET || http.method() == HttpMethod.HEAD || http.isEnded()) {
+        return !http.isEnded() && declaresBody(http.method().name(), http.getHeader(HttpHeaders.TRANSFER_ENCODING),
+                http.getHeader(HttpHeaders.CONTENT_LENGTH));
+    }
+
+    /** True for a request that declares a body: not GET or HEAD, and chunked or with a Content-Length above zero. */
+    static boolean declaresBody(String method, String transferEncoding, String contentLength) {
+        if (HttpMethod.GET.name().equals(method) || HttpMethod.HEAD.name().equals(method)) {
             return false;
         }
-        if (http.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-            return true;
-        }
-        String length = http.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return length != null && !length.trim().equals("0");
+        return transferEncoding != null || (contentLength != null && !contentLength.trim().equals("0"));
     }
 }

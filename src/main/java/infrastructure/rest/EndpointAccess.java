@@ -14,8 +14,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * and having the service parse megabytes. Runs after routing, so it knows the endpoint, and before
  * {@link BodyLimit} reads the body (RESTEasy Reactive runs request filters before its body handler).
  *
- * <p>A malformed project id is left to the resource, which lists it with the request's other
- * violations (400).
+ * <p>Only requests that carry a body are checked here: without one there is nothing to protect, and
+ * the use case refuses them itself, counted and traced as a refused operation. A malformed project id
+ * is left to the resource, which lists it with the request's other violations (400).
  */
 public class EndpointAccess {
 
@@ -28,7 +29,8 @@ public class EndpointAccess {
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
     public void requireScope(ContainerRequestContext request, ResourceInfo endpoint) {
         Requires requires = endpoint.getResourceMethod() == null ? null : endpoint.getResourceMethod().getAnnotation(Requires.class);
-        if (requires == null) {
+        if (requires == null || !BodyLimit.declaresBody(request.getMethod(), request.getHeaderString("Transfer-Encoding"),
+                request.getHeaderString("Content-Length"))) {
             return;
         }
         String projectId = request.getUriInfo().getPathParameters().getFirst("projectId");

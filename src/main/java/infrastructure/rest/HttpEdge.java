@@ -14,8 +14,10 @@ import jakarta.inject.Singleton;
  * What the service answers before a request reaches RESTEasy Reactive, on Vert.x's router, each as a
  * problem where the HTTP layer would answer a bare status: a request target longer than
  * {@value #MAX_TARGET_LENGTH} characters (414), headers over {@value #MAX_HEADER_BYTES} bytes together
- * (431), and a body that declares a Content-Length over the {@link BodyLimit#bound(long) limit} (413;
- * nothing of it is read) or a malformed one (400).
+ * (431), and a body that declares a Content-Length over the {@link BodyLimit#bound(long) limit} (413,
+ * before any of it is read) or a malformed one (400). After a 413 the connection closes; a body
+ * declared at most twice the limit is first read to its end and dropped, unparsed, so that a client
+ * that sends it whole before reading can read the answer; a larger one is cut off at once.
  *
  * <p>The HTTP decoder's own limits ({@code quarkus.http.limits.max-initial-line-length} and
  * {@code max-header-size}, 128 KiB each in application.properties) lie far above these, so that such
@@ -72,6 +74,11 @@ public class HttpEdge {
                 return;
             }
             if (length > maxBodyBytes) {
+                // A client that writes the whole body before it reads can read the answer if the body is
+                // dropped as it arrives; beyond twice the limit that costs more than the client is owed.
+                if (length > 2 * maxBodyBytes) {
+                    context.addEndHandler(answered -> BodyLimit.abandon(context.request()));
+                }
                 answer(context.response(), Problem.Type.PAYLOAD_TOO_LARGE.with("the body is " + length
                         + " bytes, more than the limit of " + maxBodyBytes + " bytes"), true);
                 return;

@@ -466,6 +466,7 @@ abstract class CacheApiTests {
             assertThat(answer.header("Connection")).isEqualTo("close");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> support.BodyProbe.bytesRead(probe).isPresent());
             assertThat(support.BodyProbe.bytesRead(probe).getAsLong()).isBetween(BODY_LIMIT - ONE_BUFFER, BODY_LIMIT + ONE_BUFFER);
+            assertThat(http.closedByServer()).as("the server closes the connection instead of reading the rest").isTrue();
             http.close();
             sender.join(Duration.ofSeconds(10).toMillis());
             assertThat(sent[0]).isLessThan(fifty);
@@ -523,6 +524,7 @@ abstract class CacheApiTests {
             assertThat(answer.status()).isEqualTo(413);
             assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
             assertThat(answer.body()).contains("urn:cache-domain:problem:payload-too-large");
+            assertThat(http.closedByServer()).as("the server closes the connection instead of waiting for the body").isTrue();
         }
     }
 
