@@ -4,21 +4,24 @@ import domain.access.Principal;
 import domain.access.Scope;
 import domain.project.ProjectId;
 
-/** The access rule every use case applies before it touches a store. */
-final class Access {
+/**
+ * The access rule every use case applies before it touches a store; the web edge applies the same
+ * rule before it reads a request's body (see {@code infrastructure.rest.EndpointAccess}).
+ */
+public final class Access {
 
     private Access() {
     }
 
     /** Fails unless the principal holds {@code scope} on {@code project}. */
-    static void require(Principal caller, ProjectId project, Scope scope) {
+    public static void require(Principal caller, ProjectId project, Scope scope) {
         if (!caller.permits(project, scope)) {
             throw new AccessDeniedException("this key may not use " + scope.wireName() + " on project " + project);
         }
     }
 
     /** Fails unless the principal holds {@code scope}. */
-    static void require(Principal caller, Scope scope) {
+    public static void require(Principal caller, Scope scope) {
         if (!caller.hasScope(scope)) {
             throw new AccessDeniedException("this key lacks the scope " + scope.wireName());
         }

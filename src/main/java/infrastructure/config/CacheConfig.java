@@ -7,6 +7,9 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "cache-domain.cache")
 public interface CacheConfig {
 
+    /** The default of {@link #maxValueBytes()}, which also sizes the HTTP layer's body limit. */
+    String DEFAULT_MAX_VALUE_BYTES = "1048576";
+
     /** TTL of an entry written without one, in seconds. Default 3600; alias {@code CACHE_PROJECT_DATA_TTL}. */
     @WithDefault("3600")
     long defaultTtl();
@@ -16,7 +19,7 @@ public interface CacheConfig {
     long maxTtl();
 
     /** The largest value, in bytes of its JSON text; larger gives 413. Default 1048576 (1 MiB). */
-    @WithDefault("1048576")
+    @WithDefault(DEFAULT_MAX_VALUE_BYTES)
     long maxValueBytes();
 
     /** The most tags one entry may carry. Default 16. */

@@ -1,5 +1,6 @@
 package infrastructure.config;
 
+import infrastructure.rest.BodyLimit;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -16,6 +17,9 @@ import java.util.Map;
  * <p>An alias overrides what the service ships (its application.properties and built-in
  * defaults); the setting itself, configured by the operator in the environment or as a system
  * property, wins over its alias.
+ *
+ * <p>The HTTP layer's body limit ({@code quarkus.http.limits.max-body-size}) follows the value limit
+ * ({@link BodyLimit#bound(long)}) unless the operator sets it.
  */
 @Priority(Priorities.LIBRARY + 500)
 public final class EnvironmentAliases implements ConfigSourceInterceptor {
@@ -42,6 +46,9 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
 
     static final String SDK_DISABLED = "quarkus.otel.sdk.disabled";
 
+    static final String MAX_BODY_SIZE = "quarkus.http.limits.max-body-size";
+    static final String MAX_VALUE_BYTES = "cache-domain.cache.max-value-bytes";
+
     /** Config sources at or below this ordinal are what the service ships: application.properties (250) and defaults. */
     private static final int SHIPPED_ORDINAL = 250;
 
@@ -58,6 +65,17 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
                     || isOperatorSet(getValue(context, "quarkus.otel.exporter.otlp.traces.endpoint"));
             return ConfigValue.builder().withName(name).withValue(Boolean.toString(!endpoint))
                     .withConfigSourceName("EnvironmentAliases").withConfigSourceOrdinal(SHIPPED_ORDINAL).build();
+        }
+        if (name.equals(MAX_BODY_SIZE) && !isOperatorSet(value)) {
+            ConfigValue valueLimit = context.proceed(MAX_VALUE_BYTES);
+            String maxValueBytes = valueLimit == null || valueLimit.getValue() == null
+                    ? CacheConfig.DEFAULT_MAX_VALUE_BYTES : valueLimit.getValue().trim();
+            try {
+                return ConfigValue.builder().withName(name).withValue(Long.toString(BodyLimit.bound(Long.parseLong(maxValueBytes))))
+                        .withConfigSourceName("EnvironmentAliases").withConfigSourceOrdinal(SHIPPED_ORDINAL).build();
+            } catch (NumberFormatException e) {
+                return value; // the cache settings' own validation reports it
+            }
         }
         String alias = ALIASES.get(name);
         if (alias == null || isOperatorSet(value)) {

@@ -80,6 +80,7 @@ public class ApiKeyResource {
             value = "{\"name\": \"shop-backend\", \"key\": \"cdk_3q2-7Lw...\", \"projects\": [\"shop\"], "
                     + "\"scopes\": [\"cache:read\", \"cache:write\"], \"createdAt\": \"2026-11-22T09:00:00Z\"}")))
     @APIResponse(responseCode = "409", description = "A key of that name exists")
+    @Requires(Scope.ADMIN)
     public Uni<Response> create(CreateApiKeyRequest body) {
         Violations violations = new Violations();
         if (body == null) {
@@ -113,6 +114,7 @@ public class ApiKeyResource {
     @GET
     @Operation(summary = "List API keys", description = "Every key whose projects lie within the caller's; never a secret.")
     @APIResponse(responseCode = "200", description = "The keys")
+    @Requires(Scope.ADMIN)
     public Uni<ApiKeyList> list() {
         return keys.list(caller.principal()).map(all -> new ApiKeyList(all.stream().map(ApiKeyView::from).toList()));
     }
@@ -122,6 +124,7 @@ public class ApiKeyResource {
     @Operation(summary = "Revoke an API key", description = "Takes effect at once, on every instance.")
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", description = "No such key among those the caller administers")
+    @Requires(Scope.ADMIN)
     public Uni<Response> revoke(@PathParam("name") String name) {
         Violations violations = new Violations();
         ApiKeyName keyName = violations.check("name", () -> ApiKeyName.of(name));

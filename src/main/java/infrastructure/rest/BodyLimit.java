@@ -2,44 +2,116 @@ package infrastructure.rest;
 
 import domain.cache.CachePolicy;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Refuses a body too large to hold an acceptable value with a 413 problem, from its declared
- * Content-Length, before any of it is read.
+ * Reads a request's body, whatever its framing, and refuses it with a 413 problem the moment more
+ * than the limit has arrived: the rest is never read (the request is paused and the connection
+ * closed after the answer). Runs after routing and after {@link EndpointAccess}, so a caller who
+ * may not use the endpoint is refused before any of the body is read.
  *
- * <p>The bound is eight times the value limit plus 64 KiB: room for JSON escapes (up to six bytes
- * per character), pretty-printing and the other fields. Bodies without a Content-Length meet the
- * HTTP layer's own limit ({@code quarkus.http.limits.max-body-size}), which must stay above this one.
+ * <p>The limit is eight times the value limit plus 64 KiB ({@link #bound(long)}): room for JSON
+ * escapes (up to six bytes per character), pretty-printing and the other fields. A body that
+ * declares a larger Content-Length is refused before routing by {@link HttpEdge}; the HTTP layer's
+ * own {@code quarkus.http.limits.max-body-size} is tied to the same bound (see
+ * {@code infrastructure.config.EnvironmentAliases}).
+ *
+ * <p>The body is collected on the event loop as it arrives, without blocking, and handed to the
+ * resource as a stream in memory, so RESTEasy Reactive never reads it again.
  */
 public class BodyLimit {
 
     private final long maxBodyBytes;
 
     public BodyLimit(CachePolicy policy) {
-        this.maxBodyBytes = policy.maxValueBytes() * 8 + 64 * 1024;
+        this.maxBodyBytes = bound(policy.maxValueBytes());
     }
 
-    @ServerRequestFilter(preMatching = true, priority = 100)
-    public Uni<Response> refuseOversizedBodies(ContainerRequestContext request) {
-        String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (declared == null) {
+    /** The largest body, in bytes, for a value limit of {@code maxValueBytes}. */
+    public static long bound(long maxValueBytes) {
+        return maxValueBytes * 8 + 64 * 1024;
+    }
+
+    /** The problem for a body over the limit; the connection closes after it, with the rest of the body unread. */
+    static Problem tooLarge(long maxBodyBytes) {
+        return Problem.Type.PAYLOAD_TOO_LARGE.with("the body is larger than the limit of " + maxBodyBytes + " bytes");
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHORIZATION + 100)
+    public Uni<Response> readWithinLimit(ContainerRequestContext request, RoutingContext context) {
+        HttpServerRequest http = context.request();
+        if (!hasBody(http)) {
             return Uni.createFrom().nullItem();
         }
-        long length;
-        try {
-            length = Long.parseLong(declared.trim());
-        } catch (NumberFormatException e) {
-            return Uni.createFrom().item(Problem.Type.VALIDATION.response("Content-Length must be a number"));
+        return Uni.createFrom().emitter(emitter -> {
+            Buffer body = Buffer.buffer();
+            boolean[] refused = {false};
+            http.handler(chunk -> {
+                if (refused[0]) {
+                    return;
+                }
+                if ((long) body.length() + chunk.length() > maxBodyBytes) {
+                    refused[0] = true;
+                    http.pause();
+                    context.addEndHandler(answered -> abandon(http));
+                    emitter.complete(tooLarge(maxBodyBytes).toResponse().header("Connection", "close").build());
+                    return;
+                }
+                body.appendBuffer(chunk);
+            });
+            http.exceptionHandler(failure -> {
+                // The client went away or broke the framing: nothing to parse, and no fault of the service to log.
+                if (!refused[0]) {
+                    refused[0] = true;
+                    emitter.complete(Problem.Type.VALIDATION.response("the body ended before it was complete"));
+                }
+            });
+            http.endHandler(end -> {
+                if (!refused[0]) {
+                    request.setEntityStream(new ByteArrayInputStream(body.getBytes()));
+                    emitter.complete(null);
+                }
+            });
+            if ("100-continue".equalsIgnoreCase(http.getHeader(HttpHeaders.EXPECT))) {
+                http.response().writeContinue();
+            }
+            http.resume();
+        });
+    }
+
+    /**
+     * Drops the rest of a refused body once the answer is out: the connection is closed (HTTP/1.x)
+     * or the stream reset (HTTP/2). Left open, the HTTP server would go on reading the body to its
+     * end, however long, to reuse the connection.
+     */
+    static void abandon(HttpServerRequest http) {
+        if (http.version() == HttpVersion.HTTP_2) {
+            http.response().reset();
+        } else {
+            http.connection().close();
         }
-        if (length > maxBodyBytes) {
-            return Uni.createFrom().item(Problem.Type.PAYLOAD_TOO_LARGE.with("the body is " + length
-                    + " bytes, more than the limit of " + maxBodyBytes + " bytes").toResponse()
-                    .header("Connection", "close").build());
+    }
+
+    private static boolean hasBody(HttpServerRequest http) {
+        return !http.isEnded() && declaresBody(http.method().name(), http.getHeader(HttpHeaders.TRANSFER_ENCODING),
+                http.getHeader(HttpHeaders.CONTENT_LENGTH));
+    }
+
+    /** True for a request that declares a body: not GET or HEAD, and chunked or with a Content-Length above zero. */
+    static boolean declaresBody(String method, String transferEncoding, String contentLength) {
+        if (HttpMethod.GET.name().equals(method) || HttpMethod.HEAD.name().equals(method)) {
+            return false;
         }
-        return Uni.createFrom().nullItem();
+        return transferEncoding != null || (contentLength != null && !contentLength.trim().equals("0"));
     }
 }

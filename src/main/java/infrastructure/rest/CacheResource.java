@@ -2,6 +2,7 @@ package infrastructure.rest;
 
 import application.CacheService;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import domain.access.Scope;
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
 import domain.cache.CacheTag;
@@ -111,6 +112,7 @@ public class CacheResource {
             name = "dropped", value = "{\"key\": \"user:42:profile\", \"stored\": false}")))
     @APIResponse(responseCode = "412", description = "The If-Match or If-None-Match condition failed")
     @APIResponse(responseCode = "413", description = "The value is larger than the configured maximum")
+    @Requires(Scope.CACHE_WRITE)
     public Uni<Response> put(@PathParam("projectId") String projectId, @PathParam("key") String key,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             PutEntryRequest body) {
@@ -160,6 +162,7 @@ public class CacheResource {
                     + "\"lastAccessAt\": \"2026-11-22T09:55:00Z\"}")))
     @APIResponse(responseCode = "304", description = "Not modified")
     @APIResponse(responseCode = "404", description = "Miss")
+    @Requires(Scope.CACHE_READ)
     public Uni<Response> get(@PathParam("projectId") String projectId, @PathParam("key") String key,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         Violations violations = new Violations();
@@ -183,6 +186,7 @@ public class CacheResource {
     @Path("cache/{key}")
     @Operation(summary = "Remove an entry", description = "204 whether or not the entry existed.")
     @APIResponse(responseCode = "204", description = "Removed, or absent")
+    @Requires(Scope.CACHE_WRITE)
     public Uni<Response> delete(@PathParam("projectId") String projectId, @PathParam("key") String key) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -201,6 +205,7 @@ public class CacheResource {
             value = "{\"tags\": [\"user:42\"], \"pattern\": \"session:42:*\"}")))
     @APIResponse(responseCode = "200", description = "Invalidated",
             content = @Content(examples = @ExampleObject(name = "count", value = "{\"invalidated\": 12}")))
+    @Requires(Scope.CACHE_WRITE)
     public Uni<Invalidated> invalidate(@PathParam("projectId") String projectId, InvalidationRequest body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -242,6 +247,7 @@ public class CacheResource {
     @Operation(summary = "Clear the project's cache", description = "Removes every entry of this project and nothing else.")
     @APIResponse(responseCode = "200", description = "Cleared",
             content = @Content(examples = @ExampleObject(name = "count", value = "{\"invalidated\": 340}")))
+    @Requires(Scope.CACHE_WRITE)
     public Uni<Invalidated> clear(@PathParam("projectId") String projectId) {
         ProjectId project = parseProject(projectId);
         return cache.clear(caller.principal(), project).map(Invalidated::new);
@@ -254,6 +260,7 @@ public class CacheResource {
                     + "limit, even none, while nextCursor is set; the walk ends when nextCursor is null.")
     @APIResponse(responseCode = "200", description = "A page of keys", content = @Content(examples = @ExampleObject(
             name = "page", value = "{\"keys\": [\"user:1\", \"user:2\"], \"nextCursor\": \"dXNlcjoy\"}")))
+    @Requires(Scope.CACHE_READ)
     public Uni<KeyListing> list(@PathParam("projectId") String projectId,
             @Parameter(description = "glob: * any run of characters, ? one character; default *") @QueryParam("pattern") String pattern,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
@@ -276,6 +283,7 @@ public class CacheResource {
     @Operation(summary = "Cache statistics", description = "Live entries, hits, misses and hit rate of the project.")
     @APIResponse(responseCode = "200", description = "Statistics", content = @Content(examples = @ExampleObject(
             name = "stats", value = "{\"entries\": 120, \"hits\": 900, \"misses\": 100, \"hitRate\": 0.9}")))
+    @Requires(Scope.CACHE_READ)
     public Uni<Stats> stats(@PathParam("projectId") String projectId) {
         ProjectId project = parseProject(projectId);
         return cache.stats(caller.principal(), project)

@@ -33,7 +33,7 @@ public class Caller {
     /** The session token the request presented, not yet checked; fails with 401 when there is none. */
     public String sessionToken() {
         if (sessionToken == null) {
-            throw new UnauthenticatedException();
+            throw new UnauthenticatedException(UnauthenticatedException.SESSION_REQUIRED);
         }
         return sessionToken;
     }

@@ -3,6 +3,7 @@ package infrastructure.rest;
 import application.HealthReport;
 import application.HealthService;
 import application.SlowOperations.SlowOperation;
+import domain.access.Scope;
 import domain.store.SlowCommand;
 import domain.store.StoreStatus;
 import io.smallrye.mutiny.Uni;
@@ -104,6 +105,7 @@ public class HealthResource {
                     + "\"apikeys\": \"closed\", \"progress\": \"closed\"}, \"slowOperations\": {\"thresholdMillis\": 100.0, "
                     + "\"total\": 0, \"recent\": []}, \"warnings\": []}")))
     @APIResponse(responseCode = "403", description = "The key lacks the scope admin")
+    @Requires(Scope.ADMIN)
     public Uni<HealthView> report() {
         return health.report(caller.principal()).map(HealthView::from);
     }

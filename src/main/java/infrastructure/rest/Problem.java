@@ -32,6 +32,8 @@ public record Problem(String type, String title, int status, String detail, List
         PRECONDITION_FAILED("precondition-failed", "Precondition failed", 412),
         PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
         UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+        URI_TOO_LONG("uri-too-long", "URI too long", 414),
+        HEADER_FIELDS_TOO_LARGE("header-fields-too-large", "Request header fields too large", 431),
         QUOTA_EXCEEDED("quota-exceeded", "Quota exceeded", 429),
         STORE_UNAVAILABLE("store-unavailable", "Store unavailable", 503),
         INTERNAL("internal", "Internal error", 500);

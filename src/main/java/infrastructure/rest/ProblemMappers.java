@@ -18,6 +18,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -104,8 +105,14 @@ public class ProblemMappers {
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
     }
 
+    private final AllowedMethods allowedMethods;
+
+    public ProblemMappers(AllowedMethods allowedMethods) {
+        this.allowedMethods = allowedMethods;
+    }
+
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformedJson(json);
@@ -125,9 +132,10 @@ public class ProblemMappers {
             return unexpected(e);
         }
         Response.ResponseBuilder response = type.with(detailOf(type)).toResponse();
-        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
-        if (allow != null) {
-            response.header(HttpHeaders.ALLOW, allow);
+        if (status == 405) {
+            // The methods this path answers, not every method of the resource class.
+            String allow = allowedMethods.header(uri.getPath());
+            response.header(HttpHeaders.ALLOW, allow != null ? allow : e.getResponse().getHeaderString(HttpHeaders.ALLOW));
         }
         return response.build();
     }

@@ -2,6 +2,7 @@ package infrastructure.rest;
 
 import application.ProgressService;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import domain.access.Scope;
 import domain.cache.PageSize;
 import domain.progress.Progress;
 import domain.progress.ProgressId;
@@ -112,6 +113,7 @@ public class ProgressResource {
                     + "\"percentage\": 0.0, \"message\": \"reading the file\", \"startedAt\": \"2026-11-22T10:00:00Z\", "
                     + "\"updatedAt\": \"2026-11-22T10:00:00Z\", \"lastEventId\": 1}")))
     @APIResponse(responseCode = "409", description = "An operation with this correlationId exists in the project")
+    @Requires(Scope.PROGRESS)
     public Uni<Response> start(@PathParam("projectId") String projectId, StartRequest body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -140,6 +142,7 @@ public class ProgressResource {
     @APIResponse(responseCode = "200", description = "The new state")
     @APIResponse(responseCode = "404", description = "No such operation in the project")
     @APIResponse(responseCode = "409", description = "The operation has ended")
+    @Requires(Scope.PROGRESS)
     public Uni<ProgressView> step(@PathParam("projectId") String projectId, @PathParam("id") String id, StepRequest body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -158,6 +161,7 @@ public class ProgressResource {
     @Operation(summary = "Complete an operation", description = "Ends it as COMPLETED at totalSteps. 409 once it has ended.")
     @APIResponse(responseCode = "200", description = "The final state")
     @APIResponse(responseCode = "409", description = "The operation has ended")
+    @Requires(Scope.PROGRESS)
     public Uni<ProgressView> complete(@PathParam("projectId") String projectId, @PathParam("id") String id, CompleteRequest body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -174,6 +178,7 @@ public class ProgressResource {
     @RequestBody(content = @Content(examples = @ExampleObject(name = "failure", value = "{\"error\": \"the file is not UTF-8\"}")))
     @APIResponse(responseCode = "200", description = "The final state")
     @APIResponse(responseCode = "409", description = "The operation has ended")
+    @Requires(Scope.PROGRESS)
     public Uni<ProgressView> fail(@PathParam("projectId") String projectId, @PathParam("id") String id, FailRequest body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -192,6 +197,7 @@ public class ProgressResource {
                     + "Takes an API key with progress or progress:read, or a session with access to the project.")
     @APIResponse(responseCode = "200", description = "The state")
     @APIResponse(responseCode = "404", description = "No such operation in the project (never started, or expired)")
+    @Requires(Scope.PROGRESS_READ)
     public Uni<ProgressView> get(@PathParam("projectId") String projectId, @PathParam("id") String id) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -205,6 +211,7 @@ public class ProgressResource {
             description = "The project's live operations in id order, those with the given status only. A page may hold "
                     + "fewer than limit operations, even none, while nextCursor is set; the walk ends when it is null.")
     @APIResponse(responseCode = "200", description = "A page of operations")
+    @Requires(Scope.PROGRESS_READ)
     public Uni<ProgressListing> list(@PathParam("projectId") String projectId,
             @Parameter(description = "RUNNING, COMPLETED, FAILED or STALLED") @QueryParam("status") String status,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
@@ -228,6 +235,7 @@ public class ProgressResource {
     @APIResponse(responseCode = "201", description = "The ticket", content = @Content(examples = @ExampleObject(name = "ticket",
             value = "{\"ticket\": \"cdt_…\", \"expiresAt\": \"2026-11-22T10:00:30Z\", "
                     + "\"eventsUrl\": \"/v1/projects/shop/progress/import-2026-11-22/events\"}")))
+    @Requires(Scope.PROGRESS_READ)
     public Uni<Response> ticket(@PathParam("projectId") String projectId, @PathParam("id") String id) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -259,6 +267,7 @@ public class ProgressResource {
     @APIResponse(responseCode = "400", description = "Last-Event-ID is not an event id")
     @APIResponse(responseCode = "404", description = "No such operation in the project")
     @APIResponse(responseCode = "429", description = "The caller holds as many open streams as it may")
+    @Requires(Scope.PROGRESS_READ)
     public Uni<Void> events(@PathParam("projectId") String projectId, @PathParam("id") String id,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse,
             @Context HttpServerResponse response) {

@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import application.RateLimitService;
+import domain.access.Scope;
 import domain.project.ProjectId;
 import domain.ratelimit.Identifier;
 import domain.ratelimit.PolicyName;
@@ -53,6 +54,7 @@ public class ProjectRateLimitResource {
             value = "{\"allowed\": true, \"policy\": \"default\", \"limit\": 100, \"remaining\": 99, \"resetSeconds\": 1800, "
                     + "\"degraded\": false, \"windows\": [{\"requests\": 100, \"windowSeconds\": 3600, \"limit\": 100, \"remaining\": 99, "
                     + "\"resetSeconds\": 1800}]}")))
+    @Requires(Scope.RATE_LIMITS)
     public Uni<Response> check(@PathParam("projectId") String projectId, CheckBody body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
@@ -71,6 +73,7 @@ public class ProjectRateLimitResource {
     @GET
     @Path("{policy}/{scope}/{identifier}")
     @Operation(summary = "An identifier's state", description = "Every window's remaining units and reset, counting nothing.")
+    @Requires(Scope.RATE_LIMITS)
     public Uni<StateView> state(@PathParam("projectId") String projectId, @PathParam("policy") String policy,
             @PathParam("scope") String scope, @PathParam("identifier") String identifier) {
         Counted counted = Counted.parse(projectId, policy, scope, identifier);
@@ -83,6 +86,7 @@ public class ProjectRateLimitResource {
     @Path("{policy}/{scope}/{identifier}")
     @Operation(summary = "Reset an identifier", description = "Forgets every count of the identifier under the policy.")
     @APIResponse(responseCode = "204", description = "Reset")
+    @Requires(Scope.RATE_LIMITS)
     public Uni<Response> reset(@PathParam("projectId") String projectId, @PathParam("policy") String policy,
             @PathParam("scope") String scope, @PathParam("identifier") String identifier) {
         Counted counted = Counted.parse(projectId, policy, scope, identifier);

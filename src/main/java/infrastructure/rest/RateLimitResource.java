@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import application.RateLimitService;
+import domain.access.Scope;
 import domain.project.ProjectId;
 import domain.ratelimit.ApiPolicy;
 import domain.ratelimit.FailMode;
@@ -119,6 +120,7 @@ public class RateLimitResource {
             + "\"failMode\": \"open\"}")))
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "200", description = "Replaced")
+    @Requires(Scope.ADMIN)
     public Uni<Response> save(@PathParam("name") String name, PolicyBody body) {
         Violations violations = new Violations();
         PolicyName policyName = violations.check("name", () -> PolicyName.of(name));
@@ -175,6 +177,7 @@ public class RateLimitResource {
     @Operation(summary = "Delete a stored policy", description = "Scope admin. A configured policy of that name applies "
             + "again; a policy that only comes from configuration answers 409.")
     @APIResponse(responseCode = "204", description = "Deleted")
+    @Requires(Scope.ADMIN)
     public Uni<Response> delete(@PathParam("name") String name) {
         PolicyName policyName = parse("name", name);
         return rateLimits.delete(caller.principal(), policyName).replaceWith(Response.noContent().build());

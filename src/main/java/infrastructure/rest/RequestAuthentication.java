@@ -93,6 +93,9 @@ public class RequestAuthentication {
                 ? (SessionToken.looksLikeOne(bearer) ? bearer : null)
                 : (cookie != null && !cookie.getValue().isEmpty() ? cookie.getValue() : null);
         boolean sessionPath = SESSION_PATHS.contains(path);
+        if (sessionPath && sessionToken == null && bearer == null) {
+            return Uni.createFrom().item(unauthenticated(UnauthenticatedException.SESSION_REQUIRED));
+        }
         if (sessionToken != null && browserPath) {
             return asBrowser(sessionToken);
         }
@@ -134,7 +137,7 @@ public class RequestAuthentication {
     private Uni<Response> asBrowser(String sessionToken) {
         return sessions.current(sessionToken).chain(session -> {
             if (session.isEmpty()) {
-                return Uni.createFrom().item(unauthenticated());
+                return Uni.createFrom().item(unauthenticated(UnauthenticatedException.SESSION_REQUIRED));
             }
             Optional<Principal> browser = session.get().browserPrincipal();
             if (browser.isEmpty()) {
@@ -155,12 +158,12 @@ public class RequestAuthentication {
             project = ProjectId.of(eventsPath.group(1));
             operation = ProgressId.of(eventsPath.group(2));
         } catch (InvalidValueException e) {
-            return Uni.createFrom().item(unauthenticated());
+            return Uni.createFrom().item(unauthenticated(UnauthenticatedException.TICKET_REFUSED));
         }
         // Not counted against the policy api: a ticket opens one stream, once.
         return progress.redeemTicket(project, operation, ticket).map(principal -> {
             if (principal.isEmpty()) {
-                return unauthenticated();
+                return unauthenticated(UnauthenticatedException.TICKET_REFUSED);
             }
             caller.authenticate(principal.get());
             return null;
@@ -185,7 +188,12 @@ public class RequestAuthentication {
     }
 
     static Response unauthenticated() {
-        return Problem.Type.UNAUTHENTICATED.with(new UnauthenticatedException().getMessage())
+        return unauthenticated(UnauthenticatedException.API_KEY_REQUIRED);
+    }
+
+    /** 401 with {@code detail} naming the credential this path takes; the problem type is the same for all. */
+    static Response unauthenticated(String detail) {
+        return Problem.Type.UNAUTHENTICATED.with(detail)
                 .toResponse()
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"cache-domain\"")
                 .build();

@@ -1,7 +1,9 @@
 package infrastructure.rest;
 
 import application.SessionService;
+import application.UnauthenticatedException;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import domain.access.Scope;
 import domain.project.ProjectId;
 import domain.session.SessionId;
 import domain.session.SessionPolicy;
@@ -98,6 +100,7 @@ public class SessionResource {
             value = "{\"sessionId\": \"9f86d081884c7d65Xq3Zr2Wl0s7Hq4YtDk8L1a\", \"token\": \"cds_9f86…\", \"userId\": "
                     + "\"user-42\", \"projectAccess\": [\"shop\"], \"createdAt\": \"2026-11-22T09:00:00Z\", "
                     + "\"idleExpiresAt\": \"2026-11-22T09:30:00Z\", \"absoluteExpiresAt\": \"2026-11-23T09:00:00Z\"}")))
+    @Requires(Scope.SESSIONS)
     public Uni<Response> create(CreateSessionRequest body) {
         Violations violations = new Violations();
         if (body == null) {
@@ -130,6 +133,7 @@ public class SessionResource {
             + "any token that opens no session the key may see (malformed, unknown, expired, revoked: never told which).")
     @APIResponse(responseCode = "200", description = "The session")
     @APIResponse(responseCode = "401", description = "No live session for this token")
+    @Requires(Scope.SESSIONS)
     public Uni<Response> validate(ValidateRequest body) {
         String token = body == null || body.token() == null ? "" : body.token();
         return sessions.validate(caller.principal(), token).map(found -> found
@@ -146,7 +150,7 @@ public class SessionResource {
     public Uni<Response> current() {
         return sessions.current(caller.sessionToken()).map(found -> found
                 .map(s -> Response.ok(SessionView.from(s)).build())
-                .orElseGet(() -> Problem.Type.UNAUTHENTICATED.response(NO_SESSION)));
+                .orElseGet(() -> RequestAuthentication.unauthenticated(UnauthenticatedException.SESSION_REQUIRED)));
     }
 
     @DELETE
@@ -157,7 +161,7 @@ public class SessionResource {
     public Uni<Response> logout() {
         return sessions.logout(caller.sessionToken()).map(ended -> ended
                 ? Response.noContent().cookie(expiredCookie()).build()
-                : Problem.Type.UNAUTHENTICATED.response(NO_SESSION));
+                : RequestAuthentication.unauthenticated(UnauthenticatedException.SESSION_REQUIRED));
     }
 
     @GET
@@ -166,6 +170,7 @@ public class SessionResource {
             + "session that does not exist, ended, or reaches a project outside the key's.")
     @APIResponse(responseCode = "200", description = "The session")
     @APIResponse(responseCode = "404", description = "No such session")
+    @Requires(Scope.SESSIONS)
     public Uni<Response> get(@PathParam("sessionId") String sessionId) {
         SessionId id = parse(sessionId);
         return sessions.get(caller.principal(), id).map(found -> found
@@ -177,6 +182,7 @@ public class SessionResource {
     @Path("sessions/{sessionId}/projects/{projectId}")
     @Operation(summary = "Grant a project to a session", description = "Takes effect at once.")
     @APIResponse(responseCode = "200", description = "The session as changed")
+    @Requires(Scope.SESSIONS)
     public Uni<Response> grant(@PathParam("sessionId") String sessionId, @PathParam("projectId") String projectId) {
         return changeAccess(sessionId, projectId, true);
     }
@@ -185,6 +191,7 @@ public class SessionResource {
     @Path("sessions/{sessionId}/projects/{projectId}")
     @Operation(summary = "Revoke a project from a session", description = "Takes effect at once.")
     @APIResponse(responseCode = "200", description = "The session as changed")
+    @Requires(Scope.SESSIONS)
     public Uni<Response> revokeProject(@PathParam("sessionId") String sessionId, @PathParam("projectId") String projectId) {
         return changeAccess(sessionId, projectId, false);
     }
@@ -193,6 +200,7 @@ public class SessionResource {
     @Path("sessions/{sessionId}/rotate")
     @Operation(summary = "Rotate a session's token", description = "Returns a new token; the old one stops working at once.")
     @APIResponse(responseCode = "200", description = "The session with its new token")
+    @Requires(Scope.SESSIONS)
     public Uni<Response> rotate(@PathParam("sessionId") String sessionId) {
         SessionId id = parse(sessionId);
         return sessions.rotate(caller.principal(), id).map(rotated -> rotated
@@ -205,6 +213,7 @@ public class SessionResource {
     @Operation(summary = "Revoke a session", description = "Its token stops working at once and its data is deleted.")
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", description = "No such session")
+    @Requires(Scope.SESSIONS)
     public Uni<Response> revoke(@PathParam("sessionId") String sessionId) {
         SessionId id = parse(sessionId);
         return sessions.revoke(caller.principal(), id).map(revoked -> revoked
@@ -216,6 +225,7 @@ public class SessionResource {
     @Path("users/{userId}/sessions")
     @Operation(summary = "List a user's sessions", description = "The live sessions the key may see, oldest first.")
     @APIResponse(responseCode = "200", description = "The sessions")
+    @Requires(Scope.SESSIONS)
     public Uni<SessionList> list(@PathParam("userId") String userId) {
         UserId user = parseUser(userId);
         return sessions.list(caller.principal(), user).map(all -> new SessionList(all.stream().map(SessionView::from).toList()));
@@ -226,6 +236,7 @@ public class SessionResource {
     @Operation(summary = "Revoke all of a user's sessions", description = "Those the key may see; answers how many.")
     @APIResponse(responseCode = "200", description = "Revoked", content = @Content(examples = @ExampleObject(name = "count",
             value = "{\"revoked\": 3}")))
+    @Requires(Scope.SESSIONS)
     public Uni<Revoked> revokeAll(@PathParam("userId") String userId) {
         UserId user = parseUser(userId);
         return sessions.revokeAll(caller.principal(), user).map(Revoked::new);

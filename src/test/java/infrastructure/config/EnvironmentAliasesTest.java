@@ -54,6 +54,16 @@ class EnvironmentAliasesTest {
     }
 
     @Test
+    void tiesTheHttpBodyLimitToTheValueLimitUnlessTheOperatorSetsIt() {
+        assertThat(config(Map.of(), Map.of()).getRawValue(EnvironmentAliases.MAX_BODY_SIZE))
+                .isEqualTo(Long.toString(8L * 1048576 + 65536));
+        assertThat(config(Map.of(), Map.of(EnvironmentAliases.MAX_VALUE_BYTES, "100"))
+                .getRawValue(EnvironmentAliases.MAX_BODY_SIZE)).isEqualTo(Long.toString(800 + 65536));
+        assertThat(config(Map.of(), Map.of(EnvironmentAliases.MAX_BODY_SIZE, "1G"))
+                .getRawValue(EnvironmentAliases.MAX_BODY_SIZE)).isEqualTo("1G");
+    }
+
+    @Test
     void turnsTracingOffWhileNoExporterEndpointIsConfigured() {
         assertThat(config(Map.of(), Map.of()).getRawValue(EnvironmentAliases.SDK_DISABLED)).isEqualTo("true");
         assertThat(config(Map.of(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317"))

@@ -420,6 +420,162 @@ abstract class CacheApiTests {
         as(key).get(entry("k")).then().statusCode(404);
     }
 
+    // --- methods
+
+    @Test
+    void answersA405WithTheMethodsThePathAllows() {
+        as(key).body("{}").post(entry("k")).then().statusCode(405).contentType("application/problem+json")
+                .body("type", equalTo("urn:cache-domain:problem:method-not-allowed"))
+                .header("Allow", equalTo("DELETE, GET, HEAD, OPTIONS, PUT"));
+    }
+
+    @Test
+    void answersOptionsWithExactlyTheMethodsThatWork() {
+        for (String path : List.of(entry("k"), entry("invalidations"), "/v1/projects/" + project + "/cache",
+                "/v1/projects/" + project + "/cache-stats")) {
+            Response options = as(key).options(path);
+            options.then().statusCode(200);
+            List<String> allowed = List.of(options.header("Allow").split(", "));
+            for (String method : List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")) {
+                int status = as(key).body("{}").request(method, path).statusCode();
+                assertThat(status == 405).as("%s %s answered %d; Allow: %s", method, path, status, allowed)
+                        .isEqualTo(!allowed.contains(method));
+            }
+        }
+    }
+
+    // --- limits at the HTTP edge, whatever the framing
+
+    /** The default body limit: 8 x 1 MiB + 64 KiB. */
+    static final long BODY_LIMIT = 8L * 1024 * 1024 + 64 * 1024;
+    /** What the server may read past the limit: the buffers already in flight when it stops reading. */
+    static final long ONE_BUFFER = 128 * 1024;
+
+    private String chunkedHead(String method, String path, String key, String probe) {
+        return method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                + support.BodyProbe.HEADER + ": " + probe + "\r\n\r\n";
+    }
+
+    @Test
+    void refusesAFiftyMebibyteChunkedBodyOnceTheLimitIsReadAndReadsNoMore() throws Exception {
+        String probe = java.util.UUID.randomUUID().toString();
+        long fifty = 50L * 1024 * 1024;
+        long[] sent = {0};
+        try (support.RawHttp http = support.RawHttp.connectWithSendBuffer(64 * 1024)) {
+            http.send(chunkedHead("PUT", entry("big"), key, probe)).chunk("{\"value\": \"".getBytes());
+            Thread sender = new Thread(() -> {
+                byte[] piece = "x".repeat(64 * 1024).getBytes();
+                try {
+                    while (sent[0] < fifty) {
+                        http.chunk(piece);
+                        sent[0] += piece.length;
+                    }
+                } catch (java.io.IOException e) {
+                    // the server closed the connection after its answer: the rest is never sent
+                }
+            });
+            sender.setDaemon(true);
+            sender.start();
+
+            support.RawHttp.Answer answer = http.read();
+
+            assertThat(answer.status()).isEqualTo(413);
+            assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(answer.body()).contains("urn:cache-domain:problem:payload-too-large").contains(Long.toString(BODY_LIMIT));
+            assertThat(answer.header("Connection")).isEqualTo("close");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> support.BodyProbe.bytesRead(probe).isPresent());
+            assertThat(support.BodyProbe.bytesRead(probe).getAsLong()).isBetween(BODY_LIMIT - ONE_BUFFER, BODY_LIMIT + ONE_BUFFER);
+            assertThat(http.closedByServer()).as("the server closes the connection instead of reading the rest").isTrue();
+            http.close();
+            sender.join(Duration.ofSeconds(10).toMillis());
+            assertThat(sent[0]).isLessThan(fifty);
+        }
+        as(key).get(entry("big")).then().statusCode(404);
+    }
+
+    @Test
+    void refusesAChunkedWriteToAForeignProjectOrWithoutTheScopeBeforeReadingItsBody() throws Exception {
+        String foreign = freshProject();
+        String readOnly = keyFor(List.of(project), "cache:read");
+        for (String[] attempt : List.of(new String[] {key, "/v1/projects/" + foreign + "/cache/k"},
+                new String[] {readOnly, entry("k")})) {
+            String probe = java.util.UUID.randomUUID().toString();
+            try (support.RawHttp http = support.RawHttp.connect()) {
+                http.send(chunkedHead("PUT", attempt[1], attempt[0], probe)).chunk("{\"value\": \"".getBytes());
+
+                // The rest of the body, and its last chunk, are still held back.
+                support.RawHttp.Answer answer = http.read();
+
+                assertThat(answer.status()).as(attempt[1]).isEqualTo(403);
+                assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+                assertThat(answer.body()).contains("urn:cache-domain:problem:forbidden");
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> support.BodyProbe.bytesRead(probe).isPresent());
+                assertThat(support.BodyProbe.bytesRead(probe).getAsLong()).isZero();
+            }
+        }
+        as(keyFor(List.of(foreign), "cache:read")).get("/v1/projects/" + foreign + "/cache/k").then().statusCode(404);
+        as(key).get(entry("k")).then().statusCode(404);
+    }
+
+    @Test
+    void acceptsAChunkedBodyWithinTheLimit() throws Exception {
+        String value = "y".repeat(900 * 1024);
+        try (support.RawHttp http = support.RawHttp.connect()) {
+            http.send(chunkedHead("PUT", entry("chunked"), key, java.util.UUID.randomUUID().toString()))
+                    .chunk("{\"value\": \"".getBytes())
+                    .chunk(value.getBytes())
+                    .chunk("\"}".getBytes())
+                    .send("0\r\n\r\n");
+
+            assertThat(http.read().status()).isEqualTo(201);
+        }
+        as(key).get(entry("chunked")).then().statusCode(200).body("value.length()", equalTo(value.length()));
+    }
+
+    @Test
+    void answersAProblemToABodyDeclaredLargerThanTheLimitWithoutReadingIt() throws Exception {
+        try (support.RawHttp http = support.RawHttp.connect()) {
+            http.send("PUT " + entry("k") + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + (100L * 1024 * 1024) + "\r\n\r\n");
+
+            support.RawHttp.Answer answer = http.read();
+
+            assertThat(answer.status()).isEqualTo(413);
+            assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(answer.body()).contains("urn:cache-domain:problem:payload-too-large");
+            assertThat(http.closedByServer()).as("the server closes the connection instead of waiting for the body").isTrue();
+        }
+    }
+
+    @Test
+    void answersAProblemToAPathOfAHundredThousandCharacters() throws Exception {
+        try (support.RawHttp http = support.RawHttp.connect()) {
+            http.send("GET " + entry("k".repeat(100_000)) + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                    + "\r\n\r\n");
+
+            support.RawHttp.Answer answer = http.read();
+
+            assertThat(answer.status()).isEqualTo(414);
+            assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(answer.body()).contains("urn:cache-domain:problem:uri-too-long").contains("\"status\":414");
+        }
+    }
+
+    @Test
+    void answersAProblemToAHundredKilobyteHeader() throws Exception {
+        try (support.RawHttp http = support.RawHttp.connect()) {
+            http.send("GET " + entry("k") + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                    + "\r\nX-Padding: " + "a".repeat(100_000) + "\r\n\r\n");
+
+            support.RawHttp.Answer answer = http.read();
+
+            assertThat(answer.status()).isEqualTo(431);
+            assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(answer.body()).contains("urn:cache-domain:problem:header-fields-too-large").contains("\"status\":431");
+        }
+    }
+
     private static String tags(int n) {
         return IntStream.range(0, n).mapToObj(i -> "\"t" + i + "\"").toList().toString();
     }

@@ -373,6 +373,20 @@ abstract class ProgressApiTests extends ProgressApiTestsBase {
     }
 
     @Test
+    void tellsTheHolderOfASpentTicketToAskForANewOne() {
+        String id = started(3);
+        String ticket = as(worker).post(base() + "/" + id + "/tickets").path("ticket");
+        SseClient.Stream first = SseClient.open(URI.create(eventsOf(id) + "?ticket=" + ticket), Map.of());
+        assertThat(first.status()).isEqualTo(200);
+        first.close();
+
+        RestAssured.given().queryParam("ticket", ticket).get(base() + "/" + id + "/events")
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:cache-domain:problem:unauthenticated"))
+                .body("detail", equalTo("the ticket is unknown, used or expired; ask for a new one"));
+    }
+
+    @Test
     void neverAcceptsAnApiKeyInTheUrl() {
         String id = started(3);
 

@@ -154,6 +154,21 @@ abstract class SessionApiTests {
     }
 
     @Test
+    void tellsACallerOfTheSessionPathThatItTakesASessionToken() {
+        String token = open().path("token");
+        RestAssured.given().header("Authorization", "Bearer " + token).delete("/v1/sessions/current").then().statusCode(204);
+
+        for (Response refused : List.of(RestAssured.given().get("/v1/sessions/current"),
+                RestAssured.given().header("Authorization", "Bearer " + token).get("/v1/sessions/current"))) {
+            refused.then().statusCode(401).contentType("application/problem+json")
+                    .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"))
+                    .body("type", equalTo("urn:cache-domain:problem:unauthenticated"))
+                    .body("detail", containsString("session token"))
+                    .body("detail", not(containsString("API key")));
+        }
+    }
+
+    @Test
     void refusesASessionTokenEverywhereButItsOwnPaths() {
         String token = open().path("token");
 

@@ -1,0 +1,49 @@
+package infrastructure.rest;
+
+import application.Access;
+import domain.InvalidValueException;
+import domain.project.ProjectId;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Refuses a caller the endpoint's {@link Requires scope}, on the project in its path, before the
+ * body is read: a key that may not write to a project learns so at once, instead of after sending
+ * and having the service parse megabytes. Runs after routing, so it knows the endpoint, and before
+ * {@link BodyLimit} reads the body (RESTEasy Reactive runs request filters before its body handler).
+ *
+ * <p>Only requests that carry a body are checked here: without one there is nothing to protect, and
+ * the use case refuses them itself, counted and traced as a refused operation. A malformed project id
+ * is left to the resource, which lists it with the request's other violations (400).
+ */
+public class EndpointAccess {
+
+    private final Caller caller;
+
+    public EndpointAccess(Caller caller) {
+        this.caller = caller;
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
+    public void requireScope(ContainerRequestContext request, ResourceInfo endpoint) {
+        Requires requires = endpoint.getResourceMethod() == null ? null : endpoint.getResourceMethod().getAnnotation(Requires.class);
+        if (requires == null || !BodyLimit.declaresBody(request.getMethod(), request.getHeaderString("Transfer-Encoding"),
+                request.getHeaderString("Content-Length"))) {
+            return;
+        }
+        String projectId = request.getUriInfo().getPathParameters().getFirst("projectId");
+        if (projectId == null) {
+            Access.require(caller.principal(), requires.value());
+            return;
+        }
+        ProjectId project;
+        try {
+            project = ProjectId.of(projectId);
+        } catch (InvalidValueException e) {
+            return;
+        }
+        Access.require(caller.principal(), project, requires.value());
+    }
+}
