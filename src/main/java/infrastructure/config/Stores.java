@@ -144,9 +144,9 @@ public class Stores {
     @Produces
     @Singleton
     @Startup
-    RateLimitPolicies rateLimitPolicies(StoreConfig store, Instance<ReactiveRedisDataSource> redis, ObjectMapper json) {
+    RateLimitPolicies rateLimitPolicies(StoreConfig store, Clock clock, Instance<ReactiveRedisDataSource> redis, ObjectMapper json) {
         if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisRateLimitPolicies(redis.get(), store.redisKeyPrefix(), json);
+            return new RedisRateLimitPolicies(redis.get(), store.redisKeyPrefix(), json, clock);
         }
         return new InMemoryRateLimitPolicies();
     }

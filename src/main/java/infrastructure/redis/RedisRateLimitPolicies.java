@@ -50,12 +50,13 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
     /** Set while a background reload of an aged copy runs: one at a time. */
     private final AtomicBoolean revalidating = new AtomicBoolean();
 
-    public RedisRateLimitPolicies(ReactiveRedisDataSource redis, String keyPrefix, ObjectMapper json) {
+    /** @param clock tells the age of the in-process copy, against {@link #MAX_AGE} */
+    public RedisRateLimitPolicies(ReactiveRedisDataSource redis, String keyPrefix, ObjectMapper json, Clock clock) {
         this.hashes = redis.hash(String.class, String.class, String.class);
         this.pubsub = redis.pubsub(String.class);
         this.keys = new RedisKeys(keyPrefix);
         this.json = json;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
         this.subscription = RedisSubscription.toChannel(redis, keys.rateLimitPolicyChanges(), (channel, name) -> changed());
     }
 

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -55,11 +56,13 @@ public class ProgressResource {
     private final ProgressService progress;
     private final Caller caller;
     private final ObjectMapper json;
+    private final Clock clock;
 
-    public ProgressResource(ProgressService progress, Caller caller, ObjectMapper json) {
+    public ProgressResource(ProgressService progress, Caller caller, ObjectMapper json, Clock clock) {
         this.progress = progress;
         this.caller = caller;
         this.json = json;
+        this.clock = clock;
     }
 
     /** The body of a start; {@code correlationId} is generated when absent. */
@@ -241,7 +244,7 @@ public class ProgressResource {
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         ProgressId operation = violations.check("id", () -> ProgressId.of(id));
         violations.throwIfAny();
-        Instant issuedAt = Instant.now();
+        Instant issuedAt = clock.instant();
         return progress.issueTicket(caller.principal(), project, operation)
                 .map(issued -> Response.status(Response.Status.CREATED)
                         .header("Cache-Control", "no-store")

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -45,9 +46,12 @@ public class SessionResource {
 
     private final SessionService sessions;
     private final Caller caller;
-    public SessionResource(SessionService sessions, Caller caller) {
+    private final Clock clock;
+
+    public SessionResource(SessionService sessions, Caller caller, Clock clock) {
         this.sessions = sessions;
         this.caller = caller;
+        this.clock = clock;
     }
 
     /** A session to open. {@code userData} is any JSON; {@code projectAccess} may be empty. */
@@ -279,8 +283,8 @@ public class SessionResource {
     }
 
     /** The session token as an HttpOnly, Secure, SameSite=Strict cookie, for a browser's EventSource. */
-    private static NewCookie cookie(SessionPolicy.Opened opened) {
-        long seconds = Math.max(0, Duration.between(Instant.now(), opened.session().absoluteExpiresAt()).getSeconds());
+    private NewCookie cookie(SessionPolicy.Opened opened) {
+        long seconds = Math.max(0, Duration.between(clock.instant(), opened.session().absoluteExpiresAt()).getSeconds());
         return new NewCookie.Builder(RequestAuthentication.SESSION_COOKIE).value(opened.token().reveal()).path("/v1")
                 .httpOnly(true).secure(true).sameSite(NewCookie.SameSite.STRICT).maxAge((int) Math.min(seconds, Integer.MAX_VALUE))
                 .build();

@@ -30,7 +30,7 @@ class RedisRateLimitPoliciesTest extends RateLimitPoliciesContract {
 
     /** Another service instance on the same Redis and prefix, with its own connections. */
     private RedisRateLimitPolicies instance() {
-        return new RedisRateLimitPolicies(RedisClients.dataSource(SharedRedis.server().url()), prefix, new ObjectMapper());
+        return new RedisRateLimitPolicies(RedisClients.dataSource(SharedRedis.server().url()), prefix, new ObjectMapper(), java.time.Clock.systemUTC());
     }
 
     @Test
