@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The service's own meters beyond those the use cases register: latency buckets and percentiles of
+ * The service's own meters beyond those the use cases register: latency buckets of
  * {@value MeasuredInterceptor#METER}, and the state of every circuit breaker as
  * {@value #BREAKER_STATE}; also the settings the observability of the use cases needs.
  */
@@ -33,9 +33,13 @@ public class Observability {
     /** Gauge per breaker and state, 1 for the breaker's current state and 0 for the others. */
     static final String BREAKER_STATE = "breaker.state";
 
-    /** Bucket bounds of the operation latency histogram: from well under a millisecond to the bulk timeout. */
-    private static final Duration[] LATENCY_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000,
-            10_000, 30_000).map(Duration::ofMillis).toArray(Duration[]::new);
+    /**
+     * Bucket bounds of the operation latency histogram, in microseconds: from a tenth of a
+     * millisecond (an operation near the HTTP floor) to the bulk timeout.
+     */
+    private static final Duration[] LATENCY_BUCKETS = Stream.of(100, 250, 500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000,
+            100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 30_000_000)
+            .map(micros -> Duration.ofNanos(micros * 1_000L)).toArray(Duration[]::new);
 
     @Produces
     @Singleton
@@ -46,8 +50,9 @@ public class Observability {
                 if (!id.getName().equals(MeasuredInterceptor.METER)) {
                     return config;
                 }
+                // Buckets only: percentiles are computed by the server (histogram_quantile), across
+                // instances, rather than by a sliding estimator updated on every request here.
                 return DistributionStatisticConfig.builder()
-                        .percentiles(0.5, 0.95, 0.99)
                         .serviceLevelObjectives(Stream.of(LATENCY_BUCKETS).mapToDouble(Duration::toNanos).toArray())
                         .build()
                         .merge(config);
