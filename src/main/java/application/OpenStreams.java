@@ -27,14 +27,14 @@ import org.jboss.logging.Logger;
 final class OpenStreams implements Revocations.Listener {
 
     private static final Logger LOG = Logger.getLogger(OpenStreams.class);
-    /** The longest a check prompted by a notice waits for the store. */
-    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
-
     private final CredentialCheck credentials;
+    /** The longest a check prompted by a notice waits for the store. */
+    private final Duration checkTimeout;
     private final ConcurrentHashMap<Credential, Set<Stream>> byCredential = new ConcurrentHashMap<>();
 
-    OpenStreams(CredentialCheck credentials) {
+    OpenStreams(CredentialCheck credentials, Duration checkTimeout) {
         this.credentials = credentials;
+        this.checkTimeout = checkTimeout;
     }
 
     /** One open stream: who opened it, on which project, and how to end it. */
@@ -128,7 +128,7 @@ final class OpenStreams implements Revocations.Listener {
     /** Checks one stream's credential: a deliberate fire-and-forget, since nobody waits for it and a failure keeps the stream. */
     private void check(Stream stream) {
         credentials.stillPermits(stream.principal, stream.project, Scope.PROGRESS_READ)
-                .ifNoItem().after(CHECK_TIMEOUT).fail()
+                .ifNoItem().after(checkTimeout).fail()
                 .subscribe().with(permitted -> {
                     if (!permitted) {
                         stream.end();

@@ -40,16 +40,15 @@ final class ProgressFollower {
         static final Out END = new Out(null);
     }
 
-    /**
-     * The longest one catch-up or stall check may wait for the store. Past it the stream fails and
-     * closes, and the browser reconnects and resumes: a hung store never freezes a stream silently.
-     */
-    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(5);
-
     private final ProgressRepository store;
     private final Progress opened;
     private final Clock clock;
     private final Duration stallAfter;
+    /**
+     * The longest one catch-up or stall check may wait for the store. Past it the stream fails and
+     * closes, and the browser reconnects and resumes: a hung store never freezes a stream silently.
+     */
+    private final Duration storeTimeout;
     /** Reads the operation's state, recording a stall when it is due; empty once it expired. */
     private final Function<Progress, Uni<Optional<Progress>>> refresh;
     /** Whether the follower's credential still permits the stream: asked on every heartbeat. */
@@ -60,12 +59,13 @@ final class ProgressFollower {
     private Instant lastActivity;
     private boolean ended;
 
-    ProgressFollower(ProgressRepository store, Progress opened, Clock clock, Duration stallAfter,
+    ProgressFollower(ProgressRepository store, Progress opened, Clock clock, Duration stallAfter, Duration storeTimeout,
             Function<Progress, Uni<Optional<Progress>>> refresh, Supplier<Uni<Boolean>> stillPermitted) {
         this.store = store;
         this.opened = opened;
         this.clock = clock;
         this.stallAfter = stallAfter;
+        this.storeTimeout = storeTimeout;
         this.refresh = refresh;
         this.stillPermitted = stillPermitted;
         this.lastActivity = opened.updatedAt();
@@ -91,8 +91,8 @@ final class ProgressFollower {
                     .map(tick -> Optional.<ProgressEvent>empty());
             Multi<List<Out>> handled = Multi.createBy().merging().streams(live.map(Optional::of), ticks)
                     .onItem().transformToUniAndConcatenate(input -> input.map(this::onLive).orElseGet(this::onHeartbeat)
-                            .ifNoItem().after(STORE_TIMEOUT)
-                            .failWith(() -> new StoreUnavailableException("no answer from the store within " + STORE_TIMEOUT, null)));
+                            .ifNoItem().after(storeTimeout)
+                            .failWith(() -> new StoreUnavailableException("no answer from the store within " + storeTimeout, null)));
             Multi<Out> rest = Multi.createBy().merging().streams(handled, revoked)
                     .onItem().transformToIterable(list -> list);
             return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(first), rest)

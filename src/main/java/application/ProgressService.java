@@ -80,7 +80,7 @@ public class ProgressService {
         this.clock = clock;
         this.slots = new StreamSlots(settings.maxStreamsPerPrincipal());
         this.credentials = new CredentialCheck(keys, sessions);
-        this.open = new OpenStreams(credentials);
+        this.open = new OpenStreams(credentials, settings.streamStoreTimeout());
         revocations.listen(open);
         Gauge.builder("progress.streams.open", slots, StreamSlots::open)
                 .description("Event streams open on this instance")
@@ -199,7 +199,7 @@ public class ProgressService {
             return progress.follow(project, id)
                     .chain(live -> opened(project, id, lastSeen)
                             .chain(state -> {
-                                ProgressFollower follower = new ProgressFollower(progress, state, clock, policy.stallAfter(),
+                                ProgressFollower follower = new ProgressFollower(progress, state, clock, policy.stallAfter(), settings.streamStoreTimeout(),
                                         this::refresh, () -> credentials.stillPermits(caller, project, Scope.PROGRESS_READ));
                                 registered.attach(follower::revoke);
                                 return follower.stream(live, lastSeen, settings.heartbeat(), settings.reconnectDelay());

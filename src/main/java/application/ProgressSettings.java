@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param reconnectDelay         the {@code retry:} hint sent to browsers
  * @param maxStreamsPerPrincipal open streams one principal may hold on this instance
  * @param ticketTtl              how long a stream ticket stays valid
+ * @param streamStoreTimeout     the longest one store call of an open stream may take before the stream closes
  */
-public record ProgressSettings(Duration heartbeat, Duration reconnectDelay, int maxStreamsPerPrincipal, Duration ticketTtl) {
+public record ProgressSettings(Duration heartbeat, Duration reconnectDelay, int maxStreamsPerPrincipal, Duration ticketTtl,
+        Duration streamStoreTimeout) {
 }

@@ -72,7 +72,7 @@ class StreamCredentialSafetyNetTest {
     private ProgressService service(Duration heartbeat) {
         return new ProgressService(progress, new InMemoryProgressTickets(clock),
                 new ProgressPolicy(1000, 1024, 100, Duration.ofMinutes(30), Duration.ofMinutes(5)),
-                new ProgressSettings(heartbeat, Duration.ofSeconds(3), 16, Duration.ofSeconds(30)),
+                new ProgressSettings(heartbeat, Duration.ofSeconds(3), 16, Duration.ofSeconds(30), Duration.ofSeconds(5)),
                 clock, new SimpleMeterRegistry(), keys, sessions, notices);
     }
 

@@ -26,6 +26,14 @@ public interface ResilienceConfig {
     @WithDefault("30s")
     Duration bulkTimeout();
 
+    /**
+     * The longest one store call of an open event stream may take (a catch-up, a stall check, a
+     * check of its credential). Past it the stream closes and the browser reconnects and resumes: a
+     * hung store never freezes a stream silently. Default 5 seconds.
+     */
+    @WithDefault("5s")
+    Duration streamTimeout();
+
     /** The circuit breaker of each capability. */
     Breaker breaker();
 

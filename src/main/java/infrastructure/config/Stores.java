@@ -192,9 +192,9 @@ public class Stores {
 
     @Produces
     @Singleton
-    ProgressSettings progressSettings(ProgressConfig progress) {
+    ProgressSettings progressSettings(ProgressConfig progress, ResilienceConfig resilience) {
         return new ProgressSettings(progress.heartbeat(), progress.reconnectDelay(), progress.maxStreamsPerPrincipal(),
-                progress.ticketTtl());
+                progress.ticketTtl(), resilience.streamTimeout());
     }
 
     @Produces
