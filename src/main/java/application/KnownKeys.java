@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * one from putting back what it removed. Entries also expire after a maximum age, as a bound
  * behind the notices. Reads take no lock; changes take this object's.
  */
-public final class KnownKeys implements Revocations.Listener {
+final class KnownKeys implements Revocations.Listener {
 
     private final Clock clock;
     private final Duration maxAge;
@@ -38,7 +38,7 @@ public final class KnownKeys implements Revocations.Listener {
      * @param capacity the most entries held; when full, an arbitrary one makes room
      * @param live     whether notices reach this instance now ({@link Revocations#live()})
      */
-    public KnownKeys(Clock clock, Duration maxAge, int capacity, BooleanSupplier live) {
+    KnownKeys(Clock clock, Duration maxAge, int capacity, BooleanSupplier live) {
         this.clock = clock;
         this.maxAge = maxAge;
         this.capacity = capacity;
@@ -49,11 +49,11 @@ public final class KnownKeys implements Revocations.Listener {
     }
 
     /** Taken before asking the store, handed back with its answer: proof that nothing was revoked meanwhile. */
-    public record Lookup(long epoch, boolean live) {
+    record Lookup(long epoch, boolean live) {
     }
 
     /** The principal held for this digest; empty when none is, it is too old, or the channel is not live. */
-    public Optional<Principal> find(String digest) {
+    Optional<Principal> find(String digest) {
         if (!live.getAsBoolean()) {
             return Optional.empty();
         }
@@ -65,7 +65,7 @@ public final class KnownKeys implements Revocations.Listener {
     }
 
     /** Marks the start of a store lookup. */
-    public Lookup begin() {
+    Lookup begin() {
         return new Lookup(epoch, live.getAsBoolean());
     }
 
@@ -74,7 +74,7 @@ public final class KnownKeys implements Revocations.Listener {
      * since {@code lookup} began, or the channel was not live then or now: what the store said may be
      * stale already.
      */
-    public synchronized void confirmed(Lookup lookup, String digest, Principal principal) {
+    synchronized void confirmed(Lookup lookup, String digest, Principal principal) {
         if (!lookup.live() || lookup.epoch() != epoch || !live.getAsBoolean() || maxAge.isZero() || capacity == 0) {
             return;
         }
@@ -89,13 +89,13 @@ public final class KnownKeys implements Revocations.Listener {
     }
 
     /** Drops every entry of the key of that name, at once. */
-    public synchronized void forget(ApiKeyName name) {
+    synchronized void forget(ApiKeyName name) {
         epoch++;
         entries.values().removeIf(entry -> entry.principal().name().equals(name.value()));
     }
 
     /** How many entries are held, expired ones included until they are replaced or dropped. */
-    public int size() {
+    int size() {
         return entries.size();
     }
 
