@@ -37,6 +37,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Every store call is bounded by the guard {@value Guards#API_KEYS} (the lookup timeout and the
  * API keys' circuit breaker). Lookups are idempotent and tried once more after a store failure.
+ * Keys the store confirmed are held in process ({@link KnownKeys}) while revocation notices reach
+ * this instance, so that a request with a known key makes no store lookup.
  */
 @ApplicationScoped
 @Measured
@@ -53,6 +55,8 @@ public class ApiKeyService {
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
     private final Degradation stale;
     private final Revocations revocations;
+    /** Keys the store confirmed, answering without a lookup while revocation notices reach this instance. */
+    private final KnownKeys known;
 
     public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, AuthenticationPolicy policy, Clock clock,
             MeterRegistry meters, Revocations revocations) {
@@ -63,6 +67,8 @@ public class ApiKeyService {
         this.clock = clock;
         this.stale = new Degradation(meters, "apikeys", "authenticate", LOG,
                 "key store unavailable: accepting keys it confirmed recently");
+        this.known = new KnownKeys(clock, policy.keyCacheMaxAge(), policy.keyCacheSize(), revocations::live);
+        revocations.listen(known);
     }
 
     /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
@@ -77,10 +83,12 @@ public class ApiKeyService {
     }
 
     /**
-     * The principal of a presented secret; empty when no live key has it. Asks the store every
-     * time; only when the store cannot answer (failure, timeout, open breaker) does a recent
-     * confirmation stand in (see {@link AuthenticationPolicy}); otherwise the failure propagates and
-     * the request fails closed. The secret is never an attribute of the span.
+     * The principal of a presented secret; empty when no live key has it. A key the store confirmed
+     * answers from process memory while revocation notices reach this instance (see
+     * {@link KnownKeys}); otherwise the store is asked. Only when the store cannot answer (failure,
+     * timeout, open breaker) does a recent confirmation stand in (see {@link AuthenticationPolicy});
+     * otherwise the failure propagates and the request fails closed. The secret is never an
+     * attribute of the span.
      */
     @WithSpan("apikeys.authenticate")
     @ApplyGuard(Guards.API_KEYS)
@@ -92,9 +100,16 @@ public class ApiKeyService {
             if (bootstrap.matches(digest)) {
                 return Uni.createFrom().item(Optional.of(bootstrap.principal()));
             }
+            Optional<Principal> held = known.find(digest);
+            if (held.isPresent()) {
+                Outcomes.mark("known");
+                return Uni.createFrom().item(held);
+            }
+            KnownKeys.Lookup lookup = known.begin();
             return Retries.idempotent(() -> keys.findByDigest(digest))
                     .map(found -> found.map(ApiKey::principal))
                     .invoke(principal -> {
+                        principal.ifPresent(p -> known.confirmed(lookup, digest, p));
                         remember(digest, principal);
                         Outcomes.mark(principal.isPresent() ? "known" : "unknown");
                     });
@@ -169,6 +184,8 @@ public class ApiKeyService {
         return list(caller).chain(visible -> visible.stream().anyMatch(k -> k.name().equals(name))
                 ? keys.delete(name).invoke(revoked -> {
                     if (revoked) {
+                        // At once here, whatever becomes of the notice: this instance never answers with it again.
+                        known.forget(name);
                         confirmed.values().removeIf(c -> c.principal().name().equals(name.value()));
                         AUDIT.infof("api-key revoked name=%s actor=%s", name, caller.name());
                     }

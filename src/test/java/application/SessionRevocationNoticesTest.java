@@ -43,6 +43,11 @@ class SessionRevocationNoticesTest {
         @Override
         public void listen(Listener listener) {
         }
+
+        @Override
+        public boolean live() {
+            return true;
+        }
     };
 
     private SessionService service(int maxPerUser) {

@@ -65,6 +65,12 @@ class StreamCredentialSafetyNetTest {
         public void listen(Listener listener) {
             this.listener = listener;
         }
+
+        /** Never: every notice is lost. */
+        @Override
+        public boolean live() {
+            return false;
+        }
     }
 
     private final LostNotices notices = new LostNotices();

@@ -33,6 +33,7 @@ public abstract class RevocationsContract {
 
         public final List<Revocation> notices = new CopyOnWriteArrayList<>();
         public final List<String> missed = new CopyOnWriteArrayList<>();
+        public final List<String> lost = new CopyOnWriteArrayList<>();
 
         @Override
         public void revoked(Revocation notice) {
@@ -42,6 +43,11 @@ public abstract class RevocationsContract {
         @Override
         public void mayHaveMissed() {
             missed.add("missed");
+        }
+
+        @Override
+        public void lost() {
+            lost.add("lost");
         }
     }
 
@@ -83,5 +89,18 @@ public abstract class RevocationsContract {
 
         Awaitility.await().atMost(WAIT).until(() -> !late.notices.isEmpty());
         assertThat(late.notices).containsExactly(new Revocation.KeyRevoked(ApiKeyName.of("later")));
+    }
+
+    @Test
+    void isLiveOnceListenedToAndEveryNoticeFromThenOnReachesTheListener() {
+        Heard heard = listening(revocations);
+
+        Awaitility.await().atMost(WAIT).until(revocations::live);
+        Revocation notice = new Revocation.KeyRevoked(ApiKeyName.of("while-live"));
+        publish(revocations, notice);
+
+        Awaitility.await().atMost(WAIT).until(() -> !heard.notices.isEmpty());
+        assertThat(heard.notices).containsExactly(notice);
+        assertThat(heard.lost).isEmpty();
     }
 }

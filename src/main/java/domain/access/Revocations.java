@@ -7,8 +7,10 @@ import io.smallrye.mutiny.Uni;
  * revoked credential's open streams end wherever they are.
  *
  * <p>Delivery is at most once: a notice sent while an instance cannot hear (its channel to the
- * store is lost) is not repeated. Listeners are told when that may have happened
- * ({@link Listener#mayHaveMissed()}), once the channel is back, and check what they hold.
+ * store is lost) is not repeated. Listeners are told the moment the channel is lost
+ * ({@link Listener#lost()}) and, once it is back, that notices may have been missed
+ * ({@link Listener#mayHaveMissed()}), and check what they hold. What an instance keeps on the
+ * strength of notices (API key records) it may trust only while {@link #live()}.
  */
 public interface Revocations {
 
@@ -22,6 +24,14 @@ public interface Revocations {
     /** Adds a listener for every notice sent from now on, on any instance. */
     void listen(Listener listener);
 
+    /**
+     * True while every notice published from now on, on any instance, reaches this instance's
+     * listeners: always in process; on a store, from the moment the channel is made (before
+     * listeners hear {@link Listener#mayHaveMissed()}) until it is lost (false before they hear
+     * {@link Listener#lost()}).
+     */
+    boolean live();
+
     /** Hears revocation notices; called on any thread, and must not block. */
     interface Listener {
 
@@ -29,5 +39,12 @@ public interface Revocations {
 
         /** Notices may have been missed (the channel was lost and is made again): check what you hold. */
         void mayHaveMissed();
+
+        /**
+         * The channel is lost: notices sent from now until {@link #mayHaveMissed()} will not be heard.
+         * Nothing to do for a listener that checks what it holds when told it may have missed some.
+         */
+        default void lost() {
+        }
     }
 }

@@ -32,4 +32,16 @@ public interface AuthConfig {
     /** How many confirmed keys are remembered for that purpose. Default 10000. */
     @WithDefault("10000")
     int rememberedKeys();
+
+    /**
+     * The longest a key the store confirmed is held in process and answers without a store lookup,
+     * while this instance hears revocation notices; a bound behind them, not the way revocation
+     * works. {@code 0s} asks the store on every request. Default 60 seconds.
+     */
+    @WithDefault("60s")
+    Duration keyCacheMaxAge();
+
+    /** How many keys are held in process for that. Default 10000. */
+    @WithDefault("10000")
+    int keyCacheSize();
 }

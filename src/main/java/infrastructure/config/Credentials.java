@@ -20,7 +20,8 @@ public class Credentials {
     @Produces
     @Singleton
     AuthenticationPolicy authenticationPolicy(AuthConfig auth) {
-        return new AuthenticationPolicy(auth.staleIfUnavailable(), auth.rememberedKeys());
+        return new AuthenticationPolicy(auth.staleIfUnavailable(), auth.rememberedKeys(), auth.keyCacheMaxAge(),
+                auth.keyCacheSize());
     }
 
     @Produces

@@ -23,4 +23,10 @@ public final class InMemoryRevocations implements Revocations {
     public void listen(Listener listener) {
         listeners.add(listener);
     }
+
+    /** Always: there is no channel to lose. */
+    @Override
+    public boolean live() {
+        return true;
+    }
 }

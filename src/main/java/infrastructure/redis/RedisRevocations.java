@@ -40,12 +40,14 @@ public final class RedisRevocations implements Revocations {
     /** Requests to make the subscription not yet served: one attempt at a time, again if more came meanwhile. */
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closed;
+    /** True from the moment the subscription is made until it is lost or closed. */
+    private volatile boolean live;
 
     public RedisRevocations(ReactiveRedisDataSource redis, String keyPrefix) {
         this.pubsub = redis.pubsub(String.class);
         this.channel = new RedisKeys(keyPrefix).revocations();
         this.subscription = RedisSubscription.toChannel(redis, channel, (c, message) -> heard(message),
-                () -> listeners.forEach(Listener::mayHaveMissed), this::remake);
+                this::made, this::lost);
     }
 
     @Override
@@ -59,6 +61,24 @@ public final class RedisRevocations implements Revocations {
     @Override
     public void listen(Listener listener) {
         listeners.add(listener);
+        remake();
+    }
+
+    @Override
+    public boolean live() {
+        return live;
+    }
+
+    /** Live first, then the listeners check what they hold: nothing they keep from now on can miss a notice. */
+    private void made() {
+        live = true;
+        listeners.forEach(Listener::mayHaveMissed);
+    }
+
+    /** Not live first, then the listeners drop what they trust the channel for, then the subscription is made again. */
+    private void lost() {
+        live = false;
+        listeners.forEach(Listener::lost);
         remake();
     }
 
@@ -89,9 +109,11 @@ public final class RedisRevocations implements Revocations {
         }
     }
 
-    /** Ends the subscription; notices from other instances are not heard any more. */
+    /** Ends the subscription; notices from other instances are not heard any more, and the listeners are told so. */
     public Uni<Void> close() {
         closed = true;
+        live = false;
+        listeners.forEach(Listener::lost);
         return subscription.close();
     }
 

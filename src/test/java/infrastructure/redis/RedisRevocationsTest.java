@@ -94,4 +94,31 @@ class RedisRevocationsTest extends RevocationsContract {
             });
         }
     }
+
+    @Test
+    void isNotLiveTheMomentItsSubscriptionIsKilledTellsTheListenersAndIsLiveAgainOnceMadeAgain() throws Exception {
+        try (RedisServer own = RedisServer.start()) {
+            RedisRevocations listener = instance(own.url(), "k");
+            Heard heard = subscribed(listener);
+            assertThat(listener.live()).isTrue();
+            int missedBefore = heard.missed.size();
+
+            own.command("CLIENT KILL TYPE pubsub");
+
+            Awaitility.await().atMost(WAIT).until(() -> !heard.lost.isEmpty());
+            // Made again by itself, with backoff; live only from then on, and the listeners check what they hold.
+            Awaitility.await().atMost(WAIT).until(() -> heard.missed.size() > missedBefore);
+            assertThat(listener.live()).isTrue();
+        }
+    }
+
+    @Test
+    void isNotLiveOnceClosedAndTellsTheListeners() {
+        Heard heard = subscribed(revocations);
+
+        ((RedisRevocations) revocations).close().await().atMost(WAIT);
+
+        assertThat(revocations.live()).isFalse();
+        assertThat(heard.lost).hasSize(1);
+    }
 }

@@ -1,11 +1,52 @@
 package infrastructure.rest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static support.Api.as;
+import static support.Api.keyFor;
+
+import domain.access.Revocations;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import support.RedisClients;
+import support.RedisInspection;
 import support.RedisStoreProfile;
+import support.SharedRedis;
 
 /** The cache API on the Redis store. */
 @QuarkusTest
 @TestProfile(RedisStoreProfile.class)
 class CacheApiOnRedisTest extends CacheApiTests {
+
+    private static final ReactiveRedisDataSource REDIS = RedisClients.dataSource(SharedRedis.server().url());
+
+    @Inject
+    Revocations revocations;
+
+    /** Lookups by secret digest: the GET of {@code cd:{ak}:d:DIGEST}, the only command that reads a key record by its secret. */
+    private static long keyLookups() {
+        return RedisInspection.commandCalls(REDIS).getOrDefault("get", 0L);
+    }
+
+    @Test
+    void readsWithAStoredKeyMakeNoKeyLookupOnceItWasConfirmed() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(revocations::live);
+        as(key).body(Map.of("value", 1)).put(entry("warm")).then().statusCode(201);
+        String fresh = keyFor(List.of(project), "cache:read");
+
+        long beforeFirst = keyLookups();
+        as(fresh).get(entry("warm")).then().statusCode(200);
+        long beforeSecond = keyLookups();
+        as(fresh).get(entry("warm")).then().statusCode(200);
+        long afterSecond = keyLookups();
+
+        assertThat(beforeSecond - beforeFirst).as("the first request looks its key up").isGreaterThanOrEqualTo(1);
+        assertThat(afterSecond - beforeSecond).as("the second request does not").isZero();
+    }
 }
