@@ -9,12 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.project.ProjectId;
 import domain.ratelimit.Consumption;
+import domain.ratelimit.Grant;
 import domain.ratelimit.Identifier;
 import domain.ratelimit.IdentifierScope;
 import domain.ratelimit.PolicyName;
 import domain.ratelimit.RateLimitKey;
 import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
+import domain.ratelimit.RateLimiter;
 import domain.ratelimit.SlidingWindowSimulator;
 import domain.ratelimit.WindowState;
 import io.smallrye.mutiny.Multi;
@@ -402,6 +404,73 @@ public abstract class RateLimitRepositoryContract {
         assertThat(await(limits.peek(key, thousandAnHour)).get(0).current()).isEqualTo(1_000);
     }
 
+    // --- leasing
+
+    @Test
+    void leasesTheUnitsAskedForWhenEveryWindowHasRoomAndCountsThemInEveryWindowAtOnce() {
+        startOfAFixedWindowOf(3_600);
+        advanceSeconds(5);
+
+        Grant grant = await(limits.lease(keyOf(MINUTE_AND_HOUR, ADA), MINUTE_AND_HOUR, 4));
+
+        assertThat(grant.units()).isEqualTo(4);
+        assertThat(grant.states()).extracting(WindowState::current).containsExactly(4L, 4L);
+        assertThat(peek(MINUTE_AND_HOUR)).extracting(WindowState::current).containsExactly(4L, 4L);
+    }
+
+    @Test
+    void leasesOnlyWhatTheTightestWindowLeaves() {
+        startOfAFixedWindowOf(3_600);
+        advanceSeconds(5);
+        consume(MINUTE_AND_HOUR, 7);
+
+        Grant grant = await(limits.lease(keyOf(MINUTE_AND_HOUR, ADA), MINUTE_AND_HOUR, 5));
+
+        assertThat(grant.units()).as("the minute has room for 3 more").isEqualTo(3);
+        assertThat(peek(MINUTE_AND_HOUR)).extracting(WindowState::current).containsExactly(10L, 10L);
+    }
+
+    @Test
+    void leasesNothingAndCountsNothingWhenOneWindowIsFull() {
+        startOfAFixedWindowOf(3_600);
+        advanceSeconds(5);
+        consume(MINUTE_AND_HOUR, 10);
+
+        Grant grant = await(limits.lease(keyOf(MINUTE_AND_HOUR, ADA), MINUTE_AND_HOUR, 5));
+
+        assertThat(grant.units()).isZero();
+        assertThat(grant.states()).extracting(WindowState::current).containsExactly(10L, 10L);
+        assertThat(peek(MINUTE_AND_HOUR)).extracting(WindowState::current).containsExactly(10L, 10L);
+    }
+
+    @Test
+    void leasesWhatTheFadingPreviousWindowLeavesExactlyAsTheDomainReckonsIt() {
+        startOfAFixedWindowOf(60);
+        consume(TEN_A_MINUTE, 9);
+        advanceSeconds(60 + 20); // a third into the next window: the previous 9 weigh 6
+
+        List<WindowState> before = peek(TEN_A_MINUTE);
+        Grant grant = await(limits.lease(keyOf(TEN_A_MINUTE, ADA), TEN_A_MINUTE, 100));
+
+        assertThat(grant.units()).isEqualTo(RateLimiter.grantable(TEN_A_MINUTE, before, 100)).isEqualTo(4);
+        assertThat(consume(TEN_A_MINUTE, 1).admitted()).as("the lease left no room").isFalse();
+    }
+
+    @Test
+    void leasesNeverMoreThanTheCapacityWhenManyLeasesRaceForIt() {
+        RateLimitPolicy thousandAnHour = named("exact", perHour(1_000));
+        RateLimitKey key = keyOf(thousandAnHour, ADA);
+
+        List<Uni<Long>> leases = IntStream.range(0, 400)
+                .mapToObj(i -> limits.lease(key, thousandAnHour, 7).map(Grant::units)
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .toList();
+        long leased = await(Uni.join().all(leases).andFailFast()).stream().mapToLong(Long::longValue).sum();
+
+        assertThat(leased).isEqualTo(1_000);
+        assertThat(await(limits.peek(key, thousandAnHour)).get(0).current()).isEqualTo(1_000);
+    }
+
     // --- the reference
 
     /**
@@ -435,5 +504,37 @@ public abstract class RateLimitRepositoryContract {
             }
         }
         assertThat(admitted).as("the trace admits and denies").isBetween(500, 2_500);
+    }
+
+    /**
+     * A random trace of leases and checks, mixed, grants exactly what the reference implementation
+     * would (the most units one check could count), step by step.
+     */
+    @Test
+    void leasesExactlyAsTheReferenceImplementationOnARandomTrace() {
+        SlidingWindowSimulator reference = new SlidingWindowSimulator(clock);
+        List<RateLimitPolicy> policies = List.of(TEN_A_MINUTE, MINUTE_AND_HOUR,
+                named("burst", policy(3, limit(4, 1), limit(20, 60))),
+                named("sparse", policy(0, limit(7, 7), limit(30, 61), limit(50, 86_400))));
+        Random random = new Random(11);
+        long granted = 0;
+        for (int step = 0; step < 2_000; step++) {
+            int stride = random.nextInt(100);
+            clock.advance(Duration.ofMillis(stride < 40 ? 0 : stride < 90 ? random.nextInt(2_000) : random.nextInt(130_000)));
+            RateLimitPolicy policy = policies.get(random.nextInt(policies.size()));
+            RateLimitKey key = keyOf(policy, random.nextBoolean() ? ADA : BOB);
+            if (random.nextInt(3) == 0) {
+                assertThat(consume(key, policy, 1)).as("step %d: check", step).isEqualTo(reference.check(key, policy, 1));
+                continue;
+            }
+            long most = 1 + random.nextInt(12);
+
+            Grant expected = await(reference.lease(key, policy, most));
+            Grant actual = await(limits.lease(key, policy, most));
+
+            assertThat(actual).as("step %d: lease of %d, %s of %s", step, most, key, policy).isEqualTo(expected);
+            granted += actual.units();
+        }
+        assertThat(granted).as("the trace grants some and refuses some").isBetween(500L, 8_000L);
     }
 }

@@ -17,6 +17,14 @@ public interface RateLimitRepository {
      */
     Uni<Consumption> consume(RateLimitKey key, RateLimitPolicy policy, long cost);
 
+    /**
+     * Counts as many units as every window admits now, up to {@code most}, in every window at once;
+     * atomically, in one store operation. The grant holds the units counted: {@code most} when there
+     * was room, fewer when there was less ({@link SlidingWindow#grantable}, the least over the
+     * windows), 0 and nothing counted when there was none.
+     */
+    Uni<Grant> lease(RateLimitKey key, RateLimitPolicy policy, long most);
+
     /** Every window's state now, counting nothing. */
     Uni<List<WindowState>> peek(RateLimitKey key, RateLimitPolicy policy);
 

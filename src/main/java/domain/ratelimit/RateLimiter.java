@@ -26,6 +26,19 @@ public final class RateLimiter {
         return new RateLimitDecision.Denied(policy, windows, tightest, Duration.ofMillis(retry), false);
     }
 
+    /**
+     * The units a lease of at most {@code most} may count on these states: the least that every
+     * window admits ({@link SlidingWindow#grantable}); 0 when one window has no room.
+     */
+    public static long grantable(RateLimitPolicy policy, List<WindowState> states, long most) {
+        long units = most;
+        for (int i = 0; i < policy.limits().size() && units > 0; i++) {
+            Limit limit = policy.limits().get(i);
+            units = SlidingWindow.grantable(states.get(i), limit.window(), units, policy.capacity(limit));
+        }
+        return units;
+    }
+
     /** Each window's status from its state. */
     public static List<WindowStatus> status(RateLimitPolicy policy, List<WindowState> states) {
         List<WindowStatus> windows = new ArrayList<>(states.size());

@@ -24,6 +24,20 @@ public final class SlidingWindow {
         return estimate(state, window) + cost <= capacity;
     }
 
+    /**
+     * The most units, up to {@code most}, that fit under {@code capacity} now: the largest {@code n}
+     * for which {@link #admits} holds, or 0. A lease grants the least of these over a policy's windows.
+     */
+    public static long grantable(WindowState state, Window window, long most, long capacity) {
+        double estimate = estimate(state, window);
+        long n = Math.min(most, (long) Math.floor(capacity - estimate));
+        // Settle on admission's own arithmetic, so that a lease never grants a unit a check would refuse.
+        while (n > 0 && !admits(state, window, n, capacity)) {
+            n--;
+        }
+        return Math.max(0, n);
+    }
+
     /** Whole units still admitted now, never negative. */
     public static long remaining(WindowState state, Window window, long capacity) {
         return Math.max(0, (long) Math.floor(capacity - estimate(state, window)));

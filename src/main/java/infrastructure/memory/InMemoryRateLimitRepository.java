@@ -1,10 +1,12 @@
 package infrastructure.memory;
 
 import domain.ratelimit.Consumption;
+import domain.ratelimit.Grant;
 import domain.ratelimit.Limit;
 import domain.ratelimit.RateLimitKey;
 import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
+import domain.ratelimit.RateLimiter;
 import domain.ratelimit.SlidingWindow;
 import domain.ratelimit.WindowState;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +34,25 @@ public final class InMemoryRateLimitRepository implements RateLimitRepository {
     @Override
     public Uni<Consumption> consume(RateLimitKey key, RateLimitPolicy policy, long cost) {
         return Uni.createFrom().item(() -> check(key, policy, cost));
+    }
+
+    @Override
+    public Uni<Grant> lease(RateLimitKey key, RateLimitPolicy policy, long most) {
+        if (most < 1) {
+            throw new IllegalArgumentException("a lease asks for at least one unit");
+        }
+        return Uni.createFrom().item(() -> {
+            long now = clock.millis();
+            Grant[] result = new Grant[1];
+            counters.compute(key, (k, c) -> {
+                Counters live = c == null || c.isExpiredAt(now) ? new Counters() : c;
+                List<WindowState> states = live.check(policy, 0, now).states();
+                long units = RateLimiter.grantable(policy, states, most);
+                result[0] = units == 0 ? new Grant(0, states) : new Grant(units, live.check(policy, units, now).states());
+                return live.expiresAtMillis == 0 ? c : live;
+            });
+            return result[0];
+        });
     }
 
     @Override

@@ -75,6 +75,22 @@ public final class SlidingWindowSimulator implements RateLimitRepository {
         return Uni.createFrom().item(() -> check(key, policy, cost));
     }
 
+    /** By definition: the most units, up to {@code most}, that one check would admit now, searched from the top. */
+    @Override
+    public Uni<Grant> lease(RateLimitKey key, RateLimitPolicy policy, long most) {
+        return Uni.createFrom().item(() -> {
+            synchronized (this) {
+                for (long units = most; units > 0; units--) {
+                    Consumption consumption = check(key, policy, units);
+                    if (consumption.admitted()) {
+                        return new Grant(units, consumption.states());
+                    }
+                }
+                return new Grant(0, check(key, policy, 0).states());
+            }
+        });
+    }
+
     @Override
     public Uni<List<WindowState>> peek(RateLimitKey key, RateLimitPolicy policy) {
         return Uni.createFrom().item(() -> check(key, policy, 0).states());
