@@ -60,10 +60,11 @@ public class RateLimitService {
     private final Map<PolicyName, RateLimitPolicy> configured;
     private final Guard guard;
     private final Degradation degradedChecks;
-    private final Degradation degradedApiChecks;
+    private final ApiAllowance apiAllowance;
 
     public RateLimitService(RateLimitRepository counters, RateLimitPolicies stored, RateLimitSettings settings,
-            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard, MeterRegistry meters) {
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard, MeterRegistry meters,
+            ApiAllowance apiAllowance) {
         this.counters = counters;
         this.stored = stored;
         this.settings = settings;
@@ -71,8 +72,7 @@ public class RateLimitService {
         this.guard = guard;
         this.degradedChecks = new Degradation(meters, "ratelimit", "check", LOG,
                 "rate limit store unavailable: deciding by each policy's fail mode");
-        this.degradedApiChecks = new Degradation(meters, "ratelimit", "check-api", LOG,
-                "rate limit store unavailable: the policy api decides by its fail mode");
+        this.apiAllowance = apiAllowance;
     }
 
     /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
@@ -125,7 +125,8 @@ public class RateLimitService {
 
     /**
      * The caller's use of the service's API, checked against the policy {@code api}; empty when
-     * API protection is off or the request does not count (see {@link ApiPolicy#counts}).
+     * API protection is off or the request does not count (see {@link ApiPolicy#counts}). Decided in
+     * process from units leased in batches ({@link ApiAllowance}): no store call while a lease lasts.
      *
      * @param administersApiPolicy the request reads, replaces or deletes the policy {@code api}
      */
@@ -135,7 +136,7 @@ public class RateLimitService {
             return Uni.createFrom().item(Optional.empty());
         }
         return policy(PolicyName.API)
-                .chain(policy -> decide(RateLimitKey.forApi(caller.name()), policy, 1, degradedApiChecks))
+                .chain(policy -> apiAllowance.check(caller.name(), policy))
                 .map(Optional::of);
     }
 

@@ -12,10 +12,11 @@ import java.util.List;
  * units taken from the last lease, scaled from its age to the lifetime), between 1 and
  * {@link LeasePlan#batch}; the first lease asks for 1. Ahead of need: once the held units fall to
  * the low-water mark, or three quarters of the lifetime have passed, the next request that takes a
- * unit starts a top-up to that size, so a steady stream never waits on the store. Units held never
+ * unit starts a top-up to that size (once the lease served two requests at least, which makes a pace), so a steady stream never waits on the store. Units held never
  * exceed the batch. A lease that expires forgets its units (counted, never used: the store's
  * estimate is conservative for them). A principal slower than one request per lifetime leases one
- * unit per request, as exact as a check per request, and as costly.
+ * unit per request, as exact as a check per request, and as costly. A changed policy applies to the
+ * next request: what was held under the previous one is forgotten.
  *
  * <p>Not thread-safe: its holder serialises every call, and runs at most one lease at a time (the
  * {@link Step.Lease} and {@link Step.Admit#prefetch} it is told to start).
@@ -34,6 +35,8 @@ public final class Allowance {
     private long deniedAtMillis;
     private long denialHeldUntilMillis;
     private boolean leasing;
+    /** The policy of the last grant: a changed policy applies to the next request, so what was held under another is forgotten. */
+    private RateLimitPolicy leasedUnder;
 
     public Allowance(LeasePlan plan) {
         this.plan = plan;
@@ -64,11 +67,16 @@ public final class Allowance {
 
     /** Takes one unit for a request at {@code nowMillis}, or says what must happen first. */
     public Step take(RateLimitPolicy policy, long nowMillis) {
+        if (leasedUnder != null && policy != leasedUnder && !policy.equals(leasedUnder)) {
+            forget();
+        }
         if (held > 0 && nowMillis < expiresAtMillis) {
             held--;
             taken++;
             long prefetch = 0;
-            if (!leasing && !denialHeld(nowMillis) && (held <= plan.lowWater(leaseUnits) || agedPastThreeQuarters(nowMillis))) {
+            // Two requests at least make a pace; one alone (a slow principal) is no reason to lease ahead.
+            if (!leasing && taken >= 2 && !denialHeld(nowMillis)
+                    && (held <= plan.lowWater(leaseUnits) || agedPastThreeQuarters(nowMillis))) {
                 long ask = leaseSize(policy, nowMillis) - held;
                 if (ask > 0) {
                     leasing = true;
@@ -98,6 +106,7 @@ public final class Allowance {
         leasedAtMillis = nowMillis;
         expiresAtMillis = nowMillis + plan.lifetimeMillis();
         taken = 0;
+        leasedUnder = policy;
         allowed = allowedAsOf(policy, grant.states(), held);
         if (grant.units() == 0) {
             denial = (RateLimitDecision.Denied) RateLimiter.decide(policy, 1, new Consumption(false, grant.states()));
@@ -106,6 +115,17 @@ public final class Allowance {
         } else {
             denial = null;
         }
+    }
+
+    /** Forgets the units and the denial held, and the pace: as if this principal had never been seen. */
+    private void forget() {
+        held = 0;
+        leaseUnits = 0;
+        taken = 0;
+        leasedAtMillis = Long.MIN_VALUE;
+        expiresAtMillis = Long.MIN_VALUE;
+        denial = null;
+        leasedUnder = null;
     }
 
     /** The lease asked for could not be counted (the store did not answer); nothing changes but that none is under way. */

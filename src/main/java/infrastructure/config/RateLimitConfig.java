@@ -37,5 +37,34 @@ public interface RateLimitConfig {
         /** Requests per principal per hour. Default 200000. */
         @WithDefault("200000")
         long perHour();
+
+        /** How each instance leases the policy's units from the store in batches. */
+        Lease lease();
+    }
+
+    /**
+     * Leases of the policy {@code api}: each instance counts a principal's units in the store a batch
+     * at a time and spends them in process. Over-admission is bounded by instances × batch.
+     */
+    interface Lease {
+
+        /**
+         * The most units one lease counts; a lease also takes at most 1 % of the policy's smallest
+         * capacity (60 of 6000 a minute), and at least 1. Default 100; 1 checks every request in the store.
+         */
+        @WithDefault("100")
+        long maxBatch();
+
+        /** How long leased units may be spent after the store counted them. Default 1 s. */
+        @WithDefault("1s")
+        Duration lifetime();
+
+        /** The longest a denial is held in process before the store is asked again (never past its retry-after). Default 1 s. */
+        @WithDefault("1s")
+        Duration denialHold();
+
+        /** The most principals whose allowances an instance holds; idle ones are dropped first. Default 10000. */
+        @WithDefault("10000")
+        int maxPrincipals();
     }
 }

@@ -17,12 +17,14 @@ import domain.session.SessionPolicy;
 import domain.session.SessionRepository;
 import domain.store.StoreProbe;
 import infrastructure.memory.InMemoryApiKeyRepository;
+import application.ApiLeasing;
 import application.RateLimitSettings;
 import domain.InvalidValueException;
 import domain.ratelimit.ApiPolicy;
 import domain.ratelimit.FailMode;
 import domain.ratelimit.Limit;
 import domain.ratelimit.PolicyName;
+import domain.ratelimit.LeasePlan;
 import domain.ratelimit.RateLimitPolicies;
 import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
@@ -149,6 +151,19 @@ public class Stores {
             return new RedisRateLimitPolicies(redis.get(), store.redisKeyPrefix(), json, clock);
         }
         return new InMemoryRateLimitPolicies();
+    }
+
+    @Produces
+    @Singleton
+    ApiLeasing apiLeasing(RateLimitConfig config) {
+        RateLimitConfig.Lease lease = config.api().lease();
+        try {
+            return new ApiLeasing(new LeasePlan(lease.maxBatch(), lease.lifetime(), lease.denialHold()), lease.maxPrincipals());
+        } catch (InvalidValueException e) {
+            throw new IllegalStateException("cache-domain.rate-limits.api.lease: " + e.rule(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cache-domain.rate-limits.api.lease: " + e.getMessage(), e);
+        }
     }
 
     @Produces

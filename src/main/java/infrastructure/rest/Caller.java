@@ -13,9 +13,23 @@ public class Caller {
 
     private Principal principal;
     private String sessionToken;
+    /** Set by authentication for a request that counts against the policy {@code api}, until it is counted. */
+    private boolean apiCountPending;
 
     void authenticate(Principal principal) {
         this.principal = principal;
+    }
+
+    /** The request is to be counted against the policy {@code api} once its endpoint is known ({@link ApiQuota}). */
+    void countAgainstApi() {
+        this.apiCountPending = principal != null;
+    }
+
+    /** Whether the request is still to be counted against the policy {@code api}; true once at most. */
+    boolean takeApiCount() {
+        boolean pending = apiCountPending;
+        apiCountPending = false;
+        return pending;
     }
 
     void presentSession(String token) {

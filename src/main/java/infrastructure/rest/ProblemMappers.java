@@ -23,6 +23,9 @@ import java.util.List;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps every failure to an RFC 9457 problem: never a stack trace, never a secret, never a 500 for bad input. */
@@ -106,9 +109,20 @@ public class ProblemMappers {
     }
 
     private final AllowedMethods allowedMethods;
+    private final ApiQuota apiQuota;
 
-    public ProblemMappers(AllowedMethods allowedMethods) {
+    public ProblemMappers(AllowedMethods allowedMethods, ApiQuota apiQuota) {
         this.allowedMethods = allowedMethods;
+        this.apiQuota = apiQuota;
+    }
+
+    /**
+     * No endpoint matched (404, 405): the request still counts against the policy {@code api} when
+     * authentication left it to count (the filter after routing never ran), and answers 429 over it.
+     */
+    @ServerExceptionMapper({NotFoundException.class, NotAllowedException.class})
+    public Uni<Response> unmatched(WebApplicationException e, UriInfo uri) {
+        return apiQuota.limit(null, null).map(overQuota -> overQuota != null ? overQuota : webApplication(e, uri));
     }
 
     @ServerExceptionMapper

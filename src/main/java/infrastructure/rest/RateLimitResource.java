@@ -121,6 +121,7 @@ public class RateLimitResource {
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "200", description = "Replaced")
     @Requires(Scope.ADMIN)
+    @AdministersPolicy
     public Uni<Response> save(@PathParam("name") String name, PolicyBody body) {
         Violations violations = new Violations();
         PolicyName policyName = violations.check("name", () -> PolicyName.of(name));
@@ -167,6 +168,7 @@ public class RateLimitResource {
     @Path("{name}")
     @Operation(summary = "Read a policy")
     @APIResponse(responseCode = "404", description = "No such policy")
+    @AdministersPolicy
     public Uni<PolicyView> get(@PathParam("name") String name) {
         PolicyName policyName = parse("name", name);
         return rateLimits.policy(caller.principal(), policyName).map(PolicyView::from);
@@ -178,6 +180,7 @@ public class RateLimitResource {
             + "again; a policy that only comes from configuration answers 409.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @Requires(Scope.ADMIN)
+    @AdministersPolicy
     public Uni<Response> delete(@PathParam("name") String name) {
         PolicyName policyName = parse("name", name);
         return rateLimits.delete(caller.principal(), policyName).replaceWith(Response.noContent().build());

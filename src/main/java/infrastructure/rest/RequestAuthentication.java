@@ -7,12 +7,11 @@ import domain.InvalidValueException;
 import domain.access.Principal;
 import domain.progress.ProgressId;
 import domain.project.ProjectId;
-import application.RateLimitService;
 import application.UnauthenticatedException;
-import domain.ratelimit.RateLimitDecision;
 import domain.session.SessionToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -24,9 +23,10 @@ import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Authenticates every {@code /v1} request before routing, and limits each API key principal by
- * the policy {@code api} (429 over it), so that an unauthenticated caller learns
- * nothing, not even which paths exist.
+ * Authenticates every {@code /v1} request before routing, so that an unauthenticated caller learns
+ * nothing, not even which paths exist; then, once routing has matched the endpoint, limits each
+ * principal by the policy {@code api} (429 over it; see {@link ApiQuota}, which the 404 and 405 of an
+ * unmatched path go through too, so that an unknown path with a valid key still counts).
  *
  * <p>Two credentials: an API key ({@code Authorization: Bearer cdk_…}), for application backends,
  * everywhere but the session's own paths; and a session token ({@code Authorization: Bearer cds_…}
@@ -48,27 +48,32 @@ public class RequestAuthentication {
      * a project's operations, one operation, and its event stream.
      */
     private static final Pattern PROGRESS_READS = Pattern.compile("/v1/projects/([^/]+)/progress(?:/([^/]+)(/events)?)?/?");
-    /**
-     * The path of the policy {@code api} itself: administering it never counts against it. Decided
-     * here, before routing, because the check runs before routing (an unauthenticated caller learns nothing).
-     */
-    private static final Pattern API_POLICY_PATH = Pattern.compile("/v1/rate-limit-policies/api/?");
     /** The query parameter that carries a stream ticket, on the event stream path only. */
     public static final String TICKET_PARAMETER = "ticket";
 
     private final ApiKeyService keys;
     private final SessionService sessions;
     private final ProgressService progress;
-    private final RateLimitService rateLimits;
+    private final ApiQuota apiQuota;
     private final Caller caller;
 
     public RequestAuthentication(ApiKeyService keys, SessionService sessions, ProgressService progress,
-            RateLimitService rateLimits, Caller caller) {
+            ApiQuota apiQuota, Caller caller) {
         this.keys = keys;
         this.sessions = sessions;
         this.progress = progress;
-        this.rateLimits = rateLimits;
+        this.apiQuota = apiQuota;
         this.caller = caller;
+    }
+
+    /**
+     * Counts the request against the policy {@code api} now that its endpoint is known: the endpoint,
+     * not the path, says whether it administers the policy {@code api} ({@link AdministersPolicy}).
+     */
+    @ServerRequestFilter(priority = 200)
+    public Uni<Response> limitApiUse(ContainerRequestContext request, ResourceInfo endpoint) {
+        return apiQuota.limit(endpoint.getResourceMethod(),
+                request.getUriInfo().getPathParameters().getFirst(AdministersPolicy.NAME_PARAMETER));
     }
 
     @ServerRequestFilter(preMatching = true, priority = 200)
@@ -114,23 +119,20 @@ public class RequestAuthentication {
             return Uni.createFrom().item(Problem.Type.FORBIDDEN.response(
                     "this path takes a session token, as 'Authorization: Bearer cds_…' or the cd_session cookie"));
         }
-        boolean administersApiPolicy = API_POLICY_PATH.matcher(path).matches();
-        return keys.authenticate(bearer).chain(principal -> admit(principal, administersApiPolicy));
+        return keys.authenticate(bearer).map(this::admit);
     }
 
     /**
-     * Lets the request act as {@code principal}, within the policy {@code api} unless the request
-     * does not count against it ({@link domain.ratelimit.ApiPolicy#counts}); 401 with none.
+     * Lets the request act as {@code principal}, to be counted against the policy {@code api} once
+     * its endpoint is known; 401 with none.
      */
-    private Uni<Response> admit(Optional<Principal> principal, boolean administersApiPolicy) {
+    private Response admit(Optional<Principal> principal) {
         if (principal.isEmpty()) {
-            return Uni.createFrom().item(unauthenticated());
+            return unauthenticated();
         }
         caller.authenticate(principal.get());
-        return rateLimits.checkApi(principal.get(), administersApiPolicy).map(decision -> decision
-                .filter(d -> d instanceof RateLimitDecision.Denied)
-                .map(RequestAuthentication::quotaExceeded)
-                .orElse(null));
+        caller.countAgainstApi();
+        return null;
     }
 
     /** A progress read with a session: as the session's browser principal (403 for a session with no project). */
@@ -143,7 +145,7 @@ public class RequestAuthentication {
             if (browser.isEmpty()) {
                 return Uni.createFrom().item(Problem.Type.FORBIDDEN.response("this session has access to no project"));
             }
-            return admit(browser, false);
+            return Uni.createFrom().item(admit(browser));
         });
     }
 
@@ -178,13 +180,6 @@ public class RequestAuthentication {
         }
         String credential = header.substring(BEARER.length()).trim();
         return credential.isEmpty() ? null : credential;
-    }
-
-    /** 429 for a principal over the policy {@code api}, with the rate limit headers. */
-    private static Response quotaExceeded(RateLimitDecision denied) {
-        return RateLimitHeaders.add(Problem.Type.QUOTA_EXCEEDED
-                .with("this key made more requests than the policy api allows; retry after the Retry-After seconds")
-                .toResponse(), denied).build();
     }
 
     static Response unauthenticated() {

@@ -1,0 +1,180 @@
+package application;
+
+import domain.StoreUnavailableException;
+import domain.ratelimit.Allowance;
+import domain.ratelimit.Grant;
+import domain.ratelimit.RateLimitDecision;
+import domain.ratelimit.RateLimitKey;
+import domain.ratelimit.RateLimitPolicy;
+import domain.ratelimit.RateLimitRepository;
+import domain.ratelimit.RateLimiter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.util.TypeLiteral;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The policy {@code api} decided in process: per principal, an {@link Allowance} of units leased
+ * from the store in batches ({@link RateLimitRepository#lease}, one store call per lease), so that a
+ * request within a lease makes no store call for it.
+ *
+ * <p>One lease per principal is under way at a time (single flight): requests that find nothing held
+ * wait for it together. A denial is held until its retry-after, at most the plan's denial hold, so a
+ * flood of refused requests reaches the store once per hold. Over-admission across instances is
+ * bounded by {@code instances × batch} ({@link domain.ratelimit.LeasePlan}). When the store cannot
+ * answer a lease, the policy's fail mode decides each waiting request, degraded and counted, as a
+ * check would. At most {@link ApiLeasing#maxPrincipals} allowances are held; idle ones are swept
+ * when that is reached, and a principal that still finds no room is leased one unit per request.
+ */
+@Singleton
+public class ApiAllowance {
+
+    private static final Logger LOG = Logger.getLogger(ApiAllowance.class);
+    private static final TypeLiteral<Uni<Grant>> GRANT = new TypeLiteral<>() {
+    };
+
+    private final RateLimitRepository counters;
+    private final ApiLeasing leasing;
+    private final Duration storeTimeout;
+    private final Guard guard;
+    private final Clock clock;
+    private final Degradation degraded;
+    private final ConcurrentHashMap<String, Holder> holders = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweepMillis = new AtomicLong(Long.MIN_VALUE / 2);
+
+    public ApiAllowance(RateLimitRepository counters, ApiLeasing leasing, RateLimitSettings settings,
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard, MeterRegistry meters, Clock clock) {
+        this.counters = counters;
+        this.leasing = leasing;
+        this.storeTimeout = settings.storeTimeout();
+        this.guard = guard;
+        this.clock = clock;
+        this.degraded = new Degradation(meters, "ratelimit", "check-api", LOG,
+                "rate limit store unavailable: the policy api decides by its fail mode");
+    }
+
+    /** One principal's allowance and the lease under way for it, if any; both guarded by the holder's lock. */
+    private static final class Holder {
+        final Allowance allowance;
+        /** The lease under way: empty on success, the store's failure otherwise. */
+        Uni<Optional<Throwable>> lease;
+
+        Holder(Allowance allowance) {
+            this.allowance = allowance;
+        }
+    }
+
+    /** Takes one unit of {@code policy} (the policy {@code api}) for the principal: allowed, denied, or degraded by the fail mode. */
+    public Uni<RateLimitDecision> check(String principal, RateLimitPolicy policy) {
+        long now = clock.millis();
+        Holder holder = holder(principal, now);
+        RateLimitKey key = RateLimitKey.forApi(principal);
+        Allowance.Step step;
+        Uni<Optional<Throwable>> lease = null;
+        synchronized (holder) {
+            step = holder.allowance.take(policy, now);
+            if (step instanceof Allowance.Step.Lease l) {
+                holder.lease = lease(holder, key, policy, l.units());
+            } else if (step instanceof Allowance.Step.Admit a && a.prefetch() > 0) {
+                holder.lease = lease(holder, key, policy, a.prefetch());
+            }
+            lease = holder.lease;
+        }
+        if (step instanceof Allowance.Step.Admit a) {
+            if (a.prefetch() > 0) {
+                // Ahead of need: nobody waits for it; its outcome lands in the allowance.
+                lease.subscribe().with(ignored -> {
+                }, failure -> LOG.debugf("prefetching an api lease failed: %s", failure));
+            }
+            Outcomes.mark("allowed");
+            return Uni.createFrom().item(a.decision());
+        }
+        if (step instanceof Allowance.Step.Deny d) {
+            Outcomes.mark("denied");
+            return Uni.createFrom().item(d.decision());
+        }
+        return afterLease(lease, principal, policy); // Lease or Wait: the lease under way decides
+    }
+
+    /** Allowances held now. */
+    public int held() {
+        return holders.size();
+    }
+
+    private Uni<RateLimitDecision> afterLease(Uni<Optional<Throwable>> lease, String principal, RateLimitPolicy policy) {
+        return lease.chain(failure -> {
+            if (failure.isPresent()) {
+                degraded.record(failure.get());
+                return Uni.createFrom().item(RateLimiter.degraded(policy, 1));
+            }
+            return check(principal, policy);
+        });
+    }
+
+    /**
+     * One lease, bounded like a check (the guard's breaker, then the check's store timeout), shared
+     * by every request that waits for it; its outcome is reported to the allowance exactly once.
+     */
+    private Uni<Optional<Throwable>> lease(Holder holder, RateLimitKey key, RateLimitPolicy policy, long units) {
+        return guard.get(() -> counters.lease(key, policy, units), GRANT)
+                .ifNoItem().after(storeTimeout).failWith(ApiAllowance::timedOut)
+                .map(grant -> {
+                    synchronized (holder) {
+                        holder.allowance.granted(policy, grant, clock.millis());
+                        holder.lease = null;
+                    }
+                    return Optional.<Throwable>empty();
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    synchronized (holder) {
+                        holder.allowance.failed();
+                        holder.lease = null;
+                    }
+                    return Outcomes.isStoreFailure(failure)
+                            ? Uni.createFrom().item(Optional.of(failure))
+                            : Uni.createFrom().failure(failure);
+                })
+                .memoize().indefinitely();
+    }
+
+    /** The principal's holder; past the bound, after sweeping idle ones at most once per lease lifetime, a transient one. */
+    private Holder holder(String principal, long now) {
+        Holder holder = holders.get(principal);
+        if (holder != null) {
+            return holder;
+        }
+        if (holders.size() >= leasing.maxPrincipals()) {
+            sweep(now);
+            if (holders.size() >= leasing.maxPrincipals()) {
+                return new Holder(new Allowance(leasing.plan()));
+            }
+        }
+        return holders.computeIfAbsent(principal, p -> new Holder(new Allowance(leasing.plan())));
+    }
+
+    /** Forgets allowances that hold nothing: no units, no denial, no lease under way. */
+    private void sweep(long now) {
+        long last = lastSweepMillis.get();
+        if (now - last < leasing.plan().lifetimeMillis() || !lastSweepMillis.compareAndSet(last, now)) {
+            return;
+        }
+        holders.forEach((principal, holder) -> {
+            synchronized (holder) {
+                if (holder.allowance.idle(now)) {
+                    holders.remove(principal, holder);
+                }
+            }
+        });
+    }
+
+    private static StoreUnavailableException timedOut() {
+        return new StoreUnavailableException("the rate limit store did not answer in time", null);
+    }
+}
