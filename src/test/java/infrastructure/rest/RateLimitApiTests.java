@@ -289,4 +289,44 @@ abstract class RateLimitApiTests {
         }
         as(busy).get("/v1/rate-limit-policies").then().statusCode(200);
     }
+
+    @Test
+    void countsRequestsToPathsNoEndpointMatchesAgainstThePolicyApi() {
+        String busy = keyFor(List.of(project), "rate-limits");
+        try {
+            asAdmin().body(Map.of("limits", List.of(Map.of("requests", 8, "windowSeconds", 7))))
+                    .put("/v1/rate-limit-policies/api").then().statusCode(201);
+            for (int i = 0; i < 4; i++) {
+                as(busy).get("/v1/no-such-resource").then().statusCode(404);
+                as(busy).delete("/v1/rate-limit-policies").then().statusCode(405);
+            }
+
+            as(busy).get("/v1/rate-limit-policies").then().statusCode(429);
+            as(busy).get("/v1/no-such-resource").then().statusCode(429)
+                    .body("type", equalTo("urn:cache-domain:problem:quota-exceeded"));
+        } finally {
+            asAdmin().delete("/v1/rate-limit-policies/api").then().statusCode(204);
+        }
+        as(busy).get("/v1/no-such-resource").then().statusCode(404);
+    }
+
+    @Test
+    void exemptsAnAdministratorOnThePolicyApisOwnEndpointOnly() {
+        String admin = keyFor(List.of("*"), "admin");
+        try {
+            asAdmin().body(Map.of("limits", List.of(Map.of("requests", 60, "windowSeconds", 60))))
+                    .put("/v1/rate-limit-policies/api").then().statusCode(201);
+            for (int i = 0; i < 60; i++) {
+                as(admin).get("/v1/rate-limit-policies").then().statusCode(200);
+            }
+
+            // the policy api's own endpoint is exempt, with or without a trailing slash
+            as(admin).get("/v1/rate-limit-policies/api").then().statusCode(200);
+            as(admin).get("/v1/rate-limit-policies/api/").then().statusCode(200);
+            // another policy's endpoint of the same kind is not
+            as(admin).get("/v1/rate-limit-policies/default").then().statusCode(429);
+        } finally {
+            asAdmin().delete("/v1/rate-limit-policies/api");
+        }
+    }
 }
