@@ -1,0 +1,155 @@
+package infrastructure.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static support.Api.as;
+import static support.Api.asAdmin;
+import static support.Api.freshProject;
+import static support.Api.keyFor;
+
+import domain.access.Revocations;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import support.Http;
+import support.OwnRedisProfile;
+import support.OwnRedisResource;
+import support.RedisClients;
+import support.RedisInspection;
+import support.RedisMonitor;
+import support.RedisServer;
+
+/**
+ * Each hot path, with a scoped (non-bootstrap) API key held in process and an {@code api} lease
+ * held, makes one Redis round trip: its own script, and no other command.
+ *
+ * <p>How it is counted: {@code INFO commandstats} before and after a single request gives the script
+ * calls (EVALSHA and EVAL); Redis counts the commands a script runs there too, so {@code MONITOR},
+ * between two markers the test echoes, tells a client's commands from a script's ({@code [0 lua]}).
+ * The service also talks to Redis in the background (pub/sub pings, the policy copy's periodic reload,
+ * a lease topped up ahead of need when the one held has aged); such a command can land inside the
+ * measured request, so a measurement with one is discarded and repeated, for at most
+ * {@value #DEADLINE_SECONDS} s. A hot path that made two round trips itself would show them in every
+ * measurement, and the test would fail at the deadline with the commands it saw.
+ */
+@QuarkusTest
+@TestProfile(OwnRedisProfile.class)
+class HotPathRoundTripsOnRedisTest {
+
+    private static final long DEADLINE_SECONDS = 20;
+    private static final int WARM_UP_REQUESTS = 6;
+
+    @OwnRedisResource.Handle
+    RedisServer redis;
+
+    @Inject
+    Revocations revocations;
+
+    private ReactiveRedisDataSource inspection;
+    private RedisMonitor monitor;
+    private final String project = freshProject();
+    private String key;
+    private String token;
+    private final String operation = "op-" + UUID.randomUUID();
+    private final String policy = "rt-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeEach
+    void aScopedKeyWithEverythingItUses() {
+        inspection = RedisClients.dataSource(redis.url());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(revocations::live);
+        key = keyFor(List.of(project), "cache:read", "cache:write", "sessions", "rate-limits", "progress");
+        as(key).body(Map.of("value", 1)).put(entryPath()).then().statusCode(201);
+        token = as(key).body(Map.of("userId", "u-1", "projectAccess", List.of(project)))
+                .post("/v1/sessions").then().statusCode(201).extract().path("token");
+        as(key).body(Map.of("correlationId", operation, "totalSteps", 1_000_000)).post(progressPath()).then().statusCode(201);
+        asAdmin().body(Map.of("limits", List.of(Map.of("requests", 1_000_000, "windowSeconds", 3600))))
+                .put("/v1/rate-limit-policies/" + policy).then().statusCode(201);
+        monitor = RedisMonitor.on(redis);
+    }
+
+    @AfterEach
+    void closeMonitor() throws IOException {
+        monitor.close();
+    }
+
+    private String entryPath() {
+        return "/v1/projects/" + project + "/cache/entry";
+    }
+
+    private String progressPath() {
+        return "/v1/projects/" + project + "/progress";
+    }
+
+    @Test
+    void aCacheReadMakesOneScriptCallAndNoOtherCommand() {
+        assertOneRoundTrip(() -> Http.get(entryPath(), key), 200);
+    }
+
+    @Test
+    void aCacheWriteMakesOneScriptCallAndNoOtherCommand() {
+        assertOneRoundTrip(() -> Http.put(entryPath(), key, "{\"value\": 2}"), 200);
+    }
+
+    @Test
+    void aRateLimitCheckMakesOneScriptCallAndNoOtherCommand() {
+        assertOneRoundTrip(() -> Http.post("/v1/projects/" + project + "/rate-limits/check", key,
+                "{\"policy\": \"" + policy + "\", \"scope\": \"ip\", \"identifier\": \"192.0.2.7\"}"), 200);
+    }
+
+    @Test
+    void aSessionValidationMakesOneScriptCallAndNoOtherCommand() {
+        assertOneRoundTrip(() -> Http.post("/v1/sessions/validate", key, "{\"token\": \"" + token + "\"}"), 200);
+    }
+
+    @Test
+    void aProgressStepMakesOneScriptCallAndNoOtherCommand() {
+        assertOneRoundTrip(() -> Http.post(progressPath() + "/" + operation + "/steps", key, "{\"message\": \"a step\"}"), 200);
+    }
+
+    /** One measurement: the script calls INFO counted, and the commands clients (not scripts) sent, as MONITOR saw them. */
+    private record Measurement(long scriptCalls, List<String> clientCommands) {
+
+        boolean oneScriptCallAlone() {
+            return scriptCalls == 1 && clientCommands.size() == 1 && List.of("evalsha", "eval").contains(clientCommands.get(0));
+        }
+    }
+
+    private void assertOneRoundTrip(Supplier<Http.Answer> request, int status) {
+        // Warm: the key is confirmed and held, the api lease grows to its batch, the script is loaded.
+        for (int i = 0; i < WARM_UP_REQUESTS; i++) {
+            assertThat(request.get().status()).isEqualTo(status);
+        }
+        List<Measurement> measured = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(DEADLINE_SECONDS).toNanos();
+        while (System.nanoTime() < deadline) {
+            request.get(); // keeps the lease young, so the measured request rarely tops it up
+            Map<String, Long> before = RedisInspection.commandCalls(inspection);
+            List<String> lines = monitor.during(() -> assertThat(request.get().status()).isEqualTo(status));
+            Map<String, Long> after = RedisInspection.commandCalls(inspection);
+            long scripts = delta(before, after, "evalsha") + delta(before, after, "eval");
+            Measurement m = new Measurement(scripts, lines.stream().filter(l -> !RedisMonitor.fromScript(l))
+                    .map(RedisMonitor::command).toList());
+            if (m.oneScriptCallAlone()) {
+                return;
+            }
+            measured.add(m);
+        }
+        throw new AssertionError("no measurement in " + DEADLINE_SECONDS + " s showed one script call and no other command: "
+                + measured.subList(Math.max(0, measured.size() - 5), measured.size()));
+    }
+
+    private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
+        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+    }
+}
