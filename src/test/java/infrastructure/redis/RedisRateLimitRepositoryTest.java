@@ -13,6 +13,7 @@ import domain.ratelimit.IdentifierScope;
 import domain.ratelimit.RateLimitKey;
 import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
+import domain.ratelimit.WindowState;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -123,6 +124,22 @@ class RedisRateLimitRepositoryTest extends RateLimitRepositoryContract {
         Map<String, Long> after = commandCalls();
         assertThat(after.get("evalsha") - before.get("evalsha")).isEqualTo(1);
         assertThat(after.getOrDefault("eval", 0L)).isEqualTo(before.getOrDefault("eval", 0L));
+    }
+
+    @Test
+    void leasesInOneScriptRoundTripIntoTheSameHashAsChecksWithItsTtl() {
+        RateLimitKey key = keyOf(MINUTE_AND_HOUR, ADA);
+        await(limits.lease(key, MINUTE_AND_HOUR, 2)); // loads the script, if this server had not seen it
+        Map<String, Long> before = commandCalls();
+
+        await(limits.lease(key, MINUTE_AND_HOUR, 3));
+
+        Map<String, Long> after = commandCalls();
+        assertThat(after.get("evalsha") - before.get("evalsha")).isEqualTo(1);
+        assertThat(after.getOrDefault("eval", 0L)).isEqualTo(before.getOrDefault("eval", 0L));
+        assertThat(keysUnderPrefix()).containsExactly(prefix + ":{p:shop}:rl:search:user:ada");
+        assertThat(redisLong(Command.PTTL, prefix + ":{p:shop}:rl:search:user:ada")).isBetween(1L, 2 * 3_600_000L);
+        assertThat(peek(MINUTE_AND_HOUR)).extracting(WindowState::current).containsExactly(5L, 5L);
     }
 
     @Test
