@@ -78,7 +78,7 @@ public final class HttpBench {
                 // The generators alone: the floor's requests to a server that does nothing but answer 204.
                 Operation nothing = Operation.all(fixture).get(0).expecting("null server: 204", Set.of(204));
                 Files.writeString(phase, "ceiling wrk");
-                wrk.run(nothing, nullBase, key, warmup);
+                wrk.run(nothing, nullBase, key, Math.min(warmup, 2)); // a server that does nothing warms up in no time
                 Wrk.Result ceiling = wrk.run(nothing, nullBase, key, saturate);
                 System.out.printf("generator ceiling: %s against the null server, %.0f requests/s (%d errors)%n", wrk.describe(),
                         ceiling.rate(), ceiling.unexpected() + ceiling.failed());
@@ -90,6 +90,15 @@ public final class HttpBench {
                     System.out.printf("generator ceiling: the Java generator against the null server, %.0f requests/s (%d errors)%n",
                             javaCeiling, java.unexpected + java.failed);
                     out.put("javaCeilingRps", javaCeiling).put("javaCeilingErrors", java.unexpected + java.failed);
+                    if (lowSeconds > 0) {
+                        // What the generator and the machine add to every p99 measured at this rate.
+                        Files.writeString(phase, "ceiling java low");
+                        Load.Result alone = toNothing.constantRate(nothing, lowRate, lowSeconds);
+                        System.out.printf("the Java generator against the null server at %.0f/s: p50 %.2f ms, p99 %.2f ms%n", lowRate,
+                                ms(alone.latency, 50), ms(alone.latency, 99));
+                        out.put("generatorLowP50Ms", ms(alone.latency, 50)).put("generatorLowP95Ms", ms(alone.latency, 95))
+                                .put("generatorLowP99Ms", ms(alone.latency, 99)).put("generatorLowErrors", alone.unexpected + alone.failed);
+                    }
                 }
                 out.put("ceilingRps", ceiling.rate()).put("ceilingP50Ms", ceiling.p50Ms()).put("ceilingP99Ms", ceiling.p99Ms())
                         .put("ceilingErrors", ceiling.unexpected() + ceiling.failed());
@@ -152,6 +161,17 @@ public final class HttpBench {
                 if (held.firstError != null || peak.firstError() != null) {
                     r.put("firstError", held.firstError != null ? held.firstError : peak.firstError());
                 }
+            }
+            Operation floor = operations.stream().filter(op -> op.name().equals(Operation.FLOOR)).findFirst().orElse(null);
+            if (floor != null && lowSeconds > 0 && operations.size() > 1) {
+                // The floor at the modest rate once more, after the operations: each operation's p99 is set against
+                // the mean of the two, as each saturation run against raw Redis before and after it.
+                Files.writeString(phase, "low again " + floor.name());
+                Load.Result again = load.constantRate(floor, lowRate, lowSeconds);
+                System.out.printf("%s again: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", floor.name(), lowRate,
+                        ms(again.latency, 50), ms(again.latency, 95), ms(again.latency, 99));
+                ((ObjectNode) results.get(0)).put("lowAgainP50Ms", ms(again.latency, 50)).put("lowAgainP95Ms", ms(again.latency, 95))
+                        .put("lowAgainP99Ms", ms(again.latency, 99)).put("lowAgainErrors", again.unexpected + again.failed);
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();

@@ -146,6 +146,9 @@ public final class Report {
         double[] floorCpu = floor == null ? null : cpu("saturate " + floor.get("name").asText());
         double floorCpuPerRequest = floorCpu == null ? Double.NaN : floorCpu[0] * 1e6 / floorRps;
         double floorLowP99 = floor == null ? Double.NaN : floor.path("lowP99Ms").asDouble(Double.NaN);
+        if (floor != null && floor.has("lowAgainP99Ms")) {
+            floorLowP99 = (floorLowP99 + floor.get("lowAgainP99Ms").asDouble()) / 2;
+        }
 
         if (http.has("ceilingRps")) {
             double ceiling = http.get("ceilingRps").asDouble();
@@ -244,9 +247,21 @@ public final class Report {
         }
         if (http.get("operations").get(0).has("lowRps")) {
             md.append("\nLatency at ").append(num(http.path("lowRate").asDouble(1000)))
-                    .append(" req/s, where the machine is far from saturated, against the floor's p99 in the same run:\n\n");
+                    .append(" req/s, where the machine is far from saturated, against the floor's p99 in the same run")
+                    .append(floor != null && floor.has("lowAgainP99Ms") ? " (the floor is measured first and again after the last "
+                            + "operation; the reference is the mean of its two p99s, " + ms(floorLowP99) + " ms)" : "")
+                    .append(http.has("generatorLowP99Ms") ? ". The first row is the Java generator alone, against the null server: "
+                            + "what it and the machine add to every row" : "").append(".\n\n");
             md.append("| operation | req/s | p50 ms | p95 ms | p99 ms | p99 − floor's p99 | errors |\n");
             md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            if (http.has("generatorLowP99Ms")) {
+                md.append("| the Java generator alone: null server, 204 | ").append(num(http.path("lowRate").asDouble(1000))).append(" | ")
+                        .append(ms(http.get("generatorLowP50Ms").asDouble())).append(" | ")
+                        .append(ms(http.get("generatorLowP95Ms").asDouble())).append(" | ")
+                        .append(ms(http.get("generatorLowP99Ms").asDouble())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%+.2f ms", http.get("generatorLowP99Ms").asDouble() - floorLowP99))
+                        .append(" | ").append(http.get("generatorLowErrors").asLong()).append(" |\n");
+            }
             for (JsonNode op : http.get("operations")) {
                 double p99 = op.get("lowP99Ms").asDouble();
                 double over = p99 - floorLowP99;
@@ -256,6 +271,13 @@ public final class Report {
                         .append(" | ").append(ms(p99)).append(" | ")
                         .append(isFloor ? "–" : String.format(Locale.ROOT, "%+.2f ms", over)).append(" | ")
                         .append(op.get("lowErrors").asLong()).append(" |\n");
+                if (isFloor && op.has("lowAgainP99Ms")) {
+                    md.append("| ").append(op.get("name").asText()).append(", again after the operations | ")
+                            .append(num(op.get("lowRps").asDouble())).append(" | ").append(ms(op.get("lowAgainP50Ms").asDouble()))
+                            .append(" | ").append(ms(op.get("lowAgainP95Ms").asDouble())).append(" | ")
+                            .append(ms(op.get("lowAgainP99Ms").asDouble())).append(" | – | ").append(op.get("lowAgainErrors").asLong())
+                            .append(" |\n");
+                }
                 if (!isFloor && !Double.isNaN(over)) {
                     verdicts.add(String.format(Locale.ROOT, "Ours: %s p99 at %s req/s within %s ms of the floor's: %s (%+.2f ms: %s vs %s ms).",
                             op.get("name").asText(), num(op.get("lowRps").asDouble()), trim(P99_OVER_FLOOR_MS),
