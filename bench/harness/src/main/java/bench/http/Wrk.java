@@ -85,12 +85,14 @@ public final class Wrk {
                 requests.toString());
         Files.writeString(dir.resolve("wrk.log"), "$ " + String.join(" ", command) + "\n", StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // Output to a file, not a pipe: a wrk that hangs is then stopped by the timeout, not waited for forever.
+        Path output = dir.resolve("last-run.txt");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!p.waitFor(seconds + 30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("wrk did not end within " + (seconds + 30) + " s");
         }
+        String out = Files.readString(output);
         Files.writeString(dir.resolve("wrk.log"), out + "\n", StandardOpenOption.APPEND);
         String line = out.lines().filter(l -> l.startsWith("wrk-result ")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("wrk printed no result (exit " + p.exitValue() + "):\n" + out));
