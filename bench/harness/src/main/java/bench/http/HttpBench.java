@@ -4,8 +4,6 @@ import bench.Args;
 import bench.redis.RawRedis;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Part 2 of the benchmark: each HTTP operation of the service, first at saturation (closed loop, with
  * wrk), then at half that rate (constant rate, latency from the intended send time, with the harness's
- * own generator, {@link Load}), then at a fixed 1,000 requests per second, where the machine is far from
+ * own generator, {@link Paced}), then at a fixed 1,000 requests per second, where the machine is far from
  * saturated and every operation's p99 can be set against the floor's. Before the operations, both
  * generators' own ceilings: each against {@link NullServer}, the cheapest endpoint this machine serves.
  * Writes JSON.
@@ -71,8 +69,7 @@ public final class HttpBench {
         out.put("generator", wrk.describe());
         URI nullBase = args.get("null-base", "").isEmpty() ? null : URI.create(args.get("null-base"));
         String key = fixture.key();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        try (Load load = new Load(vertx, uri.getHost(), uri.getPort(), connections, key)) {
+        try (Paced load = new Paced(uri.getHost(), uri.getPort(), connections, key)) {
             double javaCeiling = Double.NaN;
             if (nullBase != null) {
                 // The generators alone: the floor's requests to a server that does nothing but answer 204.
@@ -83,9 +80,10 @@ public final class HttpBench {
                 System.out.printf("generator ceiling: %s against the null server, %.0f requests/s (%d errors)%n", wrk.describe(),
                         ceiling.rate(), ceiling.unexpected() + ceiling.failed());
                 Files.writeString(phase, "ceiling java");
-                try (Load toNothing = new Load(vertx, nullBase.getHost(), nullBase.getPort(), connections, key)) {
-                    toNothing.closedLoop(nothing, connections, warmup);
-                    Load.Result java = toNothing.closedLoop(nothing, connections, saturate);
+                try (Paced toNothing = new Paced(nullBase.getHost(), nullBase.getPort(), connections, key)) {
+                    // Short: this ceiling only caps the constant rates below; the warm-up also readies the generator for them.
+                    toNothing.closedLoop(nothing, Math.min(warmup, 2));
+                    Paced.Result java = toNothing.closedLoop(nothing, Math.min(saturate, 4));
                     javaCeiling = java.rate();
                     System.out.printf("generator ceiling: the Java generator against the null server, %.0f requests/s (%d errors)%n",
                             javaCeiling, java.unexpected + java.failed);
@@ -93,7 +91,7 @@ public final class HttpBench {
                     if (lowSeconds > 0) {
                         // What the generator and the machine add to every p99 measured at this rate.
                         Files.writeString(phase, "ceiling java low");
-                        Load.Result alone = toNothing.constantRate(nothing, lowRate, lowSeconds);
+                        Paced.Result alone = toNothing.constantRate(nothing, lowRate, lowSeconds);
                         System.out.printf("the Java generator against the null server at %.0f/s: p50 %.2f ms, p99 %.2f ms%n", lowRate,
                                 ms(alone.latency, 50), ms(alone.latency, 99));
                         out.put("generatorLowP50Ms", ms(alone.latency, 50)).put("generatorLowP95Ms", ms(alone.latency, 95))
@@ -127,10 +125,10 @@ public final class HttpBench {
                     rate = javaCeiling * fraction;
                 }
                 Files.writeString(phase, "steady " + op.name());
-                Load.Result held = load.constantRate(op, rate, steady);
+                Paced.Result held = load.constantRate(op, rate, steady);
                 System.out.printf("%s: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", op.name(), rate,
                         ms(held.latency, 50), ms(held.latency, 95), ms(held.latency, 99));
-                Load.Result low = null;
+                Paced.Result low = null;
                 if (lowSeconds > 0) {
                     Files.writeString(phase, "low " + op.name());
                     low = load.constantRate(op, lowRate, lowSeconds);
@@ -167,14 +165,12 @@ public final class HttpBench {
                 // The floor at the modest rate once more, after the operations: each operation's p99 is set against
                 // the mean of the two, as each saturation run against raw Redis before and after it.
                 Files.writeString(phase, "low again " + floor.name());
-                Load.Result again = load.constantRate(floor, lowRate, lowSeconds);
+                Paced.Result again = load.constantRate(floor, lowRate, lowSeconds);
                 System.out.printf("%s again: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", floor.name(), lowRate,
                         ms(again.latency, 50), ms(again.latency, 95), ms(again.latency, 99));
                 ((ObjectNode) results.get(0)).put("lowAgainP50Ms", ms(again.latency, 50)).put("lowAgainP95Ms", ms(again.latency, 95))
                         .put("lowAgainP99Ms", ms(again.latency, 99)).put("lowAgainErrors", again.unexpected + again.failed);
             }
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().join();
         }
         Files.writeString(phase, "idle");
         String metricsAfter = api.metrics();

@@ -153,7 +153,8 @@ public final class Report {
         if (http.has("ceilingRps")) {
             double ceiling = http.get("ceilingRps").asDouble();
             md.append("The generators' own ceiling, in this run: each against a null server (`bench.http.NullServer`: Vert.x, ")
-                    .append("one event loop, a 204 to every request and nothing else), the cheapest endpoint this machine serves. ")
+                    .append("one event loop, a 204 to every request and nothing else), the cheapest endpoint this machine serves; ")
+                    .append("a lower bound of each generator's ceiling, as the null server too takes its share of the cores. ")
                     .append("The floor is the service's cheapest answer: a 401 from the authentication filter before any ")
                     .append("Redis call (routing, filter, a problem body, tracing).\n\n");
             md.append("| generator | against | req/s | share of its ceiling |\n| --- | --- | ---: | ---: |\n");
@@ -161,7 +162,7 @@ public final class Report {
             md.append("| `").append(generator).append("` | the service's HTTP floor | ").append(num(floorRps)).append(" | ")
                     .append(ratio(floorRps / ceiling)).append(" |\n");
             if (http.has("javaCeilingRps")) {
-                md.append("| the harness's Java generator (Vert.x client, one event loop), closed loop | the null server | ")
+                md.append("| the harness's own generator (`bench.http.Paced`: Java NIO, one thread), closed loop | the null server | ")
                         .append(num(http.get("javaCeilingRps").asDouble())).append(" | 1.00 |\n");
             }
             boolean below = floorRps / ceiling < 0.9;
