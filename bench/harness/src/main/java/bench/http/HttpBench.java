@@ -24,7 +24,7 @@ import org.HdrHistogram.Histogram;
  * {@code --null-base} (a running {@link NullServer}; without it no ceilings are measured),
  * {@code --warmup} (seconds, closed loop, not counted), {@code --saturate} and {@code --steady}
  * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5; never above that
- * fraction of the Java generator's own ceiling, which wrk's saturation rates may pass), {@code --low-rate}
+ * fraction of {@link Paced}'s own ceiling, which wrk's saturation rates may pass), {@code --low-rate}
  * (1,000 per second) and {@code --low-seconds} (6; 0 skips it) for the modest load, {@code --phase-file}
  * (written with the phase and operation, for the CPU and memory sampler), {@code --only} (measure only
  * operations whose name contains this, e.g. when profiling one), {@code --redis-port} and {@code --script}
@@ -85,14 +85,14 @@ public final class HttpBench {
                     toNothing.closedLoop(nothing, Math.min(warmup, 2));
                     Paced.Result java = toNothing.closedLoop(nothing, Math.min(saturate, 4));
                     javaCeiling = java.rate();
-                    System.out.printf("generator ceiling: the Java generator against the null server, %.0f requests/s (%d errors)%n",
+                    System.out.printf("generator ceiling: Paced against the null server, %.0f requests/s (%d errors)%n",
                             javaCeiling, java.unexpected + java.failed);
                     out.put("javaCeilingRps", javaCeiling).put("javaCeilingErrors", java.unexpected + java.failed);
                     if (lowSeconds > 0) {
                         // What the generator and the machine add to every p99 measured at this rate.
                         Files.writeString(phase, "ceiling java low");
                         Paced.Result alone = toNothing.constantRate(nothing, lowRate, lowSeconds);
-                        System.out.printf("the Java generator against the null server at %.0f/s: p50 %.2f ms, p99 %.2f ms%n", lowRate,
+                        System.out.printf("Paced against the null server at %.0f/s: p50 %.2f ms, p99 %.2f ms%n", lowRate,
                                 ms(alone.latency, 50), ms(alone.latency, 99));
                         out.put("generatorLowP50Ms", ms(alone.latency, 50)).put("generatorLowP95Ms", ms(alone.latency, 95))
                                 .put("generatorLowP99Ms", ms(alone.latency, 99)).put("generatorLowErrors", alone.unexpected + alone.failed);
@@ -118,7 +118,7 @@ public final class HttpBench {
                 String after = before != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 System.out.printf("%s: %.0f requests/s at saturation (%d unexpected, %d failed%s)%n", op.name(), peak.rate(),
                         peak.unexpected(), peak.failed(), peak.firstError() == null ? "" : ", first: " + peak.firstError());
-                // The Java generator times the constant-rate phases; past about half its own ceiling it would time itself.
+                // Paced times the constant-rate phases; past about half its own ceiling it would time itself.
                 double rate = Math.max(1, peak.rate() * fraction);
                 boolean capped = rate > javaCeiling * fraction;
                 if (capped) {

@@ -54,7 +54,7 @@ public final class Variants {
         Operation get = Operation.all(new Fixture(key, names, List.of(), List.of())).stream()
                 .filter(op -> op.name().startsWith("cache GET")).findFirst().orElseThrow();
 
-        // wrk, as in part 2: the Java generator's own ceiling would flatten the differences it is to show.
+        // wrk, as in part 2: a slower generator's own ceiling would flatten the differences it is to show.
         Wrk wrk = new Wrk(Path.of(args.get("work-dir")), args.integer("wrk-threads", 1), connections);
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         variants.keySet().forEach(name -> rates.put(name, new ArrayList<>()));

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closed-loop saturation with wrk (C, epoll, one thread per core it is given), which the harness's own
- * Java generator could not match: against the service's HTTP floor it did a third of wrk's rate, so it
- * measured itself. Each operation's requests go to a data file that {@code operation.lua} formats once
+ * Closed-loop saturation with wrk (C, epoll, one thread per core it is given), which the harness's
+ * former generator (a Vert.x client) could not match: against the service's HTTP floor it did a third
+ * of wrk's rate, so it measured itself. Each operation's requests go to a data file that {@code operation.lua} formats once
  * and sends in turn; the script and data files stay in the work directory, so a run can be repeated by
  * hand with the command line in {@code wrk.log}.
  */

@@ -128,9 +128,9 @@ public final class Report {
         String generator = http.path("generator").asText("the harness's Java generator");
         md.append(String.format(Locale.ROOT, "%d connections, no pipelining. Saturation: `%s`, closed loop for %d s after %d s of "
                         + "warm-up, each operation's requests prepared once in a Lua script (keys, identifiers, tokens in turn). "
-                        + "Latency: the harness's Java generator at a constant rate, timed from each request's intended send time "
-                        + "(no coordinated omission), for %d s at %.0f%% of the saturation rate (at most %.0f%% of the Java "
-                        + "generator's own ceiling below), then for %d s at %s req/s. Raw Redis: the equivalent command "
+                        + "Latency: the harness's own generator (`Paced`) at a constant rate, timed from each request's intended "
+                        + "send time (no coordinated omission), for %d s at %.0f%% of the saturation rate (at most %.0f%% of "
+                        + "`Paced`'s own ceiling below), then for %d s at %s req/s. Raw Redis: the equivalent command "
                         + "with redis-benchmark just before and just after the operation's saturation run (their mean), "
                         + "so both see the same neighbours.%n%n",
                 http.get("connections").asInt(), generator, http.get("saturateSeconds").asInt(), http.get("warmupSeconds").asInt(),
@@ -219,7 +219,7 @@ public final class Report {
         }
 
         md.append("\nLatency at ").append(String.format(Locale.ROOT, "%.0f%%", 100 * http.get("fraction").asDouble()))
-                .append(" of each operation's saturation rate (the Java generator, constant rate):\n\n");
+                .append(" of each operation's saturation rate (`Paced`, constant rate):\n\n");
         md.append("| operation | offered req/s | achieved req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | seed target |\n");
         md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (JsonNode op : http.get("operations")) {
@@ -251,12 +251,12 @@ public final class Report {
                     .append(" req/s, where the machine is far from saturated, against the floor's p99 in the same run")
                     .append(floor != null && floor.has("lowAgainP99Ms") ? " (the floor is measured first and again after the last "
                             + "operation; the reference is the mean of its two p99s, " + ms(floorLowP99) + " ms)" : "")
-                    .append(http.has("generatorLowP99Ms") ? ". The first row is the Java generator alone, against the null server: "
+                    .append(http.has("generatorLowP99Ms") ? ". The first row is `Paced` alone, against the null server: "
                             + "what it and the machine add to every row" : "").append(".\n\n");
             md.append("| operation | req/s | p50 ms | p95 ms | p99 ms | p99 − floor's p99 | errors |\n");
             md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             if (http.has("generatorLowP99Ms")) {
-                md.append("| the Java generator alone: null server, 204 | ").append(num(http.path("lowRate").asDouble(1000))).append(" | ")
+                md.append("| `Paced` alone: null server, 204 | ").append(num(http.path("lowRate").asDouble(1000))).append(" | ")
                         .append(ms(http.get("generatorLowP50Ms").asDouble())).append(" | ")
                         .append(ms(http.get("generatorLowP95Ms").asDouble())).append(" | ")
                         .append(ms(http.get("generatorLowP99Ms").asDouble())).append(" | ")
