@@ -4,23 +4,28 @@ import bench.Args;
 import bench.redis.RawRedis;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /**
- * Part 2 of the benchmark: each HTTP operation of the service, first at saturation (closed loop),
- * then at half that rate (constant rate, latency from the intended send time), then at a modest
- * fixed rate, where the machine is far from saturated. Writes JSON.
+ * Part 2 of the benchmark: each HTTP operation of the service, first at saturation (closed loop, with
+ * wrk), then at half that rate (constant rate, latency from the intended send time, with the harness's
+ * own generator, {@link Paced}), then at a fixed 1,000 requests per second, where the machine is far from
+ * saturated and every operation's p99 can be set against the floor's. Before the operations, both
+ * generators' own ceilings: each against {@link NullServer}, the cheapest endpoint this machine serves.
+ * Writes JSON.
  *
  * <p>Options: {@code --base} (service URL), {@code --admin-key}, {@code --connections} (50),
+ * {@code --wrk-threads} (1), {@code --work-dir} (wrk's script and data files, and its log),
+ * {@code --null-base} (a running {@link NullServer}; without it no ceilings are measured),
  * {@code --warmup} (seconds, closed loop, not counted), {@code --saturate} and {@code --steady}
- * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5), {@code --low-rate} (1,000 per
- * second) and {@code --low-seconds} (6; 0 skips it) for the modest load, {@code --phase-file}
+ * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5; never above that
+ * fraction of {@link Paced}'s own ceiling, which wrk's saturation rates may pass), {@code --low-rate}
+ * (1,000 per second) and {@code --low-seconds} (6; 0 skips it) for the modest load, {@code --phase-file}
  * (written with the phase and operation, for the CPU and memory sampler), {@code --only} (measure only
  * operations whose name contains this, e.g. when profiling one), {@code --redis-port} and {@code --script}
  * (ratelimit_check.lua) to measure each operation's raw Redis equivalent just before and after its
@@ -55,17 +60,52 @@ public final class HttpBench {
         ObjectNode out = Api.JSON.createObjectNode();
         out.put("connections", connections).put("warmupSeconds", warmup).put("saturateSeconds", saturate)
                 .put("steadySeconds", steady).put("fraction", fraction)
+                .put("lowRate", lowRate).put("lowSeconds", lowSeconds)
                 .put("progressAvailable", !fixture.progressIds().isEmpty());
         ArrayNode results = out.putArray("operations");
         String metricsBefore = api.metrics();
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        try (Load load = new Load(vertx, uri.getHost(), uri.getPort(), connections, fixture.key())) {
+        Wrk wrk = new Wrk(Path.of(args.get("work-dir")), args.integer("wrk-threads", 1), connections);
+        out.put("generator", wrk.describe());
+        URI nullBase = args.get("null-base", "").isEmpty() ? null : URI.create(args.get("null-base"));
+        String key = fixture.key();
+        try (Paced load = new Paced(uri.getHost(), uri.getPort(), connections, key)) {
+            double javaCeiling = Double.NaN;
+            if (nullBase != null) {
+                // The generators alone: the floor's requests to a server that does nothing but answer 204.
+                Operation nothing = Operation.all(fixture).get(0).expecting("null server: 204", Set.of(204));
+                Files.writeString(phase, "ceiling wrk");
+                wrk.run(nothing, nullBase, key, Math.min(warmup, 2)); // a server that does nothing warms up in no time
+                Wrk.Result ceiling = wrk.run(nothing, nullBase, key, saturate);
+                System.out.printf("generator ceiling: %s against the null server, %.0f requests/s (%d errors)%n", wrk.describe(),
+                        ceiling.rate(), ceiling.unexpected() + ceiling.failed());
+                Files.writeString(phase, "ceiling java");
+                try (Paced toNothing = new Paced(nullBase.getHost(), nullBase.getPort(), connections, key)) {
+                    // Short: this ceiling only caps the constant rates below; the warm-up also readies the generator for them.
+                    toNothing.closedLoop(nothing, Math.min(warmup, 2));
+                    Paced.Result java = toNothing.closedLoop(nothing, Math.min(saturate, 4));
+                    javaCeiling = java.rate();
+                    System.out.printf("generator ceiling: Paced against the null server, %.0f requests/s (%d errors)%n",
+                            javaCeiling, java.unexpected + java.failed);
+                    out.put("javaCeilingRps", javaCeiling).put("javaCeilingErrors", java.unexpected + java.failed);
+                    if (lowSeconds > 0) {
+                        // What the generator and the machine add to every p99 measured at this rate.
+                        Files.writeString(phase, "ceiling java low");
+                        Paced.Result alone = toNothing.constantRate(nothing, lowRate, lowSeconds);
+                        System.out.printf("Paced against the null server at %.0f/s: p50 %.2f ms, p99 %.2f ms%n", lowRate,
+                                ms(alone.latency, 50), ms(alone.latency, 99));
+                        out.put("generatorLowP50Ms", ms(alone.latency, 50)).put("generatorLowP95Ms", ms(alone.latency, 95))
+                                .put("generatorLowP99Ms", ms(alone.latency, 99)).put("generatorLowErrors", alone.unexpected + alone.failed);
+                    }
+                }
+                out.put("ceilingRps", ceiling.rate()).put("ceilingP50Ms", ceiling.p50Ms()).put("ceilingP99Ms", ceiling.p99Ms())
+                        .put("ceilingErrors", ceiling.unexpected() + ceiling.failed());
+            }
             // Every operation once before any is measured: the service's JIT then sees them all.
             for (Operation op : operations) {
                 Files.writeString(phase, "warmup " + op.name());
                 System.out.printf("%s: warming up %d s%n", op.name(), warmup);
-                load.closedLoop(op, connections, warmup);
+                wrk.run(op, uri, key, warmup);
             }
             for (Operation op : operations) {
                 // The same command on raw Redis just before and just after: a ratio of two measurements
@@ -73,26 +113,31 @@ public final class HttpBench {
                 Files.writeString(phase, "raw " + op.name());
                 String before = raw != null && op.redisEquivalent() != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 Files.writeString(phase, "saturate " + op.name());
-                Load.Result peak = load.closedLoop(op, connections, saturate);
+                Wrk.Result peak = wrk.run(op, uri, key, saturate);
                 Files.writeString(phase, "raw " + op.name());
                 String after = before != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 System.out.printf("%s: %.0f requests/s at saturation (%d unexpected, %d failed%s)%n", op.name(), peak.rate(),
-                        peak.unexpected, peak.failed, peak.firstError == null ? "" : ", first: " + peak.firstError);
+                        peak.unexpected(), peak.failed(), peak.firstError() == null ? "" : ", first: " + peak.firstError());
+                // Paced times the constant-rate phases; past about half its own ceiling it would time itself.
                 double rate = Math.max(1, peak.rate() * fraction);
+                boolean capped = rate > javaCeiling * fraction;
+                if (capped) {
+                    rate = javaCeiling * fraction;
+                }
                 Files.writeString(phase, "steady " + op.name());
-                Load.Result held = load.constantRate(op, rate, steady);
+                Paced.Result held = load.constantRate(op, rate, steady);
                 System.out.printf("%s: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", op.name(), rate,
                         ms(held.latency, 50), ms(held.latency, 95), ms(held.latency, 99));
-                Load.Result low = null;
+                Paced.Result low = null;
                 if (lowSeconds > 0) {
                     Files.writeString(phase, "low " + op.name());
-                    low = load.constantRate(op, Math.min(lowRate, rate), lowSeconds);
-                    System.out.printf("%s: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", op.name(), Math.min(lowRate, rate),
+                    low = load.constantRate(op, lowRate, lowSeconds);
+                    System.out.printf("%s: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", op.name(), lowRate,
                             ms(low.latency, 50), ms(low.latency, 95), ms(low.latency, 99));
                 }
                 ObjectNode r = results.addObject();
                 if (low != null) {
-                    r.put("lowRps", Math.min(lowRate, rate)).put("lowP50Ms", ms(low.latency, 50)).put("lowP95Ms", ms(low.latency, 95))
+                    r.put("lowRps", lowRate).put("lowP50Ms", ms(low.latency, 50)).put("lowP95Ms", ms(low.latency, 95))
                             .put("lowP99Ms", ms(low.latency, 99)).put("lowErrors", low.unexpected + low.failed);
                 }
                 r.put("name", op.name()).put("redisEquivalent", op.redisEquivalent());
@@ -105,19 +150,27 @@ public final class HttpBench {
                     System.out.printf("%s: raw %s %.0f requests/s before, %.0f after%n", op.name(), op.redisEquivalent(),
                             RawRedis.rps(before), RawRedis.rps(after));
                 }
-                r.put("saturationRps", peak.rate()).put("saturationP50Ms", ms(peak.latency, 50))
-                        .put("saturationP99Ms", ms(peak.latency, 99))
-                        .put("saturationErrors", peak.unexpected + peak.failed);
-                r.put("offeredRps", rate).put("achievedRps", held.rate()).put("p50Ms", ms(held.latency, 50))
+                r.put("saturationRps", peak.rate()).put("saturationP50Ms", peak.p50Ms()).put("saturationP99Ms", peak.p99Ms())
+                        .put("saturationErrors", peak.unexpected() + peak.failed());
+                r.put("offeredRps", rate).put("offeredCapped", capped).put("achievedRps", held.rate()).put("p50Ms", ms(held.latency, 50))
                         .put("p95Ms", ms(held.latency, 95)).put("p99Ms", ms(held.latency, 99))
                         .put("p999Ms", ms(held.latency, 99.9)).put("maxMs", held.latency.getMaxValue() / 1000.0)
                         .put("errors", held.unexpected + held.failed);
-                if (held.firstError != null || peak.firstError != null) {
-                    r.put("firstError", held.firstError != null ? held.firstError : peak.firstError);
+                if (held.firstError != null || peak.firstError() != null) {
+                    r.put("firstError", held.firstError != null ? held.firstError : peak.firstError());
                 }
             }
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().join();
+            Operation floor = operations.stream().filter(op -> op.name().equals(Operation.FLOOR)).findFirst().orElse(null);
+            if (floor != null && lowSeconds > 0 && operations.size() > 1) {
+                // The floor at the modest rate once more, after the operations: each operation's p99 is set against
+                // the mean of the two, as each saturation run against raw Redis before and after it.
+                Files.writeString(phase, "low again " + floor.name());
+                Paced.Result again = load.constantRate(floor, lowRate, lowSeconds);
+                System.out.printf("%s again: at %.0f/s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", floor.name(), lowRate,
+                        ms(again.latency, 50), ms(again.latency, 95), ms(again.latency, 99));
+                ((ObjectNode) results.get(0)).put("lowAgainP50Ms", ms(again.latency, 50)).put("lowAgainP95Ms", ms(again.latency, 95))
+                        .put("lowAgainP99Ms", ms(again.latency, 99)).put("lowAgainErrors", again.unexpected + again.failed);
+            }
         }
         Files.writeString(phase, "idle");
         String metricsAfter = api.metrics();

@@ -37,6 +37,11 @@ public record Operation(String name, HttpMethod method, List<String> uris, List<
         return new Operation(name, method, uris, bodies, expected, redisEquivalent, target, true);
     }
 
+    /** The same requests answered with other statuses (the floor's requests sent to the null server: 204). */
+    Operation expecting(String otherName, Set<Integer> statuses) {
+        return new Operation(otherName, method, uris, bodies, statuses, null, null, authenticated);
+    }
+
     /** The same requests without credentials. */
     Operation anonymous() {
         return new Operation(name, method, uris, bodies, expected, redisEquivalent, target, false);

@@ -3,8 +3,6 @@ package bench.http;
 import bench.Args;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +14,15 @@ import java.util.Map;
 /**
  * Part 2b of the benchmark: what the service's own layers cost on a cache GET. Several instances of
  * the service, each with one more layer switched off (tracing, then the {@code api} policy), run
- * side by side on the same Redis; short saturation runs take turns between them, round after
- * round, each round starting with the next instance, so a noisy neighbour slows each about
- * equally; the median of each instance's rounds is compared, the first rounds left out: JVMs
+ * side by side on the same Redis; short saturation runs (closed loop, with wrk) take turns between
+ * them, round after round, each round starting with the next instance, so a noisy neighbour slows each
+ * about equally; the median of each instance's rounds is compared, the first rounds left out: JVMs
  * started together on a busy machine are still compiling after their warm-up.
  *
  * <p>Options: {@code --variants} ({@code name=url,name=url,…}), {@code --admin-key},
  * {@code --warmup} (seconds per instance, 8), {@code --rounds} (6), {@code --discard} (first rounds
  * left out of the median, 2), {@code --seconds} per run (3),
- * {@code --connections} (50), {@code --out}.
+ * {@code --connections} (50), {@code --wrk-threads} (1), {@code --work-dir} (wrk's files), {@code --out}.
  */
 public final class Variants {
 
@@ -56,36 +54,29 @@ public final class Variants {
         Operation get = Operation.all(new Fixture(key, names, List.of(), List.of())).stream()
                 .filter(op -> op.name().startsWith("cache GET")).findFirst().orElseThrow();
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        Map<String, Load> loads = new LinkedHashMap<>();
+        // wrk, as in part 2: a slower generator's own ceiling would flatten the differences it is to show.
+        Wrk wrk = new Wrk(Path.of(args.get("work-dir")), args.integer("wrk-threads", 1), connections);
         Map<String, List<Double>> rates = new LinkedHashMap<>();
-        try {
-            variants.forEach((name, uri) -> {
-                loads.put(name, new Load(vertx, uri.getHost(), uri.getPort(), connections, key));
-                rates.put(name, new ArrayList<>());
-            });
-            for (var e : loads.entrySet()) {
-                System.out.printf("%s: warming up %d s%n", e.getKey(), warmup);
-                e.getValue().closedLoop(get, connections, warmup);
+        variants.keySet().forEach(name -> rates.put(name, new ArrayList<>()));
+        for (var e : variants.entrySet()) {
+            System.out.printf("%s: warming up %d s%n", e.getKey(), warmup);
+            wrk.run(get, e.getValue(), key, warmup);
+        }
+        List<String> order = new ArrayList<>(variants.keySet());
+        for (int r = 0; r < rounds; r++) {
+            // Each round starts with the next instance, so none is always measured first or last.
+            for (int k = 0; k < order.size(); k++) {
+                String name = order.get((r + k) % order.size());
+                Wrk.Result result = wrk.run(get, variants.get(name), key, seconds);
+                rates.get(name).add(result.rate());
+                System.out.printf("round %d, %s: %.0f requests/s (%d errors)%n", r + 1, name, result.rate(),
+                        result.unexpected() + result.failed());
             }
-            List<String> order = new ArrayList<>(loads.keySet());
-            for (int r = 0; r < rounds; r++) {
-                // Each round starts with the next instance, so none is always measured first or last.
-                for (int k = 0; k < order.size(); k++) {
-                    String name = order.get((r + k) % order.size());
-                    Load.Result result = loads.get(name).closedLoop(get, connections, seconds);
-                    rates.get(name).add(result.rate());
-                    System.out.printf("round %d, %s: %.0f requests/s (%d errors)%n", r + 1, name, result.rate(),
-                            result.unexpected + result.failed);
-                }
-            }
-        } finally {
-            loads.values().forEach(Load::close);
-            vertx.close().toCompletionStage().toCompletableFuture().join();
         }
         ObjectNode out = Api.JSON.createObjectNode();
         out.put("operation", get.name()).put("rounds", rounds).put("discarded", discard).put("seconds", seconds)
-                .put("warmupSeconds", warmup).put("connections", connections);
+                .put("warmupSeconds", warmup).put("connections", connections)
+                .put("generator", wrk.describe());
         ArrayNode list = out.putArray("variants");
         rates.forEach((name, values) -> {
             ObjectNode v = list.addObject();
