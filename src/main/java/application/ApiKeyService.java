@@ -12,6 +12,7 @@ import domain.access.ProjectAccess;
 import domain.access.Revocation;
 import domain.access.Revocations;
 import domain.access.Scope;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.faulttolerance.api.ApplyGuard;
@@ -38,14 +39,19 @@ import org.jboss.logging.Logger;
  * <p>Every store call is bounded by the guard {@value Guards#API_KEYS} (the lookup timeout and the
  * API keys' circuit breaker). Lookups are idempotent and tried once more after a store failure.
  * Keys the store confirmed are held in process ({@link KnownKeys}) while revocation notices reach
- * this instance, so that a request with a known key makes no store lookup.
+ * this instance, and secrets it refused are remembered briefly ({@link UnknownKeys}), so that most
+ * requests make no store lookup. Such in-process answers bypass every interceptor: only the store
+ * lookup and the administration methods are measured ({@link Measured}, per method), traced and
+ * guarded, so the {@value Guards#API_KEYS} breaker and the {@code apikeys} operation metrics count
+ * store calls only.
  */
 @ApplicationScoped
-@Measured
 public class ApiKeyService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
+    /** Counter of authentications answered without the store; tag {@code answer}: {@code bootstrap}, {@code known}, {@code unknown}. */
+    static final String IN_PROCESS = "apikeys.in.process";
 
     private final ApiKeyRepository keys;
     private final BootstrapKey bootstrap;
@@ -57,6 +63,11 @@ public class ApiKeyService {
     private final Revocations revocations;
     /** Keys the store confirmed, answering without a lookup while revocation notices reach this instance. */
     private final KnownKeys known;
+    /** Secrets the store refused just now, refused again without a lookup. */
+    private final UnknownKeys unknown;
+    private final Counter bootstrapAnswers;
+    private final Counter knownAnswers;
+    private final Counter unknownAnswers;
 
     public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, AuthenticationPolicy policy, Clock clock,
             MeterRegistry meters, Revocations revocations) {
@@ -68,7 +79,18 @@ public class ApiKeyService {
         this.stale = new Degradation(meters, "apikeys", "authenticate", LOG,
                 "key store unavailable: accepting keys it confirmed recently");
         this.known = new KnownKeys(clock, policy.keyCacheMaxAge(), policy.keyCacheSize(), revocations::live);
+        this.unknown = new UnknownKeys(clock, policy.unknownKeyMaxAge(), policy.unknownKeyCacheSize(), revocations::live);
         revocations.listen(known);
+        revocations.listen(unknown);
+        this.bootstrapAnswers = inProcess(meters, "bootstrap");
+        this.knownAnswers = inProcess(meters, "known");
+        this.unknownAnswers = inProcess(meters, "unknown");
+    }
+
+    private static Counter inProcess(MeterRegistry meters, String answer) {
+        return Counter.builder(IN_PROCESS)
+                .description("authentications answered in process, without a store lookup: the bootstrap key, a held key, a refused secret")
+                .tag("answer", answer).register(meters);
     }
 
     /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
@@ -83,45 +105,63 @@ public class ApiKeyService {
     }
 
     /**
-     * The principal of a presented secret; empty when no live key has it. A key the store confirmed
-     * answers from process memory while revocation notices reach this instance (see
-     * {@link KnownKeys}); otherwise the store is asked. Only when the store cannot answer (failure,
-     * timeout, open breaker) does a recent confirmation stand in (see {@link AuthenticationPolicy});
-     * otherwise the failure propagates and the request fails closed. The secret is never an
-     * attribute of the span.
+     * The principal of a presented secret; empty when no live key has it. Answered in process, with
+     * no span, no guard and no store call, for the bootstrap key, a key the store confirmed while
+     * revocation notices reach this instance ({@link KnownKeys}), and a secret the store said just
+     * now that no key has ({@link UnknownKeys}); each such answer is counted in {@value #IN_PROCESS}.
+     * Otherwise the store is asked ({@link #lookUp}). The secret is never an attribute of a span.
      */
+    public Uni<Optional<Principal>> authenticate(String presentedSecret) {
+        String digest = ApiKeySecret.of(presentedSecret).digest();
+        if (bootstrap.matches(digest)) {
+            bootstrapAnswers.increment();
+            return Uni.createFrom().item(Optional.of(bootstrap.principal()));
+        }
+        Optional<Principal> held = known.find(digest);
+        if (held.isPresent()) {
+            knownAnswers.increment();
+            return Uni.createFrom().item(held);
+        }
+        if (unknown.holds(digest)) {
+            unknownAnswers.increment();
+            return Uni.createFrom().item(Optional.empty());
+        }
+        // ArC intercepts a bean's calls to its own methods: the span, the guard, the fallback and the
+        // measurement below apply to this call, and to nothing answered above.
+        return lookUp(digest);
+    }
+
+    /**
+     * Asks the store for the key with that secret digest, under the guard {@value Guards#API_KEYS}.
+     * Only when the store cannot answer (failure, timeout, open breaker) does a recent confirmation
+     * stand in (see {@link AuthenticationPolicy}); otherwise the failure propagates and the request
+     * fails closed. What the store answers is held ({@link KnownKeys}, {@link UnknownKeys}).
+     */
+    @Measured
     @WithSpan("apikeys.authenticate")
     @ApplyGuard(Guards.API_KEYS)
     @Fallback(fallbackMethod = "recentlyConfirmed",
             applyOn = {StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
-    public Uni<Optional<Principal>> authenticate(String presentedSecret) {
+    Uni<Optional<Principal>> lookUp(String digest) {
         return Uni.createFrom().deferred(() -> {
-            String digest = ApiKeySecret.of(presentedSecret).digest();
-            if (bootstrap.matches(digest)) {
-                return Uni.createFrom().item(Optional.of(bootstrap.principal()));
-            }
-            Optional<Principal> held = known.find(digest);
-            if (held.isPresent()) {
-                Outcomes.mark("known");
-                return Uni.createFrom().item(held);
-            }
             KnownKeys.Lookup lookup = known.begin();
+            UnknownKeys.Lookup refusal = unknown.begin();
             return Retries.idempotent(() -> keys.findByDigest(digest))
                     .map(found -> found.map(ApiKey::principal))
                     .invoke(principal -> {
-                        principal.ifPresent(p -> known.confirmed(lookup, digest, p));
+                        if (principal.isPresent()) {
+                            known.confirmed(lookup, digest, principal.get());
+                        } else {
+                            unknown.unknown(refusal, digest);
+                        }
                         remember(digest, principal);
                         Outcomes.mark(principal.isPresent() ? "known" : "unknown");
                     });
         });
     }
 
-    /** While the store cannot answer: the bootstrap key, or a key the store confirmed recently; else the failure. */
-    Uni<Optional<Principal>> recentlyConfirmed(String presentedSecret, Throwable failure) {
-        String digest = ApiKeySecret.of(presentedSecret).digest();
-        if (bootstrap.matches(digest)) {
-            return Uni.createFrom().item(Optional.of(bootstrap.principal()));
-        }
+    /** While the store cannot answer: a key the store confirmed recently; else the failure. */
+    Uni<Optional<Principal>> recentlyConfirmed(String digest, Throwable failure) {
         Confirmed known = confirmed.get(digest);
         if (known == null || known.at().plus(policy.staleIfUnavailable()).isBefore(clock.instant())) {
             return Uni.createFrom().failure(failure);
@@ -144,6 +184,7 @@ public class ApiKeyService {
     }
 
     /** Creates a key with at most the caller's own rights; the name must be free. */
+    @Measured
     @WithSpan("apikeys.create")
     @ApplyGuard(Guards.API_KEYS)
     public Uni<Created> create(Principal caller, ApiKeyName name, ProjectAccess projects, Set<Scope> scopes) {
@@ -168,6 +209,7 @@ public class ApiKeyService {
     }
 
     /** The keys the caller administers: those whose projects lie within its own. */
+    @Measured
     @WithSpan("apikeys.list")
     @ApplyGuard(Guards.API_KEYS)
     public Uni<List<ApiKey>> list(Principal caller) {
@@ -178,6 +220,7 @@ public class ApiKeyService {
     }
 
     /** Revokes a key the caller administers, at once; false when there is none it may see. */
+    @Measured
     @WithSpan("apikeys.revoke")
     @ApplyGuard(Guards.API_KEYS)
     public Uni<Boolean> revoke(Principal caller, ApiKeyName name) {

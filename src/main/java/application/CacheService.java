@@ -1,6 +1,5 @@
 package application;
 
-import domain.StoreUnavailableException;
 import domain.access.Principal;
 import domain.access.Scope;
 import domain.cache.CacheEntry;
@@ -21,17 +20,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.ApplyGuard;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.eclipse.microprofile.faulttolerance.Fallback;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,9 +43,11 @@ import org.jboss.logging.Logger;
  * burst; a write fails with 503, or is accepted and dropped where so configured; everything else
  * fails with 503. Reads, listings and statistics are idempotent and tried once more after a store
  * failure; writes and removals never are.
+ *
+ * <p>Reads and writes are the hot path: their span, guard and timer are applied by a precomputed
+ * {@link HotPath} rather than interceptors; the other operations are {@link Measured} per method.
  */
 @ApplicationScoped
-@Measured
 public class CacheService {
 
     private static final Logger LOG = Logger.getLogger(CacheService.class);
@@ -62,8 +63,25 @@ public class CacheService {
     private final Counter degradedReads;
     private final Degradation missWhenUnavailable;
     private final Degradation dropWhenUnavailable;
+    private final HotPath reading;
+    private final HotPath writing;
 
+    @Inject
+    public CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters,
+            HotPaths paths, @Identifier(Guards.CACHE) Guard guard) {
+        this(cache, policy, settings, meters, paths.of("cache.read", guard), paths.of("cache.write", guard));
+    }
+
+    /** Outside a container (tests, tools): no guard, no fallback, no span; only the timers. */
     public CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters) {
+        this(cache, policy, settings, meters, new HotPath("cache.read", null, null, meters, null),
+                new HotPath("cache.write", null, null, meters, null));
+    }
+
+    private CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters,
+            HotPath reading, HotPath writing) {
+        this.reading = reading;
+        this.writing = writing;
         this.cache = cache;
         this.invalidator = new CacheInvalidator(cache);
         this.policy = policy;
@@ -83,19 +101,18 @@ public class CacheService {
         return Counter.builder(READS).description("cache reads by result").tag("result", result).register(meters);
     }
 
-    /** The live entry, or empty on a miss or when the store cannot answer (a degraded miss). */
-    @WithSpan("cache.read")
-    @ApplyGuard(Guards.CACHE)
-    @Fallback(fallbackMethod = "missWhenStoreFails",
-            applyOn = {StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
-    public Uni<Optional<CacheEntry>> read(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, CacheKey key) {
-        return Uni.createFrom().deferred(() -> {
+    /**
+     * The live entry, or empty on a miss or when the store cannot answer (a degraded miss). Span
+     * {@code cache.read}, guard {@value Guards#CACHE}, by its {@link HotPath}.
+     */
+    public Uni<Optional<CacheEntry>> read(Principal caller, ProjectId project, CacheKey key) {
+        return reading.call(project, () -> Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_READ);
             return Retries.idempotent(() -> cache.find(project, key)).invoke(found -> {
                 (found.isPresent() ? hits : misses).increment();
                 Outcomes.mark(found.isPresent() ? "hit" : "miss");
             });
-        });
+        }), failure -> missWhenStoreFails(caller, project, key, failure));
     }
 
     Uni<Optional<CacheEntry>> missWhenStoreFails(Principal caller, ProjectId project, CacheKey key, Throwable failure) {
@@ -106,19 +123,16 @@ public class CacheService {
 
     /**
      * Writes a JSON value under the policy's limits; never retried (a version would be spent twice).
+     * Span {@code cache.write}, guard {@value Guards#CACHE}, by its {@link HotPath}.
      *
      * @param ttlSeconds empty for the default TTL
      */
-    @WithSpan("cache.write")
-    @ApplyGuard(Guards.CACHE)
-    @Fallback(fallbackMethod = "dropWhenStoreFails",
-            applyOn = {StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
-    public Uni<PutOutcome> write(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, CacheKey key,
+    public Uni<PutOutcome> write(Principal caller, ProjectId project, CacheKey key,
             String json, OptionalLong ttlSeconds, Set<CacheTag> tags, Precondition precondition) {
-        return Uni.createFrom().deferred(() -> {
+        return writing.call(project, () -> Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_WRITE);
             return cache.put(project, key, policy.write(json, ttlSeconds, tags, precondition));
-        });
+        }), failure -> dropWhenStoreFails(caller, project, key, json, ttlSeconds, tags, precondition, failure));
     }
 
     Uni<PutOutcome> dropWhenStoreFails(Principal caller, ProjectId project, CacheKey key, String json,
@@ -131,6 +145,7 @@ public class CacheService {
     }
 
     /** Removes one entry; idempotent, but not retried: its answer (removed or not) would be wrong the second time. */
+    @Measured
     @WithSpan("cache.remove")
     @ApplyGuard(Guards.CACHE)
     public Uni<Boolean> remove(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, CacheKey key) {
@@ -141,6 +156,7 @@ public class CacheService {
     }
 
     /** Removes what the invalidation selects; answers how many live entries went. */
+    @Measured
     @WithSpan("cache.invalidate")
     @ApplyGuard(Guards.BULK)
     public Uni<Long> invalidate(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Invalidation invalidation) {
@@ -151,6 +167,7 @@ public class CacheService {
     }
 
     /** Removes every entry of the project, and nothing of any other. */
+    @Measured
     @WithSpan("cache.clear")
     @ApplyGuard(Guards.BULK)
     public Uni<Long> clear(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
@@ -161,6 +178,7 @@ public class CacheService {
     }
 
     /** One page of the project's live keys that match the pattern. */
+    @Measured
     @WithSpan("cache.list")
     @ApplyGuard(Guards.CACHE)
     public Uni<KeyPage> list(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, KeyPattern pattern,
@@ -172,6 +190,7 @@ public class CacheService {
     }
 
     /** Live entries, hits and misses of the project. */
+    @Measured
     @WithSpan("cache.stats")
     @ApplyGuard(Guards.CACHE)
     public Uni<CacheStats> stats(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {

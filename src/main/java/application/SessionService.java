@@ -14,10 +14,14 @@ import domain.session.SessionToken;
 import domain.session.UserId;
 import domain.session.UserSession;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.ApplyGuard;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -39,9 +43,11 @@ import org.jboss.logging.Logger;
  * after a store failure; nothing that creates, changes or revokes is. Audit lines never carry a
  * token or its digest. Every revocation and every access withdrawn is announced to all instances
  * ({@link Revocations}), so that event streams the session holds open end there.
+ *
+ * <p>Validation is the hot path: its span, guard and timer are applied by a precomputed
+ * {@link HotPath} rather than interceptors; the other operations are {@link Measured} per method.
  */
 @ApplicationScoped
-@Measured
 public class SessionService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
@@ -53,7 +59,22 @@ public class SessionService {
     private final Clock clock;
     private final Revocations revocations;
 
+    private final HotPath validating;
+
+    @Inject
+    public SessionService(SessionRepository sessions, SessionPolicy policy, Clock clock, Revocations revocations,
+            HotPaths paths, @Identifier(Guards.SESSIONS) Guard guard) {
+        this(sessions, policy, clock, revocations, paths.of("sessions.validate", guard));
+    }
+
+    /** Outside a container (tests, tools): no guard, no span; validations are timed in a registry of their own. */
     public SessionService(SessionRepository sessions, SessionPolicy policy, Clock clock, Revocations revocations) {
+        this(sessions, policy, clock, revocations, new HotPath("sessions.validate", null, null, new SimpleMeterRegistry(), null));
+    }
+
+    private SessionService(SessionRepository sessions, SessionPolicy policy, Clock clock, Revocations revocations,
+            HotPath validating) {
+        this.validating = validating;
         this.sessions = sessions;
         this.policy = policy;
         this.clock = clock;
@@ -78,6 +99,7 @@ public class SessionService {
     }
 
     /** Opens a session for a user the backend authenticated; the token is in the result, once. */
+    @Measured
     @WithSpan("sessions.create")
     @ApplyGuard(Guards.SESSIONS)
     public Uni<SessionPolicy.Opened> create(Principal caller, UserId user, String userData, Set<ProjectId> projects,
@@ -104,10 +126,8 @@ public class SessionService {
      * The session a presented token opens, counting as activity; empty (and audited as rejected)
      * when the token is malformed, unknown, expired, revoked, or opens a session the caller may not see.
      */
-    @WithSpan("sessions.validate")
-    @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<UserSession>> validate(Principal caller, String presentedToken) {
-        return Uni.createFrom().deferred(() -> {
+        return validating.call(null, () -> Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
             Optional<SessionToken> token = SessionToken.parse(presentedToken);
             Uni<Optional<UserSession>> opened = token.isEmpty()
@@ -122,10 +142,11 @@ public class SessionService {
                 }
                 return visible;
             });
-        });
+        }), null);
     }
 
     /** The session, if live and within the caller's projects; does not count as activity. */
+    @Measured
     @WithSpan("sessions.get")
     @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<UserSession>> get(Principal caller, SessionId id) {
@@ -136,6 +157,7 @@ public class SessionService {
     }
 
     /** Grants ({@code granted}) or revokes one project on a session; takes effect at once. */
+    @Measured
     @WithSpan("sessions.change-access")
     @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<UserSession>> changeAccess(Principal caller, SessionId id, ProjectId project, boolean granted) {
@@ -153,6 +175,7 @@ public class SessionService {
     }
 
     /** Issues a new token for the session; every older token of it stops working at once. */
+    @Measured
     @WithSpan("sessions.rotate")
     @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<SessionPolicy.Opened>> rotate(Principal caller, SessionId id) {
@@ -172,6 +195,7 @@ public class SessionService {
     }
 
     /** Ends the session and deletes it; false when the caller sees no such session. */
+    @Measured
     @WithSpan("sessions.revoke")
     @ApplyGuard(Guards.SESSIONS)
     public Uni<Boolean> revoke(Principal caller, SessionId id) {
@@ -185,6 +209,7 @@ public class SessionService {
     }
 
     /** The user's live sessions that the caller sees, oldest first. */
+    @Measured
     @WithSpan("sessions.list")
     @ApplyGuard(Guards.SESSIONS)
     public Uni<List<UserSession>> list(Principal caller, UserId user) {
@@ -196,6 +221,7 @@ public class SessionService {
     }
 
     /** Ends every session of the user that the caller sees; answers how many. */
+    @Measured
     @WithSpan("sessions.revoke-all")
     @ApplyGuard(Guards.BULK)
     public Uni<Long> revokeAll(Principal caller, UserId user) {
@@ -213,6 +239,7 @@ public class SessionService {
     }
 
     /** The session of the presented token, counting as activity; empty for any token that opens none. */
+    @Measured
     @WithSpan("sessions.current")
     @ApplyGuard(Guards.SESSIONS)
     public Uni<Optional<UserSession>> current(String presentedToken) {
@@ -223,6 +250,7 @@ public class SessionService {
     }
 
     /** Ends the session of the presented token (logout); false when it opens none. */
+    @Measured
     @WithSpan("sessions.logout")
     @ApplyGuard(Guards.SESSIONS)
     public Uni<Boolean> logout(String presentedToken) {

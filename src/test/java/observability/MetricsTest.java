@@ -86,6 +86,31 @@ class MetricsTest {
                 .isPositive();
     }
 
+    @Test
+    void countsKeyLookupsInTheStoreApartFromAuthenticationsAnsweredInProcess() {
+        String project = freshProject();
+        String key = cacheKeyFor(project);
+        String wrong = "cdk_" + java.util.UUID.randomUUID().toString().replace("-", "") + "0123456789a";
+        String[] lookups = {"capability", "apikeys", "operation", "authenticate", "outcome", "ok"};
+        Metrics before = Metrics.scrape();
+
+        as(key).get("/v1/projects/" + project + "/cache/k").then().statusCode(404);
+        as(wrong).get("/v1/projects/" + project + "/cache/k").then().statusCode(401);
+        Metrics looked = Metrics.scrape();
+        as(key).get("/v1/projects/" + project + "/cache/k").then().statusCode(404);
+        as(wrong).get("/v1/projects/" + project + "/cache/k").then().statusCode(401);
+        support.Api.asAdmin().get("/v1/projects/" + project + "/cache/k").then().statusCode(404);
+        Metrics after = Metrics.scrape();
+
+        assertThat(delta(before, looked, "operations_seconds_count", lookups)).as("a new key and a wrong one: two store lookups")
+                .isEqualTo(2);
+        assertThat(delta(looked, after, "operations_seconds_count", lookups)).as("their repeats and the bootstrap key: none")
+                .isZero();
+        assertThat(delta(looked, after, "apikeys_in_process_total", "answer", "known")).isEqualTo(1);
+        assertThat(delta(looked, after, "apikeys_in_process_total", "answer", "unknown")).isEqualTo(1);
+        assertThat(delta(looked, after, "apikeys_in_process_total", "answer", "bootstrap")).isEqualTo(1);
+    }
+
     private static double delta(Metrics before, Metrics after, String name, String... labels) {
         return after.value(name, labels) - before.value(name, labels);
     }

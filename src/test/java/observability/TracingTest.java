@@ -41,6 +41,9 @@ class TracingTest {
     @Inject
     InMemorySpanExporter spans;
 
+    @Inject
+    domain.access.Revocations revocations;
+
     @OwnRedisResource.Handle
     RedisServer redis;
 
@@ -136,6 +139,43 @@ class TracingTest {
                 .noneMatch(v -> v.contains(verifier) || v.contains(support.Api.BOOTSTRAP_KEY))
                 .noneMatch(v -> v.contains(cacheKey) || v.contains(identifier));
         assertThat(recorded).as("the redacted path still tells the route").anyMatch(v -> v.endsWith("/cache/{key}"));
+    }
+
+    @Test
+    void tracesACacheReadWithItsUseCaseSpanButNoSpanPerRedisCommand() {
+        as(key).get("/v1/projects/" + project + "/cache/warm").then().statusCode(404);
+        spans.reset();
+
+        as(key).get("/v1/projects/" + project + "/cache/absent").then().statusCode(404);
+        SpanData read = awaitSpan("cache.read", Map.of(PROJECT, project, OUTCOME, "miss"));
+
+        assertThat(spans.getFinishedSpanItems()).as("the request's trace")
+                .filteredOn(s -> s.getTraceId().equals(read.getTraceId())).extracting(SpanData::getName)
+                .contains("cache.read");
+        assertThat(spans.getFinishedSpanItems()).as("no Redis command is a span of its own by default")
+                .noneMatch(RedisCommandSpans::isRedisCommand);
+    }
+
+    @Test
+    void answersTheBootstrapKeyAHeldKeyAndARefusedKeyWithoutAnAuthenticationSpan() {
+        // Keys are held only while revocation notices reach the instance (another test restarts Redis).
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(revocations::live);
+        String wrong = "cdk_" + UUID.randomUUID().toString().replace("-", "") + "0123456789a";
+        as(key).get("/v1/projects/" + project + "/cache/first").then().statusCode(404);
+        as(wrong).get("/v1/projects/" + project + "/cache/first").then().statusCode(401);
+        awaitSpan("apikeys.authenticate", Map.of(OUTCOME, "known"));
+        awaitSpan("apikeys.authenticate", Map.of(OUTCOME, "unknown"));
+        spans.reset();
+
+        as(key).get("/v1/projects/" + project + "/cache/held").then().statusCode(404);
+        support.Api.asAdmin().get("/v1/projects/" + project + "/cache/bootstrap").then().statusCode(404);
+        as(wrong).get("/v1/projects/" + project + "/cache/refused").then().statusCode(401);
+        awaitSpan("cache.read", Map.of(PROJECT, project, OUTCOME, "miss"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("cache.read")).count() == 2);
+
+        assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
+                .as("keys answered in process make no span of their own").doesNotContain("apikeys.authenticate");
     }
 
     /** The first finished span of that name with those attributes, waiting for it to be exported. */

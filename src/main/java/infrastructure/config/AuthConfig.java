@@ -44,4 +44,17 @@ public interface AuthConfig {
     /** How many keys are held in process for that. Default 10000. */
     @WithDefault("10000")
     int keyCacheSize();
+
+    /**
+     * How long a secret the store said no key has is refused without asking the store again, so
+     * that a client repeating a wrong key costs one lookup per this long, not one per request.
+     * Safe because a key's secret is 256 fresh random bits: no secret refused before can be a key's
+     * later. {@code 0s} asks the store every time. Default 5 seconds.
+     */
+    @WithDefault("5s")
+    Duration unknownKeyMaxAge();
+
+    /** How many such secrets (their digests) are remembered. Default 10000. */
+    @WithDefault("10000")
+    int unknownKeyCacheSize();
 }

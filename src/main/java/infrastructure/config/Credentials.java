@@ -21,7 +21,7 @@ public class Credentials {
     @Singleton
     AuthenticationPolicy authenticationPolicy(AuthConfig auth) {
         return new AuthenticationPolicy(auth.staleIfUnavailable(), auth.rememberedKeys(), auth.keyCacheMaxAge(),
-                auth.keyCacheSize());
+                auth.keyCacheSize(), auth.unknownKeyMaxAge(), auth.unknownKeyCacheSize());
     }
 
     @Produces

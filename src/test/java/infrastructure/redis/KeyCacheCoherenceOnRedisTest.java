@@ -152,4 +152,36 @@ class KeyCacheCoherenceOnRedisTest {
 
         assertThat(b.authenticate(secret)).isEmpty();
     }
+
+    @Test
+    void refusesAWrongKeyAgainWithoutAskingTheStoreAgain() {
+        String wrong = ApiKeySecret.generate().reveal();
+
+        long before = lookups();
+        assertThat(b.authenticate(wrong)).isEmpty();
+        long between = lookups();
+        for (int i = 0; i < 5; i++) {
+            assertThat(b.authenticate(wrong)).isEmpty();
+        }
+        long after = lookups();
+
+        assertThat(between - before).as("the first request asks the store").isEqualTo(1);
+        assertThat(after - between).as("the repeats within the unknown keys' age do not").isZero();
+    }
+
+    @Test
+    void asksTheStoreAgainAboutAWrongKeyOnceTheRevocationChannelWasLostAndMadeAgain() throws Exception {
+        String wrong = ApiKeySecret.generate().reveal();
+        assertThat(b.authenticate(wrong)).isEmpty();
+        long held = lookups();
+        assertThat(b.authenticate(wrong)).isEmpty();
+        assertThat(lookups()).as("instance B remembers the refusal").isEqualTo(held);
+
+        assertThat(server.command("CLIENT KILL TYPE pubsub")).startsWith(":");
+        Awaitility.await().atMost(WAIT).until(() -> !b.heard().lost.isEmpty());
+        Awaitility.await().atMost(WAIT).until(() -> b.revocations().live());
+
+        assertThat(b.authenticate(wrong)).isEmpty();
+        assertThat(lookups() - held).as("a refusal remembered before the loss is asked again").isEqualTo(1);
+    }
 }

@@ -49,4 +49,18 @@ class CacheApiOnRedisTest extends CacheApiTests {
         assertThat(beforeSecond - beforeFirst).as("the first request looks its key up").isGreaterThanOrEqualTo(1);
         assertThat(afterSecond - beforeSecond).as("the second request does not").isZero();
     }
+
+    @Test
+    void aWrongKeyRepeatedIsRefusedEachTimeAfterOneLookup() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(revocations::live);
+        String wrong = "cdk_" + java.util.UUID.randomUUID().toString().replace("-", "") + "0123456789a";
+
+        long before = keyLookups();
+        for (int i = 0; i < 5; i++) {
+            as(wrong).get(entry("any")).then().statusCode(401);
+        }
+        long after = keyLookups();
+
+        assertThat(after - before).as("one lookup: the store's refusal is remembered for a few seconds").isEqualTo(1);
+    }
 }

@@ -1,0 +1,26 @@
+package application;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
+import io.smallrye.faulttolerance.api.Guard;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Builds the use cases' {@link HotPath}s from what the container provides: the tracer, the meters, the slow operations. */
+@ApplicationScoped
+public class HotPaths {
+
+    private final Tracer tracer;
+    private final MeterRegistry meters;
+    private final SlowOperations slow;
+
+    public HotPaths(Tracer tracer, MeterRegistry meters, SlowOperations slow) {
+        this.tracer = tracer;
+        this.meters = meters;
+        this.slow = slow;
+    }
+
+    /** The operation {@code <capability>.<operation>} under that guard. */
+    HotPath of(String name, Guard guard) {
+        return new HotPath(name, guard, tracer, meters, slow);
+    }
+}
