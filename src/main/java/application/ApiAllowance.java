@@ -1,6 +1,5 @@
 package application;
 
-import domain.StoreUnavailableException;
 import domain.ratelimit.Allowance;
 import domain.ratelimit.Grant;
 import domain.ratelimit.RateLimitDecision;
@@ -14,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,19 +40,20 @@ public class ApiAllowance {
 
     private final RateLimitRepository counters;
     private final ApiLeasing leasing;
-    private final Duration storeTimeout;
     private final Guard guard;
+    private final StoreBudget budget;
     private final Clock clock;
     private final Degradation degraded;
     private final ConcurrentHashMap<String, Holder> holders = new ConcurrentHashMap<>();
     private final AtomicLong lastSweepMillis = new AtomicLong(Long.MIN_VALUE / 2);
 
-    public ApiAllowance(RateLimitRepository counters, ApiLeasing leasing, RateLimitSettings settings,
-            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard, MeterRegistry meters, Clock clock) {
+    public ApiAllowance(RateLimitRepository counters, ApiLeasing leasing,
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard,
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) StoreBudget budget, MeterRegistry meters, Clock clock) {
         this.counters = counters;
         this.leasing = leasing;
-        this.storeTimeout = settings.storeTimeout();
         this.guard = guard;
+        this.budget = budget;
         this.clock = clock;
         this.degraded = new Degradation(meters, "ratelimit", "check-api", LOG,
                 "rate limit store unavailable: the policy api decides by its fail mode");
@@ -119,12 +118,11 @@ public class ApiAllowance {
     }
 
     /**
-     * One lease, bounded like a check (the guard's breaker, then the check's store timeout), shared
+     * One lease, bounded like a check (the guard's breaker around the check's {@link StoreBudget}), shared
      * by every request that waits for it; its outcome is reported to the allowance exactly once.
      */
     private Uni<Optional<Throwable>> lease(Holder holder, RateLimitKey key, RateLimitPolicy policy, long units) {
-        return guard.get(() -> counters.lease(key, policy, units), GRANT)
-                .ifNoItem().after(storeTimeout).failWith(ApiAllowance::timedOut)
+        return guard.get(() -> budget.call(() -> counters.lease(key, policy, units)), GRANT)
                 .map(grant -> {
                     synchronized (holder) {
                         holder.allowance.granted(policy, grant, clock.millis());
@@ -172,9 +170,5 @@ public class ApiAllowance {
                 }
             }
         });
-    }
-
-    private static StoreUnavailableException timedOut() {
-        return new StoreUnavailableException("the rate limit store did not answer in time", null);
     }
 }

@@ -1,6 +1,5 @@
 package application;
 
-import domain.StoreUnavailableException;
 import domain.access.Principal;
 import domain.access.Scope;
 import domain.project.ProjectId;
@@ -39,11 +38,12 @@ import org.jboss.logging.Logger;
  * Rate limiting use cases: check (and count) an identifier against a policy, read or reset its
  * state, manage policies, and limit every principal's use of the service's own API.
  *
- * <p>A check waits at most {@link RateLimitSettings#storeTimeout()} for the store, through the guard
- * {@value Guards#RATE_LIMITS} (whose circuit breaker store failures open); past that, when the store
- * fails, or while the breaker is open, the policy's fail mode decides, the decision is marked
- * degraded, counted, and logged once per burst. A check is never retried: counting twice would be
- * wrong. Policy administration and resets are bounded by the same guard.
+ * <p>A check's store call runs under the {@link StoreBudget} {@value Guards#RATE_LIMITS}
+ * (budget {@link RateLimitSettings#storeTimeout()}, measured against the store's own answers, not
+ * this process's queueing), inside the guard of the same name, whose circuit breaker store failures
+ * and stalls open; when the store stalls or fails, or while the breaker is open, the policy's fail
+ * mode decides, the decision is marked degraded, counted, and logged once per burst. A check is never
+ * retried: counting twice would be wrong. Policy administration and resets are bounded by the guard.
  */
 @ApplicationScoped
 @Measured
@@ -59,17 +59,20 @@ public class RateLimitService {
     private final RateLimitSettings settings;
     private final Map<PolicyName, RateLimitPolicy> configured;
     private final Guard guard;
+    private final StoreBudget budget;
     private final Degradation degradedChecks;
     private final ApiAllowance apiAllowance;
 
     public RateLimitService(RateLimitRepository counters, RateLimitPolicies stored, RateLimitSettings settings,
-            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard, MeterRegistry meters,
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard,
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) StoreBudget budget, MeterRegistry meters,
             ApiAllowance apiAllowance) {
         this.counters = counters;
         this.stored = stored;
         this.settings = settings;
         this.configured = settings.configured().stream().collect(Collectors.toUnmodifiableMap(RateLimitPolicy::name, Function.identity()));
         this.guard = guard;
+        this.budget = budget;
         this.degradedChecks = new Degradation(meters, "ratelimit", "check", LOG,
                 "rate limit store unavailable: deciding by each policy's fail mode");
         this.apiAllowance = apiAllowance;
@@ -206,15 +209,12 @@ public class RateLimitService {
     }
 
     /**
-     * Counts {@code cost} against the identifier's windows in one store call, guarded by the breaker
-     * and bounded by the check's timeout; when the store cannot answer, the fail mode decides.
-     *
-     * <p>The check's short timeout is a latency budget, not a sign of a failing store: it applies
-     * outside the guard, whose breaker only store failures open (see the guard's definition).
+     * Counts {@code cost} against the identifier's windows in one store call, bounded by the budget
+     * inside the guard, so that a stall (the store answered nothing within the budget) counts toward
+     * the breaker; when the store cannot answer, the fail mode decides.
      */
     private Uni<RateLimitDecision> decide(RateLimitKey key, RateLimitPolicy policy, long cost, Degradation degraded) {
-        return guard.get(() -> counters.consume(key, policy, cost), CONSUMPTION)
-                .ifNoItem().after(settings.storeTimeout()).failWith(RateLimitService::timedOut)
+        return guard.get(() -> budget.call(() -> counters.consume(key, policy, cost)), CONSUMPTION)
                 .map(consumption -> RateLimiter.decide(policy, cost, consumption))
                 .invoke(decision -> Outcomes.mark(decision instanceof RateLimitDecision.Denied ? "denied" : "allowed"))
                 .onFailure(Outcomes::isStoreFailure).recoverWithItem(failure -> {
@@ -223,12 +223,15 @@ public class RateLimitService {
                 });
     }
 
-    /** The policy of that name: stored, else configured; a configured one also stands in while the store cannot answer. */
+    /**
+     * The policy of that name: stored, else configured; a configured one also stands in while the store
+     * cannot answer. Under the same budget as checks (it usually answers at once, from the adapter's
+     * in-process copy).
+     */
     private Uni<RateLimitPolicy> policy(PolicyName name) {
         RateLimitPolicy fallback = configured.get(name);
-        return stored.find(name)
-                .ifNoItem().after(settings.storeTimeout()).failWith(RateLimitService::timedOut)
-                .onFailure(StoreUnavailableException.class).recoverWithUni(failure -> fallback != null
+        return budget.read(() -> stored.find(name))
+                .onFailure(Outcomes::isStoreFailure).recoverWithUni(failure -> fallback != null
                         ? Uni.createFrom().item(Optional.of(fallback))
                         : Uni.createFrom().failure(failure))
                 .map(found -> found.or(() -> Optional.ofNullable(fallback)).orElseThrow(() -> noSuchPolicy(name)));
@@ -242,9 +245,5 @@ public class RateLimitService {
 
     private static NoSuchObjectException noSuchPolicy(PolicyName name) {
         return new NoSuchObjectException("no rate limit policy named " + name);
-    }
-
-    private static StoreUnavailableException timedOut() {
-        return new StoreUnavailableException("the rate limit store did not answer in time", null);
     }
 }

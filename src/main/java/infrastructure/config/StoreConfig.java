@@ -18,6 +18,15 @@ public interface StoreConfig {
     @WithDefault("cd")
     String redisKeyPrefix();
 
+    /**
+     * With the Redis store, how long the start-up warm-up may hold the start at most: it opens the
+     * pool's connections, loads the Lua scripts and runs the rate limit check's code until it is warm,
+     * so that the first requests meet no cold client. {@code 0} turns it off. Default 2 seconds.
+     */
+    @WithName("redis.warm-up")
+    @WithDefault("2s")
+    Duration redisWarmUp();
+
     /** The most cache entries the embedded store keeps over all projects. Default 100000. */
     @WithName("memory.max-entries")
     @WithDefault("100000")

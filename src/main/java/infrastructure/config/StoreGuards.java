@@ -1,11 +1,19 @@
 package infrastructure.config;
 
 import application.Guards;
+import application.StoreBudget;
 import domain.StoreUnavailableException;
+import domain.store.StorePulse;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
+import io.netty.util.concurrent.EventExecutor;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -43,10 +51,11 @@ public class StoreGuards {
     }
 
     /**
-     * Rate limits: a check's own 50 ms budget runs out long before this guard's timeout, and a check
-     * that merely ran late is not a sign of a failing store (one garbage collection pause under load
-     * would time out a whole window of concurrent checks and open the breaker for everyone); so only
-     * store failures open this breaker, not timeouts.
+     * Rate limits: a check's store call runs under the budget {@link #rateLimitBudget} inside this
+     * guard. A stall the budget sees (the store answered nothing within it) is a store failure and
+     * counts toward this breaker; a call that merely waited on this process (one garbage collection
+     * pause under load would hold a whole window of concurrent checks) is not, so timeouts, the
+     * budget's cap included, do not open this breaker: only store failures do.
      */
     @Produces
     @Singleton
@@ -54,6 +63,57 @@ public class StoreGuards {
     @Identifier(Guards.RATE_LIMITS)
     Guard rateLimits(ResilienceConfig resilience) {
         return capability(Guards.RATE_LIMITS, resilience.timeout(), resilience.breaker(), List.of(StoreUnavailableException.class));
+    }
+
+    /**
+     * The budget of a rate limit check's store call: {@code cache-domain.rate-limits.store-timeout}
+     * without any answer from the store, capped by the guard's timeout. Its timers run on the Vert.x
+     * event loop, so that a loop too busy to read the store's answers fires them late, and a late timer
+     * gives no verdict.
+     */
+    @Produces
+    @Singleton
+    @Identifier(Guards.RATE_LIMITS)
+    StoreBudget rateLimitBudget(RateLimitConfig rateLimits, ResilienceConfig resilience, StorePulse pulse, Vertx vertx) {
+        return new StoreBudget(pulse, new EventLoopTimer(vertx), rateLimits.storeTimeout(),
+                max(rateLimits.storeTimeout(), resilience.timeout()));
+    }
+
+    /**
+     * Budget timers on the Vert.x event loop of the caller, and a catch-up that passes once through
+     * every event loop: by then each has read the answers waiting on its sockets.
+     */
+    private static final class EventLoopTimer implements StoreBudget.Timer {
+
+        private final Vertx vertx;
+
+        EventLoopTimer(Vertx vertx) {
+            this.vertx = vertx;
+        }
+
+        @Override
+        public Cancellable schedule(long delayNanos, Runnable task) {
+            long id = vertx.setTimer(Math.max(1, (delayNanos + 999_999) / 1_000_000), fired -> task.run());
+            return () -> vertx.cancelTimer(id);
+        }
+
+        @Override
+        public void settle(Runnable task) {
+            List<EventExecutor> loops = new ArrayList<>();
+            ((VertxInternal) vertx).getEventLoopGroup().forEach(loops::add);
+            AtomicInteger left = new AtomicInteger(loops.size());
+            for (EventExecutor loop : loops) {
+                loop.execute(() -> {
+                    if (left.decrementAndGet() == 0) {
+                        task.run();
+                    }
+                });
+            }
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     @Produces

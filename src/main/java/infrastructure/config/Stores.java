@@ -16,6 +16,7 @@ import infrastructure.redis.RedisProgressTickets;
 import domain.session.SessionPolicy;
 import domain.session.SessionRepository;
 import domain.store.StoreProbe;
+import domain.store.StorePulse;
 import infrastructure.memory.InMemoryApiKeyRepository;
 import application.ApiLeasing;
 import application.RateLimitSettings;
@@ -79,6 +80,13 @@ public class Stores {
     @Singleton
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** When the store last answered, as the Redis client reports it (infrastructure.redis.RedisAnswers); budgets judge a stall by it. */
+    @Produces
+    @Singleton
+    StorePulse storePulse() {
+        return StorePulse.onSystemTicker();
     }
 
     @Produces

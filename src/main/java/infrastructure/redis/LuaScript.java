@@ -12,12 +12,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One Lua script from {@code src/main/resources/lua/}, run with EVALSHA and loaded with EVAL only
  * when the server does not know it yet (first call, or after a restart or SCRIPT FLUSH).
  */
 final class LuaScript {
+
+    /** Every script loaded from the class path so far (each adapter loads its own once): what a warm-up preloads. */
+    private static final List<LuaScript> LOADED = new CopyOnWriteArrayList<>();
 
     private final String name;
     private final String source;
@@ -36,7 +40,9 @@ final class LuaScript {
             if (in == null) {
                 throw new IllegalStateException("missing script " + path);
             }
-            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            LuaScript script = new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            LOADED.add(script);
+            return script;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read script " + path, e);
         }
@@ -47,6 +53,16 @@ final class LuaScript {
         return redis.execute(Command.EVALSHA, arguments(sha1, keys, args))
                 .onFailure(LuaScript::isNoScript)
                 .recoverWithUni(() -> redis.execute(Command.EVAL, arguments(source, keys, args)));
+    }
+
+    /** Loads the script into the server's cache (SCRIPT LOAD), so that its first EVALSHA finds it. */
+    Uni<Void> preload(ReactiveRedisDataSource redis) {
+        return redis.execute(Command.SCRIPT, "LOAD", source).replaceWithVoid();
+    }
+
+    /** Every script the adapters loaded so far. */
+    static List<LuaScript> loaded() {
+        return List.copyOf(LOADED);
     }
 
     String name() {
