@@ -1,5 +1,6 @@
 package application;
 
+import domain.progress.EventsPage;
 import domain.progress.Progress;
 import domain.progress.ProgressEvent;
 import domain.progress.ProgressId;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,7 @@ final class ProgressFeeds {
 
     /** Events a feed keeps to move a freshly read state on by the events that arrived while it was read. */
     private static final int RECENT = 256;
+    private static final EventsPage NOTHING = new EventsPage(List.of(), false);
 
     private final BiFunction<ProjectId, ProgressId, Uni<Optional<Progress>>> read;
     private final ProgressRepository store;
@@ -120,6 +123,15 @@ final class ProgressFeeds {
             return feed.stateForMember();
         }
 
+        /**
+         * The retained events after {@code after}: none, without a read, when the feed's trusted
+         * state is at {@code after} already; else one store read shared by every member asking for
+         * the same while it runs. A heartbeat of a thousand streams is then one read, not a thousand.
+         */
+        Uni<EventsPage> eventsAfter(long after) {
+            return feed.eventsAfter(after);
+        }
+
         /** Leaves the feed, closing it when this was its last member; idempotent. */
         void leave() {
             if (left.compareAndSet(false, true)) {
@@ -146,6 +158,7 @@ final class ProgressFeeds {
         private Instant confirmedAt = Instant.MIN;
         private final Deque<ProgressEvent> recent = new ArrayDeque<>();
         private Uni<Void> reading;
+        private final Map<Long, Uni<EventsPage>> pages = new HashMap<>();
 
         Feed(Key key) {
             this.key = key;
@@ -258,6 +271,38 @@ final class ProgressFeeds {
                 // lost): this member reads for itself, after it joined, which is always right.
                 return read.apply(key.project(), key.id());
             });
+        }
+
+        synchronized Uni<EventsPage> eventsAfter(long after) {
+            Optional<Progress> trustworthy = trustworthy();
+            if (trustworthy.isPresent() && after >= trustworthy.get().lastSequence()) {
+                return Uni.createFrom().item(NOTHING);
+            }
+            Uni<EventsPage> page = pages.get(after);
+            if (page == null) {
+                Instant asked = clock.instant();
+                page = store.eventsAfter(key.project(), key.id(), after)
+                        .invoke(found -> {
+                            if (found.events().isEmpty()) {
+                                confirm(after, asked);
+                            }
+                        })
+                        .onTermination().invoke(() -> {
+                            synchronized (this) {
+                                pages.remove(after);
+                            }
+                        })
+                        .memoize().indefinitely();
+                pages.put(after, page);
+            }
+            return page;
+        }
+
+        /** The store held nothing after {@code sequence} at {@code at}: a state at that sequence was current then. */
+        private synchronized void confirm(long sequence, Instant at) {
+            if (state != null && state.lastSequence() == sequence && at.isAfter(confirmedAt)) {
+                confirmedAt = at;
+            }
         }
 
         /** The state when it can stand in for a read: in sequence, confirmed recently, not expired. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,8 @@ final class ProgressFollower {
     }
 
     private final ProgressRepository store;
+    /** The retained events after a sequence: through the operation's feed, which shares one read among its followers. */
+    private final LongFunction<Uni<EventsPage>> history;
     private final Progress opened;
     private final Clock clock;
     private final Duration stallAfter;
@@ -59,9 +62,10 @@ final class ProgressFollower {
     private Instant lastActivity;
     private boolean ended;
 
-    ProgressFollower(ProgressRepository store, Progress opened, Clock clock, Duration stallAfter, Duration storeTimeout,
+    ProgressFollower(ProgressRepository store, LongFunction<Uni<EventsPage>> history, Progress opened, Clock clock, Duration stallAfter, Duration storeTimeout,
             Function<Progress, Uni<Optional<Progress>>> refresh, Supplier<Uni<Boolean>> stillPermitted) {
         this.store = store;
+        this.history = history;
         this.opened = opened;
         this.clock = clock;
         this.stallAfter = stallAfter;
@@ -118,7 +122,7 @@ final class ProgressFollower {
             snapshot(opened, true, out);
             return Uni.createFrom().item(out);
         }
-        return store.eventsAfter(opened.project(), opened.id(), after).map(page -> {
+        return history.apply(after).map(page -> {
             lastSent = after;
             if (page.gap()) {
                 snapshot(opened, true, out);
@@ -187,7 +191,7 @@ final class ProgressFollower {
         if (ended) {
             return Uni.createFrom().item(out);
         }
-        return bounded(store.eventsAfter(opened.project(), opened.id(), lastSent)).chain(page -> {
+        return bounded(history.apply(lastSent)).chain(page -> {
             if (!page.gap()) {
                 send(page, out);
                 return Uni.createFrom().item(out);

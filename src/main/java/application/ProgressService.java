@@ -213,7 +213,7 @@ public class ProgressService {
             return feeds.join(project, id, deliverOn)
                     .chain(member -> opened(member, id, lastSeen)
                             .chain(state -> {
-                                ProgressFollower follower = new ProgressFollower(progress, state, clock, policy.stallAfter(), settings.streamStoreTimeout(),
+                                ProgressFollower follower = new ProgressFollower(progress, member::eventsAfter, state, clock, policy.stallAfter(), settings.streamStoreTimeout(),
                                         this::refresh, () -> credentials.stillPermits(caller, project, Scope.PROGRESS_READ));
                                 registered.attach(follower::revoke);
                                 return follower.stream(member.live(), lastSeen, settings.heartbeat(), settings.reconnectDelay());

@@ -2,14 +2,19 @@ package application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import domain.progress.EventsPage;
 import domain.progress.Progress;
 import domain.progress.ProgressChange;
+import domain.progress.ProgressEvent;
 import domain.progress.ProgressId;
+import domain.progress.ProgressPage;
 import domain.progress.ProgressRepository;
 import domain.progress.ProgressStatus;
+import domain.progress.RecordOutcome;
 import domain.progress.StreamItem;
 import domain.project.ProjectId;
 import infrastructure.memory.InMemoryProgressRepository;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.time.Duration;
@@ -34,23 +39,57 @@ class ProgressFeedsTest {
     private static final ProjectId SHOP = ProjectId.of("shop");
 
     private final MutableClock clock = new MutableClock();
-    private final InMemoryProgressRepository store = new InMemoryProgressRepository(clock,
+    private final InMemoryProgressRepository memory = new InMemoryProgressRepository(clock,
             new ProgressRepository.Retention(100, TTL));
+    private final AtomicInteger historyReads = new AtomicInteger();
+    /** The in-memory store, counting the reads of an operation's history. */
+    private final ProgressRepository store = new ProgressRepository() {
+        @Override
+        public Uni<Boolean> start(Progress progress) {
+            return memory.start(progress);
+        }
+
+        @Override
+        public Uni<RecordOutcome> record(ProjectId project, ProgressId id, ProgressChange change) {
+            return memory.record(project, id, change);
+        }
+
+        @Override
+        public Uni<Optional<Progress>> find(ProjectId project, ProgressId id) {
+            return memory.find(project, id);
+        }
+
+        @Override
+        public Uni<ProgressPage> list(ProjectId project, Optional<ProgressId> after, int limit) {
+            return memory.list(project, after, limit);
+        }
+
+        @Override
+        public Uni<EventsPage> eventsAfter(ProjectId project, ProgressId id, long after) {
+            historyReads.incrementAndGet();
+            return memory.eventsAfter(project, id, after);
+        }
+
+        @Override
+        public Uni<Multi<ProgressEvent>> follow(ProjectId project, ProgressId id) {
+            return memory.follow(project, id);
+        }
+    };
     private final AtomicInteger reads = new AtomicInteger();
     private final ProgressFeeds feeds = new ProgressFeeds(store, (project, id) -> {
         reads.incrementAndGet();
-        return store.find(project, id);
+        return memory.find(project, id);
     }, clock, TRUST, TTL);
 
     private ProgressId started() {
         ProgressId id = ProgressId.generate();
         Instant now = clock.instant();
-        store.start(new Progress(SHOP, id, 10, 0, ProgressStatus.RUNNING, "go", now, now, 1)).await().atMost(WAIT);
+        memory.start(new Progress(SHOP, id, 10, 0, ProgressStatus.RUNNING, "go", now, now, 1)).await().atMost(WAIT);
         return id;
     }
 
     private void step(ProgressId id, String message) {
-        store.record(SHOP, id, new ProgressChange.Step(1, message)).await().atMost(WAIT);
+        memory.record(SHOP, id, new ProgressChange.Step(1, message)).await().atMost(WAIT);
     }
 
     private ProgressFeeds.Member join(ProgressId id) {
@@ -90,7 +129,7 @@ class ProgressFeedsTest {
 
         Progress state = stateOf(join(id));
 
-        assertThat(state).isEqualTo(store.find(SHOP, id).await().atMost(WAIT).orElseThrow());
+        assertThat(state).isEqualTo(memory.find(SHOP, id).await().atMost(WAIT).orElseThrow());
         assertThat(state.lastSequence()).isEqualTo(3);
         assertThat(state.message()).isEqualTo("two");
         assertThat(reads.get()).isEqualTo(readsBefore);
@@ -142,6 +181,38 @@ class ProgressFeedsTest {
         step(id, "after");
         ofC.awaitItems(1, WAIT);
         assertThat(ofC.getItems().get(0).event().message()).isEqualTo("after");
+    }
+
+    @Test
+    void answersACatchUpAtTheFeedsTrustedStateWithoutReadingTheHistory() {
+        ProgressId id = started();
+        ProgressFeeds.Member member = join(id);
+        stateOf(member);
+        step(id, "one");
+
+        EventsPage page = member.eventsAfter(2).await().atMost(WAIT);
+
+        assertThat(page.events()).isEmpty();
+        assertThat(historyReads.get()).isZero();
+    }
+
+    @Test
+    void readsTheHistoryOnceForEveryMemberCatchingUpFromTheSameEventMeanwhile() {
+        ProgressId id = started();
+        ProgressFeeds.Member member = join(id);
+        stateOf(member);
+        step(id, "one");
+        clock.advance(TRUST.plusSeconds(1));
+        // Asked together: the first read is still running when the others ask.
+        List<Uni<EventsPage>> asked = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            asked.add(member.eventsAfter(1));
+        }
+
+        List<EventsPage> pages = Uni.join().all(asked).andFailFast().await().atMost(WAIT);
+
+        assertThat(pages).allSatisfy(page -> assertThat(page.events()).extracting(ProgressEvent::sequence).containsExactly(2L));
+        assertThat(historyReads.get()).isEqualTo(1);
     }
 
     @Test
