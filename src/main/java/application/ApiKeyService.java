@@ -61,6 +61,8 @@ public class ApiKeyService {
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
     private final Degradation stale;
     private final Revocations revocations;
+    /** Store lookups running now, by digest and epoch of {@link KnownKeys}. */
+    private final ConcurrentHashMap<String, Uni<Optional<Principal>>> lookups = new ConcurrentHashMap<>();
     /** Keys the store confirmed, answering without a lookup while revocation notices reach this instance. */
     private final KnownKeys known;
     /** Secrets the store refused just now, refused again without a lookup. */
@@ -145,19 +147,39 @@ public class ApiKeyService {
     Uni<Optional<Principal>> lookUp(String digest) {
         return Uni.createFrom().deferred(() -> {
             KnownKeys.Lookup lookup = known.begin();
-            UnknownKeys.Lookup refusal = unknown.begin();
-            return Retries.idempotent(() -> keys.findByDigest(digest))
-                    .map(found -> found.map(ApiKey::principal))
-                    .invoke(principal -> {
-                        if (principal.isPresent()) {
-                            known.confirmed(lookup, digest, principal.get());
-                        } else {
-                            unknown.unknown(refusal, digest);
-                        }
-                        remember(digest, principal);
-                        Outcomes.mark(principal.isPresent() ? "known" : "unknown");
-                    });
+            return sharedLookup(digest, lookup).invoke(principal -> Outcomes.mark(principal.isPresent() ? "known" : "unknown"));
         });
+    }
+
+    /**
+     * The store's answer for {@code digest}: one lookup for every request that asks while it runs,
+     * so a burst of first requests with a new key (a thousand event streams opening at once) costs the
+     * store one lookup per key, not one per request. Shared only within one epoch of {@link KnownKeys}:
+     * a request that comes after a revocation notice asks the store again.
+     */
+    private Uni<Optional<Principal>> sharedLookup(String digest, KnownKeys.Lookup lookup) {
+        String key = digest + "@" + lookup.epoch();
+        Uni<Optional<Principal>> running = lookups.get(key);
+        if (running != null) {
+            return running;
+        }
+        UnknownKeys.Lookup refusal = unknown.begin();
+        @SuppressWarnings("unchecked")
+        Uni<Optional<Principal>>[] mine = new Uni[1];
+        mine[0] = Retries.idempotent(() -> keys.findByDigest(digest))
+                .map(found -> found.map(ApiKey::principal))
+                .invoke(principal -> {
+                    if (principal.isPresent()) {
+                        known.confirmed(lookup, digest, principal.get());
+                    } else {
+                        unknown.unknown(refusal, digest);
+                    }
+                    remember(digest, principal);
+                })
+                .onTermination().invoke(() -> lookups.remove(key, mine[0]))
+                .memoize().indefinitely();
+        running = lookups.putIfAbsent(key, mine[0]);
+        return running != null ? running : mine[0];
     }
 
     /** While the store cannot answer: a key the store confirmed recently; else the failure. */

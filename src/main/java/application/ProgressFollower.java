@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,8 @@ final class ProgressFollower {
     }
 
     private final ProgressRepository store;
+    /** The retained events after a sequence: through the operation's feed, which shares one read among its followers. */
+    private final LongFunction<Uni<EventsPage>> history;
     private final Progress opened;
     private final Clock clock;
     private final Duration stallAfter;
@@ -59,9 +62,10 @@ final class ProgressFollower {
     private Instant lastActivity;
     private boolean ended;
 
-    ProgressFollower(ProgressRepository store, Progress opened, Clock clock, Duration stallAfter, Duration storeTimeout,
+    ProgressFollower(ProgressRepository store, LongFunction<Uni<EventsPage>> history, Progress opened, Clock clock, Duration stallAfter, Duration storeTimeout,
             Function<Progress, Uni<Optional<Progress>>> refresh, Supplier<Uni<Boolean>> stillPermitted) {
         this.store = store;
+        this.history = history;
         this.opened = opened;
         this.clock = clock;
         this.stallAfter = stallAfter;
@@ -81,24 +85,29 @@ final class ProgressFollower {
      * {@link StreamItem.Opened}, then a snapshot on a first connection or after a gap, else the
      * missed events, then live events and heartbeats up to the terminal event.
      */
-    Uni<Multi<StreamItem>> stream(Multi<ProgressEvent> live, OptionalLong lastSeen, Duration heartbeat, Duration retry) {
+    Uni<Multi<StreamItem>> stream(Multi<StreamItem.Event> live, OptionalLong lastSeen, Duration heartbeat, Duration retry) {
         return opening(lastSeen).map(first -> {
             first.add(0, new Out(new StreamItem.Opened(retry)));
             // Live events and heartbeats both change this follower's state: one serialized pipeline
-            // handles them in turn (an empty input is a heartbeat).
-            Multi<Optional<ProgressEvent>> ticks = Multi.createFrom().ticks().every(heartbeat)
+            // handles them in turn (an empty input is a heartbeat). Only the store calls among them
+            // are bounded in time: a live event in sequence is handled at once, with no timer.
+            Multi<Optional<StreamItem.Event>> ticks = Multi.createFrom().ticks().every(heartbeat)
                     .onOverflow().drop()
-                    .map(tick -> Optional.<ProgressEvent>empty());
+                    .map(tick -> Optional.<StreamItem.Event>empty());
             Multi<List<Out>> handled = Multi.createBy().merging().streams(live.map(Optional::of), ticks)
-                    .onItem().transformToUniAndConcatenate(input -> input.map(this::onLive).orElseGet(this::onHeartbeat)
-                            .ifNoItem().after(storeTimeout)
-                            .failWith(() -> new StoreUnavailableException("no answer from the store within " + storeTimeout, null)));
+                    .onItem().transformToUniAndConcatenate(input -> input.map(this::onLive).orElseGet(this::onHeartbeat));
             Multi<Out> rest = Multi.createBy().merging().streams(handled, revoked)
                     .onItem().transformToIterable(list -> list);
             return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(first), rest)
                     .select().first(out -> out != Out.END)
                     .map(Out::item);
         });
+    }
+
+    /** A store call of the open stream, failed when the store does not answer within the stream's bound. */
+    private <T> Uni<T> bounded(Uni<T> call) {
+        return call.ifNoItem().after(storeTimeout)
+                .failWith(() -> new StoreUnavailableException("no answer from the store within " + storeTimeout, null));
     }
 
     private Uni<List<Out>> opening(OptionalLong lastSeen) {
@@ -113,7 +122,7 @@ final class ProgressFollower {
             snapshot(opened, true, out);
             return Uni.createFrom().item(out);
         }
-        return store.eventsAfter(opened.project(), opened.id(), after).map(page -> {
+        return history.apply(after).map(page -> {
             lastSent = after;
             if (page.gap()) {
                 snapshot(opened, true, out);
@@ -132,13 +141,16 @@ final class ProgressFollower {
         }
     }
 
-    private Uni<List<Out>> onLive(ProgressEvent event) {
+    private Uni<List<Out>> onLive(StreamItem.Event item) {
+        ProgressEvent event = item.event();
         if (ended || event.sequence() <= lastSent) {
             return Uni.createFrom().item(List.of());
         }
         if (event.sequence() == lastSent + 1) {
             List<Out> out = new ArrayList<>(2);
-            send(event, out);
+            // The feed's item, shared with every follower of the operation on this instance, unless it
+            // was made before the feed knew the total.
+            send(item.totalSteps() == opened.totalSteps() ? item : new StreamItem.Event(event, opened.totalSteps()), out);
             return Uni.createFrom().item(out);
         }
         return catchUp(new ArrayList<>());
@@ -148,7 +160,7 @@ final class ProgressFollower {
         if (ended) {
             return Uni.createFrom().item(List.of());
         }
-        return stillPermitted.get().chain(permitted -> {
+        return bounded(stillPermitted.get()).chain(permitted -> {
             if (!permitted) {
                 List<Out> out = new ArrayList<>(1);
                 end(out);
@@ -165,7 +177,7 @@ final class ProgressFollower {
             return catchUp(out);
         }
         // Silent for long enough: the read records the stall if no update came meanwhile.
-        return refresh.apply(opened).chain(state -> {
+        return bounded(refresh.apply(opened)).chain(state -> {
             if (state.isEmpty()) {
                 end(out);
                 return Uni.createFrom().item(out);
@@ -179,12 +191,12 @@ final class ProgressFollower {
         if (ended) {
             return Uni.createFrom().item(out);
         }
-        return store.eventsAfter(opened.project(), opened.id(), lastSent).chain(page -> {
+        return bounded(history.apply(lastSent)).chain(page -> {
             if (!page.gap()) {
                 send(page, out);
                 return Uni.createFrom().item(out);
             }
-            return store.find(opened.project(), opened.id()).map(state -> {
+            return bounded(store.find(opened.project(), opened.id())).map(state -> {
                 state.ifPresentOrElse(s -> snapshot(s, true, out), () -> end(out));
                 send(page, out);
                 return out;
@@ -197,10 +209,15 @@ final class ProgressFollower {
     }
 
     private void send(ProgressEvent event, List<Out> out) {
+        send(new StreamItem.Event(event, opened.totalSteps()), out);
+    }
+
+    private void send(StreamItem.Event item, List<Out> out) {
         if (ended) {
             return;
         }
-        out.add(new Out(new StreamItem.Event(event, opened.totalSteps())));
+        ProgressEvent event = item.event();
+        out.add(new Out(item));
         lastSent = event.sequence();
         lastActivity = event.at();
         if (event.type().isTerminal()) {

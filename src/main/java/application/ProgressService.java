@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import io.smallrye.faulttolerance.api.ApplyGuard;
 import org.jboss.logging.Logger;
 
@@ -70,6 +71,7 @@ public class ProgressService {
     private final StreamSlots slots;
     private final CredentialCheck credentials;
     private final OpenStreams open;
+    private final ProgressFeeds feeds;
 
     public ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
             Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations) {
@@ -81,6 +83,8 @@ public class ProgressService {
         this.slots = new StreamSlots(settings.maxStreamsPerPrincipal());
         this.credentials = new CredentialCheck(keys, sessions);
         this.open = new OpenStreams(credentials, settings.streamStoreTimeout());
+        this.feeds = new ProgressFeeds(progress, (project, id) -> Retries.idempotent(() -> progress.find(project, id)), clock,
+                settings.heartbeat(), policy.ttl());
         revocations.listen(open);
         Gauge.builder("progress.streams.open", slots, StreamSlots::open)
                 .description("Event streams open on this instance")
@@ -175,17 +179,27 @@ public class ProgressService {
         });
     }
 
+    /** {@link #follow(Principal, ProjectId, ProgressId, OptionalLong, Executor)}, delivering live events on the thread that receives them. */
+    public Uni<Multi<StreamItem>> follow(Principal caller, ProjectId project, ProgressId id, OptionalLong lastSeen) {
+        return follow(caller, project, id, lastSeen, Runnable::run);
+    }
+
     /**
      * The event stream of an operation for a follower that saw its events up to {@code lastSeen}
      * (none when empty). Fails with {@link NoSuchObjectException} for an unknown operation,
      * {@link StreamEndedException} when the follower saw the terminal event already, and
      * {@link TooManyStreamsException} when the caller holds all its streams. The stream holds one
      * of the caller's slots until it ends or is cancelled.
+     *
+     * <p>Followers of one operation on this instance share one feed ({@link ProgressFeeds}): a new
+     * follower usually costs the store nothing, and each live event reaches the followers as one
+     * shared item, in one task per {@code deliverOn} (pass the follower's event loop, so that the
+     * followers of a loop are served in one turn of it, where their connections are written).
      */
     @WithSpan("progress.follow")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<Multi<StreamItem>> follow(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id,
-            OptionalLong lastSeen) {
+            OptionalLong lastSeen, Executor deliverOn) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
             Runnable slot = slots.acquire(caller.name());
@@ -195,32 +209,28 @@ public class ProgressService {
                 open.remove(registered);
                 slot.run();
             };
-            // Follow first, then read: whatever is recorded in between is in both, and merged once.
-            return progress.follow(project, id)
-                    .chain(live -> opened(project, id, lastSeen)
+            // Join first, then read: whatever is recorded in between is in both, and merged once.
+            return feeds.join(project, id, deliverOn)
+                    .chain(member -> opened(member, id, lastSeen)
                             .chain(state -> {
-                                ProgressFollower follower = new ProgressFollower(progress, state, clock, policy.stallAfter(), settings.streamStoreTimeout(),
+                                ProgressFollower follower = new ProgressFollower(progress, member::eventsAfter, state, clock, policy.stallAfter(), settings.streamStoreTimeout(),
                                         this::refresh, () -> credentials.stillPermits(caller, project, Scope.PROGRESS_READ));
                                 registered.attach(follower::revoke);
-                                return follower.stream(live, lastSeen, settings.heartbeat(), settings.reconnectDelay());
+                                return follower.stream(member.live(), lastSeen, settings.heartbeat(), settings.reconnectDelay());
                             })
-                            // Not streamed after all (failed, or given up by the guard): stop following.
-                            .onFailure().invoke(() -> unfollow(live))
-                            .onCancellation().invoke(() -> unfollow(live)))
+                            // Not streamed after all (failed, or given up by the guard): leave the feed.
+                            .onFailure().invoke(member::leave)
+                            .onCancellation().invoke(member::leave))
                     .map(stream -> stream.onTermination().invoke(release))
                     .onFailure().invoke(release)
                     .onCancellation().invoke(release);
         });
     }
 
-    private static void unfollow(Multi<?> live) {
-        live.subscribe().with(ignored -> { }).cancel();
-    }
-
-    private Uni<Progress> opened(ProjectId project, ProgressId id, OptionalLong lastSeen) {
-        return Retries.idempotent(() -> progress.find(project, id)).chain(found -> {
+    private Uni<Progress> opened(ProgressFeeds.Member member, ProgressId id, OptionalLong lastSeen) {
+        return member.state().chain(found -> {
             if (found.isEmpty()) {
-                return Uni.createFrom().failure(noSuchOperation(project, id));
+                return Uni.createFrom().failure(noSuchOperation(member.project(), id));
             }
             return stallIfSilent(found.get()).invoke(state -> {
                 if (state.status().isTerminal() && lastSeen.isPresent() && lastSeen.getAsLong() >= state.lastSequence()) {

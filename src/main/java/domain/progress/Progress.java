@@ -28,6 +28,23 @@ public record Progress(
         return Math.floor(currentStep * 1000.0 / totalSteps) / 10.0;
     }
 
+    /**
+     * The state right after {@code event}, the next event of this operation: what a store that
+     * recorded it holds. Rule: only the event with sequence {@code lastSequence + 1} follows.
+     */
+    public Progress after(ProgressEvent event) {
+        if (event.sequence() != lastSequence + 1) {
+            throw new IllegalArgumentException("event " + event.sequence() + " does not follow event " + lastSequence);
+        }
+        ProgressStatus next = switch (event.type()) {
+            case COMPLETED -> ProgressStatus.COMPLETED;
+            case FAILED -> ProgressStatus.FAILED;
+            case STALLED -> ProgressStatus.STALLED;
+            default -> ProgressStatus.RUNNING;
+        };
+        return new Progress(project, id, totalSteps, event.step(), next, event.message(), startedAt, event.at(), event.sequence());
+    }
+
     /** True for a running operation with no update for longer than {@code stallAfter} at {@code now}. */
     public boolean isStalledAt(Instant now, Duration stallAfter) {
         return status == ProgressStatus.RUNNING && !updatedAt.plus(stallAfter).isAfter(now);

@@ -9,6 +9,7 @@ import domain.progress.ProgressId;
 import domain.progress.ProgressPage;
 import domain.progress.ProgressStatus;
 import domain.project.ProjectId;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -55,14 +57,31 @@ public class ProgressResource {
 
     private final ProgressService progress;
     private final Caller caller;
-    private final ObjectMapper json;
+    private final SseFrames frames;
     private final Clock clock;
 
     public ProgressResource(ProgressService progress, Caller caller, ObjectMapper json, Clock clock) {
         this.progress = progress;
         this.caller = caller;
-        this.json = json;
+        this.frames = new SseFrames(json);
         this.clock = clock;
+    }
+
+    /**
+     * Runs tasks on one event loop: the followers on it are handed each event in one task, in the
+     * turn that writes their connections. Equal for every request of the loop, so that the
+     * followers group by it.
+     */
+    private record OnLoop(io.vertx.core.Context loop) implements Executor {
+
+        static Executor of(io.vertx.core.Context request) {
+            return request == null ? Runnable::run : new OnLoop(VertxContext.getRootContext(request));
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            loop.runOnContext(ignored -> task.run());
+        }
     }
 
     /** The body of a start; {@code correlationId} is generated when absent. */
@@ -289,8 +308,8 @@ public class ProgressResource {
             }
         }
         violations.throwIfAny();
-        return progress.follow(caller.principal(), project, operation, lastSeen)
-                .invoke(stream -> SseWriter.write(stream, sink, sse, json, request))
+        return progress.follow(caller.principal(), project, operation, lastSeen, OnLoop.of(request))
+                .invoke(stream -> SseWriter.write(stream, sink, sse, frames, response, request))
                 .replaceWithVoid();
     }
 }

@@ -1,17 +1,16 @@
 package infrastructure.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import domain.progress.Progress;
 import domain.progress.StreamItem;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseBroadcaster;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.time.Instant;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -22,47 +21,31 @@ import org.jboss.logging.Logger;
  * else's. The stream is cancelled when the client goes away, and the connection closed when the
  * stream ends.
  *
- * <p>Wire format: the stream opens with a comment and the {@code retry:} hint; a snapshot is event
- * {@code snapshot} with the state and {@code gap}; an event is named by its type ({@code started},
- * {@code progress}, {@code completed}, {@code failed}, {@code stalled}); each has its sequence as
- * {@code id:}; a heartbeat is a comment.
+ * <p>The first item goes through the SSE sink, which sends the response head; every later one is
+ * written to the connection as the frame {@link SseFrames} encoded, the same bytes for every
+ * stream of the operation.
  */
 final class SseWriter implements MultiSubscriber<StreamItem> {
 
     private static final Logger LOG = Logger.getLogger(SseWriter.class);
 
-    /** The data of a snapshot event: the state, and whether events before it were missed. */
-    record SnapshotData(String id, String status, long totalSteps, long currentStep, double percentage, String message,
-            Instant startedAt, Instant updatedAt, long lastEventId, boolean gap) {
-
-        static SnapshotData from(Progress p, boolean gap) {
-            return new SnapshotData(p.id().value(), p.status().name(), p.totalSteps(), p.currentStep(), p.percentage(),
-                    p.message(), p.startedAt(), p.updatedAt(), p.lastSequence(), gap);
-        }
-    }
-
-    /** The data of an event. */
-    record EventData(long sequence, String type, long step, long totalSteps, double percentage, String message, Instant time) {
-
-        static EventData from(StreamItem.Event e) {
-            return new EventData(e.event().sequence(), e.event().type().wireName(), e.event().step(), e.totalSteps(),
-                    e.percentage(), e.event().message(), e.event().at());
-        }
-    }
-
     private final SseEventSink sink;
     private final Sse sse;
+    private final SseFrames frames;
+    /** The connection itself, written directly once the sink has sent the head. */
+    private final HttpServerResponse response;
+    private volatile boolean headSent;
     /** The request's context: the framework sends the response head on it, after the resource method. */
     private final Context request;
-    private final ObjectMapper json;
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile Flow.Subscription subscription;
 
-    private SseWriter(SseEventSink sink, Sse sse, ObjectMapper json, Context request) {
+    private SseWriter(SseEventSink sink, Sse sse, SseFrames frames, HttpServerResponse response, Context request) {
         this.sink = sink;
         this.sse = sse;
+        this.frames = frames;
+        this.response = response;
         this.request = request;
-        this.json = json;
     }
 
     /**
@@ -71,8 +54,9 @@ final class SseWriter implements MultiSubscriber<StreamItem> {
      * the framework has sent the response head, so that a stream which ends at once (an ended
      * operation) cannot close the response under it.
      */
-    static void write(Multi<StreamItem> stream, SseEventSink sink, Sse sse, ObjectMapper json, Context request) {
-        SseWriter writer = new SseWriter(sink, sse, json, request);
+    static void write(Multi<StreamItem> stream, SseEventSink sink, Sse sse, SseFrames frames, HttpServerResponse response,
+            Context request) {
+        SseWriter writer = new SseWriter(sink, sse, frames, response, request);
         // A broadcaster of one: the standard way to hear that this client went away.
         SseBroadcaster closed = sse.newBroadcaster();
         closed.register(sink);
@@ -104,20 +88,37 @@ final class SseWriter implements MultiSubscriber<StreamItem> {
             cancel();
             return;
         }
-        OutboundSseEvent event;
-        try {
-            event = event(item);
-        } catch (JsonProcessingException e) {
-            onFailure(e);
+        if (headSent) {
+            Buffer frame;
+            try {
+                frame = frames.of(item);
+            } catch (JsonProcessingException e) {
+                onFailure(e);
+                return;
+            }
+            response.write(frame).onComplete(written -> next(written.failed()));
             return;
         }
+        // The first item: the sink sends the response head with it.
+        OutboundSseEvent event = item instanceof StreamItem.Opened opened
+                ? sse.newEventBuilder().comment("open").reconnectDelay(opened.retry().toMillis()).build()
+                : sse.newEventBuilder().comment("open").build();
         sink.send(event).whenComplete((sent, failure) -> {
-            if (failure != null) {
-                cancel();
-            } else {
-                subscription.request(1);
+            headSent = true;
+            if (!(item instanceof StreamItem.Opened)) {
+                onItem(item);
+                return;
             }
+            next(failure != null);
         });
+    }
+
+    private void next(boolean failed) {
+        if (failed) {
+            cancel();
+        } else {
+            subscription.request(1);
+        }
     }
 
     @Override
@@ -146,20 +147,5 @@ final class SseWriter implements MultiSubscriber<StreamItem> {
         if (done.compareAndSet(false, true)) {
             later(sink::close);
         }
-    }
-
-    private OutboundSseEvent event(StreamItem item) throws JsonProcessingException {
-        if (item instanceof StreamItem.Opened opened) {
-            return sse.newEventBuilder().comment("open").reconnectDelay(opened.retry().toMillis()).build();
-        }
-        if (item instanceof StreamItem.Snapshot snapshot) {
-            return sse.newEventBuilder().id(Long.toString(snapshot.progress().lastSequence())).name("snapshot")
-                    .data(json.writeValueAsString(SnapshotData.from(snapshot.progress(), snapshot.gap()))).build();
-        }
-        if (item instanceof StreamItem.Event event) {
-            return sse.newEventBuilder().id(Long.toString(event.event().sequence())).name(event.event().type().wireName())
-                    .data(json.writeValueAsString(EventData.from(event))).build();
-        }
-        return sse.newEventBuilder().comment("heartbeat").build();
     }
 }
