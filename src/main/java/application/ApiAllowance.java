@@ -14,6 +14,7 @@ import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -62,8 +63,8 @@ public class ApiAllowance {
     /** One principal's allowance and the lease under way for it, if any; both guarded by the holder's lock. */
     private static final class Holder {
         final Allowance allowance;
-        /** The lease under way: empty on success, the store's failure otherwise. */
-        Uni<Optional<Throwable>> lease;
+        /** The lease under way: empty on success, the store's failure otherwise; null when none is. */
+        CompletableFuture<Optional<Throwable>> lease;
 
         Holder(Allowance allowance) {
             this.allowance = allowance;
@@ -74,26 +75,28 @@ public class ApiAllowance {
     public Uni<RateLimitDecision> check(String principal, RateLimitPolicy policy) {
         long now = clock.millis();
         Holder holder = holder(principal, now);
-        RateLimitKey key = RateLimitKey.forApi(principal);
         Allowance.Step step;
-        Uni<Optional<Throwable>> lease = null;
+        CompletableFuture<Optional<Throwable>> lease;
+        long units = 0;
         synchronized (holder) {
             step = holder.allowance.take(policy, now);
             if (step instanceof Allowance.Step.Lease l) {
-                holder.lease = lease(holder, key, policy, l.units());
-            } else if (step instanceof Allowance.Step.Admit a && a.prefetch() > 0) {
-                holder.lease = lease(holder, key, policy, a.prefetch());
+                units = l.units();
+            } else if (step instanceof Allowance.Step.Admit a) {
+                units = a.prefetch();
+            }
+            if (units > 0) {
+                holder.lease = new CompletableFuture<>();
             }
             lease = holder.lease;
         }
+        if (units > 0) {
+            // Started outside the lock: a guard that answers at once (an open breaker) reports back under it.
+            lease(holder, lease, RateLimitKey.forApi(principal), policy, units);
+        }
         if (step instanceof Allowance.Step.Admit a) {
-            if (a.prefetch() > 0) {
-                // Ahead of need: nobody waits for it; its outcome lands in the allowance.
-                lease.subscribe().with(ignored -> {
-                }, failure -> LOG.debugf("prefetching an api lease failed: %s", failure));
-            }
             Outcomes.mark("allowed");
-            return Uni.createFrom().item(a.decision());
+            return Uni.createFrom().item(a.decision()); // a prefetch, if any, lands in the allowance; nobody waits for it
         }
         if (step instanceof Allowance.Step.Deny d) {
             Outcomes.mark("denied");
@@ -107,8 +110,8 @@ public class ApiAllowance {
         return holders.size();
     }
 
-    private Uni<RateLimitDecision> afterLease(Uni<Optional<Throwable>> lease, String principal, RateLimitPolicy policy) {
-        return lease.chain(failure -> {
+    private Uni<RateLimitDecision> afterLease(CompletableFuture<Optional<Throwable>> lease, String principal, RateLimitPolicy policy) {
+        return Uni.createFrom().completionStage(lease).chain(failure -> {
             if (failure.isPresent()) {
                 degraded.record(failure.get());
                 return Uni.createFrom().item(RateLimiter.degraded(policy, 1));
@@ -118,28 +121,38 @@ public class ApiAllowance {
     }
 
     /**
-     * One lease, bounded like a check (the guard's breaker around the check's {@link StoreBudget}), shared
-     * by every request that waits for it; its outcome is reported to the allowance exactly once.
+     * One lease, bounded like a check (the guard's breaker around the check's {@link StoreBudget}); its
+     * outcome is reported to the allowance exactly once, then to every request waiting on {@code done}:
+     * a plain future, since many requests on many threads wait for the one lease.
      */
-    private Uni<Optional<Throwable>> lease(Holder holder, RateLimitKey key, RateLimitPolicy policy, long units) {
-        return guard.get(() -> budget.call(() -> counters.lease(key, policy, units)), GRANT)
-                .map(grant -> {
+    private void lease(Holder holder, CompletableFuture<Optional<Throwable>> done, RateLimitKey key, RateLimitPolicy policy,
+            long units) {
+        guard.get(() -> budget.call(() -> counters.lease(key, policy, units)), GRANT).subscribe().with(
+                grant -> {
                     synchronized (holder) {
                         holder.allowance.granted(policy, grant, clock.millis());
-                        holder.lease = null;
+                        settled(holder, done);
                     }
-                    return Optional.<Throwable>empty();
-                })
-                .onFailure().recoverWithUni(failure -> {
+                    done.complete(Optional.empty());
+                },
+                failure -> {
                     synchronized (holder) {
                         holder.allowance.failed();
-                        holder.lease = null;
+                        settled(holder, done);
                     }
-                    return Outcomes.isStoreFailure(failure)
-                            ? Uni.createFrom().item(Optional.of(failure))
-                            : Uni.createFrom().failure(failure);
-                })
-                .memoize().indefinitely();
+                    if (Outcomes.isStoreFailure(failure)) {
+                        done.complete(Optional.of(failure));
+                    } else {
+                        done.completeExceptionally(failure);
+                    }
+                });
+    }
+
+    /** The lease {@code done} is over: the holder has none under way, unless a newer one began meanwhile. */
+    private static void settled(Holder holder, CompletableFuture<Optional<Throwable>> done) {
+        if (holder.lease == done) {
+            holder.lease = null;
+        }
     }
 
     /** The principal's holder; past the bound, after sweeping idle ones at most once per lease lifetime, a transient one. */
