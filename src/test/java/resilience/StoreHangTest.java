@@ -74,8 +74,10 @@ class StoreHangTest {
                 Awaitility.await("Redis hung for " + HANG).atMost(HANG.plusSeconds(5)).pollInterval(Duration.ofMillis(20))
                         .until(() -> System.nanoTime() - hung >= HANG.toNanos());
             } finally {
-                redis.resume();
+                // Before the signal, not after: Redis may answer while kill -CONT is still returning, and
+                // a call answered then was not answered "while Redis hung".
                 thawed = System.nanoTime();
+                redis.resume();
             }
             recovered = Mix.awaitNormalService(tenant, unseenKey, RECOVERY);
             calls = traffic.stop();
