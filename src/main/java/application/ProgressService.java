@@ -25,7 +25,10 @@ import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import java.time.Clock;
@@ -58,7 +61,6 @@ import org.jboss.logging.Logger;
  * once more after a store failure; recording is never retried: a retried step could count twice.
  */
 @ApplicationScoped
-@Measured
 public class ProgressService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
@@ -72,9 +74,27 @@ public class ProgressService {
     private final CredentialCheck credentials;
     private final OpenStreams open;
     private final ProgressFeeds feeds;
+    /** A step's instrumentation and guard, by plain calls: it runs on every step a worker reports. */
+    private final HotPath stepping;
 
+    @Inject
+    public ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
+            Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations,
+            HotPaths paths, @Identifier(Guards.PROGRESS) Guard guard) {
+        this(progress, tickets, policy, settings, clock, meters, keys, sessions, revocations, paths.of("progress.step", guard));
+    }
+
+    /** Outside the container: a step has no span and no guard. */
     public ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
             Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations) {
+        this(progress, tickets, policy, settings, clock, meters, keys, sessions, revocations,
+                new HotPath("progress.step", null, null, meters, null));
+    }
+
+    private ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
+            Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations,
+            HotPath stepping) {
+        this.stepping = stepping;
         this.progress = progress;
         this.tickets = tickets;
         this.policy = policy;
@@ -96,6 +116,7 @@ public class ProgressService {
     }
 
     /** Starts an operation at step 0 under the given id, or a generated one; 409 when the id is in use. */
+    @Measured
     @WithSpan("progress.start")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<Progress> start(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressId> id,
@@ -113,15 +134,16 @@ public class ProgressService {
         });
     }
 
-    /** Records {@code increment} more steps done; past the total the step stays at the total. */
-    @WithSpan("progress.step")
-    @ApplyGuard(Guards.PROGRESS)
-    public Uni<Progress> step(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, long increment,
-            String message) {
-        return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Step(increment, policy.message(message))));
+    /**
+     * Records {@code increment} more steps done; past the total the step stays at the total. Span
+     * {@code progress.step}, guard {@value Guards#PROGRESS}, by its {@link HotPath}.
+     */
+    public Uni<Progress> step(Principal caller, ProjectId project, ProgressId id, long increment, String message) {
+        return stepping.call(project, () -> record(caller, project, id, new ProgressChange.Step(increment, policy.message(message))), null);
     }
 
     /** Ends the operation as completed, at its total. */
+    @Measured
     @WithSpan("progress.complete")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<Progress> complete(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String message) {
@@ -129,6 +151,7 @@ public class ProgressService {
     }
 
     /** Ends the operation as failed with {@code error}. */
+    @Measured
     @WithSpan("progress.fail")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<Progress> fail(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String error) {
@@ -147,6 +170,7 @@ public class ProgressService {
     }
 
     /** The operation's state; a running one silent for the stall timeout is recorded as stalled first. */
+    @Measured
     @WithSpan("progress.read")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<Progress> find(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id) {
@@ -162,6 +186,7 @@ public class ProgressService {
      * {@code status} only when given. With a status, a page may hold fewer than {@code limit}
      * operations and still have a next one.
      */
+    @Measured
     @WithSpan("progress.list")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<ProgressPage> list(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressStatus> status,
@@ -196,6 +221,7 @@ public class ProgressService {
      * shared item, in one task per {@code deliverOn} (pass the follower's event loop, so that the
      * followers of a loop are served in one turn of it, where their connections are written).
      */
+    @Measured
     @WithSpan("progress.follow")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<Multi<StreamItem>> follow(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id,
@@ -244,6 +270,7 @@ public class ProgressService {
      * A single-use ticket to open the operation's event stream without headers, valid for the
      * configured time; the secret is in the result, once, and only its digest is stored.
      */
+    @Measured
     @WithSpan("progress.ticket")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<ProgressTicket.Issued> issueTicket(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id) {
@@ -264,6 +291,7 @@ public class ProgressService {
      * Takes the ticket, so it works once; empty when it is malformed, unknown, used, expired, or
      * for another operation.
      */
+    @Measured
     @WithSpan("progress.redeem-ticket")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<Optional<Principal>> redeemTicket(@SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String presented) {

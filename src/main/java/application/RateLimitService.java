@@ -46,7 +46,6 @@ import org.jboss.logging.Logger;
  * retried: counting twice would be wrong. Policy administration and resets are bounded by the guard.
  */
 @ApplicationScoped
-@Measured
 public class RateLimitService {
 
     private static final Logger LOG = Logger.getLogger(RateLimitService.class);
@@ -62,11 +61,15 @@ public class RateLimitService {
     private final StoreBudget budget;
     private final Degradation degradedChecks;
     private final ApiAllowance apiAllowance;
+    /** The check's instrumentation, by plain calls: it runs on every check. */
+    private final HotPath checking;
+    /** The policy api's, by plain calls: it runs on every request with a key or a session. */
+    private final HotPath checkingApi;
 
     public RateLimitService(RateLimitRepository counters, RateLimitPolicies stored, RateLimitSettings settings,
             @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard,
             @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) StoreBudget budget, MeterRegistry meters,
-            ApiAllowance apiAllowance) {
+            ApiAllowance apiAllowance, HotPaths paths) {
         this.counters = counters;
         this.stored = stored;
         this.settings = settings;
@@ -76,6 +79,9 @@ public class RateLimitService {
         this.degradedChecks = new Degradation(meters, "ratelimit", "check", LOG,
                 "rate limit store unavailable: deciding by each policy's fail mode");
         this.apiAllowance = apiAllowance;
+        // No guard of their own: the store call inside (decide, a lease) is guarded where it is made.
+        this.checking = paths.of("ratelimit.check", null);
+        this.checkingApi = paths.of("ratelimit.check-api", null);
     }
 
     /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
@@ -88,21 +94,21 @@ public class RateLimitService {
 
     /**
      * Checks {@code cost} units (default 1) for the identifier against the policy and counts them
-     * if every window admits them.
+     * if every window admits them. Span {@code ratelimit.check}, by its {@link HotPath}.
      */
-    @WithSpan("ratelimit.check")
-    public Uni<RateLimitDecision> check(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name,
-            Identifier identifier, OptionalLong cost) {
-        return Uni.createFrom().deferred(() -> {
+    public Uni<RateLimitDecision> check(Principal caller, ProjectId project, PolicyName name, Identifier identifier,
+            OptionalLong cost) {
+        return checking.call(project, () -> {
             Access.require(caller, project, Scope.RATE_LIMITS);
             return policy(name).chain(policy -> {
                 long units = policy.checkCost(cost.orElse(1));
                 return decide(RateLimitKey.inProject(project, name, identifier), policy, units, degradedChecks);
             });
-        });
+        }, null);
     }
 
     /** Every window's status for the identifier now, counting nothing; bounded by the guard's timeout, not a check's. */
+    @Measured
     @WithSpan("ratelimit.state")
     @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<List<WindowStatus>> state(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name,
@@ -115,6 +121,7 @@ public class RateLimitService {
     }
 
     /** Forgets every count of the identifier under the policy. */
+    @Measured
     @WithSpan("ratelimit.reset")
     @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<Void> reset(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name, Identifier identifier) {
@@ -131,19 +138,21 @@ public class RateLimitService {
      * API protection is off or the request does not count (see {@link ApiPolicy#counts}). Decided in
      * process from units leased in batches ({@link ApiAllowance}): no store call while a lease lasts.
      *
+     * Span {@code ratelimit.check-api}, by its {@link HotPath}.
+     *
      * @param administersApiPolicy the request reads, replaces or deletes the policy {@code api}
      */
-    @WithSpan("ratelimit.check-api")
     public Uni<Optional<RateLimitDecision>> checkApi(Principal caller, boolean administersApiPolicy) {
         if (!settings.protectApi() || !ApiPolicy.counts(caller, administersApiPolicy)) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return policy(PolicyName.API)
+        return checkingApi.call(null, () -> policy(PolicyName.API)
                 .chain(policy -> apiAllowance.check(caller.name(), policy))
-                .map(Optional::of);
+                .map(Optional::of), null);
     }
 
     /** Every policy: stored ones, and configured ones not overridden by a stored one. */
+    @Measured
     @WithSpan("ratelimit.policies.list")
     @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<List<KnownPolicy>> policies(Principal caller) {
@@ -162,6 +171,7 @@ public class RateLimitService {
     }
 
     /** One policy, stored or configured. */
+    @Measured
     @WithSpan("ratelimit.policies.get")
     @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<KnownPolicy> policy(Principal caller, PolicyName name) {
@@ -177,6 +187,7 @@ public class RateLimitService {
      * Creates or replaces a stored policy (scope admin); the next check on every instance uses it.
      * Answers whether it was new. The policy {@code api} must keep {@link ApiPolicy}'s minimum rate.
      */
+    @Measured
     @WithSpan("ratelimit.policies.save")
     @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<Boolean> save(Principal caller, RateLimitPolicy policy) {
@@ -190,6 +201,7 @@ public class RateLimitService {
     }
 
     /** Deletes a stored policy (scope admin); a configured policy of that name applies again. */
+    @Measured
     @WithSpan("ratelimit.policies.delete")
     @ApplyGuard(Guards.RATE_LIMITS)
     public Uni<Void> delete(Principal caller, PolicyName name) {

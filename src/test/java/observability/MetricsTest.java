@@ -68,12 +68,18 @@ class MetricsTest {
     }
 
     @Test
-    void countsRateLimitAndSessionOperationsToo() {
+    void countsRateLimitSessionAndProgressOperationsToo() {
         String project = freshProject();
-        String limiter = keyFor(List.of(project), "rate-limits", "sessions");
+        String limiter = keyFor(List.of(project), "rate-limits", "sessions", "progress");
         as(limiter).body(Map.of("policy", "default", "scope", "user", "identifier", "u1"))
                 .post("/v1/projects/" + project + "/rate-limits/check").then().statusCode(200);
         as(limiter).body(Map.of("token", "cds_not-a-token")).post("/v1/sessions/validate").then().statusCode(401);
+        String operation = as(limiter).body(Map.of("totalSteps", 10)).post("/v1/projects/" + project + "/progress")
+                .then().statusCode(201).extract().path("id");
+        as(limiter).body(Map.of("message", "one")).post("/v1/projects/" + project + "/progress/" + operation + "/steps")
+                .then().statusCode(200);
+        as(limiter).body(Map.of("message", "two")).post("/v1/projects/" + project + "/progress/nope-" + operation + "/steps")
+                .then().statusCode(404);
         Metrics metrics = Metrics.scrape();
 
         assertThat(metrics.value("operations_seconds_count", "capability", "ratelimit", "operation", "check", "outcome", "ok"))
@@ -84,6 +90,10 @@ class MetricsTest {
                 .isPositive();
         assertThat(metrics.value("operations_seconds_count", "capability", "apikeys", "operation", "authenticate", "outcome", "ok"))
                 .isPositive();
+        assertThat(metrics.value("operations_seconds_count", "capability", "progress", "operation", "step", "outcome", "ok"))
+                .isPositive();
+        assertThat(metrics.value("operations_seconds_count", "capability", "progress", "operation", "step", "outcome", "refused"))
+                .as("a step of an unknown operation is counted by its outcome").isPositive();
     }
 
     @Test
