@@ -1,0 +1,123 @@
+package domain.task;
+
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The port to the store of task queues: each project's queues, their tasks leased to workers with
+ * fencing tokens, retries, dead letters, retention, and a signal when work arrives.
+ *
+ * <p>Every change of one task is atomic in the store and applies the transitions of {@link Task}.
+ * Expired leases are reclaimed lazily, by the claims of the same queue (no global scanner); so are
+ * delayed and retrying tasks that came due, and finished tasks past their retention.
+ *
+ * <p>Idempotent: {@link #enqueue} with an idempotency key (within its window), {@link #complete}
+ * repeated with the same lease, {@link #cancel}, {@link #find}, {@link #list}, {@link #counts},
+ * {@link #settings}, {@link #saveSettings}, and {@link #redrive} by ids (a redriven task is no longer
+ * dead). Not idempotent, so never retried blindly: enqueue without a key, {@link #claim} (each
+ * leases other tasks and counts attempts), {@link #fail} (a repeat finds the task no longer running),
+ * and {@link #heartbeat} only in that it moves the lease's end.
+ *
+ * <p>Adapters fail with {@link domain.StoreUnavailableException} when their store cannot answer.
+ */
+public interface TaskRepository {
+
+    /**
+     * Stores a new task, QUEUED or SCHEDULED, unless its idempotency key names a task of the queue
+     * enqueued within the window (answered as {@link EnqueueOutcome.Repeated}, also under concurrent
+     * enqueues), or the queue already holds its maximum of waiting tasks ({@link EnqueueOutcome.QueueFull}).
+     */
+    Uni<EnqueueOutcome> enqueue(NewTask task);
+
+    /**
+     * Enqueues each task as {@link #enqueue} does, in order, and answers each one's outcome in the
+     * same order; tasks of one project and queue are stored in one atomic step.
+     */
+    Uni<List<EnqueueOutcome>> enqueueAll(List<NewTask> tasks);
+
+    /**
+     * Leases up to {@code request.max()} due tasks of the queue: highest priority first, FIFO within
+     * a priority. Tasks whose lease expired are reclaimed first (requeued, or dead after their last
+     * attempt). Each claimed task gets a new fencing and lease token and counts an attempt.
+     */
+    Uni<ClaimBatch> claim(ProjectId project, QueueName queue, ClaimRequest request);
+
+    /**
+     * Claims from the queue named {@code queue} of each of {@code projects}, round-robin over the
+     * projects with work (see {@link FairClaims}).
+     */
+    Uni<ClaimBatch> claimAcross(List<ProjectId> projects, QueueName queue, ClaimRequest request);
+
+    /**
+     * Extends the lease to {@code extendBy} from now (the queue's default lease when empty). Answers
+     * {@link TaskOutcome.Cancelled} once a cancel was requested, and the task is then cancelled.
+     */
+    Uni<TaskOutcome> heartbeat(TaskRef task, LeaseToken lease, Optional<Duration> extendBy);
+
+    /** Finishes the task as succeeded with {@code result}, kept for the status ttl; refused with a stale lease. */
+    Uni<TaskOutcome> complete(TaskRef task, LeaseToken lease, Optional<String> result);
+
+    /** Fails the attempt: retried after the queue's backoff, or dead after the last attempt or when not {@code retryable}. */
+    Uni<TaskOutcome> fail(TaskRef task, LeaseToken lease, String error, boolean retryable);
+
+    /** Cancels a waiting task at once; marks a running one, whose worker learns it on its next call. */
+    Uni<TaskOutcome> cancel(TaskRef task);
+
+    /** The task, unless it was never enqueued or its retention passed. */
+    Uni<Optional<Task>> find(TaskRef task);
+
+    /**
+     * Up to {@code limit} tasks of the queue in {@code state} with a sequence above {@code after}
+     * (0 for the first page), in enqueue order.
+     */
+    Uni<TaskPage> list(ProjectId project, QueueName queue, TaskState state, long after, int limit);
+
+    /** The dead letters of the queue, a page at a time, as {@link #list} with {@link TaskState#DEAD}. */
+    default Uni<TaskPage> deadLetters(ProjectId project, QueueName queue, long after, int limit) {
+        return list(project, queue, TaskState.DEAD, after, limit);
+    }
+
+    /**
+     * Puts dead letters back in the queue with their attempts reset: those named by {@code ids}
+     * (ids that are not dead letters are skipped), or every one when empty. Answers how many.
+     */
+    Uni<Long> redrive(ProjectId project, QueueName queue, Optional<Set<TaskId>> ids);
+
+    /** How many tasks the queue holds in each state, and the age of its oldest queued task. */
+    Uni<QueueCounts> counts(ProjectId project, QueueName queue);
+
+    /** The queue's settings: those saved for it, else the defaults the adapter was given. */
+    Uni<QueueSettings> settings(ProjectId project, QueueName queue);
+
+    /** Saves the queue's settings; they apply to every later change of its tasks. */
+    Uni<Void> saveSettings(ProjectId project, QueueName queue, QueueSettings settings);
+
+    /**
+     * Signals, from any instance sharing the store, that a task became claimable in the queue
+     * (enqueued for now, or redriven). Delivery starts when the returned Uni completes, so "watch,
+     * then claim, then wait for a signal" loses no wake-up; signals are at most once otherwise, and
+     * a long poll also wakes at the {@link ClaimBatch#nextDueAt()} of its last empty claim. The
+     * caller must subscribe to, and in the end cancel, the stream.
+     */
+    Uni<Multi<QueueSignal>> watch(ProjectId project, QueueName queue);
+
+    /**
+     * How long finished tasks are kept (the seed's task status ttl, 24 h) and how long an
+     * idempotency key names its task (24 h). Dead letters are kept per queue, see {@link QueueSettings}.
+     */
+    record Retention(Duration statusTtl, Duration idempotencyWindow) {
+
+        public static final Retention DEFAULT = new Retention(Duration.ofHours(24), Duration.ofHours(24));
+
+        public Retention {
+            if (statusTtl.compareTo(Duration.ofSeconds(1)) < 0 || idempotencyWindow.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new domain.InvalidValueException("the task status ttl and idempotency window must be at least 1 second");
+            }
+        }
+    }
+}
