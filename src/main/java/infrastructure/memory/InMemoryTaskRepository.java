@@ -1,0 +1,400 @@
+package infrastructure.memory;
+
+import domain.Secrets;
+import domain.project.ProjectId;
+import domain.task.ClaimBatch;
+import domain.task.ClaimRequest;
+import domain.task.EnqueueOutcome;
+import domain.task.FairClaims;
+import domain.task.IdempotencyKey;
+import domain.task.LeaseToken;
+import domain.task.NewTask;
+import domain.task.QueueCounts;
+import domain.task.QueueName;
+import domain.task.QueueSettings;
+import domain.task.QueueSignal;
+import domain.task.Task;
+import domain.task.TaskId;
+import domain.task.TaskOutcome;
+import domain.task.TaskPage;
+import domain.task.TaskRef;
+import domain.task.TaskRepository;
+import domain.task.TaskState;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The task port in process memory: each queue's tasks in sorted sets (ready by priority and
+ * sequence, waiting by run-at, running by lease end, finished by retention end), changed only
+ * under the queue's lock by the transitions of {@link Task}; watchers are this process's subscribers.
+ *
+ * <p>Every operation on a queue first brings it up to date at the clock's now, as the Redis scripts
+ * do: finished tasks past their retention go, expired leases are reclaimed, due tasks are promoted.
+ */
+public final class InMemoryTaskRepository implements TaskRepository {
+
+    private static final Comparator<Task> READY_ORDER = Comparator.comparingInt((Task t) -> -t.priority().value())
+            .thenComparingLong(Task::sequence);
+    private static final Comparator<Task> RUN_AT_ORDER = Comparator.comparing(Task::runAt).thenComparingLong(Task::sequence);
+    private static final Comparator<Task> LEASE_ORDER = Comparator.comparing((Task t) -> t.lease().orElseThrow().expiresAt())
+            .thenComparingLong(Task::sequence);
+
+    private final Clock clock;
+    private final Retention retention;
+    private final QueueSettings defaults;
+    private final DoubleSupplier jitter;
+    private final Map<QueueKey, Queue> queues = new ConcurrentHashMap<>();
+    private final Map<QueueKey, Set<UnicastProcessor<QueueSignal>>> watchers = new ConcurrentHashMap<>();
+    private final FairClaims fairness = new FairClaims();
+
+    public InMemoryTaskRepository(Clock clock, Retention retention, QueueSettings defaults) {
+        this(clock, retention, defaults, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** With {@code jitter} giving the retry jitter in [0, 1) (see {@link domain.task.RetryPolicy}). */
+    public InMemoryTaskRepository(Clock clock, Retention retention, QueueSettings defaults, DoubleSupplier jitter) {
+        this.clock = clock;
+        this.retention = retention;
+        this.defaults = defaults;
+        this.jitter = jitter;
+    }
+
+    private record QueueKey(ProjectId project, QueueName queue) {
+    }
+
+    private record Remembered(IdempotencyKey key, TaskId id, Instant until) {
+    }
+
+    private record Kept(Instant until, long sequence, TaskId id) implements Comparable<Kept> {
+        @Override
+        public int compareTo(Kept other) {
+            int byTime = until.compareTo(other.until);
+            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+        }
+    }
+
+    /** One queue of one project; every field is only touched under the queue's own lock. */
+    private final class Queue {
+        QueueSettings settings = defaults;
+        long sequence;
+        final Map<TaskId, Task> tasks = new HashMap<>();
+        final NavigableSet<Task> ready = new TreeSet<>(READY_ORDER);
+        final NavigableSet<Task> later = new TreeSet<>(RUN_AT_ORDER);
+        final NavigableSet<Task> leased = new TreeSet<>(LEASE_ORDER);
+        final NavigableSet<Kept> kept = new TreeSet<>();
+        final Map<TaskId, Kept> keptOf = new HashMap<>();
+        final Map<TaskState, NavigableMap<Long, TaskId>> byState = new EnumMap<>(TaskState.class);
+        final Map<IdempotencyKey, Remembered> keys = new HashMap<>();
+        final Deque<Remembered> keysByAge = new ArrayDeque<>();
+
+        Queue() {
+            for (TaskState state : TaskState.values()) {
+                byState.put(state, new TreeMap<>());
+            }
+        }
+
+        /** Drops what outlived its retention, reclaims expired leases, promotes due tasks. */
+        void catchUp(Instant now) {
+            while (!kept.isEmpty() && !kept.first().until().isAfter(now)) {
+                unindex(tasks.get(kept.first().id()));
+            }
+            while (!keysByAge.isEmpty() && !keysByAge.peekFirst().until().isAfter(now)) {
+                Remembered old = keysByAge.pollFirst();
+                keys.remove(old.key(), old);
+            }
+            while (!leased.isEmpty() && leased.first().hasLeaseExpiredAt(now)) {
+                Task expired = leased.first();
+                replace(expired, applied(expired.expireLease(now)));
+            }
+            while (!later.isEmpty() && later.first().isDueAt(now)) {
+                Task due = later.first();
+                replace(due, applied(due.promote(now)));
+            }
+        }
+
+        void replace(Task before, Task after) {
+            unindex(before);
+            index(after);
+        }
+
+        void index(Task task) {
+            tasks.put(task.id(), task);
+            byState.get(task.state()).put(task.sequence(), task.id());
+            switch (task.state()) {
+                case QUEUED -> ready.add(task);
+                case SCHEDULED, FAILED -> later.add(task);
+                case RUNNING -> leased.add(task);
+                case SUCCEEDED, DEAD, CANCELLED -> {
+                    Kept k = new Kept(task.keptUntil(retention.statusTtl(), settings.deadLetterRetention()).orElseThrow(),
+                            task.sequence(), task.id());
+                    kept.add(k);
+                    keptOf.put(task.id(), k);
+                }
+            }
+        }
+
+        void unindex(Task task) {
+            tasks.remove(task.id());
+            byState.get(task.state()).remove(task.sequence());
+            ready.remove(task);
+            later.remove(task);
+            if (task.state() == TaskState.RUNNING) {
+                leased.remove(task);
+            }
+            Kept k = keptOf.remove(task.id());
+            if (k != null) {
+                kept.remove(k);
+            }
+        }
+
+        long waiting() {
+            return ready.size() + later.size();
+        }
+
+        Optional<Instant> nextDue() {
+            Optional<Instant> retry = later.isEmpty() ? Optional.empty() : Optional.of(later.first().runAt());
+            Optional<Instant> lease = leased.isEmpty() ? Optional.empty()
+                    : Optional.of(leased.first().lease().orElseThrow().expiresAt());
+            if (retry.isPresent() && lease.isPresent()) {
+                return Optional.of(retry.get().isBefore(lease.get()) ? retry.get() : lease.get());
+            }
+            return retry.or(() -> lease);
+        }
+    }
+
+    private static Task applied(TaskOutcome outcome) {
+        if (outcome instanceof TaskOutcome.Done done) {
+            return done.task();
+        }
+        throw new IllegalStateException("a transition the queue chose by state was refused: " + outcome);
+    }
+
+    private Queue queue(ProjectId project, QueueName name) {
+        return queues.computeIfAbsent(new QueueKey(project, name), k -> new Queue());
+    }
+
+    /** Runs {@code work} on the queue under its lock, brought up to date at now. */
+    private <T> T locked(ProjectId project, QueueName name, BiFunction<Queue, Instant, T> work) {
+        Queue queue = queue(project, name);
+        Instant now = clock.instant();
+        synchronized (queue) {
+            queue.catchUp(now);
+            return work.apply(queue, now);
+        }
+    }
+
+    @Override
+    public Uni<EnqueueOutcome> enqueue(NewTask task) {
+        return enqueueAll(List.of(task)).map(outcomes -> outcomes.get(0));
+    }
+
+    @Override
+    public Uni<List<EnqueueOutcome>> enqueueAll(List<NewTask> tasks) {
+        return Uni.createFrom().item(() -> {
+            List<EnqueueOutcome> outcomes = new ArrayList<>(tasks.size());
+            for (NewTask task : tasks) {
+                EnqueueOutcome outcome = locked(task.project(), task.queue(), (queue, now) -> enqueueInto(queue, task, now));
+                outcomes.add(outcome);
+                if (outcome instanceof EnqueueOutcome.Enqueued e && e.task().state() == TaskState.QUEUED) {
+                    signal(task.project(), task.queue());
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    private EnqueueOutcome enqueueInto(Queue queue, NewTask request, Instant now) {
+        if (request.idempotencyKey().isPresent()) {
+            Remembered known = queue.keys.get(request.idempotencyKey().get());
+            if (known != null && queue.tasks.containsKey(known.id())) {
+                return new EnqueueOutcome.Repeated(queue.tasks.get(known.id()));
+            }
+        }
+        if (queue.waiting() >= queue.settings.maxQueued()) {
+            return new EnqueueOutcome.QueueFull(queue.settings.maxQueued());
+        }
+        Task task = Task.enqueue(request, TaskId.generate(now), ++queue.sequence, queue.settings, now);
+        queue.index(task);
+        request.idempotencyKey().ifPresent(key -> {
+            Remembered remembered = new Remembered(key, task.id(), now.plus(retention.idempotencyWindow()));
+            queue.keys.put(key, remembered);
+            queue.keysByAge.addLast(remembered);
+        });
+        return new EnqueueOutcome.Enqueued(task);
+    }
+
+    @Override
+    public Uni<ClaimBatch> claim(ProjectId project, QueueName name, ClaimRequest request) {
+        return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> {
+            Duration lease = request.lease().orElse(queue.settings.defaultLease());
+            String tokenBase = Secrets.randomUrlSafe(12);
+            List<Task> claimed = new ArrayList<>();
+            while (claimed.size() < request.max() && !queue.ready.isEmpty()) {
+                Task next = queue.ready.first();
+                Task running = applied(next.claim(now, lease, tokenBase));
+                queue.replace(next, running);
+                claimed.add(running);
+            }
+            return new ClaimBatch(claimed, claimed.isEmpty() ? queue.nextDue() : Optional.empty());
+        }));
+    }
+
+    @Override
+    public Uni<ClaimBatch> claimAcross(List<ProjectId> projects, QueueName queue, ClaimRequest request) {
+        return fairness.claim(projects, request, (project, share) -> claim(project, queue, share));
+    }
+
+    @Override
+    public Uni<TaskOutcome> heartbeat(TaskRef ref, LeaseToken lease, Optional<Duration> extendBy) {
+        return change(ref, (task, queue) -> task.heartbeat(lease, extendBy.orElse(queue.settings.defaultLease()), clock.instant()));
+    }
+
+    @Override
+    public Uni<TaskOutcome> complete(TaskRef ref, LeaseToken lease, Optional<String> result) {
+        return change(ref, (task, queue) -> task.complete(lease, result, clock.instant()));
+    }
+
+    @Override
+    public Uni<TaskOutcome> fail(TaskRef ref, LeaseToken lease, String error, boolean retryable) {
+        return change(ref, (task, queue) -> task.fail(lease, error, retryable, queue.settings.retry(), jitter.getAsDouble(),
+                clock.instant()));
+    }
+
+    @Override
+    public Uni<TaskOutcome> cancel(TaskRef ref) {
+        return change(ref, (task, queue) -> task.cancel(clock.instant()));
+    }
+
+    /** Applies a transition to the task under its queue's lock and stores what it became. */
+    private Uni<TaskOutcome> change(TaskRef ref, BiFunction<Task, Queue, TaskOutcome> transition) {
+        return Uni.createFrom().item(() -> locked(ref.project(), ref.queue(), (queue, now) -> {
+            Task task = queue.tasks.get(ref.id());
+            if (task == null) {
+                return new TaskOutcome.NotFound();
+            }
+            TaskOutcome outcome = transition.apply(task, queue);
+            Task after = outcome instanceof TaskOutcome.Done done ? done.task()
+                    : outcome instanceof TaskOutcome.Cancelled cancelled ? cancelled.task() : task;
+            if (!after.equals(task)) {
+                queue.replace(task, after);
+            }
+            return outcome;
+        }));
+    }
+
+    @Override
+    public Uni<Optional<Task>> find(TaskRef ref) {
+        return Uni.createFrom().item(() -> locked(ref.project(), ref.queue(), (queue, now) -> Optional.ofNullable(queue.tasks.get(ref.id()))));
+    }
+
+    @Override
+    public Uni<TaskPage> list(ProjectId project, QueueName name, TaskState state, long after, int limit) {
+        return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> {
+            NavigableMap<Long, TaskId> ids = queue.byState.get(state).tailMap(after, false);
+            List<Task> items = new ArrayList<>();
+            for (TaskId id : ids.values()) {
+                if (items.size() == limit) {
+                    break;
+                }
+                items.add(queue.tasks.get(id));
+            }
+            boolean more = ids.size() > items.size();
+            return new TaskPage(items, more ? Optional.of(items.get(items.size() - 1).sequence()) : Optional.empty());
+        }));
+    }
+
+    @Override
+    public Uni<Long> redrive(ProjectId project, QueueName name, Optional<Set<TaskId>> ids) {
+        return Uni.createFrom().item(() -> {
+            long redriven = locked(project, name, (queue, now) -> {
+                List<TaskId> chosen = ids.<List<TaskId>>map(ArrayList::new)
+                        .orElseGet(() -> new ArrayList<>(queue.byState.get(TaskState.DEAD).values()));
+                long count = 0;
+                for (TaskId id : chosen) {
+                    Task task = queue.tasks.get(id);
+                    if (task != null && task.state() == TaskState.DEAD) {
+                        queue.replace(task, applied(task.redrive(now, ++queue.sequence)));
+                        count++;
+                    }
+                }
+                return count;
+            });
+            if (redriven > 0) {
+                signal(project, name);
+            }
+            return redriven;
+        });
+    }
+
+    @Override
+    public Uni<QueueCounts> counts(ProjectId project, QueueName name) {
+        return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> {
+            Map<TaskState, Long> byState = new EnumMap<>(TaskState.class);
+            queue.byState.forEach((state, ids) -> byState.put(state, (long) ids.size()));
+            NavigableMap<Long, TaskId> queued = queue.byState.get(TaskState.QUEUED);
+            Optional<Duration> oldest = queued.isEmpty() ? Optional.empty()
+                    : Optional.of(Duration.between(queue.tasks.get(queued.firstEntry().getValue()).runAt(), now));
+            return new QueueCounts(byState, oldest);
+        }));
+    }
+
+    @Override
+    public Uni<QueueSettings> settings(ProjectId project, QueueName name) {
+        return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> queue.settings));
+    }
+
+    @Override
+    public Uni<Void> saveSettings(ProjectId project, QueueName name, QueueSettings settings) {
+        return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> queue.settings = settings)).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Multi<QueueSignal>> watch(ProjectId project, QueueName name) {
+        QueueKey key = new QueueKey(project, name);
+        return Uni.createFrom().item(() -> {
+            UnicastProcessor<QueueSignal> buffer = UnicastProcessor.create();
+            watchers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(buffer);
+            return buffer.onTermination().invoke(() -> watchers.computeIfPresent(key, (k, set) -> {
+                set.remove(buffer);
+                return set.isEmpty() ? null : set;
+            }));
+        });
+    }
+
+    /** Tells this process's watchers of the queue; called outside the queue's lock. */
+    private void signal(ProjectId project, QueueName name) {
+        QueueSignal signal = new QueueSignal(project, name);
+        watchers.getOrDefault(new QueueKey(project, name), Set.of()).forEach(w -> w.onNext(signal));
+    }
+
+    /** Tasks held now in every queue, those past their retention but not yet dropped included. */
+    public int size() {
+        return queues.values().stream().mapToInt(q -> {
+            synchronized (q) {
+                return q.tasks.size();
+            }
+        }).sum();
+    }
+}
