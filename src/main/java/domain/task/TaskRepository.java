@@ -16,12 +16,14 @@ import java.util.Set;
  * Expired leases are reclaimed lazily, by the claims of the same queue (no global scanner); so are
  * delayed and retrying tasks that came due, and finished tasks past their retention.
  *
- * <p>Idempotent: {@link #enqueue} with an idempotency key (within its window), {@link #complete}
- * repeated with the same lease, {@link #cancel}, {@link #find}, {@link #list}, {@link #counts},
- * {@link #settings}, {@link #saveSettings}, and {@link #redrive} by ids (a redriven task is no longer
- * dead). Not idempotent, so never retried blindly: enqueue without a key, {@link #claim} (each
- * leases other tasks and counts attempts), {@link #fail} (a repeat finds the task no longer running),
- * and {@link #heartbeat} only in that it moves the lease's end.
+ * <p>Idempotent, so safe to retry: {@link #enqueue} and {@link #enqueueAll} with an idempotency key
+ * (within its window), {@link #complete} repeated with the same lease, {@link #heartbeat} (a repeat
+ * only moves the lease's end to the later call's now plus the extension), {@link #cancel},
+ * {@link #redrive} by ids (a redriven task is no longer dead, so a repeat skips it), {@link #saveSettings},
+ * and every read. Not idempotent, so never retried blindly: enqueue without a key (a repeat makes a
+ * second task), {@link #claim} and {@link #claimAcross} (a repeat leases other tasks and counts their
+ * attempts), {@link #fail} (a repeat finds the task no longer running, and answers WrongState), and
+ * {@link #redrive} of all dead letters (a repeat redrives those that died since).
  *
  * <p>Adapters fail with {@link domain.StoreUnavailableException} when their store cannot answer.
  */
