@@ -86,8 +86,22 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the server again on the same port, with the data it saved when stopped. */
     public void restart() {
+        restart(new String[0]);
+    }
+
+    /**
+     * Starts the server again on the same port with extra {@code settings} after the usual ones
+     * (a later setting wins), e.g. {@code "--appendonly", "yes"} to load what its AOF holds.
+     */
+    public void restart(String... settings) {
         requireControllable();
-        launch();
+        launch(settings);
+    }
+
+    /** Kills the process (SIGKILL): no save, no flush, as in a crash. */
+    public void kill() {
+        signal("KILL");
+        process.onExit().join();
     }
 
     /** Freezes the process (SIGSTOP): connections stay open and nothing answers, like a hung server. */
@@ -131,12 +145,14 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private void launch() {
+    private void launch(String... settings) {
         try {
-            process = new ProcessBuilder(List.of(executable,
+            List<String> command = new java.util.ArrayList<>(List.of(executable,
                     "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--dir", dataDir.toString(), "--save", "", "--appendonly", "no",
-                    "--dbfilename", "dump.rdb", "--protected-mode", "no"))
+                    "--dbfilename", "dump.rdb", "--protected-mode", "no"));
+            command.addAll(List.of(settings));
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dataDir.resolve("redis.log").toFile())
                     .start();
