@@ -7,6 +7,11 @@ import domain.progress.ProgressId;
 import domain.project.ProjectId;
 import domain.ratelimit.RateLimitKey;
 import domain.session.SessionId;
+import domain.task.IdempotencyKey;
+import domain.task.QueueName;
+import domain.task.TaskState;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +38,20 @@ import java.util.regex.Pattern;
  * cd:{p:ID}:pgx   zset   operation ids, score = expiry (ms), for reclaiming index entries
  * cd:{p:ID}:tk:DIGEST string a stream ticket by SHA-256 of its secret (30 s, taken once)
  * cd:pev:ID/OP     channel new events of the operation, for followers on every instance
+ * cd:{p:ID}:q:Q:t  hash   task queue Q: task id -> record (JSON: state, attempt, lease, run-at...);
+ *                         no TTL while a task waits or runs, else expires with the last finished one
+ * cd:{p:ID}:q:Q:b  hash   task id -> payload, kept exactly as long as the records
+ * cd:{p:ID}:q:Q:r  zset   QUEUED ids, score (10 - priority) * 1e12 + sequence: claim order
+ * cd:{p:ID}:q:Q:l  zset   SCHEDULED and FAILED ids, score run-at (ms): promoted when due
+ * cd:{p:ID}:q:Q:w  zset   RUNNING ids, score lease end (ms): reclaimed by the next claim once passed
+ * cd:{p:ID}:q:Q:x  zset   finished ids, score end of retention (ms); TTL the longest retention
+ *                         (r, l, w: no TTL, they hold only live tasks, and Redis drops them empty)
+ * cd:{p:ID}:q:Q:s:STATE zset ids in that state, score sequence, for listing and counting; the
+ *                         finished states' keys have the TTL of their retention, the others none
+ * cd:{p:ID}:q:Q:n  string the queue's sequence; expires with the records
+ * cd:{p:ID}:q:Q:c  string the queue's settings (JSON; no TTL: configuration)
+ * cd:{p:ID}:q:Q:i:KEY string an idempotency key: "<task id>|<window end ms>", TTL the window
+ * cd:tqw:ID/Q      channel a task became claimable in the queue, for long polls on every instance
  * cd:{rlp}:policies hash   rate limit policies stored at runtime (no TTL: configuration)
  * cd:rlp:changed    channel a policy was saved or deleted; every instance reloads
  * cd:rev            channel revocation notices (a key, a session, a user's sessions revoked; access changed)
@@ -135,6 +154,40 @@ final class RedisKeys {
     /** Every progress channel starts with this: one pattern subscription per instance covers them all. */
     String progressChannels() {
         return prefix + ":pev:";
+    }
+
+    /** Every key a task script touches, in the order the scripts name them (KEYS[1..15]). */
+    List<String> taskQueue(ProjectId project, QueueName queue) {
+        String q = taskQueuePrefix(project, queue);
+        return List.of(q + "t", q + "b", q + "r", q + "l", q + "w", q + "x", q + "c", q + "n",
+                taskStates(q, TaskState.QUEUED), taskStates(q, TaskState.SCHEDULED), taskStates(q, TaskState.RUNNING),
+                taskStates(q, TaskState.SUCCEEDED), taskStates(q, TaskState.FAILED), taskStates(q, TaskState.DEAD),
+                taskStates(q, TaskState.CANCELLED));
+    }
+
+    String taskSettings(ProjectId project, QueueName queue) {
+        return taskQueuePrefix(project, queue) + "c";
+    }
+
+    String taskIdempotency(ProjectId project, QueueName queue, IdempotencyKey key) {
+        return taskQueuePrefix(project, queue) + "i:" + key.value();
+    }
+
+    String taskChannel(ProjectId project, QueueName queue) {
+        return taskChannels() + project.value() + "/" + queue.value();
+    }
+
+    /** Every task queue channel starts with this: one pattern subscription per instance covers them all. */
+    String taskChannels() {
+        return prefix + ":tqw:";
+    }
+
+    private String taskQueuePrefix(ProjectId project, QueueName queue) {
+        return project(project) + "q:" + queue.value() + ":";
+    }
+
+    private static String taskStates(String queuePrefix, TaskState state) {
+        return queuePrefix + "s:" + state.name().toLowerCase(Locale.ROOT);
     }
 
     String rateLimitPolicies() {
