@@ -1,7 +1,9 @@
 package contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import domain.InvalidValueException;
 import domain.progress.ProgressId;
 import domain.project.ProjectId;
 import domain.task.ClaimBatch;
@@ -327,6 +329,52 @@ public abstract class TaskRepositoryContract {
         assertThat(refused).hasValue(0);
         assertThat(counts().of(TaskState.SUCCEEDED)).isEqualTo(2_000);
         assertThat(counts().waiting()).isZero();
+    }
+
+    @Test
+    void refusesALeaseExtensionOutsideOneSecondToTwelveHoursAndKeepsTheLease() {
+        enqueued(email("ada"));
+        Task running = claimedOne();
+
+        assertThatThrownBy(() -> await(tasks.heartbeat(running.ref(), tokenOf(running), Optional.of(Duration.ofHours(13)))))
+                .isInstanceOf(InvalidValueException.class).extracting("field").isEqualTo("extendSeconds");
+        assertThat(current(running.ref())).isEqualTo(running);
+    }
+
+    @Test
+    void refusesAFailureThatDoesNotSayWhatWentWrongAndKeepsTheTaskRunning() {
+        enqueued(email("ada"));
+        Task running = claimedOne();
+
+        assertThatThrownBy(() -> await(tasks.fail(running.ref(), tokenOf(running), " ", true)))
+                .isInstanceOf(InvalidValueException.class).extracting("field").isEqualTo("error");
+        assertThatThrownBy(() -> await(tasks.fail(running.ref(), tokenOf(running), "e".repeat(4097), true)))
+                .isInstanceOf(InvalidValueException.class);
+        assertThat(current(running.ref())).isEqualTo(running);
+    }
+
+    @Test
+    void refusesAPageOfNoTasksOrMoreThanAThousand() {
+        assertThatThrownBy(() -> await(tasks.list(SHOP, EMAILS, TaskState.QUEUED, 0, 0))).isInstanceOf(InvalidValueException.class);
+        assertThatThrownBy(() -> await(tasks.list(SHOP, EMAILS, TaskState.QUEUED, 0, 1001))).isInstanceOf(InvalidValueException.class);
+    }
+
+    @Test
+    void keepsAnErrorAndAResultWithQuotesNewlinesAndUnicodeExactly() {
+        String error = "line 1\nline \"2\"\ttab / slash \\ back – ünïcödé 🚀";
+        String result = "{\"text\":\"ünïcödé 🚀\\n\",\"n\":[1,2.5e3,null]}";
+        enqueued(NewTask.of(SHOP, EMAILS, result));
+        Task first = claimedOne();
+        Task failed = doneTask(await(tasks.fail(first.ref(), tokenOf(first), error, true)));
+        clock.advance(Duration.ofSeconds(10));
+        Task running = claimedOne();
+        Task succeeded = doneTask(await(tasks.complete(running.ref(), tokenOf(running), Optional.of(result))));
+
+        assertThat(failed.lastError()).contains(error);
+        assertThat(running.payload()).isEqualTo(result);
+        assertThat(current(running.ref()).result()).contains(result);
+        assertThat(current(running.ref()).lastError()).contains(error);
+        assertThat(succeeded.result()).contains(result);
     }
 
     // --- retries and dead letters

@@ -145,8 +145,12 @@ public record Task(
         return done(TaskState.QUEUED, attempt, requeuedAt, Optional.empty(), Optional.of(error), false, now, Optional.empty());
     }
 
-    /** Extends the lease to {@code extendBy} from now; the worker learns here of a requested cancel. */
+    /**
+     * Extends the lease to {@code extendBy} from now; the worker learns here of a requested cancel.
+     * Rule: an extension of 1 s to 12 h.
+     */
     public TaskOutcome heartbeat(LeaseToken token, Duration extendBy, Instant now) {
+        TaskLimits.lease("extendSeconds", extendBy);
         Optional<TaskOutcome> refusal = refusalFor(token, now);
         if (refusal.isPresent()) {
             return refusal.get();
@@ -174,9 +178,11 @@ public record Task(
 
     /**
      * Records a failed attempt: retried after the policy's backoff ({@code jitter} in [0, 1)), or
-     * dead when it was the last attempt or the error is not {@code retryable}.
+     * dead when it was the last attempt or the error is not {@code retryable}. Rule: the error
+     * says what went wrong, in at most 4096 characters.
      */
     public TaskOutcome fail(LeaseToken token, String error, boolean retryable, RetryPolicy policy, double jitter, Instant now) {
+        TaskLimits.error(error);
         Optional<TaskOutcome> refusal = refusalFor(token, now);
         if (refusal.isPresent()) {
             return refusal.get();

@@ -18,6 +18,10 @@ public final class TaskLimits {
     public static final int MAX_ATTEMPTS = 100;
     /** The most tasks one claim may lease, and one batch may enqueue. */
     public static final int MAX_BATCH = 100;
+    /** The most tasks one listing page may hold. */
+    public static final int MAX_PAGE = 1000;
+    /** The longest error a failing worker may report, in characters. */
+    public static final int MAX_ERROR_LENGTH = 4096;
 
     private TaskLimits() {
     }
@@ -36,6 +40,25 @@ public final class TaskLimits {
             throw new InvalidValueException(field, field + " must be between 0 and 30 days");
         }
         return delay;
+    }
+
+    /** Rule: a page of 1 to 1000 tasks. */
+    public static int page(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidValueException("limit", "limit must be between 1 and 1000");
+        }
+        return limit;
+    }
+
+    /** Rule: an error says what went wrong, in at most 4096 characters. */
+    public static String error(String error) {
+        if (error == null || error.isBlank()) {
+            throw new InvalidValueException("error", "error must say what went wrong");
+        }
+        if (error.length() > MAX_ERROR_LENGTH) {
+            throw new InvalidValueException("error", "error must be at most 4096 characters");
+        }
+        return error;
     }
 
     /** Rule: 1 to 100 attempts. */

@@ -25,7 +25,8 @@ import java.util.Set;
  * attempts), {@link #fail} (a repeat finds the task no longer running, and answers WrongState), and
  * {@link #redrive} of all dead letters (a repeat redrives those that died since).
  *
- * <p>Adapters fail with {@link domain.StoreUnavailableException} when their store cannot answer.
+ * <p>Adapters fail with {@link domain.StoreUnavailableException} when their store cannot answer, and
+ * with {@link domain.InvalidValueException} (before touching the store) for input a rule refuses.
  */
 public interface TaskRepository {
 
@@ -56,7 +57,7 @@ public interface TaskRepository {
     Uni<ClaimBatch> claimAcross(List<ProjectId> projects, QueueName queue, ClaimRequest request);
 
     /**
-     * Extends the lease to {@code extendBy} from now (the queue's default lease when empty). Answers
+     * Extends the lease to {@code extendBy} (1 s to 12 h) from now (the queue's default lease when empty). Answers
      * {@link TaskOutcome.Cancelled} once a cancel was requested, and the task is then cancelled.
      */
     Uni<TaskOutcome> heartbeat(TaskRef task, LeaseToken lease, Optional<Duration> extendBy);
@@ -64,7 +65,10 @@ public interface TaskRepository {
     /** Finishes the task as succeeded with {@code result}, kept for the status ttl; refused with a stale lease. */
     Uni<TaskOutcome> complete(TaskRef task, LeaseToken lease, Optional<String> result);
 
-    /** Fails the attempt: retried after the queue's backoff, or dead after the last attempt or when not {@code retryable}. */
+    /**
+     * Fails the attempt: retried after the queue's backoff, or dead after the last attempt or when
+     * not {@code retryable}. The error must follow {@link TaskLimits#error}.
+     */
     Uni<TaskOutcome> fail(TaskRef task, LeaseToken lease, String error, boolean retryable);
 
     /** Cancels a waiting task at once; marks a running one, whose worker learns it on its next call. */
@@ -74,8 +78,8 @@ public interface TaskRepository {
     Uni<Optional<Task>> find(TaskRef task);
 
     /**
-     * Up to {@code limit} tasks of the queue in {@code state} with a sequence above {@code after}
-     * (0 for the first page), in enqueue order.
+     * Up to {@code limit} (1 to 1000) tasks of the queue in {@code state} with a sequence above
+     * {@code after} (0 for the first page), in enqueue order.
      */
     Uni<TaskPage> list(ProjectId project, QueueName queue, TaskState state, long after, int limit);
 

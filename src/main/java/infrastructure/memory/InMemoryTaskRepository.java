@@ -15,6 +15,7 @@ import domain.task.QueueSettings;
 import domain.task.QueueSignal;
 import domain.task.Task;
 import domain.task.TaskId;
+import domain.task.TaskLimits;
 import domain.task.TaskOutcome;
 import domain.task.TaskPage;
 import domain.task.TaskRef;
@@ -312,6 +313,7 @@ public final class InMemoryTaskRepository implements TaskRepository {
     @Override
     public Uni<TaskPage> list(ProjectId project, QueueName name, TaskState state, long after, int limit) {
         return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> {
+            TaskLimits.page(limit);
             NavigableMap<Long, TaskId> ids = queue.byState.get(state).tailMap(after, false);
             List<Task> items = new ArrayList<>();
             for (TaskId id : ids.values()) {

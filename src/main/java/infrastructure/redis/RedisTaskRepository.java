@@ -23,6 +23,7 @@ import domain.task.QueueSignal;
 import domain.task.RetryPolicy;
 import domain.task.Task;
 import domain.task.TaskId;
+import domain.task.TaskLimits;
 import domain.task.TaskOutcome;
 import domain.task.TaskPage;
 import domain.task.TaskRef;
@@ -209,7 +210,10 @@ public final class RedisTaskRepository implements TaskRepository {
 
     @Override
     public Uni<TaskOutcome> heartbeat(TaskRef task, LeaseToken lease, Optional<Duration> extendBy) {
-        return change(HEARTBEAT, task, lease.value(), Long.toString(extendBy.map(Duration::toMillis).orElse(0L)));
+        return Uni.createFrom().deferred(() -> {
+            extendBy.ifPresent(by -> TaskLimits.lease("extendSeconds", by));
+            return change(HEARTBEAT, task, lease.value(), Long.toString(extendBy.map(Duration::toMillis).orElse(0L)));
+        });
     }
 
     @Override
@@ -219,7 +223,8 @@ public final class RedisTaskRepository implements TaskRepository {
 
     @Override
     public Uni<TaskOutcome> fail(TaskRef task, LeaseToken lease, String error, boolean retryable) {
-        return change(FAIL, task, lease.value(), error, retryable ? "1" : "0", Double.toString(jitter.getAsDouble()));
+        return Uni.createFrom().deferred(() -> change(FAIL, task, lease.value(), TaskLimits.error(error), retryable ? "1" : "0",
+                Double.toString(jitter.getAsDouble())));
     }
 
     @Override
@@ -255,6 +260,10 @@ public final class RedisTaskRepository implements TaskRepository {
 
     @Override
     public Uni<TaskPage> list(ProjectId project, QueueName queue, TaskState state, long after, int limit) {
+        return Uni.createFrom().deferred(() -> page(project, queue, state, after, TaskLimits.page(limit)));
+    }
+
+    private Uni<TaskPage> page(ProjectId project, QueueName queue, TaskState state, long after, int limit) {
         List<String> args = new ArrayList<>(common(clock.instant()));
         args.add(state.name());
         args.add(Long.toString(after));

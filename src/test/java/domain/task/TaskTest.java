@@ -13,7 +13,9 @@ import static domain.task.TaskFixture.scheduledTask;
 import static domain.task.TaskFixture.tokenOf;
 import static domain.task.TaskFixture.welcomeEmail;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import domain.InvalidValueException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -173,6 +175,13 @@ class TaskTest {
         assertThat(cancelled.finishedAt()).contains(NOON.plusSeconds(2));
     }
 
+    @Test
+    void aHeartbeatMayExtendByOneSecondToTwelveHours() {
+        assertThatThrownBy(() -> runningTask().heartbeat(LeaseToken.of("w1.1"), Duration.ofMillis(999), NOON))
+                .isInstanceOf(InvalidValueException.class).hasMessage("extendSeconds must be between 1 second and 12 hours");
+        assertThat(runningTask().heartbeat(LeaseToken.of("w1.1"), Duration.ofHours(12), NOON)).isInstanceOf(TaskOutcome.Done.class);
+    }
+
     // --- complete
 
     @Test
@@ -267,6 +276,15 @@ class TaskTest {
         Task failed = done(runningTask().fail(LeaseToken.of("w1.1"), "e", true, RETRY, 0, NOON));
 
         assertThat(failed.fail(LeaseToken.of("w1.1"), "e", true, RETRY, 0, NOON)).isEqualTo(new TaskOutcome.WrongState(TaskState.FAILED));
+    }
+
+    @Test
+    void aFailureMustSayWhatWentWrongInAtMost4096Characters() {
+        assertThatThrownBy(() -> runningTask().fail(LeaseToken.of("w1.1"), "", true, RETRY, 0, NOON))
+                .isInstanceOf(InvalidValueException.class).hasMessage("error must say what went wrong");
+        assertThatThrownBy(() -> runningTask().fail(LeaseToken.of("w1.1"), "x".repeat(4097), true, RETRY, 0, NOON))
+                .isInstanceOf(InvalidValueException.class).hasMessage("error must be at most 4096 characters");
+        assertThat(runningTask().fail(LeaseToken.of("w1.1"), "x".repeat(4096), true, RETRY, 0, NOON)).isInstanceOf(TaskOutcome.Done.class);
     }
 
     // --- cancel
