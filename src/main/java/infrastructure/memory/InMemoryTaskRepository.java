@@ -196,14 +196,22 @@ public final class InMemoryTaskRepository implements TaskRepository {
         return queues.computeIfAbsent(new QueueKey(project, name), k -> new Queue());
     }
 
-    /** Runs {@code work} on the queue under its lock, brought up to date at now. */
+    /**
+     * Runs {@code work} on the queue under its lock, brought up to date at now. The clock is read
+     * under the lock, so each queue sees its changes in the order of their moments.
+     */
     private <T> T locked(ProjectId project, QueueName name, BiFunction<Queue, Instant, T> work) {
         Queue queue = queue(project, name);
-        Instant now = clock.instant();
         synchronized (queue) {
+            Instant now = clock.instant();
             queue.catchUp(now);
             return work.apply(queue, now);
         }
+    }
+
+    /** A transition of one task, given its queue (for the settings) and the moment. */
+    private interface Transition {
+        TaskOutcome apply(Task task, Queue queue, Instant now);
     }
 
     @Override
@@ -269,33 +277,32 @@ public final class InMemoryTaskRepository implements TaskRepository {
 
     @Override
     public Uni<TaskOutcome> heartbeat(TaskRef ref, LeaseToken lease, Optional<Duration> extendBy) {
-        return change(ref, (task, queue) -> task.heartbeat(lease, extendBy.orElse(queue.settings.defaultLease()), clock.instant()));
+        return change(ref, (task, queue, now) -> task.heartbeat(lease, extendBy.orElse(queue.settings.defaultLease()), now));
     }
 
     @Override
     public Uni<TaskOutcome> complete(TaskRef ref, LeaseToken lease, Optional<String> result) {
-        return change(ref, (task, queue) -> task.complete(lease, result, clock.instant()));
+        return change(ref, (task, queue, now) -> task.complete(lease, result, now));
     }
 
     @Override
     public Uni<TaskOutcome> fail(TaskRef ref, LeaseToken lease, String error, boolean retryable) {
-        return change(ref, (task, queue) -> task.fail(lease, error, retryable, queue.settings.retry(), jitter.getAsDouble(),
-                clock.instant()));
+        return change(ref, (task, queue, now) -> task.fail(lease, error, retryable, queue.settings.retry(), jitter.getAsDouble(), now));
     }
 
     @Override
     public Uni<TaskOutcome> cancel(TaskRef ref) {
-        return change(ref, (task, queue) -> task.cancel(clock.instant()));
+        return change(ref, (task, queue, now) -> task.cancel(now));
     }
 
     /** Applies a transition to the task under its queue's lock and stores what it became. */
-    private Uni<TaskOutcome> change(TaskRef ref, BiFunction<Task, Queue, TaskOutcome> transition) {
+    private Uni<TaskOutcome> change(TaskRef ref, Transition transition) {
         return Uni.createFrom().item(() -> locked(ref.project(), ref.queue(), (queue, now) -> {
             Task task = queue.tasks.get(ref.id());
             if (task == null) {
                 return new TaskOutcome.NotFound();
             }
-            TaskOutcome outcome = transition.apply(task, queue);
+            TaskOutcome outcome = transition.apply(task, queue, now);
             Task after = outcome instanceof TaskOutcome.Done done ? done.task()
                     : outcome instanceof TaskOutcome.Cancelled cancelled ? cancelled.task() : task;
             if (!after.equals(task)) {
