@@ -8,12 +8,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
-import io.netty.util.concurrent.EventExecutor;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
-import java.util.ArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -77,39 +72,6 @@ public class StoreGuards {
     StoreBudget rateLimitBudget(RateLimitConfig rateLimits, ResilienceConfig resilience, StorePulse pulse, Vertx vertx) {
         return new StoreBudget(pulse, new EventLoopTimer(vertx), rateLimits.storeTimeout(),
                 max(rateLimits.storeTimeout(), resilience.timeout()));
-    }
-
-    /**
-     * Budget timers on the Vert.x event loop of the caller, and a catch-up that passes once through
-     * every event loop: by then each has read the answers waiting on its sockets.
-     */
-    private static final class EventLoopTimer implements StoreBudget.Timer {
-
-        private final Vertx vertx;
-
-        EventLoopTimer(Vertx vertx) {
-            this.vertx = vertx;
-        }
-
-        @Override
-        public Cancellable schedule(long delayNanos, Runnable task) {
-            long id = vertx.setTimer(Math.max(1, (delayNanos + 999_999) / 1_000_000), fired -> task.run());
-            return () -> vertx.cancelTimer(id);
-        }
-
-        @Override
-        public void settle(Runnable task) {
-            List<EventExecutor> loops = new ArrayList<>();
-            ((VertxInternal) vertx).getEventLoopGroup().forEach(loops::add);
-            AtomicInteger left = new AtomicInteger(loops.size());
-            for (EventExecutor loop : loops) {
-                loop.execute(() -> {
-                    if (left.decrementAndGet() == 0) {
-                        task.run();
-                    }
-                });
-            }
-        }
     }
 
     private static Duration max(Duration a, Duration b) {

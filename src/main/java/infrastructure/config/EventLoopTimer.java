@@ -1,0 +1,55 @@
+package infrastructure.config;
+
+import application.StoreBudget;
+import io.netty.util.concurrent.EventExecutor;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The store budget's timers on the Vert.x event loops: a budget timer runs on the caller's loop, so
+ * that a loop too busy to read the store's answers fires it late; a catch-up waits until every loop
+ * has read what was waiting on its sockets.
+ *
+ * <p>The catch-up is a task scheduled on each loop, not one executed there: an event loop runs all
+ * the tasks it is given in one go, including those added while it runs them, and reads its sockets
+ * only between such rounds. A task merely executed could run before a single socket was read again
+ * (a budget timer fires in the middle of such a round), and a Redis answer that arrived while the
+ * loop was busy would be judged missing. A scheduled task is taken up only by the next round, which
+ * begins with reading the sockets.
+ */
+final class EventLoopTimer implements StoreBudget.Timer {
+
+    /** The smallest delay that puts a task into the loop's next round; it only delays a stall verdict. */
+    private static final long NEXT_ROUND_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    private final Vertx vertx;
+
+    EventLoopTimer(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    @Override
+    public Cancellable schedule(long delayNanos, Runnable task) {
+        long id = vertx.setTimer(Math.max(1, (delayNanos + 999_999) / 1_000_000), fired -> task.run());
+        return () -> vertx.cancelTimer(id);
+    }
+
+    @Override
+    public void settle(Runnable task) {
+        List<EventExecutor> loops = new ArrayList<>();
+        ((VertxInternal) vertx).getEventLoopGroup().forEach(loops::add);
+        AtomicInteger left = new AtomicInteger(loops.size());
+        for (EventExecutor loop : loops) {
+            loop.schedule(() -> {
+                if (left.decrementAndGet() == 0) {
+                    task.run();
+                }
+            }, NEXT_ROUND_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+}
