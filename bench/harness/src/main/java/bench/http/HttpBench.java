@@ -22,6 +22,7 @@ import org.HdrHistogram.Histogram;
  * <p>Options: {@code --base} (service URL), {@code --admin-key}, {@code --connections} (50),
  * {@code --wrk-threads} (1), {@code --work-dir} (wrk's script and data files, and its log),
  * {@code --null-base} (a running {@link NullServer}; without it no ceilings are measured),
+ * {@code --stack-base} (a {@link NullServer} with {@code --redis}: one Redis GET through Vert.x alone),
  * {@code --warmup} (seconds, closed loop, not counted), {@code --saturate} and {@code --steady}
  * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5; never above that
  * fraction of {@link Paced}'s own ceiling, which wrk's saturation rates may pass), {@code --low-rate}
@@ -100,6 +101,17 @@ public final class HttpBench {
                 }
                 out.put("ceilingRps", ceiling.rate()).put("ceilingP50Ms", ceiling.p50Ms()).put("ceilingP99Ms", ceiling.p99Ms())
                         .put("ceilingErrors", ceiling.unexpected() + ceiling.failed());
+            }
+            URI stackBase = args.get("stack-base", "").isEmpty() ? null : URI.create(args.get("stack-base"));
+            if (stackBase != null) {
+                // One Redis GET through Vert.x alone: the least a cache read on this stack costs.
+                Operation read = Operation.all(fixture).get(0).expecting("Vert.x alone: one Redis GET", Set.of(200));
+                Files.writeString(phase, "stack ceiling");
+                wrk.run(read, stackBase, key, warmup);
+                Wrk.Result stack = wrk.run(read, stackBase, key, saturate);
+                System.out.printf("stack ceiling: %s against Vert.x with one Redis GET, %.0f requests/s (%d errors)%n",
+                        wrk.describe(), stack.rate(), stack.unexpected() + stack.failed());
+                out.put("stackCeilingRps", stack.rate()).put("stackCeilingErrors", stack.unexpected() + stack.failed());
             }
             // Every operation once before any is measured: the service's JIT then sees them all.
             for (Operation op : operations) {

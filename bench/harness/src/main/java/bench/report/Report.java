@@ -222,6 +222,22 @@ public final class Report {
             }
         }
 
+        if (http.has("stackCeilingRps")) {
+            double stack = http.get("stackCeilingRps").asDouble();
+            double cacheGet = Double.NaN;
+            for (JsonNode op : http.get("operations")) {
+                if (op.get("name").asText().startsWith("cache GET")) {
+                    cacheGet = op.get("saturationRps").asDouble();
+                }
+            }
+            md.append(String.format(Locale.ROOT, "%nReference, same generator: Vert.x and its Redis client alone (`bench.http.NullServer "
+                    + "--redis`, as many event loops as the service), one `GET` of a 256-byte value per request and nothing else "
+                    + "(no authentication, routing, JSON, tracing or metrics): %s req/s (%d errors), %s of the floor. It is the "
+                    + "most a cache read can reach on this stack and machine: the bar of %s × the floor is %s of it, and the "
+                    + "service's cache GET reached %s of it.%n", num(stack), http.path("stackCeilingErrors").asLong(),
+                    ratio(stack / floorRps), trim(FLOOR_SHARE), ratio(FLOOR_SHARE * floorRps / stack), ratio(cacheGet / stack)));
+        }
+
         md.append("\nLatency at ").append(String.format(Locale.ROOT, "%.0f%%", 100 * http.get("fraction").asDouble()))
                 .append(" of each operation's saturation rate (`Paced`, constant rate):\n\n");
         md.append("| operation | offered req/s | achieved req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | seed target |\n");
