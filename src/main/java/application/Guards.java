@@ -20,6 +20,8 @@ public final class Guards {
     public static final String API_KEYS = "apikeys";
     /** Progress tracking. */
     public static final String PROGRESS = "progress";
+    /** The task queue: every store call of a task use case, one at a time (a long poll's wait is not a store call). */
+    public static final String TASKS = "tasks";
     /**
      * Bulk operations (invalidate, clear, revoke all): the longer bulk timeout and no breaker, since
      * each is many store calls and rare.
@@ -27,7 +29,7 @@ public final class Guards {
     public static final String BULK = "bulk";
 
     /** Every circuit breaker, by name: one per capability. */
-    public static final List<String> BREAKERS = List.of(CACHE, SESSIONS, RATE_LIMITS, API_KEYS, PROGRESS);
+    public static final List<String> BREAKERS = List.of(CACHE, SESSIONS, RATE_LIMITS, API_KEYS, PROGRESS, TASKS);
 
     private Guards() {
     }

@@ -42,7 +42,9 @@ public final class Outcomes {
         if (failure instanceof InvalidValueException || failure instanceof ValueTooLargeException
                 || failure instanceof AccessDeniedException || failure instanceof NoSuchObjectException
                 || failure instanceof ConflictException || failure instanceof NameTakenException
-                || failure instanceof UnauthenticatedException) {
+                || failure instanceof UnauthenticatedException || failure instanceof LeaseLostException
+                || failure instanceof QueueFullException || failure instanceof TooManyLongPollsException
+                || failure instanceof TooManyStreamsException) {
             return REFUSED;
         }
         return FAILED;

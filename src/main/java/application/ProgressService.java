@@ -1,5 +1,6 @@
 package application;
 
+import domain.InvalidValueException;
 import domain.access.ApiKeyRepository;
 import domain.access.Credential;
 import domain.access.Principal;
@@ -123,6 +124,10 @@ public class ProgressService {
             long totalSteps, String message) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS);
+            if (id.isPresent() && id.get().isTaskOwned()) {
+                throw new InvalidValueException("correlationId", "correlationId may not start with '" + ProgressId.TASK_PREFIX
+                        + "': those ids name the progress of tasks");
+            }
             Progress started = policy.start(project, id.orElseGet(ProgressId::generate), totalSteps, message, clock.instant());
             return progress.start(started).map(stored -> {
                 if (!stored) {

@@ -10,8 +10,17 @@ final class StreamSlots {
     private final ConcurrentHashMap<String, Integer> held = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
 
+    private final java.util.function.IntFunction<RuntimeException> refusal;
+
     StreamSlots(int maxPerPrincipal) {
+        this(maxPerPrincipal, n -> new TooManyStreamsException("this principal has " + n
+                + " open event streams, the most it may hold; close one first"));
+    }
+
+    /** With {@code refusal} making the failure for a principal that holds {@code n} slots, all it may. */
+    StreamSlots(int maxPerPrincipal, java.util.function.IntFunction<RuntimeException> refusal) {
         this.maxPerPrincipal = maxPerPrincipal;
+        this.refusal = refusal;
     }
 
     /** Takes a slot for {@code principal}; fails when it holds all of its slots. Release the returned slot exactly once. */
@@ -19,8 +28,7 @@ final class StreamSlots {
         held.compute(principal, (p, count) -> {
             int n = count == null ? 0 : count;
             if (n >= maxPerPrincipal) {
-                throw new TooManyStreamsException("this principal has " + n + " open event streams, the most it may hold;"
-                        + " close one first");
+                throw refusal.apply(n);
             }
             return n + 1;
         });

@@ -23,6 +23,18 @@ public sealed interface ProgressChange {
         }
     }
 
+    /**
+     * Something happened that is news to a follower but no step: the step stays where it is, the
+     * operation keeps running, and the event is a {@code progress} event with the message (a task's
+     * failed attempt that will be retried, for one).
+     */
+    record Note(String message) implements ProgressChange {
+        @Override
+        public ProgressEventType eventType() {
+            return ProgressEventType.PROGRESS;
+        }
+    }
+
     /** The operation finished; the current step becomes the total. */
     record Complete(String message) implements ProgressChange {
         @Override

@@ -21,12 +21,25 @@ public record ProgressId(String value) {
         }
     }
 
+    /** The prefix of the operations the task queue starts for its tasks; no client may choose an id with it. */
+    public static final String TASK_PREFIX = "task-";
+
     public static ProgressId of(String value) {
         return new ProgressId(value);
     }
 
     public static ProgressId generate() {
         return new ProgressId("op_" + Secrets.randomUrlSafe(16));
+    }
+
+    /** A new id for the progress of a task: {@value #TASK_PREFIX} and 128 random bits. */
+    public static ProgressId forTask() {
+        return new ProgressId(TASK_PREFIX + Secrets.randomUrlSafe(16));
+    }
+
+    /** True for the ids of the task queue's operations, which clients may follow but not start. */
+    public boolean isTaskOwned() {
+        return value.startsWith(TASK_PREFIX);
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
             Map.entry("cache-domain.cache.default-ttl", "CACHE_PROJECT_DATA_TTL"),
             Map.entry("cache-domain.sessions.idle-timeout", "CACHE_USER_SESSION_TTL"),
             Map.entry("cache-domain.progress.ttl", "CACHE_PROGRESS_TTL"),
+            Map.entry("cache-domain.tasks.status-ttl", "CACHE_TASK_STATUS_TTL"),
             Map.entry("cache-domain.rate-limits.default-requests", "RATE_LIMIT_DEFAULT_REQUESTS"),
             Map.entry("cache-domain.rate-limits.default-window", "RATE_LIMIT_DEFAULT_WINDOW"),
             Map.entry("quarkus.otel.exporter.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT"),

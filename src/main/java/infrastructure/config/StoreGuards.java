@@ -96,6 +96,14 @@ public class StoreGuards {
 
     @Produces
     @Singleton
+    @Startup
+    @Identifier(Guards.TASKS)
+    Guard tasks(ResilienceConfig resilience) {
+        return capability(Guards.TASKS, resilience.timeout(), resilience.breaker());
+    }
+
+    @Produces
+    @Singleton
     @Identifier(Guards.BULK)
     Guard bulk(ResilienceConfig resilience) {
         return Guard.create().withDescription(Guards.BULK)

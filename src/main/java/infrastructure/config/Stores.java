@@ -10,6 +10,12 @@ import domain.progress.ProgressPolicy;
 import domain.progress.ProgressRepository;
 import domain.progress.ProgressTickets;
 import application.ProgressSettings;
+import application.TaskSettings;
+import domain.task.QueueSettings;
+import domain.task.RetryPolicy;
+import domain.task.TaskRepository;
+import infrastructure.memory.InMemoryTaskRepository;
+import infrastructure.redis.RedisTaskRepository;
 import infrastructure.memory.InMemoryProgressTickets;
 import infrastructure.memory.InMemoryRevocations;
 import infrastructure.redis.RedisProgressTickets;
@@ -228,6 +234,49 @@ public class Stores {
             return new RedisProgressTickets(redis.get(), store.redisKeyPrefix());
         }
         InMemoryProgressTickets memory = new InMemoryProgressTickets(clock);
+        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
+        return memory;
+    }
+
+    /** The settings of a queue that has none saved, from {@code cache-domain.tasks.*}. */
+    static QueueSettings queueDefaults(TaskConfig tasks) {
+        try {
+            return new QueueSettings(new RetryPolicy(tasks.backoffMin(), tasks.backoffMax(), tasks.defaultMaxAttempts()),
+                    tasks.defaultLease(), tasks.maxQueued(), tasks.deadLetterRetention());
+        } catch (InvalidValueException e) {
+            throw new IllegalStateException("cache-domain.tasks: " + e.rule(), e);
+        }
+    }
+
+    @Produces
+    @Singleton
+    TaskSettings taskSettings(TaskConfig tasks) {
+        if (tasks.maxWait().isNegative() || tasks.maxWait().compareTo(Duration.ofSeconds(20)) > 0) {
+            throw new IllegalStateException("cache-domain.tasks.max-wait must be between 0 and 20 s");
+        }
+        return new TaskSettings(tasks.payloadMaxBytes(), tasks.maxWait(), tasks.longPollsPerPrincipal(), queueDefaults(tasks),
+                tasks.meteredQueues());
+    }
+
+    /**
+     * The task queues. Every queue catches up (retention, expired leases, due tasks) whenever it is
+     * used; Redis expires what a silent queue leaves, and the embedded store's sweeper catches the
+     * silent queues up, so their finished tasks go too.
+     */
+    @Produces
+    @Singleton
+    @Startup
+    TaskRepository taskRepository(StoreConfig store, TaskConfig tasks, Clock clock, Instance<ReactiveRedisDataSource> redis) {
+        TaskRepository.Retention retention;
+        try {
+            retention = new TaskRepository.Retention(tasks.statusTtl(), tasks.idempotencyWindow());
+        } catch (InvalidValueException e) {
+            throw new IllegalStateException("cache-domain.tasks: " + e.rule(), e);
+        }
+        if (store.store() == StoreConfig.Kind.redis) {
+            return new RedisTaskRepository(redis.get(), store.redisKeyPrefix(), clock, retention, queueDefaults(tasks));
+        }
+        InMemoryTaskRepository memory = new InMemoryTaskRepository(clock, retention, queueDefaults(tasks));
         sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
         return memory;
     }

@@ -112,6 +112,8 @@ public final class InMemoryProgressRepository implements ProgressRepository {
         ProgressStatus status = ProgressStatus.RUNNING;
         if (change instanceof ProgressChange.Step s) {
             step = Math.min(p.totalSteps(), step + s.increment());
+        } else if (change instanceof ProgressChange.Note) {
+            status = ProgressStatus.RUNNING;
         } else if (change instanceof ProgressChange.Complete) {
             step = p.totalSteps();
             status = ProgressStatus.COMPLETED;

@@ -398,6 +398,18 @@ public final class InMemoryTaskRepository implements TaskRepository {
         watchers.getOrDefault(new QueueKey(project, name), Set.of()).forEach(w -> w.onNext(signal));
     }
 
+    /**
+     * Brings every queue up to date, so that a queue nobody uses any more still drops its finished
+     * tasks when their retention passes (the embedded store's sweeper calls it).
+     */
+    public void sweepExpired() {
+        for (Queue queue : queues.values()) {
+            synchronized (queue) {
+                queue.catchUp(clock.instant());
+            }
+        }
+    }
+
     /** Tasks held now in every queue, those past their retention but not yet dropped included. */
     public int size() {
         return queues.values().stream().mapToInt(q -> {
