@@ -268,7 +268,7 @@ public class TaskService {
             Access.require(caller, project, Scope.TASKS);
             checkWait(wait);
             return waitingFor(caller, List.of(project), queue, () -> guarded(() -> tasks.claim(project, queue, request)), wait)
-                    .invoke(batch -> claimed(batch));
+                    .call(this::claimed);
         }, null);
     }
 
@@ -293,7 +293,7 @@ public class TaskService {
                 throw new AccessDeniedException("this key may not use tasks on any of its projects");
             }
             return waitingFor(caller, projects, queue, () -> guarded(() -> tasks.claimAcross(projects, queue, request)), wait)
-                    .invoke(batch -> claimed(batch));
+                    .call(this::claimed);
         });
     }
 
@@ -303,16 +303,18 @@ public class TaskService {
         }
     }
 
-    private void claimed(ClaimBatch batch) {
+    private Uni<Void> claimed(ClaimBatch batch) {
         Instant now = clock.instant();
+        List<Uni<Void>> notes = new ArrayList<>();
         for (Task task : batch.tasks()) {
             metrics.claimed(task.project(), task.queue(), 1, now);
             metrics.waitedForClaim(Duration.between(task.runAt(), now));
             if (task.attempt() > 1 && task.progressId().isPresent()) {
                 // The previous attempt's worker went silent (or failed): a follower learns the task goes on.
-                note(task, "attempt " + task.attempt() + " of " + task.maxAttempts() + " started");
+                notes.add(note(task, "attempt " + task.attempt() + " of " + task.maxAttempts() + " started"));
             }
         }
+        return notes.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(notes).andFailFast().replaceWithVoid();
     }
 
     /** Claims with {@code claimOnce}, waiting for work up to {@code wait} when it finds none. */
@@ -448,16 +450,15 @@ public class TaskService {
             TaskLimits.error(error);
             return tasks.fail(ref, lease, error, retryable)
                     .chain(outcome -> after(ref, outcome))
-                    .invoke(task -> {
+                    .call(task -> {
                         Instant now = clock.instant();
                         if (task.state() == TaskState.DEAD) {
                             metrics.dead(task.project(), task.queue(), now);
-                            task.progressId().ifPresent(id -> end(task, new ProgressChange.Fail(bounded("task failed: " + error))));
-                        } else {
-                            metrics.failed(task.project(), task.queue(), now);
-                            note(task, "attempt " + task.attempt() + " of " + task.maxAttempts() + " failed, retry at "
-                                    + task.runAt() + ": " + error);
+                            return besideTheTask(task, new ProgressChange.Fail(bounded("task failed: " + error)));
                         }
+                        metrics.failed(task.project(), task.queue(), now);
+                        return note(task, "attempt " + task.attempt() + " of " + task.maxAttempts() + " failed, retry at "
+                                + task.runAt() + ": " + error);
                     });
         });
     }
@@ -618,15 +619,24 @@ public class TaskService {
         return progress.record(task.project(), task.progressId().orElseThrow(), change).replaceWithVoid();
     }
 
-    /** Records {@code message} on the task's operation, if it has one, without holding the answer up or failing it. */
-    private void note(Task task, String message) {
-        task.progressId().ifPresent(id -> end(task, new ProgressChange.Note(bounded(message))));
+    /** Records {@code message} on the task's operation, if it has one, without failing the answer. */
+    private Uni<Void> note(Task task, String message) {
+        return besideTheTask(task, new ProgressChange.Note(bounded(message)));
     }
 
-    /** Records {@code change} on the task's operation in the background: the task's own change is already stored and answered. */
-    private void end(Task task, ProgressChange change) {
-        guarded(() -> recordIgnoringEnded(task, change)).subscribe().with(done -> {
-        }, failure -> LOG.debugf("the progress of task %s missed an event: %s", task.id(), failure.toString()));
+    /**
+     * Records {@code change} on the task's operation, if it has one. The task's own change is stored
+     * already and may not be repeated (a failed attempt, a claim), so a progress store failure is
+     * logged, not answered: the operation misses one event.
+     */
+    private Uni<Void> besideTheTask(Task task, ProgressChange change) {
+        if (task.progressId().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return recordIgnoringEnded(task, change).onFailure().recoverWithUni(failure -> {
+            LOG.debugf("the progress of task %s missed an event: %s", task.id(), failure.toString());
+            return Uni.createFrom().voidItem();
+        });
     }
 
     private String bounded(String message) {

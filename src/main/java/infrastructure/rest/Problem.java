@@ -29,12 +29,15 @@ public record Problem(String type, String title, int status, String detail, List
         METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
         NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
         CONFLICT("conflict", "Conflict", 409),
+        LEASE_LOST("lease-lost", "Lease lost", 409),
+        TASK_CANCELLED("task-cancelled", "Task cancelled", 409),
         PRECONDITION_FAILED("precondition-failed", "Precondition failed", 412),
         PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
         UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
         URI_TOO_LONG("uri-too-long", "URI too long", 414),
         HEADER_FIELDS_TOO_LARGE("header-fields-too-large", "Request header fields too large", 431),
         QUOTA_EXCEEDED("quota-exceeded", "Quota exceeded", 429),
+        QUEUE_FULL("queue-full", "Queue full", 429),
         STORE_UNAVAILABLE("store-unavailable", "Store unavailable", 503),
         INTERNAL("internal", "Internal error", 500);
 

@@ -7,6 +7,9 @@ import application.NoSuchObjectException;
 import application.OncePerBurst;
 import application.StreamEndedException;
 import application.TooManyStreamsException;
+import application.LeaseLostException;
+import application.QueueFullException;
+import application.TooManyLongPollsException;
 import application.UnauthenticatedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -34,6 +37,8 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     /** Seconds a client should wait before retrying while the store is unavailable. */
     private static final String RETRY_AFTER_SECONDS = "1";
+    /** Seconds a producer should wait before enqueueing into a full queue again. */
+    private static final String QUEUE_FULL_RETRY_SECONDS = "5";
     private static final long STORE_LOG_PERIOD_MILLIS = 30_000;
 
     private static final OncePerBurst STORE_UNAVAILABLE_LOG = new OncePerBurst(STORE_LOG_PERIOD_MILLIS);
@@ -97,6 +102,22 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response tooManyStreams(TooManyStreamsException e) {
         return Problem.Type.QUOTA_EXCEEDED.response(e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyLongPolls(TooManyLongPollsException e) {
+        return Problem.Type.QUOTA_EXCEEDED.response(e.getMessage());
+    }
+
+    /** 429, not 507: the cap is the queue's own setting, a quota of the tenant, and it frees up as workers claim. */
+    @ServerExceptionMapper
+    public Response queueFull(QueueFullException e) {
+        return Problem.Type.QUEUE_FULL.with(e.getMessage()).toResponse().header(HttpHeaders.RETRY_AFTER, QUEUE_FULL_RETRY_SECONDS).build();
+    }
+
+    @ServerExceptionMapper
+    public Response leaseLost(LeaseLostException e) {
+        return (e.cancelled() ? Problem.Type.TASK_CANCELLED : Problem.Type.LEASE_LOST).response(e.getMessage());
     }
 
     @ServerExceptionMapper({StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
