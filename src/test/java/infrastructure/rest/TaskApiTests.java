@@ -526,6 +526,23 @@ abstract class TaskApiTests extends TaskApiTestsBase {
     }
 
     @Test
+    void endsAWaitingClaimWhenItsCallerGoesAwayAndLeavesTheNextTaskQueued() throws Exception {
+        double before = Metrics.scrape().value("tasks_long_polls");
+        String body = "{\"waitSeconds\": 20}";
+        try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+            socket.getOutputStream().write(("POST " + base() + "/claims HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + worker
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            Awaitility.await().atMost(WAIT).until(() -> Metrics.scrape().value("tasks_long_polls") >= before + 1);
+        }
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Metrics.scrape().value("tasks_long_polls") <= before);
+        String id = enqueued("for a caller still there");
+        assertThat(stateOf(id)).isEqualTo("QUEUED");
+    }
+
+    @Test
     void answersAnEmptyListWhenNothingComesWithinTheWait() {
         Instant before = Instant.now();
         claim(Map.of("waitSeconds", 1)).then().statusCode(200).body("tasks", org.hamcrest.Matchers.empty());
