@@ -1,6 +1,6 @@
 -- Leases up to N due tasks of the queue, highest priority first and FIFO within one (Task.claim),
 -- after reclaiming expired leases and promoting due tasks.
--- ARGV[4] most tasks   ARGV[5] lease (ms; '0' for the queue's default)   ARGV[6] lease token base
+-- ARGV[4] most tasks   ARGV[5] lease (ms; '0' for the queue's default)   ARGV[6] lease token base (each task's token: base, its index in the claim, '.', fencing)
 -- Returns {next due (ms) or '' , then id, record, payload per claimed task}; next due only when
 -- nothing was claimed: the earliest run-at of a waiting task or lease end of a running one.
 -- BEGIN shared: the queue's keys, its settings, and how a task is placed in them. Identical in every
@@ -177,13 +177,14 @@ if lease == 0 then
 end
 local ids = redis.call('ZRANGE', READY, 0, tonumber(ARGV[4]) - 1)
 local out = {''}
-for _, id in ipairs(ids) do
+for i, id in ipairs(ids) do
   local task = load(id)
   unplace(id, task)
   task.st = 'RUNNING'
   task.at = task.at + 1
   task.fe = task.fe + 1
-  task.lt = ARGV[6] .. '.' .. num(task.fe)
+  -- The claim's random base and the task's place in the claim: every task of one claim has a token of its own.
+  task.lt = ARGV[6] .. (i - 1) .. '.' .. num(task.fe)
   task.le = NOW + lease
   task.cr = false
   task.fa = nil

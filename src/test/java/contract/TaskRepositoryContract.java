@@ -468,6 +468,18 @@ public abstract class TaskRepositoryContract {
         assertThat(await(tasks.deadLetters(SHOP, EMAILS, 0, 10)).items()).isEmpty();
     }
 
+    @Test
+    void givesEveryTaskOfOneClaimALeaseTokenOfItsOwn() {
+        Task a = enqueued(email("a"));
+        enqueued(email("b"));
+        List<Task> both = claimed(SHOP, EMAILS, 2);
+        LeaseToken ofB = both.get(1).lease().orElseThrow().token();
+
+        assertThat(both.get(0).lease().orElseThrow().token()).isNotEqualTo(ofB);
+        assertThat(await(tasks.complete(a.ref(), ofB, Optional.empty()))).isInstanceOf(TaskOutcome.StaleLease.class);
+        assertThat(current(a.ref()).state()).isEqualTo(TaskState.RUNNING);
+    }
+
     // --- delays and priorities
 
     @Test

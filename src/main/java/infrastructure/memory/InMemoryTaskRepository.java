@@ -262,7 +262,8 @@ public final class InMemoryTaskRepository implements TaskRepository {
             List<Task> claimed = new ArrayList<>();
             while (claimed.size() < request.max() && !queue.ready.isEmpty()) {
                 Task next = queue.ready.first();
-                Task running = applied(next.claim(now, lease, tokenBase));
+                // The claim's random base and the task's place in the claim, as task_claim.lua: a token of its own per task.
+                Task running = applied(next.claim(now, lease, tokenBase + claimed.size()));
                 queue.replace(next, running);
                 claimed.add(running);
             }
