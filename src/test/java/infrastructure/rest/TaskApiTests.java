@@ -461,6 +461,52 @@ abstract class TaskApiTests extends TaskApiTestsBase {
     }
 
     @Test
+    void answersAHostileClientWithProblemsAndNeverA500() {
+        String id = enqueued("x");
+        String other = enqueued("y");
+        JsonNode claimed = json(claim(Map.of("max", 2)).then().statusCode(200).extract().asString()).get("tasks");
+        String leaseOfOther = claimed.get(1).get("leaseToken").asText();
+        String deep = "[".repeat(65) + "]".repeat(65);
+        String batchOf101 = write(Map.of("tasks", java.util.Collections.nCopies(101, Map.of("payload", 1))));
+        Object[][] cases = {
+                {"POST", base() + "/tasks", "[]", 400},
+                {"POST", base() + "/tasks", "\"just a string\"", 400},
+                {"POST", base() + "/tasks", "{\"payload\": 1,", 400},
+                {"POST", base() + "/tasks", "{\"payload\": 1, \"progress\": 5}", 400},
+                {"POST", base() + "/tasks", "{\"payload\": 1, \"delaySeconds\": 1e30}", 400},
+                {"POST", base() + "/tasks", "{\"payload\": 1, \"maxAttempts\": 99999999999}", 400},
+                {"POST", base() + "/tasks", "{\"payload\": 1, \"progress\": {\"totalSteps\": 1000000000000}}", 400},
+                {"POST", base() + "/tasks", "{\"payload\": " + deep + "}", 400},
+                {"POST", base() + "/tasks", "{\"payload\": \"\\ud800\"}", 400},
+                {"POST", base() + "/tasks", "{\"payload\": 1, \"payload\": 2}", 400},
+                {"POST", base() + "/tasks/batch", batchOf101, 400},
+                {"POST", base() + "/tasks/batch", "{\"tasks\": [null]}", 400},
+                {"POST", base() + "/claims", "{\"max\": \"10\"}", 400},
+                {"POST", base() + "/claims", "{\"waitSeconds\": 2147483648}", 400},
+                {"POST", taskPath(id) + "/heartbeat", "{\"leaseToken\": \"a.1\", \"progress\": {\"message\": \"x\", \"increment\": 0}}", 400},
+                {"POST", taskPath(id) + "/heartbeat", "{\"leaseToken\": \"a.1\", \"extendSeconds\": 43201}", 400},
+                {"POST", taskPath(id) + "/complete", "{\"leaseToken\": \"" + leaseOfOther + "\"}", 409},
+                {"POST", taskPath(id) + "/complete", "{\"leaseToken\": \"" + leaseOfOther + "\", \"result\": \""
+                        + "r".repeat(256 * 1024) + "\"}", 413},
+                {"POST", taskPath(id) + "/fail", "{\"leaseToken\": \"a.1\", \"error\": \"\"}", 400},
+                {"POST", taskPath("tk_%C3%A9"), "{}", 404},
+                {"GET", taskPath("tk_%C3%A9"), null, 400},
+                {"GET", base() + "/tasks?limit=abc", null, 400},
+                {"POST", base() + "/dead/redrive", write(Map.of("ids", java.util.Collections.nCopies(1001, "tk_x"))), 400},
+                {"PUT", base(), "{\"maxAttempts\": 5}", 403},
+        };
+        for (Object[] c : cases) {
+            Http.Answer answer = Http.call((String) c[0], (String) c[1], worker, (String) c[2]);
+            assertThat(answer.status()).as("%s %s %s: %s", c[0], c[1], c[2] == null ? "" : ((String) c[2]).substring(0,
+                    Math.min(80, ((String) c[2]).length())), answer.body()).isEqualTo(c[3]);
+            assertThat(json(answer.body()).get("type").asText()).startsWith("urn:cache-domain:problem:");
+        }
+        assertThat(stateOf(id)).as("nothing a hostile call sent changed the task").isEqualTo("RUNNING");
+        assertThat(stateOf(other)).isEqualTo("RUNNING");
+        assertThat(complete(other, leaseOfOther).then().extract().statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void refusesAPayloadOverTheLimitWith413AndUnicodeQueueNamesWith400() {
         String big = "{\"payload\": \"" + "a".repeat(256 * 1024) + "\"}";
         Http.Answer tooLarge = Http.post(base() + "/tasks", worker, big);
