@@ -644,6 +644,32 @@ abstract class TaskApiTests extends TaskApiTestsBase {
     }
 
     @Test
+    void describesEveryTaskEndpointInTheOpenApiDocument() {
+        io.restassured.response.Response doc = RestAssured.given().queryParam("format", "json").get("/q/openapi");
+        doc.then().statusCode(200);
+        Map<String, Map<String, Object>> paths = doc.path("paths");
+        String q = "/v1/projects/{projectId}/queues/{queue}";
+
+        assertThat(paths.get(q)).containsKeys("get", "put");
+        assertThat(paths.get(q + "/tasks")).containsKeys("get", "post");
+        assertThat(paths.get(q + "/tasks/batch")).containsKeys("post");
+        assertThat(paths.get(q + "/claims")).containsKeys("post");
+        assertThat(paths.get(q + "/tasks/{id}")).containsKeys("get");
+        for (String change : List.of("heartbeat", "complete", "fail", "cancel")) {
+            assertThat(paths.get(q + "/tasks/{id}/" + change)).as(change).containsKeys("post");
+        }
+        assertThat(paths.get(q + "/dead")).containsKeys("get");
+        assertThat(paths.get(q + "/dead/redrive")).containsKeys("post");
+        assertThat(paths.get("/v1/queues/{queue}/claims")).containsKeys("post");
+        doc.then().body("paths.'" + q + "/tasks'.post.summary", equalTo("Enqueue a task"))
+                .body("paths.'" + q + "/tasks'.post.requestBody.content.'application/json'.examples.email.value.payload.to",
+                        equalTo("ada@example.com"))
+                .body("paths.'" + q + "/claims'.post.responses.'200'.content.'application/json'.examples.claimed.value.tasks[0].leaseToken",
+                        notNullValue())
+                .body("tags.name", hasItem("tasks"));
+    }
+
+    @Test
     void countsTheTasksOfAQueueInItsMetrics() {
         Metrics before = Metrics.scrape();
         String id = enqueued(1);
