@@ -97,6 +97,39 @@ abstract class TaskApiTests extends TaskApiTestsBase {
     }
 
     @Test
+    void aStaleLeaseRacingAFreshClaimNeverWinsTheTask() throws Exception {
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String id = enqueued(Map.of("round", round));
+                JsonNode first = json(claim(Map.of("leaseSeconds", 1)).then().statusCode(200).extract().asString()).get("tasks").get(0);
+                Instant expiry = Instant.parse(first.get("leaseExpiresAt").asText());
+                Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> Instant.now().isAfter(expiry));
+
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Http.Answer> stale = both.submit(() -> {
+                    start.await();
+                    return Http.post(taskPath(id) + "/complete", worker, "{\"leaseToken\": \"" + first.get("leaseToken").asText() + "\"}");
+                });
+                Future<Http.Answer> fresh = both.submit(() -> {
+                    start.await();
+                    return Http.post(base() + "/claims", worker, "{\"leaseSeconds\": 60}");
+                });
+                start.countDown();
+
+                assertThat(stale.get(30, TimeUnit.SECONDS).status()).isEqualTo(409);
+                JsonNode claimed = json(fresh.get(30, TimeUnit.SECONDS).body()).get("tasks");
+                assertThat(claimed).hasSize(1);
+                assertThat(claimed.get(0).get("attempt").asInt()).isEqualTo(2);
+                as(worker).get(taskPath(id)).then().body("state", equalTo("RUNNING")).body("attempt", equalTo(2));
+                complete(id, claimed.get(0).get("leaseToken").asText()).then().statusCode(200);
+            }
+        } finally {
+            both.shutdownNow();
+        }
+    }
+
+    @Test
     void eightConcurrentWorkersCompleteEachOfTwoThousandTasksExactlyOnce() throws Exception {
         int total = 2_000;
         enqueueMany(worker, project, total);
