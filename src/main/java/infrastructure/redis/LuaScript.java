@@ -23,6 +23,9 @@ final class LuaScript {
     /** Every script loaded from the class path so far (each adapter loads its own once): what a warm-up preloads. */
     private static final List<LuaScript> LOADED = new CopyOnWriteArrayList<>();
 
+    /** A line naming a library whose text takes its place: {@code -- #include lib_task_queue}. */
+    private static final String INCLUDE = "-- #include ";
+
     private final String name;
     private final String source;
     private final String sha1;
@@ -33,16 +36,36 @@ final class LuaScript {
         this.sha1 = sha1(source);
     }
 
-    /** Loads {@code lua/<name>.lua} from the class path. */
+    /**
+     * Loads {@code lua/<name>.lua} from the class path, with every line {@code -- #include <library>}
+     * replaced by the text of {@code lua/<library>.lua}: rules several scripts share are written once,
+     * and the server still receives one self-contained script.
+     */
     static LuaScript load(String name) {
+        LuaScript script = new LuaScript(name, withIncludes(read(name)));
+        LOADED.add(script);
+        return script;
+    }
+
+    private static String withIncludes(String source) {
+        StringBuilder out = new StringBuilder(source.length());
+        for (String line : source.split("\n", -1)) {
+            if (line.startsWith(INCLUDE)) {
+                out.append(read(line.substring(INCLUDE.length()).trim()));
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    private static String read(String name) {
         String path = "lua/" + name + ".lua";
         try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("missing script " + path);
             }
-            LuaScript script = new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            LOADED.add(script);
-            return script;
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read script " + path, e);
         }
@@ -67,6 +90,11 @@ final class LuaScript {
 
     String name() {
         return name;
+    }
+
+    /** The script as the server receives it, libraries included. */
+    String source() {
+        return source;
     }
 
     private static String[] arguments(String script, List<String> keys, List<String> args) {

@@ -15,8 +15,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.vertx.mutiny.redis.client.Command;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,22 +157,10 @@ class RedisTaskRepositoryTest extends TaskRepositoryContract {
     }
 
     @Test
-    void everyTaskScriptCarriesTheSameSharedBlock() throws IOException {
-        String first = sharedBlockOf("task_enqueue");
-
-        assertThat(first).contains("local function place(id, task)");
+    void everyTaskScriptRunsTheQueueRulesOfTheOneLibrary() {
         for (String script : SCRIPTS) {
-            assertThat(sharedBlockOf("task_" + script)).as(script).isEqualTo(first);
-        }
-    }
-
-    private static String sharedBlockOf(String script) throws IOException {
-        try (InputStream in = RedisTaskRepository.class.getClassLoader().getResourceAsStream("lua/" + script + ".lua")) {
-            String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int begin = source.indexOf("-- BEGIN shared");
-            int end = source.indexOf("-- END shared");
-            assertThat(begin).as(script + " has the shared block").isNotNegative();
-            return source.substring(begin, end);
+            String source = LuaScript.load("task_" + script).source();
+            assertThat(source).as(script).contains("local function place(id, task)").doesNotContain("-- #include");
         }
     }
 
