@@ -7,6 +7,11 @@ import static support.Api.freshProject;
 import static support.Api.keyFor;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import support.SseClient;
 import io.quarkus.test.junit.TestProfile;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +99,32 @@ class MetricsTest {
                 .isPositive();
         assertThat(metrics.value("operations_seconds_count", "capability", "progress", "operation", "step", "outcome", "refused"))
                 .as("a step of an unknown operation is counted by its outcome").isPositive();
+    }
+
+    @Test
+    void timesEachProgressEventFromItsTimeToItsFrameWrittenToAStream() {
+        String project = freshProject();
+        String key = keyFor(List.of(project), "progress");
+        String operation = as(key).body(Map.of("totalSteps", 10)).post("/v1/projects/" + project + "/progress")
+                .then().statusCode(201).extract().path("id");
+        Metrics before = Metrics.scrape();
+        URI events = URI.create("http://localhost:" + RestAssured.port + "/v1/projects/" + project + "/progress/" + operation + "/events");
+
+        try (SseClient.Stream stream = SseClient.open(events, Map.of("Authorization", "Bearer " + key))) {
+            stream.next(Duration.ofSeconds(10)); // the snapshot: not an event, so not timed
+            for (String message : List.of("one", "two")) {
+                as(key).body(Map.of("message", message)).post("/v1/projects/" + project + "/progress/" + operation + "/steps")
+                        .then().statusCode(200);
+                assertThat(stream.next(Duration.ofSeconds(10)).type()).isEqualTo("progress");
+            }
+        }
+        // The frame is timed once its write completed, which may come just after the client read it.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(delta(before, Metrics.scrape(), "progress_delivery_seconds_count")).isEqualTo(2));
+        Metrics after = Metrics.scrape();
+        assertThat(after.series("progress_delivery_seconds_bucket")).as("delivery lag histogram buckets")
+                .extracting(s -> s.labels().get("le")).contains("0.001", "0.05", "1.0", "+Inf");
+        assertThat(after.series("progress_delivery_seconds")).as("no percentile is computed in process").isEmpty();
     }
 
     @Test

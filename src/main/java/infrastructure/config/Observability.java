@@ -41,13 +41,16 @@ public class Observability {
             100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 30_000_000)
             .map(micros -> Duration.ofNanos(micros * 1_000L)).toArray(Duration[]::new);
 
+    /** The delivery lag of progress events to event streams (infrastructure.rest.SseWriter): buckets alike. */
+    private static final String PROGRESS_DELIVERY = "progress.delivery";
+
     @Produces
     @Singleton
     MeterFilter operationLatencies() {
         return new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                if (!id.getName().equals(MeasuredInterceptor.METER)) {
+                if (!id.getName().equals(MeasuredInterceptor.METER) && !id.getName().equals(PROGRESS_DELIVERY)) {
                     return config;
                 }
                 // Buckets only: percentiles are computed by the server (histogram_quantile), across

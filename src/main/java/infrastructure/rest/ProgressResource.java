@@ -2,6 +2,8 @@ package infrastructure.rest;
 
 import application.ProgressService;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import domain.access.Scope;
 import domain.cache.PageSize;
 import domain.progress.Progress;
@@ -59,12 +61,16 @@ public class ProgressResource {
     private final Caller caller;
     private final SseFrames frames;
     private final Clock clock;
+    private final SseWriter.Lag lag;
 
-    public ProgressResource(ProgressService progress, Caller caller, ObjectMapper json, Clock clock) {
+    public ProgressResource(ProgressService progress, Caller caller, ObjectMapper json, Clock clock, MeterRegistry meters) {
         this.progress = progress;
         this.caller = caller;
         this.frames = new SseFrames(json);
         this.clock = clock;
+        this.lag = new SseWriter.Lag(Timer.builder(SseWriter.DELIVERY)
+                .description("progress events: from the event's time to its frame written to an event stream's connection")
+                .register(meters), clock);
     }
 
     /**
@@ -309,7 +315,7 @@ public class ProgressResource {
         }
         violations.throwIfAny();
         return progress.follow(caller.principal(), project, operation, lastSeen, OnLoop.of(request))
-                .invoke(stream -> SseWriter.write(stream, sink, sse, frames, response, request))
+                .invoke(stream -> SseWriter.write(stream, sink, sse, frames, response, request, lag))
                 .replaceWithVoid();
     }
 }

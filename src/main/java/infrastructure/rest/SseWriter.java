@@ -2,6 +2,7 @@ package infrastructure.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import domain.progress.StreamItem;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
 import io.vertx.core.Context;
@@ -11,6 +12,8 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseBroadcaster;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -24,28 +27,47 @@ import org.jboss.logging.Logger;
  * <p>The first item goes through the SSE sink, which sends the response head; every later one is
  * written to the connection as the frame {@link SseFrames} encoded, the same bytes for every
  * stream of the operation.
+ *
+ * <p>Each event's delivery lag, from the event's time to its frame written to the connection, goes
+ * to the {@link #DELIVERY} histogram: what a browser waits for an event, less the network.
  */
 final class SseWriter implements MultiSubscriber<StreamItem> {
 
     private static final Logger LOG = Logger.getLogger(SseWriter.class);
+    /** The meter of delivery lags: {@code progress_delivery_seconds} in Prometheus, buckets only. */
+    static final String DELIVERY = "progress.delivery";
 
     private final SseEventSink sink;
     private final Sse sse;
     private final SseFrames frames;
     /** The connection itself, written directly once the sink has sent the head. */
     private final HttpServerResponse response;
+    private final Lag lag;
     private volatile boolean headSent;
     /** The request's context: the framework sends the response head on it, after the resource method. */
     private final Context request;
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile Flow.Subscription subscription;
 
-    private SseWriter(SseEventSink sink, Sse sse, SseFrames frames, HttpServerResponse response, Context request) {
+    private SseWriter(SseEventSink sink, Sse sse, SseFrames frames, HttpServerResponse response, Context request, Lag lag) {
         this.sink = sink;
         this.sse = sse;
         this.frames = frames;
         this.response = response;
         this.request = request;
+        this.lag = lag;
+    }
+
+    /** Records how long after its time each event was written; the clock is the one events are stamped with. */
+    record Lag(Timer timer, Clock clock) {
+
+        void written(StreamItem item) {
+            if (item instanceof StreamItem.Event event) {
+                // An event stamped by another instance's clock may seem to come from the future: no lag then.
+                Duration lag = Duration.between(event.event().at(), clock.instant());
+                timer.record(lag.isNegative() ? Duration.ZERO : lag);
+            }
+        }
     }
 
     /**
@@ -55,8 +77,8 @@ final class SseWriter implements MultiSubscriber<StreamItem> {
      * operation) cannot close the response under it.
      */
     static void write(Multi<StreamItem> stream, SseEventSink sink, Sse sse, SseFrames frames, HttpServerResponse response,
-            Context request) {
-        SseWriter writer = new SseWriter(sink, sse, frames, response, request);
+            Context request, Lag lag) {
+        SseWriter writer = new SseWriter(sink, sse, frames, response, request, lag);
         // A broadcaster of one: the standard way to hear that this client went away.
         SseBroadcaster closed = sse.newBroadcaster();
         closed.register(sink);
@@ -96,7 +118,12 @@ final class SseWriter implements MultiSubscriber<StreamItem> {
                 onFailure(e);
                 return;
             }
-            response.write(frame).onComplete(written -> next(written.failed()));
+            response.write(frame).onComplete(written -> {
+                if (written.succeeded()) {
+                    lag.written(item);
+                }
+                next(written.failed());
+            });
             return;
         }
         // The first item: the sink sends the response head with it.

@@ -123,6 +123,7 @@ public final class FanOut {
         }
         int subscribed = ready.get();
         System.out.printf("fan-out %d: %d subscribed, %d refused %s%n", n, subscribed, refused.get(), refusals);
+        String metricsBefore = api.metrics();
 
         for (int k = 1; k <= steps; k++) {
             deliveries.sent(k, System.nanoTime());
@@ -135,6 +136,7 @@ public final class FanOut {
         while (deliveries.count() < expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        String metricsAfter = api.metrics();
         api.send("POST", path + "/" + id + "/complete", writer, Map.of("message", "done"));
         client.close().toCompletionStage().toCompletableFuture().join();
 
@@ -145,6 +147,8 @@ public final class FanOut {
             put(run, "fromRequest", deliveries.fromRequest);
             put(run, "fromEventTime", deliveries.fromEventTime);
         }
+        ServerLag.between(metricsBefore, metricsAfter).ifPresent(lag -> run.putObject("serviceLag")
+                .put("count", lag.count()).put("p50AtMostMs", lag.atMostMs(0.50)).put("p99AtMostMs", lag.atMostMs(0.99)));
         System.out.println(run);
         return run;
     }
