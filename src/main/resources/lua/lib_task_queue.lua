@@ -164,3 +164,24 @@ local function settle()
     redis.call('DEL', RECORDS, PAYLOADS, SEQUENCE)
   end
 end
+
+-- The task under its id once the queue is caught up, or the reply when there is none.
+local function existing(id)
+  catch_up()
+  local task = load(id)
+  if not task then
+    settle()
+    return nil, {'notfound'}
+  end
+  return task
+end
+
+-- The task its caller holds with the lease token, or the reply refusing the caller (see refusal).
+local function held(id, task, token)
+  local refused = refusal(id, task, token)
+  if refused then
+    settle()
+    return nil, refused
+  end
+  return task
+end

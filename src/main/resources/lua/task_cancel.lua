@@ -4,12 +4,10 @@
 -- Returns {'done', id, record, payload}, {'wrong', state} or {'notfound'}.
 -- #include lib_task_queue
 
-catch_up()
 local id = ARGV[4]
-local task = load(id)
+local task, missing = existing(id)
 if not task then
-  settle()
-  return {'notfound'}
+  return missing
 end
 if task.st == 'SUCCEEDED' or task.st == 'DEAD' then
   settle()

@@ -4,20 +4,18 @@
 -- Returns {'done' | 'cancelled', id, record, payload}, {'stale', reason}, {'wrong', state} or {'notfound'}.
 -- #include lib_task_queue
 
-catch_up()
 local id = ARGV[4]
-local task = load(id)
+local task, missing = existing(id)
 if not task then
-  settle()
-  return {'notfound'}
+  return missing
 end
 if task.st == 'SUCCEEDED' and task.lt == ARGV[5] then
   settle()
   return reply('done', id, task)
 end
-local refused = refusal(id, task, ARGV[5])
-if refused then
-  settle()
+local refused
+task, refused = held(id, task, ARGV[5])
+if not task then
   return refused
 end
 unplace(id, task)

@@ -4,16 +4,14 @@
 -- Returns {'done' | 'cancelled', id, record, payload}, {'stale', reason}, {'wrong', state} or {'notfound'}.
 -- #include lib_task_queue
 
-catch_up()
 local id = ARGV[4]
-local task = load(id)
+local task, missing = existing(id)
 if not task then
-  settle()
-  return {'notfound'}
+  return missing
 end
-local refused = refusal(id, task, ARGV[5])
-if refused then
-  settle()
+local refused
+task, refused = held(id, task, ARGV[5])
+if not task then
   return refused
 end
 local extension = tonumber(ARGV[6])
