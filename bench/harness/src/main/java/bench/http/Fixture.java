@@ -57,7 +57,7 @@ public record Fixture(String key, List<String> readKeys, List<String> sessionTok
         Api.Answer created = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             created = api.send("POST", "/v1/admin/api-keys", adminKey, Map.of("name", attempt == 0 ? name : name + "-" + attempt,
-                    "projects", List.of(project), "scopes", List.of("cache:read", "cache:write", "sessions", "rate-limits", "progress")));
+                    "projects", List.of(project), "scopes", List.of("cache:read", "cache:write", "sessions", "rate-limits", "progress", "tasks")));
             if (created.status() != 503) {
                 break;
             }

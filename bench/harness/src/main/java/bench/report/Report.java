@@ -64,6 +64,7 @@ public final class Report {
         jmhPart();
         fanOutPart();
         memoryPart();
+        tasksPart();
         md.append("\n### Targets\n\n");
         for (String v : verdicts) {
             md.append("- ").append(v).append('\n');
@@ -455,6 +456,61 @@ public final class Report {
                 + "written to the connection, timed when the write completes), read before and after the run: the bound of the bucket "
                 + "holding the p99 (buckets 1, 2, 5, 10, 25, 50, 100, 250 ms …). The subscribers' columns add the harness's own "
                 + "event loop, which reads every connection in turn.\n");
+    }
+
+    // ---- part 6
+
+    private void tasksPart() throws IOException {
+        JsonNode ours = json("tasks.json");
+        JsonNode peer = json("bullmq.json");
+        md.append("\n### 6. Task queue: enqueue, claim, complete, against BullMQ\n\n");
+        if (ours == null || !ours.path("available").asBoolean()) {
+            md.append("Not run.\n");
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "Ours through the service (`bench.tasks.TaskCycle`: one producer, %d workers, "
+                + "the harness's one event loop); BullMQ %s (`bench/bullmq/cycle.mjs`: a Node producer and a `Worker` of "
+                + "concurrency %d) on the same Redis, right after. Each figure runs from the first enqueue to the last "
+                + "completion of %s tasks. Unbatched: one task per enqueue and per claim; batched: ours enqueues 100 per "
+                + "request and claims 32, completing each on its own; BullMQ adds 100 per `addBulk` (its workers take one "
+                + "job at a time: batches are a paid feature).%n%n", ours.get("workers").asInt(),
+                peer == null ? "(not run)" : peer.path("version").asText(), peer == null ? 8 : peer.path("concurrency").asInt(),
+                num(ours.path("unbatched").path("tasks").asDouble())));
+        md.append("| cycle | ours tasks/s | BullMQ tasks/s | ours / BullMQ | our errors |\n| --- | ---: | ---: | ---: | ---: |\n");
+        for (String mode : List.of("unbatched", "batched")) {
+            double us = ours.path(mode).path("tasksPerSecond").asDouble(Double.NaN);
+            double them = peer == null ? Double.NaN : peer.path(mode).path("tasksPerSecond").asDouble(Double.NaN);
+            md.append("| ").append(mode).append(" | ").append(num(us)).append(" | ").append(num(them)).append(" | ")
+                    .append(ratio(us / them)).append(" | ").append(ours.path(mode).path("errors").asInt()).append(" |\n");
+            if (!Double.isNaN(them)) {
+                boolean met = mode.equals("unbatched") ? us >= 0.5 * them : us > them;
+                verdicts.add(String.format(Locale.ROOT, "Ours: task cycle %s %s BullMQ: %s (%s: %s vs %s tasks/s).", mode,
+                        mode.equals("unbatched") ? "at least 0.5 ×" : "ahead of", met ? "met" : "**missed**", ratio(us / them),
+                        num(us), num(them)));
+            }
+        }
+        JsonNode lat = ours.path("claimLatency");
+        JsonNode peerLat = peer == null ? null : peer.path("claimLatency");
+        md.append(String.format(Locale.ROOT, "%nFrom a producer's send to a waiting worker's receipt, one task every few ms "
+                + "(ours: long-polling claims, `waitSeconds` 20; BullMQ: its worker's blocking wait), %d tasks:%n%n", lat.path("count").asInt()));
+        md.append("| | p50 ms | p99 ms | max ms |\n| --- | ---: | ---: | ---: |\n");
+        md.append("| ours | ").append(ms(lat.path("p50Ms").asDouble())).append(" | ").append(ms(lat.path("p99Ms").asDouble()))
+                .append(" | ").append(ms(lat.path("maxMs").asDouble())).append(" |\n");
+        if (peerLat != null && !peerLat.isMissingNode()) {
+            md.append("| BullMQ | ").append(ms(peerLat.path("p50Ms").asDouble())).append(" | ").append(ms(peerLat.path("p99Ms").asDouble()))
+                    .append(" | ").append(ms(peerLat.path("maxMs").asDouble())).append(" |\n");
+        }
+        JsonNode mem = ours.path("memory");
+        JsonNode peerMem = peer == null ? null : peer.path("memory");
+        md.append(String.format(Locale.ROOT, "%nRedis memory (growth of `used_memory` over %d tasks, divided by their number); "
+                + "finished tasks are kept by both, ours for the status ttl (24 h), BullMQ's until removed:%n%n", mem.path("count").asInt()));
+        md.append("| | per waiting task | per finished task |\n| --- | ---: | ---: |\n");
+        md.append("| ours | ").append(num(mem.path("perWaitingBytes").asDouble())).append(" bytes | ")
+                .append(num(mem.path("perFinishedBytes").asDouble())).append(" bytes |\n");
+        if (peerMem != null && !peerMem.isMissingNode()) {
+            md.append("| BullMQ | ").append(num(peerMem.path("perWaitingBytes").asDouble())).append(" bytes | ")
+                    .append(num(peerMem.path("perFinishedBytes").asDouble())).append(" bytes |\n");
+        }
     }
 
     // ---- part 5
