@@ -118,7 +118,7 @@ class MetricsTest {
                 assertThat(stream.next(Duration.ofSeconds(10)).type()).isEqualTo("progress");
             }
         }
-        // The frame is timed once its write completed, which may come just after the client read it.
+        // Timed as the frame is handed to the connection: by the time the client read it, it was counted.
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(delta(before, Metrics.scrape(), "progress_delivery_seconds_count")).isEqualTo(2));
         Metrics after = Metrics.scrape();

@@ -69,7 +69,7 @@ public class ProgressResource {
         this.frames = new SseFrames(json);
         this.clock = clock;
         this.lag = new SseWriter.Lag(Timer.builder(SseWriter.DELIVERY)
-                .description("progress events: from the event's time to its frame written to an event stream's connection")
+                .description("progress events: from the event's time to its frame handed to an event stream's connection")
                 .register(meters), clock);
     }
 

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * written to the connection as the frame {@link SseFrames} encoded, the same bytes for every
  * stream of the operation.
  *
- * <p>Each event's delivery lag, from the event's time to its frame written to the connection, goes
+ * <p>Each event's delivery lag, from the event's time to its frame handed to the connection, goes
  * to the {@link #DELIVERY} histogram: what a browser waits for an event, less the network.
  */
 final class SseWriter implements MultiSubscriber<StreamItem> {
@@ -58,7 +58,7 @@ final class SseWriter implements MultiSubscriber<StreamItem> {
         this.lag = lag;
     }
 
-    /** Records how long after its time each event was written; the clock is the one events are stamped with. */
+    /** Records how long after its time each event was handed to its connection; the clock is the one events are stamped with. */
     record Lag(Timer timer, Clock clock) {
 
         void written(StreamItem item) {
@@ -118,12 +118,9 @@ final class SseWriter implements MultiSubscriber<StreamItem> {
                 onFailure(e);
                 return;
             }
-            response.write(frame).onComplete(written -> {
-                if (written.succeeded()) {
-                    lag.written(item);
-                }
-                next(written.failed());
-            });
+            // Timed at the hand-over: the write's completion is reported later than the bytes leave.
+            lag.written(item);
+            response.write(frame).onComplete(written -> next(written.failed()));
             return;
         }
         // The first item: the sink sends the response head with it.

@@ -448,12 +448,12 @@ public final class Report {
                         + "under 50 ms from the event's time: %s (%d connected, %d / %d delivered, p99 %s ms%s).",
                         all && p99 < 50 ? "met" : "**missed**", run.get("subscribed").asInt(), run.get("delivered").asLong(),
                         run.get("expected").asLong(), ms(p99), run.has("serviceLag")
-                                ? "; the service's own p99, to the frame written, at most " + ms(run.get("serviceLag").get("p99AtMostMs").asDouble()) + " ms"
+                                ? "; the service's own p99, to the frame handed to the connection, at most " + ms(run.get("serviceLag").get("p99AtMostMs").asDouble()) + " ms"
                                 : ""));
             }
         }
         md.append("\nThe last column is the service's own histogram (`progress_delivery_seconds`, from the event's time to its frame "
-                + "written to the connection, timed when the write completes), read before and after the run: the bound of the bucket "
+                + "handed to the connection), read before and after the run: the bound of the bucket "
                 + "holding the p99 (buckets 1, 2, 5, 10, 25, 50, 100, 250 ms …). The subscribers' columns add the harness's own "
                 + "event loop, which reads every connection in turn.\n");
     }

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * The service's own view of SSE delivery during a run: the growth of its histogram
- * {@code progress_delivery_seconds} (from an event's time to its frame written to a connection)
+ * {@code progress_delivery_seconds} (from an event's time to its frame handed to a connection)
  * between two scrapes. Set beside what the subscribers measured, it tells the service's part of a
  * delay from the part of the harness's own event loop, which reads a thousand connections in turn.
  *
