@@ -16,6 +16,7 @@ import io.quarkus.test.junit.TestProfile;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import support.Http;
 import support.Metrics;
 import support.TracingProfile;
 
@@ -99,6 +100,19 @@ class MetricsTest {
                 .isPositive();
         assertThat(metrics.value("operations_seconds_count", "capability", "progress", "operation", "step", "outcome", "refused"))
                 .as("a step of an unknown operation is counted by its outcome").isPositive();
+    }
+
+    @Test
+    void neverLabelsARequestRefusedBeforeRoutingWithItsRawPath() {
+        String secretish = "k" + "x".repeat(9_000) + System.nanoTime();
+        String path = "/v1/projects/" + freshProject() + "/cache/" + secretish;
+
+        assertThat(Http.get(path, null).status()).isEqualTo(414);
+        Metrics after = Metrics.scrape();
+
+        assertThat(after.series("http_server_requests_seconds_count"))
+                .noneMatch(s -> s.labels().getOrDefault("uri", "").contains(secretish))
+                .anyMatch(s -> "414".equals(s.labels().get("status")) && "UNKNOWN".equals(s.labels().get("uri")));
     }
 
     @Test

@@ -86,6 +86,11 @@ class TaskStoreOutageTest {
             assertThat(done.status()).as(done.body()).isEqualTo(200);
         }
         assertThat(json(Http.post(queue + "/claims", worker, "{\"max\": 10}").body()).get("tasks")).hasSize(3);
+
+        // The outage opened the key store's breaker too: the tests after this one begin with a service that
+        // makes keys again (its breaker half-opens after its delay and closes on the first answer).
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> keyFor(List.of(freshProject()), "tasks"));
     }
 
     /** True once the AOF is on and its first rewrite ended: from then on every acknowledged write is in it. */
