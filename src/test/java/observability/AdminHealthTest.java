@@ -52,7 +52,7 @@ class AdminHealthTest {
                 .body("slowOperations.thresholdMillis", equalTo(100.0f))
                 .extract().jsonPath();
 
-        assertThat(report.getMap("breakers")).containsOnlyKeys("cache", "sessions", "ratelimit", "apikeys", "progress")
+        assertThat(report.getMap("breakers")).containsOnlyKeys("cache", "sessions", "ratelimit", "apikeys", "progress", "tasks")
                 .containsValues("closed");
         assertThat(report.getList("warnings")).isEmpty();
     }

@@ -66,7 +66,7 @@ class MetricsTest {
             assertThat(metrics.series("operations_degraded_total", "capability", degraded[0], "operation", degraded[1]))
                     .as("degraded %s.%s is a series from the start", degraded[0], degraded[1]).hasSize(1);
         }
-        for (String breaker : List.of("cache", "sessions", "ratelimit", "apikeys", "progress")) {
+        for (String breaker : List.of("cache", "sessions", "ratelimit", "apikeys", "progress", "tasks")) {
             assertThat(metrics.value("breaker_state", "breaker", breaker, "state", "closed")).as(breaker).isEqualTo(1.0);
             assertThat(metrics.value("breaker_state", "breaker", breaker, "state", "open")).as(breaker).isZero();
             assertThat(metrics.value("breaker_state", "breaker", breaker, "state", "half-open")).as(breaker).isZero();
