@@ -34,6 +34,8 @@ class RateLimitStallTest {
     /** The bound of a check once the breaker is open, as the issue asks. */
     private static final Duration OPEN_BREAKER_BOUND = Duration.ofMillis(5);
     private static final int MEASURED = 200;
+    /** Hangs of Redis in which the first check is timed; one must meet the bound. */
+    private static final int FIRST_CHECK_TRIALS = 3;
 
     @OwnRedisResource.Handle
     RedisServer redis;
@@ -49,12 +51,24 @@ class RateLimitStallTest {
         Mix.awaitNormalService(tenant, Duration.ofSeconds(10));
         Duration budget = ConfigProvider.getConfig().getValue("cache-domain.rate-limits.store-timeout", Duration.class);
 
-        Http.Answer first;
+        Duration bound = budget.plus(FIRST_CHECK_MARGIN);
+        List<Duration> firsts = new ArrayList<>();
         List<Http.Answer> whileOpen = new ArrayList<>();
-        Http.Answer before = tenant.check(tenant.openPolicy);
-        redis.pause();
         try {
-            first = tenant.check(tenant.openPolicy);
+            for (int trial = 1; ; trial++) {
+                Http.Answer before = tenant.check(tenant.openPolicy);
+                redis.pause();
+                Http.Answer first = tenant.check(tenant.openPolicy);
+                assertDegradedOpen(first);
+                firsts.add(first.took());
+                System.out.printf("Redis hung, trial %d: first check %d ms (budget %d ms; the check just before the hang took %d ms)%n",
+                        trial, first.millis(), budget.toMillis(), before.millis());
+                if (first.took().compareTo(bound) < 0 || trial == FIRST_CHECK_TRIALS) {
+                    break;
+                }
+                redis.resume();
+                Mix.awaitNormalService(tenant, Duration.ofSeconds(10));
+            }
             Awaitility.await("the rate limit breaker opens").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                     .until(() -> {
                         tenant.check(tenant.openPolicy);
@@ -67,11 +81,11 @@ class RateLimitStallTest {
             redis.resume();
         }
 
-        assertDegradedOpen(first);
-        System.out.printf("Redis hung: first check %d ms (budget %d ms; the check just before the hang took %d ms)%n",
-                first.millis(), budget.toMillis(), before.millis());
-        assertThat(first.took()).as("the first check pays the budget once, not once per layer")
-                .isLessThan(budget.plus(FIRST_CHECK_MARGIN));
+        // Paying the budget once per layer would take two budgets (100 ms) in every trial; one trial within the
+        // bound shows it is paid once, while a single trial can meet a scheduling delay of a machine shared with
+        // other builds (CI saw 80 ms once, the process's own lateness allowance being a quarter budget per timer).
+        assertThat(firsts).as("the first check pays the budget once, not once per layer")
+                .anySatisfy(took -> assertThat(took).isLessThan(bound));
         whileOpen.forEach(RateLimitStallTest::assertDegradedOpen);
         long[] millis = whileOpen.stream().mapToLong(a -> a.took().toNanos()).sorted().toArray();
         Duration median = Duration.ofNanos(millis[millis.length / 2]);
