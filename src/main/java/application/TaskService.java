@@ -104,6 +104,7 @@ public class TaskService {
     private final TaskMetrics metrics;
     private final HotPath claiming;
     private final HotPath completing;
+    private final HotPath handingOver;
     private volatile Cancellable gaugeRefresh;
 
     @Inject
@@ -122,6 +123,7 @@ public class TaskService {
         // A claim's span covers its whole wait; the guard bounds each store call inside it, not the wait.
         this.claiming = paths.of("tasks.claim", null);
         this.completing = paths.of("tasks.complete", guard);
+        this.handingOver = paths.of("tasks.complete-and-claim", guard);
         Gauge.builder("tasks.long.polls", longPolls, StreamSlots::open)
                 .description("claims waiting for work on this instance")
                 .register(meters);
@@ -425,14 +427,40 @@ public class TaskService {
             result.ifPresent(this::withinPayloadLimit);
             return Retries.idempotent(() -> tasks.complete(ref, lease, result))
                     .chain(outcome -> after(ref, outcome))
-                    .call(task -> {
-                        Instant now = clock.instant();
-                        metrics.completed(task.project(), task.queue(), now);
-                        metrics.ran(Duration.between(task.runAt(), task.finishedAt().orElse(now)));
-                        return task.progressId().isPresent() ? recordIgnoringEnded(task, new ProgressChange.Complete("task succeeded"))
-                                : Uni.createFrom().voidItem();
-                    });
+                    .call(this::succeeded);
         }, null);
+    }
+
+    /** A completed task and the tasks its worker leased next in the same step. */
+    public record Handed(Task completed, ClaimBatch next) {
+    }
+
+    /**
+     * Completes the task as {@link #complete} does and, in the same store call, leases up to
+     * {@code next.max()} due tasks of its queue as a claim without a wait does: a worker's loop
+     * takes one request per task. Refused as {@link #complete} is, and then nothing is claimed.
+     * Never retried (a repeat would lease other tasks; those of a lost answer come back after their
+     * lease). Span {@code tasks.complete-and-claim}.
+     */
+    public Uni<Handed> completeAndClaim(Principal caller, TaskRef ref, LeaseToken lease, Optional<String> result,
+            ClaimRequest next) {
+        return handingOver.call(ref.project(), () -> {
+            Access.require(caller, ref.project(), Scope.TASKS);
+            result.ifPresent(this::withinPayloadLimit);
+            return tasks.completeAndClaim(ref, lease, result, next)
+                    .chain(handover -> after(ref, handover.outcome()).map(task -> new Handed(task, handover.next())))
+                    .call(handed -> succeeded(handed.completed()))
+                    .call(handed -> claimed(handed.next()));
+        }, null);
+    }
+
+    /** Counts a succeeded task and completes its progress operation. */
+    private Uni<Void> succeeded(Task task) {
+        Instant now = clock.instant();
+        metrics.completed(task.project(), task.queue(), now);
+        metrics.ran(Duration.between(task.runAt(), task.finishedAt().orElse(now)));
+        return task.progressId().isPresent() ? recordIgnoringEnded(task, new ProgressChange.Complete("task succeeded"))
+                : Uni.createFrom().voidItem();
     }
 
     /**

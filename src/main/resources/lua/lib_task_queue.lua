@@ -5,14 +5,27 @@
 -- KEYS[3] ready: QUEUED ids, score (10 - priority) * 1e12 + sequence   KEYS[4] later: SCHEDULED and
 -- FAILED ids, score run-at (ms)   KEYS[5] leased: RUNNING ids, score lease end (ms)
 -- KEYS[6] kept: finished ids, score end of retention (ms)   KEYS[7] settings (JSON string)
--- KEYS[8] sequence (counter)   KEYS[9..15] ids by sequence of each state, in TaskState order
+-- KEYS[8] the queue's own state (hash): seq (the last sequence given), due (no task of later, leased
+-- or kept is due before this, ms; '' when they are empty), exp ('1' while the queue's keys expire)
+-- KEYS[9..15] ids by sequence of each state, in TaskState order
 -- ARGV[1] now (ms)   ARGV[2] default settings (JSON)   ARGV[3] status ttl (ms)
-local RECORDS, PAYLOADS, READY, LATER, LEASED, KEPT, CONFIG, SEQUENCE =
+--
+-- Every script costs Redis a few microseconds per command it calls, so the rules call few: upkeep
+-- (catch_up) ranges over the sets only once something in them is due, and the keys' expiry changes
+-- only when the queue goes idle (nothing waits or runs) or wakes up again.
+local RECORDS, PAYLOADS, READY, LATER, LEASED, KEPT, CONFIG, QUEUE =
     KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local STATE = {QUEUED = KEYS[9], SCHEDULED = KEYS[10], RUNNING = KEYS[11], SUCCEEDED = KEYS[12], FAILED = KEYS[13],
     DEAD = KEYS[14], CANCELLED = KEYS[15]}
 local NOW, STATUS_TTL = tonumber(ARGV[1]), tonumber(ARGV[3])
 local SETTINGS = cjson.decode(redis.call('GET', CONFIG) or ARGV[2])
+local QUEUE_STATE = redis.call('HMGET', QUEUE, 'due', 'exp')
+-- The earliest time upkeep may find work (a lower bound: a task leaving a set does not raise it).
+local DUE = tonumber(QUEUE_STATE[1])
+local EXPIRING = QUEUE_STATE[2] == '1'
+-- What this call changed: fields of QUEUE to write, and whether a task entered a live or finished state.
+local changed = {}
+local went_live, went_done = false, false
 
 -- Integers as exact decimal text: Lua would print large scores in 14 significant digits.
 local function num(n)
@@ -31,10 +44,11 @@ local function reply(kind, id, task)
   return {kind, id, cjson.encode(task), redis.call('HGET', PAYLOADS, id) or ''}
 end
 
--- Lets the key live at least ms more: its entries expire at most that long after this write.
-local function keep(key, ms)
-  if redis.call('PTTL', key) < ms then
-    redis.call('PEXPIRE', key, math.max(1, ms))
+-- Lowers DUE to a score just put in later, leased or kept.
+local function due_at(score)
+  if not DUE or score < DUE then
+    DUE = score
+    changed.due = num(score)
   end
 end
 
@@ -58,10 +72,15 @@ local function place(id, task)
   task.ku = nil
   if task.st == 'QUEUED' then
     redis.call('ZADD', READY, num((10 - task.pr) * 1e12 + task.sq), id)
+    went_live = true
   elseif task.st == 'SCHEDULED' or task.st == 'FAILED' then
     redis.call('ZADD', LATER, num(task.ra), id)
+    due_at(task.ra)
+    went_live = true
   elseif task.st == 'RUNNING' then
     redis.call('ZADD', LEASED, num(task.le), id)
+    due_at(task.le)
+    went_live = true
   else
     local ttl = STATUS_TTL
     if task.st == 'DEAD' then
@@ -69,16 +88,19 @@ local function place(id, task)
     end
     task.ku = task.fa + ttl
     redis.call('ZADD', KEPT, num(task.ku), id)
-    keep(STATE[task.st], ttl)
-    keep(KEPT, ttl)
+    due_at(task.ku)
+    went_done = true
   end
   redis.call('HSET', RECORDS, id, cjson.encode(task))
 end
 
 -- Brings the queue up to date (as InMemoryTaskRepository.Queue.catchUp): finished tasks past their
 -- retention go, expired leases are reclaimed (Task.expireLease), due tasks are promoted (Task.promote).
--- Each step is bounded per call; what is left waits for the next call.
+-- Each step is bounded per call; what is left waits for the next call. Nothing to do before DUE.
 local function catch_up()
+  if not DUE or DUE > NOW then
+    return
+  end
   local gone = redis.call('ZRANGEBYSCORE', KEPT, '-inf', NOW, 'LIMIT', 0, 1000)
   if #gone > 0 then
     redis.call('HDEL', RECORDS, unpack(gone))
@@ -87,6 +109,8 @@ local function catch_up()
     redis.call('ZREM', STATE.SUCCEEDED, unpack(gone))
     redis.call('ZREM', STATE.DEAD, unpack(gone))
     redis.call('ZREM', STATE.CANCELLED, unpack(gone))
+    -- The queue may have nothing left at all: settle looks.
+    went_done = true
   end
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASED, '-inf', NOW, 'LIMIT', 0, 1000)) do
     local task = load(id)
@@ -117,6 +141,15 @@ local function catch_up()
     task.ua = NOW
     place(id, task)
   end
+  -- The next time upkeep can find work: the earliest head of the three sets.
+  DUE = nil
+  for _, key in ipairs({KEPT, LEASED, LATER}) do
+    local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    if head[2] and (not DUE or tonumber(head[2]) < DUE) then
+      DUE = tonumber(head[2])
+    end
+  end
+  changed.due = DUE and num(DUE) or ''
 end
 
 -- Why the holder of token may not change the task (Task.refusalFor), as the reply; nil when it may.
@@ -145,24 +178,44 @@ local function refusal(id, task, token)
   return nil
 end
 
--- Records and payloads live while a task waits or runs; once none does, they expire with the last
--- finished task, and the sequence with them (nothing of the queue is left to order).
+-- Ends every script: writes what changed of the queue's state, and gives the queue's keys their
+-- lifetime. While a task waits or runs, nothing of the queue expires; once none does, every key
+-- expires with the last finished task (the queue's settings and idempotency keys live on their own),
+-- and when no task is left at all, the keys go.
 local function settle()
-  if redis.call('ZCARD', READY) + redis.call('ZCARD', LATER) + redis.call('ZCARD', LEASED) > 0 then
-    redis.call('PERSIST', RECORDS)
-    redis.call('PERSIST', PAYLOADS)
-    redis.call('PERSIST', SEQUENCE)
-    return
-  end
-  local last = redis.call('ZRANGE', KEPT, -1, -1, 'WITHSCORES')
-  if last[2] then
+  if went_done and redis.call('ZCARD', LEASED) == 0 and redis.call('ZCARD', READY) == 0
+      and redis.call('ZCARD', LATER) == 0 then
+    local last = redis.call('ZRANGE', KEPT, -1, -1, 'WITHSCORES')
+    if not last[2] then
+      redis.call('DEL', RECORDS, PAYLOADS, QUEUE)
+      return
+    end
     local ms = math.max(1, tonumber(last[2]) - NOW)
-    redis.call('PEXPIRE', RECORDS, ms)
-    redis.call('PEXPIRE', PAYLOADS, ms)
-    redis.call('PEXPIRE', SEQUENCE, ms)
-  else
-    redis.call('DEL', RECORDS, PAYLOADS, SEQUENCE)
+    for _, key in ipairs({RECORDS, PAYLOADS, QUEUE, KEPT, STATE.SUCCEEDED, STATE.DEAD, STATE.CANCELLED}) do
+      redis.call('PEXPIRE', key, ms)
+    end
+    if not EXPIRING then
+      changed.exp = '1'
+    end
+  elseif went_live and EXPIRING then
+    for _, key in ipairs({RECORDS, PAYLOADS, QUEUE, KEPT, STATE.SUCCEEDED, STATE.DEAD, STATE.CANCELLED}) do
+      redis.call('PERSIST', key)
+    end
+    changed.exp = ''
   end
+  local fields = {}
+  for field, value in pairs(changed) do
+    fields[#fields + 1] = field
+    fields[#fields + 1] = value
+  end
+  if #fields > 0 then
+    redis.call('HSET', QUEUE, unpack(fields))
+  end
+end
+
+-- The next sequence of the queue, which orders its tasks.
+local function next_sequence()
+  return redis.call('HINCRBY', QUEUE, 'seq', 1)
 end
 
 -- The task under its id once the queue is caught up, or the reply when there is none.
@@ -184,4 +237,43 @@ local function held(id, task, token)
     return nil, refused
   end
   return task
+end
+
+-- Leases up to most due tasks, highest priority first and FIFO within one (Task.claim), for lease ms
+-- ('0' for the queue's default); each task's token is the claim's random base, its index in the
+-- claim, '.', its fencing. Appends id, record, payload per task to out; answers how many it leased.
+local function claim_due(out, most, lease, base)
+  lease = tonumber(lease)
+  if lease == 0 then
+    lease = SETTINGS.lease
+  end
+  local ids = redis.call('ZRANGE', READY, 0, tonumber(most) - 1)
+  for i, id in ipairs(ids) do
+    local task = load(id)
+    unplace(id, task)
+    task.st = 'RUNNING'
+    task.at = task.at + 1
+    task.fe = task.fe + 1
+    task.lt = base .. (i - 1) .. '.' .. num(task.fe)
+    task.le = NOW + lease
+    task.cr = false
+    task.fa = nil
+    task.ua = NOW
+    place(id, task)
+    out[#out + 1] = id
+    out[#out + 1] = cjson.encode(task)
+    out[#out + 1] = redis.call('HGET', PAYLOADS, id) or ''
+  end
+  return #ids
+end
+
+-- When the queue has nothing to claim: the earliest run-at of a waiting task or lease end of a
+-- running one (ms, as text), or '' when there is neither.
+local function next_due()
+  local retry = redis.call('ZRANGE', LATER, 0, 0, 'WITHSCORES')
+  local running = redis.call('ZRANGE', LEASED, 0, 0, 'WITHSCORES')
+  local due = nil
+  if retry[2] then due = tonumber(retry[2]) end
+  if running[2] and (not due or tonumber(running[2]) < due) then due = tonumber(running[2]) end
+  return due and num(due) or ''
 end

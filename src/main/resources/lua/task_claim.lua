@@ -6,36 +6,9 @@
 -- #include lib_task_queue
 
 catch_up()
-local lease = tonumber(ARGV[5])
-if lease == 0 then
-  lease = SETTINGS.lease
-end
-local ids = redis.call('ZRANGE', READY, 0, tonumber(ARGV[4]) - 1)
 local out = {''}
-for i, id in ipairs(ids) do
-  local task = load(id)
-  unplace(id, task)
-  task.st = 'RUNNING'
-  task.at = task.at + 1
-  task.fe = task.fe + 1
-  -- The claim's random base and the task's place in the claim: every task of one claim has a token of its own.
-  task.lt = ARGV[6] .. (i - 1) .. '.' .. num(task.fe)
-  task.le = NOW + lease
-  task.cr = false
-  task.fa = nil
-  task.ua = NOW
-  place(id, task)
-  out[#out + 1] = id
-  out[#out + 1] = cjson.encode(task)
-  out[#out + 1] = redis.call('HGET', PAYLOADS, id) or ''
-end
-if #ids == 0 then
-  local retry = redis.call('ZRANGE', LATER, 0, 0, 'WITHSCORES')
-  local running = redis.call('ZRANGE', LEASED, 0, 0, 'WITHSCORES')
-  local due = nil
-  if retry[2] then due = tonumber(retry[2]) end
-  if running[2] and (not due or tonumber(running[2]) < due) then due = tonumber(running[2]) end
-  if due then out[1] = num(due) end
+if claim_due(out, ARGV[4], ARGV[5], ARGV[6]) == 0 then
+  out[1] = next_due()
 end
 settle()
 return out

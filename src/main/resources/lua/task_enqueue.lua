@@ -38,7 +38,7 @@ for i = 1, tonumber(ARGV[6]) do
     out[#out + 1] = ''
   else
     local task = {st = 'QUEUED', at = 0, ma = SETTINGS.maxAttempts, pr = priority,
-        sq = redis.call('INCR', SEQUENCE), ra = NOW + delay, fe = 0, cr = false, ca = NOW, ua = NOW}
+        sq = next_sequence(), ra = NOW + delay, fe = 0, cr = false, ca = NOW, ua = NOW}
     if task.ra > NOW then
       task.st = 'SCHEDULED'
     else

@@ -18,7 +18,7 @@ for _, id in ipairs(ids) do
     unplace(id, task)
     task.st = 'QUEUED'
     task.at = 0
-    task.sq = redis.call('INCR', SEQUENCE)
+    task.sq = next_sequence()
     task.ra = NOW
     task.lt = nil
     task.le = nil

@@ -9,6 +9,7 @@ import domain.project.ProjectId;
 import domain.task.ClaimBatch;
 import domain.task.ClaimRequest;
 import domain.task.EnqueueOutcome;
+import domain.task.Handover;
 import domain.task.LeaseToken;
 import domain.task.NewTask;
 import domain.task.QueueCounts;
@@ -283,6 +284,82 @@ public abstract class TaskRepositoryContract {
         assertThat(succeeded.finishedAt()).contains(clock.instant());
         assertThat(current(running.ref())).isEqualTo(succeeded);
         assertThat(complete(running)).isEqualTo(new TaskOutcome.Done(succeeded));
+    }
+
+    // --- complete and claim the next, in one step
+
+    @Test
+    void completingAndClaimingSucceedsTheTaskAndLeasesTheNextInClaimOrder() {
+        enqueued(email("first"));
+        Task second = enqueued(email("second"));
+        Task urgent = enqueued(email("urgent").withPriority(5));
+        Task running = claimedOne();
+        assertThat(running.id()).isEqualTo(urgent.id());
+
+        Handover handover = await(tasks.completeAndClaim(running.ref(), tokenOf(running), Optional.of("{\"ok\":true}"),
+                ClaimRequest.upTo(2).leasedFor(Duration.ofMinutes(2))));
+
+        Task succeeded = doneTask(handover.outcome());
+        assertThat(succeeded.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(succeeded.result()).contains("{\"ok\":true}");
+        List<Task> next = handover.next().tasks();
+        assertThat(next).extracting(Task::payload).containsExactly("{\"to\":\"first\"}", "{\"to\":\"second\"}");
+        assertThat(next).allSatisfy(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+            assertThat(t.attempt()).isEqualTo(1);
+            assertThat(t.lease().orElseThrow().expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(2)));
+            assertThat(current(t.ref())).isEqualTo(t);
+        });
+        assertThat(next).extracting(TaskRepositoryContract::tokenOf).doesNotHaveDuplicates().doesNotContain(tokenOf(running));
+        assertThat(current(second.ref()).state()).isEqualTo(TaskState.RUNNING);
+        assertThat(claimed(SHOP, EMAILS, 10)).isEmpty();
+    }
+
+    @Test
+    void completingAndClaimingFromAnEmptyQueueSaysWhenTheNextTaskComesDue() {
+        enqueued(email("now"));
+        enqueued(email("later").delayedBy(Duration.ofMinutes(3)));
+        Task running = claimedOne();
+
+        Handover handover = await(tasks.completeAndClaim(running.ref(), tokenOf(running), Optional.empty(), ClaimRequest.upTo(5)));
+
+        assertThat(doneTask(handover.outcome()).state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(handover.next().tasks()).isEmpty();
+        assertThat(handover.next().nextDueAt()).contains(clock.instant().plus(Duration.ofMinutes(3)));
+    }
+
+    @Test
+    void aRefusedCompletionClaimsNothing() {
+        enqueued(email("lost"));
+        Task stale = claimedOne();
+        clock.advance(LEASE);
+        Task owner = claimedOne();
+        Task waiting = enqueued(email("waiting"));
+
+        Handover handover = await(tasks.completeAndClaim(stale.ref(), tokenOf(stale), Optional.empty(), ClaimRequest.upTo(5)));
+
+        assertThat(handover.outcome()).isInstanceOf(TaskOutcome.StaleLease.class);
+        assertThat(handover.next().tasks()).isEmpty();
+        assertThat(current(owner.ref())).isEqualTo(owner);
+        assertThat(current(waiting.ref()).state()).isEqualTo(TaskState.QUEUED);
+        Handover unknown = await(tasks.completeAndClaim(TaskRef.of(SHOP, EMAILS, TaskId.of("tk_nothing")), LeaseToken.of("x.1"),
+                Optional.empty(), ClaimRequest.one()));
+        assertThat(unknown.outcome()).isEqualTo(new TaskOutcome.NotFound());
+        assertThat(current(waiting.ref()).state()).isEqualTo(TaskState.QUEUED);
+    }
+
+    @Test
+    void aCancelRequestedWhileRunningRefusesTheCompletionAndClaimsNothing() {
+        enqueued(email("cancel me"));
+        Task running = claimedOne();
+        Task waiting = enqueued(email("waiting"));
+        await(tasks.cancel(running.ref()));
+
+        Handover handover = await(tasks.completeAndClaim(running.ref(), tokenOf(running), Optional.empty(), ClaimRequest.one()));
+
+        assertThat(handover.outcome()).isInstanceOf(TaskOutcome.Cancelled.class);
+        assertThat(handover.next().tasks()).isEmpty();
+        assertThat(current(waiting.ref()).state()).isEqualTo(TaskState.QUEUED);
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.Set;
  * only moves the lease's end to the later call's now plus the extension), {@link #cancel},
  * {@link #redrive} by ids (a redriven task is no longer dead, so a repeat skips it), {@link #saveSettings},
  * and every read. Not idempotent, so never retried blindly: enqueue without a key (a repeat makes a
- * second task), {@link #claim} and {@link #claimAcross} (a repeat leases other tasks and counts their
+ * second task), {@link #claim}, {@link #claimAcross} and {@link #completeAndClaim} (a repeat leases other tasks and counts their
  * attempts), {@link #fail} (a repeat finds the task no longer running, and answers WrongState), and
  * {@link #redrive} of all dead letters (a repeat redrives those that died since).
  *
@@ -64,6 +64,13 @@ public interface TaskRepository {
 
     /** Finishes the task as succeeded with {@code result}, kept for the status ttl; refused with a stale lease. */
     Uni<TaskOutcome> complete(TaskRef task, LeaseToken lease, Optional<String> result);
+
+    /**
+     * Completes the task as {@link #complete} does and then, only when that answered
+     * {@link TaskOutcome.Done}, claims as {@link #claim} does from the same queue, in one atomic step:
+     * a worker's loop pays one store call per task. Not idempotent (each call leases other tasks).
+     */
+    Uni<Handover> completeAndClaim(TaskRef task, LeaseToken lease, Optional<String> result, ClaimRequest next);
 
     /**
      * Fails the attempt: retried after the queue's backoff, or dead after the last attempt or when

@@ -6,6 +6,7 @@ import domain.task.ClaimBatch;
 import domain.task.ClaimRequest;
 import domain.task.EnqueueOutcome;
 import domain.task.FairClaims;
+import domain.task.Handover;
 import domain.task.IdempotencyKey;
 import domain.task.LeaseToken;
 import domain.task.NewTask;
@@ -256,19 +257,21 @@ public final class InMemoryTaskRepository implements TaskRepository {
 
     @Override
     public Uni<ClaimBatch> claim(ProjectId project, QueueName name, ClaimRequest request) {
-        return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> {
-            Duration lease = request.lease().orElse(queue.settings.defaultLease());
-            String tokenBase = Secrets.randomUrlSafe(12);
-            List<Task> claimed = new ArrayList<>();
-            while (claimed.size() < request.max() && !queue.ready.isEmpty()) {
-                Task next = queue.ready.first();
-                // The claim's random base and the task's place in the claim, as task_claim.lua: a token of its own per task.
-                Task running = applied(next.claim(now, lease, tokenBase + claimed.size()));
-                queue.replace(next, running);
-                claimed.add(running);
-            }
-            return new ClaimBatch(claimed, claimed.isEmpty() ? queue.nextDue() : Optional.empty());
-        }));
+        return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> claimFrom(queue, request, now)));
+    }
+
+    private static ClaimBatch claimFrom(Queue queue, ClaimRequest request, Instant now) {
+        Duration lease = request.lease().orElse(queue.settings.defaultLease());
+        String tokenBase = Secrets.randomUrlSafe(12);
+        List<Task> claimed = new ArrayList<>();
+        while (claimed.size() < request.max() && !queue.ready.isEmpty()) {
+            Task next = queue.ready.first();
+            // The claim's random base and the task's place in the claim, as task_claim.lua: a token of its own per task.
+            Task running = applied(next.claim(now, lease, tokenBase + claimed.size()));
+            queue.replace(next, running);
+            claimed.add(running);
+        }
+        return new ClaimBatch(claimed, claimed.isEmpty() ? queue.nextDue() : Optional.empty());
     }
 
     @Override
@@ -287,6 +290,14 @@ public final class InMemoryTaskRepository implements TaskRepository {
     }
 
     @Override
+    public Uni<Handover> completeAndClaim(TaskRef ref, LeaseToken lease, Optional<String> result, ClaimRequest next) {
+        return Uni.createFrom().item(() -> locked(ref.project(), ref.queue(), (queue, now) -> {
+            TaskOutcome outcome = changeIn(queue, ref, (task, q, at) -> task.complete(lease, result, at), now);
+            return new Handover(outcome, outcome instanceof TaskOutcome.Done ? claimFrom(queue, next, now) : ClaimBatch.empty(Optional.empty()));
+        }));
+    }
+
+    @Override
     public Uni<TaskOutcome> fail(TaskRef ref, LeaseToken lease, String error, boolean retryable) {
         return change(ref, (task, queue, now) -> task.fail(lease, error, retryable, queue.settings.retry(), jitter.getAsDouble(), now));
     }
@@ -298,19 +309,21 @@ public final class InMemoryTaskRepository implements TaskRepository {
 
     /** Applies a transition to the task under its queue's lock and stores what it became. */
     private Uni<TaskOutcome> change(TaskRef ref, Transition transition) {
-        return Uni.createFrom().item(() -> locked(ref.project(), ref.queue(), (queue, now) -> {
-            Task task = queue.tasks.get(ref.id());
-            if (task == null) {
-                return new TaskOutcome.NotFound();
-            }
-            TaskOutcome outcome = transition.apply(task, queue, now);
-            Task after = outcome instanceof TaskOutcome.Done done ? done.task()
-                    : outcome instanceof TaskOutcome.Cancelled cancelled ? cancelled.task() : task;
-            if (!after.equals(task)) {
-                queue.replace(task, after);
-            }
-            return outcome;
-        }));
+        return Uni.createFrom().item(() -> locked(ref.project(), ref.queue(), (queue, now) -> changeIn(queue, ref, transition, now)));
+    }
+
+    private static TaskOutcome changeIn(Queue queue, TaskRef ref, Transition transition, Instant now) {
+        Task task = queue.tasks.get(ref.id());
+        if (task == null) {
+            return new TaskOutcome.NotFound();
+        }
+        TaskOutcome outcome = transition.apply(task, queue, now);
+        Task after = outcome instanceof TaskOutcome.Done done ? done.task()
+                : outcome instanceof TaskOutcome.Cancelled cancelled ? cancelled.task() : task;
+        if (!after.equals(task)) {
+            queue.replace(task, after);
+        }
+        return outcome;
     }
 
     @Override

@@ -159,7 +159,7 @@ final class RedisKeys {
     /** Every key a task script touches, in the order the scripts name them (KEYS[1..15]). */
     List<String> taskQueue(ProjectId project, QueueName queue) {
         String q = taskQueuePrefix(project, queue);
-        return List.of(q + "t", q + "b", q + "r", q + "l", q + "w", q + "x", q + "c", q + "n",
+        return List.of(q + "t", q + "b", q + "r", q + "l", q + "w", q + "x", q + "c", q + "m",
                 taskStates(q, TaskState.QUEUED), taskStates(q, TaskState.SCHEDULED), taskStates(q, TaskState.RUNNING),
                 taskStates(q, TaskState.SUCCEEDED), taskStates(q, TaskState.FAILED), taskStates(q, TaskState.DEAD),
                 taskStates(q, TaskState.CANCELLED));

@@ -11,6 +11,7 @@ import domain.task.ClaimBatch;
 import domain.task.ClaimRequest;
 import domain.task.EnqueueOutcome;
 import domain.task.FairClaims;
+import domain.task.Handover;
 import domain.task.IdempotencyKey;
 import domain.task.Lease;
 import domain.task.LeaseToken;
@@ -186,19 +187,26 @@ public final class RedisTaskRepository implements TaskRepository {
     @Override
     public Uni<ClaimBatch> claim(ProjectId project, QueueName queue, ClaimRequest request) {
         List<String> args = new ArrayList<>(common(clock.instant()));
-        args.add(Integer.toString(request.max()));
-        args.add(Long.toString(request.lease().map(Duration::toMillis).orElse(0L)));
-        args.add(Secrets.randomUrlSafe(12));
+        args.addAll(claimArgs(request));
         return CLAIM.run(redis, keys.taskQueue(project, queue), args)
-                .map(r -> {
-                    List<Task> claimed = new ArrayList<>();
-                    for (int i = 1; i + 2 < r.size(); i += 3) {
-                        claimed.add(task(project, queue, r.get(i).toString(), r.get(i + 1).toString(), r.get(i + 2).toString()));
-                    }
-                    String due = r.get(0).toString();
-                    return new ClaimBatch(claimed, due.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(due))));
-                })
+                .map(r -> claimed(project, queue, r, 0))
                 .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** A claim's arguments, as task_claim.lua and task_complete.lua take them: how many, the lease, the token base. */
+    private static List<String> claimArgs(ClaimRequest request) {
+        return List.of(Integer.toString(request.max()), Long.toString(request.lease().map(Duration::toMillis).orElse(0L)),
+                Secrets.randomUrlSafe(12));
+    }
+
+    /** The claim in a script's reply from index {@code at}: next due or '', then id, record, payload per task. */
+    private static ClaimBatch claimed(ProjectId project, QueueName queue, Response r, int at) {
+        List<Task> claimed = new ArrayList<>();
+        for (int i = at + 1; i + 2 < r.size(); i += 3) {
+            claimed.add(task(project, queue, r.get(i).toString(), r.get(i + 1).toString(), r.get(i + 2).toString()));
+        }
+        String due = r.get(at).toString();
+        return new ClaimBatch(claimed, due.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(due))));
     }
 
     @Override
@@ -218,7 +226,22 @@ public final class RedisTaskRepository implements TaskRepository {
 
     @Override
     public Uni<TaskOutcome> complete(TaskRef task, LeaseToken lease, Optional<String> result) {
-        return change(COMPLETE, task, lease.value(), result.isPresent() ? "1" : "0", result.orElse(""));
+        return change(COMPLETE, task, lease.value(), result.isPresent() ? "1" : "0", result.orElse(""), "0", "0", "");
+    }
+
+    @Override
+    public Uni<Handover> completeAndClaim(TaskRef ref, LeaseToken lease, Optional<String> result, ClaimRequest next) {
+        List<String> args = new ArrayList<>(common(clock.instant()));
+        args.addAll(List.of(ref.id().value(), lease.value(), result.isPresent() ? "1" : "0", result.orElse("")));
+        args.addAll(claimArgs(next));
+        return COMPLETE.run(redis, keys.taskQueue(ref.project(), ref.queue()), args)
+                .map(r -> {
+                    TaskOutcome outcome = outcome(ref, r);
+                    // A completion's reply is four long; a next claim follows it only after a completion.
+                    return new Handover(outcome, outcome instanceof TaskOutcome.Done && r.size() > 4
+                            ? claimed(ref.project(), ref.queue(), r, 4) : ClaimBatch.empty(Optional.empty()));
+                })
+                .onFailure().transform(RedisFailures::translate);
     }
 
     @Override
@@ -237,14 +260,18 @@ public final class RedisTaskRepository implements TaskRepository {
         args.add(ref.id().value());
         args.addAll(List.of(extra));
         return script.run(redis, keys.taskQueue(ref.project(), ref.queue()), args)
-                .map(r -> switch (r.get(0).toString()) {
-                    case "done" -> (TaskOutcome) new TaskOutcome.Done(task(ref, r));
-                    case "cancelled" -> new TaskOutcome.Cancelled(task(ref, r));
-                    case "stale" -> new TaskOutcome.StaleLease(r.get(1).toString());
-                    case "wrong" -> new TaskOutcome.WrongState(TaskState.valueOf(r.get(1).toString()));
-                    default -> new TaskOutcome.NotFound();
-                })
+                .map(r -> outcome(ref, r))
                 .onFailure().transform(RedisFailures::translate);
+    }
+
+    private static TaskOutcome outcome(TaskRef ref, Response r) {
+        return switch (r.get(0).toString()) {
+            case "done" -> new TaskOutcome.Done(task(ref, r));
+            case "cancelled" -> new TaskOutcome.Cancelled(task(ref, r));
+            case "stale" -> new TaskOutcome.StaleLease(r.get(1).toString());
+            case "wrong" -> new TaskOutcome.WrongState(TaskState.valueOf(r.get(1).toString()));
+            default -> new TaskOutcome.NotFound();
+        };
     }
 
     // --- reads (each brings the queue up to date first, as every script does)

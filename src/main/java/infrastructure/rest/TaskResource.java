@@ -2,6 +2,7 @@ package infrastructure.rest;
 
 import application.TaskService;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import domain.access.Scope;
 import domain.project.ProjectId;
@@ -113,7 +114,7 @@ public class TaskResource {
     }
 
     /** A completion; {@code result} is any JSON value. */
-    public record CompleteRequest(String leaseToken, JsonValue result) {
+    public record CompleteRequest(String leaseToken, JsonValue result, ClaimBody next) {
     }
 
     /** A failed attempt; {@code retryable} defaults to true. */
@@ -158,6 +159,11 @@ public class TaskResource {
             return new ClaimedTask(t.id().value(), t.project().value(), t.queue().value(), t.payload(), t.attempt(), t.maxAttempts(),
                     t.priority().value(), lease.token().value(), lease.expiresAt(), t.progressId().map(p -> p.value()).orElse(null));
         }
+    }
+
+    /** A completed task, with the tasks its worker leased next when it asked for them ({@code next}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Completion(@JsonUnwrapped TaskView task, Claimed next) {
     }
 
     /** The tasks one claim leased; empty when none came within the wait. */
@@ -445,20 +451,42 @@ public class TaskResource {
     @Operation(summary = "Complete a running task",
             description = "Ends it as SUCCEEDED with the result (any JSON value, optional); its status is kept 24 h. A repeat "
                     + "with the same lease answers the same. Its progress operation completes. 409 lease-lost for a stale "
-                    + "lease (nothing changes), task-cancelled for a cancelled task.")
-    @RequestBody(content = @Content(examples = @ExampleObject(name = "done", value = "{\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", "
-            + "\"result\": {\"messageId\": \"m-42\"}}")))
-    @APIResponse(responseCode = "200", description = "The succeeded task")
+                    + "lease (nothing changes), task-cancelled for a cancelled task. With next ({\"max\": 1..100, "
+                    + "\"leaseSeconds\"?}), the same step leases the queue's next due tasks as a claim without a wait does, "
+                    + "and answers them in next.tasks (maybe none): a worker's loop takes one request per task. A request "
+                    + "with next is not repeated safely: each one leases other tasks.")
+    @RequestBody(content = @Content(examples = {
+            @ExampleObject(name = "done", value = "{\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", \"result\": {\"messageId\": \"m-42\"}}"),
+            @ExampleObject(name = "done, and the next", value = "{\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", \"next\": {\"max\": 1}}")}))
+    @APIResponse(responseCode = "200", description = "The succeeded task, and next.tasks when next was asked for")
     @APIResponse(responseCode = "409", description = "The lease is lost, or the task was cancelled")
     @Requires(Scope.TASKS)
-    public Uni<TaskView> complete(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
+    public Uni<Completion> complete(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             @PathParam("id") String id, CompleteRequest body) {
         Violations violations = new Violations();
         TaskRef ref = ref(violations, projectId, queue, id);
         LeaseToken lease = leaseOf(violations, body == null ? null : body.leaseToken());
+        ClaimRequest next = body == null || body.next() == null ? null : nextClaim(violations, body.next());
         violations.throwIfAny();
-        return tasks.complete(caller.principal(), ref, lease, Optional.ofNullable(body.result()).map(JsonValue::text))
-                .map(TaskView::from);
+        Optional<String> result = Optional.ofNullable(body.result()).map(JsonValue::text);
+        if (next == null) {
+            return tasks.complete(caller.principal(), ref, lease, result).map(task -> new Completion(TaskView.from(task), null));
+        }
+        return tasks.completeAndClaim(caller.principal(), ref, lease, result, next)
+                .map(handed -> new Completion(TaskView.from(handed.completed()), Claimed.from(handed.next())));
+    }
+
+    /** The claim a completion makes next: as a claim's body, without a wait (a worker long-polls with claims). */
+    private static ClaimRequest nextClaim(Violations violations, ClaimBody next) {
+        if (next.waitSeconds() != null) {
+            violations.add("next.waitSeconds", "a next claim never waits: when it finds nothing, long-poll with a claim");
+        }
+        int max = next.max() == null ? 1 : next.max();
+        ClaimRequest request = violations.check("next.max", () -> ClaimRequest.upTo(max));
+        if (request != null && next.leaseSeconds() != null) {
+            return violations.check("next.leaseSeconds", () -> request.leasedFor(Duration.ofSeconds(next.leaseSeconds())));
+        }
+        return request;
     }
 
     @POST

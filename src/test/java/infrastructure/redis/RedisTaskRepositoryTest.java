@@ -92,7 +92,7 @@ class RedisTaskRepositoryTest extends TaskRepositoryContract {
 
         List<String> keys = RedisInspection.keys(REDIS, prefix + ":*");
 
-        assertThat(keys).containsExactlyInAnyOrder(queueKey("t"), queueKey("b"), queueKey("l"), queueKey("w"), queueKey("n"),
+        assertThat(keys).containsExactlyInAnyOrder(queueKey("t"), queueKey("b"), queueKey("l"), queueKey("w"), queueKey("m"),
                 queueKey("c"), queueKey("s:scheduled"), queueKey("s:running"), queueKey("i:k1"));
         assertThat(keys).allMatch(k -> k.startsWith(prefix + ":{p:shop}:") && k.indexOf('{', prefix.length() + 2) < 0);
         assertThat(await(REDIS.execute(Command.ZSCORE, queueKey("w"), running.id().value())).toLong())
@@ -116,10 +116,43 @@ class RedisTaskRepositoryTest extends TaskRepositoryContract {
         long ttl = RETENTION.statusTtl().toMillis();
 
         assertThat(RedisInspection.keys(REDIS, prefix + ":*")).containsExactlyInAnyOrder(queueKey("t"), queueKey("b"),
-                queueKey("n"), queueKey("x"), queueKey("s:succeeded"));
-        for (String key : List.of("t", "b", "n", "x", "s:succeeded")) {
+                queueKey("m"), queueKey("x"), queueKey("s:succeeded"));
+        for (String key : List.of("t", "b", "m", "x", "s:succeeded")) {
             assertThat(redisLong(Command.PTTL, queueKey(key))).as(key).isBetween(ttl - 5_000, ttl);
         }
+    }
+
+    @Test
+    void aQueueThatWakesUpAfterGoingIdleKeepsEveryKeyWithoutExpiryAgain() {
+        enqueued(email("a"));
+        doneTask(complete(claimedOne()));
+        assertThat(redisLong(Command.PTTL, queueKey("t"))).as("idle: the records expire").isPositive();
+
+        enqueued(email("b"));
+
+        for (String key : List.of("t", "b", "m", "x", "s:succeeded", "r", "s:queued")) {
+            assertThat(redisLong(Command.PTTL, queueKey(key))).as(key).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void scriptsRangeOverTheQueuesSetsOnlyOnceSomethingInThemIsDue() {
+        await(tasks.enqueueAll(IntStream.range(0, 40).mapToObj(i -> email("u" + i)).toList()));
+        long before = RedisInspection.commandCalls(REDIS).getOrDefault("zrangebyscore", 0L);
+
+        for (int i = 0; i < 20; i++) {
+            doneTask(complete(claimedOne()));
+        }
+        long whileNothingWasDue = RedisInspection.commandCalls(REDIS).getOrDefault("zrangebyscore", 0L) - before;
+        clock.advance(RETENTION.statusTtl());
+        counts();
+        long afterRetention = RedisInspection.commandCalls(REDIS).getOrDefault("zrangebyscore", 0L) - before;
+
+        // Other tests' scripts may run on the shared server meanwhile: a handful, never one per call.
+        assertThat(whileNothingWasDue).as("40 scripts with nothing due").isLessThan(10);
+        assertThat(afterRetention - whileNothingWasDue).as("upkeep once the finished tasks' retention passed").isPositive();
+        assertThat(counts().of(TaskState.SUCCEEDED)).isZero();
+        assertThat(counts().of(TaskState.QUEUED)).isEqualTo(20);
     }
 
     @Test
@@ -139,7 +172,7 @@ class RedisTaskRepositoryTest extends TaskRepositoryContract {
             assertThat(redisLong(Command.HEXISTS, queueKey(hash), dead.id().value())).isZero();
         }
         assertThat(RedisInspection.keys(REDIS, prefix + ":*")).containsExactlyInAnyOrder(queueKey("t"), queueKey("b"),
-                queueKey("n"), queueKey("r"), queueKey("s:queued"));
+                queueKey("m"), queueKey("r"), queueKey("s:queued"));
         assertThat(current(kept.ref()).state()).isEqualTo(TaskState.QUEUED);
     }
 

@@ -74,6 +74,53 @@ abstract class TaskApiTests extends TaskApiTestsBase {
     }
 
     @Test
+    void aWorkerCompletesATaskAndLeasesTheNextInOneRequest() {
+        String first = enqueued(Map.of("n", 1));
+        String second = enqueued(Map.of("n", 2));
+        JsonNode running = claimOne();
+        assertThat(running.get("id").asText()).isEqualTo(first);
+
+        JsonNode answer = json(as(worker).body(Map.of("leaseToken", running.get("leaseToken").asText(), "result", Map.of("ok", true),
+                "next", Map.of("max", 5, "leaseSeconds", 120))).post(taskPath(first) + "/complete").then().statusCode(200)
+                .extract().asString());
+
+        assertThat(answer.get("id").asText()).as("the completed task, as a plain complete answers it").isEqualTo(first);
+        assertThat(answer.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(answer.get("result").get("ok").asBoolean()).isTrue();
+        JsonNode next = answer.get("next").get("tasks");
+        assertThat(next).hasSize(1);
+        assertThat(next.get(0).get("id").asText()).isEqualTo(second);
+        assertThat(next.get(0).get("payload").get("n").asInt()).isEqualTo(2);
+        String lease = next.get(0).get("leaseToken").asText();
+        assertThat(Duration.between(Instant.now(), Instant.parse(next.get(0).get("leaseExpiresAt").asText())))
+                .isGreaterThan(Duration.ofSeconds(60));
+        assertThat(stateOf(second)).isEqualTo("RUNNING");
+
+        JsonNode last = json(as(worker).body(Map.of("leaseToken", lease, "next", Map.of())).post(taskPath(second) + "/complete")
+                .then().statusCode(200).extract().asString());
+        assertThat(last.get("next").get("tasks")).as("nothing left: an empty list, no wait").isEmpty();
+        assertThat(json(complete(second, lease).then().statusCode(200).extract().asString()).has("next"))
+                .as("a complete without next answers the task alone").isFalse();
+    }
+
+    @Test
+    void aStaleCompletionWithNextGets409AndLeasesNothing() {
+        String id = enqueued("lost");
+        JsonNode stale = claimOne();
+        String waiting = enqueued("waiting");
+        cancel(id).then().statusCode(200);
+
+        as(worker).body(Map.of("leaseToken", stale.get("leaseToken").asText(), "next", Map.of("max", 1)))
+                .post(taskPath(id) + "/complete").then().statusCode(409)
+                .body("type", equalTo("urn:cache-domain:problem:task-cancelled"));
+        as(worker).body(Map.of("leaseToken", "Zm9vYmFyYmF6cXV4.0.9", "next", Map.of("max", 1)))
+                .post(taskPath(id) + "/complete").then().statusCode(409);
+
+        assertThat(stateOf(waiting)).isEqualTo("QUEUED");
+        assertThat(stateOf(id)).isEqualTo("CANCELLED");
+    }
+
+    @Test
     void redeliversTheTaskOfASilentWorkerAfterItsLeaseAndRefusesTheLateComplete() {
         String id = enqueued(Map.of("job", "resize"));
         JsonNode first = json(claim(Map.of("leaseSeconds", 1)).then().statusCode(200).extract().asString()).get("tasks").get(0);
@@ -212,7 +259,9 @@ abstract class TaskApiTests extends TaskApiTestsBase {
         String later = enqueuedWith(Map.of("runAt", at.toString()));
         as(worker).get(taskPath(later)).then().body("state", equalTo("SCHEDULED"));
         assertThat(Instant.parse(as(worker).get(taskPath(later)).then().extract().<String>path("runAt")))
-                .as("the moment asked for, to the few milliseconds the request took").isBetween(at.minusMillis(50), at.plusMillis(50));
+                // runAt becomes a delay at the edge, added to the store's now: the two clock reads lie the request's own
+                // queueing apart, tens of milliseconds on a loaded two-core machine (CI saw 54 ms).
+                .as("the moment asked for, to the time the request took").isBetween(at.minusMillis(50), at.plusMillis(500));
 
         Instant runAt = Instant.parse(as(worker).get(taskPath(delayed)).then().extract().path("runAt"));
         assertThat(claimOne()).as("not before its time").isNull();
@@ -455,6 +504,12 @@ abstract class TaskApiTests extends TaskApiTestsBase {
         cases.put("leaseSeconds ", new String[] {"POST", base() + "/claims", "{\"leaseSeconds\": 43201}"});
         cases.put("waitSeconds  ", new String[] {"POST", "/v1/queues/" + queue + "/claims", "{\"waitSeconds\": 99}"});
         cases.put("leaseToken", new String[] {"POST", taskPath(id) + "/complete", "{}"});
+        cases.put("next.max", new String[] {"POST", taskPath(id) + "/complete", "{\"leaseToken\": \"a.1\", \"next\": {\"max\": 101}}"});
+        cases.put("next.max ", new String[] {"POST", taskPath(id) + "/complete", "{\"leaseToken\": \"a.1\", \"next\": {\"max\": 0}}"});
+        cases.put("next.leaseSeconds", new String[] {"POST", taskPath(id) + "/complete",
+                "{\"leaseToken\": \"a.1\", \"next\": {\"leaseSeconds\": 0}}"});
+        cases.put("next.waitSeconds", new String[] {"POST", taskPath(id) + "/complete",
+                "{\"leaseToken\": \"a.1\", \"next\": {\"waitSeconds\": 5}}"});
         cases.put("leaseToken ", new String[] {"POST", taskPath(id) + "/heartbeat", "{\"leaseToken\": \"not a token\"}"});
         cases.put("extendSeconds", new String[] {"POST", taskPath(id) + "/heartbeat", "{\"leaseToken\": \"a.1\", \"extendSeconds\": 0}"});
         cases.put("progress.message", new String[] {"POST", taskPath(id) + "/heartbeat", "{\"leaseToken\": \"a.1\", \"progress\": {}}"});
