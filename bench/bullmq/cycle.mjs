@@ -22,6 +22,17 @@ async function usedMemory() {
   return Number(/used_memory:(\d+)/.exec(info)[1]);
 }
 
+/** What Redis spent so far: CPU seconds (user and system) and script calls, to split a cycle's cost. */
+async function redisLoad() {
+  const cpu = await admin.info('cpu');
+  const stats = await admin.info('commandstats');
+  let cpuSeconds = 0;
+  for (const m of cpu.matchAll(/used_cpu_(?:user|sys):([0-9.]+)/g)) cpuSeconds += Number(m[1]);
+  let scriptCalls = 0;
+  for (const m of stats.matchAll(/cmdstat_(?:evalsha|eval|fcall):calls=(\d+)/g)) scriptCalls += Number(m[1]);
+  return { cpuSeconds, scriptCalls };
+}
+
 function percentile(sorted, p) {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
@@ -35,6 +46,7 @@ async function cycle(name, batch) {
   const worker = new Worker(name, async () => 'ok', { connection, concurrency });
   worker.on('completed', () => { if (++done === tasks) finished(); });
   await worker.waitUntilReady();
+  const before = await redisLoad();
   const started = process.hrtime.bigint();
   if (batch > 1) {
     for (let i = 0; i < tasks; i += batch) {
@@ -56,10 +68,13 @@ async function cycle(name, batch) {
   }
   await all;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const after = await redisLoad();
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  return { tasks, seconds, tasksPerSecond: tasks / seconds };
+  return { tasks, seconds, tasksPerSecond: tasks / seconds,
+    redisCpuMicrosPerTask: (after.cpuSeconds - before.cpuSeconds) * 1e6 / tasks,
+    scriptCallsPerTask: (after.scriptCalls - before.scriptCalls) / tasks };
 }
 
 /** One job every `intervalMs` while the worker waits: the delay from the producer's send to the worker's receipt. */

@@ -41,24 +41,28 @@ import org.HdrHistogram.Histogram;
  * completion. Then the delay from a producer's send to a long-polling worker's receipt, one task every
  * few milliseconds; and Redis memory per waiting and per finished task.
  *
- * <p>Options: {@code --base}, {@code --admin-key}, {@code --redis} (URL, for {@code INFO memory}),
+ * <p>Options: {@code --base}, {@code --admin-key}, {@code --redis} (URL, for {@code INFO memory}, {@code cpu} and {@code commandstats}),
  * {@code --tasks} (20,000), {@code --workers} (8), {@code --latency-count} (500),
  * {@code --latency-interval-ms} (5), {@code --memory-count} (5,000), {@code --out}.
  */
 public final class TaskCycle {
 
     private static final Pattern USED_MEMORY = Pattern.compile("used_memory:(\\d+)");
+    private static final Pattern CPU = Pattern.compile("used_cpu_(?:user|sys):([0-9.]+)");
+    private static final Pattern SCRIPT_CALLS = Pattern.compile("cmdstat_(?:evalsha|eval|fcall):calls=(\\d+)");
     private static final int ENQUEUE_BATCH = 100;
     private static final int CLAIM_BATCH = 32;
 
     private final HttpClient client;
     private final String key;
     private final String queues;
+    private final StatefulRedisConnection<String, String> redis;
 
-    private TaskCycle(HttpClient client, String key, String project) {
+    private TaskCycle(HttpClient client, String key, String project, StatefulRedisConnection<String, String> redis) {
         this.client = client;
         this.key = key;
         this.queues = "/v1/projects/" + project + "/queues/";
+        this.redis = redis;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -71,28 +75,32 @@ public final class TaskCycle {
         int workers = args.integer("workers", 8);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         ObjectNode out = Api.JSON.createObjectNode().put("workers", workers);
-        try {
+        RedisClient redisClient = RedisClient.create(args.get("redis"));
+        try (StatefulRedisConnection<String, String> redis = redisClient.connect()) {
             HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost())
                     .setDefaultPort(base.getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(4 * workers + 4));
-            TaskCycle cycle = new TaskCycle(http, key, project);
+            TaskCycle cycle = new TaskCycle(http, key, project, redis);
             String run = Long.toString(System.currentTimeMillis(), 36);
             if (!cycle.available("probe-" + run)) {
                 out.put("available", false);
                 System.err.println("the service has no task queue: part 6 skipped");
             } else {
                 out.put("available", true);
-                out.set("unbatched", cycle.cycle("cycle-one-" + run, tasks, workers, 1, 1));
+                out.set("unbatched", cycle.cycle("cycle-one-" + run, tasks, workers, 1, 1, false));
                 System.out.println("ours unbatched " + out.get("unbatched"));
-                out.set("batched", cycle.cycle("cycle-bulk-" + run, tasks, workers, ENQUEUE_BATCH, CLAIM_BATCH));
+                out.set("handover", cycle.cycle("cycle-handover-" + run, tasks, workers, 1, 1, true));
+                System.out.println("ours unbatched, each complete claiming the next " + out.get("handover"));
+                out.set("batched", cycle.cycle("cycle-bulk-" + run, tasks, workers, ENQUEUE_BATCH, CLAIM_BATCH, false));
                 System.out.println("ours batched " + out.get("batched"));
                 out.set("claimLatency", cycle.latency("latency-" + run, args.integer("latency-count", 500),
                         args.integer("latency-interval-ms", 5), workers));
                 System.out.println("ours claim latency " + out.get("claimLatency"));
-                out.set("memory", cycle.memory("memory-" + run, args.integer("memory-count", 5_000), args.get("redis")));
+                out.set("memory", cycle.memory("memory-" + run, args.integer("memory-count", 5_000)));
                 System.out.println("ours memory " + out.get("memory"));
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
+            redisClient.shutdown();
         }
         Files.writeString(Path.of(args.get("out")), Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     }
@@ -102,24 +110,38 @@ public final class TaskCycle {
         return answer != null && answer.has("id");
     }
 
-    /** N tasks through a fresh queue; the figure runs from the first enqueue to the last completion. */
-    private ObjectNode cycle(String queue, int tasks, int workers, int enqueueBatch, int claimBatch) throws Exception {
+    /**
+     * N tasks through a fresh queue; the figure runs from the first enqueue to the last completion.
+     * With {@code handover}, each complete also claims the worker's next task (BullMQ's worker
+     * fetches its next job in the call that finishes one, too).
+     */
+    private ObjectNode cycle(String queue, int tasks, int workers, int enqueueBatch, int claimBatch, boolean handover)
+            throws Exception {
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         CompletableFuture<Long> allDone = new CompletableFuture<>();
+        RedisLoad before = RedisLoad.of(redis);
         long start = System.nanoTime();
         for (int w = 0; w < workers; w++) {
-            work(queue, claimBatch, 1, () -> {
+            Runnable completedOne = () -> {
                 if (completed.incrementAndGet() == tasks) {
                     allDone.complete(System.nanoTime());
                 }
-            }, errors, allDone);
+            };
+            if (handover) {
+                handOver(queue, completedOne, errors, allDone);
+            } else {
+                work(queue, claimBatch, 1, completedOne, errors, allDone);
+            }
         }
         produce(queue, tasks, workers, enqueueBatch, errors);
         long end = allDone.get(5, TimeUnit.MINUTES);
+        RedisLoad after = RedisLoad.of(redis);
         double seconds = (end - start) / 1e9;
         return Api.JSON.createObjectNode().put("tasks", tasks).put("seconds", seconds).put("tasksPerSecond", tasks / seconds)
-                .put("enqueueBatch", enqueueBatch).put("claimBatch", claimBatch).put("errors", errors.get());
+                .put("enqueueBatch", enqueueBatch).put("claimBatch", claimBatch).put("handover", handover).put("errors", errors.get())
+                .put("redisCpuMicrosPerTask", (after.cpuSeconds() - before.cpuSeconds()) * 1e6 / tasks)
+                .put("scriptCallsPerTask", (after.scriptCalls() - before.scriptCalls()) / (double) tasks);
     }
 
     /** Enqueues {@code tasks}, {@code inFlight} requests at a time; returns once every one was answered. */
@@ -180,6 +202,48 @@ public final class TaskCycle {
             completeEach(queue, claimed, 0, completedOne, errors)
                     .onComplete(v -> work(queue, max, waitSeconds, completedOne, errors, stop));
         });
+    }
+
+    /**
+     * One worker that completes each task with {@code next}, so that the complete leases its next
+     * task; it long-polls with a claim only when a complete found nothing next.
+     */
+    private void handOver(String queue, Runnable completedOne, AtomicInteger errors, CompletableFuture<?> stop) {
+        if (stop.isDone()) {
+            return;
+        }
+        post(queues + queue + "/claims", Map.of("max", 1, "waitSeconds", 1)).onComplete(answer -> {
+            if (answer.failed() || answer.result() == null) {
+                errors.incrementAndGet();
+                handOver(queue, completedOne, errors, stop);
+                return;
+            }
+            JsonNode tasks = answer.result().path("tasks");
+            if (tasks.isEmpty()) {
+                handOver(queue, completedOne, errors, stop);
+            } else {
+                completeAndTakeNext(queue, tasks.get(0), completedOne, errors, stop);
+            }
+        });
+    }
+
+    private void completeAndTakeNext(String queue, JsonNode task, Runnable completedOne, AtomicInteger errors,
+            CompletableFuture<?> stop) {
+        post(queues + queue + "/tasks/" + task.get("id").asText() + "/complete",
+                Map.of("leaseToken", task.get("leaseToken").asText(), "next", Map.of("max", 1))).onComplete(answer -> {
+                    if (answer.failed() || answer.result() == null) {
+                        errors.incrementAndGet();
+                        handOver(queue, completedOne, errors, stop);
+                        return;
+                    }
+                    completedOne.run();
+                    JsonNode next = answer.result().path("next").path("tasks");
+                    if (next.isEmpty() || stop.isDone()) {
+                        handOver(queue, completedOne, errors, stop);
+                    } else {
+                        completeAndTakeNext(queue, next.get(0), completedOne, errors, stop);
+                    }
+                });
     }
 
     private Future<Void> completeEach(String queue, List<JsonNode> claimed, int i, Runnable completedOne, AtomicInteger errors) {
@@ -251,26 +315,42 @@ public final class TaskCycle {
     }
 
     /** Redis memory per waiting task (enqueued in batches), then per finished task (kept for the status ttl). */
-    private ObjectNode memory(String queue, int count, String redisUrl) throws Exception {
-        RedisClient redis = RedisClient.create(redisUrl);
-        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
-            long before = usedMemory(connection);
-            AtomicInteger errors = new AtomicInteger();
-            produce(queue, count, 1, ENQUEUE_BATCH, errors);
-            long waiting = usedMemory(connection);
-            AtomicInteger completed = new AtomicInteger();
-            CompletableFuture<Long> allDone = new CompletableFuture<>();
-            work(queue, ENQUEUE_BATCH, 1, () -> {
-                if (completed.incrementAndGet() == count) {
-                    allDone.complete(System.nanoTime());
-                }
-            }, errors, allDone);
-            allDone.get(5, TimeUnit.MINUTES);
-            long finished = usedMemory(connection);
-            return Api.JSON.createObjectNode().put("count", count).put("perWaitingBytes", (waiting - before) / (double) count)
-                    .put("perFinishedBytes", (finished - before) / (double) count).put("errors", errors.get());
-        } finally {
-            redis.shutdown();
+    private ObjectNode memory(String queue, int count) throws Exception {
+        long before = usedMemory(redis);
+        AtomicInteger errors = new AtomicInteger();
+        produce(queue, count, 1, ENQUEUE_BATCH, errors);
+        long waiting = usedMemory(redis);
+        AtomicInteger completed = new AtomicInteger();
+        CompletableFuture<Long> allDone = new CompletableFuture<>();
+        work(queue, ENQUEUE_BATCH, 1, () -> {
+            if (completed.incrementAndGet() == count) {
+                allDone.complete(System.nanoTime());
+            }
+        }, errors, allDone);
+        allDone.get(5, TimeUnit.MINUTES);
+        long finished = usedMemory(redis);
+        return Api.JSON.createObjectNode().put("count", count).put("perWaitingBytes", (waiting - before) / (double) count)
+                .put("perFinishedBytes", (finished - before) / (double) count).put("errors", errors.get());
+    }
+
+    /**
+     * What Redis spent so far: its CPU time (user and system, INFO cpu) and its script calls (INFO
+     * commandstats), so that a cycle's cost splits into Redis's share and the rest.
+     */
+    record RedisLoad(double cpuSeconds, long scriptCalls) {
+
+        static RedisLoad of(StatefulRedisConnection<String, String> redis) {
+            double cpu = 0;
+            Matcher m = CPU.matcher(redis.sync().info("cpu"));
+            while (m.find()) {
+                cpu += Double.parseDouble(m.group(1));
+            }
+            long calls = 0;
+            Matcher c = SCRIPT_CALLS.matcher(redis.sync().info("commandstats"));
+            while (c.find()) {
+                calls += Long.parseLong(c.group(1));
+            }
+            return new RedisLoad(cpu, calls);
         }
     }
 
