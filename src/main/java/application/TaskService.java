@@ -319,15 +319,26 @@ public class TaskService {
         return notes.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(notes).andFailFast().replaceWithVoid();
     }
 
-    /** Claims with {@code claimOnce}, waiting for work up to {@code wait} when it finds none. */
+    /**
+     * Claims with {@code claimOnce}, waiting for work up to {@code wait} when it finds none. A queue
+     * with work answers the first claim, at the cost of a claim without a wait; only an empty one
+     * sets up the wait.
+     */
     private Uni<ClaimBatch> waitingFor(Principal caller, List<ProjectId> projects, QueueName queue,
             Supplier<Uni<ClaimBatch>> claimOnce, Duration wait) {
         if (wait.isZero()) {
             return claimOnce.get();
         }
+        Instant deadline = clock.instant().plus(wait);
+        return claimOnce.get().chain(batch -> batch.isEmpty() ? waitingFor(caller, projects, queue, claimOnce, deadline)
+                : Uni.createFrom().item(batch));
+    }
+
+    /** Waits for work until {@code deadline}, claiming whenever some may have come. */
+    private Uni<ClaimBatch> waitingFor(Principal caller, List<ProjectId> projects, QueueName queue,
+            Supplier<Uni<ClaimBatch>> claimOnce, Instant deadline) {
         Runnable slot = longPolls.acquire(caller.name());
         Wakeups wakeups = new Wakeups();
-        Instant deadline = clock.instant().plus(wait);
         // Watch first, then claim: work that arrives in between is a signal, not a lost wake-up.
         return guarded(() -> watch(projects, queue))
                 .chain(signals -> {
