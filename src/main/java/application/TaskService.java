@@ -124,6 +124,7 @@ public class TaskService {
         this.claiming = paths.of("tasks.claim", null);
         this.completing = paths.of("tasks.complete", guard);
         this.handingOver = paths.of("tasks.complete-and-claim", guard);
+        tasks.onEndedByUpkeep(this::endedByUpkeep);
         Gauge.builder("tasks.long.polls", longPolls, StreamSlots::open)
                 .description("claims waiting for work on this instance")
                 .register(meters);
@@ -651,6 +652,22 @@ public class TaskService {
                     + ", not RUNNING; this lease can no longer change it"));
         }
         return Uni.createFrom().failure(noSuchTask(ref));
+    }
+
+    /**
+     * A task the store's upkeep ended while serving some call (its lease ran out on the last attempt,
+     * or after a cancel): counted as dead like one that failed, and its progress operation fails, so
+     * a browser following it learns the end. Off the caller's path: the call that ran the upkeep does
+     * not wait for the progress store.
+     */
+    private void endedByUpkeep(Task task) {
+        if (task.state() == TaskState.DEAD) {
+            metrics.dead(task.project(), task.queue(), clock.instant());
+        }
+        String why = task.state() == TaskState.DEAD ? "task dead: " + task.lastError().orElse("its last lease ran out")
+                : "task cancelled";
+        besideTheTask(task, new ProgressChange.Fail(bounded(why))).subscribe().with(done -> {
+        }, failure -> LOG.debugf("the progress of task %s missed its end: %s", task.id(), failure.toString()));
     }
 
     /** Records a change on the task's operation; one that expired or ended already is left as it is. */

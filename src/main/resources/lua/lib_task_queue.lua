@@ -9,6 +9,7 @@
 -- or kept is due before this, ms; '' when they are empty), exp ('1' while the queue's keys expire)
 -- KEYS[9..15] ids by sequence of each state, in TaskState order
 -- ARGV[1] now (ms)   ARGV[2] default settings (JSON)   ARGV[3] status ttl (ms)
+-- Every script's answer is followed by the tasks its upkeep ended and their number (see finish).
 --
 -- Every script costs Redis a few microseconds per command it calls, so the rules call few: upkeep
 -- (catch_up) ranges over the sets only once something in them is due, and the keys' expiry changes
@@ -26,6 +27,9 @@ local EXPIRING = QUEUE_STATE[2] == '1'
 -- What this call changed: fields of QUEUE to write, and whether a task entered a live or finished state.
 local changed = {}
 local went_live, went_done = false, false
+-- The tasks upkeep ended (a lease ran out on the last attempt, or on a cancelled task): id, record and
+-- payload of each, told to the caller after the script's own answer (see finish).
+local ENDED = {}
 
 -- Integers as exact decimal text: Lua would print large scores in 14 significant digits.
 local function num(n)
@@ -132,6 +136,11 @@ local function catch_up()
     end
     task.ua = NOW
     place(id, task)
+    if task.st ~= 'QUEUED' then
+      ENDED[#ENDED + 1] = id
+      ENDED[#ENDED + 1] = cjson.encode(task)
+      ENDED[#ENDED + 1] = redis.call('HGET', PAYLOADS, id) or ''
+    end
   end
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', LATER, '-inf', NOW, 'LIMIT', 0, 1000)) do
     local task = load(id)
@@ -213,27 +222,36 @@ local function settle()
   end
 end
 
+-- Ends every script (return finish(answer)): settles the queue, then answers the script's own
+-- answer followed by what upkeep ended (id, record, payload each) and, last, how many it ended.
+local function finish(answer)
+  settle()
+  for _, v in ipairs(ENDED) do
+    answer[#answer + 1] = v
+  end
+  answer[#answer + 1] = #ENDED / 3
+  return answer
+end
+
 -- The next sequence of the queue, which orders its tasks.
 local function next_sequence()
   return redis.call('HINCRBY', QUEUE, 'seq', 1)
 end
 
--- The task under its id once the queue is caught up, or the reply when there is none.
+-- The task under its id once the queue is caught up, or the answer when there is none.
 local function existing(id)
   catch_up()
   local task = load(id)
   if not task then
-    settle()
     return nil, {'notfound'}
   end
   return task
 end
 
--- The task its caller holds with the lease token, or the reply refusing the caller (see refusal).
+-- The task its caller holds with the lease token, or the answer refusing the caller (see refusal).
 local function held(id, task, token)
   local refused = refusal(id, task, token)
   if refused then
-    settle()
     return nil, refused
   end
   return task

@@ -7,11 +7,10 @@
 local id = ARGV[4]
 local task, missing = existing(id)
 if not task then
-  return missing
+  return finish(missing)
 end
 if task.st == 'SUCCEEDED' or task.st == 'DEAD' then
-  settle()
-  return {'wrong', task.st}
+  return finish({'wrong', task.st})
 end
 if task.st ~= 'CANCELLED' and not (task.st == 'RUNNING' and task.cr) then
   unplace(id, task)
@@ -25,5 +24,4 @@ if task.st ~= 'CANCELLED' and not (task.st == 'RUNNING' and task.cr) then
   task.ua = NOW
   place(id, task)
 end
-settle()
-return reply('done', id, task)
+return finish(reply('done', id, task))

@@ -10,5 +10,4 @@ local out = {''}
 if claim_due(out, ARGV[4], ARGV[5], ARGV[6]) == 0 then
   out[1] = next_due()
 end
-settle()
-return out
+return finish(out)

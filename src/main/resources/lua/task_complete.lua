@@ -13,7 +13,7 @@
 local id = ARGV[4]
 local task, missing = existing(id)
 if not task then
-  return missing
+  return finish(missing)
 end
 local out
 if task.st == 'SUCCEEDED' and task.lt == ARGV[5] then
@@ -22,7 +22,7 @@ else
   local refused
   task, refused = held(id, task, ARGV[5])
   if not task then
-    return refused
+    return finish(refused)
   end
   unplace(id, task)
   task.st = 'SUCCEEDED'
@@ -43,5 +43,4 @@ if ARGV[8] ~= '0' then
     out[at] = next_due()
   end
 end
-settle()
-return out
+return finish(out)

@@ -12,5 +12,4 @@ out[#out + 1] = ''
 if first[1] then
   out[#out] = num(load(first[1]).ra)
 end
-settle()
-return out
+return finish(out)

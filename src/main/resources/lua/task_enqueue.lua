@@ -61,5 +61,4 @@ end
 if claimable then
   redis.call('PUBLISH', ARGV[5], '1')
 end
-settle()
-return out
+return finish(out)

@@ -8,12 +8,12 @@
 local id = ARGV[4]
 local task, missing = existing(id)
 if not task then
-  return missing
+  return finish(missing)
 end
 local refused
 task, refused = held(id, task, ARGV[5])
 if not task then
-  return refused
+  return finish(refused)
 end
 unplace(id, task)
 task.er = ARGV[6]
@@ -30,5 +30,4 @@ else
   task.ra = NOW + math.max(min, math.floor(jittered))
 end
 place(id, task)
-settle()
-return reply('done', id, task)
+return finish(reply('done', id, task))

@@ -7,12 +7,12 @@
 local id = ARGV[4]
 local task, missing = existing(id)
 if not task then
-  return missing
+  return finish(missing)
 end
 local refused
 task, refused = held(id, task, ARGV[5])
 if not task then
-  return refused
+  return finish(refused)
 end
 local extension = tonumber(ARGV[6])
 if extension == 0 then
@@ -23,5 +23,4 @@ task.le = NOW + extension
 task.cr = false
 task.ua = NOW
 place(id, task)
-settle()
-return reply('done', id, task)
+return finish(reply('done', id, task))

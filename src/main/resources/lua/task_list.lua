@@ -20,5 +20,4 @@ for i = 1, math.min(#ids, limit) do
     out[#out + 1] = redis.call('HGET', PAYLOADS, id) or ''
   end
 end
-settle()
-return out
+return finish(out)

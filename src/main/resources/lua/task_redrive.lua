@@ -33,5 +33,4 @@ end
 if redriven > 0 then
   redis.call('PUBLISH', ARGV[4], '1')
 end
-settle()
-return {redriven, #ids}
+return finish({redriven, #ids})

@@ -739,6 +739,31 @@ public abstract class TaskRepositoryContract {
     }
 
     @Test
+    void upkeepTellsOnceOfEachTaskItEndedAndOfNoneItRequeued() {
+        List<Task> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        tasks.onEndedByUpkeep(told::add);
+        Task dying = enqueued(email("last attempt").withMaxAttempts(1).withPriority(3));
+        Task cancelled = enqueued(email("cancelled").withPriority(2));
+        Task retried = enqueued(email("retried").withPriority(1));
+        List<Task> running = claimed(SHOP, EMAILS, 3);
+        assertThat(running).extracting(Task::id).containsExactly(dying.id(), cancelled.id(), retried.id());
+        doneTask(await(tasks.cancel(cancelled.ref())));
+        clock.advance(LEASE);
+
+        counts();
+        counts();
+
+        assertThat(told).extracting(Task::id).containsExactlyInAnyOrder(dying.id(), cancelled.id());
+        assertThat(told).filteredOn(t -> t.id().equals(dying.id())).singleElement()
+                .satisfies(t -> assertThat(t.state()).isEqualTo(TaskState.DEAD))
+                .satisfies(t -> assertThat(t.lastError()).hasValueSatisfying(e -> assertThat(e).contains("lease expired")))
+                .satisfies(t -> assertThat(t.payload()).isEqualTo(dying.payload()));
+        assertThat(told).filteredOn(t -> t.id().equals(cancelled.id())).singleElement()
+                .satisfies(t -> assertThat(t.state()).isEqualTo(TaskState.CANCELLED));
+        assertThat(current(retried.ref()).state()).isEqualTo(TaskState.QUEUED);
+    }
+
+    @Test
     void cancellingASucceededOrDeadTaskIsRefusedAndACancelledOneRepeats() {
         Task succeeded = enqueued(email("a"));
         doneTask(complete(claimedOne()));

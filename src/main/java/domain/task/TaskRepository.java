@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The port to the store of task queues: each project's queues, their tasks leased to workers with
@@ -118,6 +119,15 @@ public interface TaskRepository {
      * caller must subscribe to, and in the end cancel, the stream.
      */
     Uni<Multi<QueueSignal>> watch(ProjectId project, QueueName queue);
+
+    /**
+     * Registers the one listener (replacing any before it) of the tasks that upkeep ended with no
+     * caller's change of theirs: {@link TaskState#DEAD} when a lease ran out on the last attempt,
+     * {@link TaskState#CANCELLED} when a cancelled task's lease ran out. Each such task is told once,
+     * by the instance whose call ran the upkeep, after the store committed it and before that call
+     * answers; the listener must be quick and thread-safe, and must not call back into the store.
+     */
+    void onEndedByUpkeep(Consumer<Task> listener);
 
     /**
      * How long finished tasks are kept (the seed's task status ttl, 24 h) and how long an

@@ -45,7 +45,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * The task port in process memory: each queue's tasks in sorted sets (ready by priority and
@@ -57,6 +59,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class InMemoryTaskRepository implements TaskRepository {
 
+    private static final Logger LOG = Logger.getLogger(InMemoryTaskRepository.class);
     private static final Comparator<Task> READY_ORDER = Comparator.comparingInt((Task t) -> -t.priority().value())
             .thenComparingLong(Task::sequence);
     private static final Comparator<Task> RUN_AT_ORDER = Comparator.comparing(Task::runAt).thenComparingLong(Task::sequence);
@@ -70,6 +73,9 @@ public final class InMemoryTaskRepository implements TaskRepository {
     private final Map<QueueKey, Queue> queues = new ConcurrentHashMap<>();
     private final Map<QueueKey, Set<UnicastProcessor<QueueSignal>>> watchers = new ConcurrentHashMap<>();
     private final FairClaims fairness = new FairClaims();
+    /** Told of each task that catching up ended (see {@link #onEndedByUpkeep}). */
+    private volatile Consumer<Task> endedByUpkeep = task -> {
+    };
 
     public InMemoryTaskRepository(Clock clock, Retention retention, QueueSettings defaults) {
         this(clock, retention, defaults, () -> ThreadLocalRandom.current().nextDouble());
@@ -110,6 +116,8 @@ public final class InMemoryTaskRepository implements TaskRepository {
         final Map<TaskState, NavigableMap<Long, TaskId>> byState = new EnumMap<>(TaskState.class);
         final Map<IdempotencyKey, Remembered> keys = new HashMap<>();
         final Deque<Remembered> keysByAge = new ArrayDeque<>();
+        /** Tasks that catching up ended, told to the listener once the lock is released. */
+        final List<Task> ended = new ArrayList<>();
 
         Queue() {
             for (TaskState state : TaskState.values()) {
@@ -128,7 +136,11 @@ public final class InMemoryTaskRepository implements TaskRepository {
             }
             while (!leased.isEmpty() && leased.first().hasLeaseExpiredAt(now)) {
                 Task expired = leased.first();
-                replace(expired, applied(expired.expireLease(now)));
+                Task after = applied(expired.expireLease(now));
+                replace(expired, after);
+                if (after.state() != TaskState.QUEUED) {
+                    ended.add(after);
+                }
             }
             while (!later.isEmpty() && later.first().isDueAt(now)) {
                 Task due = later.first();
@@ -203,11 +215,38 @@ public final class InMemoryTaskRepository implements TaskRepository {
      */
     private <T> T locked(ProjectId project, QueueName name, BiFunction<Queue, Instant, T> work) {
         Queue queue = queue(project, name);
+        T result;
+        List<Task> ended;
         synchronized (queue) {
             Instant now = clock.instant();
             queue.catchUp(now);
-            return work.apply(queue, now);
+            result = work.apply(queue, now);
+            ended = drainEnded(queue);
         }
+        ended.forEach(this::tellEnded);
+        return result;
+    }
+
+    private static List<Task> drainEnded(Queue queue) {
+        if (queue.ended.isEmpty()) {
+            return List.of();
+        }
+        List<Task> ended = List.copyOf(queue.ended);
+        queue.ended.clear();
+        return ended;
+    }
+
+    private void tellEnded(Task task) {
+        try {
+            endedByUpkeep.accept(task);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "the listener of tasks ended by upkeep failed on task %s", task.id());
+        }
+    }
+
+    @Override
+    public void onEndedByUpkeep(Consumer<Task> listener) {
+        endedByUpkeep = listener;
     }
 
     /** A transition of one task, given its queue (for the settings) and the moment. */
@@ -418,9 +457,12 @@ public final class InMemoryTaskRepository implements TaskRepository {
      */
     public void sweepExpired() {
         for (Queue queue : queues.values()) {
+            List<Task> ended;
             synchronized (queue) {
                 queue.catchUp(clock.instant());
+                ended = drainEnded(queue);
             }
+            ended.forEach(this::tellEnded);
         }
     }
 

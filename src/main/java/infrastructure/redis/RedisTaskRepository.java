@@ -47,7 +47,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * The task port on Redis: per queue of a project, a hash of task records and one of payloads,
@@ -69,6 +71,7 @@ import java.util.function.DoubleSupplier;
 public final class RedisTaskRepository implements TaskRepository {
 
     private static final LuaScript ENQUEUE = LuaScript.load("task_enqueue");
+    private static final Logger LOG = Logger.getLogger(RedisTaskRepository.class);
     private static final LuaScript CLAIM = LuaScript.load("task_claim");
     private static final LuaScript HEARTBEAT = LuaScript.load("task_heartbeat");
     private static final LuaScript COMPLETE = LuaScript.load("task_complete");
@@ -89,6 +92,9 @@ public final class RedisTaskRepository implements TaskRepository {
     private final String defaults;
     private final DoubleSupplier jitter;
     private final FairClaims fairness = new FairClaims();
+    /** Told of each task that a script's upkeep ended (see {@link #onEndedByUpkeep}). */
+    private volatile Consumer<Task> endedByUpkeep = task -> {
+    };
     /** Local watchers by channel. */
     private final Map<String, Set<UnicastProcessor<QueueSignal>>> watchers = new ConcurrentHashMap<>();
     /** The one pattern subscription of this instance, to every task queue channel, shared by all watchers. */
@@ -164,7 +170,7 @@ public final class RedisTaskRepository implements TaskRepository {
             args.add(task.idempotencyKey().map(IdempotencyKey::value).orElse(""));
             args.add(task.progressId().map(ProgressId::value).orElse(""));
         }
-        return ENQUEUE.run(redis, scriptKeys, args)
+        return run(ENQUEUE, project, queue, scriptKeys, args)
                 .map(r -> {
                     List<EnqueueOutcome> outcomes = new ArrayList<>(run.size());
                     for (int i = 0; i < run.size(); i++) {
@@ -182,13 +188,45 @@ public final class RedisTaskRepository implements TaskRepository {
                 .onFailure().transform(RedisFailures::translate);
     }
 
+    // --- running the scripts
+
+    /**
+     * Runs a task script on the queue's keys: its own answer, once the tasks its upkeep ended (the
+     * tail of every script's reply, see finish in lib_task_queue.lua) went to the listener.
+     */
+    private Uni<List<Response>> run(LuaScript script, ProjectId project, QueueName queue, List<String> scriptKeys,
+            List<String> args) {
+        return script.run(redis, scriptKeys, args).map(reply -> {
+            int ended = reply.get(reply.size() - 1).toInteger();
+            int own = reply.size() - 1 - 3 * ended;
+            List<Response> answer = new ArrayList<>(own);
+            for (int i = 0; i < own; i++) {
+                answer.add(reply.get(i));
+            }
+            for (int i = own; i < reply.size() - 1; i += 3) {
+                Task task = task(project, queue, reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toString());
+                try {
+                    endedByUpkeep.accept(task);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "the listener of tasks ended by upkeep failed on task %s", task.id());
+                }
+            }
+            return answer;
+        });
+    }
+
+    @Override
+    public void onEndedByUpkeep(Consumer<Task> listener) {
+        endedByUpkeep = listener;
+    }
+
     // --- claims
 
     @Override
     public Uni<ClaimBatch> claim(ProjectId project, QueueName queue, ClaimRequest request) {
         List<String> args = new ArrayList<>(common(clock.instant()));
         args.addAll(claimArgs(request));
-        return CLAIM.run(redis, keys.taskQueue(project, queue), args)
+        return run(CLAIM, project, queue, keys.taskQueue(project, queue), args)
                 .map(r -> claimed(project, queue, r, 0))
                 .onFailure().transform(RedisFailures::translate);
     }
@@ -200,7 +238,7 @@ public final class RedisTaskRepository implements TaskRepository {
     }
 
     /** The claim in a script's reply from index {@code at}: next due or '', then id, record, payload per task. */
-    private static ClaimBatch claimed(ProjectId project, QueueName queue, Response r, int at) {
+    private static ClaimBatch claimed(ProjectId project, QueueName queue, List<Response> r, int at) {
         List<Task> claimed = new ArrayList<>();
         for (int i = at + 1; i + 2 < r.size(); i += 3) {
             claimed.add(task(project, queue, r.get(i).toString(), r.get(i + 1).toString(), r.get(i + 2).toString()));
@@ -234,7 +272,7 @@ public final class RedisTaskRepository implements TaskRepository {
         List<String> args = new ArrayList<>(common(clock.instant()));
         args.addAll(List.of(ref.id().value(), lease.value(), result.isPresent() ? "1" : "0", result.orElse("")));
         args.addAll(claimArgs(next));
-        return COMPLETE.run(redis, keys.taskQueue(ref.project(), ref.queue()), args)
+        return run(COMPLETE, ref.project(), ref.queue(), keys.taskQueue(ref.project(), ref.queue()), args)
                 .map(r -> {
                     TaskOutcome outcome = outcome(ref, r);
                     // A completion's reply is four long; a next claim follows it only after a completion.
@@ -259,12 +297,12 @@ public final class RedisTaskRepository implements TaskRepository {
         List<String> args = new ArrayList<>(common(clock.instant()));
         args.add(ref.id().value());
         args.addAll(List.of(extra));
-        return script.run(redis, keys.taskQueue(ref.project(), ref.queue()), args)
+        return run(script, ref.project(), ref.queue(), keys.taskQueue(ref.project(), ref.queue()), args)
                 .map(r -> outcome(ref, r))
                 .onFailure().transform(RedisFailures::translate);
     }
 
-    private static TaskOutcome outcome(TaskRef ref, Response r) {
+    private static TaskOutcome outcome(TaskRef ref, List<Response> r) {
         return switch (r.get(0).toString()) {
             case "done" -> new TaskOutcome.Done(task(ref, r));
             case "cancelled" -> new TaskOutcome.Cancelled(task(ref, r));
@@ -280,7 +318,7 @@ public final class RedisTaskRepository implements TaskRepository {
     public Uni<Optional<Task>> find(TaskRef ref) {
         List<String> args = new ArrayList<>(common(clock.instant()));
         args.add(ref.id().value());
-        return FIND.run(redis, keys.taskQueue(ref.project(), ref.queue()), args)
+        return run(FIND, ref.project(), ref.queue(), keys.taskQueue(ref.project(), ref.queue()), args)
                 .map(r -> r.size() == 0 ? Optional.<Task>empty() : Optional.of(task(ref, r)))
                 .onFailure().transform(RedisFailures::translate);
     }
@@ -295,7 +333,7 @@ public final class RedisTaskRepository implements TaskRepository {
         args.add(state.name());
         args.add(Long.toString(after));
         args.add(Integer.toString(limit));
-        return LIST.run(redis, keys.taskQueue(project, queue), args)
+        return run(LIST, project, queue, keys.taskQueue(project, queue), args)
                 .map(r -> {
                     List<Task> items = new ArrayList<>();
                     for (int i = 1; i + 2 < r.size(); i += 3) {
@@ -310,7 +348,7 @@ public final class RedisTaskRepository implements TaskRepository {
     @Override
     public Uni<QueueCounts> counts(ProjectId project, QueueName queue) {
         Instant now = clock.instant();
-        return COUNTS.run(redis, keys.taskQueue(project, queue), common(now))
+        return run(COUNTS, project, queue, keys.taskQueue(project, queue), common(now))
                 .map(r -> {
                     Map<TaskState, Long> byState = new EnumMap<>(TaskState.class);
                     TaskState[] states = TaskState.values();
@@ -347,12 +385,12 @@ public final class RedisTaskRepository implements TaskRepository {
         });
     }
 
-    private Uni<Response> redriveChunk(ProjectId project, QueueName queue, String mode, List<String> ids) {
+    private Uni<List<Response>> redriveChunk(ProjectId project, QueueName queue, String mode, List<String> ids) {
         List<String> args = new ArrayList<>(common(clock.instant()));
         args.add(keys.taskChannel(project, queue));
         args.add(mode);
         args.addAll(ids);
-        return REDRIVE.run(redis, keys.taskQueue(project, queue), args).onFailure().transform(RedisFailures::translate);
+        return run(REDRIVE, project, queue, keys.taskQueue(project, queue), args).onFailure().transform(RedisFailures::translate);
     }
 
     // --- settings
@@ -418,7 +456,7 @@ public final class RedisTaskRepository implements TaskRepository {
         return List.of(Long.toString(now.toEpochMilli()), defaults, Long.toString(retention.statusTtl().toMillis()));
     }
 
-    private static Task task(TaskRef ref, Response r) {
+    private static Task task(TaskRef ref, List<Response> r) {
         return task(ref.project(), ref.queue(), r.get(1).toString(), r.get(2).toString(), r.get(3).toString());
     }
 

@@ -436,6 +436,27 @@ abstract class TaskApiTests extends TaskApiTestsBase {
     }
 
     @Test
+    void failsTheProgressAndCountsTheDeathOfATaskWhoseWorkerWentSilentOnItsLastAttempt() {
+        String reader = keyFor(List.of(project), "progress:read");
+        String[] tags = {"project", project, "queue", queue};
+        JsonNode task = json(enqueue(Map.of("payload", 1, "maxAttempts", 1, "progress", Map.of("totalSteps", 3)))
+                .then().statusCode(201).extract().asString());
+        String id = task.get("id").asText();
+        JsonNode claimed = json(claim(Map.of("max", 1, "leaseSeconds", 1)).then().statusCode(200).extract().asString())
+                .get("tasks").get(0);
+        assertThat(claimed.get("id").asText()).isEqualTo(id);
+
+        // The worker never calls again: reading the task after its lease runs the store's upkeep, which ends it.
+        Awaitility.await("the task dies when its lease runs out").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> "DEAD".equals(stateOf(id)));
+
+        String path = "/v1/projects/" + project + "/progress/" + task.get("progressId").asText();
+        Awaitility.await("its progress fails").atMost(WAIT).untilAsserted(() -> as(reader).get(path).then().statusCode(200)
+                .body("status", equalTo("FAILED")).body("message", org.hamcrest.Matchers.containsString("lease expired")));
+        assertThat(Metrics.scrape().value("tasks_dead_total", tags)).as("counted dead once").isEqualTo(1);
+    }
+
+    @Test
     void refusesAWorkerOfAnotherProjectOnEveryTaskEndpoint() {
         String id = enqueued("secret");
         String other = freshProject();
