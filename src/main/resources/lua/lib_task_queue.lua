@@ -248,8 +248,13 @@ local function existing(id)
   return task
 end
 
--- The task its caller holds with the lease token, or the answer refusing the caller (see refusal).
-local function held(id, task, token)
+-- The task its caller holds with the lease token, once the queue is caught up; or nil and the answer
+-- refusing the caller (no such task, or see refusal).
+local function held(id, token)
+  local task, missing = existing(id)
+  if not task then
+    return nil, missing
+  end
   local refused = refusal(id, task, token)
   if refused then
     return nil, refused

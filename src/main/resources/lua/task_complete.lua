@@ -19,9 +19,8 @@ local out
 if task.st == 'SUCCEEDED' and task.lt == ARGV[5] then
   out = reply('done', id, task)
 else
-  local refused
-  task, refused = held(id, task, ARGV[5])
-  if not task then
+  local refused = refusal(id, task, ARGV[5])
+  if refused then
     return finish(refused)
   end
   unplace(id, task)

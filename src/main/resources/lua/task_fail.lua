@@ -6,12 +6,7 @@
 -- #include lib_task_queue
 
 local id = ARGV[4]
-local task, missing = existing(id)
-if not task then
-  return finish(missing)
-end
-local refused
-task, refused = held(id, task, ARGV[5])
+local task, refused = held(id, ARGV[5])
 if not task then
   return finish(refused)
 end
