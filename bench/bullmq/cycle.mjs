@@ -38,20 +38,20 @@ function percentile(sorted, p) {
 }
 
 /** N tasks through a fresh queue: the producer adds (one per call, `inFlight` at once, or `batch` per addBulk). */
-async function cycle(name, batch) {
+async function cycle(name, batch, count = tasks) {
   const queue = new Queue(name, { connection });
   let done = 0;
   let finished;
   const all = new Promise(resolve => { finished = resolve; });
   const worker = new Worker(name, async () => 'ok', { connection, concurrency });
-  worker.on('completed', () => { if (++done === tasks) finished(); });
+  worker.on('completed', () => { if (++done === count) finished(); });
   await worker.waitUntilReady();
   const before = await redisLoad();
   const started = process.hrtime.bigint();
   if (batch > 1) {
-    for (let i = 0; i < tasks; i += batch) {
+    for (let i = 0; i < count; i += batch) {
       const jobs = [];
-      for (let j = i; j < Math.min(tasks, i + batch); j++) {
+      for (let j = i; j < Math.min(count, i + batch); j++) {
         jobs.push({ name: 'cycle', data: { n: j } });
       }
       await queue.addBulk(jobs);
@@ -59,7 +59,7 @@ async function cycle(name, batch) {
   } else {
     let next = 0;
     const producers = Array.from({ length: concurrency }, async () => {
-      while (next < tasks) {
+      while (next < count) {
         const n = next++;
         await queue.add('cycle', { n });
       }
@@ -72,9 +72,9 @@ async function cycle(name, batch) {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  return { tasks, seconds, tasksPerSecond: tasks / seconds,
-    redisCpuMicrosPerTask: (after.cpuSeconds - before.cpuSeconds) * 1e6 / tasks,
-    scriptCallsPerTask: (after.scriptCalls - before.scriptCalls) / tasks };
+  return { tasks: count, seconds, tasksPerSecond: count / seconds,
+    redisCpuMicrosPerTask: (after.cpuSeconds - before.cpuSeconds) * 1e6 / count,
+    scriptCallsPerTask: (after.scriptCalls - before.scriptCalls) / count };
 }
 
 /** One job every `intervalMs` while the worker waits: the delay from the producer's send to the worker's receipt. */
@@ -124,6 +124,13 @@ async function memory(name, count) {
 
 const out = { peer: 'bullmq', version: JSON.parse(await (await import('node:fs/promises'))
   .readFile(new URL('./node_modules/bullmq/package.json', import.meta.url))).version, concurrency };
+// Warmed up as the service is (its JIT compiles under the first load; so does V8's), not measured.
+const warmup = Number(args['warmup-tasks'] ?? 3000);
+if (warmup > 0) {
+  await cycle(`warmup-one-${run}`, 1, warmup);
+  await cycle(`warmup-bulk-${run}`, 100, warmup);
+  out.warmupTasks = warmup;
+}
 out.unbatched = await cycle(`cycle-one-${run}`, 1);
 console.log('bullmq unbatched', JSON.stringify(out.unbatched));
 out.batched = await cycle(`cycle-bulk-${run}`, 100);

@@ -471,7 +471,7 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "Ours through the service (`bench.tasks.TaskCycle`: one producer, %d workers, "
                 + "the harness's one event loop); BullMQ %s (`bench/bullmq/cycle.mjs`: a Node producer and a `Worker` of "
                 + "concurrency %d) on the same Redis, right after. Each figure runs from the first enqueue to the last "
-                + "completion of %s tasks. Unbatched: one task per enqueue and per claim; \"complete claims the next\": the same, "
+                + "completion of %s tasks, after an unmeasured warm-up of each mode on both sides. Unbatched: one task per enqueue and per claim; \"complete claims the next\": the same, "
                 + "with each complete asking for the worker's next task (`next`), as BullMQ's worker does in the call that "
                 + "finishes a job; batched: ours enqueues 100 per "
                 + "request and claims 32, completing each on its own; BullMQ adds 100 per `addBulk` (its workers take one "
