@@ -14,17 +14,21 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -65,8 +69,8 @@ public class ApiKeyResource {
     public record CreatedApiKey(String name, String key, List<String> projects, List<String> scopes, Instant createdAt) {
     }
 
-    /** Every key the caller administers. */
-    public record ApiKeyList(List<ApiKeyView> keys) {
+    /** One page of the keys the caller administers, by name; {@code nextCursor} is null on the last page. */
+    public record ApiKeyList(List<ApiKeyView> items, String nextCursor) {
     }
 
     @POST
@@ -112,11 +116,23 @@ public class ApiKeyResource {
     }
 
     @GET
-    @Operation(summary = "List API keys", description = "Every key whose projects lie within the caller's; never a secret.")
-    @APIResponse(responseCode = "200", description = "The keys")
+    @Operation(summary = "List API keys", description = "Every key whose projects lie within the caller's, by name, a page "
+            + "at a time (pass nextCursor as cursor until it is null); never a secret.")
+    @APIResponse(responseCode = "200", description = "A page of keys")
     @Requires(Scope.ADMIN)
-    public Uni<ApiKeyList> list() {
-        return keys.list(caller.principal()).map(all -> new ApiKeyList(all.stream().map(ApiKeyView::from).toList()));
+    public Uni<ApiKeyList> list(
+            @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,
+            @Parameter(description = "1 to 1000, default 100") @QueryParam("limit") String limit) {
+        Violations violations = new Violations();
+        Optional<String> after = Paging.position(Paging.Listing.API_KEYS, cursor, raw -> ApiKeyName.of(raw).value(), violations);
+        int size = Paging.limit(limit, violations);
+        violations.throwIfAny();
+        return keys.list(caller.principal()).map(all -> {
+            List<ApiKeyView> ordered = all.stream().map(ApiKeyView::from).sorted(Comparator.comparing(ApiKeyView::name)).toList();
+            Paging.Slice<ApiKeyView> page = Paging.slice(ordered,
+                    k -> after.map(name -> k.name().compareTo(name) > 0).orElse(true), size, ApiKeyView::name);
+            return new ApiKeyList(page.items(), page.next().map(next -> Paging.cursor(Paging.Listing.API_KEYS, next)).orElse(null));
+        });
     }
 
     @DELETE

@@ -28,9 +28,7 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -89,7 +87,7 @@ public class CacheResource {
     }
 
     /** One page of keys; {@code nextCursor} is null on the last page. */
-    public record KeyListing(List<String> keys, String nextCursor) {
+    public record KeyListing(List<String> items, String nextCursor) {
     }
 
     /** Access statistics of the project's cache. */
@@ -259,21 +257,17 @@ public class CacheResource {
             description = "Live keys in lexical order, filtered by a glob pattern. A page may hold fewer keys than "
                     + "limit, even none, while nextCursor is set; the walk ends when nextCursor is null.")
     @APIResponse(responseCode = "200", description = "A page of keys", content = @Content(examples = @ExampleObject(
-            name = "page", value = "{\"keys\": [\"user:1\", \"user:2\"], \"nextCursor\": \"dXNlcjoy\"}")))
+            name = "page", value = "{\"items\": [\"user:1\", \"user:2\"], \"nextCursor\": \"a2V5czp1c2VyOjI\"}")))
     @Requires(Scope.CACHE_READ)
     public Uni<KeyListing> list(@PathParam("projectId") String projectId,
             @Parameter(description = "glob: * any run of characters, ? one character; default *") @QueryParam("pattern") String pattern,
-            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,
             @Parameter(description = "1 to 1000, default 100") @QueryParam("limit") String limit) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         KeyPattern glob = pattern == null ? KeyPattern.ALL : violations.check("pattern", () -> KeyPattern.of(pattern));
-        PageSize size = limit == null ? PageSize.DEFAULT : violations.check("limit", () -> PageSize.parse(limit));
-        Optional<CacheKey> after = Optional.empty();
-        if (cursor != null && !cursor.isEmpty()) {
-            CacheKey decoded = violations.check("cursor", () -> decodeCursor(cursor));
-            after = Optional.ofNullable(decoded);
-        }
+        PageSize size = PageSize.of(Paging.limit(limit, violations));
+        Optional<CacheKey> after = Paging.position(Paging.Listing.CACHE_KEYS, cursor, CacheKey::of, violations);
         violations.throwIfAny();
         return cache.list(caller.principal(), project, glob, after, size).map(CacheResource::listing);
     }
@@ -299,16 +293,7 @@ public class CacheResource {
 
     private static KeyListing listing(KeyPage page) {
         return new KeyListing(page.keys().stream().map(CacheKey::value).toList(),
-                page.after().map(k -> Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString(k.value().getBytes(StandardCharsets.UTF_8))).orElse(null));
-    }
-
-    private static CacheKey decodeCursor(String cursor) {
-        try {
-            return CacheKey.of(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new domain.InvalidValueException("cursor must be a nextCursor this service returned");
-        }
+                page.after().map(k -> Paging.cursor(Paging.Listing.CACHE_KEYS, k.value())).orElse(null));
     }
 
     private static EntityTag etag(long version) {

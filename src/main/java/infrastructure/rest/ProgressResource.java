@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import domain.access.Scope;
-import domain.cache.PageSize;
 import domain.progress.Progress;
 import domain.progress.ProgressId;
 import domain.progress.ProgressPage;
@@ -121,7 +120,7 @@ public class ProgressResource {
 
         static ProgressListing from(ProgressPage page) {
             return new ProgressListing(page.items().stream().map(ProgressView::from).toList(),
-                    page.next().map(ProgressId::value).orElse(null));
+                    page.next().map(id -> Paging.cursor(Paging.Listing.PROGRESS, id.value())).orElse(null));
         }
     }
 
@@ -248,11 +247,10 @@ public class ProgressResource {
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         Optional<ProgressStatus> wanted = status == null ? Optional.empty()
                 : Optional.ofNullable(violations.check("status", () -> ProgressStatus.parse(status)));
-        Optional<ProgressId> after = cursor == null || cursor.isEmpty() ? Optional.empty()
-                : Optional.ofNullable(violations.check("cursor", () -> ProgressId.of(cursor)));
-        PageSize size = limit == null ? PageSize.DEFAULT : violations.check("limit", () -> PageSize.parse(limit));
+        Optional<ProgressId> after = Paging.position(Paging.Listing.PROGRESS, cursor, ProgressId::of, violations);
+        int size = Paging.limit(limit, violations);
         violations.throwIfAny();
-        return progress.list(caller.principal(), project, wanted, after, size.value()).map(ProgressListing::from);
+        return progress.list(caller.principal(), project, wanted, after, size).map(ProgressListing::from);
     }
 
     @POST

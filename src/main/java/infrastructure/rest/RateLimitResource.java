@@ -22,14 +22,18 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -72,7 +76,7 @@ public class RateLimitResource {
     }
 
     /** Every policy. */
-    public record PolicyList(List<PolicyView> policies) {
+    public record PolicyList(List<PolicyView> items, String nextCursor) {
     }
 
     /** A check: {@code cost} defaults to 1. */
@@ -159,9 +163,21 @@ public class RateLimitResource {
     }
 
     @GET
-    @Operation(summary = "List policies", description = "Stored ones, and configured ones (default, api) not overridden.")
-    public Uni<PolicyList> list() {
-        return rateLimits.policies(caller.principal()).map(all -> new PolicyList(all.stream().map(PolicyView::from).toList()));
+    @Operation(summary = "List policies", description = "Stored ones, and configured ones (default, api) not overridden, by "
+            + "name, a page at a time: pass nextCursor as cursor until it is null.")
+    public Uni<PolicyList> list(
+            @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,
+            @Parameter(description = "1 to 1000, default 100") @QueryParam("limit") String limit) {
+        Violations violations = new Violations();
+        Optional<String> after = Paging.position(Paging.Listing.POLICIES, cursor, raw -> PolicyName.of(raw).value(), violations);
+        int size = Paging.limit(limit, violations);
+        violations.throwIfAny();
+        return rateLimits.policies(caller.principal()).map(all -> {
+            List<PolicyView> ordered = all.stream().map(PolicyView::from).sorted(Comparator.comparing(PolicyView::name)).toList();
+            Paging.Slice<PolicyView> page = Paging.slice(ordered,
+                    p -> after.map(name -> p.name().compareTo(name) > 0).orElse(true), size, PolicyView::name);
+            return new PolicyList(page.items(), page.next().map(next -> Paging.cursor(Paging.Listing.POLICIES, next)).orElse(null));
+        });
     }
 
     @GET

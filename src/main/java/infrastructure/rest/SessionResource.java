@@ -18,6 +18,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
@@ -26,12 +27,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -84,8 +88,8 @@ public class SessionResource {
     public record ValidateRequest(String token) {
     }
 
-    /** A user's sessions. */
-    public record SessionList(List<SessionView> sessions) {
+    /** One page of a user's sessions, oldest first; {@code nextCursor} is null on the last page. */
+    public record SessionList(List<SessionView> items, String nextCursor) {
     }
 
     /** How many sessions were revoked. */
@@ -227,12 +231,54 @@ public class SessionResource {
 
     @GET
     @Path("users/{userId}/sessions")
-    @Operation(summary = "List a user's sessions", description = "The live sessions the key may see, oldest first.")
-    @APIResponse(responseCode = "200", description = "The sessions")
+    @Operation(summary = "List a user's sessions", description = "The live sessions the key may see, oldest first, a page "
+            + "at a time: pass nextCursor as cursor until it is null.")
+    @APIResponse(responseCode = "200", description = "A page of sessions")
     @Requires(Scope.SESSIONS)
-    public Uni<SessionList> list(@PathParam("userId") String userId) {
-        UserId user = parseUser(userId);
-        return sessions.list(caller.principal(), user).map(all -> new SessionList(all.stream().map(SessionView::from).toList()));
+    public Uni<SessionList> list(@PathParam("userId") String userId,
+            @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,
+            @Parameter(description = "1 to 1000, default 100") @QueryParam("limit") String limit) {
+        Violations violations = new Violations();
+        UserId user = violations.check("userId", () -> UserId.of(userId));
+        Optional<Position> after = Paging.position(Paging.Listing.SESSIONS, cursor, Position::parse, violations);
+        int size = Paging.limit(limit, violations);
+        violations.throwIfAny();
+        return sessions.list(caller.principal(), user).map(all -> {
+            List<UserSession> ordered = all.stream().sorted(OLDEST_FIRST).toList();
+            Paging.Slice<UserSession> page = Paging.slice(ordered,
+                    s -> after.map(position -> position.before(s)).orElse(true), size, s -> Position.of(s).text());
+            return new SessionList(page.items().stream().map(SessionView::from).toList(),
+                    page.next().map(next -> Paging.cursor(Paging.Listing.SESSIONS, next)).orElse(null));
+        });
+    }
+
+    private static final Comparator<UserSession> OLDEST_FIRST =
+            Comparator.<UserSession>comparingLong(s -> s.createdAt().toEpochMilli()).thenComparing(s -> s.id().value());
+
+    /** A place in a user's sessions, oldest first: a creation time and, among sessions created together, the id. */
+    private record Position(long createdAtMillis, String sessionId) {
+
+        static Position of(UserSession s) {
+            return new Position(s.createdAt().toEpochMilli(), s.id().value());
+        }
+
+        static Position parse(String text) {
+            int slash = text.indexOf('/');
+            if (slash < 1) {
+                throw new IllegalArgumentException("no position");
+            }
+            return new Position(Long.parseLong(text.substring(0, slash)), SessionId.of(text.substring(slash + 1)).value());
+        }
+
+        String text() {
+            return createdAtMillis + "/" + sessionId;
+        }
+
+        /** Whether this position lies before the session, so that the session belongs to a later page. */
+        boolean before(UserSession s) {
+            long created = s.createdAt().toEpochMilli();
+            return created > createdAtMillis || created == createdAtMillis && s.id().value().compareTo(sessionId) > 0;
+        }
     }
 
     @DELETE

@@ -65,9 +65,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "tasks", description = "Background tasks: enqueue, claim with leases, heartbeat, complete, fail, dead letters")
 public class TaskResource {
 
-    /** Cursors are sequences this service wrote: decimal digits, no sign, at most 18 of them. */
+    /** A task list's position: a sequence this service wrote. */
     static final Pattern CURSOR = Pattern.compile("[0-9]{1,18}");
-    static final int DEFAULT_PAGE = 100;
     /** The most ids one redrive may name. */
     static final int MAX_REDRIVE_IDS = 1000;
 
@@ -198,7 +197,12 @@ public class TaskResource {
     public record TaskListing(List<TaskView> items, String nextCursor) {
 
         static TaskListing from(TaskPage page) {
-            return new TaskListing(page.items().stream().map(TaskView::from).toList(), page.next().map(String::valueOf).orElse(null));
+            return from(page, Paging.Listing.TASKS);
+        }
+
+        static TaskListing from(TaskPage page, Paging.Listing listing) {
+            return new TaskListing(page.items().stream().map(TaskView::from).toList(),
+                    page.next().map(next -> Paging.cursor(listing, String.valueOf(next))).orElse(null));
         }
     }
 
@@ -564,8 +568,8 @@ public class TaskResource {
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         QueueName name = violations.check("queue", () -> QueueName.of(queue));
         TaskState wanted = state == null ? TaskState.QUEUED : violations.check("state", () -> TaskState.parse(state));
-        long after = cursorOf(violations, cursor);
-        int size = limitOf(violations, limit);
+        long after = cursorOf(Paging.Listing.TASKS, violations, cursor);
+        int size = Paging.limit(limit, violations);
         violations.throwIfAny();
         return tasks.list(caller.principal(), project, name, wanted, after, size).map(TaskListing::from);
     }
@@ -651,10 +655,11 @@ public class TaskResource {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         QueueName name = violations.check("queue", () -> QueueName.of(queue));
-        long after = cursorOf(violations, cursor);
-        int size = limitOf(violations, limit);
+        long after = cursorOf(Paging.Listing.DEAD_LETTERS, violations, cursor);
+        int size = Paging.limit(limit, violations);
         violations.throwIfAny();
-        return tasks.deadLetters(caller.principal(), project, name, after, size).map(TaskListing::from);
+        return tasks.deadLetters(caller.principal(), project, name, after, size)
+                .map(page -> TaskListing.from(page, Paging.Listing.DEAD_LETTERS));
     }
 
     @POST
@@ -707,26 +712,13 @@ public class TaskResource {
         return violations.check("leaseToken", () -> LeaseToken.of(raw));
     }
 
-    private static long cursorOf(Violations violations, String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
-            return 0;
-        }
-        if (!CURSOR.matcher(cursor).matches()) {
-            violations.add("cursor", "cursor must be the nextCursor of a previous page");
-            return 0;
-        }
-        return Long.parseLong(cursor);
-    }
-
-    private static int limitOf(Violations violations, String limit) {
-        if (limit == null) {
-            return DEFAULT_PAGE;
-        }
-        if (!limit.matches("[0-9]{1,4}")) {
-            violations.add("limit", "limit must be between 1 and " + TaskLimits.MAX_PAGE);
-            return DEFAULT_PAGE;
-        }
-        Integer size = violations.check("limit", () -> TaskLimits.page(Integer.parseInt(limit)));
-        return size == null ? DEFAULT_PAGE : size;
+    /** A task list's position: a sequence this service wrote, decimal digits, no sign, at most 18 of them. */
+    private static long cursorOf(Paging.Listing listing, Violations violations, String cursor) {
+        return Paging.position(listing, cursor, raw -> {
+            if (!CURSOR.matcher(raw).matches()) {
+                throw new IllegalArgumentException("not a sequence");
+            }
+            return Long.parseLong(raw);
+        }, violations).orElse(0L);
     }
 }

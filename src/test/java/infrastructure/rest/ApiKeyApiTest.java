@@ -38,6 +38,23 @@ class ApiKeyApiTest {
         return as(as).body(Map.of("name", name, "projects", projects, "scopes", scopes)).post("/v1/admin/api-keys");
     }
 
+    /** Every key name the listing shows {@code as}, over all its pages. */
+    static List<String> listedNames(String as) {
+        List<String> names = new ArrayList<>();
+        String cursor = null;
+        do {
+            var request = as(as).queryParam("limit", 1000);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            Response page = request.get("/v1/admin/api-keys");
+            page.then().statusCode(200);
+            names.addAll(page.jsonPath().getList("items.name", String.class));
+            cursor = page.path("nextCursor");
+        } while (cursor != null);
+        return names;
+    }
+
     @Test
     void showsTheSecretOnceAndNeverInTheListing() {
         String name = name();
@@ -51,8 +68,8 @@ class ApiKeyApiTest {
         String secret = created.path("key");
         assertThat(secret).startsWith("cdk_").hasSize(47);
 
-        Response listing = asAdmin().get("/v1/admin/api-keys");
-        listing.then().statusCode(200).body("keys.name", hasItem(name));
+        assertThat(listedNames(support.Api.BOOTSTRAP_KEY)).contains(name);
+        Response listing = asAdmin().queryParam("limit", 1000).get("/v1/admin/api-keys");
         assertThat(listing.asString()).doesNotContain(secret).doesNotContain("digest");
     }
 
@@ -101,7 +118,7 @@ class ApiKeyApiTest {
         create(support.Api.BOOTSTRAP_KEY, "bootstrap", List.of("shop"), List.of("progress")).then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", org.hamcrest.Matchers.containsString("operator"));
-        asAdmin().get("/v1/admin/api-keys").then().statusCode(200).body("keys.name", not(hasItem("bootstrap")));
+        assertThat(listedNames(support.Api.BOOTSTRAP_KEY)).doesNotContain("bootstrap");
     }
 
     @Test

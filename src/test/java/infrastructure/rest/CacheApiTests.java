@@ -225,7 +225,7 @@ abstract class CacheApiTests {
                 .then().statusCode(200).body("invalidated", equalTo(4));
 
         as(key).get("/v1/projects/" + project + "/cache").then().statusCode(200)
-                .body("keys", equalTo(List.of("order:2")));
+                .body("items", equalTo(List.of("order:2")));
     }
 
     @Test
@@ -269,7 +269,7 @@ abstract class CacheApiTests {
             }
             Response page = request.get("/v1/projects/" + project + "/cache");
             page.then().statusCode(200);
-            listed.addAll(page.path("keys"));
+            listed.addAll(page.path("items"));
             cursor = page.path("nextCursor");
         } while (cursor != null);
 

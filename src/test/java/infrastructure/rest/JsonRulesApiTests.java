@@ -69,7 +69,7 @@ abstract class JsonRulesApiTests {
     void nothingStoredUnder(String name) {
         as(key).get(entry(name)).then().statusCode(404);
         as(key).head(entry(name)).then().statusCode(404);
-        as(key).get("/v1/projects/" + project + "/cache").then().statusCode(200).body("keys", not(org.hamcrest.Matchers.hasItem(name)));
+        as(key).get("/v1/projects/" + project + "/cache").then().statusCode(200).body("items", not(org.hamcrest.Matchers.hasItem(name)));
     }
 
     // --- 1. unpaired surrogates

@@ -161,11 +161,11 @@ abstract class RateLimitApiTests {
 
         as(key).get("/v1/rate-limit-policies/" + policy).then().statusCode(200)
                 .body("limits.requests", equalTo(List.of(5, 20))).body("failMode", equalTo("open")).body("source", equalTo("stored"));
-        as(key).get("/v1/rate-limit-policies").then().statusCode(200)
-                .body("policies.name", hasItem(policy)).body("policies.name", hasItem("default"))
-                .body("policies.find { it.name == 'default' }.source", equalTo("configuration"))
-                .body("policies.find { it.name == 'default' }.limits[0].requests", equalTo(100))
-                .body("policies.find { it.name == 'default' }.limits[0].windowSeconds", equalTo(3600));
+        as(key).queryParam("limit", 1000).get("/v1/rate-limit-policies").then().statusCode(200)
+                .body("items.name", hasItem(policy)).body("items.name", hasItem("default"))
+                .body("items.find { it.name == 'default' }.source", equalTo("configuration"))
+                .body("items.find { it.name == 'default' }.limits[0].requests", equalTo(100))
+                .body("items.find { it.name == 'default' }.limits[0].windowSeconds", equalTo(3600));
 
         asAdmin().delete("/v1/rate-limit-policies/" + policy).then().statusCode(204);
         as(key).get("/v1/rate-limit-policies/" + policy).then().statusCode(404).contentType("application/problem+json");

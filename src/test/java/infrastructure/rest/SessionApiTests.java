@@ -227,11 +227,11 @@ abstract class SessionApiTests {
         List<String> tokens = List.of(open().path("token"), open().path("token"), open().path("token"));
         String other = open(backend, Map.of("userId", user + "-other", "projectAccess", List.of(project))).path("token");
 
-        as(backend).get("/v1/users/" + user + "/sessions").then().statusCode(200).body("sessions.size()", equalTo(3));
+        as(backend).get("/v1/users/" + user + "/sessions").then().statusCode(200).body("items.size()", equalTo(3));
         as(backend).delete("/v1/users/" + user + "/sessions").then().statusCode(200).body("revoked", equalTo(3));
 
         tokens.forEach(t -> validate(t).then().statusCode(401));
-        as(backend).get("/v1/users/" + user + "/sessions").then().body("sessions.size()", equalTo(0));
+        as(backend).get("/v1/users/" + user + "/sessions").then().body("items.size()", equalTo(0));
         validate(other).then().statusCode(200);
     }
 
@@ -267,7 +267,7 @@ abstract class SessionApiTests {
         as(backend).delete("/v1/sessions/" + id + "/projects/" + project).then().statusCode(404);
         as(backend).put("/v1/sessions/" + mine + "/projects/" + b).then().statusCode(403);
         validate(reachesB.path("token")).then().statusCode(401);
-        as(backend).get("/v1/users/" + user + "/sessions").then().body("sessions.sessionId", equalTo(List.of(mine)));
+        as(backend).get("/v1/users/" + user + "/sessions").then().body("items.sessionId", equalTo(List.of(mine)));
         as(backend).delete("/v1/users/" + user + "/sessions").then().body("revoked", equalTo(1));
 
         asAdmin().body(Map.of("token", reachesB.path("token"))).post("/v1/sessions/validate").then().statusCode(200);
