@@ -200,7 +200,11 @@ public class RateLimitService {
         });
     }
 
-    /** Deletes a stored policy (scope admin); a configured policy of that name applies again. */
+    /**
+     * Deletes a stored policy (scope admin); a configured policy of that name applies again. Idempotent:
+     * a policy that does not exist is absent afterwards as asked, so that is no failure; one that only
+     * comes from configuration cannot be deleted, which is a conflict.
+     */
     @Measured
     @WithSpan("ratelimit.policies.delete")
     @ApplyGuard(Guards.RATE_LIMITS)
@@ -212,7 +216,7 @@ public class RateLimitService {
                     throw new ConflictException("policy " + name + " comes from configuration; override it with PUT instead");
                 }
                 if (!deleted) {
-                    throw noSuchPolicy(name);
+                    return null;
                 }
                 AUDIT.infof("rate-limit policy deleted name=%s actor=%s", name, caller.name());
                 return null;

@@ -137,17 +137,15 @@ public class ApiKeyResource {
 
     @DELETE
     @Path("{name}")
-    @Operation(summary = "Revoke an API key", description = "Takes effect at once, on every instance.")
-    @APIResponse(responseCode = "204", description = "Revoked")
-    @APIResponse(responseCode = "404", description = "No such key among those the caller administers")
+    @Operation(summary = "Revoke an API key", description = "Takes effect at once, on every instance. Idempotent: 204 "
+            + "also when the caller administers no key of that name (none exists, or it lies outside the caller's projects).")
+    @APIResponse(responseCode = "204", description = "Revoked, or absent")
     @Requires(Scope.ADMIN)
     public Uni<Response> revoke(@PathParam("name") String name) {
         Violations violations = new Violations();
         ApiKeyName keyName = violations.check("name", () -> ApiKeyName.of(name));
         violations.throwIfAny();
-        return keys.revoke(caller.principal(), keyName).map(revoked -> revoked
-                ? Response.noContent().build()
-                : Problem.Type.NOT_FOUND.response("no API key of that name"));
+        return keys.revoke(caller.principal(), keyName).map(revoked -> Response.noContent().build());
     }
 
     private static ProjectAccess projects(List<String> raw, Violations violations) {

@@ -193,8 +193,9 @@ public class RateLimitResource {
     @DELETE
     @Path("{name}")
     @Operation(summary = "Delete a stored policy", description = "Scope admin. A configured policy of that name applies "
-            + "again; a policy that only comes from configuration answers 409.")
-    @APIResponse(responseCode = "204", description = "Deleted")
+            + "again; a policy that only comes from configuration answers 409. Idempotent: 204 also when there was none.")
+    @APIResponse(responseCode = "204", description = "Deleted, or absent")
+    @APIResponse(responseCode = "409", description = "The policy only comes from configuration")
     @Requires(Scope.ADMIN)
     @AdministersPolicy
     public Uni<Response> delete(@PathParam("name") String name) {

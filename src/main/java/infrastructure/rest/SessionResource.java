@@ -197,8 +197,10 @@ public class SessionResource {
 
     @DELETE
     @Path("sessions/{sessionId}/projects/{projectId}")
-    @Operation(summary = "Revoke a project from a session", description = "Takes effect at once.")
+    @Operation(summary = "Revoke a project from a session", description = "Takes effect at once. Idempotent: 204 when "
+            + "there is no such session (or none the key may see), since then no session has the project.")
     @APIResponse(responseCode = "200", description = "The session as changed")
+    @APIResponse(responseCode = "204", description = "No such session: nothing holds the project")
     @Requires(Scope.SESSIONS)
     public Uni<Response> revokeProject(@PathParam("sessionId") String sessionId, @PathParam("projectId") String projectId) {
         return changeAccess(sessionId, projectId, false);
@@ -218,15 +220,13 @@ public class SessionResource {
 
     @DELETE
     @Path("sessions/{sessionId}")
-    @Operation(summary = "Revoke a session", description = "Its token stops working at once and its data is deleted.")
-    @APIResponse(responseCode = "204", description = "Revoked")
-    @APIResponse(responseCode = "404", description = "No such session")
+    @Operation(summary = "Revoke a session", description = "Its token stops working at once and its data is deleted. "
+            + "Idempotent: 204 also when there is no such session, or none the key may see.")
+    @APIResponse(responseCode = "204", description = "Revoked, or absent")
     @Requires(Scope.SESSIONS)
     public Uni<Response> revoke(@PathParam("sessionId") String sessionId) {
         SessionId id = parse(sessionId);
-        return sessions.revoke(caller.principal(), id).map(revoked -> revoked
-                ? Response.noContent().build()
-                : notFound());
+        return sessions.revoke(caller.principal(), id).map(revoked -> Response.noContent().build());
     }
 
     @GET
@@ -297,9 +297,11 @@ public class SessionResource {
         SessionId id = violations.check("sessionId", () -> SessionId.of(sessionId));
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         violations.throwIfAny();
+        // Revoking a project of a session that is not there leaves it as asked (DELETE is idempotent); granting
+        // one to it cannot.
         return sessions.changeAccess(caller.principal(), id, project, granted).map(changed -> changed
                 .map(s -> Response.ok(SessionView.from(s)).build())
-                .orElseGet(SessionResource::notFound));
+                .orElseGet(() -> granted ? notFound() : Response.noContent().build()));
     }
 
     private static SessionId parse(String sessionId) {
