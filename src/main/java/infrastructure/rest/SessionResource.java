@@ -20,7 +20,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Clock;
@@ -129,7 +129,7 @@ public class SessionResource {
         return sessions.create(caller.principal(), user, body.userData() == null ? null : body.userData().text(), projects,
                         optional(body.idleTimeoutSeconds()), optional(body.absoluteTimeoutSeconds()))
                 .map(opened -> Response.created(URI.create("/v1/sessions/" + opened.session().id()))
-                        .cookie(cookie(opened))
+                        .header(HttpHeaders.SET_COOKIE, cookie(opened))
                         .entity(OpenedSession.from(opened))
                         .build());
     }
@@ -163,13 +163,15 @@ public class SessionResource {
 
     @DELETE
     @Path("sessions/current")
-    @Operation(summary = "Log out", description = "Ends the caller's own session and clears the cd_session cookie.")
-    @APIResponse(responseCode = "204", description = "Logged out")
-    @APIResponse(responseCode = "401", description = "No live session for this token")
+    @Operation(summary = "Log out", description = "Ends the caller's own session and clears the cd_session cookie. "
+            + "Idempotent like every DELETE: a token (header or cookie) whose session ended already, or never was, also "
+            + "answers 204 and clears the cookie, so a browser holding a dead cookie is never left with it. Only a request "
+            + "with no session token at all answers 401.")
+    @APIResponse(responseCode = "204", description = "Logged out, or the session had ended already; the cookie is cleared")
+    @APIResponse(responseCode = "401", description = "No session token in the request")
     public Uni<Response> logout() {
-        return sessions.logout(caller.sessionToken()).map(ended -> ended
-                ? Response.noContent().cookie(expiredCookie()).build()
-                : RequestAuthentication.unauthenticated(UnauthenticatedException.SESSION_REQUIRED));
+        return sessions.logout(caller.sessionToken())
+                .map(ended -> Response.noContent().header(HttpHeaders.SET_COOKIE, expiredCookie()).build());
     }
 
     @GET
@@ -214,7 +216,7 @@ public class SessionResource {
     public Uni<Response> rotate(@PathParam("sessionId") String sessionId) {
         SessionId id = parse(sessionId);
         return sessions.rotate(caller.principal(), id).map(rotated -> rotated
-                .map(opened -> Response.ok(OpenedSession.from(opened)).cookie(cookie(opened)).build())
+                .map(opened -> Response.ok(OpenedSession.from(opened)).header(HttpHeaders.SET_COOKIE, cookie(opened)).build())
                 .orElseGet(SessionResource::notFound));
     }
 
@@ -330,16 +332,24 @@ public class SessionResource {
         return value == null ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
-    /** The session token as an HttpOnly, Secure, SameSite=Strict cookie, for a browser's EventSource. */
-    private NewCookie cookie(SessionPolicy.Opened opened) {
+    /**
+     * The session token as an HttpOnly, Secure, SameSite=Strict cookie, for a browser's EventSource. Written as
+     * the header itself (RFC 6265): JAX-RS's {@code NewCookie} adds the obsolete {@code Version=1} of RFC 2109.
+     */
+    private String cookie(SessionPolicy.Opened opened) {
         long seconds = Math.max(0, Duration.between(clock.instant(), opened.session().absoluteExpiresAt()).getSeconds());
-        return new NewCookie.Builder(RequestAuthentication.SESSION_COOKIE).value(opened.token().reveal()).path("/v1")
-                .httpOnly(true).secure(true).sameSite(NewCookie.SameSite.STRICT).maxAge((int) Math.min(seconds, Integer.MAX_VALUE))
-                .build();
+        return setCookie(opened.token().reveal(), seconds);
     }
 
-    private static NewCookie expiredCookie() {
-        return new NewCookie.Builder(RequestAuthentication.SESSION_COOKIE).value("").path("/v1")
-                .httpOnly(true).secure(true).sameSite(NewCookie.SameSite.STRICT).maxAge(0).build();
+    /** A cookie that tells the browser to drop {@code cd_session} at once. */
+    private static String expiredCookie() {
+        return setCookie("", 0);
+    }
+
+    private static String setCookie(String value, long maxAgeSeconds) {
+        // The token's alphabet (cds_, base64url and a dot) needs no quoting or escaping in a cookie value.
+        return RequestAuthentication.SESSION_COOKIE + "=" + value + "; Max-Age=" + maxAgeSeconds
+                + (maxAgeSeconds == 0 ? "; Expires=Thu, 01 Jan 1970 00:00:00 GMT" : "")
+                + "; Path=/v1; Secure; HttpOnly; SameSite=Strict";
     }
 }

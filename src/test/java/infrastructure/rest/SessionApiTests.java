@@ -182,6 +182,36 @@ abstract class SessionApiTests {
     // --- ending sessions
 
     @Test
+    void setsTheSessionCookieWithoutTheObsoleteVersionAttribute() {
+        Response opened = open();
+        String rotated = as(backend).post("/v1/sessions/" + opened.path("sessionId") + "/rotate").then().statusCode(200)
+                .extract().header("Set-Cookie");
+
+        for (String cookie : List.of(opened.header("Set-Cookie"), rotated)) {
+            assertThat(cookie).startsWith("cd_session=cds_").containsIgnoringCase("Max-Age=").contains("Path=/v1")
+                    .contains("HttpOnly").contains("Secure").contains("SameSite=Strict");
+            assertThat(cookie.toLowerCase(java.util.Locale.ROOT)).doesNotContain("version");
+        }
+    }
+
+    @Test
+    void aLogoutWithADeadOrUnknownCookieStillAnswers204AndClearsTheCookie() {
+        String token = open().path("token");
+        RestAssured.given().cookie("cd_session", token).delete("/v1/sessions/current").then().statusCode(204);
+
+        for (String dead : List.of(token, "cds_" + "0".repeat(16) + "unknown.secret", "not-a-token")) {
+            Response logout = RestAssured.given().cookie("cd_session", dead).delete("/v1/sessions/current");
+            logout.then().statusCode(204);
+            assertThat(logout.header("Set-Cookie")).as(dead).startsWith("cd_session=;").contains("Max-Age=0").contains("Path=/v1")
+                    .doesNotContainIgnoringCase("version");
+        }
+        Response withHeader = RestAssured.given().header("Authorization", "Bearer " + token).delete("/v1/sessions/current");
+        withHeader.then().statusCode(204);
+        assertThat(withHeader.header("Set-Cookie")).contains("Max-Age=0");
+        RestAssured.given().delete("/v1/sessions/current").then().statusCode(401);
+    }
+
+    @Test
     void logsOutAndKillsTheTokenAtOnce() {
         String token = open().path("token");
 
