@@ -492,6 +492,37 @@ abstract class TaskApiTests extends TaskApiTestsBase {
     }
 
     @Test
+    void refusesEveryTaskEndpointToAKeyOfTheProjectWithoutTheTasksScope() {
+        String id = enqueued("mine");
+        // Every other scope on the project, admin included: the tasks scope is what task endpoints need.
+        String noTasks = keyFor(List.of(project), "cache:read", "cache:write", "sessions", "rate-limits", "progress",
+                "progress:read", "admin");
+        String lease = "abc.1";
+
+        List<Http.Answer> answers = List.of(
+                Http.post(base() + "/tasks", noTasks, "{\"payload\": 1}"),
+                Http.post(base() + "/tasks/batch", noTasks, "{\"tasks\": [{\"payload\": 1}]}"),
+                Http.post(base() + "/claims", noTasks, "{}"),
+                Http.post("/v1/queues/" + queue + "/claims", noTasks, "{}"),
+                Http.post(taskPath(id) + "/heartbeat", noTasks, "{\"leaseToken\": \"" + lease + "\"}"),
+                Http.post(taskPath(id) + "/complete", noTasks, "{\"leaseToken\": \"" + lease + "\"}"),
+                Http.post(taskPath(id) + "/fail", noTasks, "{\"leaseToken\": \"" + lease + "\", \"error\": \"x\"}"),
+                Http.post(taskPath(id) + "/cancel", noTasks, null),
+                Http.get(taskPath(id), noTasks),
+                Http.get(base() + "/tasks", noTasks),
+                Http.get(base(), noTasks),
+                Http.get(base() + "/dead", noTasks),
+                Http.post(base() + "/dead/redrive", noTasks, "{}"));
+
+        assertThat(answers).extracting(Http.Answer::status).containsOnly(403);
+        assertThat(answers).allSatisfy(a -> assertThat(json(a.body()).get("type").asText()).isEqualTo("urn:cache-domain:problem:forbidden"));
+        assertThat(stateOf(id)).as("nothing was claimed, cancelled or added").isEqualTo("QUEUED");
+        assertThat(as(worker).get(base() + "/tasks").then().statusCode(200).extract().jsonPath().getList("items.id")).containsExactly(id);
+        // A queue's settings take admin, which this key has: tasks is not needed there.
+        assertThat(Http.put(base(), noTasks, "{\"maxAttempts\": 2}").status()).isEqualTo(200);
+    }
+
+    @Test
     void answersEveryBadFieldWithAProblemNamingIt() {
         String id = enqueued("x");
         String tooFar = Instant.now().plus(Duration.ofDays(31)).toString();
