@@ -67,6 +67,8 @@ public class ApiKeyService {
     private final KnownKeys known;
     /** Secrets the store refused just now, refused again without a lookup. */
     private final UnknownKeys unknown;
+    /** When this instance last noted each key's use in the store. */
+    private final KeyUses uses;
     private final Counter bootstrapAnswers;
     private final Counter knownAnswers;
     private final Counter unknownAnswers;
@@ -82,6 +84,7 @@ public class ApiKeyService {
                 "key store unavailable: accepting keys it confirmed recently");
         this.known = new KnownKeys(clock, policy.keyCacheMaxAge(), policy.keyCacheSize(), revocations::live);
         this.unknown = new UnknownKeys(clock, policy.unknownKeyMaxAge(), policy.unknownKeyCacheSize(), revocations::live);
+        this.uses = new KeyUses(clock, Math.max(1_000, policy.keyCacheSize()));
         revocations.listen(known);
         revocations.listen(unknown);
         this.bootstrapAnswers = inProcess(meters, "bootstrap");
@@ -99,7 +102,12 @@ public class ApiKeyService {
     void createdAtStartup(@Observes Startup startup) {
     }
 
-    private record Confirmed(Principal principal, Instant at) {
+    /** {@code expiresAt}: the key's own expiry, null when it has none. */
+    private record Confirmed(Principal principal, Instant at, Instant expiresAt) {
+    }
+
+    /** A key as an administrator sees it, with its last noted use (at most {@link KeyUses#GRANULARITY} behind, per instance). */
+    public record Listed(ApiKey key, Optional<Instant> lastUsedAt) {
     }
 
     /** A key created just now, with its secret: the only time the secret is seen. */
@@ -122,6 +130,7 @@ public class ApiKeyService {
         Optional<Principal> held = known.find(digest);
         if (held.isPresent()) {
             knownAnswers.increment();
+            noteUse(held.get());
             return Uni.createFrom().item(held);
         }
         if (unknown.holds(digest)) {
@@ -167,15 +176,18 @@ public class ApiKeyService {
         @SuppressWarnings("unchecked")
         Uni<Optional<Principal>>[] mine = new Uni[1];
         mine[0] = Retries.idempotent(() -> keys.findByDigest(digest))
-                .map(found -> found.map(ApiKey::principal))
-                .invoke(principal -> {
-                    if (principal.isPresent()) {
-                        known.confirmed(lookup, digest, principal.get());
+                // An expired key is refused exactly as an unknown one, and remembered as one: it never works again.
+                .map(found -> found.filter(k -> !k.expiredAt(clock.instant())))
+                .invoke(live -> {
+                    if (live.isPresent()) {
+                        known.confirmed(lookup, digest, live.get().principal(), live.get().expiry());
+                        noteUse(live.get().principal());
                     } else {
                         unknown.unknown(refusal, digest);
                     }
-                    remember(digest, principal);
+                    remember(digest, live);
                 })
+                .map(found -> found.map(ApiKey::principal))
                 .onTermination().invoke(() -> lookups.remove(key, mine[0]))
                 .memoize().indefinitely();
         running = lookups.putIfAbsent(key, mine[0]);
@@ -185,15 +197,17 @@ public class ApiKeyService {
     /** While the store cannot answer: a key the store confirmed recently; else the failure. */
     Uni<Optional<Principal>> recentlyConfirmed(String digest, Throwable failure) {
         Confirmed known = confirmed.get(digest);
-        if (known == null || known.at().plus(policy.staleIfUnavailable()).isBefore(clock.instant())) {
+        Instant now = clock.instant();
+        if (known == null || known.at().plus(policy.staleIfUnavailable()).isBefore(now)
+                || known.expiresAt() != null && !now.isBefore(known.expiresAt())) {
             return Uni.createFrom().failure(failure);
         }
         stale.record(failure);
         return Uni.createFrom().item(Optional.of(known.principal()));
     }
 
-    private void remember(String digest, Optional<Principal> principal) {
-        if (principal.isEmpty()) {
+    private void remember(String digest, Optional<ApiKey> key) {
+        if (key.isEmpty()) {
             confirmed.remove(digest);
             return;
         }
@@ -201,15 +215,38 @@ public class ApiKeyService {
             confirmed.clear(); // crude but bounded; only a fallback for outages depends on it
         }
         if (policy.rememberedKeys() > 0) {
-            confirmed.put(digest, new Confirmed(principal.get(), clock.instant()));
+            confirmed.put(digest, new Confirmed(key.get().principal(), clock.instant(), key.get().expiry().orElse(null)));
         }
     }
 
-    /** Creates a key with at most the caller's own rights; the name must be free. */
+    /**
+     * Notes a key's use in the store when this instance noted none within {@link KeyUses#GRANULARITY}: at most
+     * one write per key, minute and instance, made beside the request, which never waits for it. A note that
+     * fails is only logged: the next one comes a minute later.
+     */
+    private void noteUse(Principal principal) {
+        uses.due(principal.name()).ifPresent(at -> keys.recordUse(ApiKeyName.of(principal.name()), at)
+                .ifNoItem().after(NOTE_TIMEOUT).fail()
+                .subscribe().with(noted -> { }, failure -> LOG.debugf("an API key's last use was not noted: %s", failure)));
+    }
+
+    /** How long a note of a key's use may wait for the store: nobody waits for it, but it must not linger. */
+    private static final java.time.Duration NOTE_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+    /** Creates a key that never expires, with at most the caller's own rights; the name must be free. */
+    public Uni<Created> create(Principal caller, ApiKeyName name, ProjectAccess projects, Set<Scope> scopes) {
+        return create(caller, name, projects, scopes, Optional.empty());
+    }
+
+    /**
+     * Creates a key with at most the caller's own rights, working until {@code expiresAt} if given (which must
+     * lie in the future); the name must be free.
+     */
     @Measured
     @WithSpan("apikeys.create")
     @ApplyGuard(Guards.API_KEYS)
-    public Uni<Created> create(Principal caller, ApiKeyName name, ProjectAccess projects, Set<Scope> scopes) {
+    public Uni<Created> create(Principal caller, ApiKeyName name, ProjectAccess projects, Set<Scope> scopes,
+            Optional<Instant> expiresAt) {
         return Uni.createFrom().deferred(() -> {
             if (!caller.mayGrant(projects, scopes)) {
                 throw new AccessDeniedException("an administrator may only grant projects and scopes it holds itself");
@@ -219,7 +256,8 @@ public class ApiKeyService {
                 throw new NameTakenException("the name " + name + " is the operator's bootstrap key");
             }
             ApiKeySecret secret = ApiKeySecret.generate();
-            ApiKey key = new ApiKey(name, secret.digest(), projects, scopes, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            ApiKey key = new ApiKey(name, secret.digest(), projects, scopes, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                    expiresAt.map(at -> at.truncatedTo(ChronoUnit.MILLIS)).orElse(null));
             return keys.create(key).map(stored -> {
                 if (!stored) {
                     throw new NameTakenException("an API key named " + name + " exists already");
@@ -230,11 +268,30 @@ public class ApiKeyService {
         });
     }
 
-    /** The keys the caller administers: those whose projects lie within its own. */
+    /** The keys the caller administers (those whose projects lie within its own), by name, with their last uses. */
     @Measured
     @WithSpan("apikeys.list")
     @ApplyGuard(Guards.API_KEYS)
-    public Uni<List<ApiKey>> list(Principal caller) {
+    public Uni<List<Listed>> list(Principal caller) {
+        return visible(caller).chain(visible -> keys.lastUses(visible.stream().map(ApiKey::name).toList())
+                .map(lastUses -> visible.stream().map(k -> new Listed(k, Optional.ofNullable(lastUses.get(k.name())))).toList()));
+    }
+
+    /** One key the caller administers, with its last use; a key outside the caller's projects is, to it, absent. */
+    @Measured
+    @WithSpan("apikeys.get")
+    @ApplyGuard(Guards.API_KEYS)
+    public Uni<Listed> get(Principal caller, ApiKeyName name) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, Scope.ADMIN);
+            return Retries.idempotent(() -> keys.findByName(name))
+                    .map(found -> found.filter(k -> caller.projects().covers(k.projects()))
+                            .orElseThrow(() -> new NoSuchObjectException("no API key of that name")))
+                    .chain(key -> keys.lastUses(List.of(name)).map(lastUses -> new Listed(key, Optional.ofNullable(lastUses.get(name)))));
+        });
+    }
+
+    private Uni<List<ApiKey>> visible(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
             return keys.list().map(all -> all.stream().filter(k -> caller.projects().covers(k.projects())).toList());
@@ -246,11 +303,12 @@ public class ApiKeyService {
     @WithSpan("apikeys.revoke")
     @ApplyGuard(Guards.API_KEYS)
     public Uni<Boolean> revoke(Principal caller, ApiKeyName name) {
-        return list(caller).chain(visible -> visible.stream().anyMatch(k -> k.name().equals(name))
+        return visible(caller).chain(visible -> visible.stream().anyMatch(k -> k.name().equals(name))
                 ? keys.delete(name).invoke(revoked -> {
                     if (revoked) {
                         // At once here, whatever becomes of the notice: this instance never answers with it again.
                         known.forget(name);
+                        uses.forget(name.value());
                         confirmed.values().removeIf(c -> c.principal().name().equals(name.value()));
                         AUDIT.infof("api-key revoked name=%s actor=%s", name, caller.name());
                     }

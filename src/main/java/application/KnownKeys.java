@@ -45,20 +45,26 @@ final class KnownKeys implements Revocations.Listener {
         this.live = live;
     }
 
-    private record Entry(Principal principal, Instant confirmedAt) {
+    /** {@code expiresAt}: the key's own expiry, null when it has none. */
+    private record Entry(Principal principal, Instant confirmedAt, Instant expiresAt) {
     }
 
     /** Taken before asking the store, handed back with its answer: proof that nothing was revoked meanwhile. */
     record Lookup(long epoch, boolean live) {
     }
 
-    /** The principal held for this digest; empty when none is, it is too old, or the channel is not live. */
+    /**
+     * The principal held for this digest; empty when none is, it is too old, the key itself expired, or
+     * the channel is not live.
+     */
     Optional<Principal> find(String digest) {
         if (!live.getAsBoolean()) {
             return Optional.empty();
         }
         Entry entry = entries.get(digest);
-        if (entry == null || !clock.instant().isBefore(entry.confirmedAt().plus(maxAge))) {
+        Instant now = clock.instant();
+        if (entry == null || !now.isBefore(entry.confirmedAt().plus(maxAge))
+                || entry.expiresAt() != null && !now.isBefore(entry.expiresAt())) {
             return Optional.empty();
         }
         return Optional.of(entry.principal());
@@ -75,6 +81,11 @@ final class KnownKeys implements Revocations.Listener {
      * stale already.
      */
     synchronized void confirmed(Lookup lookup, String digest, Principal principal) {
+        confirmed(lookup, digest, principal, Optional.empty());
+    }
+
+    /** As {@link #confirmed(Lookup, String, Principal)}, for a key that stops working at {@code expiresAt}. */
+    synchronized void confirmed(Lookup lookup, String digest, Principal principal, Optional<Instant> expiresAt) {
         if (!lookup.live() || lookup.epoch() != epoch || !live.getAsBoolean() || maxAge.isZero() || capacity == 0) {
             return;
         }
@@ -85,7 +96,7 @@ final class KnownKeys implements Revocations.Listener {
                 any.remove();
             }
         }
-        entries.put(digest, new Entry(principal, clock.instant()));
+        entries.put(digest, new Entry(principal, clock.instant(), expiresAt.orElse(null)));
     }
 
     /** Drops every entry of the key of that name, at once. */

@@ -102,7 +102,7 @@ public class ProgressService {
         this.settings = settings;
         this.clock = clock;
         this.slots = new StreamSlots(settings.maxStreamsPerPrincipal());
-        this.credentials = new CredentialCheck(keys, sessions);
+        this.credentials = new CredentialCheck(keys, sessions, clock);
         this.open = new OpenStreams(credentials, settings.streamStoreTimeout());
         this.feeds = new ProgressFeeds(progress, (project, id) -> Retries.idempotent(() -> progress.find(project, id)), clock,
                 settings.heartbeat(), policy.ttl());

@@ -68,6 +68,16 @@ class ApiKeyLookupsTest {
         public Uni<Boolean> delete(ApiKeyName name) {
             return memory.delete(name);
         }
+
+        @Override
+        public Uni<Void> recordUse(ApiKeyName name, Instant at) {
+            return memory.recordUse(name, at);
+        }
+
+        @Override
+        public Uni<java.util.Map<ApiKeyName, Instant>> lastUses(java.util.Collection<ApiKeyName> names) {
+            return memory.lastUses(names);
+        }
     };
     private final InMemoryRevocations revocations = new InMemoryRevocations();
     private final ApiKeyService service = new ApiKeyService(store, BootstrapKey.of(ApiKeySecret.generate()),

@@ -102,4 +102,38 @@ public abstract class ApiKeyRepositoryContract {
         assertThat(results).filteredOn(Boolean::booleanValue).hasSize(1);
         assertThat(await(keys.list())).hasSize(1);
     }
+
+    @Test
+    void keepsAKeysExpiryAsGiven() {
+        ApiKeySecret secret = ApiKeySecret.generate();
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ApiKey expiring = new ApiKey(ApiKeyName.of("expiring"), secret.digest(), ProjectAccess.all(), Set.of(Scope.CACHE_READ),
+                created, created.plus(Duration.ofDays(30)));
+        await(keys.create(expiring));
+
+        assertThat(await(keys.findByDigest(secret.digest()))).contains(expiring);
+        assertThat(await(keys.findByName(ApiKeyName.of("expiring"))).orElseThrow().expiry()).contains(created.plus(Duration.ofDays(30)));
+        assertThat(await(keys.list())).containsExactly(expiring);
+    }
+
+    @Test
+    void keepsTheLatestNotedUseOfAKeyAndForgetsItWithTheKey() {
+        ApiKeyName name = ApiKeyName.of("used");
+        ApiKeyName never = ApiKeyName.of("never-used");
+        await(keys.create(key("used", ApiKeySecret.generate(), ProjectAccess.all(), Scope.CACHE_READ)));
+        await(keys.create(key("never-used", ApiKeySecret.generate(), ProjectAccess.all(), Scope.CACHE_READ)));
+        Instant later = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant earlier = later.minusSeconds(90);
+
+        await(keys.recordUse(name, later));
+        await(keys.recordUse(name, earlier));
+        await(keys.recordUse(ApiKeyName.of("no-such-key"), later));
+
+        assertThat(await(keys.lastUses(List.of(name, never, ApiKeyName.of("no-such-key"))))).isEqualTo(java.util.Map.of(name, later));
+        await(keys.delete(name));
+        await(keys.recordUse(name, later.plusSeconds(60)));
+        assertThat(await(keys.lastUses(List.of(name)))).as("a note after the revocation is dropped").isEmpty();
+        await(keys.create(key("used", ApiKeySecret.generate(), ProjectAccess.all(), Scope.CACHE_READ)));
+        assertThat(await(keys.lastUses(List.of(name)))).as("a new key of the name starts unused").isEmpty();
+    }
 }

@@ -4,6 +4,8 @@ import domain.access.ApiKey;
 import domain.access.ApiKeyName;
 import domain.access.ApiKeyRepository;
 import io.smallrye.mutiny.Uni;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
 
     private final Map<String, ApiKey> byName = new HashMap<>();
     private final Map<String, ApiKey> byDigest = new HashMap<>();
+    private final Map<String, Instant> lastUses = new HashMap<>();
 
     @Override
     public Uni<Boolean> create(ApiKey key) {
@@ -66,7 +69,36 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
                     return false;
                 }
                 byDigest.remove(key.secretDigest());
+                lastUses.remove(name.value());
                 return true;
+            }
+        });
+    }
+
+    @Override
+    public Uni<Void> recordUse(ApiKeyName name, Instant at) {
+        return Uni.createFrom().item(() -> {
+            synchronized (this) {
+                if (byName.containsKey(name.value())) {
+                    lastUses.merge(name.value(), at, (before, now) -> now.isAfter(before) ? now : before);
+                }
+                return null;
+            }
+        });
+    }
+
+    @Override
+    public Uni<Map<ApiKeyName, Instant>> lastUses(Collection<ApiKeyName> names) {
+        return Uni.createFrom().item(() -> {
+            synchronized (this) {
+                Map<ApiKeyName, Instant> found = new HashMap<>();
+                names.forEach(name -> {
+                    Instant at = lastUses.get(name.value());
+                    if (at != null) {
+                        found.put(name, at);
+                    }
+                });
+                return found;
             }
         });
     }

@@ -13,8 +13,11 @@ import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,6 +30,7 @@ public final class RedisApiKeyRepository implements ApiKeyRepository {
 
     private static final LuaScript CREATE = LuaScript.load("apikey_create");
     private static final LuaScript DELETE = LuaScript.load("apikey_delete");
+    private static final LuaScript USED = LuaScript.load("apikey_used");
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveHashCommands<String, String, String> hashes;
@@ -77,8 +81,36 @@ public final class RedisApiKeyRepository implements ApiKeyRepository {
         return hashes.hget(keys.apiKeyRegistry(), name.value())
                 .chain(record -> record == null
                         ? Uni.createFrom().item(false)
-                        : DELETE.run(redis, List.of(keys.apiKeyRegistry(), keys.apiKeyRecord(read(record).secretDigest())),
-                                List.of(name.value(), record)).map(r -> r.toInteger() == 1))
+                        : DELETE.run(redis, List.of(keys.apiKeyRegistry(), keys.apiKeyRecord(read(record).secretDigest()),
+                                keys.apiKeyUses()), List.of(name.value(), record)).map(r -> r.toInteger() == 1))
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<Void> recordUse(ApiKeyName name, Instant at) {
+        return USED.run(redis, List.of(keys.apiKeyRegistry(), keys.apiKeyUses()),
+                        List.of(name.value(), Long.toString(at.toEpochMilli())))
+                .replaceWithVoid()
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<Map<ApiKeyName, Instant>> lastUses(Collection<ApiKeyName> names) {
+        if (names.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<ApiKeyName> asked = List.copyOf(names);
+        return hashes.hmget(keys.apiKeyUses(), asked.stream().map(ApiKeyName::value).toArray(String[]::new))
+                .map(found -> {
+                    Map<ApiKeyName, Instant> uses = new HashMap<>();
+                    asked.forEach(name -> {
+                        String millis = found.get(name.value());
+                        if (millis != null) {
+                            uses.put(name, Instant.ofEpochMilli(Long.parseLong(millis)));
+                        }
+                    });
+                    return uses;
+                })
                 .onFailure().transform(RedisFailures::translate);
     }
 
@@ -89,7 +121,7 @@ public final class RedisApiKeyRepository implements ApiKeyRepository {
         List<String> scopes = key.scopes().stream().map(Scope::wireName).sorted().toList();
         try {
             return json.writeValueAsString(new StoredKey(key.name().value(), key.secretDigest(), projects, scopes,
-                    key.createdAt().toEpochMilli()));
+                    key.createdAt().toEpochMilli(), key.expiry().map(Instant::toEpochMilli).orElse(null)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an API key record always serializes", e);
         }
@@ -103,13 +135,17 @@ public final class RedisApiKeyRepository implements ApiKeyRepository {
                     : ProjectAccess.only(stored.projects().stream().map(ProjectId::of).collect(Collectors.toSet()));
             Set<Scope> scopes = stored.scopes().stream().map(Scope::parse).collect(Collectors.toSet());
             return new ApiKey(ApiKeyName.of(stored.name()), stored.digest(), projects, scopes,
-                    Instant.ofEpochMilli(stored.createdAt()));
+                    Instant.ofEpochMilli(stored.createdAt()),
+                    stored.expiresAt() == null ? null : Instant.ofEpochMilli(stored.expiresAt()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable API key record in Redis", e);
         }
     }
 
-    /** The stored form: what Redis holds of a key; never the secret, only its digest. */
-    record StoredKey(String name, String digest, List<String> projects, List<String> scopes, long createdAt) {
+    /**
+     * The stored form: what Redis holds of a key; never the secret, only its digest. {@code expiresAt}
+     * (epoch milliseconds) is absent from records written before keys could expire, and for keys that never do.
+     */
+    record StoredKey(String name, String digest, List<String> projects, List<String> scopes, long createdAt, Long expiresAt) {
     }
 }

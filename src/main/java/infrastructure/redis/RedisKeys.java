@@ -206,6 +206,11 @@ final class RedisKeys {
         return prefix + ":{ak}:n";
     }
 
+    /** Hash: key name to the epoch milliseconds of its last noted use. */
+    String apiKeyUses() {
+        return prefix + ":{ak}:u";
+    }
+
     String apiKeyRecord(String digest) {
         return prefix + ":{ak}:d:" + digest;
     }

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -49,24 +50,46 @@ public class ApiKeyResource {
         this.caller = caller;
     }
 
-    /** A key to create: {@code projects} is {@code ["*"]} or project ids. */
-    public record CreateApiKeyRequest(String name, List<String> projects, List<String> scopes) {
+    /**
+     * A key to create: {@code projects} is {@code ["*"]} or project ids; {@code expiresAt}, optional, an
+     * ISO-8601 instant in the future after which the key stops working.
+     */
+    public record CreateApiKeyRequest(String name, List<String> projects, List<String> scopes, String expiresAt) {
     }
 
-    /** A key as listed: never its secret. */
-    public record ApiKeyView(String name, List<String> projects, List<String> scopes, Instant createdAt) {
+    /**
+     * A key as listed: never its secret. {@code expiresAt} is null for a key that never expires; {@code lastUsedAt}
+     * null for one not used yet, and otherwise at most a minute behind its real last use.
+     */
+    public record ApiKeyView(String name, List<String> projects, List<String> scopes, Instant createdAt, Instant expiresAt,
+            Instant lastUsedAt) {
 
-        static ApiKeyView from(ApiKey key) {
-            List<String> projects = key.projects() instanceof ProjectAccess.Only only
-                    ? only.projects().stream().map(ProjectId::value).sorted().toList()
-                    : List.of("*");
-            return new ApiKeyView(key.name().value(), projects,
-                    key.scopes().stream().map(Scope::wireName).sorted().toList(), key.createdAt());
+        static ApiKeyView from(ApiKeyService.Listed listed) {
+            ApiKey key = listed.key();
+            return new ApiKeyView(key.name().value(), projectsOf(key), scopesOf(key), key.createdAt(), key.expiry().orElse(null),
+                    listed.lastUsedAt().orElse(null));
         }
     }
 
     /** A key just created, with its secret: the only time it is shown. */
-    public record CreatedApiKey(String name, String key, List<String> projects, List<String> scopes, Instant createdAt) {
+    public record CreatedApiKey(String name, String key, List<String> projects, List<String> scopes, Instant createdAt,
+            Instant expiresAt) {
+
+        static CreatedApiKey from(ApiKeyService.Created created) {
+            ApiKey key = created.key();
+            return new CreatedApiKey(key.name().value(), created.secret().reveal(), projectsOf(key), scopesOf(key), key.createdAt(),
+                    key.expiry().orElse(null));
+        }
+    }
+
+    private static List<String> projectsOf(ApiKey key) {
+        return key.projects() instanceof ProjectAccess.Only only
+                ? only.projects().stream().map(ProjectId::value).sorted().toList()
+                : List.of("*");
+    }
+
+    private static List<String> scopesOf(ApiKey key) {
+        return key.scopes().stream().map(Scope::wireName).sorted().toList();
     }
 
     /** One page of the keys the caller administers, by name; {@code nextCursor} is null on the last page. */
@@ -79,10 +102,12 @@ public class ApiKeyResource {
             description = "Returns the secret once; the service keeps only its SHA-256 digest. An administrator may "
                     + "grant only projects and scopes it holds itself.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "backend of one project",
-            value = "{\"name\": \"shop-backend\", \"projects\": [\"shop\"], \"scopes\": [\"cache:read\", \"cache:write\"]}")))
+            value = "{\"name\": \"shop-backend\", \"projects\": [\"shop\"], \"scopes\": [\"cache:read\", \"cache:write\"], "
+                    + "\"expiresAt\": \"2027-11-22T09:00:00.000Z\"}")))
     @APIResponse(responseCode = "201", description = "Created", content = @Content(examples = @ExampleObject(name = "created",
             value = "{\"name\": \"shop-backend\", \"key\": \"cdk_3q2-7Lw...\", \"projects\": [\"shop\"], "
-                    + "\"scopes\": [\"cache:read\", \"cache:write\"], \"createdAt\": \"2026-11-22T09:00:00Z\"}")))
+                    + "\"scopes\": [\"cache:read\", \"cache:write\"], \"createdAt\": \"2026-11-22T09:00:00.000Z\", "
+                    + "\"expiresAt\": \"2027-11-22T09:00:00.000Z\"}")))
     @APIResponse(responseCode = "409", description = "A key of that name exists")
     @Requires(Scope.ADMIN)
     public Uni<Response> create(CreateApiKeyRequest body) {
@@ -105,14 +130,19 @@ public class ApiKeyResource {
                 }
             }
         }
+        Optional<Instant> expiresAt = Optional.empty();
+        if (body.expiresAt() != null) {
+            try {
+                expiresAt = Optional.of(Instant.parse(body.expiresAt()));
+            } catch (DateTimeParseException e) {
+                violations.add("expiresAt", "expiresAt must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+            }
+        }
         violations.throwIfAny();
-        return keys.create(caller.principal(), name, projects, scopes).map(created -> {
-            ApiKeyView view = ApiKeyView.from(created.key());
-            return Response.created(URI.create("/v1/admin/api-keys/" + view.name()))
-                    .entity(new CreatedApiKey(view.name(), created.secret().reveal(), view.projects(), view.scopes(),
-                            view.createdAt()))
-                    .build();
-        });
+        return keys.create(caller.principal(), name, projects, scopes, expiresAt)
+                .map(created -> Response.created(URI.create("/v1/admin/api-keys/" + created.key().name().value()))
+                        .entity(CreatedApiKey.from(created))
+                        .build());
     }
 
     @GET
@@ -133,6 +163,23 @@ public class ApiKeyResource {
                     k -> after.map(name -> k.name().compareTo(name) > 0).orElse(true), size, ApiKeyView::name);
             return new ApiKeyList(page.items(), page.next().map(next -> Paging.cursor(Paging.Listing.API_KEYS, next)).orElse(null));
         });
+    }
+
+    @GET
+    @Path("{name}")
+    @Operation(summary = "Read an API key", description = "Never its secret. 404 for a key the caller does not administer "
+            + "(none of that name, or one outside the caller's projects). lastUsedAt is noted at most once a minute per key "
+            + "and instance, so it trails the key's real last use by less than a minute.")
+    @APIResponse(responseCode = "200", description = "The key", content = @Content(examples = @ExampleObject(name = "key",
+            value = "{\"name\": \"shop-backend\", \"projects\": [\"shop\"], \"scopes\": [\"cache:read\"], "
+                    + "\"createdAt\": \"2026-11-22T09:00:00.000Z\", \"expiresAt\": null, \"lastUsedAt\": \"2026-11-22T09:41:07.112Z\"}")))
+    @APIResponse(responseCode = "404", description = "No such key among those the caller administers")
+    @Requires(Scope.ADMIN)
+    public Uni<ApiKeyView> get(@PathParam("name") String name) {
+        Violations violations = new Violations();
+        ApiKeyName keyName = violations.check("name", () -> ApiKeyName.of(name));
+        violations.throwIfAny();
+        return keys.get(caller.principal(), keyName).map(ApiKeyView::from);
     }
 
     @DELETE

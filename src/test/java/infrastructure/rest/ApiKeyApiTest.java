@@ -177,4 +177,59 @@ class ApiKeyApiTest {
                 .contentType("application/problem+json");
         asAdmin().delete("/v1/admin/api-keys/" + "x".repeat(65)).then().statusCode(400);
     }
+
+    @Test
+    void readsOneKeyByNameWithItsExpiryAndLastUseButNeverItsSecret() {
+        String project = freshProject();
+        String name = name();
+        String expiry = java.time.Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+        Response created = as(support.Api.BOOTSTRAP_KEY).body(Map.of("name", name, "projects", List.of(project),
+                "scopes", List.of("cache:read"), "expiresAt", expiry)).post("/v1/admin/api-keys");
+        created.then().statusCode(201);
+        assertThat(java.time.Instant.parse(created.path("expiresAt"))).isEqualTo(java.time.Instant.parse(expiry));
+        String secret = created.path("key");
+
+        Response read = asAdmin().get("/v1/admin/api-keys/" + name);
+        read.then().statusCode(200).body("name", equalTo(name)).body("projects", equalTo(List.of(project)))
+                .body("createdAt", equalTo(created.path("createdAt"))).body("lastUsedAt", org.hamcrest.Matchers.nullValue());
+        assertThat(java.time.Instant.parse(read.path("expiresAt"))).isEqualTo(java.time.Instant.parse(expiry));
+        assertThat(read.asString()).doesNotContain(secret).doesNotContain("digest");
+
+        as(secret).get("/v1/projects/" + project + "/cache/k").then().statusCode(404);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                asAdmin().get("/v1/admin/api-keys/" + name).then().body("lastUsedAt", org.hamcrest.Matchers.notNullValue()));
+        assertThat(java.time.Instant.parse(asAdmin().get("/v1/admin/api-keys/" + name).path("lastUsedAt")))
+                .isAfterOrEqualTo(java.time.Instant.parse(created.path("createdAt")));
+
+        asAdmin().get("/v1/admin/api-keys/" + name()).then().statusCode(404).contentType("application/problem+json");
+        String limitedAdmin = create(support.Api.BOOTSTRAP_KEY, name(), List.of(freshProject()), List.of("admin")).path("key");
+        as(limitedAdmin).get("/v1/admin/api-keys/" + name).then().statusCode(404);
+        as(secret).get("/v1/admin/api-keys/" + name).then().statusCode(403);
+        asAdmin().get("/v1/admin/api-keys/bad%20name").then().statusCode(400);
+    }
+
+    @Test
+    void refusesAKeyFromItsExpiryOnWith401LikeAnUnknownOne() {
+        String project = freshProject();
+        String expiring = as(support.Api.BOOTSTRAP_KEY).body(Map.of("name", name(), "projects", List.of(project),
+                "scopes", List.of("cache:read"), "expiresAt", java.time.Instant.now().plusSeconds(2).toString()))
+                .post("/v1/admin/api-keys").then().statusCode(201).extract().path("key");
+        as(expiring).get("/v1/projects/" + project + "/cache/k").then().statusCode(404);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                as(expiring).get("/v1/projects/" + project + "/cache/k").then().statusCode(401));
+        Response refused = as(expiring).get("/v1/projects/" + project + "/cache/k");
+        Response unknown = as("cdk_" + "x".repeat(43)).get("/v1/projects/" + project + "/cache/k");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.asString()).isEqualTo(unknown.asString());
+    }
+
+    @Test
+    void refusesAnExpiryInThePastOrNotAnInstantNamingTheField() {
+        for (String expiry : List.of("2020-01-01T00:00:00Z", "tomorrow", "2030-01-01")) {
+            as(support.Api.BOOTSTRAP_KEY).body(Map.of("name", name(), "projects", List.of("shop"), "scopes", List.of("cache:read"),
+                    "expiresAt", expiry)).post("/v1/admin/api-keys").then().statusCode(400)
+                    .contentType("application/problem+json").body("violations.field", hasItem("expiresAt"));
+        }
+    }
 }
