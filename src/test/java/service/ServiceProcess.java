@@ -56,6 +56,11 @@ final class ServiceProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** The port it listens on, on 127.0.0.1. */
+    int port() {
+        return port;
+    }
+
     /** The address of {@code path} on this instance. */
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
