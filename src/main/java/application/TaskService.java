@@ -59,6 +59,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -91,6 +92,11 @@ public class TaskService {
     private static final Logger LOG = Logger.getLogger(TaskService.class);
     /** How often the gauges of the queues seen recently are brought up to date. */
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(15);
+    /**
+     * How long past its run-at a task's progress operation waits for a worker before it may expire
+     * unchanged (as the task's status is kept): a follower sees a queued task's operation all that time.
+     */
+    static final Duration PROGRESS_WAIT = Duration.ofHours(24);
     /** How far in the past a run-at may be and still mean "now": the clocks of producers drift. */
     public static final Duration RUN_AT_SKEW = Duration.ofSeconds(5);
 
@@ -213,6 +219,7 @@ public class TaskService {
         Instant now = clock.instant();
         List<NewTask> stored = new ArrayList<>(submissions.size());
         List<Progress> operations = new ArrayList<>();
+        List<Duration> waits = new ArrayList<>();
         for (Submission s : submissions) {
             if (s.progressSteps().isEmpty()) {
                 stored.add(s.task());
@@ -226,12 +233,14 @@ public class TaskService {
                 throw new InvalidValueException("progress.totalSteps", e.rule());
             }
             operations.add(operation);
+            waits.add(s.task().delay().plus(PROGRESS_WAIT));
             stored.add(s.task().withProgress(id));
         }
         boolean everyOneKeyed = stored.stream().allMatch(t -> t.idempotencyKey().isPresent());
         // An operation that exists already belongs to a repeat of a keyed task: the same id, started before.
         Uni<Void> started = operations.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(operations.stream().map(progress::start).toList()).andFailFast().replaceWithVoid();
+                : Uni.join().all(IntStream.range(0, operations.size()).mapToObj(i -> progress.start(operations.get(i), waits.get(i)))
+                        .toList()).andFailFast().replaceWithVoid();
         return started.chain(() -> everyOneKeyed ? Retries.idempotent(() -> tasks.enqueueAll(stored)) : tasks.enqueueAll(stored))
                 .invoke(outcomes -> metrics.enqueued(project, queue,
                         outcomes.stream().filter(o -> o instanceof EnqueueOutcome.Enqueued).count(), clock.instant()));

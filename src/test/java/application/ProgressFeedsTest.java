@@ -45,8 +45,8 @@ class ProgressFeedsTest {
     /** The in-memory store, counting the reads of an operation's history. */
     private final ProgressRepository store = new ProgressRepository() {
         @Override
-        public Uni<Boolean> start(Progress progress) {
-            return memory.start(progress);
+        public Uni<Boolean> start(Progress progress, Duration keptAtLeast) {
+            return memory.start(progress, keptAtLeast);
         }
 
         @Override

@@ -722,6 +722,24 @@ public abstract class ProgressRepositoryContract {
     }
 
     @Test
+    void keepsAnOperationStartedToWaitLongerThanTheTtlUntilItsFirstChange() {
+        Duration ttl = Duration.ofSeconds(1);
+        progress = newRepository(clock, new ProgressRepository.Retention(100, ttl));
+        assertThat(await(progress.start(operationOf(SHOP, IMPORT, 10), Duration.ofSeconds(4)))).isTrue();
+        started(SHOP, EXPORT, 10);
+
+        letTimePass(ttl);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> find(SHOP, EXPORT).isEmpty());
+        assertThat(find(SHOP, IMPORT)).as("still waiting for its work").isPresent();
+
+        recordSteps(SHOP, IMPORT, 1);
+        letTimePass(ttl);
+        Awaitility.await("after a change, the ttl as any").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> find(SHOP, IMPORT).isEmpty());
+    }
+
+    @Test
     void startsAnExpiredIdAfreshWithAnEmptyHistory() {
         Duration ttl = Duration.ofSeconds(1);
         progress = newRepository(clock, new ProgressRepository.Retention(100, ttl));

@@ -55,11 +55,13 @@ public record ProgressPolicy(long maxTotalSteps, int maxMessageLength, int maxRe
 
     /**
      * The stall to record for {@code progress} at {@code now}: present for a running operation
-     * silent for {@code stallAfter} or longer. Recording it changes nothing if an update arrived
+     * silent for {@code stallAfter} or longer, never for a task's. Recording it changes nothing if an update arrived
      * since the moment it names.
      */
     public Optional<ProgressChange.Stall> stallOf(Progress progress, Instant now) {
-        if (!progress.isStalledAt(now, stallAfter)) {
+        // A task's operation ends with its task: its lease, not silence, tells of a worker gone (a queued
+        // task's operation is silent until a worker claims it).
+        if (progress.id().isTaskOwned() || !progress.isStalledAt(now, stallAfter)) {
             return Optional.empty();
         }
         return Optional.of(new ProgressChange.Stall("no update for " + stallAfter.toSeconds() + " s",

@@ -16,7 +16,16 @@ import java.util.Optional;
 public interface ProgressRepository {
 
     /** Stores a new operation with its {@code started} event (sequence 1); false when the id is taken in the project. */
-    Uni<Boolean> start(Progress progress);
+    default Uni<Boolean> start(Progress progress) {
+        return start(progress, Duration.ZERO);
+    }
+
+    /**
+     * Stores a new operation as {@link #start(Progress)} does, kept {@code keptAtLeast} until its first
+     * change when that is longer than the ttl (an operation that waits for its work to begin, such as
+     * a queued task's); every change then keeps it the ttl, as any.
+     */
+    Uni<Boolean> start(Progress progress, Duration keptAtLeast);
 
     /**
      * Records a change atomically: new state, one event with the next sequence, history trimmed

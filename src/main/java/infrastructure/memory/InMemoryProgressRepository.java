@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ public final class InMemoryProgressRepository implements ProgressRepository {
     }
 
     @Override
-    public Uni<Boolean> start(Progress progress) {
+    public Uni<Boolean> start(Progress progress, Duration keptAtLeast) {
+        long kept = Math.max(retention.ttl().toMillis(), keptAtLeast.toMillis());
         return Uni.createFrom().item(() -> {
             long now = clock.millis();
             boolean[] started = {false};
@@ -68,7 +70,7 @@ public final class InMemoryProgressRepository implements ProgressRepository {
                 Operation fresh = new Operation();
                 fresh.progress = progress;
                 fresh.events.add(new ProgressEvent(1, ProgressEventType.STARTED, 0, progress.message(), progress.startedAt()));
-                fresh.expiresAtMillis = now + retention.ttl().toMillis();
+                fresh.expiresAtMillis = now + kept;
                 started[0] = true;
                 // Index changes happen under the operation's lock, so a concurrent drop cannot undo this.
                 index.computeIfAbsent(progress.project(), p -> new ConcurrentSkipListSet<>()).add(progress.id().value());

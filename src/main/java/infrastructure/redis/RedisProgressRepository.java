@@ -64,10 +64,11 @@ public final class RedisProgressRepository implements ProgressRepository {
     }
 
     @Override
-    public Uni<Boolean> start(Progress progress) {
+    public Uni<Boolean> start(Progress progress, Duration keptAtLeast) {
+        Duration kept = keptAtLeast.compareTo(retention.ttl()) > 0 ? keptAtLeast : retention.ttl();
         return START.run(redis, keysOf(progress.project(), progress.id()),
                         List.of(Long.toString(progress.totalSteps()), progress.message(),
-                                Long.toString(progress.startedAt().toEpochMilli()), Long.toString(retention.ttl().toMillis()),
+                                Long.toString(progress.startedAt().toEpochMilli()), Long.toString(kept.toMillis()),
                                 progress.id().value()))
                 .map(r -> r.toInteger() == 1)
                 .onFailure().transform(RedisFailures::translate);

@@ -98,6 +98,27 @@ abstract class ProgressLimitsTests extends ProgressApiTestsBase {
     }
 
     @Test
+    void aQueuedTasksOperationNeitherStallsNorExpiresWhileTheTaskWaitsAndFollowsItOnceClaimed() {
+        String tasks = support.Api.keyFor(List.of(project), "tasks", "progress:read");
+        String queue = "/v1/projects/" + project + "/queues/waiting";
+        String progressId = as(tasks).body(Map.of("payload", 1, "progress", Map.of("totalSteps", 2))).post(queue + "/tasks")
+                .then().statusCode(201).extract().path("progressId");
+        String plain = started(3);
+
+        // The plain operation stalls (2 s) and then expires (4 s): by then the task has waited past both.
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> as(worker).get(base() + "/" + plain).statusCode() == 404);
+        as(tasks).get(base() + "/" + progressId).then().statusCode(200).body("status", equalTo("RUNNING"));
+
+        Map<String, Object> claimed = as(tasks).body(Map.of("max", 1)).post(queue + "/claims").then().statusCode(200)
+                .extract().path("tasks[0]");
+        as(tasks).body(Map.of("leaseToken", claimed.get("leaseToken"), "progress", Map.of("message", "halfway")))
+                .post(queue + "/tasks/" + claimed.get("id") + "/heartbeat").then().statusCode(200);
+        as(tasks).get(base() + "/" + progressId).then().statusCode(200).body("status", equalTo("RUNNING"))
+                .body("currentStep", equalTo(1));
+    }
+
+    @Test
     void forgetsAnOperationItsTtlAfterTheLastUpdate() {
         String id = started(3);
         complete(id).then().statusCode(200);
