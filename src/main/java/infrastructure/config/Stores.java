@@ -1,6 +1,11 @@
 package infrastructure.config;
 
+import application.ApiLeasing;
+import application.ProgressSettings;
+import application.RateLimitSettings;
+import application.TaskSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import domain.InvalidValueException;
 import domain.access.ApiKeyRepository;
 import domain.access.Revocations;
 import domain.cache.CachePolicy;
@@ -9,51 +14,26 @@ import domain.cache.Ttl;
 import domain.progress.ProgressPolicy;
 import domain.progress.ProgressRepository;
 import domain.progress.ProgressTickets;
-import application.ProgressSettings;
-import application.TaskSettings;
-import domain.task.QueueSettings;
-import domain.task.RetryPolicy;
-import domain.task.TaskRepository;
-import infrastructure.memory.InMemoryTaskRepository;
-import infrastructure.redis.RedisTaskRepository;
-import infrastructure.memory.InMemoryProgressTickets;
-import infrastructure.memory.InMemoryRevocations;
-import infrastructure.redis.RedisProgressTickets;
-import domain.session.SessionPolicy;
-import domain.session.SessionRepository;
-import domain.store.StoreProbe;
-import domain.store.StorePulse;
-import infrastructure.memory.InMemoryApiKeyRepository;
-import application.ApiLeasing;
-import application.RateLimitSettings;
-import domain.InvalidValueException;
 import domain.ratelimit.ApiPolicy;
 import domain.ratelimit.FailMode;
+import domain.ratelimit.LeasePlan;
 import domain.ratelimit.Limit;
 import domain.ratelimit.PolicyName;
-import domain.ratelimit.LeasePlan;
 import domain.ratelimit.RateLimitPolicies;
 import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
 import domain.ratelimit.Window;
-import infrastructure.memory.InMemoryCacheRepository;
-import infrastructure.memory.InMemoryProgressRepository;
-import infrastructure.memory.InMemoryRateLimitPolicies;
-import infrastructure.memory.InMemoryRateLimitRepository;
-import infrastructure.memory.InMemorySessionRepository;
-import infrastructure.memory.InMemoryStoreProbe;
-import infrastructure.redis.RedisApiKeyRepository;
-import infrastructure.redis.RedisCacheRepository;
-import infrastructure.redis.RedisProgressRepository;
-import infrastructure.redis.RedisRateLimitPolicies;
-import infrastructure.redis.RedisRateLimitRepository;
-import infrastructure.redis.RedisRevocations;
-import infrastructure.redis.RedisSessionRepository;
-import infrastructure.redis.RedisStoreProbe;
+import domain.session.SessionPolicy;
+import domain.session.SessionRepository;
+import domain.store.StoreProbe;
+import domain.store.StorePulse;
+import domain.task.QueueSettings;
+import domain.task.RetryPolicy;
+import domain.task.TaskRepository;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -61,26 +41,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
- * Chooses the adapter of every port from {@code cache-domain.store}, at startup, so that a
- * misconfigured store stops the service before it takes traffic. The Redis client is looked up
- * only when Redis is the store, so the embedded store never opens a connection.
+ * Chooses the store's adapters from {@code cache-domain.store} once, at startup ({@link StoreAdapters}),
+ * and produces every port from them, so that a misconfigured store stops the service before it takes
+ * traffic. The Redis client is looked up only when Redis is the store, so the embedded store never
+ * opens a connection.
  */
 @ApplicationScoped
 public class Stores {
 
-    private static final Logger LOG = Logger.getLogger(Stores.class);
-
     /** A project's sequence and statistics outlive its longest-lived entry by this much. */
     private static final Duration RETENTION_MARGIN = Duration.ofDays(1);
-
-    /** Reclaims expired data of the embedded store's ports; only started for the embedded store. */
-    private ScheduledExecutorService sweeper;
 
     @Produces
     @Singleton
@@ -102,40 +74,43 @@ public class Stores {
                 cache.maxValueBytes(), cache.maxTagsPerEntry());
     }
 
+    /** The adapters of the configured store; each port below is asked of them once. */
     @Produces
     @Singleton
-    @Startup
-    CacheRepository cacheRepository(StoreConfig store, CacheConfig cache, Clock clock,
-            Instance<ReactiveRedisDataSource> redis) {
-        Duration retention = Duration.ofSeconds(cache.maxTtl()).plus(RETENTION_MARGIN);
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisCacheRepository(redis.get(), store.redisKeyPrefix(), clock, retention);
-        }
-        InMemoryCacheRepository memory = new InMemoryCacheRepository(clock, store.memoryMaxEntries(), retention);
-        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
-        return memory;
+    StoreAdapters storeAdapters(StoreConfig store, CacheConfig cache, ProgressPolicy progress, TaskConfig tasks,
+            HealthConfig health, Clock clock, ObjectMapper json, Instance<ReactiveRedisDataSource> redis) {
+        StoreSettings settings = new StoreSettings(clock, json, Duration.ofSeconds(cache.maxTtl()).plus(RETENTION_MARGIN),
+                new ProgressRepository.Retention(progress.maxRetainedEvents(), progress.ttl()), taskRetention(tasks),
+                queueDefaults(tasks), health.pingTimeout());
+        return switch (store.store()) {
+            case redis -> new RedisAdapters(redis.get(), store.redisKeyPrefix(), settings);
+            case memory -> new MemoryAdapters(settings, store.memoryMaxEntries(), store.memorySweepInterval());
+        };
+    }
+
+    void closeStoreAdapters(@Disposes StoreAdapters adapters) {
+        adapters.close();
     }
 
     @Produces
     @Singleton
     @Startup
-    ApiKeyRepository apiKeyRepository(StoreConfig store, Instance<ReactiveRedisDataSource> redis, ObjectMapper json) {
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisApiKeyRepository(redis.get(), store.redisKeyPrefix(), json);
-        }
-        return new InMemoryApiKeyRepository();
+    CacheRepository cacheRepository(StoreAdapters store) {
+        return store.cache();
     }
 
     @Produces
     @Singleton
     @Startup
-    SessionRepository sessionRepository(StoreConfig store, Clock clock, Instance<ReactiveRedisDataSource> redis) {
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisSessionRepository(redis.get(), store.redisKeyPrefix(), clock);
-        }
-        InMemorySessionRepository memory = new InMemorySessionRepository(clock);
-        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
-        return memory;
+    ApiKeyRepository apiKeyRepository(StoreAdapters store) {
+        return store.apiKeys();
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    SessionRepository sessionRepository(StoreAdapters store) {
+        return store.sessions();
     }
 
     @Produces
@@ -148,23 +123,15 @@ public class Stores {
     @Produces
     @Singleton
     @Startup
-    RateLimitRepository rateLimitRepository(StoreConfig store, Clock clock, Instance<ReactiveRedisDataSource> redis) {
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisRateLimitRepository(redis.get(), store.redisKeyPrefix(), clock);
-        }
-        InMemoryRateLimitRepository memory = new InMemoryRateLimitRepository(clock);
-        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
-        return memory;
+    RateLimitRepository rateLimitRepository(StoreAdapters store) {
+        return store.rateLimits();
     }
 
     @Produces
     @Singleton
     @Startup
-    RateLimitPolicies rateLimitPolicies(StoreConfig store, Clock clock, Instance<ReactiveRedisDataSource> redis, ObjectMapper json) {
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisRateLimitPolicies(redis.get(), store.redisKeyPrefix(), json, clock);
-        }
-        return new InMemoryRateLimitPolicies();
+    RateLimitPolicies rateLimitPolicies(StoreAdapters store) {
+        return store.rateLimitPolicies();
     }
 
     @Produces
@@ -208,15 +175,8 @@ public class Stores {
     @Produces
     @Singleton
     @Startup
-    ProgressRepository progressRepository(StoreConfig store, Clock clock, ProgressPolicy policy,
-            Instance<ReactiveRedisDataSource> redis) {
-        ProgressRepository.Retention retention = new ProgressRepository.Retention(policy.maxRetainedEvents(), policy.ttl());
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisProgressRepository(redis.get(), store.redisKeyPrefix(), clock, retention);
-        }
-        InMemoryProgressRepository memory = new InMemoryProgressRepository(clock, retention);
-        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
-        return memory;
+    ProgressRepository progressRepository(StoreAdapters store) {
+        return store.progress();
     }
 
     @Produces
@@ -229,13 +189,8 @@ public class Stores {
     @Produces
     @Singleton
     @Startup
-    ProgressTickets progressTickets(StoreConfig store, Clock clock, Instance<ReactiveRedisDataSource> redis) {
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisProgressTickets(redis.get(), store.redisKeyPrefix());
-        }
-        InMemoryProgressTickets memory = new InMemoryProgressTickets(clock);
-        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
-        return memory;
+    ProgressTickets progressTickets(StoreAdapters store) {
+        return store.progressTickets();
     }
 
     /** The settings of a queue that has none saved, from {@code cache-domain.tasks.*}. */
@@ -266,19 +221,16 @@ public class Stores {
     @Produces
     @Singleton
     @Startup
-    TaskRepository taskRepository(StoreConfig store, TaskConfig tasks, Clock clock, Instance<ReactiveRedisDataSource> redis) {
-        TaskRepository.Retention retention;
+    TaskRepository taskRepository(StoreAdapters store) {
+        return store.tasks();
+    }
+
+    private static TaskRepository.Retention taskRetention(TaskConfig tasks) {
         try {
-            retention = new TaskRepository.Retention(tasks.statusTtl(), tasks.idempotencyWindow());
+            return new TaskRepository.Retention(tasks.statusTtl(), tasks.idempotencyWindow());
         } catch (InvalidValueException e) {
             throw new IllegalStateException("cache-domain.tasks: " + e.rule(), e);
         }
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisTaskRepository(redis.get(), store.redisKeyPrefix(), clock, retention, queueDefaults(tasks));
-        }
-        InMemoryTaskRepository memory = new InMemoryTaskRepository(clock, retention, queueDefaults(tasks));
-        sweepEvery(store.memorySweepInterval(), memory::sweepExpired);
-        return memory;
     }
 
     /**
@@ -288,44 +240,13 @@ public class Stores {
     @Produces
     @Singleton
     @Startup
-    Revocations revocations(StoreConfig store, Instance<ReactiveRedisDataSource> redis) {
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisRevocations(redis.get(), store.redisKeyPrefix());
-        }
-        return new InMemoryRevocations();
+    Revocations revocations(StoreAdapters store) {
+        return store.revocations();
     }
 
     @Produces
     @Singleton
-    StoreProbe storeProbe(StoreConfig store, HealthConfig health, Instance<ReactiveRedisDataSource> redis) {
-        if (store.store() == StoreConfig.Kind.redis) {
-            return new RedisStoreProbe(redis.get(), health.pingTimeout());
-        }
-        return new InMemoryStoreProbe();
-    }
-
-    /** Runs {@code sweep} periodically on the one sweeper thread; a failing round is logged and retried. */
-    private synchronized void sweepEvery(Duration interval, Runnable sweep) {
-        if (sweeper == null) {
-            sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "embedded-store-sweeper");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        sweeper.scheduleWithFixedDelay(() -> {
-            try {
-                sweep.run();
-            } catch (RuntimeException e) {
-                LOG.warn("sweeping the embedded store failed; retrying on the next round", e);
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @PreDestroy
-    synchronized void stop() {
-        if (sweeper != null) {
-            sweeper.shutdownNow();
-        }
+    StoreProbe storeProbe(StoreAdapters store) {
+        return store.probe();
     }
 }

@@ -1,0 +1,45 @@
+package infrastructure.config;
+
+import domain.access.ApiKeyRepository;
+import domain.access.Revocations;
+import domain.cache.CacheRepository;
+import domain.progress.ProgressRepository;
+import domain.progress.ProgressTickets;
+import domain.ratelimit.RateLimitPolicies;
+import domain.ratelimit.RateLimitRepository;
+import domain.session.SessionRepository;
+import domain.store.StoreProbe;
+import domain.task.TaskRepository;
+
+/**
+ * The adapters of every port for one kind of store ({@code cache-domain.store}): {@link Stores}
+ * chooses one implementation at startup and asks it for each port once, so that a new store is a
+ * new implementation of this interface, not a branch in every producer.
+ */
+sealed interface StoreAdapters permits RedisAdapters, MemoryAdapters {
+
+    CacheRepository cache();
+
+    ApiKeyRepository apiKeys();
+
+    SessionRepository sessions();
+
+    RateLimitRepository rateLimits();
+
+    RateLimitPolicies rateLimitPolicies();
+
+    ProgressRepository progress();
+
+    ProgressTickets progressTickets();
+
+    TaskRepository tasks();
+
+    /** Revocation notices, heard by every instance sharing the store. */
+    Revocations revocations();
+
+    StoreProbe probe();
+
+    /** Stops what the adapters run in the background; called once, when the service stops. */
+    default void close() {
+    }
+}
