@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -158,10 +157,9 @@ public class ApiKeyResource {
         int size = Paging.limit(limit, violations);
         violations.throwIfAny();
         return keys.list(caller.principal()).map(all -> {
-            List<ApiKeyView> ordered = all.stream().map(ApiKeyView::from).sorted(Comparator.comparing(ApiKeyView::name)).toList();
-            Paging.Slice<ApiKeyView> page = Paging.slice(ordered,
-                    k -> after.map(name -> k.name().compareTo(name) > 0).orElse(true), size, ApiKeyView::name);
-            return new ApiKeyList(page.items(), page.next().map(next -> Paging.cursor(Paging.Listing.API_KEYS, next)).orElse(null));
+            Paging.Slice<ApiKeyView> page = Paging.byName(Paging.Listing.API_KEYS, all.stream().map(ApiKeyView::from).toList(), ApiKeyView::name,
+                    after, size);
+            return new ApiKeyList(page.items(), page.next().orElse(null));
         });
     }
 

@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -109,5 +110,15 @@ final class Paging {
         }
         List<T> page = rest.subList(0, limit);
         return new Slice<>(page, Optional.of(positionOf.apply(page.get(page.size() - 1))));
+    }
+
+    /**
+     * The page after {@code after} of a whole list held in memory, ordered by name: its items, and
+     * the cursor of the next page (null on the last), for a list named by {@code listing}.
+     */
+    static <T> Slice<T> byName(Listing listing, List<T> all, Function<T, String> nameOf, Optional<String> after, int limit) {
+        List<T> ordered = all.stream().sorted(Comparator.comparing(nameOf)).toList();
+        Slice<T> page = slice(ordered, t -> after.map(name -> nameOf.apply(t).compareTo(name) > 0).orElse(true), limit, nameOf);
+        return new Slice<>(page.items(), page.next().map(next -> cursor(listing, next)));
     }
 }

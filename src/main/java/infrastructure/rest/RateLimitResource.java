@@ -26,7 +26,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -173,10 +172,9 @@ public class RateLimitResource {
         int size = Paging.limit(limit, violations);
         violations.throwIfAny();
         return rateLimits.policies(caller.principal()).map(all -> {
-            List<PolicyView> ordered = all.stream().map(PolicyView::from).sorted(Comparator.comparing(PolicyView::name)).toList();
-            Paging.Slice<PolicyView> page = Paging.slice(ordered,
-                    p -> after.map(name -> p.name().compareTo(name) > 0).orElse(true), size, PolicyView::name);
-            return new PolicyList(page.items(), page.next().map(next -> Paging.cursor(Paging.Listing.POLICIES, next)).orElse(null));
+            Paging.Slice<PolicyView> page = Paging.byName(Paging.Listing.POLICIES, all.stream().map(PolicyView::from).toList(), PolicyView::name,
+                    after, size);
+            return new PolicyList(page.items(), page.next().orElse(null));
         });
     }
 
