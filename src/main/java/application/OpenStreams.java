@@ -5,9 +5,11 @@ import domain.access.Principal;
 import domain.access.Revocation;
 import domain.access.Revocations;
 import domain.access.Scope;
+import domain.progress.ProgressTicket;
 import domain.project.ProjectId;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -31,6 +33,8 @@ final class OpenStreams implements Revocations.Listener {
     /** The longest a check prompted by a notice waits for the store. */
     private final Duration checkTimeout;
     private final ConcurrentHashMap<Credential, Set<Stream>> byCredential = new ConcurrentHashMap<>();
+    /** The stream of each ticket's latest opening on this instance, by the ticket's digest. */
+    private final ConcurrentHashMap<String, Stream> byTicket = new ConcurrentHashMap<>();
 
     OpenStreams(CredentialCheck credentials, Duration checkTimeout) {
         this.credentials = credentials;
@@ -42,12 +46,18 @@ final class OpenStreams implements Revocations.Listener {
 
         private final Principal principal;
         private final ProjectId project;
+        private final Optional<ProgressTicket.Opening> ticket;
         private Runnable end;
         private boolean ended;
 
-        private Stream(Principal principal, ProjectId project) {
+        private Stream(Principal principal, ProjectId project, Optional<ProgressTicket.Opening> ticket) {
             this.principal = principal;
             this.project = project;
+            this.ticket = ticket;
+        }
+
+        private long opening() {
+            return ticket.map(ProgressTicket.Opening::number).orElse(0L);
         }
 
         /** Ends the stream through {@code end} from now on; at once if it was ended before it was attached. */
@@ -76,15 +86,28 @@ final class OpenStreams implements Revocations.Listener {
 
     /**
      * Registers a stream before it is opened, so that a notice that arrives while it opens is not
-     * lost; {@link #remove} it exactly when it ends.
+     * lost; {@link #remove} it exactly when it ends. A stream opened with a ticket ends the stream of
+     * an earlier opening of the same ticket, or, when a later opening is here first, ends itself.
      */
-    Stream register(Principal principal, ProjectId project) {
-        Stream stream = new Stream(principal, project);
+    Stream register(Principal principal, ProjectId project, Optional<ProgressTicket.Opening> ticket) {
+        Stream stream = new Stream(principal, project, ticket);
         byCredential.computeIfAbsent(principal.credential(), c -> ConcurrentHashMap.newKeySet()).add(stream);
+        if (ticket.isPresent()) {
+            Stream[] superseded = new Stream[1];
+            byTicket.merge(ticket.get().digest(), stream, (held, opened) -> {
+                boolean newer = opened.opening() > held.opening();
+                superseded[0] = newer ? held : opened;
+                return newer ? opened : held;
+            });
+            if (superseded[0] != null) {
+                superseded[0].end();
+            }
+        }
         return stream;
     }
 
     void remove(Stream stream) {
+        stream.ticket.ifPresent(t -> byTicket.remove(t.digest(), stream));
         byCredential.computeIfPresent(stream.principal.credential(), (c, streams) -> {
             streams.remove(stream);
             return streams.isEmpty() ? null : streams;

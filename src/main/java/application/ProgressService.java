@@ -209,9 +209,14 @@ public class ProgressService {
         });
     }
 
-    /** {@link #follow(Principal, ProjectId, ProgressId, OptionalLong, Executor)}, delivering live events on the thread that receives them. */
+    /** {@link #follow(Principal, ProjectId, ProgressId, OptionalLong, Executor, Optional)}, delivering live events on the thread that receives them. */
     public Uni<Multi<StreamItem>> follow(Principal caller, ProjectId project, ProgressId id, OptionalLong lastSeen) {
         return follow(caller, project, id, lastSeen, Runnable::run);
+    }
+
+    /** {@link #follow(Principal, ProjectId, ProgressId, OptionalLong, Executor, Optional)} without a ticket. */
+    public Uni<Multi<StreamItem>> follow(Principal caller, ProjectId project, ProgressId id, OptionalLong lastSeen, Executor deliverOn) {
+        return follow(caller, project, id, lastSeen, deliverOn, Optional.empty());
     }
 
     /**
@@ -225,17 +230,21 @@ public class ProgressService {
      * follower usually costs the store nothing, and each live event reaches the followers as one
      * shared item, in one task per {@code deliverOn} (pass the follower's event loop, so that the
      * followers of a loop are served in one turn of it, where their connections are written).
+     *
+     * <p>With a {@code ticket} opening, the stream is the ticket's: a ticket holds at most one open
+     * stream, the one of its latest opening. A later opening ends this stream, at once on this
+     * instance and at the stream's next heartbeat on another one.
      */
     @Measured
     @WithSpan("progress.follow")
     @ApplyGuard(Guards.PROGRESS)
     public Uni<Multi<StreamItem>> follow(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id,
-            OptionalLong lastSeen, Executor deliverOn) {
+            OptionalLong lastSeen, Executor deliverOn, Optional<ProgressTicket.Opening> ticket) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
             Runnable slot = slots.acquire(caller.name());
             // Registered before anything is read: a revocation that comes while the stream opens ends it too.
-            OpenStreams.Stream registered = open.register(caller, project);
+            OpenStreams.Stream registered = open.register(caller, project, ticket);
             Runnable release = () -> {
                 open.remove(registered);
                 slot.run();
@@ -245,7 +254,7 @@ public class ProgressService {
                     .chain(member -> opened(member, id, lastSeen)
                             .chain(state -> {
                                 ProgressFollower follower = new ProgressFollower(progress, member::eventsAfter, state, clock, policy.stallAfter(), settings.streamStoreTimeout(),
-                                        this::refresh, () -> credentials.stillPermits(caller, project, Scope.PROGRESS_READ));
+                                        this::refresh, () -> stillPermits(caller, project, ticket));
                                 registered.attach(follower::revoke);
                                 return follower.stream(member.live(), lastSeen, settings.heartbeat(), settings.reconnectDelay());
                             })
@@ -256,6 +265,19 @@ public class ProgressService {
                     .onFailure().invoke(release)
                     .onCancellation().invoke(release);
         });
+    }
+
+    /** The stream's credential still permits it, and, for a ticket's stream, no later opening of the ticket superseded it. */
+    private Uni<Boolean> stillPermits(Principal caller, ProjectId project, Optional<ProgressTicket.Opening> ticket) {
+        Uni<Boolean> permitted = credentials.stillPermits(caller, project, Scope.PROGRESS_READ);
+        if (ticket.isEmpty()) {
+            return permitted;
+        }
+        ProgressTicket.Opening opening = ticket.get();
+        // An expired ticket does not end the stream it opened; it only opens no more.
+        return permitted.chain(yes -> !yes ? Uni.createFrom().item(false)
+                : Retries.idempotent(() -> tickets.latestOpening(project, opening.digest()))
+                        .map(latest -> latest.isEmpty() || !opening.supersededBy(latest.getAsLong())));
     }
 
     private Uni<Progress> opened(ProgressFeeds.Member member, ProgressId id, OptionalLong lastSeen) {
@@ -291,28 +313,45 @@ public class ProgressService {
         });
     }
 
+    /** A ticket's admission to its stream: the principal it stands for, and which opening of the ticket this is. */
+    public record TicketAdmission(Principal principal, ProgressTicket.Opening opening) {
+    }
+
     /**
-     * The principal a presented ticket stands for: reading the one operation it was issued for.
-     * Takes the ticket, so it works once; empty when it is malformed, unknown, used, expired, or
-     * for another operation.
+     * Opens a presented ticket for the stream of operation {@code id}: the principal it stands for
+     * (reading that one operation), with the opening's number. A ticket opens its stream again and
+     * again, to resume it, for as long as it lives: {@link #ticketTtl()} from its issue until its
+     * first opening, then the progress time to live from its latest opening. Empty when the ticket
+     * is malformed, unknown, expired, for another operation or project, or when the key that asked
+     * for it no longer permits reading the project.
      */
     @Measured
     @WithSpan("progress.redeem-ticket")
     @ApplyGuard(Guards.PROGRESS)
-    public Uni<Optional<Principal>> redeemTicket(@SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String presented) {
+    public Uni<Optional<TicketAdmission>> redeemTicket(@SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id,
+            String presented) {
         if (!ProgressTicket.looksLikeOne(presented)) {
             return Uni.createFrom().item(Optional.empty());
         }
         String digest = ProgressTicket.digestOf(presented);
-        return tickets.take(project, digest).map(taken -> {
-            if (taken.isEmpty() || !taken.get().opens(project, id)) {
+        Duration keepFor = settings.ticketTtl().compareTo(policy.ttl()) > 0 ? settings.ticketTtl() : policy.ttl();
+        return tickets.open(project, id, digest, keepFor).chain(opened -> {
+            if (opened.isEmpty()) {
                 AUDIT.infof("progress ticket rejected project=%s operation=%s", project, id);
-                return Optional.empty();
+                return Uni.createFrom().item(Optional.<TicketAdmission>empty());
             }
+            ProgressTicket.Opening opening = opened.get();
             // Each ticket is its own principal, so stream limits count the browser, not the backend that asked.
-            // It stands on the credential of whoever asked for it: revoking that key ends its streams too.
-            return Optional.of(new Principal("ticket:" + digest.substring(0, 12) + " of " + taken.get().issuedTo(),
-                    ProjectAccess.only(Set.of(project)), Set.of(Scope.PROGRESS_READ), Credential.ofIssuer(taken.get().issuedTo())));
+            // It stands on the credential of whoever asked for it: revoking that key ends its streams, and refuses its tickets.
+            Principal principal = new Principal("ticket:" + digest.substring(0, 12) + " of " + opening.ticket().issuedTo(),
+                    ProjectAccess.only(Set.of(project)), Set.of(Scope.PROGRESS_READ), Credential.ofIssuer(opening.ticket().issuedTo()));
+            return credentials.stillPermits(principal, project, Scope.PROGRESS_READ).map(permitted -> {
+                if (!permitted) {
+                    AUDIT.infof("progress ticket refused, its issuer may no longer read project=%s operation=%s", project, id);
+                    return Optional.<TicketAdmission>empty();
+                }
+                return Optional.of(new TicketAdmission(principal, opening));
+            });
         });
     }
 

@@ -9,7 +9,7 @@ public final class UnauthenticatedException extends RuntimeException {
     public static final String API_KEY_REQUIRED = "a valid API key is required: send 'Authorization: Bearer <key>'";
     public static final String SESSION_REQUIRED =
             "a valid session token is required: send 'Authorization: Bearer cds_…' or the cd_session cookie";
-    public static final String TICKET_REFUSED = "the ticket is unknown, used or expired; ask for a new one";
+    public static final String TICKET_REFUSED = "the ticket is unknown, expired or for another stream; ask for a new one";
 
     /** Without a valid API key. */
     public UnauthenticatedException() {

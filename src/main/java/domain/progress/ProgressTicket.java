@@ -4,8 +4,9 @@ import domain.Secrets;
 import domain.project.ProjectId;
 
 /**
- * A single-use pass to one operation's event stream, for a browser that cannot send headers:
- * whoever holds its secret may open that stream once, within the ticket's short life.
+ * A pass to one operation's event stream, for a browser that cannot send headers: whoever holds
+ * its secret may open that stream, and re-open it to resume, while the ticket lives; each opening
+ * is numbered, and only the latest stays open.
  *
  * @param issuedTo the name of the principal that asked for it, for audit; never a secret
  */
@@ -32,6 +33,24 @@ public record ProgressTicket(ProjectId project, ProgressId operation, String iss
     /** True when the ticket opens the stream of {@code operation} of {@code project}. */
     public boolean opens(ProjectId project, ProgressId operation) {
         return this.project.equals(project) && this.operation.equals(operation);
+    }
+
+    /**
+     * One opening of a ticket: the ticket, the digest it is kept under, and the opening's number
+     * among the ticket's openings (1 for the first). An opening with a higher number supersedes it.
+     */
+    public record Opening(ProgressTicket ticket, String digest, long number) {
+
+        public Opening {
+            if (number < 1) {
+                throw new domain.InvalidValueException("number", "a ticket's openings are numbered from 1");
+            }
+        }
+
+        /** True when {@code latest}, the number of the ticket's latest opening, is a later one than this. */
+        public boolean supersededBy(long latest) {
+            return latest > number;
+        }
     }
 
     /** A ticket with its secret, which is shown once to the caller and never kept. */

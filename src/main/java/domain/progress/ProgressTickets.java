@@ -4,6 +4,7 @@ import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The port to the store of stream tickets, shared by every instance so a ticket issued through
@@ -17,9 +18,13 @@ public interface ProgressTickets {
     Uni<Void> store(String digest, ProgressTicket ticket, Duration ttl);
 
     /**
-     * Takes the ticket kept under {@code digest} in {@code project}: answers it and forgets it in
-     * one atomic step, so two concurrent takes of one ticket never both succeed. Empty when it was
-     * never issued, was taken already, or expired.
+     * Opens the ticket kept under {@code digest} for the stream of {@code operation} of
+     * {@code project}: counts the opening and keeps the ticket for {@code keepFor} from now, in one
+     * atomic step, so that concurrent openings get distinct numbers. Empty, and nothing changed,
+     * when it was never issued for that operation of that project, or has expired.
      */
-    Uni<Optional<ProgressTicket>> take(ProjectId project, String digest);
+    Uni<Optional<ProgressTicket.Opening>> open(ProjectId project, ProgressId operation, String digest, Duration keepFor);
+
+    /** The number of the ticket's latest opening; empty once it has expired, 0 when it was never opened. */
+    Uni<OptionalLong> latestOpening(ProjectId project, String digest);
 }

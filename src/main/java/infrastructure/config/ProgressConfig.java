@@ -40,7 +40,10 @@ public interface ProgressConfig {
     @WithDefault("16")
     int maxStreamsPerPrincipal();
 
-    /** How long a stream ticket stays valid; it opens one stream, once. Default 30 s. */
+    /**
+     * How long a new stream ticket waits for its first use. Once used it re-opens its one stream, to
+     * resume it, for {@link #ttl()} after its latest use. Default 30 s.
+     */
     @WithDefault("30s")
     Duration ticketTtl();
 }

@@ -8,13 +8,19 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Stream tickets on Redis: one string per ticket under its digest, in the project's hash slot,
- * expiring with the ticket; taken with GETDEL, so a ticket opens at most one stream.
+ * Stream tickets on Redis: one hash per ticket under its digest (operation, issuer, openings), in
+ * the project's hash slot, expiring with the ticket; opened by a script that counts the opening and
+ * extends the ticket's life in one step.
  */
 public final class RedisProgressTickets implements ProgressTickets {
+
+    private static final LuaScript STORE = LuaScript.load("progress_ticket_store");
+    private static final LuaScript OPEN = LuaScript.load("progress_ticket_open");
 
     private final ReactiveRedisDataSource redis;
     private final RedisKeys keys;
@@ -26,22 +32,26 @@ public final class RedisProgressTickets implements ProgressTickets {
 
     @Override
     public Uni<Void> store(String digest, ProgressTicket ticket, Duration ttl) {
-        return redis.execute(Command.SET, keys.progressTicket(ticket.project(), digest),
-                        ticket.operation().value() + "\t" + ticket.issuedTo(), "PX", Long.toString(Math.max(1, ttl.toMillis())))
+        return STORE.run(redis, List.of(keys.progressTicket(ticket.project(), digest)),
+                        List.of(ticket.operation().value(), ticket.issuedTo(), Long.toString(Math.max(1, ttl.toMillis()))))
                 .replaceWithVoid()
                 .onFailure().transform(RedisFailures::translate);
     }
 
     @Override
-    public Uni<Optional<ProgressTicket>> take(ProjectId project, String digest) {
-        return redis.execute(Command.GETDEL, keys.progressTicket(project, digest))
-                .map(r -> {
-                    if (r == null) {
-                        return Optional.<ProgressTicket>empty();
-                    }
-                    String[] f = r.toString().split("\t", 2);
-                    return Optional.of(new ProgressTicket(project, ProgressId.of(f[0]), f[1]));
-                })
+    public Uni<Optional<ProgressTicket.Opening>> open(ProjectId project, ProgressId operation, String digest, Duration keepFor) {
+        return OPEN.run(redis, List.of(keys.progressTicket(project, digest)),
+                        List.of(operation.value(), Long.toString(Math.max(1, keepFor.toMillis()))))
+                .map(r -> r == null ? Optional.<ProgressTicket.Opening>empty()
+                        : Optional.of(new ProgressTicket.Opening(new ProgressTicket(project, operation, r.get(0).toString()), digest,
+                                r.get(1).toLong())))
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<OptionalLong> latestOpening(ProjectId project, String digest) {
+        return redis.execute(Command.HGET, keys.progressTicket(project, digest), "n")
+                .map(r -> r == null ? OptionalLong.empty() : OptionalLong.of(r.toLong()))
                 .onFailure().transform(RedisFailures::translate);
     }
 }

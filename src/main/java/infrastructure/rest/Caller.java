@@ -2,6 +2,8 @@ package infrastructure.rest;
 
 import application.UnauthenticatedException;
 import domain.access.Principal;
+import domain.progress.ProgressTicket;
+import java.util.Optional;
 import jakarta.enterprise.context.RequestScoped;
 
 /**
@@ -13,6 +15,7 @@ public class Caller {
 
     private Principal principal;
     private String sessionToken;
+    private ProgressTicket.Opening ticket;
     /** Set by authentication for a request that counts against the policy {@code api}, until it is counted. */
     private boolean apiCountPending;
 
@@ -30,6 +33,15 @@ public class Caller {
         boolean pending = apiCountPending;
         apiCountPending = false;
         return pending;
+    }
+
+    void holdTicket(ProgressTicket.Opening opening) {
+        this.ticket = opening;
+    }
+
+    /** The opening of the stream ticket the request came with; empty for any other credential. */
+    public Optional<ProgressTicket.Opening> ticket() {
+        return Optional.ofNullable(ticket);
     }
 
     void presentSession(String token) {

@@ -55,6 +55,8 @@ public class ProgressResource {
 
     /** Event ids are sequences this service wrote: decimal digits, no sign, at most 18 of them. */
     private static final Pattern EVENT_ID = Pattern.compile("[0-9]{1,18}");
+    /** The query parameter equivalent to the Last-Event-ID header. */
+    static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
 
     private final ProgressService progress;
     private final Caller caller;
@@ -124,7 +126,7 @@ public class ProgressResource {
         }
     }
 
-    /** A stream ticket: pass it as {@code ?ticket=} to the events URL once, before it expires. */
+    /** A stream ticket: pass it as {@code ?ticket=} to the events URL; {@code expiresAt} is the deadline of its first use. */
     public record TicketView(String ticket, Instant expiresAt, String eventsUrl) {
     }
 
@@ -256,8 +258,10 @@ public class ProgressResource {
     @POST
     @Path("{id}/tickets")
     @Operation(summary = "Issue a stream ticket",
-            description = "A single-use ticket, valid for 30 s by default, for a browser's EventSource, which cannot send "
-                    + "headers: open the events URL with ?ticket=<ticket>. It opens that operation's stream once.")
+            description = "A ticket for a browser's EventSource, which cannot send headers: open the events URL with "
+                    + "?ticket=<ticket>. It opens that operation's stream, and nothing else; it must be first used within 30 s "
+                    + "(by default), and then re-opens the stream, as the EventSource reconnects, for the progress time to "
+                    + "live after its latest use. One stream per ticket is open at a time: a later opening ends the earlier one.")
     @APIResponse(responseCode = "201", description = "The ticket", content = @Content(examples = @ExampleObject(name = "ticket",
             value = "{\"ticket\": \"cdt_…\", \"expiresAt\": \"2026-11-22T10:00:30Z\", "
                     + "\"eventsUrl\": \"/v1/projects/shop/progress/import-2026-11-22/events\"}")))
@@ -284,18 +288,25 @@ public class ProgressResource {
                     + "failed or stalled) that ends the stream. Every event has an id; reconnecting with Last-Event-ID "
                     + "resumes right after it. When those events are no longer retained, the stream starts with a snapshot "
                     + "whose gap is true. Heartbeat comments keep quiet streams open. After the terminal event a reconnect "
-                    + "gets 204, which stops an EventSource. Takes an API key, the cd_session cookie or a ticket (?ticket=).")
+                    + "gets 204, which stops an EventSource. The query parameter lastEventId does what Last-Event-ID does, for "
+                    + "a page that opens a new EventSource; the header wins when both are present. Takes an API key, the "
+                    + "cd_session cookie or a ticket (?ticket=), which re-opens this stream, to resume it, for as long as it "
+                    + "lives; a ticket holds one open stream at a time, and a later opening ends the earlier one.")
     @APIResponse(responseCode = "200", description = "The event stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
             examples = @ExampleObject(name = "stream", value = ":open\nretry:3000\n\nid:4\nevent:snapshot\ndata:{\"id\":\"import\","
                     + "\"status\":\"RUNNING\",\"currentStep\":3,\"gap\":false}\n\nid:5\nevent:progress\ndata:{\"sequence\":5,"
                     + "\"step\":4,\"percentage\":3.3,\"message\":\"rows 3001-4000\"}\n\n")))
     @APIResponse(responseCode = "204", description = "The operation ended and the caller saw its last event")
-    @APIResponse(responseCode = "400", description = "Last-Event-ID is not an event id")
+    @APIResponse(responseCode = "400", description = "Last-Event-ID (or lastEventId) is not an event id")
     @APIResponse(responseCode = "404", description = "No such operation in the project")
     @APIResponse(responseCode = "429", description = "The caller holds as many open streams as it may")
     @Requires(Scope.PROGRESS_READ)
     public Uni<Void> events(@PathParam("projectId") String projectId, @PathParam("id") String id,
-            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse,
+            @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+            @Parameter(description = "The same as the Last-Event-ID header, for a new EventSource, which cannot send it "
+                    + "(a page that reloads); the header wins when both are present")
+            @QueryParam(LAST_EVENT_ID_PARAMETER) String lastEventIdParameter,
+            @Context SseEventSink sink, @Context Sse sse,
             @Context HttpServerResponse response) {
         io.vertx.core.Context request = Vertx.currentContext();
         // Events must reach the browser as they happen: no cache may keep them, no proxy buffer them.
@@ -303,16 +314,20 @@ public class ProgressResource {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         ProgressId operation = violations.check("id", () -> ProgressId.of(id));
+        // An EventSource sends the header on its own reconnects; its page can only put the id in the URL.
+        boolean fromHeader = lastEventIdHeader != null && !lastEventIdHeader.isBlank();
+        String lastEventId = fromHeader ? lastEventIdHeader : lastEventIdParameter;
+        String named = fromHeader ? "Last-Event-ID" : LAST_EVENT_ID_PARAMETER;
         OptionalLong lastSeen = OptionalLong.empty();
         if (lastEventId != null && !lastEventId.isBlank()) {
             if (EVENT_ID.matcher(lastEventId.trim()).matches()) {
                 lastSeen = OptionalLong.of(Long.parseLong(lastEventId.trim()));
             } else {
-                violations.add("Last-Event-ID", "Last-Event-ID must be the id of an event this stream sent: decimal digits");
+                violations.add(named, named + " must be the id of an event this stream sent: decimal digits");
             }
         }
         violations.throwIfAny();
-        return progress.follow(caller.principal(), project, operation, lastSeen, OnLoop.of(request))
+        return progress.follow(caller.principal(), project, operation, lastSeen, OnLoop.of(request), caller.ticket())
                 .invoke(stream -> SseWriter.write(stream, sink, sse, frames, response, request, lag))
                 .replaceWithVoid();
     }

@@ -150,8 +150,9 @@ public class RequestAuthentication {
     }
 
     /**
-     * An event stream opened with a ticket: the ticket is taken (it works once) and must be for
-     * this operation. A malformed path is left to the resource, which answers its 400.
+     * An event stream opened with a ticket, which must be for this operation: each use opens the
+     * ticket again (so that an EventSource's reconnects resume), and the stream is the ticket's
+     * latest opening. A malformed path is left to the resource, which answers its 400.
      */
     private Uni<Response> withTicket(Matcher eventsPath, String ticket) {
         ProjectId project;
@@ -162,12 +163,13 @@ public class RequestAuthentication {
         } catch (InvalidValueException e) {
             return Uni.createFrom().item(unauthenticated(UnauthenticatedException.TICKET_REFUSED));
         }
-        // Not counted against the policy api: a ticket opens one stream, once.
-        return progress.redeemTicket(project, operation, ticket).map(principal -> {
-            if (principal.isEmpty()) {
+        // Not counted against the policy api: a ticket opens one stream, and reconnects are the browser's own.
+        return progress.redeemTicket(project, operation, ticket).map(admission -> {
+            if (admission.isEmpty()) {
                 return unauthenticated(UnauthenticatedException.TICKET_REFUSED);
             }
-            caller.authenticate(principal.get());
+            caller.authenticate(admission.get().principal());
+            caller.holdTicket(admission.get().opening());
             return null;
         });
     }

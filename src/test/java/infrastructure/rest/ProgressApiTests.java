@@ -341,21 +341,60 @@ abstract class ProgressApiTests extends ProgressApiTestsBase {
     }
 
     @Test
-    void opensTheStreamOnceWithATicketAndThenAnswers401() {
-        String id = started(3);
+    void reopensTheSameStreamWithATicketAndResumesRightAfterTheLastEventId() {
+        String id = started(5);
         Response issued = as(worker).post(base() + "/" + id + "/tickets");
         issued.then().statusCode(201).header("Cache-Control", "no-store").body("ticket", startsWith("cdt_"))
                 .body("eventsUrl", equalTo(base() + "/" + id + "/events"));
-        String ticket = issued.path("ticket");
-        URI withTicket = URI.create(eventsOf(id) + "?ticket=" + ticket);
-
+        URI withTicket = URI.create(eventsOf(id) + "?ticket=" + issued.path("ticket"));
         SseClient.Stream first = SseClient.open(withTicket, Map.of());
-        SseClient.Stream second = SseClient.open(withTicket, Map.of());
-
         assertThat(first.status()).isEqualTo(200);
-        assertThat(first.next(WAIT).type()).isEqualTo("snapshot");
-        assertThat(second.status()).isEqualTo(401);
+        first.next(WAIT);
+        step(id, "seen");
+        first.next(WAIT);
         first.close();
+        step(id, "missed");
+
+        // What an EventSource does after a dropped connection: the same URL, with Last-Event-ID.
+        SseClient.Stream again = SseClient.open(withTicket, Map.of("Last-Event-ID", first.lastEventId()));
+        step(id, "live");
+        List<SseClient.Event> events = again.next(2, WAIT);
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(ids(events)).containsExactly(3L, 4L);
+        assertThat(events.stream().map(e -> e.json().get("message").asText())).containsExactly("missed", "live");
+        again.close();
+    }
+
+    @Test
+    void answers204ToATicketsReconnectAfterTheTerminalEvent() {
+        String id = started(1);
+        URI withTicket = URI.create(eventsOf(id) + "?ticket=" + as(worker).post(base() + "/" + id + "/tickets").path("ticket"));
+        SseClient.Stream stream = SseClient.open(withTicket, Map.of());
+        stream.next(WAIT);
+        complete(id);
+        assertThat(stream.next(WAIT).type()).isEqualTo("completed");
+        assertThat(stream.endsWithin(WAIT)).isTrue();
+
+        SseClient.Stream reconnect = SseClient.open(withTicket, Map.of("Last-Event-ID", stream.lastEventId()));
+
+        assertThat(reconnect.status()).isEqualTo(204);
+    }
+
+    @Test
+    void keepsOneOpenStreamPerTicketTheLatestOpeningEndingTheEarlierOne() {
+        String id = started(5);
+        URI withTicket = URI.create(eventsOf(id) + "?ticket=" + as(worker).post(base() + "/" + id + "/tickets").path("ticket"));
+        SseClient.Stream first = SseClient.open(withTicket, Map.of());
+        first.next(WAIT);
+
+        SseClient.Stream second = SseClient.open(withTicket, Map.of());
+        second.next(WAIT);
+        step(id, "after the second opening");
+
+        assertThat(first.endsWithin(WAIT)).as("the earlier opening's stream ends").isTrue();
+        assertThat(second.next(WAIT).json().get("message").asText()).isEqualTo("after the second opening");
+        second.close();
     }
 
     @Test
@@ -363,27 +402,95 @@ abstract class ProgressApiTests extends ProgressApiTestsBase {
         String id = started(3);
         String other = started(3);
         String ticket = as(worker).post(base() + "/" + id + "/tickets").path("ticket");
-        String another = as(worker).post(base() + "/" + id + "/tickets").path("ticket");
 
         assertThat(SseClient.open(URI.create(eventsOf(other) + "?ticket=" + ticket), Map.of()).status()).isEqualTo(401);
-        RestAssured.given().queryParam("ticket", another).get(base() + "/" + id).then().statusCode(401);
+        RestAssured.given().queryParam("ticket", ticket).get(base() + "/" + id).then().statusCode(401);
+        RestAssured.given().queryParam("ticket", ticket).get(base()).then().statusCode(401);
+        RestAssured.given().queryParam("ticket", ticket).post(base() + "/" + id + "/tickets").then().statusCode(401);
+        RestAssured.given().queryParam("ticket", ticket).get("/v1/projects/" + project + "/cache/k").then().statusCode(401);
         assertThat(SseClient.open(URI.create(eventsOf(id) + "?ticket=cdt_forged"), Map.of()).status()).isEqualTo(401);
-        // Taken by the failed try on the other operation: a ticket is spent by any use.
-        assertThat(SseClient.open(URI.create(eventsOf(id) + "?ticket=" + ticket), Map.of()).status()).isEqualTo(401);
+        // A wrong use spends nothing: the ticket still opens its own stream.
+        SseClient.Stream own = SseClient.open(URI.create(eventsOf(id) + "?ticket=" + ticket), Map.of());
+        assertThat(own.status()).isEqualTo(200);
+        own.close();
     }
 
     @Test
-    void tellsTheHolderOfASpentTicketToAskForANewOne() {
+    void refusesATicketInAnotherProjectsPathForTheSameOperationId() {
         String id = started(3);
         String ticket = as(worker).post(base() + "/" + id + "/tickets").path("ticket");
-        SseClient.Stream first = SseClient.open(URI.create(eventsOf(id) + "?ticket=" + ticket), Map.of());
-        assertThat(first.status()).isEqualTo(200);
-        first.close();
+        String elsewhere = freshProject();
+        as(keyFor(List.of(elsewhere), "progress")).body(Map.of("correlationId", id, "totalSteps", 3))
+                .post("/v1/projects/" + elsewhere + "/progress").then().statusCode(201);
 
-        RestAssured.given().queryParam("ticket", ticket).get(base() + "/" + id + "/events")
+        URI there = URI.create("http://localhost:" + RestAssured.port + "/v1/projects/" + elsewhere + "/progress/" + id
+                + "/events?ticket=" + ticket);
+
+        assertThat(SseClient.open(there, Map.of()).status()).isEqualTo(401);
+    }
+
+    @Test
+    void tellsTheHolderOfAnUnknownTicketToAskForANewOne() {
+        String id = started(3);
+
+        RestAssured.given().queryParam("ticket", "cdt_" + "A".repeat(43)).get(base() + "/" + id + "/events")
                 .then().statusCode(401).contentType("application/problem+json")
                 .body("type", equalTo("urn:cache-domain:problem:unauthenticated"))
-                .body("detail", equalTo("the ticket is unknown, used or expired; ask for a new one"));
+                .body("detail", equalTo("the ticket is unknown, expired or for another stream; ask for a new one"));
+    }
+
+    @Test
+    void resumesAfterTheLastEventIdQueryParameterAsAfterTheHeader() {
+        String id = started(5);
+        step(id, "one");
+        step(id, "two");
+        step(id, "three");
+
+        SseClient.Stream stream = SseClient.open(URI.create(eventsOf(id) + "?lastEventId=3"),
+                Map.of("Authorization", "Bearer " + worker));
+        List<SseClient.Event> events = stream.next(1, WAIT);
+
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(ids(events)).containsExactly(4L);
+        assertThat(types(events)).doesNotContain("snapshot");
+        stream.close();
+    }
+
+    @Test
+    void letsTheLastEventIdHeaderWinOverTheQueryParameter() {
+        String id = started(5);
+        step(id, "one");
+        step(id, "two");
+        step(id, "three");
+
+        SseClient.Stream stream = SseClient.open(URI.create(eventsOf(id) + "?lastEventId=1"),
+                Map.of("Authorization", "Bearer " + worker, "Last-Event-ID", "3"));
+        SseClient.Stream withTicket = SseClient.open(URI.create(eventsOf(id) + "?lastEventId=1&ticket="
+                + as(worker).post(base() + "/" + id + "/tickets").path("ticket")), Map.of("Last-Event-ID", "2"));
+
+        assertThat(ids(stream.next(1, WAIT))).containsExactly(4L);
+        assertThat(ids(withTicket.next(2, WAIT))).containsExactly(3L, 4L);
+        stream.close();
+        withTicket.close();
+    }
+
+    @Test
+    void rejectsAMalformedLastEventIdQueryParameterWith400NamingIt() {
+        String id = started(1);
+
+        as(worker).queryParam("lastEventId", "abc").get(base() + "/" + id + "/events")
+                .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+                .body("violations[0].field", equalTo("lastEventId"));
+    }
+
+    @Test
+    void answers204ToAReconnectThatNamesTheTerminalEventInTheQueryParameter() {
+        String id = started(1);
+        complete(id);
+        long last = as(worker).get(base() + "/" + id).then().extract().<Integer>path("lastEventId");
+
+        assertThat(SseClient.open(URI.create(eventsOf(id) + "?lastEventId=" + last), Map.of("Authorization", "Bearer " + worker))
+                .status()).isEqualTo(204);
     }
 
     @Test

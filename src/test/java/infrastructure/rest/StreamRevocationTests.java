@@ -88,15 +88,18 @@ abstract class StreamRevocationTests extends ProgressApiTestsBase {
     }
 
     @Test
-    void endsAStreamOpenedWithATicketWhenTheKeyThatAskedForItIsRevoked() {
+    void endsAStreamOpenedWithATicketWhenTheKeyThatAskedForItIsRevokedAndRefusesItsReconnectWith401() {
         String id = started(5);
         NamedKey backend = namedKey(List.of(project), "progress:read");
         String ticket = as(backend.secret()).post(base() + "/" + id + "/tickets").then().statusCode(201).extract().path("ticket");
-        SseClient.Stream browser = opened(SseClient.open(URI.create(eventsOf(id) + "?ticket=" + ticket), Map.of()));
+        URI withTicket = URI.create(eventsOf(id) + "?ticket=" + ticket);
+        SseClient.Stream browser = opened(SseClient.open(withTicket, Map.of()));
 
         asAdmin().delete("/v1/admin/api-keys/" + backend.name()).then().statusCode(204);
 
         assertThat(browser.endsWithin(PROMPTLY)).isTrue();
+        // The ticket lives on, but what it stands on does not: the EventSource's reconnect is refused and it stops.
+        assertThat(SseClient.open(withTicket, Map.of("Last-Event-ID", browser.lastEventId())).status()).isEqualTo(401);
     }
 
     @Test
