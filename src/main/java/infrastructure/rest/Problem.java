@@ -25,6 +25,7 @@ public record Problem(String type, String title, int status, String detail, List
         MALFORMED_JSON("malformed-json", "Malformed JSON", 400),
         UNAUTHENTICATED("unauthenticated", "Authentication required", 401),
         FORBIDDEN("forbidden", "Access denied", 403),
+        CORS_REFUSED("cors-refused", "Cross-origin request refused", 403),
         NOT_FOUND("not-found", "Not found", 404),
         METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
         NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
