@@ -341,9 +341,10 @@ public class ProgressService {
                 return Uni.createFrom().item(Optional.<TicketAdmission>empty());
             }
             ProgressTicket.Opening opening = opened.get();
-            // Each ticket is its own principal, so stream limits count the browser, not the backend that asked.
+            // Each ticket is its own principal, so stream limits count the browser, not the backend that asked; its
+            // name is a valid rate limit identifier, for the policy api counts its openings.
             // It stands on the credential of whoever asked for it: revoking that key ends its streams, and refuses its tickets.
-            Principal principal = new Principal("ticket:" + digest.substring(0, 12) + " of " + opening.ticket().issuedTo(),
+            Principal principal = new Principal("ticket:" + digest.substring(0, 12) + "@" + opening.ticket().issuedTo(),
                     ProjectAccess.only(Set.of(project)), Set.of(Scope.PROGRESS_READ), Credential.ofIssuer(opening.ticket().issuedTo()));
             return credentials.stillPermits(principal, project, Scope.PROGRESS_READ).map(permitted -> {
                 if (!permitted) {

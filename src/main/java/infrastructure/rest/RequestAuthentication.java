@@ -163,13 +163,14 @@ public class RequestAuthentication {
         } catch (InvalidValueException e) {
             return Uni.createFrom().item(unauthenticated(UnauthenticatedException.TICKET_REFUSED));
         }
-        // Not counted against the policy api: a ticket opens one stream, and reconnects are the browser's own.
         return progress.redeemTicket(project, operation, ticket).map(admission -> {
             if (admission.isEmpty()) {
                 return unauthenticated(UnauthenticatedException.TICKET_REFUSED);
             }
             caller.authenticate(admission.get().principal());
             caller.holdTicket(admission.get().opening());
+            // A ticket opens its stream as often as it is presented: each ticket's openings count against the policy api.
+            caller.countAgainstApi();
             return null;
         });
     }

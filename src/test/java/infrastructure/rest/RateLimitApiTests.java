@@ -293,6 +293,32 @@ abstract class RateLimitApiTests {
     }
 
     @Test
+    void countsEveryOpeningOfAStreamTicketAgainstThePolicyApiAsTheTicketsOwn() {
+        String worker = keyFor(List.of(project), "progress");
+        String id = as(worker).body(Map.of("totalSteps", 1)).post("/v1/projects/" + project + "/progress")
+                .then().statusCode(201).extract().path("id");
+        as(worker).body(Map.of()).post("/v1/projects/" + project + "/progress/" + id + "/complete").then().statusCode(200);
+        String ticket = as(worker).post("/v1/projects/" + project + "/progress/" + id + "/tickets").then().statusCode(201)
+                .extract().path("ticket");
+        String events = "/v1/projects/" + project + "/progress/" + id + "/events";
+        try {
+            asAdmin().body(Map.of("limits", List.of(Map.of("requests", 8, "windowSeconds", 7))))
+                    .put("/v1/rate-limit-policies/api").then().statusCode(201);
+            for (int i = 0; i < 8; i++) {
+                io.restassured.RestAssured.given().queryParam("ticket", ticket).header("Last-Event-ID", "3").get(events)
+                        .then().log().ifValidationFails().statusCode(204);
+            }
+
+            // A client that presents one ticket over and over is held to the policy, like any principal.
+            io.restassured.RestAssured.given().queryParam("ticket", ticket).header("Last-Event-ID", "3").get(events)
+                    .then().statusCode(429).body("type", equalTo("urn:cache-domain:problem:quota-exceeded"));
+            as(worker).get("/v1/projects/" + project + "/progress/" + id).then().statusCode(200);
+        } finally {
+            asAdmin().delete("/v1/rate-limit-policies/api").then().statusCode(204);
+        }
+    }
+
+    @Test
     void countsRequestsToPathsNoEndpointMatchesAgainstThePolicyApi() {
         String busy = keyFor(List.of(project), "rate-limits");
         try {
