@@ -180,16 +180,22 @@ async function scenario(context, network, proxyUrl, { name, origin, operation, c
   return { name, origin, credential, cutAt, follow, wire: { requests: [...wire.requests], statuses: [...wire.statuses] }, console: consoleLines };
 }
 
-/** In a page of another site, the session cookie cannot go along: the stream answers 401 and the EventSource closes. */
+/**
+ * The browser holds the session cookie (set on the service's site, 127.0.0.1), but the page is of
+ * another site: SameSite=Strict keeps the cookie home, the stream answers 401, the EventSource closes.
+ */
 async function crossSiteCookie(context, network, proxyUrl, { origin, operation }) {
   const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${settings.pagePort}/page.html`);
+  await page.evaluate(async () => { await fetch('/login', { method: 'POST' }); });
+  const held = (await context.cookies(proxyUrl)).some((cookie) => cookie.name === 'cd_session');
   await page.goto(`${origin}/page.html`);
   network.reset();
   await page.evaluate(subscribe, { url: `${proxyUrl}${progressPath(operation)}/events`, withCredentials: true });
   await until('the cross-site EventSource closed', () => saw(page, '(f) => f.readyState === 2'), page);
   const follow = await page.evaluate(() => window.follow);
   await page.close();
-  return { name: 'cookie-cross-site', origin, follow, wire: { requests: [...network.wire.requests], statuses: [...network.wire.statuses] } };
+  return { name: 'cookie-cross-site', origin, held, follow, wire: { requests: [...network.wire.requests], statuses: [...network.wire.statuses] } };
 }
 
 let browser;

@@ -92,6 +92,7 @@ class BrowserStreamTest {
                 .allMatch(JsonNode::asBoolean);
         // The page at localhost is another site than the service at 127.0.0.1: the browser keeps the cookie to its own host.
         JsonNode crossSite = results.get(2);
+        assertThat(crossSite.get("held").asBoolean()).as("the browser holds the session cookie for the service's host").isTrue();
         assertThat(crossSite.get("wire").get("requests").findValues("cookie")).as("no cookie goes along from another site")
                 .hasSize(1).noneMatch(JsonNode::asBoolean);
         assertThat(longs(crossSite.get("wire"), "statuses")).as("so the stream answers 401, once").containsExactly(401L);
