@@ -159,6 +159,10 @@ public class BrowserCors {
 
     /** The methods the path offers pages of other origins, as configured; none for any other path. */
     private Set<HttpMethod> browserMethods(String path) {
+        // Most requests are the cache's: they leave without a regular expression.
+        if (!path.contains("/progress") && !path.startsWith("/v1/sessions/")) {
+            return Set.of();
+        }
         Set<HttpMethod> offered = new LinkedHashSet<>();
         if (PROGRESS_READS.matcher(path).matches()) {
             offered.add(HttpMethod.GET);
