@@ -178,6 +178,8 @@ expect 200
 curl -N $G/import-42/events -H "$P"
 expect 200
 curl -N $G/import-42/events -H "$P" -H 'Last-Event-ID: 1'
+expect 200
+curl -N "$G/import-42/events?lastEventId=1" -H "$P"
 expect 204
 curl -N -i $G/import-42/events -H "$P" -H 'Last-Event-ID: 3'
 
@@ -251,6 +253,11 @@ curl -i -X DELETE $BASE/v1/admin/api-keys/billing-backend -H "$A"               
 # --- Health report
 expect 200
 curl -s $BASE/v1/admin/health -H "Authorization: Bearer $ADMIN"
+
+# --- Browsers
+expect 403
+curl -i -X OPTIONS $BASE/v1/projects/shop/progress/import-42/events \
+  -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: GET'
 
 echo
 echo "quickstart: every example answered as the README says"

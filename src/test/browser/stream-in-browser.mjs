@@ -2,8 +2,10 @@
 // than the service, through a proxy that the script cuts mid-stream; prints what the page saw, and
 // what went over the wire, as one JSON document on stdout. Run by BrowserStreamTest, which starts
 // the service, checks the result, and passes the settings as a JSON file:
-//   {service, chromium, pagePort, project, worker, session, scenarios: [{name, origin, operation, credential}]}
-// credential is "ticket" (the page's backend asks for one) or "cookie" (the page's backend sets cd_session).
+//   {service, chromium, pagePort, project, worker, sessions, user, scenarios: [{name, origin, operation, credential}]}
+// worker and sessions are the backend's API keys; credential is "ticket" (the page's backend asks for
+// one), "cookie" (the page's backend opens a session and forwards the service's cd_session cookie), or
+// "cookie-cross-site" (the cookie is held, but the page is of another site).
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -43,9 +45,16 @@ const pages = http.createServer(async (request, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       response.end(JSON.stringify({ ticket: issued.ticket, eventsUrl: issued.eventsUrl }));
     } else if (url.pathname === '/login') {
-      response.writeHead(204, {
-        'Set-Cookie': `cd_session=${settings.session}; Path=/; HttpOnly; Secure; SameSite=Strict`,
+      // After its own login, the backend opens a session and forwards the service's cookie as it came.
+      const opened = await fetch(new URL('/v1/sessions', service), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${settings.sessions}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ userId: settings.user, projectAccess: [settings.project] }),
       });
+      if (opened.status !== 201) {
+        throw new Error(`POST /v1/sessions answered ${opened.status}: ${await opened.text()}`);
+      }
+      response.writeHead(204, { 'Set-Cookie': opened.headers.getSetCookie() });
       response.end();
     } else {
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -188,7 +197,7 @@ async function crossSiteCookie(context, network, proxyUrl, { origin, operation }
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${settings.pagePort}/page.html`);
   await page.evaluate(async () => { await fetch('/login', { method: 'POST' }); });
-  const held = (await context.cookies(proxyUrl)).some((cookie) => cookie.name === 'cd_session');
+  const held = (await context.cookies(`${proxyUrl}/v1/`)).some((cookie) => cookie.name === 'cd_session');
   await page.goto(`${origin}/page.html`);
   network.reset();
   await page.evaluate(subscribe, { url: `${proxyUrl}${progressPath(operation)}/events`, withCredentials: true });

@@ -54,9 +54,6 @@ class BrowserStreamTest {
 
         String project = freshProject();
         String worker = keyFor(List.of(project), "progress");
-        String session = as(keyFor(List.of(project), "sessions"))
-                .body(Map.of("userId", "u-" + UUID.randomUUID(), "projectAccess", List.of(project)))
-                .post("/v1/sessions").then().statusCode(201).extract().path("token");
         List<Map<String, String>> scenarios = new ArrayList<>();
         scenarios.add(scenario("ticket", BrowserProfile.CROSS_SITE_ORIGIN, started(project, worker), "ticket"));
         scenarios.add(scenario("cookie", BrowserProfile.SAME_SITE_ORIGIN, started(project, worker), "cookie"));
@@ -67,7 +64,8 @@ class BrowserStreamTest {
         settings.put("pagePort", BrowserProfile.PAGE_PORT);
         settings.put("project", project);
         settings.put("worker", worker);
-        settings.put("session", session);
+        settings.put("sessions", keyFor(List.of(project), "sessions"));
+        settings.put("user", "u-" + UUID.randomUUID());
         settings.put("scenarios", scenarios);
 
         JsonNode results = run(settings).get("results");
