@@ -12,11 +12,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import support.BrowserProfile;
+import support.SseClient;
 
 /** CORS on the browser-facing reads only, preflights answered before authentication, with credentials configured. */
 @QuarkusTest
@@ -107,6 +109,18 @@ class BrowserCorsTest {
                 .header("Access-Control-Allow-Origin", equalTo(PAGE))
                 .header("Access-Control-Allow-Credentials", equalTo("true"))
                 .header("Vary", containsString("Origin"));
+    }
+
+    @Test
+    void grantsTheEventStreamItselfFromAnAllowedOrigin() {
+        SseClient.Stream stream = SseClient.open(URI.create("http://localhost:" + RestAssured.port + progress() + "/" + operation
+                + "/events"), Map.of("Authorization", "Bearer " + worker, "Origin", PAGE));
+
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.header("Access-Control-Allow-Origin")).isEqualTo(PAGE);
+        assertThat(stream.header("Access-Control-Allow-Credentials")).isEqualTo("true");
+        assertThat(stream.header("Vary")).contains("Origin");
+        stream.close();
     }
 
     @Test
