@@ -111,6 +111,7 @@ public class TaskService {
     private final HotPath claiming;
     private final HotPath completing;
     private final HotPath handingOver;
+    private final HotPath enqueuing;
     private volatile Cancellable gaugeRefresh;
 
     @Inject
@@ -130,6 +131,7 @@ public class TaskService {
         this.claiming = paths.of("tasks.claim", null);
         this.completing = paths.of("tasks.complete", guard);
         this.handingOver = paths.of("tasks.complete-and-claim", guard);
+        this.enqueuing = paths.of("tasks.enqueue", guard);
         tasks.onEndedByUpkeep(this::endedByUpkeep);
         Gauge.builder("tasks.long.polls", longPolls, StreamSlots::open)
                 .description("claims waiting for work on this instance")
@@ -171,19 +173,16 @@ public class TaskService {
      * Enqueues one task: {@link EnqueueOutcome.Enqueued} or, for an idempotency key seen within its
      * window, {@link EnqueueOutcome.Repeated}. Fails with {@link QueueFullException} when the queue
      * holds its maximum of waiting tasks, {@link ValueTooLargeException} for a payload over the limit.
+     * Span {@code tasks.enqueue}, under the guard, instrumented as the other hot paths are.
      */
-    @Measured
-    @WithSpan("tasks.enqueue")
-    @ApplyGuard(Guards.TASKS)
-    public Uni<EnqueueOutcome> enqueue(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, QueueName queue,
-            Submission submission) {
-        return Uni.createFrom().deferred(() -> store(caller, project, queue, List.of(submission)).map(outcomes -> {
+    public Uni<EnqueueOutcome> enqueue(Principal caller, ProjectId project, QueueName queue, Submission submission) {
+        return enqueuing.call(project, () -> store(caller, project, queue, List.of(submission)).map(outcomes -> {
             EnqueueOutcome outcome = outcomes.get(0);
             if (outcome instanceof EnqueueOutcome.QueueFull full) {
                 throw queueFull(project, queue, full.maxQueued());
             }
             return outcome;
-        }));
+        }), null);
     }
 
     /**
