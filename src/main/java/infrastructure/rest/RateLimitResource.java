@@ -181,6 +181,7 @@ public class RateLimitResource {
     @GET
     @Path("{name}")
     @Operation(summary = "Read a policy")
+    @APIResponse(responseCode = "200", description = "The policy")
     @APIResponse(responseCode = "404", description = "No such policy")
     @AdministersPolicy
     public Uni<PolicyView> get(@PathParam("name") String name) {

@@ -42,12 +42,12 @@ public class RequestAuthentication {
     /** Longer than any credential the service issues; spares hashing a huge header. */
     private static final int MAX_CREDENTIAL_LENGTH = 256;
     /** The paths a session token may use as itself. */
-    private static final Set<String> SESSION_PATHS = Set.of("/v1/sessions/current");
+    static final Set<String> SESSION_PATHS = Set.of("/v1/sessions/current");
     /**
      * The progress reads a browser may make with a session, as the session's browser principal:
      * a project's operations, one operation, and its event stream.
      */
-    private static final Pattern PROGRESS_READS = Pattern.compile("/v1/projects/([^/]+)/progress(?:/([^/]+)(/events)?)?/?");
+    static final Pattern PROGRESS_READS = Pattern.compile("/v1/projects/([^/]+)/progress(?:/([^/]+)(/events)?)?/?");
     /** The query parameter that carries a stream ticket, on the event stream path only. */
     public static final String TICKET_PARAMETER = "ticket";
 

@@ -1,0 +1,151 @@
+package infrastructure.rest;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.Components;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
+
+/**
+ * Completes the OpenAPI document with what every operation shares, so the resources do not repeat
+ * it: the credentials ({@code securitySchemes}, and which operations take which, by the rules of
+ * {@link RequestAuthentication}), the problems every operation may answer as
+ * {@code application/problem+json}, and the server.
+ */
+public final class OpenApiDocument implements OASFilter {
+
+    static final String API_KEY = "apiKey";
+    static final String SESSION = "session";
+    static final String SESSION_COOKIE = "sessionCookie";
+    static final String TICKET = "ticket";
+    private static final String PROBLEM = "Problem";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        Components components = openAPI.getComponents();
+        components.addSecurityScheme(API_KEY, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                .description("An API key (cdk_…) as Authorization: Bearer, for application backends; its scopes and projects "
+                        + "decide what it may do."));
+        components.addSecurityScheme(SESSION, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                .description("A session token (cds_…) as Authorization: Bearer: the session's own paths and the progress "
+                        + "reads of its projects."));
+        components.addSecurityScheme(SESSION_COOKIE, OASFactory.createSecurityScheme().type(SecurityScheme.Type.APIKEY)
+                .in(SecurityScheme.In.COOKIE).name(RequestAuthentication.SESSION_COOKIE)
+                .description("The session token in its HttpOnly cookie, for browsers, where a session token is taken."));
+        components.addSecurityScheme(TICKET, OASFactory.createSecurityScheme().type(SecurityScheme.Type.APIKEY)
+                .in(SecurityScheme.In.QUERY).name(RequestAuthentication.TICKET_PARAMETER)
+                .description("A stream ticket, for a browser's EventSource: it opens (and re-opens) one operation's event "
+                        + "stream, nothing else."));
+        components.addSchema(PROBLEM, problemSchema());
+        openAPI.setServers(List.of(OASFactory.createServer().url("/").description("this service")));
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
+            if (!path.getKey().startsWith("/v1/")) {
+                continue;
+            }
+            Map<PathItem.HttpMethod, Operation> operations = path.getValue().getOperations();
+            if (operations == null) {
+                continue;
+            }
+            for (Map.Entry<PathItem.HttpMethod, Operation> operation : operations.entrySet()) {
+                List<String> credentials = credentials(path.getKey(), operation.getKey());
+                operation.getValue().setSecurity(credentials.stream()
+                        .map(scheme -> OASFactory.createSecurityRequirement().addScheme(scheme)).toList());
+                problems(path.getKey(), path.getValue(), operation.getValue(), credentials.contains(API_KEY));
+            }
+        }
+    }
+
+    /** The credentials an operation takes, each enough alone, as {@link RequestAuthentication} decides. */
+    static List<String> credentials(String path, PathItem.HttpMethod method) {
+        if (RequestAuthentication.SESSION_PATHS.contains(path)) {
+            return List.of(SESSION, SESSION_COOKIE);
+        }
+        Matcher progress = RequestAuthentication.PROGRESS_READS.matcher(path);
+        if (method == PathItem.HttpMethod.GET && progress.matches()) {
+            return progress.group(3) != null ? List.of(API_KEY, SESSION, SESSION_COOKIE, TICKET)
+                    : List.of(API_KEY, SESSION, SESSION_COOKIE);
+        }
+        return List.of(API_KEY);
+    }
+
+    /** The problems any operation may answer, added where the resource did not describe them. */
+    private static void problems(String path, PathItem item, Operation operation, boolean byApiKey) {
+        if (operation.getResponses() == null) {
+            operation.setResponses(OASFactory.createAPIResponses());
+        }
+        APIResponses responses = operation.getResponses();
+        boolean hasParameters = path.contains("{") || hasAny(operation.getParameters()) || hasAny(item.getParameters());
+        boolean hasBody = operation.getRequestBody() != null;
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (hasParameters || hasBody) {
+            problems.put("400", "Invalid input: the problem lists each violation with the field or parameter it names");
+        }
+        problems.put("401", "No valid credential");
+        if (byApiKey) {
+            problems.put("403", "The credential may not use this project, or lacks the scope");
+        }
+        if (path.contains("{")) {
+            problems.put("404", "No such object, or none the caller may see");
+        }
+        if (hasBody) {
+            problems.put("413", "The body is larger than the service takes");
+            problems.put("415", "The body is not application/json");
+        }
+        problems.put("429", "Over the policy api's limit for this principal (Retry-After says when to come back)");
+        problems.put("503", "The store cannot answer now; nothing was changed that the answer does not report");
+        for (Map.Entry<String, String> problem : problems.entrySet()) {
+            APIResponse response = responses.getAPIResponse(problem.getKey());
+            if (response == null) {
+                responses.addAPIResponse(problem.getKey(),
+                        OASFactory.createAPIResponse().description(problem.getValue()).content(problemContent()));
+            } else if (response.getContent() == null || response.getContent().getMediaTypes() == null
+                    || response.getContent().getMediaTypes().isEmpty()) {
+                response.setContent(problemContent());
+            }
+        }
+    }
+
+    private static boolean hasAny(List<Parameter> parameters) {
+        return parameters != null && !parameters.isEmpty();
+    }
+
+    private static Content problemContent() {
+        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)));
+    }
+
+    /** RFC 9457 problem details, as {@link Problem} writes them. */
+    private static Schema problemSchema() {
+        Schema string = OASFactory.createSchema().addType(Schema.SchemaType.STRING);
+        return OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+                .description("A problem (RFC 9457): a stable type URI, a title, the status, what went wrong; for invalid "
+                        + "input, each violation with the field or parameter it names. Never a stack trace, never a secret.")
+                .addRequired("type").addRequired("title").addRequired("status")
+                .addProperty("type", OASFactory.createSchema().addType(Schema.SchemaType.STRING).format("uri")
+                        .example("urn:cache-domain:problem:validation"))
+                .addProperty("title", string)
+                .addProperty("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32"))
+                .addProperty("detail", string)
+                .addProperty("violations", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
+                        .items(OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+                                .addProperty("field", string).addProperty("message", string)));
+    }
+}

@@ -1,0 +1,76 @@
+package infrastructure.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service's OpenAPI document passes {@code redocly lint} (the npm package {@code @redocly/cli},
+ * installed by this test with {@code npm ci} in {@code src/test/openapi}) with the recommended rules
+ * and the exceptions {@code src/test/openapi/redocly.yaml} justifies: no error, and no warning it
+ * does not name.
+ */
+@QuarkusTest
+class OpenApiLintTest {
+
+    private static final Path TOOLS = Path.of("src/test/openapi");
+
+    @Test
+    void theDocumentPassesRedoclyLintWithNoErrorAndNoWarning() throws Exception {
+        Assumptions.assumeTrue(runs("node", "--version"), "skipped: Node.js (node, npm) is absent; .ci/run installs it");
+        install();
+        Path document = Path.of("target/openapi.json").toAbsolutePath();
+        Files.writeString(document, RestAssured.given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        Path report = Path.of("target/openapi-lint.json");
+        Path log = Path.of("target/openapi-lint.log");
+
+        Process lint = new ProcessBuilder("node", "node_modules/@redocly/cli/bin/cli.js", "lint", document.toString(),
+                "--config", "redocly.yaml", "--format", "json", "--max-problems", "1000")
+                .directory(TOOLS.toFile()).redirectOutput(report.toFile()).redirectError(log.toFile()).start();
+        assertThat(lint.waitFor(3, TimeUnit.MINUTES)).as("redocly lint finished").isTrue();
+        JsonNode result = new ObjectMapper().readTree(Files.readString(report, StandardCharsets.UTF_8));
+        List<String> problems = new ArrayList<>();
+        result.path("problems").forEach(p -> problems.add(p.path("severity").asText() + " " + p.path("ruleId").asText() + ": "
+                + p.path("message").asText() + " at " + p.path("location").path(0).path("pointer").asText()));
+
+        assertThat(problems).as("redocly lint's problems (target/openapi-lint.json)").isEmpty();
+        assertThat(result.path("totals").path("errors").asInt(-1)).isZero();
+        assertThat(result.path("totals").path("warnings").asInt(-1)).isZero();
+    }
+
+    /** npm ci, once per checkout: node_modules stays (it is ignored by git). */
+    private static void install() throws Exception {
+        if (Files.isDirectory(TOOLS.resolve("node_modules/@redocly/cli"))) {
+            return;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(TOOLS.toFile())
+                .redirectErrorStream(true).redirectOutput(Path.of("target/openapi-lint-npm.log").toFile()).start();
+        assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished; see target/openapi-lint-npm.log").isTrue();
+        assertThat(npm.exitValue()).as("npm ci in src/test/openapi; see target/openapi-lint-npm.log").isZero();
+    }
+
+    private static boolean runs(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
