@@ -31,6 +31,9 @@ public final class OpenApiDocument implements OASFilter {
     static final String SESSION_COOKIE = "sessionCookie";
     static final String TICKET = "ticket";
     private static final String PROBLEM = "Problem";
+    private static final String JSON_VALUE = "JsonValue";
+    /** The one GET whose HEAD the README documents: a cache entry's existence and version, without its value. */
+    private static final String CACHE_ENTRY = "/v1/projects/{projectId}/cache/{key}";
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -52,9 +55,25 @@ public final class OpenApiDocument implements OASFilter {
                 .description("A stream ticket, for a browser's EventSource: it opens (and re-opens) one operation's event "
                         + "stream, nothing else."));
         components.addSchema(PROBLEM, problemSchema());
+        // A value, payload, result or user data is any JSON: no type at all, not an object.
+        components.addSchema(JSON_VALUE, OASFactory.createSchema()
+                .description("any JSON value: an object, array, string, number, true, false or null"));
+        if (components.getSchemas() != null) {
+            for (Schema schema : components.getSchemas().values()) {
+                Schema cursor = schema.getProperties() == null ? null : schema.getProperties().get("nextCursor");
+                if (cursor != null) {
+                    // Every list's last page has none.
+                    cursor.addType(Schema.SchemaType.NULL);
+                }
+            }
+        }
         openAPI.setServers(List.of(OASFactory.createServer().url("/").description("this service")));
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
+        }
+        PathItem entry = openAPI.getPaths().getPathItem(CACHE_ENTRY);
+        if (entry != null && entry.getGET() != null && entry.getHEAD() == null) {
+            entry.setHEAD(headOf(entry.getGET()));
         }
         for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
             if (!path.getKey().startsWith("/v1/")) {
@@ -68,7 +87,8 @@ public final class OpenApiDocument implements OASFilter {
                 List<String> credentials = credentials(path.getKey(), operation.getKey());
                 operation.getValue().setSecurity(credentials.stream()
                         .map(scheme -> OASFactory.createSecurityRequirement().addScheme(scheme)).toList());
-                problems(path.getKey(), path.getValue(), operation.getValue(), credentials.contains(API_KEY));
+                problems(path.getKey(), path.getValue(), operation.getValue(), credentials.contains(API_KEY),
+                        operation.getKey() == PathItem.HttpMethod.HEAD);
             }
         }
     }
@@ -86,8 +106,8 @@ public final class OpenApiDocument implements OASFilter {
         return List.of(API_KEY);
     }
 
-    /** The problems any operation may answer, added where the resource did not describe them. */
-    private static void problems(String path, PathItem item, Operation operation, boolean byApiKey) {
+    /** The problems any operation may answer, added where the resource did not describe them (a HEAD's without a body). */
+    private static void problems(String path, PathItem item, Operation operation, boolean byApiKey, boolean bodiless) {
         if (operation.getResponses() == null) {
             operation.setResponses(OASFactory.createAPIResponses());
         }
@@ -114,13 +134,30 @@ public final class OpenApiDocument implements OASFilter {
         for (Map.Entry<String, String> problem : problems.entrySet()) {
             APIResponse response = responses.getAPIResponse(problem.getKey());
             if (response == null) {
-                responses.addAPIResponse(problem.getKey(),
-                        OASFactory.createAPIResponse().description(problem.getValue()).content(problemContent()));
+                responses.addAPIResponse(problem.getKey(), OASFactory.createAPIResponse().description(problem.getValue())
+                        .content(bodiless ? null : problemContent()));
+            } else if (bodiless) {
+                continue;
             } else if (response.getContent() == null || response.getContent().getMediaTypes() == null
                     || response.getContent().getMediaTypes().isEmpty()) {
                 response.setContent(problemContent());
             }
         }
+    }
+
+    /** The HEAD of a GET: the same parameters and statuses and headers, never a body. */
+    private static Operation headOf(Operation get) {
+        Operation head = OASFactory.createOperation().operationId(get.getOperationId() + "Head").tags(get.getTags())
+                .summary("Check " + (get.getSummary() == null ? "it" : get.getSummary().toLowerCase(java.util.Locale.ROOT))
+                        + ", without the body")
+                .description("As the GET, with the same status and headers (ETag), and no body.")
+                .parameters(get.getParameters());
+        APIResponses responses = OASFactory.createAPIResponses();
+        if (get.getResponses() != null && get.getResponses().getAPIResponses() != null) {
+            get.getResponses().getAPIResponses().forEach((code, response) -> responses.addAPIResponse(code,
+                    OASFactory.createAPIResponse().description(response.getDescription()).headers(response.getHeaders())));
+        }
+        return head.responses(responses);
     }
 
     private static boolean hasAny(List<Parameter> parameters) {

@@ -32,6 +32,7 @@ import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -121,8 +122,10 @@ public class RateLimitResource {
     @RequestBody(content = @Content(examples = @ExampleObject(name = "minute and hour", value = "{\"limits\": "
             + "[{\"requests\": 60, \"windowSeconds\": 60}, {\"requests\": 1000, \"windowSeconds\": 3600}], \"burst\": 10, "
             + "\"failMode\": \"open\"}")))
-    @APIResponse(responseCode = "201", description = "Created")
-    @APIResponse(responseCode = "200", description = "Replaced")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PolicyView.class)))
+    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PolicyView.class)))
     @Requires(Scope.ADMIN)
     @AdministersPolicy
     public Uni<Response> save(@PathParam("name") String name, PolicyBody body) {

@@ -269,6 +269,7 @@ abstract class JsonRulesApiTests {
                 schema = doc.getMap("components.schemas." + ref.substring(ref.lastIndexOf('/') + 1));
             }
             assertThat(String.valueOf(schema)).as(request).contains("any JSON value").doesNotContain("text");
+            assertThat(((java.util.Map<?, ?>) schema).containsKey("type")).as("%s: any JSON has no type", request).isFalse();
         }
     }
 

@@ -50,6 +50,35 @@ class OpenApiLintTest {
         assertThat(result.path("totals").path("warnings").asInt(-1)).isZero();
     }
 
+    @Test
+    void describesEveryListsLastPageAndTheHeadOfACacheEntryAndEveryOperationsProblems() throws Exception {
+        JsonNode document = new ObjectMapper().readTree(RestAssured.given().get("/q/openapi?format=json").then().statusCode(200)
+                .extract().asString());
+
+        JsonNode schemas = document.path("components").path("schemas");
+        List<String> lists = new ArrayList<>();
+        schemas.fields().forEachRemaining(schema -> {
+            JsonNode cursor = schema.getValue().path("properties").path("nextCursor");
+            if (!cursor.isMissingNode()) {
+                lists.add(schema.getKey());
+                assertThat(cursor.path("type").toString()).as(schema.getKey()).contains("\"null\"");
+            }
+        });
+        assertThat(lists).contains("TaskListing", "ApiKeyList", "SessionList", "PolicyList", "ProgressListing");
+        JsonNode head = document.path("paths").path("/v1/projects/{projectId}/cache/{key}").path("head");
+        assertThat(head.path("responses").has("200")).isTrue();
+        assertThat(head.path("responses").path("200").has("content")).as("a HEAD has no body").isFalse();
+        document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            if (path.getKey().startsWith("/v1/") && !operation.getKey().equals("head")) {
+                JsonNode unauthorized = operation.getValue().path("responses").path("401").path("content");
+                assertThat(unauthorized.has("application/problem+json")).as("%s %s answers 401 as a problem", operation.getKey(),
+                        path.getKey()).isTrue();
+                assertThat(operation.getValue().path("security").isEmpty()).as("%s %s names its credentials",
+                        operation.getKey(), path.getKey()).isFalse();
+            }
+        }));
+    }
+
     /** npm ci, once per checkout: node_modules stays (it is ignored by git). */
     private static void install() throws Exception {
         if (Files.isDirectory(TOOLS.resolve("node_modules/@redocly/cli"))) {
