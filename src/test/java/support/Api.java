@@ -19,7 +19,7 @@ public final class Api {
 
     /** A request authenticated with {@code key}, sending and accepting JSON. */
     public static RequestSpecification as(String key) {
-        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON);
+        return given().filter(OpenApiContract.INSTANCE).header("Authorization", "Bearer " + key).contentType(ContentType.JSON);
     }
 
     public static RequestSpecification asAdmin() {

@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -60,7 +62,10 @@ public class ApiKeyResource {
      * A key as listed: never its secret. {@code expiresAt} is null for a key that never expires; {@code lastUsedAt}
      * null for one not used yet, and otherwise at most a minute behind its real last use.
      */
-    public record ApiKeyView(String name, List<String> projects, List<String> scopes, Instant createdAt, Instant expiresAt,
+    public record ApiKeyView(String name, List<String> projects, List<String> scopes, Instant createdAt,
+            @Schema(type = SchemaType.STRING, format = "date-time", nullable = true, description = "null for a key that never expires")
+            Instant expiresAt,
+            @Schema(type = SchemaType.STRING, format = "date-time", nullable = true, description = "null until the key is first used")
             Instant lastUsedAt) {
 
         static ApiKeyView from(ApiKeyService.Listed listed) {

@@ -36,6 +36,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -68,7 +69,7 @@ public class CacheResource {
     }
 
     /** An entry as served; {@code value} is the stored JSON, verbatim. */
-    public record EntryResponse(String key, @JsonRawValue String value, long version, List<String> tags,
+    public record EntryResponse(String key, @Schema(ref = "JsonValue") @JsonRawValue String value, long version, List<String> tags,
             Instant createdAt, Instant expiresAt, long hits, Instant lastAccessAt) {
 
         static EntryResponse from(CacheEntry e) {

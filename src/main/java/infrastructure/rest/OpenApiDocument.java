@@ -119,9 +119,8 @@ public final class OpenApiDocument implements OASFilter {
             problems.put("400", "Invalid input: the problem lists each violation with the field or parameter it names");
         }
         problems.put("401", "No valid credential");
-        if (byApiKey) {
-            problems.put("403", "The credential may not use this project, or lacks the scope");
-        }
+        problems.put("403", byApiKey ? "The credential may not use this project, or lacks the scope"
+                : "This credential may not use this path (an API key where a session is taken)");
         if (path.contains("{")) {
             problems.put("404", "No such object, or none the caller may see");
         }
@@ -131,6 +130,14 @@ public final class OpenApiDocument implements OASFilter {
         }
         problems.put("429", "Over the policy api's limit for this principal (Retry-After says when to come back)");
         problems.put("503", "The store cannot answer now; nothing was changed that the answer does not report");
+        if (responses.getAPIResponses() != null) {
+            // Every error the resources described (a 409, a 412) answers as a problem too.
+            responses.getAPIResponses().forEach((code, response) -> {
+                if (code.length() == 3 && code.charAt(0) >= '4' && !problems.containsKey(code)) {
+                    problems.put(code, response.getDescription());
+                }
+            });
+        }
         for (Map.Entry<String, String> problem : problems.entrySet()) {
             APIResponse response = responses.getAPIResponse(problem.getKey());
             if (response == null) {

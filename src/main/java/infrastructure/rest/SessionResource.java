@@ -34,6 +34,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -64,7 +65,7 @@ public class SessionResource {
     }
 
     /** A session as shown: never its token. */
-    public record SessionView(String sessionId, String userId, @JsonRawValue String userData, List<String> projectAccess,
+    public record SessionView(String sessionId, String userId, @Schema(ref = "JsonValue") @JsonRawValue String userData, List<String> projectAccess,
             Instant createdAt, Instant lastActivityAt, Instant idleExpiresAt, Instant absoluteExpiresAt) {
 
         static SessionView from(UserSession s) {

@@ -49,6 +49,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -133,9 +134,9 @@ public class TaskResource {
 
     /** A task as producers and readers see it; the lease token is never shown here, only to the claimant. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TaskView(String id, String project, String queue, String state, @JsonRawValue String payload, int attempt,
+    public record TaskView(String id, String project, String queue, String state, @Schema(ref = "JsonValue") @JsonRawValue String payload, int attempt,
             int maxAttempts, int priority, Instant runAt, Instant leaseExpiresAt, Boolean cancelRequested, String idempotencyKey,
-            String progressId, @JsonRawValue String result, String lastError, Instant createdAt, Instant updatedAt,
+            String progressId, @Schema(ref = "JsonValue") @JsonRawValue String result, String lastError, Instant createdAt, Instant updatedAt,
             Instant finishedAt) {
 
         static TaskView from(Task t) {
@@ -150,7 +151,7 @@ public class TaskResource {
 
     /** A task as its claimant receives it, with the lease token that lets it heartbeat, complete or fail it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ClaimedTask(String id, String project, String queue, @JsonRawValue String payload, int attempt, int maxAttempts,
+    public record ClaimedTask(String id, String project, String queue, @Schema(ref = "JsonValue") @JsonRawValue String payload, int attempt, int maxAttempts,
             int priority, String leaseToken, Instant leaseExpiresAt, String progressId) {
 
         static ClaimedTask from(Task t) {
