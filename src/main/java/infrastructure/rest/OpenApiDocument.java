@@ -142,12 +142,12 @@ public final class OpenApiDocument implements OASFilter {
             APIResponse response = responses.getAPIResponse(problem.getKey());
             if (response == null) {
                 responses.addAPIResponse(problem.getKey(), OASFactory.createAPIResponse().description(problem.getValue())
-                        .content(bodiless ? null : problemContent()));
+                        .content(bodiless ? null : problemContent(problem.getKey(), problem.getValue())));
             } else if (bodiless) {
                 continue;
             } else if (response.getContent() == null || response.getContent().getMediaTypes() == null
                     || response.getContent().getMediaTypes().isEmpty()) {
-                response.setContent(problemContent());
+                response.setContent(problemContent(problem.getKey(), problem.getValue()));
             }
         }
     }
@@ -171,9 +171,21 @@ public final class OpenApiDocument implements OASFilter {
         return parameters != null && !parameters.isEmpty();
     }
 
-    private static Content problemContent() {
-        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)));
+    /** A problem answer of {@code status}, with an example of the first problem type of that status. */
+    private static Content problemContent(String status, String description) {
+        Map<String, Object> example = new LinkedHashMap<>();
+        for (Problem.Type type : Problem.Type.values()) {
+            if (Integer.toString(type.status()).equals(status)) {
+                Problem problem = type.with(description);
+                example.put("type", problem.type());
+                example.put("title", problem.title());
+                example.put("status", problem.status());
+                example.put("detail", problem.detail());
+                break;
+            }
+        }
+        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
+                .schema(OASFactory.createSchema().ref(PROBLEM)).example(example.isEmpty() ? null : example));
     }
 
     /** RFC 9457 problem details, as {@link Problem} writes them. */
