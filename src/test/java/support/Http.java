@@ -62,7 +62,10 @@ public final class Http {
         long start = System.nanoTime();
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - start));
+            Answer answer = new Answer(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - start));
+            OpenApiContract.INSTANCE.check(method, URI.create(path).getPath(), response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), response.body());
+            return answer;
         } catch (HttpTimeoutException e) {
             return new Answer(0, "", Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException e) {

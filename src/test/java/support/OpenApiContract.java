@@ -45,15 +45,21 @@ public final class OpenApiContract implements Filter {
     @Override
     public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification responseSpec, FilterContext ctx) {
         Response response = ctx.next(request, responseSpec);
-        String path = URI.create(request.getURI()).getPath();
-        if (path.startsWith("/v1/")) {
-            List<String> violations = document().check(request.getMethod(), path, response);
-            if (!violations.isEmpty()) {
-                throw new AssertionError("the answer to " + request.getMethod() + " " + path + " (" + response.statusCode()
-                        + ") breaks the OpenAPI document: " + violations + "\nbody: " + response.asString());
-            }
-        }
+        check(request.getMethod(), URI.create(request.getURI()).getPath(), response.statusCode(), response.contentType(),
+                response.asString());
         return response;
+    }
+
+    /** Fails when the answer ({@code contentType} may be null or empty) breaks the document. */
+    public void check(String method, String path, int status, String contentType, String body) {
+        if (!path.startsWith("/v1/")) {
+            return;
+        }
+        List<String> violations = document().check(method, path, status, contentType, body);
+        if (!violations.isEmpty()) {
+            throw new AssertionError("the answer to " + method + " " + path + " (" + status + ") breaks the OpenAPI document: "
+                    + violations + "\nbody: " + body);
+        }
     }
 
     private Document document() {
@@ -90,7 +96,7 @@ public final class OpenApiContract implements Filter {
             templates.sort(Comparator.comparingLong(Template::parameters));
         }
 
-        List<String> check(String method, String path, Response response) {
+        List<String> check(String method, String path, int code, String contentType, String body) {
             Template template = templates.stream().filter(t -> t.pattern().matcher(path).matches()).findFirst().orElse(null);
             if (template == null) {
                 return List.of(); // no operation: the router's 404, which the document cannot list
@@ -100,13 +106,12 @@ public final class OpenApiContract implements Filter {
             if (operation.isMissingNode()) {
                 return List.of(); // the router's 405
             }
-            String status = Integer.toString(response.statusCode());
+            String status = Integer.toString(code);
             JsonNode described = operation.path("responses").path(status);
             if (described.isMissingNode()) {
                 return List.of(verb + " " + template.template() + " does not list " + status);
             }
-            String body = response.asString();
-            String type = response.contentType() == null ? "" : response.contentType().split(";")[0].trim();
+            String type = contentType == null ? "" : contentType.split(";")[0].trim();
             if (body.isEmpty() || !(type.equals("application/json") || type.equals("application/problem+json"))) {
                 return List.of();
             }

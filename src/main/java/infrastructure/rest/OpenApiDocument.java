@@ -128,6 +128,9 @@ public final class OpenApiDocument implements OASFilter {
             problems.put("413", "The body is larger than the service takes");
             problems.put("415", "The body is not application/json");
         }
+        // Answered at the edge, before any route: a request line or headers longer than the service reads.
+        problems.put("414", "The request's URI is longer than the service reads");
+        problems.put("431", "The request's headers are larger than the service reads");
         problems.put("429", "Over the policy api's limit for this principal (Retry-After says when to come back)");
         problems.put("503", "The store cannot answer now; nothing was changed that the answer does not report");
         if (responses.getAPIResponses() != null) {
