@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import support.BrowserProfile;
+import support.NodeTools;
 
 /**
  * A real browser follows progress streams from a page on another origin: headless Chromium (the
@@ -49,8 +49,8 @@ class BrowserStreamTest {
     void aPageOnAnotherOriginFollowsWithATicketAndWithTheCookieResumesAfterACutAndStopsOn204() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "skipped: " + CHROMIUM + " is absent; the browser test needs "
                 + "Debian's chromium (apt-get install chromium), which .ci/run installs");
-        Assumptions.assumeTrue(runs("node", "--version"), "skipped: Node.js (node, npm) is absent; the browser test needs it");
-        installScripts();
+        Assumptions.assumeTrue(NodeTools.runs("node", "--version"), "skipped: Node.js (node, npm) is absent; the browser test needs it");
+        NodeTools.npmCi(SCRIPTS, "node_modules/playwright-core", Path.of("target/browser-test-npm.log"));
 
         String project = freshProject();
         String worker = keyFor(List.of(project), "progress");
@@ -107,17 +107,6 @@ class BrowserStreamTest {
         return Map.of("name", name, "origin", origin, "operation", operation, "credential", credential);
     }
 
-    /** npm ci, once per checkout: node_modules stays (it is ignored by git). */
-    private static void installScripts() throws Exception {
-        if (Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core"))) {
-            return;
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(SCRIPTS.toFile())
-                .redirectErrorStream(true).redirectOutput(Path.of("target/browser-test-npm.log").toFile()).start();
-        assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished; see target/browser-test-npm.log").isTrue();
-        assertThat(npm.exitValue()).as("npm ci in src/test/browser; see target/browser-test-npm.log").isZero();
-    }
-
     private static JsonNode run(Map<String, Object> settings) throws Exception {
         Path input = Files.createTempFile("browser-test", ".json");
         Path output = Path.of("target/browser-test.out");
@@ -135,19 +124,6 @@ class BrowserStreamTest {
             return JSON.readTree(Files.readString(output, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(input);
-        }
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

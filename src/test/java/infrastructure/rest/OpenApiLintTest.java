@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import support.NodeTools;
 
 /**
  * The service's OpenAPI document passes {@code redocly lint} (the npm package {@code @redocly/cli},
@@ -29,8 +29,8 @@ class OpenApiLintTest {
 
     @Test
     void theDocumentPassesRedoclyLintWithNoErrorAndNoWarning() throws Exception {
-        Assumptions.assumeTrue(runs("node", "--version"), "skipped: Node.js (node, npm) is absent; .ci/run installs it");
-        install();
+        Assumptions.assumeTrue(NodeTools.runs("node", "--version"), "skipped: Node.js (node, npm) is absent; .ci/run installs it");
+        NodeTools.npmCi(TOOLS, "node_modules/@redocly/cli", Path.of("target/openapi-lint-npm.log"));
         Path document = Path.of("target/openapi.json").toAbsolutePath();
         Files.writeString(document, RestAssured.given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
         Path report = Path.of("target/openapi-lint.json");
@@ -77,29 +77,5 @@ class OpenApiLintTest {
                         operation.getKey(), path.getKey()).isFalse();
             }
         }));
-    }
-
-    /** npm ci, once per checkout: node_modules stays (it is ignored by git). */
-    private static void install() throws Exception {
-        if (Files.isDirectory(TOOLS.resolve("node_modules/@redocly/cli"))) {
-            return;
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(TOOLS.toFile())
-                .redirectErrorStream(true).redirectOutput(Path.of("target/openapi-lint-npm.log").toFile()).start();
-        assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished; see target/openapi-lint-npm.log").isTrue();
-        assertThat(npm.exitValue()).as("npm ci in src/test/openapi; see target/openapi-lint-npm.log").isZero();
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }
