@@ -59,7 +59,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -217,8 +216,8 @@ public class TaskService {
         }
         Instant now = clock.instant();
         List<NewTask> stored = new ArrayList<>(submissions.size());
-        List<Progress> operations = new ArrayList<>();
-        List<Duration> waits = new ArrayList<>();
+        // Lazy: each operation is started below, before its task is stored.
+        List<Uni<Boolean>> starts = new ArrayList<>();
         for (Submission s : submissions) {
             if (s.progressSteps().isEmpty()) {
                 stored.add(s.task());
@@ -231,15 +230,12 @@ public class TaskService {
             } catch (InvalidValueException e) {
                 throw new InvalidValueException("progress.totalSteps", e.rule());
             }
-            operations.add(operation);
-            waits.add(s.task().delay().plus(PROGRESS_WAIT));
+            starts.add(progress.start(operation, s.task().delay().plus(PROGRESS_WAIT)));
             stored.add(s.task().withProgress(id));
         }
         boolean everyOneKeyed = stored.stream().allMatch(t -> t.idempotencyKey().isPresent());
         // An operation that exists already belongs to a repeat of a keyed task: the same id, started before.
-        Uni<Void> started = operations.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(IntStream.range(0, operations.size()).mapToObj(i -> progress.start(operations.get(i), waits.get(i)))
-                        .toList()).andFailFast().replaceWithVoid();
+        Uni<Void> started = starts.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(starts).andFailFast().replaceWithVoid();
         return started.chain(() -> everyOneKeyed ? Retries.idempotent(() -> tasks.enqueueAll(stored)) : tasks.enqueueAll(stored))
                 .invoke(outcomes -> metrics.enqueued(project, queue,
                         outcomes.stream().filter(o -> o instanceof EnqueueOutcome.Enqueued).count(), clock.instant()));
