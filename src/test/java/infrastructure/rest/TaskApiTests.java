@@ -560,6 +560,9 @@ abstract class TaskApiTests extends TaskApiTestsBase {
         cases.put("next.max ", new String[] {"POST", taskPath(id) + "/complete", "{\"leaseToken\": \"a.1\", \"next\": {\"max\": 0}}"});
         cases.put("next.leaseSeconds", new String[] {"POST", taskPath(id) + "/complete",
                 "{\"leaseToken\": \"a.1\", \"next\": {\"leaseSeconds\": 0}}"});
+        cases.put("next", new String[] {"POST", taskPath(id) + "/complete", "{\"leaseToken\": \"a.1\", \"next\": 5}"});
+        cases.put("next.max  ", new String[] {"POST", taskPath(id) + "/complete",
+                "{\"leaseToken\": \"a.1\", \"next\": {\"max\": \"all\"}}"});
         cases.put("next.waitSeconds", new String[] {"POST", taskPath(id) + "/complete",
                 "{\"leaseToken\": \"a.1\", \"next\": {\"waitSeconds\": 5}}"});
         cases.put("leaseToken ", new String[] {"POST", taskPath(id) + "/heartbeat", "{\"leaseToken\": \"not a token\"}"});
