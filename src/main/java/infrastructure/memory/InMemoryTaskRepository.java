@@ -24,7 +24,6 @@ import domain.task.TaskRepository;
 import domain.task.TaskState;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +70,7 @@ public final class InMemoryTaskRepository implements TaskRepository {
     private final QueueSettings defaults;
     private final DoubleSupplier jitter;
     private final Map<QueueKey, Queue> queues = new ConcurrentHashMap<>();
-    private final Map<QueueKey, Set<UnicastProcessor<QueueSignal>>> watchers = new ConcurrentHashMap<>();
+    private final QueueWatchers watchers = new QueueWatchers();
     private final FairClaims fairness = new FairClaims();
     /** Told of each task that catching up ended (see {@link #onEndedByUpkeep}). */
     private volatile Consumer<Task> endedByUpkeep = task -> {
@@ -267,7 +266,7 @@ public final class InMemoryTaskRepository implements TaskRepository {
                 EnqueueOutcome outcome = locked(task.project(), task.queue(), (queue, now) -> enqueueInto(queue, task, now));
                 outcomes.add(outcome);
                 if (outcome instanceof EnqueueOutcome.Enqueued e && e.task().state() == TaskState.QUEUED) {
-                    signal(task.project(), task.queue());
+                    watchers.signal(task.project(), task.queue());
                 }
             }
             return outcomes;
@@ -404,7 +403,7 @@ public final class InMemoryTaskRepository implements TaskRepository {
                 return count;
             });
             if (redriven > 0) {
-                signal(project, name);
+                watchers.signal(project, name);
             }
             return redriven;
         });
@@ -434,21 +433,7 @@ public final class InMemoryTaskRepository implements TaskRepository {
 
     @Override
     public Uni<Multi<QueueSignal>> watch(ProjectId project, QueueName name) {
-        QueueKey key = new QueueKey(project, name);
-        return Uni.createFrom().item(() -> {
-            UnicastProcessor<QueueSignal> buffer = UnicastProcessor.create();
-            watchers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(buffer);
-            return buffer.onTermination().invoke(() -> watchers.computeIfPresent(key, (k, set) -> {
-                set.remove(buffer);
-                return set.isEmpty() ? null : set;
-            }));
-        });
-    }
-
-    /** Tells this process's watchers of the queue; called outside the queue's lock. */
-    private void signal(ProjectId project, QueueName name) {
-        QueueSignal signal = new QueueSignal(project, name);
-        watchers.getOrDefault(new QueueKey(project, name), Set.of()).forEach(w -> w.onNext(signal));
+        return watchers.watch(project, name);
     }
 
     /**
