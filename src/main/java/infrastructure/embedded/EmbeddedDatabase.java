@@ -31,6 +31,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.jboss.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
@@ -326,11 +328,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @param batch the most rows {@code sweep} deletes in one run
      */
     public void sweepEvery(int batch, Work<Integer> sweep) {
+        sweepEvery(batch, sweep, deleted -> deleted, deleted -> {
+        });
+    }
+
+    /**
+     * As {@link #sweepEvery(int, Work)}, for a sweep whose outcome someone must hear of once it is
+     * committed (a listener told of the rows it changed): {@code committed} gets each run's outcome
+     * after its commit, and {@code swept} says how many rows of the batch it handled.
+     */
+    public <T> void sweepEvery(int batch, Work<T> sweep, ToIntFunction<T> swept, Consumer<T> committed) {
         sweeps.add(() -> {
-            int deleted;
+            int handled;
             do {
-                deleted = await(write(sweep));
-            } while (deleted >= batch && !closed);
+                T outcome = await(write(sweep));
+                committed.accept(outcome);
+                handled = swept.applyAsInt(outcome);
+            } while (handled >= batch && !closed);
         });
     }
 
