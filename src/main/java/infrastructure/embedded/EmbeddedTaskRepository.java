@@ -58,7 +58,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Every operation on a queue is one write that first brings the queue up to date at the clock's
  * now, as the in-memory store and the Redis scripts do: expired leases are reclaimed and due tasks
- * promoted, at most {@value #CATCH_UP_BATCH} of each per call (what is left waits for the next call).
+ * promoted, at most {@value #CATCH_UP_BATCH} per call in the order they came due (what is left waits
+ * for the next call).
  * Finished tasks past their retention and idempotency keys past their window are left out of every
  * read and deleted by the store's sweep, which also reclaims the expired leases of queues nobody
  * touches any more (as the in-memory store's sweeper does), so their listener still hears of them.
@@ -71,7 +72,7 @@ public final class EmbeddedTaskRepository implements TaskRepository {
     /** Rows one sweep write deletes or reclaims at most. */
     private static final int SWEEP_BATCH = 500;
 
-    /** A task's columns, in the order {@link #store} binds them; read back by name. */
+    /** A task's columns, in the order {@code bind} binds them; read back by name. */
     private static final List<String> TASK_COLUMNS = List.of("project", "queue", "id", "payload", "state", "attempt",
             "max_attempts", "priority", "seq", "run_at", "lease_token", "lease_expires_at", "fencing", "idempotency_key",
             "progress_id", "result", "last_error", "cancel_requested", "created_at", "updated_at", "finished_at", "wake_at",
