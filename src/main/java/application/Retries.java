@@ -1,5 +1,6 @@
 package application;
 
+import domain.StoreFullException;
 import domain.StoreUnavailableException;
 import io.smallrye.mutiny.Uni;
 import java.util.function.Supplier;
@@ -18,8 +19,13 @@ final class Retries {
     private Retries() {
     }
 
-    /** The call, attempted again once if the store failed; {@code call} must be safe to repeat. */
+    /**
+     * The call, attempted again once if the store failed; {@code call} must be safe to repeat. A full
+     * store is not retried: it answered, and will answer the same.
+     */
     static <T> Uni<T> idempotent(Supplier<Uni<? extends T>> call) {
-        return Uni.createFrom().<T>deferred(call).onFailure(StoreUnavailableException.class).retry().atMost(EXTRA_ATTEMPTS);
+        return Uni.createFrom().<T>deferred(call)
+                .onFailure(f -> f instanceof StoreUnavailableException && !(f instanceof StoreFullException)).retry()
+                .atMost(EXTRA_ATTEMPTS);
     }
 }

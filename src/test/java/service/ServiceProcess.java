@@ -84,6 +84,12 @@ final class ServiceProcess implements AutoCloseable {
         process.onExit().join();
     }
 
+    /** Kills the service as a crash would ({@code kill -9}: no shutdown hook runs) and waits until it is gone. */
+    void kill() {
+        process.destroyForcibly();
+        process.onExit().join();
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -16,7 +16,7 @@ import domain.task.TaskRepository;
  * chooses one implementation at startup and asks it for each port once, so that a new store is a
  * new implementation of this interface, not a branch in every producer.
  */
-sealed interface StoreAdapters permits RedisAdapters, MemoryAdapters {
+sealed interface StoreAdapters permits RedisAdapters, MemoryAdapters, EmbeddedAdapters {
 
     CacheRepository cache();
 

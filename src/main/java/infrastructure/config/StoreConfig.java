@@ -3,15 +3,25 @@ package infrastructure.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import infrastructure.embedded.EmbeddedDatabase;
+import io.quarkus.runtime.configuration.MemorySize;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Which store backs every port, and the settings of each store. */
 @ConfigMapping(prefix = "cache-domain")
 public interface StoreConfig {
 
-    /** The store for all ports: {@code memory} (embedded, one instance) or {@code redis}. Default {@code memory}. */
-    @WithDefault("memory")
+    /**
+     * The store for all ports: {@code embedded} (SQLite on local disk: one instance, kept across restarts
+     * and crashes), {@code memory} (one instance, lost on restart) or {@code redis} (any number of
+     * instances). Default {@code embedded}.
+     */
+    @WithDefault("embedded")
     Kind store();
+
+    /** The embedded store's settings. */
+    Embedded embedded();
 
     /** The prefix of every Redis key the service writes. Default {@code cd}. */
     @WithName("redis.key-prefix")
@@ -27,19 +37,58 @@ public interface StoreConfig {
     @WithDefault("2s")
     Duration redisWarmUp();
 
-    /** The most cache entries the embedded store keeps over all projects. Default 100000. */
+    /** The most cache entries the memory store keeps over all projects. Default 100000. */
     @WithName("memory.max-entries")
     @WithDefault("100000")
     int memoryMaxEntries();
 
-    /** How often the embedded store reclaims expired entries. Default 1 second. */
+    /** How often the memory store reclaims expired entries. Default 1 second. */
     @WithName("memory.sweep-interval")
     @WithDefault("1s")
     Duration memorySweepInterval();
 
     /** The stores a deployment can choose. */
     enum Kind {
+        embedded,
         memory,
         redis
+    }
+
+    /** The embedded store: one SQLite database in WAL mode in a data directory only this process uses. */
+    interface Embedded {
+
+        /**
+         * The data directory (created when missing): the database, its WAL, the lock that keeps a second
+         * process out, and the generated bootstrap key's digest. Default {@code cache-domain-data}, under
+         * the working directory.
+         */
+        @WithDefault("cache-domain-data")
+        Path path();
+
+        /**
+         * {@code normal} keeps every acknowledged write through a crash of the process; {@code full}
+         * through a loss of power too, at the cost of one disk flush per commit. Default {@code normal}.
+         */
+        @WithDefault("normal")
+        EmbeddedDatabase.Durability durability();
+
+        /** The size the database may reach; past it, writes get a 507 problem and reads keep working. Default 4G. */
+        @WithName("max-size")
+        @WithDefault("4G")
+        MemorySize maxSize();
+
+        /** Threads (each with its connection) that serve reads. Default 2. */
+        @WithDefault("2")
+        int readers();
+
+        /** Calls that may wait for the writer, and for the readers; past it a call is refused at once (503). Default 4096. */
+        @WithName("queue-size")
+        @WithDefault("4096")
+        int queueSize();
+
+        /** How often expired rows are deleted (in batches) and their space given back. Default 1 second. */
+        @WithName("sweep-interval")
+        @WithDefault("1s")
+        Duration sweepInterval();
     }
 }

@@ -2,6 +2,7 @@ package infrastructure.config;
 
 import application.Guards;
 import application.StoreBudget;
+import domain.StoreFullException;
 import domain.StoreUnavailableException;
 import domain.store.StorePulse;
 import io.quarkus.runtime.Startup;
@@ -125,6 +126,8 @@ public class StoreGuards {
                 .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
                 .successThreshold(breaker.successThreshold())
                 .failOn(failures)
+                // A full store answered: reads still work, so a run of refused writes must not open the breaker.
+                .skipOn(StoreFullException.class)
                 .onStateChange(new StateLog(name)::changed)
                 .done()
                 .build();

@@ -30,6 +30,7 @@ import domain.store.StorePulse;
 import domain.task.QueueSettings;
 import domain.task.RetryPolicy;
 import domain.task.TaskRepository;
+import infrastructure.embedded.EmbeddedDatabase;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,7 +86,13 @@ public class Stores {
         return switch (store.store()) {
             case redis -> new RedisAdapters(redis.get(), store.redisKeyPrefix(), settings);
             case memory -> new MemoryAdapters(settings, store.memoryMaxEntries(), store.memorySweepInterval());
+            case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded())), settings);
         };
+    }
+
+    static EmbeddedDatabase.Settings embeddedSettings(StoreConfig.Embedded embedded) {
+        return new EmbeddedDatabase.Settings(embedded.path(), embedded.durability(), embedded.maxSize().asLongValue(),
+                embedded.readers(), embedded.queueSize(), embedded.sweepInterval());
     }
 
     void closeStoreAdapters(@Disposes StoreAdapters adapters) {

@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,12 +60,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static final String LOCK_FILE = "lock";
     /** Writes committed in one transaction at most. */
     private static final int GROUP_COMMIT_MAX = 256;
-    /** Pages given back to the file system per sweep round at most (4 MiB with 4 KiB pages). */
+    /** Pages given back to the file system per write (4 MiB with 4 KiB pages); a sweep round repeats it until none are free. */
     private static final int VACUUM_PAGES_PER_ROUND = 1024;
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
 
-    /** One unit of work on a connection, run on a store thread, never on the event loop. */
+    /**
+     * One unit of work on a connection, run on a store thread, never on the event loop. A write may
+     * run more than once (when a write grouped with it ends the transaction), so it must have no
+     * effect outside the connection: publish what it did once its {@link Uni} completes.
+     */
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection connection) throws SQLException;
@@ -205,8 +208,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Connection connection = config.createConnection("jdbc:sqlite:" + file);
             try (Statement s = connection.createStatement()) {
                 if (created) {
-                    // Must precede the first table: only then can freed pages go back to the file system.
+                    // Lets freed pages go back to the file system. Opening the file in WAL mode already wrote its
+                    // header, so the setting takes effect with a VACUUM, instant on an empty file.
                     s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                    s.execute("VACUUM");
                 }
                 s.execute("PRAGMA journal_mode = WAL");
                 String check = single(s, "PRAGMA quick_check");
@@ -217,7 +222,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 long pageSize = Long.parseLong(single(s, "PRAGMA page_size"));
                 s.execute("PRAGMA max_page_count = " + Math.max(1, settings.maxBytes() / pageSize));
             }
-            connection.setAutoCommit(false);
             return connection;
         } catch (SQLException e) {
             if (e instanceof SQLiteException sqlite && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_NOTADB
@@ -249,12 +253,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
             SQLiteConfig config = common(settings);
             config.setReadOnly(true);
             Connection connection = config.createConnection("jdbc:sqlite:" + file);
-            connection.setAutoCommit(false);
             readConnections.add(connection);
             return connection;
         } catch (SQLException e) {
             throw new StoreUnavailableException("the embedded store cannot open a reader on " + file, e);
         }
+    }
+
+    /** The size the database file may reach. */
+    public long maxBytes() {
+        return settings.maxBytes();
     }
 
     /** The data directory, absolute. */
@@ -305,8 +313,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         return;
                     }
                     try {
+                        exec(connection, "BEGIN");
                         T item = work.run(connection);
-                        connection.commit();
+                        exec(connection, "COMMIT");
                         pending.complete(item);
                     } catch (SQLException | RuntimeException e) {
                         rollbackQuietly(connection);
@@ -357,15 +366,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 LOG.warnf("sweeping the embedded store failed; retrying on the next round: %s", e.toString());
             }
         }
-        await(write(c -> {
-            try (Statement s = c.createStatement()) {
-                long free = Long.parseLong(single(s, "PRAGMA freelist_count"));
-                if (free > 0) {
-                    s.execute("PRAGMA incremental_vacuum(" + Math.min(free, VACUUM_PAGES_PER_ROUND) + ")");
+        long vacuumed;
+        do {
+            vacuumed = await(write(c -> {
+                try (Statement s = c.createStatement()) {
+                    long free = Long.parseLong(single(s, "PRAGMA freelist_count"));
+                    long pages = Math.min(free, VACUUM_PAGES_PER_ROUND);
+                    if (pages > 0) {
+                        // Each step of this pragma frees one page, and the driver steps a statement once per execution.
+                        try (var vacuum = c.prepareStatement("PRAGMA incremental_vacuum(" + pages + ")")) {
+                            for (long page = 0; page < pages; page++) {
+                                vacuum.execute();
+                            }
+                        }
+                    }
+                    return pages;
                 }
-            }
-            return null;
-        }));
+            }));
+        } while (vacuumed == VACUUM_PAGES_PER_ROUND && !closed);
     }
 
     private void sweepRound() {
@@ -396,8 +414,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * the store keeps serving; the target must not exist yet.
      */
     public Uni<Void> backupTo(Path target) {
-        return read(c -> {
-            try (var statement = c.prepareStatement("VACUUM INTO ?")) {
+        return read(ignored -> {
+            // VACUUM INTO cannot run inside the snapshot a reader holds: it gets a connection of its own.
+            SQLiteConfig config = common(settings);
+            config.setReadOnly(true);
+            try (Connection own = config.createConnection("jdbc:sqlite:" + file);
+                    var statement = own.prepareStatement("VACUUM INTO ?")) {
                 statement.setString(1, target.toAbsolutePath().toString());
                 statement.execute();
             }
@@ -437,51 +459,86 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs each write in its own savepoint, commits them together, then answers each. */
+    /**
+     * Runs each write in its own savepoint, commits them together, then answers each. A write whose
+     * failure ends the whole transaction (a full disk, an I/O error: SQLite rolls everything back)
+     * fails alone: the others run again, in a transaction without it.
+     */
     private void commit(List<Pending<?>> batch) {
-        List<Object> results = new ArrayList<>(batch.size());
-        for (Pending<?> pending : batch) {
-            Savepoint savepoint = null;
+        List<Pending<?>> group = batch;
+        while (!group.isEmpty()) {
+            group = commitGroup(group);
+        }
+    }
+
+    /** Commits the group, or answers the writes to run again because the transaction was lost. */
+    private List<Pending<?>> commitGroup(List<Pending<?>> group) {
+        List<Object> results = new ArrayList<>(group.size());
+        try {
+            exec(writer, "BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            group.forEach(pending -> pending.fail(e));
+            return List.of();
+        }
+        for (int i = 0; i < group.size(); i++) {
+            Pending<?> pending = group.get(i);
             try {
-                savepoint = writer.setSavepoint();
+                exec(writer, "SAVEPOINT w");
                 Object item = pending.work.run(writer);
-                writer.releaseSavepoint(savepoint);
+                exec(writer, "RELEASE w");
                 results.add(item);
             } catch (SQLException | RuntimeException e) {
-                rollbackTo(savepoint);
+                if (endsTransaction(e)) {
+                    rollbackQuietly(writer);
+                    pending.fail(e);
+                    List<Pending<?>> others = new ArrayList<>(group);
+                    others.remove(i);
+                    return others;
+                }
+                rollbackToSavepoint();
                 results.add(new Failed(e));
             }
         }
         try {
-            writer.commit();
+            exec(writer, "COMMIT");
         } catch (SQLException e) {
             rollbackQuietly(writer);
-            for (int i = 0; i < results.size(); i++) {
-                if (!(results.get(i) instanceof Failed)) {
-                    results.set(i, new Failed(e));
-                }
+            if (group.size() > 1) {
+                // Which write left no room is unknown: each runs again alone, and only that one fails.
+                group.forEach(pending -> commit(List.of(pending)));
+                return List.of();
             }
+            results.set(0, results.get(0) instanceof Failed ? results.get(0) : new Failed(e));
         }
-        for (int i = 0; i < batch.size(); i++) {
+        for (int i = 0; i < group.size(); i++) {
             Object result = results.get(i);
             if (result instanceof Failed failed) {
-                batch.get(i).fail(failed.cause);
+                group.get(i).fail(failed.cause);
             } else {
-                batch.get(i).completeUnchecked(result);
+                group.get(i).completeUnchecked(result);
             }
         }
+        return List.of();
+    }
+
+    /** SQLite's errors after which it may have rolled the whole transaction back, savepoints and all. */
+    private static boolean endsTransaction(Throwable failure) {
+        if (!(failure instanceof SQLiteException sqlite)) {
+            return false;
+        }
+        int primary = sqlite.getResultCode().code & 0xff;
+        return primary == SQLiteErrorCode.SQLITE_FULL.code || primary == SQLiteErrorCode.SQLITE_IOERR.code
+                || primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_NOMEM.code
+                || primary == SQLiteErrorCode.SQLITE_INTERRUPT.code || primary == SQLiteErrorCode.SQLITE_CORRUPT.code;
     }
 
     private record Failed(Throwable cause) {
     }
 
-    private void rollbackTo(Savepoint savepoint) {
-        if (savepoint == null) {
-            return;
-        }
+    private void rollbackToSavepoint() {
         try {
-            writer.rollback(savepoint);
-            writer.releaseSavepoint(savepoint);
+            exec(writer, "ROLLBACK TO w");
+            exec(writer, "RELEASE w");
         } catch (SQLException e) {
             LOG.warnf("rolling back a failed write of the embedded store failed: %s", e.toString());
         }
@@ -499,9 +556,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return failure instanceof RuntimeException runtime ? runtime : new StoreUnavailableException(failure.toString(), failure);
     }
 
+    /** No room: the database reached its maximum size, or the disk is full (which a write may report as an I/O error). */
     private static boolean isFull(SQLException e) {
-        return e instanceof SQLiteException sqlite && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_FULL
-                || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_IOERR_WRITE);
+        if (!(e instanceof SQLiteException sqlite)) {
+            return false;
+        }
+        SQLiteErrorCode code = sqlite.getResultCode();
+        return (code.code & 0xff) == SQLiteErrorCode.SQLITE_FULL.code || code == SQLiteErrorCode.SQLITE_IOERR_WRITE
+                || code == SQLiteErrorCode.SQLITE_IOERR_FSYNC || code == SQLiteErrorCode.SQLITE_IOERR_SHMSIZE
+                || (e.getMessage() != null && e.getMessage().contains("disk is full"));
     }
 
     private static String single(Statement s, String query) throws SQLException {
@@ -521,11 +584,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Transactions are begun and ended with SQL, the connections staying in JDBC's auto-commit mode:
+     * after SQLite rolled a transaction back on its own (a full disk), the driver's bookkeeping would
+     * no longer match the connection's.
+     */
+    private static void exec(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Ends whatever transaction is open; none being open is fine. */
     private static void rollbackQuietly(Connection connection) {
         try {
-            connection.rollback();
+            exec(connection, "ROLLBACK");
         } catch (SQLException ignored) {
-            // The connection's next use reports what is wrong with it.
+            // No transaction was open any more: SQLite had rolled it back itself.
         }
     }
 
@@ -558,8 +633,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try (Statement s = writer.createStatement()) {
-            writer.commit();
-            writer.setAutoCommit(true);
             s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         } catch (SQLException e) {
             LOG.warnf("checkpointing the embedded store at close failed (the WAL is replayed at the next start): %s", e.toString());

@@ -133,6 +133,7 @@ public final class OpenApiDocument implements OASFilter {
         problems.put("431", "The request's headers are larger than the service reads");
         problems.put("429", "Over the policy api's limit for this principal (Retry-After says when to come back)");
         problems.put("503", "The store cannot answer now; nothing was changed that the answer does not report");
+        problems.put("507", "The embedded store is full (its disk, or its maximum size): nothing was written; reads still work");
         if (responses.getAPIResponses() != null) {
             // Every error the resources described (a 409, a 412) answers as a problem too.
             responses.getAPIResponses().forEach((code, response) -> {

@@ -40,6 +40,7 @@ public record Problem(String type, String title, int status, String detail, List
         QUOTA_EXCEEDED("quota-exceeded", "Quota exceeded", 429),
         QUEUE_FULL("queue-full", "Queue full", 429),
         STORE_UNAVAILABLE("store-unavailable", "Store unavailable", 503),
+        STORE_FULL("store-full", "Store full", 507),
         INTERNAL("internal", "Internal error", 500);
 
         private final String slug;

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import domain.InvalidValueException;
+import domain.StoreFullException;
 import domain.StoreUnavailableException;
 import domain.cache.ValueTooLargeException;
 import jakarta.validation.ConstraintViolationException;
@@ -118,6 +119,15 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response leaseLost(LeaseLostException e) {
         return (e.cancelled() ? Problem.Type.TASK_CANCELLED : Problem.Type.LEASE_LOST).response(e.getMessage());
+    }
+
+    /** 507: the store answered, but has no room; nothing was written and reads keep working, so no Retry-After. */
+    @ServerExceptionMapper
+    public Response storeFull(StoreFullException e) {
+        STORE_UNAVAILABLE_LOG.run(() -> LOG.warnf("answering 507: %s (logged once per %d s)", e.getMessage(),
+                STORE_LOG_PERIOD_MILLIS / 1000));
+        return Problem.Type.STORE_FULL.response("the store is full: nothing was written; an operator must free space or raise "
+                + "cache-domain.embedded.max-size");
     }
 
     @ServerExceptionMapper({StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})

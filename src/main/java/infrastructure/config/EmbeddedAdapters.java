@@ -1,0 +1,86 @@
+package infrastructure.config;
+
+import domain.access.ApiKeyRepository;
+import domain.access.Revocations;
+import domain.cache.CacheRepository;
+import domain.progress.ProgressRepository;
+import domain.progress.ProgressTickets;
+import domain.ratelimit.RateLimitPolicies;
+import domain.ratelimit.RateLimitRepository;
+import domain.session.SessionRepository;
+import domain.store.StoreProbe;
+import domain.task.TaskRepository;
+import infrastructure.embedded.EmbeddedApiKeyRepository;
+import infrastructure.embedded.EmbeddedDatabase;
+import infrastructure.embedded.EmbeddedStoreProbe;
+import infrastructure.memory.InMemoryRevocations;
+
+/**
+ * Every port in one SQLite database on local disk, for one instance that keeps its data across
+ * restarts and crashes; revocation notices stay in this process, the only one using the store.
+ */
+final class EmbeddedAdapters implements StoreAdapters {
+
+    private final EmbeddedDatabase db;
+    private final StoreSettings settings;
+
+    EmbeddedAdapters(EmbeddedDatabase db, StoreSettings settings) {
+        this.db = db;
+        this.settings = settings;
+    }
+
+    @Override
+    public CacheRepository cache() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public ApiKeyRepository apiKeys() {
+        return new EmbeddedApiKeyRepository(db);
+    }
+
+    @Override
+    public SessionRepository sessions() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public RateLimitRepository rateLimits() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public RateLimitPolicies rateLimitPolicies() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public ProgressRepository progress() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public ProgressTickets progressTickets() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public TaskRepository tasks() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public Revocations revocations() {
+        return new InMemoryRevocations();
+    }
+
+    @Override
+    public StoreProbe probe() {
+        return new EmbeddedStoreProbe(db, db.maxBytes());
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

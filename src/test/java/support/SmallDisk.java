@@ -1,0 +1,60 @@
+package support;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small tmpfs mounted on a temporary directory, to give the embedded store a disk that fills up or
+ * is read-only. Mounting needs root (CAP_SYS_ADMIN), as on the CI machine; where it cannot mount, the
+ * test is skipped with that reason.
+ */
+public final class SmallDisk implements AutoCloseable {
+
+    private final Path mountPoint;
+
+    private SmallDisk(Path mountPoint) {
+        this.mountPoint = mountPoint;
+    }
+
+    /** A writable tmpfs of {@code kib} KiB. */
+    public static SmallDisk of(int kib) {
+        return mount("size=" + kib + "k");
+    }
+
+    /** A read-only tmpfs. */
+    public static SmallDisk readOnly() {
+        return mount("ro,size=64k");
+    }
+
+    private static SmallDisk mount(String options) {
+        Path point = EmbeddedDatabases.newDirectory();
+        boolean mounted = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", point.toString());
+        assumeTrue(mounted, "cannot mount a tmpfs here (the test needs root): skipped");
+        return new SmallDisk(point);
+    }
+
+    public Path path() {
+        return mountPoint;
+    }
+
+    @Override
+    public void close() {
+        run("umount", "-l", mountPoint.toString());
+    }
+
+    private static boolean run(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
