@@ -1,0 +1,127 @@
+package infrastructure.embedded;
+
+import domain.ratelimit.FailMode;
+import domain.ratelimit.Limit;
+import domain.ratelimit.PolicyName;
+import domain.ratelimit.RateLimitPolicies;
+import domain.ratelimit.RateLimitPolicy;
+import domain.ratelimit.Window;
+import io.smallrye.mutiny.Uni;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rate limit policies stored at runtime in the embedded store: a row per policy and a row per limit,
+ * replaced together in one write. They never expire: an operator's settings, kept until deleted.
+ */
+public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
+
+    private static final String SELECT = "SELECT p.name, p.burst, p.fail_mode, l.requests, l.window_seconds "
+            + "FROM rate_limit_policies p JOIN rate_limit_policy_limits l ON l.policy = p.name ";
+
+    private final EmbeddedDatabase db;
+
+    public EmbeddedRateLimitPolicies(EmbeddedDatabase db) {
+        this.db = db;
+        db.define("""
+                CREATE TABLE IF NOT EXISTS rate_limit_policies (
+                    name TEXT PRIMARY KEY,
+                    burst INTEGER NOT NULL,
+                    fail_mode TEXT NOT NULL
+                ) WITHOUT ROWID""", """
+                CREATE TABLE IF NOT EXISTS rate_limit_policy_limits (
+                    policy TEXT NOT NULL,
+                    window_seconds INTEGER NOT NULL,
+                    requests INTEGER NOT NULL,
+                    PRIMARY KEY (policy, window_seconds)
+                ) WITHOUT ROWID""");
+    }
+
+    @Override
+    public Uni<Optional<RateLimitPolicy>> find(PolicyName name) {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement(SELECT + "WHERE p.name = ? ORDER BY l.window_seconds")) {
+                select.setString(1, name.value());
+                return policies(select).stream().findFirst();
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<RateLimitPolicy>> list() {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement(SELECT + "ORDER BY p.name, l.window_seconds")) {
+                return policies(select);
+            }
+        });
+    }
+
+    @Override
+    public Uni<Void> save(RateLimitPolicy policy) {
+        return db.write(c -> {
+            delete(c, policy.name());
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO rate_limit_policies (name, burst, fail_mode) VALUES (?, ?, ?)")) {
+                insert.setString(1, policy.name().value());
+                insert.setLong(2, policy.burst());
+                insert.setString(3, policy.failMode().wireName());
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO rate_limit_policy_limits (policy, window_seconds, requests) VALUES (?, ?, ?)")) {
+                for (Limit limit : policy.limits()) {
+                    insert.setString(1, policy.name().value());
+                    insert.setLong(2, limit.window().seconds());
+                    insert.setLong(3, limit.requests());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<Boolean> delete(PolicyName name) {
+        return db.write(c -> delete(c, name));
+    }
+
+    private static boolean delete(Connection c, PolicyName name) throws SQLException {
+        try (PreparedStatement limits = c.prepareStatement("DELETE FROM rate_limit_policy_limits WHERE policy = ?");
+                PreparedStatement policy = c.prepareStatement("DELETE FROM rate_limit_policies WHERE name = ?")) {
+            limits.setString(1, name.value());
+            limits.executeUpdate();
+            policy.setString(1, name.value());
+            return policy.executeUpdate() == 1;
+        }
+    }
+
+    /** A policy being read: its own row, then one limit per row of the join. */
+    private record Reading(long burst, FailMode failMode, List<Limit> limits) {
+    }
+
+    /** The policies in the rows, in their order; a policy's rows (one per limit) come together. */
+    private static List<RateLimitPolicy> policies(PreparedStatement select) throws SQLException {
+        Map<String, Reading> read = new LinkedHashMap<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                Reading reading = read.get(rows.getString(1));
+                if (reading == null) {
+                    reading = new Reading(rows.getLong(2), FailMode.parse(rows.getString(3)), new ArrayList<>());
+                    read.put(rows.getString(1), reading);
+                }
+                reading.limits().add(Limit.of(rows.getLong(4), Window.ofSeconds(rows.getLong(5))));
+            }
+        }
+        List<RateLimitPolicy> policies = new ArrayList<>(read.size());
+        read.forEach((name, r) -> policies.add(new RateLimitPolicy(PolicyName.of(name), r.limits(), r.burst(), r.failMode())));
+        return policies;
+    }
+}
