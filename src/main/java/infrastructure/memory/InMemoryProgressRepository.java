@@ -4,16 +4,13 @@ import domain.progress.EventsPage;
 import domain.progress.Progress;
 import domain.progress.ProgressChange;
 import domain.progress.ProgressEvent;
-import domain.progress.ProgressEventType;
 import domain.progress.ProgressId;
 import domain.progress.ProgressPage;
 import domain.progress.ProgressRepository;
-import domain.progress.ProgressStatus;
 import domain.progress.RecordOutcome;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
@@ -38,7 +34,7 @@ public final class InMemoryProgressRepository implements ProgressRepository {
     private final Clock clock;
     private final Retention retention;
     private final ConcurrentHashMap<Key, Operation> operations = new ConcurrentHashMap<>();
-    private final Map<Key, Set<UnicastProcessor<ProgressEvent>>> followers = new ConcurrentHashMap<>();
+    private final ProgressFollowers followers = new ProgressFollowers();
     /** Each project's operation ids in order, for listing; an id whose operation is gone is dropped when met. */
     private final Map<ProjectId, NavigableSet<String>> index = new ConcurrentHashMap<>();
 
@@ -69,7 +65,7 @@ public final class InMemoryProgressRepository implements ProgressRepository {
                 }
                 Operation fresh = new Operation();
                 fresh.progress = progress;
-                fresh.events.add(new ProgressEvent(1, ProgressEventType.STARTED, 0, progress.message(), progress.startedAt()));
+                fresh.events.add(progress.startedEvent());
                 fresh.expiresAtMillis = now + kept;
                 started[0] = true;
                 // Index changes happen under the operation's lock, so a concurrent drop cannot undo this.
@@ -92,9 +88,8 @@ public final class InMemoryProgressRepository implements ProgressRepository {
                 }
                 outcome[0] = apply(op, change, now);
                 if (outcome[0] instanceof RecordOutcome.Recorded recorded) {
-                    // Under the operation's lock, so followers get events in sequence order; the
-                    // followers' buffers only enqueue.
-                    followers.getOrDefault(key, Set.of()).forEach(follower -> follower.onNext(recorded.event()));
+                    // Under the operation's lock, so followers get events in sequence order.
+                    followers.publish(project, id, recorded.event());
                 }
                 return op;
             });
@@ -103,36 +98,16 @@ public final class InMemoryProgressRepository implements ProgressRepository {
     }
 
     private RecordOutcome apply(Operation op, ProgressChange change, Instant now) {
-        Progress p = op.progress;
-        if (p.status().isTerminal()) {
-            return new RecordOutcome.AlreadyEnded(p);
+        RecordOutcome outcome = op.progress.apply(change, now);
+        if (outcome instanceof RecordOutcome.Recorded recorded) {
+            op.progress = recorded.progress();
+            op.events.addLast(recorded.event());
+            while (op.events.size() > retention.maxRetained()) {
+                op.events.removeFirst();
+            }
+            op.expiresAtMillis = now.toEpochMilli() + retention.ttl().toMillis();
         }
-        if (change instanceof ProgressChange.Stall stall && p.updatedAt().isAfter(stall.silentSince())) {
-            return new RecordOutcome.StillActive(p);
-        }
-        long step = p.currentStep();
-        ProgressStatus status = ProgressStatus.RUNNING;
-        if (change instanceof ProgressChange.Step s) {
-            step = Math.min(p.totalSteps(), step + s.increment());
-        } else if (change instanceof ProgressChange.Note) {
-            status = ProgressStatus.RUNNING;
-        } else if (change instanceof ProgressChange.Complete) {
-            step = p.totalSteps();
-            status = ProgressStatus.COMPLETED;
-        } else if (change instanceof ProgressChange.Fail) {
-            status = ProgressStatus.FAILED;
-        } else {
-            status = ProgressStatus.STALLED;
-        }
-        long sequence = p.lastSequence() + 1;
-        op.progress = new Progress(p.project(), p.id(), p.totalSteps(), step, status, change.message(), p.startedAt(), now, sequence);
-        ProgressEvent event = new ProgressEvent(sequence, change.eventType(), step, change.message(), now);
-        op.events.addLast(event);
-        while (op.events.size() > retention.maxRetained()) {
-            op.events.removeFirst();
-        }
-        op.expiresAtMillis = now.toEpochMilli() + retention.ttl().toMillis();
-        return new RecordOutcome.Recorded(op.progress, event);
+        return outcome;
     }
 
     @Override
@@ -181,15 +156,7 @@ public final class InMemoryProgressRepository implements ProgressRepository {
 
     @Override
     public Uni<Multi<ProgressEvent>> follow(ProjectId project, ProgressId id) {
-        Key key = new Key(project, id);
-        return Uni.createFrom().item(() -> {
-            UnicastProcessor<ProgressEvent> buffer = UnicastProcessor.create();
-            followers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(buffer);
-            return buffer.onTermination().invoke(() -> followers.computeIfPresent(key, (k, set) -> {
-                set.remove(buffer);
-                return set.isEmpty() ? null : set;
-            }));
-        });
+        return Uni.createFrom().item(() -> followers.follow(project, id));
     }
 
     /** Forgets every operation whose time to live passed since its last update. */
