@@ -1,0 +1,126 @@
+package infrastructure.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import contract.ProgressRepositoryContract;
+import domain.progress.Progress;
+import domain.progress.ProgressChange;
+import domain.progress.ProgressEvent;
+import domain.progress.ProgressId;
+import domain.progress.ProgressRepository;
+import domain.progress.RecordOutcome;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import support.EmbeddedDatabases;
+import support.MutableClock;
+
+/** The embedded progress store against the contract, plus what a disk adds: operations kept across a reopening, and swept. */
+class EmbeddedProgressRepositoryTest extends ProgressRepositoryContract {
+
+    private static final Duration TTL = RETENTION.ttl();
+
+    /** Every database a test opened: the contract makes a second repository in some tests. */
+    private final List<EmbeddedDatabase> opened = new ArrayList<>();
+    private EmbeddedDatabase db;
+
+    @Override
+    protected ProgressRepository newRepository(MutableClock clock, ProgressRepository.Retention retention) {
+        db = EmbeddedDatabases.fresh();
+        opened.add(db);
+        return new EmbeddedProgressRepository(db, clock, retention);
+    }
+
+    @Override
+    protected void letTimePass(Duration duration) {
+        clock.advance(duration);
+    }
+
+    @AfterEach
+    void closeDatabases() {
+        opened.forEach(EmbeddedDatabase::close);
+    }
+
+    private long rows(String table) {
+        return await(db.read(c -> {
+            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM " + table);
+                    ResultSet r = count.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }));
+    }
+
+    @Test
+    void keepsOperationsAndTheirHistoryAcrossAReopening() {
+        started(SHOP, IMPORT, 10);
+        recordSteps(SHOP, IMPORT, 3);
+        recorded(SHOP, IMPORT, new ProgressChange.Fail("disk full"));
+        Progress before = current(SHOP, IMPORT);
+        List<ProgressEvent> history = eventsAfter(SHOP, IMPORT, 0).events();
+        Path directory = db.directory();
+        db.close();
+
+        db = EmbeddedDatabases.open(directory, EmbeddedDatabases.DEFAULT_MAX_BYTES);
+        opened.add(db);
+        progress = new EmbeddedProgressRepository(db, clock, RETENTION);
+
+        assertThat(current(SHOP, IMPORT)).isEqualTo(before);
+        assertThat(eventsAfter(SHOP, IMPORT, 0).events()).hasSize(5).isEqualTo(history);
+        assertThat(record(SHOP, IMPORT, steps(1))).isEqualTo(new RecordOutcome.AlreadyEnded(before));
+    }
+
+    @Test
+    void sweepsExpiredOperationsWithTheirEventsAndKeepsTheLiveOnes() {
+        for (int i = 0; i < 120; i++) {
+            started(SHOP, ProgressId.of("old-" + i), 10);
+            recordSteps(SHOP, ProgressId.of("old-" + i), 2);
+        }
+        clock.advance(TTL.minusSeconds(10));
+        started(BLOG, IMPORT, 10);
+        recordSteps(BLOG, IMPORT, 4);
+        clock.advance(Duration.ofSeconds(10));
+
+        db.sweepNow();
+
+        assertThat(rows("progress")).isEqualTo(1);
+        assertThat(rows("progress_events")).isEqualTo(5);
+        assertThat(current(BLOG, IMPORT).lastSequence()).isEqualTo(5);
+    }
+
+    @Test
+    void movesTheExpiryWithEveryUpdate() {
+        started(SHOP, IMPORT, 10);
+        clock.advance(TTL.minusSeconds(1));
+        recorded(SHOP, IMPORT, steps(1));
+        clock.advance(TTL.minusSeconds(1));
+
+        assertThat(find(SHOP, IMPORT)).isPresent();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(find(SHOP, IMPORT)).isEmpty();
+    }
+
+    @Test
+    void keepsAnOperationUntilTheLastMillisecondOfItsTtl() {
+        started(SHOP, IMPORT, 10);
+        clock.advance(TTL.minusMillis(1));
+
+        assertThat(find(SHOP, IMPORT)).isPresent();
+        assertThat(record(SHOP, IMPORT, steps(1))).isInstanceOf(RecordOutcome.Recorded.class);
+    }
+
+    @Test
+    void keepsNoMoreEventRowsThanRetained() {
+        progress = newRepository(clock, new ProgressRepository.Retention(5, TTL));
+        started(SHOP, IMPORT, 100);
+
+        recordSteps(SHOP, IMPORT, 20);
+
+        assertThat(rows("progress_events")).isEqualTo(5);
+    }
+}
