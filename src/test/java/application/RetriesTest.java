@@ -90,7 +90,7 @@ class RetriesTest {
                 .await().atMost(Duration.ofSeconds(5));
     }
 
-    /** The embedded store, made to fail its next calls as an unreachable store would. */
+    /** The memory store, made to fail its next calls as an unreachable store would. */
     private static final class FailingFirst implements CacheRepository {
 
         private final CacheRepository store;

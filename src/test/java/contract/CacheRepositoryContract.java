@@ -168,7 +168,7 @@ public abstract class CacheRepositoryContract {
     void neverHandsOutAVersionAnEarlierStoreHandedOutOnceItsSequenceStartsAgain() {
         long oldest = store(SHOP, "k", json("1")).version();
         long newest = IntStream.range(0, 5).mapToLong(i -> store(SHOP, "k", json("1")).version()).max().orElseThrow();
-        // A restart (a new embedded store) or a sequence that vanished (a fresh Redis key space), a moment later.
+        // A restart (a new memory store) or a sequence that vanished (a fresh Redis key space), a moment later.
         clock.advance(Duration.ofMillis(1));
         cache = newRepository(clock);
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README runs as written: docs/quickstart.sh holds every line of the README's curl examples, in order,
- * each with the status it must answer, and runs green against the packaged service on the embedded store.
+ * each with the status it must answer, and runs green against the packaged service on the memory store.
  */
 class QuickstartIT {
 

@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The service on the embedded store with Quarkus's HTTP access log on, as operators turn it on. */
+/** The service on the memory store with Quarkus's HTTP access log on, as operators turn it on. */
 public class AccessLogProfile implements QuarkusTestProfile {
 
     @Override

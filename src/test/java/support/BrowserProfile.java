@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The service as a page on another origin reaches it: CORS allows the page's origins (a port
  * chosen now, where the test serves the page), with credentials; short heartbeats so that streams
- * notice a cut within a test. On the embedded store.
+ * notice a cut within a test. On the memory store.
  */
 public class BrowserProfile implements QuarkusTestProfile {
 

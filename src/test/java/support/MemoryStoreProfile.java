@@ -3,7 +3,7 @@ package support;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
-/** The service on the embedded store, with the Redis client pointed at a port where nothing listens. */
+/** The service on the memory store, with the Redis client pointed at a port where nothing listens. */
 public class MemoryStoreProfile implements QuarkusTestProfile {
 
     @Override

@@ -28,6 +28,17 @@ public class ProgressLimitsProfile implements QuarkusTestProfile {
         return config;
     }
 
+    /** The same limits on the embedded store (SQLite). */
+    public static class OnEmbedded implements QuarkusTestProfile {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = limits();
+            config.putAll(new EmbeddedStoreProfile().getConfigOverrides());
+            return config;
+        }
+    }
+
     /** The same limits on the shared test Redis. */
     public static class OnRedis extends RedisStoreProfile {
 

@@ -13,6 +13,7 @@ import domain.task.TaskRepository;
 import infrastructure.embedded.EmbeddedApiKeyRepository;
 import infrastructure.embedded.EmbeddedDatabase;
 import infrastructure.embedded.EmbeddedStoreProbe;
+import infrastructure.embedded.EmbeddedTaskRepository;
 import infrastructure.memory.InMemoryRevocations;
 
 /**
@@ -66,7 +67,7 @@ final class EmbeddedAdapters implements StoreAdapters {
 
     @Override
     public TaskRepository tasks() {
-        throw new UnsupportedOperationException("not yet");
+        return new EmbeddedTaskRepository(db, settings.clock(), settings.tasks(), settings.queueDefaults());
     }
 
     @Override

@@ -2,10 +2,10 @@ package infrastructure.rest;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import support.MemoryStoreProfile;
+import support.EmbeddedStoreProfile;
 
-/** The cache API on the embedded store, with no Redis listening anywhere the service could reach. */
+/** The cache API on the embedded store (SQLite), with no Redis listening anywhere the service could reach. */
 @QuarkusTest
-@TestProfile(MemoryStoreProfile.class)
+@TestProfile(EmbeddedStoreProfile.class)
 class CacheApiOnEmbeddedStoreTest extends CacheApiTests {
 }

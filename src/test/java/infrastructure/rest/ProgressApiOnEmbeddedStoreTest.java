@@ -2,10 +2,10 @@ package infrastructure.rest;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import support.MemoryStoreProfile;
+import support.EmbeddedStoreProfile;
 
-/** Progress over HTTP on the embedded store. */
+/** Progress over HTTP on the embedded store (SQLite). */
 @QuarkusTest
-@TestProfile(MemoryStoreProfile.class)
+@TestProfile(EmbeddedStoreProfile.class)
 class ProgressApiOnEmbeddedStoreTest extends ProgressApiTests {
 }

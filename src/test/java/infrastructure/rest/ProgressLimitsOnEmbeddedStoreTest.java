@@ -4,8 +4,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import support.ProgressLimitsProfile;
 
-/** Progress limits on the embedded store. */
+/** Progress limits on the embedded store (SQLite). */
 @QuarkusTest
-@TestProfile(ProgressLimitsProfile.class)
+@TestProfile(ProgressLimitsProfile.OnEmbedded.class)
 class ProgressLimitsOnEmbeddedStoreTest extends ProgressLimitsTests {
 }

@@ -2,10 +2,10 @@ package infrastructure.rest;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import support.MemoryStoreProfile;
+import support.EmbeddedStoreProfile;
 
-/** The rate limit API on the embedded store. */
+/** The rate limit API on the embedded store (SQLite). */
 @QuarkusTest
-@TestProfile(MemoryStoreProfile.class)
+@TestProfile(EmbeddedStoreProfile.class)
 class RateLimitApiOnEmbeddedStoreTest extends RateLimitApiTests {
 }

@@ -4,8 +4,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The embedded store with room for three cache entries over all projects, so that eviction shows. */
-public class TinyEmbeddedStoreProfile implements QuarkusTestProfile {
+/** The memory store with room for three cache entries over all projects, so that eviction shows. */
+public class TinyMemoryStoreProfile implements QuarkusTestProfile {
 
     public static final int MAX_ENTRIES = 3;
 

@@ -8,15 +8,15 @@ import static support.Api.freshProject;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
-import support.TinyEmbeddedStoreProfile;
+import support.TinyMemoryStoreProfile;
 
 /**
- * Eviction of the embedded store over HTTP, with room for three entries in all: a write that
+ * Eviction of the memory store over HTTP, with room for three entries in all: a write that
  * answered 201 is readable at once, and one tenant's writes never push another out of its fair share.
  */
 @QuarkusTest
-@TestProfile(TinyEmbeddedStoreProfile.class)
-class EmbeddedStoreEvictionTest {
+@TestProfile(TinyMemoryStoreProfile.class)
+class MemoryStoreEvictionTest {
 
     @Test
     void keepsANewTenantsWriteWhileTheStoreIsFullOfAnotherTenantsEntries() {
@@ -24,7 +24,7 @@ class EmbeddedStoreEvictionTest {
         String blog = freshProject();
         String shopKey = cacheKeyFor(shop);
         String blogKey = cacheKeyFor(blog);
-        for (int i = 0; i < TinyEmbeddedStoreProfile.MAX_ENTRIES; i++) {
+        for (int i = 0; i < TinyMemoryStoreProfile.MAX_ENTRIES; i++) {
             as(shopKey).body("{\"value\": " + i + "}").put("/v1/projects/" + shop + "/cache/s" + i).then().statusCode(201);
         }
 
