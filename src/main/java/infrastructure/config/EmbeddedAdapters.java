@@ -12,6 +12,10 @@ import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 import infrastructure.embedded.EmbeddedApiKeyRepository;
 import infrastructure.embedded.EmbeddedDatabase;
+import infrastructure.embedded.EmbeddedProgressRepository;
+import infrastructure.embedded.EmbeddedProgressTickets;
+import infrastructure.embedded.EmbeddedRateLimitPolicies;
+import infrastructure.embedded.EmbeddedRateLimitRepository;
 import infrastructure.embedded.EmbeddedStoreProbe;
 import infrastructure.embedded.EmbeddedTaskRepository;
 import infrastructure.memory.InMemoryRevocations;
@@ -47,22 +51,22 @@ final class EmbeddedAdapters implements StoreAdapters {
 
     @Override
     public RateLimitRepository rateLimits() {
-        throw new UnsupportedOperationException("not yet");
+        return new EmbeddedRateLimitRepository(db, settings.clock());
     }
 
     @Override
     public RateLimitPolicies rateLimitPolicies() {
-        throw new UnsupportedOperationException("not yet");
+        return new EmbeddedRateLimitPolicies(db);
     }
 
     @Override
     public ProgressRepository progress() {
-        throw new UnsupportedOperationException("not yet");
+        return new EmbeddedProgressRepository(db, settings.clock(), settings.progress());
     }
 
     @Override
     public ProgressTickets progressTickets() {
-        throw new UnsupportedOperationException("not yet");
+        return new EmbeddedProgressTickets(db, settings.clock());
     }
 
     @Override
