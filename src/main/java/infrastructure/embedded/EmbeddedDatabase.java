@@ -287,9 +287,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Runs {@code work} on the writer, in a transaction of its own or shared with other writes; completes once committed. */
     public <T> Uni<T> write(Work<T> work) {
+        return write(work, null);
+    }
+
+    /**
+     * As {@link #write(Work)}, and tells {@code committed} of the outcome on the writer thread right
+     * after the commit: in commit order, before the caller hears, and even when the caller stopped
+     * waiting. For publishing what a write did (followers, watchers); it must be quick, and must not
+     * wait for the store.
+     */
+    public <T> Uni<T> write(Work<T> work, Consumer<T> committed) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = Vertx.currentContext();
-            Pending<T> pending = new Pending<>(work, context, emitter::complete, emitter::fail);
+            Pending<T> pending = new Pending<>(work, context, committed, emitter::complete, emitter::fail);
             if (closed || !writes.offer(pending)) {
                 emitter.fail(closed ? new StoreUnavailableException("the embedded store is closed", null)
                         : new StoreUnavailableException("the embedded store's writer has " + settings.queueBound()
@@ -302,7 +312,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public <T> Uni<T> read(Work<T> work) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = Vertx.currentContext();
-            Pending<T> pending = new Pending<>(work, context, emitter::complete, emitter::fail);
+            Pending<T> pending = new Pending<>(work, context, null, emitter::complete, emitter::fail);
             try {
                 readers.execute(() -> {
                     Connection connection;
@@ -651,19 +661,28 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final class Pending<T> {
         final Work<T> work;
         private final Context context;
-        private final java.util.function.Consumer<T> onItem;
-        private final java.util.function.Consumer<Throwable> onFailure;
+        private final Consumer<T> committed;
+        private final Consumer<T> onItem;
+        private final Consumer<Throwable> onFailure;
 
-        Pending(Work<T> work, Context context, java.util.function.Consumer<T> onItem,
-                java.util.function.Consumer<Throwable> onFailure) {
+        Pending(Work<T> work, Context context, Consumer<T> committed, Consumer<T> onItem, Consumer<Throwable> onFailure) {
             this.work = work;
             this.context = context;
+            this.committed = committed;
             this.onItem = onItem;
             this.onFailure = onFailure;
         }
 
+        /** Called on the writer once the write is committed. */
         @SuppressWarnings("unchecked")
         void completeUnchecked(Object item) {
+            if (committed != null) {
+                try {
+                    committed.accept((T) item);
+                } catch (RuntimeException e) {
+                    LOG.warnf("publishing a committed write failed (it stays committed): %s", e.toString());
+                }
+            }
             complete((T) item);
         }
 

@@ -31,9 +31,8 @@ import java.util.Optional;
  * events live and go with their operation. Followers are this process's ({@link ProgressFollowers}),
  * handed each event once its write has committed.
  *
- * <p>Events are published as their writes complete, on each caller's own context: two changes of one
- * operation made at once through two event loops may reach a follower swapped. Followers put them
- * back in order from the history, as for any event live delivery misses (see {@link ProgressRepository#follow}).
+ * <p>Events are published on the writer, right after their commit: in sequence, and even when the
+ * caller that recorded one stopped waiting for its answer.
  */
 public final class EmbeddedProgressRepository implements ProgressRepository {
 
@@ -148,8 +147,9 @@ public final class EmbeddedProgressRepository implements ProgressRepository {
                 }
             }
             return outcome;
-        }).invoke(outcome -> {
-            // Only now is the event committed: a follower never hears of one the history could lack.
+        }, outcome -> {
+            // Only now is the event committed, and in commit order: a follower never hears of one the history could
+            // lack, hears them in sequence, and hears of it even when its writer stopped waiting.
             if (outcome instanceof RecordOutcome.Recorded recorded) {
                 followers.publish(project, id, recorded.event());
             }

@@ -350,7 +350,7 @@ public final class EmbeddedTaskRepository implements TaskRepository {
             T answer = work.run(step);
             step.finish();
             return new Committed<>(answer, step.ended, step.signals);
-        }).invoke(this::afterCommit).map(Committed::answer);
+        }, this::afterCommit).map(Committed::answer);
     }
 
     private void afterCommit(Committed<?> committed) {
