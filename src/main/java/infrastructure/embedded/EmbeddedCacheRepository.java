@@ -1,0 +1,441 @@
+package infrastructure.embedded;
+
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.CacheRepository;
+import domain.cache.CacheStats;
+import domain.cache.CacheTag;
+import domain.cache.CacheWrite;
+import domain.cache.KeyPage;
+import domain.cache.KeyPattern;
+import domain.cache.PageSize;
+import domain.cache.PutOutcome;
+import domain.cache.Versions;
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Uni;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The cache port in the embedded store: one row per entry, one row per (tag, entry) so that a tag's
+ * entries are found without a walk, and one row per project for its version sequence and statistics.
+ *
+ * <p>Unlike the in-memory store, this one has no bound on the number of entries and evicts nothing:
+ * its bound is the database file's maximum size ({@code cache-domain.embedded.max-size}), past which
+ * a write fails with {@link domain.StoreFullException} and the failure policy answers. Expired
+ * entries take no room for long: the background sweep deletes them.
+ *
+ * <p>A project's row lives until the later of {@code projectRetention} after its last find, write or
+ * removal and the expiry of its longest-lived entry, so it never goes while an entry of the project
+ * is live; the sequence need not outlive it (see {@link Versions}).
+ */
+public final class EmbeddedCacheRepository implements CacheRepository {
+
+    private static final int SWEEP_BATCH = 500;
+    /** Keys use only characters below 0x7f, so every key with a prefix sorts below prefix + 0x7f. */
+    private static final char ABOVE_EVERY_KEY_CHARACTER = '\u007f';
+
+    private final EmbeddedDatabase db;
+    private final Clock clock;
+    private final long projectRetentionMillis;
+
+    /**
+     * @param projectRetention how long a project's version sequence and statistics outlive its last
+     *                         use once it holds no live entry
+     */
+    public EmbeddedCacheRepository(EmbeddedDatabase db, Clock clock, Duration projectRetention) {
+        this.db = db;
+        this.clock = clock;
+        this.projectRetentionMillis = projectRetention.toMillis();
+        // The value goes last: reading the columns before it does not touch its overflow pages.
+        db.define("""
+                CREATE TABLE IF NOT EXISTS cache_entries (
+                    project TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    hits INTEGER NOT NULL,
+                    last_access_at INTEGER NOT NULL,
+                    tags TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (project, key)
+                )""",
+                "CREATE INDEX IF NOT EXISTS cache_entries_by_expiry ON cache_entries (expires_at)",
+                "CREATE INDEX IF NOT EXISTS cache_entries_live ON cache_entries (project, expires_at)",
+                """
+                CREATE TABLE IF NOT EXISTS cache_tags (
+                    project TEXT NOT NULL,
+                    tag TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    PRIMARY KEY (project, tag, key)
+                ) WITHOUT ROWID""",
+                """
+                CREATE TABLE IF NOT EXISTS cache_projects (
+                    project TEXT PRIMARY KEY,
+                    seq INTEGER NOT NULL,
+                    hits INTEGER NOT NULL,
+                    misses INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID""",
+                "CREATE INDEX IF NOT EXISTS cache_projects_by_expiry ON cache_projects (expires_at)");
+        db.sweepEvery(SWEEP_BATCH, this::sweepEntries);
+        db.sweepEvery(SWEEP_BATCH, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM cache_projects WHERE project IN "
+                    + "(SELECT project FROM cache_projects WHERE expires_at <= ? LIMIT " + SWEEP_BATCH + ")")) {
+                delete.setLong(1, clock.millis());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Deletes a batch of expired entries with their tag rows. A tag row has no expiry of its own: it
+     * goes whenever its entry goes, so that a tag never names an entry written after it without it.
+     */
+    private int sweepEntries(Connection c) throws SQLException {
+        List<Expired> expired = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT rowid, project, key, tags FROM cache_entries WHERE expires_at <= ? LIMIT " + SWEEP_BATCH)) {
+            select.setLong(1, clock.millis());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    expired.add(new Expired(rows.getLong(1), ProjectId.of(rows.getString(2)), rows.getString(3),
+                            tags(rows.getString(4))));
+                }
+            }
+        }
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM cache_entries WHERE rowid = ?")) {
+            for (Expired row : expired) {
+                untag(c, row.project, row.key, row.tags);
+                delete.setLong(1, row.rowid);
+                delete.executeUpdate();
+            }
+        }
+        return expired.size();
+    }
+
+    private record Expired(long rowid, ProjectId project, String key, Set<CacheTag> tags) {
+    }
+
+    @Override
+    public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
+        return db.write(c -> {
+            Instant now = now();
+            Optional<CacheEntry> live = entry(c, project, key).filter(e -> !e.isExpiredAt(now)).map(e -> new CacheEntry(
+                    e.key(), e.value(), e.version(), e.createdAt(), e.expiresAt(), e.tags(), e.hits() + 1, now));
+            Project meta = Project.load(c, project, now);
+            if (live.isPresent()) {
+                try (PreparedStatement update = c.prepareStatement(
+                        "UPDATE cache_entries SET hits = hits + 1, last_access_at = ? WHERE project = ? AND key = ?")) {
+                    update.setLong(1, now.toEpochMilli());
+                    update.setString(2, project.value());
+                    update.setString(3, key.value());
+                    update.executeUpdate();
+                }
+                meta.hits++;
+            } else {
+                meta.misses++;
+            }
+            meta.keepUntil(now.toEpochMilli() + projectRetentionMillis);
+            meta.save(c, project);
+            return live;
+        });
+    }
+
+    @Override
+    public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
+        return db.write(c -> {
+            Instant now = now();
+            Optional<Stored> previous = stored(c, project, key);
+            Optional<Stored> live = previous.filter(s -> s.expiresAt > now.toEpochMilli());
+            OptionalLong current = live.isPresent() ? OptionalLong.of(live.get().version) : OptionalLong.empty();
+            if (!write.precondition().admits(current)) {
+                return new PutOutcome.PreconditionFailed();
+            }
+            Project meta = Project.load(c, project, now);
+            long version = Versions.next(meta.seq, clock.instant());
+            Instant expiresAt = now.plus(write.ttl().value());
+            try (PreparedStatement upsert = c.prepareStatement("""
+                    INSERT INTO cache_entries (project, key, version, created_at, expires_at, hits, last_access_at, tags, value)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (project, key) DO UPDATE SET version = excluded.version, created_at = excluded.created_at,
+                        expires_at = excluded.expires_at, hits = excluded.hits, last_access_at = excluded.last_access_at,
+                        tags = excluded.tags, value = excluded.value""")) {
+                upsert.setString(1, project.value());
+                upsert.setString(2, key.value());
+                upsert.setLong(3, version);
+                // A replacement keeps when the key was created and how it was read; an expired entry is gone.
+                upsert.setLong(4, live.map(s -> s.createdAt).orElse(now.toEpochMilli()));
+                upsert.setLong(5, expiresAt.toEpochMilli());
+                upsert.setLong(6, live.map(s -> s.hits).orElse(0L));
+                upsert.setLong(7, live.map(s -> s.lastAccessAt).orElse(now.toEpochMilli()));
+                upsert.setString(8, tags(write.tags()));
+                upsert.setString(9, write.value());
+                upsert.executeUpdate();
+            }
+            if (previous.isPresent()) {
+                untag(c, project, key.value(), previous.get().tags);
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO cache_tags (project, tag, key) VALUES (?, ?, ?)")) {
+                for (CacheTag tag : write.tags()) {
+                    insert.setString(1, project.value());
+                    insert.setString(2, tag.value());
+                    insert.setString(3, key.value());
+                    insert.executeUpdate();
+                }
+            }
+            meta.seq = version;
+            meta.keepUntil(Math.max(now.toEpochMilli() + projectRetentionMillis, expiresAt.toEpochMilli()));
+            meta.save(c, project);
+            return new PutOutcome.Stored(version, expiresAt, live.isEmpty());
+        });
+    }
+
+    @Override
+    public Uni<Long> remove(ProjectId project, Collection<CacheKey> keys) {
+        Set<String> names = keys.stream().map(CacheKey::value).collect(Collectors.toCollection(LinkedHashSet::new));
+        return db.write(c -> {
+            long now = clock.millis();
+            long live = 0;
+            for (String name : names) {
+                live += drop(c, project, name, now);
+            }
+            touch(c, project, now);
+            return live;
+        });
+    }
+
+    @Override
+    public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
+        return db.write(c -> {
+            long now = clock.millis();
+            List<String> names = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT key FROM cache_tags WHERE project = ? AND tag = ?")) {
+                select.setString(1, project.value());
+                select.setString(2, tag.value());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        names.add(rows.getString(1));
+                    }
+                }
+            }
+            long live = 0;
+            for (String name : names) {
+                live += drop(c, project, name, now);
+            }
+            touch(c, project, now);
+            return live;
+        });
+    }
+
+    @Override
+    public Uni<KeyPage> keys(ProjectId project, KeyPattern pattern, Optional<CacheKey> after, PageSize size) {
+        String prefix = pattern.literalPrefix();
+        boolean resume = after.isPresent() && after.get().value().compareTo(prefix) >= 0;
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT key, expires_at FROM cache_entries WHERE project = ? AND key "
+                    + (resume ? ">" : ">=") + " ? AND key < ? ORDER BY key LIMIT ?")) {
+                select.setString(1, project.value());
+                select.setString(2, resume ? after.get().value() : prefix);
+                select.setString(3, prefix + ABOVE_EVERY_KEY_CHARACTER);
+                select.setInt(4, size.value());
+                long now = clock.millis();
+                List<CacheKey> keys = new ArrayList<>();
+                int examined = 0;
+                String last = null;
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        examined++;
+                        last = rows.getString(1);
+                        if (rows.getLong(2) > now && pattern.matches(last)) {
+                            keys.add(CacheKey.of(last));
+                        }
+                    }
+                }
+                // Like the other stores: a page that examined its full budget may have successors.
+                return new KeyPage(keys, examined == size.value() ? Optional.of(CacheKey.of(last)) : Optional.empty());
+            }
+        });
+    }
+
+    @Override
+    public Uni<Long> removeAll(ProjectId project) {
+        return db.write(c -> {
+            long now = clock.millis();
+            long live = liveEntries(c, project, now);
+            for (String table : List.of("cache_entries", "cache_tags")) {
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE project = ?")) {
+                    delete.setString(1, project.value());
+                    delete.executeUpdate();
+                }
+            }
+            // The project's row stays, as in the other stores: its versions must keep increasing, its statistics count on.
+            touch(c, project, now);
+            return live;
+        });
+    }
+
+    @Override
+    public Uni<CacheStats> stats(ProjectId project) {
+        return db.read(c -> {
+            Instant now = now();
+            Project meta = Project.load(c, project, now);
+            return new CacheStats(liveEntries(c, project, now.toEpochMilli()), meta.hits, meta.misses);
+        });
+    }
+
+    private static long liveEntries(Connection c, ProjectId project, long now) throws SQLException {
+        try (PreparedStatement count = c.prepareStatement(
+                "SELECT count(*) FROM cache_entries WHERE project = ? AND expires_at > ?")) {
+            count.setString(1, project.value());
+            count.setLong(2, now);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /** Deletes the entry and its tag rows; answers 1 when it was live, else 0. */
+    private static long drop(Connection c, ProjectId project, String name, long now) throws SQLException {
+        Optional<Stored> stored = stored(c, project, CacheKey.of(name));
+        if (stored.isEmpty()) {
+            return 0;
+        }
+        untag(c, project, name, stored.get().tags);
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM cache_entries WHERE project = ? AND key = ?")) {
+            delete.setString(1, project.value());
+            delete.setString(2, name);
+            delete.executeUpdate();
+        }
+        return stored.get().expiresAt > now ? 1 : 0;
+    }
+
+    private static void untag(Connection c, ProjectId project, String name, Set<CacheTag> tags) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM cache_tags WHERE project = ? AND tag = ? AND key = ?")) {
+            for (CacheTag tag : tags) {
+                delete.setString(1, project.value());
+                delete.setString(2, tag.value());
+                delete.setString(3, name);
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    /** Counts a removal as a use of a project that is still kept: its retention starts again. */
+    private void touch(Connection c, ProjectId project, long now) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE cache_projects SET expires_at = max(expires_at, ?) WHERE project = ? AND expires_at > ?")) {
+            update.setLong(1, now + projectRetentionMillis);
+            update.setString(2, project.value());
+            update.setLong(3, now);
+            update.executeUpdate();
+        }
+    }
+
+    /** An entry's row without its value: what a write or a removal needs to know of it. */
+    private record Stored(long version, long createdAt, long expiresAt, long hits, long lastAccessAt, Set<CacheTag> tags) {
+    }
+
+    private static Optional<Stored> stored(Connection c, ProjectId project, CacheKey key) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT version, created_at, expires_at, hits, last_access_at, tags "
+                + "FROM cache_entries WHERE project = ? AND key = ?")) {
+            select.setString(1, project.value());
+            select.setString(2, key.value());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next()
+                        ? Optional.of(new Stored(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5),
+                                tags(rows.getString(6))))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<CacheEntry> entry(Connection c, ProjectId project, CacheKey key) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT version, created_at, expires_at, hits, last_access_at, tags, "
+                + "value FROM cache_entries WHERE project = ? AND key = ?")) {
+            select.setString(1, project.value());
+            select.setString(2, key.value());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next()
+                        ? Optional.of(new CacheEntry(key, rows.getString(7), rows.getLong(1), Instant.ofEpochMilli(rows.getLong(2)),
+                                Instant.ofEpochMilli(rows.getLong(3)), tags(rows.getString(6)), rows.getLong(4),
+                                Instant.ofEpochMilli(rows.getLong(5))))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** The tags separated by spaces, which no tag contains; empty for none. */
+    private static String tags(Set<CacheTag> tags) {
+        return tags.stream().map(CacheTag::value).sorted().collect(Collectors.joining(" "));
+    }
+
+    private static Set<CacheTag> tags(String stored) {
+        return stored.isEmpty() ? Set.of() : Arrays.stream(stored.split(" ")).map(CacheTag::of).collect(Collectors.toSet());
+    }
+
+    /** Millisecond precision, like every other store: what one adapter returns, the other does. */
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    /** A project's row as read in a write: a row past its expiry counts as none, as if swept already. */
+    private static final class Project {
+        long seq;
+        long hits;
+        long misses;
+        long expiresAt;
+
+        static Project load(Connection c, ProjectId project, Instant now) throws SQLException {
+            Project meta = new Project();
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT seq, hits, misses, expires_at FROM cache_projects WHERE project = ? AND expires_at > ?")) {
+                select.setString(1, project.value());
+                select.setLong(2, now.toEpochMilli());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (rows.next()) {
+                        meta.seq = rows.getLong(1);
+                        meta.hits = rows.getLong(2);
+                        meta.misses = rows.getLong(3);
+                        meta.expiresAt = rows.getLong(4);
+                    }
+                }
+            }
+            return meta;
+        }
+
+        void keepUntil(long at) {
+            expiresAt = Math.max(expiresAt, at);
+        }
+
+        void save(Connection c, ProjectId project) throws SQLException {
+            try (PreparedStatement upsert = c.prepareStatement("""
+                    INSERT INTO cache_projects (project, seq, hits, misses, expires_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (project) DO UPDATE SET seq = excluded.seq, hits = excluded.hits, misses = excluded.misses,
+                        expires_at = excluded.expires_at""")) {
+                upsert.setString(1, project.value());
+                upsert.setLong(2, seq);
+                upsert.setLong(3, hits);
+                upsert.setLong(4, misses);
+                upsert.setLong(5, expiresAt);
+                upsert.executeUpdate();
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package infrastructure.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import contract.CacheRepositoryContract;
+import domain.StoreFullException;
+import domain.cache.CacheEntry;
+import domain.cache.CacheRepository;
+import domain.cache.CacheStats;
+import domain.cache.CacheTag;
+import domain.cache.CacheWrite;
+import domain.cache.KeyPattern;
+import domain.cache.Precondition;
+import domain.cache.PutOutcome;
+import domain.cache.Ttl;
+import io.smallrye.mutiny.Uni;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import support.EmbeddedDatabases;
+import support.MutableClock;
+
+/** The embedded cache against the contract, plus what only it has: a file that outlives the process, and no entry bound. */
+class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
+
+    /** Every database this test opened; the contract's restart opens a second one. */
+    private final List<EmbeddedDatabase> opened = new ArrayList<>();
+    private EmbeddedDatabase db;
+
+    @Override
+    protected CacheRepository newRepository(MutableClock clock) {
+        db = EmbeddedDatabases.fresh();
+        opened.add(db);
+        return new EmbeddedCacheRepository(db, clock, RETENTION);
+    }
+
+    @AfterEach
+    void closeDatabases() {
+        opened.forEach(EmbeddedDatabase::close);
+    }
+
+    private long rows(String table) {
+        return await(db.read(c -> {
+            try (var count = c.createStatement(); ResultSet rows = count.executeQuery("SELECT count(*) FROM " + table)) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }));
+    }
+
+    private void reopen() {
+        Path directory = db.directory();
+        db.close();
+        db = EmbeddedDatabases.open(directory, EmbeddedDatabases.DEFAULT_MAX_BYTES);
+        opened.add(db);
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION);
+    }
+
+    @Test
+    void keepsEntriesTagsVersionsAndStatisticsAcrossAReopening() {
+        PutOutcome.Stored stored = store(SHOP, "user:1", tagged("{\"n\":1}", "users"));
+        store(SHOP, "user:2", tagged("{\"n\":2}", "users"));
+        CacheEntry read = read(SHOP, "user:1").orElseThrow();
+        read(SHOP, "missing");
+
+        reopen();
+
+        assertThat(read(SHOP, "user:1").orElseThrow()).isEqualTo(new CacheEntry(read.key(), "{\"n\":1}", stored.version(),
+                read.createdAt(), stored.expiresAt(), read.tags(), 2, clock.instant()));
+        assertThat(await(cache.stats(SHOP))).isEqualTo(new CacheStats(2, 2, 1));
+        assertThat(allKeys(SHOP, KeyPattern.ALL, 10)).containsExactly("user:1", "user:2");
+        assertThat(store(SHOP, "user:1", json("3")).version()).isGreaterThan(stored.version());
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("users")))).isEqualTo(1);
+    }
+
+    @Test
+    void sweepsExpiredEntriesWithTheirTagsAndThenIdleProjectsOutOfTheTables() {
+        IntStream.range(0, 1_200).forEach(i -> store(SHOP, "k" + i, new CacheWrite("1", Ttl.ofSeconds(5),
+                Set.of(CacheTag.of("short"), CacheTag.of("all")), Precondition.always())));
+        store(BLOG, "stays", tagged("1", "all"));
+        clock.advance(Duration.ofSeconds(5));
+
+        db.sweepNow();
+
+        assertThat(rows("cache_entries")).isEqualTo(1);
+        assertThat(rows("cache_tags")).isEqualTo(1);
+        assertThat(rows("cache_projects")).as("kept for their retention").isEqualTo(2);
+        assertThat(read(BLOG, "stays")).isPresent();
+
+        clock.advance(RETENTION);
+        db.sweepNow();
+
+        assertThat(rows("cache_entries")).isZero();
+        assertThat(rows("cache_tags")).isZero();
+        assertThat(rows("cache_projects")).isZero();
+        assertThat(await(cache.stats(SHOP))).isEqualTo(new CacheStats(0, 0, 0));
+    }
+
+    @Test
+    void forgetsTheTagsOfAnExpiredEntryRewrittenWithoutThemBeforeAnySweep() {
+        store(SHOP, "a", new CacheWrite("1", Ttl.ofSeconds(5), Set.of(CacheTag.of("red")),
+                Precondition.always()));
+        clock.advance(Duration.ofSeconds(6));
+        store(SHOP, "a", tagged("2", "blue"));
+
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("red")))).isZero();
+        assertThat(read(SHOP, "a").orElseThrow().value()).isEqualTo("2");
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("blue")))).isEqualTo(1);
+    }
+
+    @Test
+    void keepsMoreEntriesThanAnyInMemoryBoundAndEvictsNone() {
+        IntStream.range(0, 3_000).forEach(i -> store(i % 2 == 0 ? SHOP : BLOG, "k" + i, json("1")));
+
+        assertThat(await(cache.stats(SHOP)).entries()).isEqualTo(1_500);
+        assertThat(await(cache.stats(BLOG)).entries()).isEqualTo(1_500);
+    }
+
+    @Test
+    void refusesAWriteThatTheFileCannotHoldAndKeepsWhatItHolds() {
+        db = EmbeddedDatabases.open(EmbeddedDatabases.newDirectory(), 1 << 20);
+        opened.add(db);
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION);
+        store(SHOP, "small", json("1"));
+        String big = "\"" + "x".repeat(1024 * 1024) + "\"";
+
+        assertThatThrownBy(() -> await(cache.put(SHOP, key("big"), json(big)))).isInstanceOf(StoreFullException.class);
+
+        assertThat(read(SHOP, "big")).isEmpty();
+        assertThat(read(SHOP, "small")).isPresent();
+        store(SHOP, "after", json("2"));
+    }
+
+    @Test
+    void reportsAsStoredExactlyTheWritesThatStayWhenOneWriteInTheirBatchFindsTheFileFull() {
+        db = EmbeddedDatabases.open(EmbeddedDatabases.newDirectory(), 1 << 20);
+        opened.add(db);
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION);
+        String big = "\"" + "x".repeat(1024 * 1024) + "\"";
+        List<Uni<PutOutcome>> writes = new ArrayList<>();
+        IntStream.range(0, 60).forEach(i -> writes.add(i == 30
+                ? cache.put(SHOP, key("big"), json(big))
+                : cache.put(SHOP, key("k" + i), json(Integer.toString(i)))));
+
+        List<Object> outcomes = await(Uni.join().all(writes.stream()
+                .map(w -> w.map(o -> (Object) o).onFailure().recoverWithItem(f -> f)).toList()).andFailFast());
+
+        assertThat(outcomes.get(30)).isInstanceOf(StoreFullException.class);
+        for (int i = 0; i < 60; i++) {
+            if (i != 30) {
+                assertThat(read(SHOP, "k" + i).isPresent()).as("k%d was answered %s", i, outcomes.get(i))
+                        .isEqualTo(outcomes.get(i) instanceof PutOutcome.Stored);
+            }
+        }
+        store(SHOP, "after", json("2"));
+    }
+}
