@@ -318,6 +318,17 @@ public abstract class CacheRepositoryContract {
     }
 
     @Test
+    void forgetsTheTagsOfAnExpiredEntryRewrittenWithoutThem() {
+        store(SHOP, "a", new CacheWrite("1", Ttl.ofSeconds(5), Set.of(CacheTag.of("red")), Precondition.always()));
+        clock.advance(Duration.ofSeconds(6));
+        store(SHOP, "a", tagged("2", "blue"));
+
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("red")))).isZero();
+        assertThat(read(SHOP, "a").orElseThrow().value()).isEqualTo("2");
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("blue")))).isEqualTo(1);
+    }
+
+    @Test
     void removesEveryTaggedEntryBeyondOneBatch() {
         IntStream.range(0, 1_200).forEach(i -> store(SHOP, "item:" + i, tagged("1", "bulk")));
         store(SHOP, "other", json("1"));

@@ -104,18 +104,6 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     }
 
     @Test
-    void forgetsTheTagsOfAnExpiredEntryRewrittenWithoutThemBeforeAnySweep() {
-        store(SHOP, "a", new CacheWrite("1", Ttl.ofSeconds(5), Set.of(CacheTag.of("red")),
-                Precondition.always()));
-        clock.advance(Duration.ofSeconds(6));
-        store(SHOP, "a", tagged("2", "blue"));
-
-        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("red")))).isZero();
-        assertThat(read(SHOP, "a").orElseThrow().value()).isEqualTo("2");
-        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("blue")))).isEqualTo(1);
-    }
-
-    @Test
     void keepsMoreEntriesThanAnyInMemoryBoundAndEvictsNone() {
         IntStream.range(0, 3_000).forEach(i -> store(i % 2 == 0 ? SHOP : BLOG, "k" + i, json("1")));
 
