@@ -8,6 +8,7 @@ import domain.progress.ProgressTickets;
 import domain.ratelimit.RateLimitPolicies;
 import domain.ratelimit.RateLimitRepository;
 import domain.session.SessionRepository;
+import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 import infrastructure.embedded.EmbeddedApiKeyRepository;
@@ -16,6 +17,7 @@ import infrastructure.embedded.EmbeddedProgressRepository;
 import infrastructure.embedded.EmbeddedProgressTickets;
 import infrastructure.embedded.EmbeddedRateLimitPolicies;
 import infrastructure.embedded.EmbeddedRateLimitRepository;
+import infrastructure.embedded.EmbeddedStoreBackups;
 import infrastructure.embedded.EmbeddedStoreProbe;
 import infrastructure.embedded.EmbeddedTaskRepository;
 import infrastructure.memory.InMemoryRevocations;
@@ -77,6 +79,11 @@ final class EmbeddedAdapters implements StoreAdapters {
     @Override
     public Revocations revocations() {
         return new InMemoryRevocations();
+    }
+
+    @Override
+    public StoreBackups backups() {
+        return new EmbeddedStoreBackups(db, settings.clock());
     }
 
     @Override

@@ -8,6 +8,7 @@ import domain.progress.ProgressTickets;
 import domain.ratelimit.RateLimitPolicies;
 import domain.ratelimit.RateLimitRepository;
 import domain.session.SessionRepository;
+import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 import infrastructure.memory.InMemoryApiKeyRepository;
@@ -102,6 +103,12 @@ final class MemoryAdapters implements StoreAdapters {
     @Override
     public Revocations revocations() {
         return new InMemoryRevocations();
+    }
+
+    @Override
+    public StoreBackups backups() {
+        return StoreBackups.unsupported("the memory store keeps nothing on disk to back up: use the embedded store "
+                + "(CACHE_DOMAIN_STORE=embedded) to keep data");
     }
 
     @Override

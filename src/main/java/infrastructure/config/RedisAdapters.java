@@ -8,6 +8,7 @@ import domain.progress.ProgressTickets;
 import domain.ratelimit.RateLimitPolicies;
 import domain.ratelimit.RateLimitRepository;
 import domain.session.SessionRepository;
+import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 import infrastructure.redis.RedisApiKeyRepository;
@@ -78,6 +79,12 @@ final class RedisAdapters implements StoreAdapters {
     @Override
     public Revocations revocations() {
         return new RedisRevocations(redis, prefix);
+    }
+
+    @Override
+    public StoreBackups backups() {
+        return StoreBackups.unsupported("Redis is backed up by its own persistence (RDB snapshots, BGSAVE, or the "
+                + "append-only file), not by the service");
     }
 
     @Override

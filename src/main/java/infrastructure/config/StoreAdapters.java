@@ -8,6 +8,7 @@ import domain.progress.ProgressTickets;
 import domain.ratelimit.RateLimitPolicies;
 import domain.ratelimit.RateLimitRepository;
 import domain.session.SessionRepository;
+import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 
@@ -38,6 +39,9 @@ sealed interface StoreAdapters permits RedisAdapters, MemoryAdapters, EmbeddedAd
     Revocations revocations();
 
     StoreProbe probe();
+
+    /** Online copies of the whole store, where it has files to copy. */
+    StoreBackups backups();
 
     /** Stops what the adapters run in the background; called once, when the service stops. */
     default void close() {

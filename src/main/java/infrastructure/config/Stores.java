@@ -25,6 +25,7 @@ import domain.ratelimit.RateLimitRepository;
 import domain.ratelimit.Window;
 import domain.session.SessionPolicy;
 import domain.session.SessionRepository;
+import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.store.StorePulse;
 import domain.task.QueueSettings;
@@ -255,5 +256,11 @@ public class Stores {
     @Singleton
     StoreProbe storeProbe(StoreAdapters store) {
         return store.probe();
+    }
+
+    @Produces
+    @Singleton
+    StoreBackups storeBackups(StoreAdapters store) {
+        return store.backups();
     }
 }

@@ -62,6 +62,10 @@ public final class BootstrapKeyFile {
         } catch (FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
+            if (!Files.isWritable(file.getParent())) {
+                throw new IllegalStateException("the embedded store's data directory " + file.getParent()
+                        + " is not writable by this process: it cannot keep the bootstrap key's digest there", e);
+            }
             throw new UncheckedIOException("cannot save the bootstrap key's digest in " + file, e);
         }
     }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import domain.InvalidValueException;
 import domain.StoreFullException;
+import domain.store.BackupUnsupportedException;
 import domain.StoreUnavailableException;
 import domain.cache.ValueTooLargeException;
 import jakarta.validation.ConstraintViolationException;
@@ -119,6 +120,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response leaseLost(LeaseLostException e) {
         return (e.cancelled() ? Problem.Type.TASK_CANCELLED : Problem.Type.LEASE_LOST).response(e.getMessage());
+    }
+
+    /** 409: the configured store has no file to copy; the detail says what backs it up instead. */
+    @ServerExceptionMapper
+    public Response backupUnsupported(BackupUnsupportedException e) {
+        return Problem.Type.CONFLICT.response(e.getMessage());
     }
 
     /** 507: the store answered, but has no room; nothing was written and reads keep working, so no Retry-After. */

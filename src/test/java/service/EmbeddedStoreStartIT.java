@@ -1,0 +1,53 @@
+package service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import infrastructure.embedded.BootstrapKeyFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import support.EmbeddedDatabases;
+import support.SmallDisk;
+
+/** How the packaged service starts on the embedded store: the data directory's lock, its errors, the kept bootstrap key. */
+class EmbeddedStoreStartIT {
+
+    private static Map<String, String> on(Path directory) {
+        return Map.of("CACHE_DOMAIN_STORE", "embedded", "CACHE_DOMAIN_EMBEDDED_PATH", directory.toString());
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameDataDirectoryIsRefusedAtStart() throws Exception {
+        Path directory = EmbeddedDatabases.newDirectory();
+        try (ServiceProcess first = ServiceProcess.start(on(directory))) {
+            assertThatThrownBy(() -> ServiceProcess.start(on(directory)))
+                    .hasMessageContaining("the service exited")
+                    .hasMessageContaining("is in use by another cache-domain process");
+            assertThat(first.send("GET", "/q/health/ready", null, null).statusCode()).as("the first one serves on").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void keepsOnlyTheDigestOfTheGeneratedBootstrapKeyReadableByItsOwnerOnly() throws Exception {
+        Path directory = EmbeddedDatabases.newDirectory();
+        try (ServiceProcess service = ServiceProcess.start(on(directory))) {
+            Path file = directory.resolve(BootstrapKeyFile.NAME);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            String logged = service.output().replaceAll("(?s).*Authorization: Bearer ([A-Za-z0-9_-]+)'.*", "$1");
+            assertThat(Files.readString(file)).doesNotContain(logged).matches("[0-9a-f]{64}\\n");
+            assertThat(service.send("GET", "/v1/admin/api-keys", logged, null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aReadOnlyDataDirectoryStopsTheStartWithAClearMessage() {
+        try (SmallDisk disk = SmallDisk.readOnly()) {
+            assertThatThrownBy(() -> ServiceProcess.start(on(disk.path())))
+                    .hasMessageContaining("the service exited")
+                    .hasMessageContaining("is not writable by this process");
+        }
+    }
+}
