@@ -12,6 +12,8 @@ import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 import infrastructure.embedded.EmbeddedApiKeyRepository;
+import infrastructure.embedded.EmbeddedCacheRepository;
+import infrastructure.embedded.EmbeddedSessionRepository;
 import infrastructure.embedded.EmbeddedDatabase;
 import infrastructure.embedded.EmbeddedProgressRepository;
 import infrastructure.embedded.EmbeddedProgressTickets;
@@ -38,7 +40,7 @@ final class EmbeddedAdapters implements StoreAdapters {
 
     @Override
     public CacheRepository cache() {
-        throw new UnsupportedOperationException("not yet");
+        return new EmbeddedCacheRepository(db, settings.clock(), settings.cacheRetention());
     }
 
     @Override
@@ -48,7 +50,7 @@ final class EmbeddedAdapters implements StoreAdapters {
 
     @Override
     public SessionRepository sessions() {
-        throw new UnsupportedOperationException("not yet");
+        return new EmbeddedSessionRepository(db, settings.clock());
     }
 
     @Override
