@@ -80,14 +80,14 @@ public class Stores {
     @Produces
     @Singleton
     StoreAdapters storeAdapters(StoreConfig store, CacheConfig cache, ProgressPolicy progress, TaskConfig tasks,
-            HealthConfig health, Clock clock, ObjectMapper json, Instance<ReactiveRedisDataSource> redis) {
+            HealthConfig health, Clock clock, ObjectMapper json, Instance<ReactiveRedisDataSource> redis, StorePulse pulse) {
         StoreSettings settings = new StoreSettings(clock, json, Duration.ofSeconds(cache.maxTtl()).plus(RETENTION_MARGIN),
                 new ProgressRepository.Retention(progress.maxRetainedEvents(), progress.ttl()), taskRetention(tasks),
                 queueDefaults(tasks), health.pingTimeout());
         return switch (store.store()) {
             case redis -> new RedisAdapters(redis.get(), store.redisKeyPrefix(), settings);
             case memory -> new MemoryAdapters(settings, store.memoryMaxEntries(), store.memorySweepInterval());
-            case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded())), settings);
+            case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded()), pulse::answered), settings);
         };
     }
 

@@ -116,10 +116,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final List<Connection> readConnections = new CopyOnWriteArrayList<>();
     private final List<Runnable> sweeps = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sweeper;
+    private final Runnable answered;
     private volatile boolean closed;
 
-    private EmbeddedDatabase(Settings settings, FileChannel lockChannel, FileLock lock, Connection writer) {
+    private EmbeddedDatabase(Settings settings, FileChannel lockChannel, FileLock lock, Connection writer, Runnable answered) {
         this.settings = settings;
+        this.answered = answered;
         this.file = settings.directory().resolve(FILE);
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -153,6 +155,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
      *                               not writable, held by another process, full, or a corrupt file
      */
     public static EmbeddedDatabase open(Settings settings) {
+        return open(settings, () -> {
+        });
+    }
+
+    /**
+     * As {@link #open(Settings)}, telling {@code answered} each time SQLite answered a call (a result
+     * or an error of its own), from the store's threads: what the service's latency budgets judge a
+     * stall by, as the Redis client's answers are for Redis.
+     */
+    public static EmbeddedDatabase open(Settings settings, Runnable answered) {
         Path directory = settings.directory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(directory);
@@ -170,7 +182,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             channel.truncate(0).write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
             Connection writer = openWriter(directory.resolve(FILE), settings);
             return new EmbeddedDatabase(new Settings(directory, settings.durability(), settings.maxBytes(), settings.readers(),
-                    settings.queueBound(), settings.sweepInterval()), channel, lock, writer);
+                    settings.queueBound(), settings.sweepInterval()), channel, lock, writer, answered);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new IllegalStateException("cannot use the embedded store's data directory " + directory + ": " + e, e);
@@ -326,9 +338,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         exec(connection, "BEGIN");
                         T item = work.run(connection);
                         exec(connection, "COMMIT");
+                        answered.run();
                         pending.complete(item);
                     } catch (SQLException | RuntimeException e) {
                         rollbackQuietly(connection);
+                        answered.run();
                         pending.fail(e);
                     }
                 });
@@ -520,6 +534,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
             results.set(0, results.get(0) instanceof Failed ? results.get(0) : new Failed(e));
         }
+        answered.run();
         for (int i = 0; i < group.size(); i++) {
             Object result = results.get(i);
             if (result instanceof Failed failed) {
