@@ -74,6 +74,9 @@ class EmbeddedStoreCrashIT {
             }
             assertThat(integrityCheck()).isEqualTo("ok");
         }
+        System.out.printf("acknowledged over %d kills: %d cache entries, %d API keys, %d sessions, %d rate limit checks, "
+                + "%d progress steps, %d tasks%n", ROUNDS, cacheEntries.size(), apiKeys.size(), sessions.size(), rateLimitChecks.get(),
+                progressSteps.values().stream().mapToInt(Integer::intValue).sum(), tasks.size());
         assertThat(cacheEntries).as("cache entries acknowledged").hasSizeGreaterThan(10);
         assertThat(sessions).as("sessions acknowledged").hasSizeGreaterThan(10);
         assertThat(rateLimitChecks.get()).as("rate limit checks acknowledged").isGreaterThan(10);
@@ -186,7 +189,7 @@ class EmbeddedStoreCrashIT {
     }
 
     private boolean stepProgress(ServiceProcess service, String key, String operation) throws Exception {
-        int status = service.send("POST", "/v1/projects/shop/progress/" + operation + "/steps", key, "{\"increment\": 1}")
+        int status = service.send("POST", "/v1/projects/shop/progress/" + operation + "/steps", key, "{\"message\": \"a step\", \"increment\": 1}")
                 .statusCode();
         if (status / 100 == 2) {
             progressSteps.merge(operation, 1, Integer::sum);
