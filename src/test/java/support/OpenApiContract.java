@@ -42,6 +42,15 @@ public final class OpenApiContract implements Filter {
     private OpenApiContract() {
     }
 
+    private OpenApiContract(String documentText) {
+        this.document = new Document(documentText);
+    }
+
+    /** A contract over {@code documentText} rather than the service's document: for tests of the checks themselves. */
+    public static OpenApiContract over(String documentText) {
+        return new OpenApiContract(documentText);
+    }
+
     @Override
     public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification responseSpec, FilterContext ctx) {
         Response response = ctx.next(request, responseSpec);
@@ -60,6 +69,24 @@ public final class OpenApiContract implements Filter {
             throw new AssertionError("the answer to " + method + " " + path + " (" + status + ") breaks the OpenAPI document: "
                     + violations + "\nbody: " + body);
         }
+    }
+
+    /** The document, read once from {@code /q/openapi} (or the text this contract was made {@link #over}). */
+    public JsonNode tree() {
+        return document().root;
+    }
+
+    /**
+     * The violations of {@code value} against the schema at {@code pointer} (a JSON pointer into the document,
+     * such as {@code /paths/~1v1~1sessions/post/responses/201/content/application~1json/schema}); empty when it matches.
+     */
+    public List<String> validate(String pointer, JsonNode value) {
+        return document().validate(pointer, value);
+    }
+
+    /** {@code segment} escaped for a JSON pointer. */
+    public static String escape(String segment) {
+        return segment.replace("~", "~0").replace("/", "~1");
     }
 
     private Document document() {
@@ -125,18 +152,18 @@ public final class OpenApiContract implements Filter {
             }
             String pointer = "/paths/" + escape(template.template()) + "/" + verb + "/responses/" + status + "/content/"
                     + escape(type) + "/schema";
-            JsonSchema schema = compiled.computeIfAbsent(pointer,
-                    p -> schemas.getSchema(SchemaLocation.of(DOCUMENT + "#" + p)));
             try {
-                Set<ValidationMessage> messages = schema.validate(JSON.readTree(body));
-                return messages.stream().map(ValidationMessage::getMessage).toList();
+                return validate(pointer, JSON.readTree(body));
             } catch (IOException e) {
                 return List.of("the body is not JSON: " + e.getMessage());
             }
         }
 
-        private static String escape(String segment) {
-            return segment.replace("~", "~0").replace("/", "~1");
+        List<String> validate(String pointer, JsonNode value) {
+            JsonSchema schema = compiled.computeIfAbsent(pointer,
+                    p -> schemas.getSchema(SchemaLocation.of(DOCUMENT + "#" + p)));
+            Set<ValidationMessage> messages = schema.validate(value);
+            return messages.stream().map(ValidationMessage::getMessage).toList();
         }
 
         private static List<String> names(Iterator<String> names) {
