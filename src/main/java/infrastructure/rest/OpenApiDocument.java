@@ -1,5 +1,6 @@
 package infrastructure.rest;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,9 @@ public final class OpenApiDocument implements OASFilter {
     static final String TICKET = "ticket";
     private static final String PROBLEM = "Problem";
     private static final String JSON_VALUE = "JsonValue";
+    private static final String INSTANT = "Instant";
+    /** A timestamp's wire form: UTC with exactly three fraction digits. */
+    static final String TIMESTAMP = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$";
     /** The one GET whose HEAD the README documents: a cache entry's existence and version, without its value. */
     private static final String CACHE_ENTRY = "/v1/projects/{projectId}/cache/{key}";
 
@@ -59,6 +63,11 @@ public final class OpenApiDocument implements OASFilter {
         components.addSchema(JSON_VALUE, OASFactory.createSchema()
                 .description("any JSON value: an object, array, string, number, true, false or null"));
         if (components.getSchemas() != null) {
+            Schema instant = components.getSchemas().get(INSTANT);
+            if (instant != null) {
+                // Every timestamp as Timestamps writes it, which the default example (no fraction) is not.
+                instant.pattern(TIMESTAMP).examples(List.of(Timestamps.format(Instant.parse("2026-11-22T09:00:00Z"))));
+            }
             for (Schema schema : components.getSchemas().values()) {
                 Schema cursor = schema.getProperties() == null ? null : schema.getProperties().get("nextCursor");
                 if (cursor != null) {
