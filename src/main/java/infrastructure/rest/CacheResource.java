@@ -62,15 +62,26 @@ public class CacheResource {
 
     /** The answer to a write. */
     public record WrittenEntry(String key, long version, Instant expiresAt) {
+
+        static final String CREATED = "{\"key\": \"user:42:profile\", \"version\": 1795341000412318, "
+                + "\"expiresAt\": \"2026-11-22T10:00:00.412Z\"}";
+        static final String REPLACED = "{\"key\": \"user:42:profile\", \"version\": 1795341511904318, "
+                + "\"expiresAt\": \"2026-11-22T10:08:31.904Z\"}";
     }
 
     /** The answer to a write the store could not take, dropped as the deployment configured: not stored. */
     public record DroppedEntry(String key, boolean stored) {
+
+        static final String EXAMPLE = "{\"key\": \"user:42:profile\", \"stored\": false}";
     }
 
     /** An entry as served; {@code value} is the stored JSON, verbatim. */
     public record EntryResponse(String key, @Schema(ref = "JsonValue") @JsonRawValue String value, long version, List<String> tags,
             Instant createdAt, Instant expiresAt, long hits, Instant lastAccessAt) {
+
+        static final String EXAMPLE = "{\"key\": \"user:42:profile\", \"value\": {\"name\": \"Ada\", \"plan\": \"pro\"}, "
+                + "\"version\": 1795341000412318, \"tags\": [\"user:42\"], \"createdAt\": \"2026-11-22T09:50:00.412Z\", "
+                + "\"expiresAt\": \"2026-11-22T10:00:00.412Z\", \"hits\": 3, \"lastAccessAt\": \"2026-11-22T09:55:12.087Z\"}";
 
         static EntryResponse from(CacheEntry e) {
             return new EntryResponse(e.key().value(), e.value(), e.version(),
@@ -85,14 +96,22 @@ public class CacheResource {
 
     /** How many live entries an invalidation removed. */
     public record Invalidated(long invalidated) {
+
+        static final String SOME = "{\"invalidated\": 12}";
+        static final String ALL = "{\"invalidated\": 340}";
     }
 
     /** One page of keys; {@code nextCursor} is null on the last page. */
     public record KeyListing(List<String> items, String nextCursor) {
+
+        /** A page that is not the last: its cursor is the one this service writes after user:2. */
+        static final String EXAMPLE = "{\"items\": [\"user:1\", \"user:2\"], \"nextCursor\": \"a2V5czp1c2VyOjI\"}";
     }
 
     /** Access statistics of the project's cache. */
     public record Stats(long entries, long hits, long misses, double hitRate) {
+
+        static final String EXAMPLE = "{\"entries\": 120, \"hits\": 900, \"misses\": 100, \"hitRate\": 0.9}";
     }
 
     @PUT
@@ -103,12 +122,16 @@ public class CacheResource {
                     + "version or an existing entry; If-None-Match: * creates only. A failed condition gives 412.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "user profile",
             value = "{\"value\": {\"name\": \"Ada\", \"plan\": \"pro\"}, \"ttlSeconds\": 600, \"tags\": [\"user:42\"]}")))
-    @APIResponse(responseCode = "201", description = "Created", content = @Content(examples = @ExampleObject(name = "created",
-            value = "{\"key\": \"user:42:profile\", \"version\": 7, \"expiresAt\": \"2026-11-22T10:00:00Z\"}")))
-    @APIResponse(responseCode = "200", description = "Replaced")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = WrittenEntry.class), examples = @ExampleObject(name = "created",
+            value = WrittenEntry.CREATED)))
+    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = WrittenEntry.class), examples = @ExampleObject(name = "replaced",
+            value = WrittenEntry.REPLACED)))
     @APIResponse(responseCode = "202", description = "Not stored: the store could not take the write and the deployment "
-            + "drops writes then (CACHE_DOMAIN_CACHE_WRITE_FAILURE=drop)", content = @Content(examples = @ExampleObject(
-            name = "dropped", value = "{\"key\": \"user:42:profile\", \"stored\": false}")))
+            + "drops writes then (CACHE_DOMAIN_CACHE_WRITE_FAILURE=drop)", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DroppedEntry.class), examples = @ExampleObject(name = "dropped",
+            value = DroppedEntry.EXAMPLE)))
     @APIResponse(responseCode = "412", description = "The If-Match or If-None-Match condition failed")
     @APIResponse(responseCode = "413", description = "The value is larger than the configured maximum")
     @Requires(Scope.CACHE_WRITE)
@@ -155,10 +178,9 @@ public class CacheResource {
     @Operation(summary = "Read an entry",
             description = "200 with the entry and its ETag; 304 when If-None-Match names the current version; "
                     + "404 on a miss. HEAD answers the same status with no body.")
-    @APIResponse(responseCode = "200", description = "Hit", content = @Content(examples = @ExampleObject(name = "hit",
-            value = "{\"key\": \"user:42:profile\", \"value\": {\"name\": \"Ada\"}, \"version\": 7, \"tags\": [\"user:42\"], "
-                    + "\"createdAt\": \"2026-11-22T09:50:00Z\", \"expiresAt\": \"2026-11-22T10:00:00Z\", \"hits\": 3, "
-                    + "\"lastAccessAt\": \"2026-11-22T09:55:00Z\"}")))
+    @APIResponse(responseCode = "200", description = "Hit", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = EntryResponse.class), examples = @ExampleObject(name = "hit",
+            value = EntryResponse.EXAMPLE)))
     @APIResponse(responseCode = "304", description = "Not modified")
     @APIResponse(responseCode = "404", description = "Miss")
     @Requires(Scope.CACHE_READ)
@@ -203,7 +225,8 @@ public class CacheResource {
     @RequestBody(content = @Content(examples = @ExampleObject(name = "by tag and pattern",
             value = "{\"tags\": [\"user:42\"], \"pattern\": \"session:42:*\"}")))
     @APIResponse(responseCode = "200", description = "Invalidated",
-            content = @Content(examples = @ExampleObject(name = "count", value = "{\"invalidated\": 12}")))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Invalidated.class),
+                    examples = @ExampleObject(name = "count", value = Invalidated.SOME)))
     @Requires(Scope.CACHE_WRITE)
     public Uni<Invalidated> invalidate(@PathParam("projectId") String projectId, InvalidationRequest body) {
         Violations violations = new Violations();
@@ -245,7 +268,8 @@ public class CacheResource {
     @Path("cache")
     @Operation(summary = "Clear the project's cache", description = "Removes every entry of this project and nothing else.")
     @APIResponse(responseCode = "200", description = "Cleared",
-            content = @Content(examples = @ExampleObject(name = "count", value = "{\"invalidated\": 340}")))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Invalidated.class),
+                    examples = @ExampleObject(name = "count", value = Invalidated.ALL)))
     @Requires(Scope.CACHE_WRITE)
     public Uni<Invalidated> clear(@PathParam("projectId") String projectId) {
         ProjectId project = parseProject(projectId);
@@ -257,8 +281,9 @@ public class CacheResource {
     @Operation(summary = "List keys",
             description = "Live keys in lexical order, filtered by a glob pattern. A page may hold fewer keys than "
                     + "limit, even none, while nextCursor is set; the walk ends when nextCursor is null.")
-    @APIResponse(responseCode = "200", description = "A page of keys", content = @Content(examples = @ExampleObject(
-            name = "page", value = "{\"items\": [\"user:1\", \"user:2\"], \"nextCursor\": \"a2V5czp1c2VyOjI\"}")))
+    @APIResponse(responseCode = "200", description = "A page of keys", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = KeyListing.class),
+                    examples = @ExampleObject(name = "page", value = KeyListing.EXAMPLE)))
     @Requires(Scope.CACHE_READ)
     public Uni<KeyListing> list(@PathParam("projectId") String projectId,
             @Parameter(description = "glob: * any run of characters, ? one character; default *") @QueryParam("pattern") String pattern,
@@ -276,8 +301,8 @@ public class CacheResource {
     @GET
     @Path("cache-stats")
     @Operation(summary = "Cache statistics", description = "Live entries, hits, misses and hit rate of the project.")
-    @APIResponse(responseCode = "200", description = "Statistics", content = @Content(examples = @ExampleObject(
-            name = "stats", value = "{\"entries\": 120, \"hits\": 900, \"misses\": 100, \"hitRate\": 0.9}")))
+    @APIResponse(responseCode = "200", description = "Statistics", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Stats.class), examples = @ExampleObject(name = "stats", value = Stats.EXAMPLE)))
     @Requires(Scope.CACHE_READ)
     public Uni<Stats> stats(@PathParam("projectId") String projectId) {
         ProjectId project = parseProject(projectId);
