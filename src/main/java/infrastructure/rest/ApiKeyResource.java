@@ -68,6 +68,12 @@ public class ApiKeyResource {
             @Schema(type = SchemaType.STRING, format = "date-time", nullable = true, description = "null until the key is first used")
             Instant lastUsedAt) {
 
+        static final String EXAMPLE = "{\"name\": \"shop-backend\", \"projects\": [\"shop\"], \"scopes\": [\"cache:read\", "
+                + "\"cache:write\"], \"createdAt\": \"2026-11-22T09:00:00.318Z\", \"expiresAt\": \"2027-11-22T09:00:00.000Z\", "
+                + "\"lastUsedAt\": \"2026-11-22T09:41:07.112Z\"}";
+        static final String UNUSED = "{\"name\": \"reports-readonly\", \"projects\": [\"*\"], \"scopes\": [\"cache:read\", "
+                + "\"progress:read\"], \"createdAt\": \"2026-11-21T16:12:45.901Z\", \"expiresAt\": null, \"lastUsedAt\": null}";
+
         static ApiKeyView from(ApiKeyService.Listed listed) {
             ApiKey key = listed.key();
             return new ApiKeyView(key.name().value(), projectsOf(key), scopesOf(key), key.createdAt(), key.expiry().orElse(null),
@@ -77,7 +83,12 @@ public class ApiKeyResource {
 
     /** A key just created, with its secret: the only time it is shown. */
     public record CreatedApiKey(String name, String key, List<String> projects, List<String> scopes, Instant createdAt,
+            @Schema(type = SchemaType.STRING, format = "date-time", nullable = true, description = "null for a key that never expires")
             Instant expiresAt) {
+
+        static final String EXAMPLE = "{\"name\": \"shop-backend\", \"key\": \"cdk_mppzigJsoMNZw5YpdUST5Njt_LByrvHVs7MVVHmmHZM\", "
+                + "\"projects\": [\"shop\"], \"scopes\": [\"cache:read\", \"cache:write\"], "
+                + "\"createdAt\": \"2026-11-22T09:00:00.318Z\", \"expiresAt\": \"2027-11-22T09:00:00.000Z\"}";
 
         static CreatedApiKey from(ApiKeyService.Created created) {
             ApiKey key = created.key();
@@ -98,6 +109,10 @@ public class ApiKeyResource {
 
     /** One page of the keys the caller administers, by name; {@code nextCursor} is null on the last page. */
     public record ApiKeyList(List<ApiKeyView> items, String nextCursor) {
+
+        /** A page of two that is not the last (limit=2): the cursor this service writes after shop-backend. */
+        static final String EXAMPLE = "{\"items\": [" + ApiKeyView.UNUSED + ", " + ApiKeyView.EXAMPLE + "], "
+                + "\"nextCursor\": \"YXBpLWtleXM6c2hvcC1iYWNrZW5k\"}";
     }
 
     @POST
@@ -108,10 +123,9 @@ public class ApiKeyResource {
     @RequestBody(content = @Content(examples = @ExampleObject(name = "backend of one project",
             value = "{\"name\": \"shop-backend\", \"projects\": [\"shop\"], \"scopes\": [\"cache:read\", \"cache:write\"], "
                     + "\"expiresAt\": \"2027-11-22T09:00:00.000Z\"}")))
-    @APIResponse(responseCode = "201", description = "Created", content = @Content(examples = @ExampleObject(name = "created",
-            value = "{\"name\": \"shop-backend\", \"key\": \"cdk_3q2-7Lw...\", \"projects\": [\"shop\"], "
-                    + "\"scopes\": [\"cache:read\", \"cache:write\"], \"createdAt\": \"2026-11-22T09:00:00.000Z\", "
-                    + "\"expiresAt\": \"2027-11-22T09:00:00.000Z\"}")))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CreatedApiKey.class), examples = @ExampleObject(name = "created",
+            value = CreatedApiKey.EXAMPLE)))
     @APIResponse(responseCode = "409", description = "A key of that name exists")
     @Requires(Scope.ADMIN)
     public Uni<Response> create(CreateApiKeyRequest body) {
@@ -152,7 +166,9 @@ public class ApiKeyResource {
     @GET
     @Operation(summary = "List API keys", description = "Every key whose projects lie within the caller's, by name, a page "
             + "at a time (pass nextCursor as cursor until it is null); never a secret.")
-    @APIResponse(responseCode = "200", description = "A page of keys")
+    @APIResponse(responseCode = "200", description = "A page of keys", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiKeyList.class),
+                    examples = @ExampleObject(name = "page", value = ApiKeyList.EXAMPLE)))
     @Requires(Scope.ADMIN)
     public Uni<ApiKeyList> list(
             @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,
@@ -173,9 +189,10 @@ public class ApiKeyResource {
     @Operation(summary = "Read an API key", description = "Never its secret. 404 for a key the caller does not administer "
             + "(none of that name, or one outside the caller's projects). lastUsedAt is noted at most once a minute per key "
             + "and instance, so it trails the key's real last use by less than a minute.")
-    @APIResponse(responseCode = "200", description = "The key", content = @Content(examples = @ExampleObject(name = "key",
-            value = "{\"name\": \"shop-backend\", \"projects\": [\"shop\"], \"scopes\": [\"cache:read\"], "
-                    + "\"createdAt\": \"2026-11-22T09:00:00.000Z\", \"expiresAt\": null, \"lastUsedAt\": \"2026-11-22T09:41:07.112Z\"}")))
+    @APIResponse(responseCode = "200", description = "The key", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiKeyView.class), examples = {
+                    @ExampleObject(name = "used", value = ApiKeyView.EXAMPLE),
+                    @ExampleObject(name = "never used, never expires", value = ApiKeyView.UNUSED)}))
     @APIResponse(responseCode = "404", description = "No such key among those the caller administers")
     @Requires(Scope.ADMIN)
     public Uni<ApiKeyView> get(@PathParam("name") String name) {
