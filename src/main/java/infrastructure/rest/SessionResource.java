@@ -68,6 +68,22 @@ public class SessionResource {
     public record SessionView(String sessionId, String userId, @Schema(ref = "JsonValue") @JsonRawValue String userData, List<String> projectAccess,
             Instant createdAt, Instant lastActivityAt, Instant idleExpiresAt, Instant absoluteExpiresAt) {
 
+        /** Ada's session (user-42: its ids start with that user's tag), opened with a 30-minute idle timeout. */
+        static final String EXAMPLE = "{\"sessionId\": \"6d894aa3ee802549Xq3Zr2Wl0s7Hq4YtDk8L1a\", \"userId\": \"user-42\", "
+                + "\"userData\": {\"name\": \"Ada\"}, \"projectAccess\": [\"shop\"], \"createdAt\": \"2026-11-22T09:00:00.318Z\", "
+                + "\"lastActivityAt\": \"2026-11-22T09:12:40.551Z\", \"idleExpiresAt\": \"2026-11-22T09:42:40.551Z\", "
+                + "\"absoluteExpiresAt\": \"2026-11-23T09:00:00.318Z\"}";
+        /** The same session once granted the project blog. */
+        static final String GRANTED = "{\"sessionId\": \"6d894aa3ee802549Xq3Zr2Wl0s7Hq4YtDk8L1a\", \"userId\": \"user-42\", "
+                + "\"userData\": {\"name\": \"Ada\"}, \"projectAccess\": [\"blog\", \"shop\"], "
+                + "\"createdAt\": \"2026-11-22T09:00:00.318Z\", \"lastActivityAt\": \"2026-11-22T09:12:40.551Z\", "
+                + "\"idleExpiresAt\": \"2026-11-22T09:42:40.551Z\", \"absoluteExpiresAt\": \"2026-11-23T09:00:00.318Z\"}";
+        /** Another session of Ada's, opened later from a second device, without user data. */
+        static final String SECOND = "{\"sessionId\": \"6d894aa3ee802549Rk2vB8mQa0Lc3ZtW9yPj1e\", \"userId\": \"user-42\", "
+                + "\"userData\": null, \"projectAccess\": [\"shop\"], \"createdAt\": \"2026-11-22T11:20:05.774Z\", "
+                + "\"lastActivityAt\": \"2026-11-22T11:31:18.020Z\", \"idleExpiresAt\": \"2026-11-22T13:31:18.020Z\", "
+                + "\"absoluteExpiresAt\": \"2026-11-23T11:20:05.774Z\"}";
+
         static SessionView from(UserSession s) {
             return new SessionView(s.id().value(), s.userId().value(), s.userData(), projects(s), s.createdAt(),
                     s.lastActivityAt(), s.idleExpiresAt(), s.absoluteExpiresAt());
@@ -77,6 +93,17 @@ public class SessionResource {
     /** A session just opened or rotated, with its token: the only times the token is shown. */
     public record OpenedSession(String sessionId, String token, String userId, List<String> projectAccess,
             Instant createdAt, Instant idleExpiresAt, Instant absoluteExpiresAt) {
+
+        /** The token is the session id, a dot, and a secret verifier. */
+        static final String OPENED = "{\"sessionId\": \"6d894aa3ee802549Xq3Zr2Wl0s7Hq4YtDk8L1a\", "
+                + "\"token\": \"cds_6d894aa3ee802549Xq3Zr2Wl0s7Hq4YtDk8L1a.xOMdA9hL0hyAuT2UAF_TBaA8M5993Pgi-BqF581RqzY\", "
+                + "\"userId\": \"user-42\", \"projectAccess\": [\"shop\"], \"createdAt\": \"2026-11-22T09:00:00.318Z\", "
+                + "\"idleExpiresAt\": \"2026-11-22T09:30:00.318Z\", \"absoluteExpiresAt\": \"2026-11-23T09:00:00.318Z\"}";
+        /** The same session after a rotation: the same id, a new verifier. */
+        static final String ROTATED = "{\"sessionId\": \"6d894aa3ee802549Xq3Zr2Wl0s7Hq4YtDk8L1a\", "
+                + "\"token\": \"cds_6d894aa3ee802549Xq3Zr2Wl0s7Hq4YtDk8L1a.fGYwDvn35aUO0VZxlPgNR1Fc4FeMbP9BSidKi-Ya3_c\", "
+                + "\"userId\": \"user-42\", \"projectAccess\": [\"shop\"], \"createdAt\": \"2026-11-22T09:00:00.318Z\", "
+                + "\"idleExpiresAt\": \"2026-11-22T09:42:40.551Z\", \"absoluteExpiresAt\": \"2026-11-23T09:00:00.318Z\"}";
 
         static OpenedSession from(SessionPolicy.Opened opened) {
             UserSession s = opened.session();
@@ -91,10 +118,16 @@ public class SessionResource {
 
     /** One page of a user's sessions, oldest first; {@code nextCursor} is null on the last page. */
     public record SessionList(List<SessionView> items, String nextCursor) {
+
+        /** A page of two that is not the last (limit=2): the cursor this service writes after the second session. */
+        static final String EXAMPLE = "{\"items\": [" + SessionView.EXAMPLE + ", " + SessionView.SECOND + "], \"nextCursor\": "
+                + "\"c2Vzc2lvbnM6MTc5NTM0NjQwNTc3NC82ZDg5NGFhM2VlODAyNTQ5UmsydkI4bVFhMExjM1p0Vzl5UGoxZQ\"}";
     }
 
     /** How many sessions were revoked. */
     public record Revoked(long revoked) {
+
+        static final String EXAMPLE = "{\"revoked\": 3}";
     }
 
     @POST
@@ -105,10 +138,9 @@ public class SessionResource {
             + "A key may grant only projects it holds itself.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "session", value = "{\"userId\": \"user-42\", "
             + "\"userData\": {\"name\": \"Ada\"}, \"projectAccess\": [\"shop\"], \"idleTimeoutSeconds\": 1800}")))
-    @APIResponse(responseCode = "201", description = "Opened", content = @Content(examples = @ExampleObject(name = "opened",
-            value = "{\"sessionId\": \"9f86d081884c7d65Xq3Zr2Wl0s7Hq4YtDk8L1a\", \"token\": \"cds_9f86…\", \"userId\": "
-                    + "\"user-42\", \"projectAccess\": [\"shop\"], \"createdAt\": \"2026-11-22T09:00:00Z\", "
-                    + "\"idleExpiresAt\": \"2026-11-22T09:30:00Z\", \"absoluteExpiresAt\": \"2026-11-23T09:00:00Z\"}")))
+    @APIResponse(responseCode = "201", description = "Opened", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = OpenedSession.class), examples = @ExampleObject(name = "opened",
+            value = OpenedSession.OPENED)))
     @Requires(Scope.SESSIONS)
     public Uni<Response> create(CreateSessionRequest body) {
         Violations violations = new Violations();
@@ -140,7 +172,9 @@ public class SessionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Validate a session token", description = "200 with the session, counting as activity; 401 for "
             + "any token that opens no session the key may see (malformed, unknown, expired, revoked: never told which).")
-    @APIResponse(responseCode = "200", description = "The session")
+    @APIResponse(responseCode = "200", description = "The session", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SessionView.class),
+                    examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
     @APIResponse(responseCode = "401", description = "No live session for this token")
     @Requires(Scope.SESSIONS)
     public Uni<Response> validate(ValidateRequest body) {
@@ -154,7 +188,9 @@ public class SessionResource {
     @Path("sessions/current")
     @Operation(summary = "The caller's own session", description = "With the session token (Authorization: Bearer "
             + "cds_… or the cd_session cookie); counts as activity.")
-    @APIResponse(responseCode = "200", description = "The session")
+    @APIResponse(responseCode = "200", description = "The session", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SessionView.class),
+                    examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
     @APIResponse(responseCode = "401", description = "No live session for this token")
     public Uni<Response> current() {
         return sessions.current(caller.sessionToken()).map(found -> found
@@ -179,7 +215,9 @@ public class SessionResource {
     @Path("sessions/{sessionId}")
     @Operation(summary = "Read a session", description = "Without its token; does not count as activity. 404 for a "
             + "session that does not exist, ended, or reaches a project outside the key's.")
-    @APIResponse(responseCode = "200", description = "The session")
+    @APIResponse(responseCode = "200", description = "The session", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SessionView.class),
+                    examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such session")
     @Requires(Scope.SESSIONS)
     public Uni<Response> get(@PathParam("sessionId") String sessionId) {
@@ -192,7 +230,10 @@ public class SessionResource {
     @PUT
     @Path("sessions/{sessionId}/projects/{projectId}")
     @Operation(summary = "Grant a project to a session", description = "Takes effect at once.")
-    @APIResponse(responseCode = "200", description = "The session as changed")
+    @APIResponse(responseCode = "200", description = "The session as changed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(name = "granted blog",
+            value = SessionView.GRANTED)))
     @Requires(Scope.SESSIONS)
     public Uni<Response> grant(@PathParam("sessionId") String sessionId, @PathParam("projectId") String projectId) {
         return changeAccess(sessionId, projectId, true);
@@ -202,7 +243,10 @@ public class SessionResource {
     @Path("sessions/{sessionId}/projects/{projectId}")
     @Operation(summary = "Revoke a project from a session", description = "Takes effect at once. Idempotent: 204 when "
             + "there is no such session (or none the key may see), since then no session has the project.")
-    @APIResponse(responseCode = "200", description = "The session as changed")
+    @APIResponse(responseCode = "200", description = "The session as changed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(name = "revoked blog",
+            value = SessionView.EXAMPLE)))
     @APIResponse(responseCode = "204", description = "No such session: nothing holds the project")
     @Requires(Scope.SESSIONS)
     public Uni<Response> revokeProject(@PathParam("sessionId") String sessionId, @PathParam("projectId") String projectId) {
@@ -212,7 +256,9 @@ public class SessionResource {
     @POST
     @Path("sessions/{sessionId}/rotate")
     @Operation(summary = "Rotate a session's token", description = "Returns a new token; the old one stops working at once.")
-    @APIResponse(responseCode = "200", description = "The session with its new token")
+    @APIResponse(responseCode = "200", description = "The session with its new token", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenedSession.class),
+            examples = @ExampleObject(name = "rotated", value = OpenedSession.ROTATED)))
     @Requires(Scope.SESSIONS)
     public Uni<Response> rotate(@PathParam("sessionId") String sessionId) {
         SessionId id = parse(sessionId);
@@ -236,7 +282,10 @@ public class SessionResource {
     @Path("users/{userId}/sessions")
     @Operation(summary = "List a user's sessions", description = "The live sessions the key may see, oldest first, a page "
             + "at a time: pass nextCursor as cursor until it is null.")
-    @APIResponse(responseCode = "200", description = "A page of sessions")
+    @APIResponse(responseCode = "200", description = "A page of sessions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SessionList.class),
+                    examples = @ExampleObject(name = "page", value = SessionList.EXAMPLE)))
     @Requires(Scope.SESSIONS)
     public Uni<SessionList> list(@PathParam("userId") String userId,
             @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,
@@ -287,8 +336,8 @@ public class SessionResource {
     @DELETE
     @Path("users/{userId}/sessions")
     @Operation(summary = "Revoke all of a user's sessions", description = "Those the key may see; answers how many.")
-    @APIResponse(responseCode = "200", description = "Revoked", content = @Content(examples = @ExampleObject(name = "count",
-            value = "{\"revoked\": 3}")))
+    @APIResponse(responseCode = "200", description = "Revoked", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Revoked.class), examples = @ExampleObject(name = "count", value = Revoked.EXAMPLE)))
     @Requires(Scope.SESSIONS)
     public Uni<Revoked> revokeAll(@PathParam("userId") String userId) {
         UserId user = parseUser(userId);
