@@ -36,8 +36,10 @@ import java.util.concurrent.Executor;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -111,6 +113,24 @@ public class ProgressResource {
     public record ProgressView(String id, String status, long totalSteps, long currentStep, double percentage, String message,
             Instant startedAt, Instant updatedAt, long lastEventId) {
 
+        static final String STARTED = "{\"id\": \"import-2026-11-22\", \"status\": \"RUNNING\", \"totalSteps\": 120, "
+                + "\"currentStep\": 0, \"percentage\": 0.0, \"message\": \"reading the file\", "
+                + "\"startedAt\": \"2026-11-22T10:00:00.127Z\", \"updatedAt\": \"2026-11-22T10:00:00.127Z\", \"lastEventId\": 1}";
+        /** Four steps in: the percentage is truncated to a tenth. */
+        static final String RUNNING = "{\"id\": \"import-2026-11-22\", \"status\": \"RUNNING\", \"totalSteps\": 120, "
+                + "\"currentStep\": 4, \"percentage\": 3.3, \"message\": \"imported rows 3001-4000\", "
+                + "\"startedAt\": \"2026-11-22T10:00:00.127Z\", \"updatedAt\": \"2026-11-22T10:00:41.802Z\", \"lastEventId\": 5}";
+        static final String COMPLETED = "{\"id\": \"import-2026-11-22\", \"status\": \"COMPLETED\", \"totalSteps\": 120, "
+                + "\"currentStep\": 120, \"percentage\": 100.0, \"message\": \"imported 120000 rows\", "
+                + "\"startedAt\": \"2026-11-22T10:00:00.127Z\", \"updatedAt\": \"2026-11-22T10:21:07.455Z\", \"lastEventId\": 122}";
+        static final String FAILED = "{\"id\": \"import-2026-11-22\", \"status\": \"FAILED\", \"totalSteps\": 120, "
+                + "\"currentStep\": 37, \"percentage\": 30.8, \"message\": \"the file is not UTF-8\", "
+                + "\"startedAt\": \"2026-11-22T10:00:00.127Z\", \"updatedAt\": \"2026-11-22T10:06:12.930Z\", \"lastEventId\": 39}";
+        /** An operation whose id was generated (no correlationId), already completed. */
+        static final String GENERATED = "{\"id\": \"op_rA2k7Z91-yesErfIKp7x9w\", \"status\": \"COMPLETED\", \"totalSteps\": 3, "
+                + "\"currentStep\": 3, \"percentage\": 100.0, \"message\": \"sent 3 newsletters\", "
+                + "\"startedAt\": \"2026-11-22T09:58:10.004Z\", \"updatedAt\": \"2026-11-22T09:58:14.671Z\", \"lastEventId\": 5}";
+
         static ProgressView from(Progress p) {
             return new ProgressView(p.id().value(), p.status().name(), p.totalSteps(), p.currentStep(), p.percentage(),
                     p.message(), p.startedAt(), p.updatedAt(), p.lastSequence());
@@ -120,6 +140,10 @@ public class ProgressResource {
     /** One page of operations; {@code nextCursor} is null on the last page. */
     public record ProgressListing(List<ProgressView> items, String nextCursor) {
 
+        /** A page of two that is not the last (limit=2): the cursor this service writes after the second operation. */
+        static final String EXAMPLE = "{\"items\": [" + ProgressView.RUNNING + ", " + ProgressView.GENERATED + "], "
+                + "\"nextCursor\": \"cHJvZ3Jlc3M6b3BfckEyazdaOTEteWVzRXJmSUtwN3g5dw\"}";
+
         static ProgressListing from(ProgressPage page) {
             return new ProgressListing(page.items().stream().map(ProgressView::from).toList(),
                     page.next().map(id -> Paging.cursor(Paging.Listing.PROGRESS, id.value())).orElse(null));
@@ -128,7 +152,19 @@ public class ProgressResource {
 
     /** A stream ticket: pass it as {@code ?ticket=} to the events URL; {@code expiresAt} is the deadline of its first use. */
     public record TicketView(String ticket, Instant expiresAt, String eventsUrl) {
+
+        static final String EXAMPLE = "{\"ticket\": \"cdt_5jefrTozNbHgOZn-mtpAKprLaDlkJzO79U73Qk0ff6U\", "
+                + "\"expiresAt\": \"2026-11-22T10:00:32.336Z\", "
+                + "\"eventsUrl\": \"/v1/projects/shop/progress/import-2026-11-22/events\"}";
     }
+
+    /** A stream as SseFrames writes it: the opening, a snapshot, an event, a heartbeat. */
+    static final String STREAM_EXAMPLE = ":open\nretry:3000\n\nid:4\nevent:snapshot\ndata:{\"id\":\"import-2026-11-22\","
+            + "\"status\":\"RUNNING\",\"totalSteps\":120,\"currentStep\":3,\"percentage\":2.5,\"message\":\"imported rows 2001-3000\","
+            + "\"startedAt\":\"2026-11-22T10:00:00.127Z\",\"updatedAt\":\"2026-11-22T10:00:31.560Z\",\"lastEventId\":4,"
+            + "\"gap\":false}\n\n"
+            + "id:5\nevent:progress\ndata:{\"sequence\":5,\"type\":\"progress\",\"step\":4,\"totalSteps\":120,\"percentage\":3.3,"
+            + "\"message\":\"imported rows 3001-4000\",\"time\":\"2026-11-22T10:00:41.802Z\"}\n\n:heartbeat\n\n";
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -137,10 +173,9 @@ public class ProgressResource {
                     + "is generated when absent; 409 while an operation with that id exists in the project.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "import",
             value = "{\"correlationId\": \"import-2026-11-22\", \"totalSteps\": 120, \"message\": \"reading the file\"}")))
-    @APIResponse(responseCode = "201", description = "Started", content = @Content(examples = @ExampleObject(name = "state",
-            value = "{\"id\": \"import-2026-11-22\", \"status\": \"RUNNING\", \"totalSteps\": 120, \"currentStep\": 0, "
-                    + "\"percentage\": 0.0, \"message\": \"reading the file\", \"startedAt\": \"2026-11-22T10:00:00Z\", "
-                    + "\"updatedAt\": \"2026-11-22T10:00:00Z\", \"lastEventId\": 1}")))
+    @APIResponse(responseCode = "201", description = "Started", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ProgressView.class),
+                    examples = @ExampleObject(name = "state", value = ProgressView.STARTED)))
     @APIResponse(responseCode = "409", description = "An operation with this correlationId exists in the project")
     @Requires(Scope.PROGRESS)
     public Uni<Response> start(@PathParam("projectId") String projectId, StartRequest body) {
@@ -168,7 +203,9 @@ public class ProgressResource {
                     + "completes. 409 once the operation has ended.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "step",
             value = "{\"message\": \"imported rows 1-1000\", \"increment\": 1}")))
-    @APIResponse(responseCode = "200", description = "The new state")
+    @APIResponse(responseCode = "200", description = "The new state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ProgressView.class),
+                    examples = @ExampleObject(name = "state", value = ProgressView.RUNNING)))
     @APIResponse(responseCode = "404", description = "No such operation in the project")
     @APIResponse(responseCode = "409", description = "The operation has ended")
     @Requires(Scope.PROGRESS)
@@ -188,7 +225,9 @@ public class ProgressResource {
     @Path("{id}/complete")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Complete an operation", description = "Ends it as COMPLETED at totalSteps. 409 once it has ended.")
-    @APIResponse(responseCode = "200", description = "The final state")
+    @APIResponse(responseCode = "200", description = "The final state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ProgressView.class),
+                    examples = @ExampleObject(name = "completed", value = ProgressView.COMPLETED)))
     @APIResponse(responseCode = "409", description = "The operation has ended")
     @Requires(Scope.PROGRESS)
     public Uni<ProgressView> complete(@PathParam("projectId") String projectId, @PathParam("id") String id, CompleteRequest body) {
@@ -205,7 +244,9 @@ public class ProgressResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Fail an operation", description = "Ends it as FAILED with the error as its message. 409 once it has ended.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "failure", value = "{\"error\": \"the file is not UTF-8\"}")))
-    @APIResponse(responseCode = "200", description = "The final state")
+    @APIResponse(responseCode = "200", description = "The final state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ProgressView.class),
+                    examples = @ExampleObject(name = "failed", value = ProgressView.FAILED)))
     @APIResponse(responseCode = "409", description = "The operation has ended")
     @Requires(Scope.PROGRESS)
     public Uni<ProgressView> fail(@PathParam("projectId") String projectId, @PathParam("id") String id, FailRequest body) {
@@ -224,7 +265,9 @@ public class ProgressResource {
     @Operation(summary = "Read an operation",
             description = "Its state. A running operation silent for the stall timeout is reported, and recorded, as STALLED. "
                     + "Takes an API key with progress or progress:read, or a session with access to the project.")
-    @APIResponse(responseCode = "200", description = "The state")
+    @APIResponse(responseCode = "200", description = "The state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ProgressView.class),
+                    examples = @ExampleObject(name = "state", value = ProgressView.RUNNING)))
     @APIResponse(responseCode = "404", description = "No such operation in the project (never started, or expired)")
     @Requires(Scope.PROGRESS_READ)
     public Uni<ProgressView> get(@PathParam("projectId") String projectId, @PathParam("id") String id) {
@@ -239,7 +282,10 @@ public class ProgressResource {
     @Operation(summary = "List operations",
             description = "The project's live operations in id order, those with the given status only. A page may hold "
                     + "fewer than limit operations, even none, while nextCursor is set; the walk ends when it is null.")
-    @APIResponse(responseCode = "200", description = "A page of operations")
+    @APIResponse(responseCode = "200", description = "A page of operations",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ProgressListing.class),
+                    examples = @ExampleObject(name = "page", value = ProgressListing.EXAMPLE)))
     @Requires(Scope.PROGRESS_READ)
     public Uni<ProgressListing> list(@PathParam("projectId") String projectId,
             @Parameter(description = "RUNNING, COMPLETED, FAILED or STALLED") @QueryParam("status") String status,
@@ -262,9 +308,9 @@ public class ProgressResource {
                     + "?ticket=<ticket>. It opens that operation's stream, and nothing else; it must be first used within 30 s "
                     + "(by default), and then re-opens the stream, as the EventSource reconnects, for the progress time to "
                     + "live after its latest use. One stream per ticket is open at a time: a later opening ends the earlier one.")
-    @APIResponse(responseCode = "201", description = "The ticket", content = @Content(examples = @ExampleObject(name = "ticket",
-            value = "{\"ticket\": \"cdt_…\", \"expiresAt\": \"2026-11-22T10:00:30Z\", "
-                    + "\"eventsUrl\": \"/v1/projects/shop/progress/import-2026-11-22/events\"}")))
+    @APIResponse(responseCode = "201", description = "The ticket", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TicketView.class),
+                    examples = @ExampleObject(name = "ticket", value = TicketView.EXAMPLE)))
     @Requires(Scope.PROGRESS_READ)
     public Uni<Response> ticket(@PathParam("projectId") String projectId, @PathParam("id") String id) {
         Violations violations = new Violations();
@@ -292,10 +338,9 @@ public class ProgressResource {
                     + "a page that opens a new EventSource; the header wins when both are present. Takes an API key, the "
                     + "cd_session cookie or a ticket (?ticket=), which re-opens this stream, to resume it, for as long as it "
                     + "lives; a ticket holds one open stream at a time, and a later opening ends the earlier one.")
-    @APIResponse(responseCode = "200", description = "The event stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
-            examples = @ExampleObject(name = "stream", value = ":open\nretry:3000\n\nid:4\nevent:snapshot\ndata:{\"id\":\"import\","
-                    + "\"status\":\"RUNNING\",\"currentStep\":3,\"gap\":false}\n\nid:5\nevent:progress\ndata:{\"sequence\":5,"
-                    + "\"step\":4,\"percentage\":3.3,\"message\":\"rows 3001-4000\"}\n\n")))
+    @APIResponse(responseCode = "200", description = "The event stream",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+            schema = @Schema(type = SchemaType.STRING), examples = @ExampleObject(name = "stream", value = STREAM_EXAMPLE)))
     @APIResponse(responseCode = "204", description = "The operation ended and the caller saw its last event")
     @APIResponse(responseCode = "400", description = "Last-Event-ID (or lastEventId) is not an event id")
     @APIResponse(responseCode = "404", description = "No such operation in the project")
