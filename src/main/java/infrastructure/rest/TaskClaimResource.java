@@ -17,6 +17,7 @@ import java.time.Duration;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -47,7 +48,10 @@ public class TaskClaimResource {
                     + "project, for the heartbeat, complete and fail URLs. A key for every project (\"*\") has no list to claim "
                     + "across: 400.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "worker", value = "{\"max\": 10, \"waitSeconds\": 20}")))
-    @APIResponse(responseCode = "200", description = "The claimed tasks, maybe none")
+    @APIResponse(responseCode = "200", description = "The claimed tasks, maybe none", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Claimed.class), examples = {
+                    @ExampleObject(name = "one of each project with work", value = Claimed.ACROSS),
+                    @ExampleObject(name = "none within the wait", value = Claimed.NONE)}))
     @APIResponse(responseCode = "429", description = "Too many waiting claims")
     @Requires(Scope.TASKS)
     public Uni<Claimed> claim(@PathParam("queue") String queue, ClaimBody body) {

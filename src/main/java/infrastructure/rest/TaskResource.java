@@ -48,6 +48,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -70,11 +71,6 @@ public class TaskResource {
     static final Pattern CURSOR = Pattern.compile("[0-9]{1,18}");
     /** The most ids one redrive may name. */
     static final int MAX_REDRIVE_IDS = 1000;
-
-    static final String TASK_EXAMPLE = "{\"id\": \"tk_0mkx3b2a9Qm1n4xYz7AbCdEf\", \"project\": \"shop\", \"queue\": \"emails\", "
-            + "\"state\": \"QUEUED\", \"payload\": {\"to\": \"ada@example.com\"}, \"attempt\": 0, \"maxAttempts\": 5, "
-            + "\"priority\": 0, \"runAt\": \"2026-12-01T10:00:00Z\", \"progressId\": \"task-Zx81mQ\", "
-            + "\"createdAt\": \"2026-12-01T10:00:00Z\", \"updatedAt\": \"2026-12-01T10:00:00Z\"}";
 
     private final TaskService tasks;
     private final Caller caller;
@@ -139,6 +135,56 @@ public class TaskResource {
             String progressId, @Schema(ref = "JsonValue") @JsonRawValue String result, String lastError, Instant createdAt, Instant updatedAt,
             Instant finishedAt) {
 
+        /** Ada's welcome email as enqueued: with a priority, an idempotency key and a progress operation. */
+        static final String QUEUED = "{\"id\": \"tk_0mx4izwlyQm1n4xYz7AbCdEfG\", \"project\": \"shop\", \"queue\": \"emails\", "
+                + "\"state\": \"QUEUED\", \"payload\": {\"to\": \"ada@example.com\"}, \"attempt\": 0, \"maxAttempts\": 5, "
+                + "\"priority\": 5, \"runAt\": \"2026-12-01T10:00:00.214Z\", \"idempotencyKey\": \"welcome-ada\", "
+                + "\"progressId\": \"task-Zx81mQp4Lr0aVc7TbN2yWe\", \"createdAt\": \"2026-12-01T10:00:00.214Z\", "
+                + "\"updatedAt\": \"2026-12-01T10:00:00.214Z\"}";
+        /** Grace's email, enqueued a millisecond later with the defaults: no key, no progress. */
+        static final String QUEUED_PLAIN = "{\"id\": \"tk_0mx4izwlzHt5pL2sWq9KcVb0N\", \"project\": \"shop\", "
+                + "\"queue\": \"emails\", \"state\": \"QUEUED\", \"payload\": {\"to\": \"grace@example.com\"}, \"attempt\": 0, "
+                + "\"maxAttempts\": 5, \"priority\": 0, \"runAt\": \"2026-12-01T10:00:00.215Z\", "
+                + "\"createdAt\": \"2026-12-01T10:00:00.215Z\", \"updatedAt\": \"2026-12-01T10:00:00.215Z\"}";
+        /** Ada's email, claimed and heartbeaten with extendSeconds 60: the lease shows only while it runs. */
+        static final String RUNNING = "{\"id\": \"tk_0mx4izwlyQm1n4xYz7AbCdEfG\", \"project\": \"shop\", \"queue\": \"emails\", "
+                + "\"state\": \"RUNNING\", \"payload\": {\"to\": \"ada@example.com\"}, \"attempt\": 1, \"maxAttempts\": 5, "
+                + "\"priority\": 5, \"runAt\": \"2026-12-01T10:00:00.214Z\", \"leaseExpiresAt\": \"2026-12-01T10:01:03.870Z\", "
+                + "\"idempotencyKey\": \"welcome-ada\", \"progressId\": \"task-Zx81mQp4Lr0aVc7TbN2yWe\", "
+                + "\"createdAt\": \"2026-12-01T10:00:00.214Z\", \"updatedAt\": \"2026-12-01T10:00:03.870Z\"}";
+        /** Ada's email while running, once cancelled: its worker learns it on its next call. */
+        static final String CANCEL_REQUESTED = "{\"id\": \"tk_0mx4izwlyQm1n4xYz7AbCdEfG\", \"project\": \"shop\", "
+                + "\"queue\": \"emails\", \"state\": \"RUNNING\", \"payload\": {\"to\": \"ada@example.com\"}, \"attempt\": 1, "
+                + "\"maxAttempts\": 5, \"priority\": 5, \"runAt\": \"2026-12-01T10:00:00.214Z\", "
+                + "\"leaseExpiresAt\": \"2026-12-01T10:01:03.870Z\", \"cancelRequested\": true, \"idempotencyKey\": \"welcome-ada\", "
+                + "\"progressId\": \"task-Zx81mQp4Lr0aVc7TbN2yWe\", \"createdAt\": \"2026-12-01T10:00:00.214Z\", "
+                + "\"updatedAt\": \"2026-12-01T10:00:04.018Z\"}";
+        /** Grace's email, cancelled while it waited. */
+        static final String CANCELLED = "{\"id\": \"tk_0mx4izwlzHt5pL2sWq9KcVb0N\", \"project\": \"shop\", \"queue\": \"emails\", "
+                + "\"state\": \"CANCELLED\", \"payload\": {\"to\": \"grace@example.com\"}, \"attempt\": 0, \"maxAttempts\": 5, "
+                + "\"priority\": 0, \"runAt\": \"2026-12-01T10:00:00.215Z\", \"createdAt\": \"2026-12-01T10:00:00.215Z\", "
+                + "\"updatedAt\": \"2026-12-01T10:00:02.733Z\", \"finishedAt\": \"2026-12-01T10:00:02.733Z\"}";
+        /** The fields of Ada's email once it succeeded, without the braces: a completion adds next to them. */
+        static final String SUCCEEDED_FIELDS = "\"id\": \"tk_0mx4izwlyQm1n4xYz7AbCdEfG\", \"project\": \"shop\", "
+                + "\"queue\": \"emails\", \"state\": \"SUCCEEDED\", \"payload\": {\"to\": \"ada@example.com\"}, \"attempt\": 1, "
+                + "\"maxAttempts\": 5, \"priority\": 5, \"runAt\": \"2026-12-01T10:00:00.214Z\", \"idempotencyKey\": \"welcome-ada\", "
+                + "\"progressId\": \"task-Zx81mQp4Lr0aVc7TbN2yWe\", \"result\": {\"messageId\": \"m-42\"}, "
+                + "\"createdAt\": \"2026-12-01T10:00:00.214Z\", \"updatedAt\": \"2026-12-01T10:00:05.122Z\", "
+                + "\"finishedAt\": \"2026-12-01T10:00:05.122Z\"";
+        /** Ada's email after a retryable failure: FAILED until runAt, the queue's first backoff (1 s) later. */
+        static final String FAILED = "{\"id\": \"tk_0mx4izwlyQm1n4xYz7AbCdEfG\", \"project\": \"shop\", \"queue\": \"emails\", "
+                + "\"state\": \"FAILED\", \"payload\": {\"to\": \"ada@example.com\"}, \"attempt\": 1, \"maxAttempts\": 5, "
+                + "\"priority\": 5, \"runAt\": \"2026-12-01T10:00:06.481Z\", \"idempotencyKey\": \"welcome-ada\", "
+                + "\"progressId\": \"task-Zx81mQp4Lr0aVc7TbN2yWe\", \"lastError\": \"SMTP 451: try again later\", "
+                + "\"createdAt\": \"2026-12-01T10:00:00.214Z\", \"updatedAt\": \"2026-12-01T10:00:05.481Z\"}";
+        /** A dead letter: its last attempt failed too. */
+        static final String DEAD = "{\"id\": \"tk_0mx4iyciyA0bC1dE2fG3hI4jK\", \"project\": \"shop\", \"queue\": \"emails\", "
+                + "\"state\": \"DEAD\", \"payload\": {\"to\": \"alan@example.org\"}, \"attempt\": 5, \"maxAttempts\": 5, "
+                + "\"priority\": 0, \"runAt\": \"2026-12-01T10:14:51.006Z\", \"lastError\": \"SMTP 550: mailbox unavailable\", "
+                + "\"createdAt\": \"2026-12-01T09:58:47.530Z\", \"updatedAt\": \"2026-12-01T10:14:52.311Z\", "
+                + "\"finishedAt\": \"2026-12-01T10:14:52.311Z\"}";
+        static final String SUCCEEDED = "{" + SUCCEEDED_FIELDS + "}";
+
         static TaskView from(Task t) {
             return new TaskView(t.id().value(), t.project().value(), t.queue().value(), t.state().name(), t.payload(), t.attempt(),
                     t.maxAttempts(), t.priority().value(), t.runAt(),
@@ -154,6 +200,20 @@ public class TaskResource {
     public record ClaimedTask(String id, String project, String queue, @Schema(ref = "JsonValue") @JsonRawValue String payload, int attempt, int maxAttempts,
             int priority, String leaseToken, Instant leaseExpiresAt, String progressId) {
 
+        /** Ada's email, leased for 60 s: the lease token is shown to its claimant only. */
+        static final String ADA = "{\"id\": \"tk_0mx4izwlyQm1n4xYz7AbCdEfG\", \"project\": \"shop\", \"queue\": \"emails\", "
+                + "\"payload\": {\"to\": \"ada@example.com\"}, \"attempt\": 1, \"maxAttempts\": 5, \"priority\": 5, "
+                + "\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", \"leaseExpiresAt\": \"2026-12-01T10:01:01.350Z\", "
+                + "\"progressId\": \"task-Zx81mQp4Lr0aVc7TbN2yWe\"}";
+        /** Grace's email, leased for the queue's default 30 s as the next task of a completion. */
+        static final String GRACE = "{\"id\": \"tk_0mx4izwlzHt5pL2sWq9KcVb0N\", \"project\": \"shop\", \"queue\": \"emails\", "
+                + "\"payload\": {\"to\": \"grace@example.com\"}, \"attempt\": 1, \"maxAttempts\": 5, \"priority\": 0, "
+                + "\"leaseToken\": \"Xw2rT8bQ0nKf5LzC.1\", \"leaseExpiresAt\": \"2026-12-01T10:00:35.122Z\"}";
+        /** A task of the project blog, from the same queue name, as a claim across projects leases it. */
+        static final String BLOG = "{\"id\": \"tk_0mx4izwlzPq3Rs5Tu7Vw9Xy1Z\", \"project\": \"blog\", \"queue\": \"emails\", "
+                + "\"payload\": {\"to\": \"edsger@example.net\"}, \"attempt\": 1, \"maxAttempts\": 5, \"priority\": 0, "
+                + "\"leaseToken\": \"Jd7nP3sV9wB1qX5k.1\", \"leaseExpiresAt\": \"2026-12-01T10:01:01.351Z\"}";
+
         static ClaimedTask from(Task t) {
             Lease lease = t.lease().orElseThrow();
             return new ClaimedTask(t.id().value(), t.project().value(), t.queue().value(), t.payload(), t.attempt(), t.maxAttempts(),
@@ -164,10 +224,18 @@ public class TaskResource {
     /** A completed task, with the tasks its worker leased next when it asked for them ({@code next}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Completion(@JsonUnwrapped TaskView task, Claimed next) {
+
+        static final String NEXT = "{" + TaskView.SUCCEEDED_FIELDS + ", \"next\": " + Claimed.NEXT + "}";
     }
 
     /** The tasks one claim leased; empty when none came within the wait. */
     public record Claimed(List<ClaimedTask> tasks) {
+
+        static final String EXAMPLE = "{\"tasks\": [" + ClaimedTask.ADA + "]}";
+        static final String NONE = "{\"tasks\": []}";
+        static final String NEXT = "{\"tasks\": [" + ClaimedTask.GRACE + "]}";
+        /** Round-robin over the projects with work: one task of each. */
+        static final String ACROSS = "{\"tasks\": [" + ClaimedTask.BLOG + ", " + ClaimedTask.ADA + "]}";
 
         static Claimed from(ClaimBatch batch) {
             return new Claimed(batch.tasks().stream().map(ClaimedTask::from).toList());
@@ -192,10 +260,34 @@ public class TaskResource {
 
     /** The outcome of a batch, one item per task in the order sent. */
     public record BatchAnswer(List<BatchItem> items) {
+
+        /** Two reports: the first due now, the second in 60 s (SCHEDULED until then). */
+        static final String ENQUEUED = "{\"items\": [{\"outcome\": \"enqueued\", \"task\": {\"id\": \"tk_0mx4izwquR8vT1cX3bN6mJ0aQ\", "
+                + "\"project\": \"shop\", \"queue\": \"reports\", \"state\": \"QUEUED\", \"payload\": {\"n\": 1}, \"attempt\": 0, "
+                + "\"maxAttempts\": 5, \"priority\": 0, \"runAt\": \"2026-12-01T10:00:00.390Z\", "
+                + "\"createdAt\": \"2026-12-01T10:00:00.390Z\", \"updatedAt\": \"2026-12-01T10:00:00.390Z\"}}, "
+                + "{\"outcome\": \"enqueued\", \"task\": {\"id\": \"tk_0mx4izwquF2kW7dY5hL9sP3eU\", \"project\": \"shop\", "
+                + "\"queue\": \"reports\", \"state\": \"SCHEDULED\", \"payload\": {\"n\": 2}, \"attempt\": 0, \"maxAttempts\": 5, "
+                + "\"priority\": 0, \"runAt\": \"2026-12-01T10:01:00.390Z\", \"createdAt\": \"2026-12-01T10:00:00.390Z\", "
+                + "\"updatedAt\": \"2026-12-01T10:00:00.390Z\"}}]}";
+        /** The queue filled up after the first task: the second was not enqueued. */
+        static final String PARTLY = "{\"items\": [{\"outcome\": \"enqueued\", \"task\": {\"id\": \"tk_0mx4izwquR8vT1cX3bN6mJ0aQ\", "
+                + "\"project\": \"shop\", \"queue\": \"reports\", \"state\": \"QUEUED\", \"payload\": {\"n\": 1}, \"attempt\": 0, "
+                + "\"maxAttempts\": 5, \"priority\": 0, \"runAt\": \"2026-12-01T10:00:00.390Z\", "
+                + "\"createdAt\": \"2026-12-01T10:00:00.390Z\", \"updatedAt\": \"2026-12-01T10:00:00.390Z\"}}, "
+                + "{\"outcome\": \"queue-full\", \"detail\": \"the queue holds 100000 waiting tasks, the most it may; this task was "
+                + "not enqueued\"}]}";
+        static final String REPEATED = "{\"items\": [{\"outcome\": \"repeated\", \"task\": " + TaskView.QUEUED + "}]}";
     }
 
     /** One page of tasks; {@code nextCursor} is null on the last page. */
     public record TaskListing(List<TaskView> items, String nextCursor) {
+
+        /** A page of two that is not the last (limit=2): its cursor is the one this service writes after sequence 118. */
+        static final String QUEUED = "{\"items\": [" + TaskView.QUEUED + ", " + TaskView.QUEUED_PLAIN + "], "
+                + "\"nextCursor\": \"dGFza3M6MTE4\"}";
+        /** The last page of dead letters. */
+        static final String DEAD = "{\"items\": [" + TaskView.DEAD + "], \"nextCursor\": null}";
 
         static TaskListing from(TaskPage page) {
             return from(page, Paging.Listing.TASKS);
@@ -211,6 +303,13 @@ public class TaskResource {
     public record SettingsView(int maxAttempts, double backoffMinSeconds, double backoffMaxSeconds, long defaultLeaseSeconds,
             long maxQueued, long deadLetterRetentionSeconds) {
 
+        /** The deployment's defaults. */
+        static final String DEFAULTS = "{\"maxAttempts\": 5, \"backoffMinSeconds\": 1.0, \"backoffMaxSeconds\": 3600.0, "
+                + "\"defaultLeaseSeconds\": 30, \"maxQueued\": 100000, \"deadLetterRetentionSeconds\": 604800}";
+        /** As the settings example sets them: the dead-letter retention, absent there, is the deployment's. */
+        static final String SAVED = "{\"maxAttempts\": 8, \"backoffMinSeconds\": 2.0, \"backoffMaxSeconds\": 600.0, "
+                + "\"defaultLeaseSeconds\": 120, \"maxQueued\": 50000, \"deadLetterRetentionSeconds\": 604800}";
+
         static SettingsView from(QueueSettings s) {
             return new SettingsView(s.retry().maxAttempts(), s.retry().minDelay().toMillis() / 1000.0,
                     s.retry().maxDelay().toMillis() / 1000.0, s.defaultLease().toSeconds(), s.maxQueued(),
@@ -219,12 +318,23 @@ public class TaskResource {
     }
 
     /** A queue: its tasks by state, how long its oldest queued task has been claimable (null when none), its settings. */
-    public record QueueView(String project, String queue, Map<TaskState, Long> counts, Double oldestQueuedAgeSeconds,
+    public record QueueView(String project, String queue, Map<TaskState, Long> counts,
+            @Schema(type = SchemaType.NUMBER, format = "double", nullable = true, description = "null when no task is queued")
+            Double oldestQueuedAgeSeconds,
             SettingsView settings) {
+
+        static final String EXAMPLE = "{\"project\": \"shop\", \"queue\": \"emails\", \"counts\": {\"QUEUED\": 12, "
+                + "\"SCHEDULED\": 0, \"RUNNING\": 3, \"SUCCEEDED\": 140, \"FAILED\": 1, \"DEAD\": 0, \"CANCELLED\": 0}, "
+                + "\"oldestQueuedAgeSeconds\": 2.5, \"settings\": " + SettingsView.DEFAULTS + "}";
+        static final String IDLE = "{\"project\": \"shop\", \"queue\": \"emails\", \"counts\": {\"QUEUED\": 0, "
+                + "\"SCHEDULED\": 0, \"RUNNING\": 0, \"SUCCEEDED\": 155, \"FAILED\": 0, \"DEAD\": 1, \"CANCELLED\": 0}, "
+                + "\"oldestQueuedAgeSeconds\": null, \"settings\": " + SettingsView.DEFAULTS + "}";
     }
 
     /** How many dead letters went back to the queue. */
     public record Redriven(long redriven) {
+
+        static final String EXAMPLE = "{\"redriven\": 1}";
     }
 
     // --- producers
@@ -240,9 +350,11 @@ public class TaskResource {
                     + "(progressId) to follow over SSE. 429 (queue-full) when the queue holds its maximum of waiting tasks.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "email", value = "{\"payload\": {\"to\": \"ada@example.com\"}, "
             + "\"priority\": 5, \"idempotencyKey\": \"welcome-ada\", \"progress\": {\"totalSteps\": 3}}")))
-    @APIResponse(responseCode = "201", description = "Enqueued", content = @Content(examples = @ExampleObject(name = "task",
-            value = TASK_EXAMPLE)))
-    @APIResponse(responseCode = "200", description = "An idempotent repeat: the task its key made first, unchanged")
+    @APIResponse(responseCode = "201", description = "Enqueued", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskView.class), examples = @ExampleObject(name = "task", value = TaskView.QUEUED)))
+    @APIResponse(responseCode = "200", description = "An idempotent repeat: the task its key made first, unchanged",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskView.class), examples = @ExampleObject(name = "task", value = TaskView.QUEUED)))
     @APIResponse(responseCode = "400", description = "A field breaks a rule; each violation names it")
     @APIResponse(responseCode = "413", description = "The payload is larger than the limit")
     @APIResponse(responseCode = "429", description = "The queue is full (problem type queue-full, with Retry-After)")
@@ -271,8 +383,15 @@ public class TaskResource {
                     + "all were repeats, 429 when the queue took none for being full.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "two", value = "{\"tasks\": [{\"payload\": {\"n\": 1}}, "
             + "{\"payload\": {\"n\": 2}, \"delaySeconds\": 60}]}")))
-    @APIResponse(responseCode = "201", description = "At least one task was enqueued", content = @Content(examples = @ExampleObject(
-            name = "outcomes", value = "{\"items\": [{\"outcome\": \"enqueued\", \"task\": " + TASK_EXAMPLE + "}]}")))
+    @APIResponse(responseCode = "201", description = "At least one task was enqueued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = BatchAnswer.class), examples = {
+                    @ExampleObject(name = "enqueued", value = BatchAnswer.ENQUEUED),
+                    @ExampleObject(name = "one enqueued, one over the queue's maximum", value = BatchAnswer.PARTLY)}))
+    @APIResponse(responseCode = "200", description = "Every task was a repeat: its idempotency key named a task",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = BatchAnswer.class),
+                    examples = @ExampleObject(name = "repeated", value = BatchAnswer.REPEATED)))
     @APIResponse(responseCode = "429", description = "The queue is full")
     @Requires(Scope.TASKS)
     public Uni<Response> enqueueBatch(@PathParam("projectId") String projectId, @PathParam("queue") String queue, BatchRequest body) {
@@ -376,11 +495,11 @@ public class TaskResource {
                     + "holds as many waiting claims as it may.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "worker", value = "{\"max\": 10, \"waitSeconds\": 20, "
             + "\"leaseSeconds\": 60}")))
-    @APIResponse(responseCode = "200", description = "The claimed tasks, maybe none", content = @Content(examples = @ExampleObject(
-            name = "claimed", value = "{\"tasks\": [{\"id\": \"tk_0mkx3b2a9Qm1n4xYz7AbCdEf\", \"project\": \"shop\", \"queue\": "
-                    + "\"emails\", \"payload\": {\"to\": \"ada@example.com\"}, \"attempt\": 1, \"maxAttempts\": 5, \"priority\": 0, "
-                    + "\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", \"leaseExpiresAt\": \"2026-12-01T10:01:00Z\", "
-                    + "\"progressId\": \"task-Zx81mQ\"}]}")))
+    @APIResponse(responseCode = "200", description = "The claimed tasks, maybe none",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Claimed.class), examples = {
+                    @ExampleObject(name = "claimed", value = Claimed.EXAMPLE),
+                    @ExampleObject(name = "none within the wait", value = Claimed.NONE)}))
     @APIResponse(responseCode = "429", description = "Too many waiting claims")
     @Requires(Scope.TASKS)
     public Uni<Claimed> claim(@PathParam("projectId") String projectId, @PathParam("queue") String queue, ClaimBody body) {
@@ -422,7 +541,10 @@ public class TaskResource {
                     + "task's current one or expired; 409 task-cancelled when the task was cancelled: stop working on it.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "step", value = "{\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", "
             + "\"extendSeconds\": 60, \"progress\": {\"message\": \"rendered the template\", \"increment\": 1}}")))
-    @APIResponse(responseCode = "200", description = "The task, with its new leaseExpiresAt")
+    @APIResponse(responseCode = "200", description = "The task, with its new leaseExpiresAt",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskView.class),
+                    examples = @ExampleObject(name = "running", value = TaskView.RUNNING)))
     @APIResponse(responseCode = "404", description = "No such task in this queue of the project")
     @APIResponse(responseCode = "409", description = "The lease is lost, or the task was cancelled")
     @Requires(Scope.TASKS)
@@ -463,7 +585,11 @@ public class TaskResource {
     @RequestBody(content = @Content(examples = {
             @ExampleObject(name = "done", value = "{\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", \"result\": {\"messageId\": \"m-42\"}}"),
             @ExampleObject(name = "done, and the next", value = "{\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", \"next\": {\"max\": 1}}")}))
-    @APIResponse(responseCode = "200", description = "The succeeded task, and next.tasks when next was asked for")
+    @APIResponse(responseCode = "200", description = "The succeeded task, and next.tasks when next was asked for",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Completion.class), examples = {
+                    @ExampleObject(name = "done", value = TaskView.SUCCEEDED),
+                    @ExampleObject(name = "done, and the next", value = Completion.NEXT)}))
     @APIResponse(responseCode = "409", description = "The lease is lost, or the task was cancelled")
     @Requires(Scope.TASKS)
     public Uni<Completion> complete(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
@@ -503,7 +629,11 @@ public class TaskResource {
                     + "characters. 409 lease-lost for a stale lease.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "failure", value = "{\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", "
             + "\"error\": \"SMTP 451: try again later\", \"retryable\": true}")))
-    @APIResponse(responseCode = "200", description = "The task, FAILED (to be retried at runAt) or DEAD")
+    @APIResponse(responseCode = "200", description = "The task, FAILED (to be retried at runAt) or DEAD",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskView.class), examples = {
+                    @ExampleObject(name = "to be retried", value = TaskView.FAILED),
+                    @ExampleObject(name = "dead", value = TaskView.DEAD)}))
     @APIResponse(responseCode = "409", description = "The lease is lost, or the task was cancelled")
     @Requires(Scope.TASKS)
     public Uni<TaskView> fail(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
@@ -527,7 +657,11 @@ public class TaskResource {
             description = "A queued, scheduled or retrying task is CANCELLED at once. A running one is marked (cancelRequested): "
                     + "its worker gets 409 task-cancelled on its next heartbeat, complete or fail, and it never succeeds. "
                     + "Repeating is harmless. 409 for a task that succeeded or died.")
-    @APIResponse(responseCode = "200", description = "The task, CANCELLED or marked")
+    @APIResponse(responseCode = "200", description = "The task, CANCELLED or marked",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskView.class), examples = {
+                    @ExampleObject(name = "cancelled", value = TaskView.CANCELLED),
+                    @ExampleObject(name = "running, marked", value = TaskView.CANCEL_REQUESTED)}))
     @APIResponse(responseCode = "409", description = "The task has succeeded or is dead")
     @Requires(Scope.TASKS)
     public Uni<TaskView> cancel(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
@@ -544,8 +678,10 @@ public class TaskResource {
     @Path("{queue}/tasks/{id}")
     @Operation(summary = "Read a task", description = "Its state, payload, attempts, result or last error. Finished tasks are kept "
             + "24 h (dead letters 7 days), then 404.")
-    @APIResponse(responseCode = "200", description = "The task", content = @Content(examples = @ExampleObject(name = "task",
-            value = TASK_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The task", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskView.class), examples = {
+                    @ExampleObject(name = "queued", value = TaskView.QUEUED),
+                    @ExampleObject(name = "succeeded", value = TaskView.SUCCEEDED)}))
     @APIResponse(responseCode = "404", description = "No such task in this queue of the project (or its retention passed)")
     @Requires(Scope.TASKS)
     public Uni<TaskView> get(@PathParam("projectId") String projectId, @PathParam("queue") String queue, @PathParam("id") String id) {
@@ -559,7 +695,9 @@ public class TaskResource {
     @Path("{queue}/tasks")
     @Operation(summary = "List a queue's tasks", description = "The tasks in one state (default QUEUED), in enqueue order, a page "
             + "at a time: pass nextCursor as cursor until it is null.")
-    @APIResponse(responseCode = "200", description = "A page of tasks")
+    @APIResponse(responseCode = "200", description = "A page of tasks", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskListing.class),
+                    examples = @ExampleObject(name = "page", value = TaskListing.QUEUED)))
     @Requires(Scope.TASKS)
     public Uni<TaskListing> list(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             @Parameter(description = "QUEUED, SCHEDULED, RUNNING, SUCCEEDED, FAILED, DEAD or CANCELLED") @QueryParam("state") String state,
@@ -579,11 +717,10 @@ public class TaskResource {
     @Path("{queue}")
     @Operation(summary = "Read a queue", description = "Its tasks by state, how long its oldest queued task has waited, and its "
             + "settings.")
-    @APIResponse(responseCode = "200", description = "The queue", content = @Content(examples = @ExampleObject(name = "queue",
-            value = "{\"project\": \"shop\", \"queue\": \"emails\", \"counts\": {\"QUEUED\": 12, \"SCHEDULED\": 0, \"RUNNING\": 3, "
-                    + "\"SUCCEEDED\": 140, \"FAILED\": 1, \"DEAD\": 0, \"CANCELLED\": 0}, \"oldestQueuedAgeSeconds\": 2.5, "
-                    + "\"settings\": {\"maxAttempts\": 5, \"backoffMinSeconds\": 1.0, \"backoffMaxSeconds\": 3600.0, "
-                    + "\"defaultLeaseSeconds\": 30, \"maxQueued\": 100000, \"deadLetterRetentionSeconds\": 604800}}")))
+    @APIResponse(responseCode = "200", description = "The queue", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = QueueView.class), examples = {
+                    @ExampleObject(name = "busy", value = QueueView.EXAMPLE),
+                    @ExampleObject(name = "nothing queued", value = QueueView.IDLE)}))
     @Requires(Scope.TASKS)
     public Uni<QueueView> queue(@PathParam("projectId") String projectId, @PathParam("queue") String queue) {
         Violations violations = new Violations();
@@ -605,7 +742,10 @@ public class TaskResource {
                     + "every later change of the queue's tasks.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "settings", value = "{\"maxAttempts\": 8, "
             + "\"backoffMinSeconds\": 2, \"backoffMaxSeconds\": 600, \"defaultLeaseSeconds\": 120, \"maxQueued\": 50000}")))
-    @APIResponse(responseCode = "200", description = "The settings now in force")
+    @APIResponse(responseCode = "200", description = "The settings now in force",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SettingsView.class),
+                    examples = @ExampleObject(name = "settings", value = SettingsView.SAVED)))
     @Requires(Scope.ADMIN)
     public Uni<SettingsView> saveSettings(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             QueueSettingsRequest body) {
@@ -648,7 +788,10 @@ public class TaskResource {
     @Path("{queue}/dead")
     @Operation(summary = "List a queue's dead letters", description = "Tasks that failed their last attempt (or a non-retryable "
             + "failure), with their last error, in the order they were enqueued, a page at a time. Kept 7 days by default.")
-    @APIResponse(responseCode = "200", description = "A page of dead letters")
+    @APIResponse(responseCode = "200", description = "A page of dead letters",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskListing.class),
+                    examples = @ExampleObject(name = "last page", value = TaskListing.DEAD)))
     @Requires(Scope.TASKS)
     public Uni<TaskListing> deadLetters(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
@@ -668,9 +811,11 @@ public class TaskResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Redrive dead letters", description = "Puts the dead letters named by ids (at most 1000; ids that are "
             + "not dead letters are skipped), or all of them without ids, back in the queue with their attempts reset.")
-    @RequestBody(content = @Content(examples = @ExampleObject(name = "some", value = "{\"ids\": [\"tk_0mkx3b2a9Qm1n4xYz7AbCdEf\"]}")))
-    @APIResponse(responseCode = "200", description = "How many went back", content = @Content(examples = @ExampleObject(
-            name = "count", value = "{\"redriven\": 1}")))
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "some", value = "{\"ids\": [\"tk_0mx4iyciyA0bC1dE2fG3hI4jK\"]}")))
+    @APIResponse(responseCode = "200", description = "How many went back",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Redriven.class),
+                    examples = @ExampleObject(name = "count", value = Redriven.EXAMPLE)))
     @Requires(Scope.TASKS)
     public Uni<Redriven> redrive(@PathParam("projectId") String projectId, @PathParam("queue") String queue, RedriveRequest body) {
         Violations violations = new Violations();
