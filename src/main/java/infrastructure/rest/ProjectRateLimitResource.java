@@ -23,6 +23,7 @@ import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -50,10 +51,10 @@ public class ProjectRateLimitResource {
             + "exceeds it. degraded: true when the store could not answer and the policy's fail mode decided.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "per user", value =
             "{\"policy\": \"default\", \"scope\": \"user\", \"identifier\": \"user-42\", \"cost\": 1}")))
-    @APIResponse(responseCode = "200", description = "The decision", content = @Content(examples = @ExampleObject(name = "allowed",
-            value = "{\"allowed\": true, \"policy\": \"default\", \"limit\": 100, \"remaining\": 99, \"resetSeconds\": 1800, "
-                    + "\"degraded\": false, \"windows\": [{\"requests\": 100, \"windowSeconds\": 3600, \"limit\": 100, \"remaining\": 99, "
-                    + "\"resetSeconds\": 1800}]}")))
+    @APIResponse(responseCode = "200", description = "The decision", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DecisionView.class), examples = {
+                    @ExampleObject(name = "allowed", value = DecisionView.ALLOWED),
+                    @ExampleObject(name = "denied", value = DecisionView.DENIED)}))
     @Requires(Scope.RATE_LIMITS)
     public Uni<Response> check(@PathParam("projectId") String projectId, CheckBody body) {
         Violations violations = new Violations();
@@ -73,6 +74,9 @@ public class ProjectRateLimitResource {
     @GET
     @Path("{policy}/{scope}/{identifier}")
     @Operation(summary = "An identifier's state", description = "Every window's remaining units and reset, counting nothing.")
+    @APIResponse(responseCode = "200", description = "The state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = StateView.class),
+                    examples = @ExampleObject(name = "state", value = StateView.EXAMPLE)))
     @Requires(Scope.RATE_LIMITS)
     public Uni<StateView> state(@PathParam("projectId") String projectId, @PathParam("policy") String policy,
             @PathParam("scope") String scope, @PathParam("identifier") String identifier) {

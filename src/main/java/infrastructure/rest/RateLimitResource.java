@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -67,6 +68,17 @@ public class RateLimitResource {
     /** A policy as shown; {@code source} is {@code stored} or {@code configuration}. */
     public record PolicyView(String name, List<LimitBody> limits, long burst, String failMode, String source) {
 
+        /** As the request example stores it, under the name search. */
+        static final String STORED = "{\"name\": \"search\", \"limits\": [{\"requests\": 60, \"windowSeconds\": 60}, "
+                + "{\"requests\": 1000, \"windowSeconds\": 3600}], \"burst\": 10, \"failMode\": \"open\", \"source\": \"stored\"}";
+        /** The policy default as the deployment configures it by default. */
+        static final String DEFAULT = "{\"name\": \"default\", \"limits\": [{\"requests\": 100, \"windowSeconds\": 3600}], "
+                + "\"burst\": 0, \"failMode\": \"open\", \"source\": \"configuration\"}";
+        /** The policy api, which limits this service's own API, as configured by default. */
+        static final String API = "{\"name\": \"api\", \"limits\": [{\"requests\": 6000, \"windowSeconds\": 60}, "
+                + "{\"requests\": 200000, \"windowSeconds\": 3600}], \"burst\": 0, \"failMode\": \"open\", "
+                + "\"source\": \"configuration\"}";
+
         static PolicyView from(RateLimitService.KnownPolicy known) {
             RateLimitPolicy p = known.policy();
             return new PolicyView(p.name().value(),
@@ -77,6 +89,10 @@ public class RateLimitResource {
 
     /** Every policy. */
     public record PolicyList(List<PolicyView> items, String nextCursor) {
+
+        /** The only page: the configured policies and one stored, by name. */
+        static final String EXAMPLE = "{\"items\": [" + PolicyView.API + ", " + PolicyView.DEFAULT + ", " + PolicyView.STORED + "], "
+                + "\"nextCursor\": null}";
     }
 
     /** A check: {@code cost} defaults to 1. */
@@ -100,7 +116,18 @@ public class RateLimitResource {
      * tightest window's, as in the RateLimit headers.
      */
     public record DecisionView(boolean allowed, String policy, long limit, long remaining, long resetSeconds,
+            @Schema(type = SchemaType.INTEGER, format = "int64", nullable = true, description = "null when allowed")
             Long retryAfterSeconds, boolean degraded, List<WindowView> windows) {
+
+        /** The first request of user-42 in the hour under the policy default. */
+        static final String ALLOWED = "{\"allowed\": true, \"policy\": \"default\", \"limit\": 100, \"remaining\": 99, "
+                + "\"resetSeconds\": 3600, \"retryAfterSeconds\": null, \"degraded\": false, \"windows\": [{\"requests\": 100, "
+                + "\"windowSeconds\": 3600, \"limit\": 100, \"remaining\": 99, \"resetSeconds\": 3600}]}";
+        /** The minute of search is spent (60 requests and a burst of 10), the hour is not: denied, nothing counted. */
+        static final String DENIED = "{\"allowed\": false, \"policy\": \"search\", \"limit\": 70, \"remaining\": 0, "
+                + "\"resetSeconds\": 23, \"retryAfterSeconds\": 23, \"degraded\": false, \"windows\": [{\"requests\": 60, "
+                + "\"windowSeconds\": 60, \"limit\": 70, \"remaining\": 0, \"resetSeconds\": 23}, {\"requests\": 1000, "
+                + "\"windowSeconds\": 3600, \"limit\": 1010, \"remaining\": 934, \"resetSeconds\": 2871}]}";
 
         static DecisionView from(RateLimitDecision d) {
             WindowStatus tightest = d.tightest();
@@ -113,6 +140,10 @@ public class RateLimitResource {
 
     /** An identifier's standing under a policy, counting nothing. */
     public record StateView(String policy, String scope, String identifier, List<WindowView> windows) {
+
+        static final String EXAMPLE = "{\"policy\": \"search\", \"scope\": \"user\", \"identifier\": \"user-42\", "
+                + "\"windows\": [{\"requests\": 60, \"windowSeconds\": 60, \"limit\": 70, \"remaining\": 52, \"resetSeconds\": 41}, "
+                + "{\"requests\": 1000, \"windowSeconds\": 3600, \"limit\": 1010, \"remaining\": 962, \"resetSeconds\": 3181}]}";
     }
 
     @PUT
@@ -123,9 +154,11 @@ public class RateLimitResource {
             + "[{\"requests\": 60, \"windowSeconds\": 60}, {\"requests\": 1000, \"windowSeconds\": 3600}], \"burst\": 10, "
             + "\"failMode\": \"open\"}")))
     @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = PolicyView.class)))
+            schema = @Schema(implementation = PolicyView.class),
+                    examples = @ExampleObject(name = "stored", value = PolicyView.STORED)))
     @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = PolicyView.class)))
+            schema = @Schema(implementation = PolicyView.class),
+                    examples = @ExampleObject(name = "stored", value = PolicyView.STORED)))
     @Requires(Scope.ADMIN)
     @AdministersPolicy
     public Uni<Response> save(@PathParam("name") String name, PolicyBody body) {
@@ -167,6 +200,10 @@ public class RateLimitResource {
     @GET
     @Operation(summary = "List policies", description = "Stored ones, and configured ones (default, api) not overridden, by "
             + "name, a page at a time: pass nextCursor as cursor until it is null.")
+    @APIResponse(responseCode = "200", description = "A page of policies",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PolicyList.class),
+                    examples = @ExampleObject(name = "page", value = PolicyList.EXAMPLE)))
     public Uni<PolicyList> list(
             @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,
             @Parameter(description = "1 to 1000, default 100") @QueryParam("limit") String limit) {
@@ -184,7 +221,10 @@ public class RateLimitResource {
     @GET
     @Path("{name}")
     @Operation(summary = "Read a policy")
-    @APIResponse(responseCode = "200", description = "The policy")
+    @APIResponse(responseCode = "200", description = "The policy", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PolicyView.class), examples = {
+                    @ExampleObject(name = "stored", value = PolicyView.STORED),
+                    @ExampleObject(name = "configured", value = PolicyView.DEFAULT)}))
     @APIResponse(responseCode = "404", description = "No such policy")
     @AdministersPolicy
     public Uni<PolicyView> get(@PathParam("name") String name) {
