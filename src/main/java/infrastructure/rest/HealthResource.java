@@ -15,8 +15,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -38,6 +40,23 @@ public class HealthResource {
     public record HealthView(String status, StoreView store, Map<String, String> breakers, SlowOperationsView slowOperations,
             List<String> warnings) {
 
+        /** Redis answers, every breaker is closed, one slow operation and one slow command were seen lately. */
+        static final String UP = "{\"status\": \"UP\", \"store\": {\"type\": \"redis\", \"reachable\": true, \"error\": null, "
+                + "\"version\": \"7.2.4\", \"latencyMillis\": 0.214, \"memory\": {\"usedBytes\": 1203456, \"maxBytes\": 4294967296, "
+                + "\"usedPercent\": 0.028020143508911133}, \"evictionPolicy\": \"noeviction\", \"slowlog\": {\"length\": 1, "
+                + "\"recent\": [{\"command\": \"EVALSHA\", \"micros\": 12840, \"at\": \"2026-11-22T09:41:02.000Z\"}]}}, "
+                + "\"breakers\": {\"cache\": \"closed\", \"sessions\": \"closed\", \"ratelimit\": \"closed\", "
+                + "\"apikeys\": \"closed\", \"progress\": \"closed\", \"tasks\": \"closed\"}, \"slowOperations\": "
+                + "{\"thresholdMillis\": 100.0, \"total\": 1, \"recent\": [{\"operation\": \"cache.invalidate\", \"millis\": 143.7, "
+                + "\"outcome\": \"ok\", \"at\": \"2026-11-22T09:41:02.118Z\"}]}, \"warnings\": []}";
+        /** Redis does not answer: the store's fields are null but its error, and the cache's breaker has opened. */
+        static final String DOWN = "{\"status\": \"DOWN\", \"store\": {\"type\": null, \"reachable\": false, "
+                + "\"error\": \"redis did not answer PING in time\", \"version\": null, \"latencyMillis\": null, \"memory\": null, "
+                + "\"evictionPolicy\": null, \"slowlog\": null}, \"breakers\": {\"cache\": \"open\", \"sessions\": \"closed\", "
+                + "\"ratelimit\": \"closed\", \"apikeys\": \"closed\", \"progress\": \"closed\", \"tasks\": \"closed\"}, "
+                + "\"slowOperations\": {\"thresholdMillis\": 100.0, \"total\": 0, \"recent\": []}, "
+                + "\"warnings\": [\"circuit breaker cache is open: cache answers by its failure policy\"]}";
+
         static HealthView from(HealthReport report) {
             StoreView store = report.store().map(StoreView::from)
                     .orElseGet(() -> StoreView.unreachable(report.storeError().orElse("the store did not answer")));
@@ -49,8 +68,15 @@ public class HealthResource {
     }
 
     /** The store: reachability, latency, memory, eviction policy and its own slow log. */
-    public record StoreView(String type, boolean reachable, String error, String version, Double latencyMillis,
-            MemoryView memory, String evictionPolicy, SlowlogView slowlog) {
+    public record StoreView(@Schema(type = SchemaType.STRING, nullable = true, description = "null when unreachable") String type,
+            boolean reachable,
+            @Schema(type = SchemaType.STRING, nullable = true, description = "null when reachable") String error,
+            @Schema(type = SchemaType.STRING, nullable = true, description = "null when unreachable or not told") String version,
+            @Schema(type = SchemaType.NUMBER, format = "double", nullable = true, description = "null when unreachable")
+            Double latencyMillis,
+            @Schema(implementation = MemoryView.class, nullable = true, description = "null when unreachable") MemoryView memory,
+            @Schema(type = SchemaType.STRING, nullable = true, description = "null when unreachable") String evictionPolicy,
+            @Schema(implementation = SlowlogView.class, nullable = true, description = "null when unreachable") SlowlogView slowlog) {
 
         static StoreView from(StoreStatus s) {
             return new StoreView(s.store(), true, null, s.version().orElse(null), s.latency().toNanos() / 1e6,
@@ -64,7 +90,9 @@ public class HealthResource {
     }
 
     /** Memory in use and its limit ({@code maxBytes} 0: no limit, {@code usedPercent} null). */
-    public record MemoryView(long usedBytes, long maxBytes, Double usedPercent) {
+    public record MemoryView(long usedBytes, long maxBytes,
+            @Schema(type = SchemaType.NUMBER, format = "double", nullable = true, description = "null when maxBytes is 0")
+            Double usedPercent) {
     }
 
     /** The store's own slow log: how many it keeps, and the newest, by command name only. */
@@ -97,13 +125,10 @@ public class HealthResource {
                     + "every circuit breaker, the service's recent slow operations, and warnings: an eviction policy that "
                     + "could evict sessions or keys, memory nearly full, a breaker not closed. Always 200; status is "
                     + "UP, DEGRADED or DOWN (store unreachable).")
-    @APIResponse(responseCode = "200", description = "The report", content = @Content(examples = @ExampleObject(name = "up",
-            value = "{\"status\": \"UP\", \"store\": {\"type\": \"redis\", \"reachable\": true, \"version\": \"7.2.4\", "
-                    + "\"latencyMillis\": 0.21, \"memory\": {\"usedBytes\": 1203456, \"maxBytes\": 4294967296, "
-                    + "\"usedPercent\": 0.03}, \"evictionPolicy\": \"noeviction\", \"slowlog\": {\"length\": 0, \"recent\": []}}, "
-                    + "\"breakers\": {\"cache\": \"closed\", \"sessions\": \"closed\", \"ratelimit\": \"closed\", "
-                    + "\"apikeys\": \"closed\", \"progress\": \"closed\"}, \"slowOperations\": {\"thresholdMillis\": 100.0, "
-                    + "\"total\": 0, \"recent\": []}, \"warnings\": []}")))
+    @APIResponse(responseCode = "200", description = "The report", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = HealthView.class), examples = {
+                    @ExampleObject(name = "up", value = HealthView.UP),
+                    @ExampleObject(name = "down", value = HealthView.DOWN)}))
     @APIResponse(responseCode = "403", description = "The key lacks the scope admin")
     @Requires(Scope.ADMIN)
     public Uni<HealthView> report() {
