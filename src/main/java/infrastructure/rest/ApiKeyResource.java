@@ -168,7 +168,7 @@ public class ApiKeyResource {
             + "at a time (pass nextCursor as cursor until it is null); never a secret.")
     @APIResponse(responseCode = "200", description = "A page of keys", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ApiKeyList.class),
-                    examples = @ExampleObject(name = "page", value = ApiKeyList.EXAMPLE)))
+            examples = @ExampleObject(name = "page", value = ApiKeyList.EXAMPLE)))
     @Requires(Scope.ADMIN)
     public Uni<ApiKeyList> list(
             @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,

@@ -283,7 +283,7 @@ public class CacheResource {
                     + "limit, even none, while nextCursor is set; the walk ends when nextCursor is null.")
     @APIResponse(responseCode = "200", description = "A page of keys", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = KeyListing.class),
-                    examples = @ExampleObject(name = "page", value = KeyListing.EXAMPLE)))
+            examples = @ExampleObject(name = "page", value = KeyListing.EXAMPLE)))
     @Requires(Scope.CACHE_READ)
     public Uni<KeyListing> list(@PathParam("projectId") String projectId,
             @Parameter(description = "glob: * any run of characters, ? one character; default *") @QueryParam("pattern") String pattern,

@@ -175,7 +175,7 @@ public class ProgressResource {
             value = "{\"correlationId\": \"import-2026-11-22\", \"totalSteps\": 120, \"message\": \"reading the file\"}")))
     @APIResponse(responseCode = "201", description = "Started", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ProgressView.class),
-                    examples = @ExampleObject(name = "state", value = ProgressView.STARTED)))
+            examples = @ExampleObject(name = "state", value = ProgressView.STARTED)))
     @APIResponse(responseCode = "409", description = "An operation with this correlationId exists in the project")
     @Requires(Scope.PROGRESS)
     public Uni<Response> start(@PathParam("projectId") String projectId, StartRequest body) {
@@ -205,7 +205,7 @@ public class ProgressResource {
             value = "{\"message\": \"imported rows 1-1000\", \"increment\": 1}")))
     @APIResponse(responseCode = "200", description = "The new state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ProgressView.class),
-                    examples = @ExampleObject(name = "state", value = ProgressView.RUNNING)))
+            examples = @ExampleObject(name = "state", value = ProgressView.RUNNING)))
     @APIResponse(responseCode = "404", description = "No such operation in the project")
     @APIResponse(responseCode = "409", description = "The operation has ended")
     @Requires(Scope.PROGRESS)
@@ -227,7 +227,7 @@ public class ProgressResource {
     @Operation(summary = "Complete an operation", description = "Ends it as COMPLETED at totalSteps. 409 once it has ended.")
     @APIResponse(responseCode = "200", description = "The final state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ProgressView.class),
-                    examples = @ExampleObject(name = "completed", value = ProgressView.COMPLETED)))
+            examples = @ExampleObject(name = "completed", value = ProgressView.COMPLETED)))
     @APIResponse(responseCode = "409", description = "The operation has ended")
     @Requires(Scope.PROGRESS)
     public Uni<ProgressView> complete(@PathParam("projectId") String projectId, @PathParam("id") String id, CompleteRequest body) {
@@ -246,7 +246,7 @@ public class ProgressResource {
     @RequestBody(content = @Content(examples = @ExampleObject(name = "failure", value = "{\"error\": \"the file is not UTF-8\"}")))
     @APIResponse(responseCode = "200", description = "The final state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ProgressView.class),
-                    examples = @ExampleObject(name = "failed", value = ProgressView.FAILED)))
+            examples = @ExampleObject(name = "failed", value = ProgressView.FAILED)))
     @APIResponse(responseCode = "409", description = "The operation has ended")
     @Requires(Scope.PROGRESS)
     public Uni<ProgressView> fail(@PathParam("projectId") String projectId, @PathParam("id") String id, FailRequest body) {
@@ -267,7 +267,7 @@ public class ProgressResource {
                     + "Takes an API key with progress or progress:read, or a session with access to the project.")
     @APIResponse(responseCode = "200", description = "The state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ProgressView.class),
-                    examples = @ExampleObject(name = "state", value = ProgressView.RUNNING)))
+            examples = @ExampleObject(name = "state", value = ProgressView.RUNNING)))
     @APIResponse(responseCode = "404", description = "No such operation in the project (never started, or expired)")
     @Requires(Scope.PROGRESS_READ)
     public Uni<ProgressView> get(@PathParam("projectId") String projectId, @PathParam("id") String id) {
@@ -284,8 +284,8 @@ public class ProgressResource {
                     + "fewer than limit operations, even none, while nextCursor is set; the walk ends when it is null.")
     @APIResponse(responseCode = "200", description = "A page of operations",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = ProgressListing.class),
-                    examples = @ExampleObject(name = "page", value = ProgressListing.EXAMPLE)))
+                    schema = @Schema(implementation = ProgressListing.class),
+            examples = @ExampleObject(name = "page", value = ProgressListing.EXAMPLE)))
     @Requires(Scope.PROGRESS_READ)
     public Uni<ProgressListing> list(@PathParam("projectId") String projectId,
             @Parameter(description = "RUNNING, COMPLETED, FAILED or STALLED") @QueryParam("status") String status,
@@ -310,7 +310,7 @@ public class ProgressResource {
                     + "live after its latest use. One stream per ticket is open at a time: a later opening ends the earlier one.")
     @APIResponse(responseCode = "201", description = "The ticket", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = TicketView.class),
-                    examples = @ExampleObject(name = "ticket", value = TicketView.EXAMPLE)))
+            examples = @ExampleObject(name = "ticket", value = TicketView.EXAMPLE)))
     @Requires(Scope.PROGRESS_READ)
     public Uni<Response> ticket(@PathParam("projectId") String projectId, @PathParam("id") String id) {
         Violations violations = new Violations();

@@ -76,7 +76,7 @@ public class ProjectRateLimitResource {
     @Operation(summary = "An identifier's state", description = "Every window's remaining units and reset, counting nothing.")
     @APIResponse(responseCode = "200", description = "The state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = StateView.class),
-                    examples = @ExampleObject(name = "state", value = StateView.EXAMPLE)))
+            examples = @ExampleObject(name = "state", value = StateView.EXAMPLE)))
     @Requires(Scope.RATE_LIMITS)
     public Uni<StateView> state(@PathParam("projectId") String projectId, @PathParam("policy") String policy,
             @PathParam("scope") String scope, @PathParam("identifier") String identifier) {

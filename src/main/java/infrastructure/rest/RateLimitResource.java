@@ -155,10 +155,10 @@ public class RateLimitResource {
             + "\"failMode\": \"open\"}")))
     @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = PolicyView.class),
-                    examples = @ExampleObject(name = "stored", value = PolicyView.STORED)))
+            examples = @ExampleObject(name = "stored", value = PolicyView.STORED)))
     @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = PolicyView.class),
-                    examples = @ExampleObject(name = "stored", value = PolicyView.STORED)))
+            examples = @ExampleObject(name = "stored", value = PolicyView.STORED)))
     @Requires(Scope.ADMIN)
     @AdministersPolicy
     public Uni<Response> save(@PathParam("name") String name, PolicyBody body) {
@@ -202,8 +202,8 @@ public class RateLimitResource {
             + "name, a page at a time: pass nextCursor as cursor until it is null.")
     @APIResponse(responseCode = "200", description = "A page of policies",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = PolicyList.class),
-                    examples = @ExampleObject(name = "page", value = PolicyList.EXAMPLE)))
+                    schema = @Schema(implementation = PolicyList.class),
+            examples = @ExampleObject(name = "page", value = PolicyList.EXAMPLE)))
     public Uni<PolicyList> list(
             @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,
             @Parameter(description = "1 to 1000, default 100") @QueryParam("limit") String limit) {

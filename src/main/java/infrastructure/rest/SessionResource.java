@@ -174,7 +174,7 @@ public class SessionResource {
             + "any token that opens no session the key may see (malformed, unknown, expired, revoked: never told which).")
     @APIResponse(responseCode = "200", description = "The session", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = SessionView.class),
-                    examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
+            examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
     @APIResponse(responseCode = "401", description = "No live session for this token")
     @Requires(Scope.SESSIONS)
     public Uni<Response> validate(ValidateRequest body) {
@@ -190,7 +190,7 @@ public class SessionResource {
             + "cds_… or the cd_session cookie); counts as activity.")
     @APIResponse(responseCode = "200", description = "The session", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = SessionView.class),
-                    examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
+            examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
     @APIResponse(responseCode = "401", description = "No live session for this token")
     public Uni<Response> current() {
         return sessions.current(caller.sessionToken()).map(found -> found
@@ -217,7 +217,7 @@ public class SessionResource {
             + "session that does not exist, ended, or reaches a project outside the key's.")
     @APIResponse(responseCode = "200", description = "The session", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = SessionView.class),
-                    examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
+            examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such session")
     @Requires(Scope.SESSIONS)
     public Uni<Response> get(@PathParam("sessionId") String sessionId) {
@@ -232,7 +232,7 @@ public class SessionResource {
     @Operation(summary = "Grant a project to a session", description = "Takes effect at once.")
     @APIResponse(responseCode = "200", description = "The session as changed",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(name = "granted blog",
+                    schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(name = "granted blog",
             value = SessionView.GRANTED)))
     @Requires(Scope.SESSIONS)
     public Uni<Response> grant(@PathParam("sessionId") String sessionId, @PathParam("projectId") String projectId) {
@@ -245,7 +245,7 @@ public class SessionResource {
             + "there is no such session (or none the key may see), since then no session has the project.")
     @APIResponse(responseCode = "200", description = "The session as changed",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(name = "revoked blog",
+                    schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(name = "revoked blog",
             value = SessionView.EXAMPLE)))
     @APIResponse(responseCode = "204", description = "No such session: nothing holds the project")
     @Requires(Scope.SESSIONS)
@@ -284,8 +284,8 @@ public class SessionResource {
             + "at a time: pass nextCursor as cursor until it is null.")
     @APIResponse(responseCode = "200", description = "A page of sessions",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = SessionList.class),
-                    examples = @ExampleObject(name = "page", value = SessionList.EXAMPLE)))
+                    schema = @Schema(implementation = SessionList.class),
+            examples = @ExampleObject(name = "page", value = SessionList.EXAMPLE)))
     @Requires(Scope.SESSIONS)
     public Uni<SessionList> list(@PathParam("userId") String userId,
             @Parameter(description = "nextCursor of the previous page; absent for the first") @QueryParam("cursor") String cursor,

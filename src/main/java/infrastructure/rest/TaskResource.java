@@ -354,7 +354,7 @@ public class TaskResource {
             schema = @Schema(implementation = TaskView.class), examples = @ExampleObject(name = "task", value = TaskView.QUEUED)))
     @APIResponse(responseCode = "200", description = "An idempotent repeat: the task its key made first, unchanged",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = TaskView.class), examples = @ExampleObject(name = "task", value = TaskView.QUEUED)))
+                    schema = @Schema(implementation = TaskView.class), examples = @ExampleObject(name = "task", value = TaskView.QUEUED)))
     @APIResponse(responseCode = "400", description = "A field breaks a rule; each violation names it")
     @APIResponse(responseCode = "413", description = "The payload is larger than the limit")
     @APIResponse(responseCode = "429", description = "The queue is full (problem type queue-full, with Retry-After)")
@@ -385,13 +385,13 @@ public class TaskResource {
             + "{\"payload\": {\"n\": 2}, \"delaySeconds\": 60}]}")))
     @APIResponse(responseCode = "201", description = "At least one task was enqueued",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = BatchAnswer.class), examples = {
+                    schema = @Schema(implementation = BatchAnswer.class), examples = {
                     @ExampleObject(name = "enqueued", value = BatchAnswer.ENQUEUED),
                     @ExampleObject(name = "one enqueued, one over the queue's maximum", value = BatchAnswer.PARTLY)}))
     @APIResponse(responseCode = "200", description = "Every task was a repeat: its idempotency key named a task",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = BatchAnswer.class),
-                    examples = @ExampleObject(name = "repeated", value = BatchAnswer.REPEATED)))
+                    schema = @Schema(implementation = BatchAnswer.class),
+            examples = @ExampleObject(name = "repeated", value = BatchAnswer.REPEATED)))
     @APIResponse(responseCode = "429", description = "The queue is full")
     @Requires(Scope.TASKS)
     public Uni<Response> enqueueBatch(@PathParam("projectId") String projectId, @PathParam("queue") String queue, BatchRequest body) {
@@ -497,7 +497,7 @@ public class TaskResource {
             + "\"leaseSeconds\": 60}")))
     @APIResponse(responseCode = "200", description = "The claimed tasks, maybe none",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = Claimed.class), examples = {
+                    schema = @Schema(implementation = Claimed.class), examples = {
                     @ExampleObject(name = "claimed", value = Claimed.EXAMPLE),
                     @ExampleObject(name = "none within the wait", value = Claimed.NONE)}))
     @APIResponse(responseCode = "429", description = "Too many waiting claims")
@@ -543,8 +543,8 @@ public class TaskResource {
             + "\"extendSeconds\": 60, \"progress\": {\"message\": \"rendered the template\", \"increment\": 1}}")))
     @APIResponse(responseCode = "200", description = "The task, with its new leaseExpiresAt",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = TaskView.class),
-                    examples = @ExampleObject(name = "running", value = TaskView.RUNNING)))
+                    schema = @Schema(implementation = TaskView.class),
+            examples = @ExampleObject(name = "running", value = TaskView.RUNNING)))
     @APIResponse(responseCode = "404", description = "No such task in this queue of the project")
     @APIResponse(responseCode = "409", description = "The lease is lost, or the task was cancelled")
     @Requires(Scope.TASKS)
@@ -587,7 +587,7 @@ public class TaskResource {
             @ExampleObject(name = "done, and the next", value = "{\"leaseToken\": \"Qm9vA1b2c3d4e5f6.1\", \"next\": {\"max\": 1}}")}))
     @APIResponse(responseCode = "200", description = "The succeeded task, and next.tasks when next was asked for",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = Completion.class), examples = {
+                    schema = @Schema(implementation = Completion.class), examples = {
                     @ExampleObject(name = "done", value = TaskView.SUCCEEDED),
                     @ExampleObject(name = "done, and the next", value = Completion.NEXT)}))
     @APIResponse(responseCode = "409", description = "The lease is lost, or the task was cancelled")
@@ -631,7 +631,7 @@ public class TaskResource {
             + "\"error\": \"SMTP 451: try again later\", \"retryable\": true}")))
     @APIResponse(responseCode = "200", description = "The task, FAILED (to be retried at runAt) or DEAD",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = TaskView.class), examples = {
+                    schema = @Schema(implementation = TaskView.class), examples = {
                     @ExampleObject(name = "to be retried", value = TaskView.FAILED),
                     @ExampleObject(name = "dead", value = TaskView.DEAD)}))
     @APIResponse(responseCode = "409", description = "The lease is lost, or the task was cancelled")
@@ -659,7 +659,7 @@ public class TaskResource {
                     + "Repeating is harmless. 409 for a task that succeeded or died.")
     @APIResponse(responseCode = "200", description = "The task, CANCELLED or marked",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = TaskView.class), examples = {
+                    schema = @Schema(implementation = TaskView.class), examples = {
                     @ExampleObject(name = "cancelled", value = TaskView.CANCELLED),
                     @ExampleObject(name = "running, marked", value = TaskView.CANCEL_REQUESTED)}))
     @APIResponse(responseCode = "409", description = "The task has succeeded or is dead")
@@ -697,7 +697,7 @@ public class TaskResource {
             + "at a time: pass nextCursor as cursor until it is null.")
     @APIResponse(responseCode = "200", description = "A page of tasks", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = TaskListing.class),
-                    examples = @ExampleObject(name = "page", value = TaskListing.QUEUED)))
+            examples = @ExampleObject(name = "page", value = TaskListing.QUEUED)))
     @Requires(Scope.TASKS)
     public Uni<TaskListing> list(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             @Parameter(description = "QUEUED, SCHEDULED, RUNNING, SUCCEEDED, FAILED, DEAD or CANCELLED") @QueryParam("state") String state,
@@ -744,8 +744,8 @@ public class TaskResource {
             + "\"backoffMinSeconds\": 2, \"backoffMaxSeconds\": 600, \"defaultLeaseSeconds\": 120, \"maxQueued\": 50000}")))
     @APIResponse(responseCode = "200", description = "The settings now in force",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = SettingsView.class),
-                    examples = @ExampleObject(name = "settings", value = SettingsView.SAVED)))
+                    schema = @Schema(implementation = SettingsView.class),
+            examples = @ExampleObject(name = "settings", value = SettingsView.SAVED)))
     @Requires(Scope.ADMIN)
     public Uni<SettingsView> saveSettings(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             QueueSettingsRequest body) {
@@ -790,8 +790,8 @@ public class TaskResource {
             + "failure), with their last error, in the order they were enqueued, a page at a time. Kept 7 days by default.")
     @APIResponse(responseCode = "200", description = "A page of dead letters",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = TaskListing.class),
-                    examples = @ExampleObject(name = "last page", value = TaskListing.DEAD)))
+                    schema = @Schema(implementation = TaskListing.class),
+            examples = @ExampleObject(name = "last page", value = TaskListing.DEAD)))
     @Requires(Scope.TASKS)
     public Uni<TaskListing> deadLetters(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
@@ -814,8 +814,8 @@ public class TaskResource {
     @RequestBody(content = @Content(examples = @ExampleObject(name = "some", value = "{\"ids\": [\"tk_0mx4iyciyA0bC1dE2fG3hI4jK\"]}")))
     @APIResponse(responseCode = "200", description = "How many went back",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = Redriven.class),
-                    examples = @ExampleObject(name = "count", value = Redriven.EXAMPLE)))
+                    schema = @Schema(implementation = Redriven.class),
+            examples = @ExampleObject(name = "count", value = Redriven.EXAMPLE)))
     @Requires(Scope.TASKS)
     public Uni<Redriven> redrive(@PathParam("projectId") String projectId, @PathParam("queue") String queue, RedriveRequest body) {
         Violations violations = new Violations();
