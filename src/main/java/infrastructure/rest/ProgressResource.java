@@ -225,6 +225,7 @@ public class ProgressResource {
     @Path("{id}/complete")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Complete an operation", description = "Ends it as COMPLETED at totalSteps. 409 once it has ended.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "done", value = "{\"message\": \"imported 120000 rows\"}")))
     @APIResponse(responseCode = "200", description = "The final state", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ProgressView.class),
             examples = @ExampleObject(name = "completed", value = ProgressView.COMPLETED)))

@@ -172,6 +172,8 @@ public class SessionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Validate a session token", description = "200 with the session, counting as activity; 401 for "
             + "any token that opens no session the key may see (malformed, unknown, expired, revoked: never told which).")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "token", value = "{\"token\": "
+            + "\"cds_6d894aa3ee802549Xq3Zr2Wl0s7Hq4YtDk8L1a.xOMdA9hL0hyAuT2UAF_TBaA8M5993Pgi-BqF581RqzY\"}")))
     @APIResponse(responseCode = "200", description = "The session", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = SessionView.class),
             examples = @ExampleObject(name = "session", value = SessionView.EXAMPLE)))

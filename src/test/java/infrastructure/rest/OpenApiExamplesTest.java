@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import support.OpenApiContract;
 
 /**
- * Every answer the OpenAPI document describes with a body has a schema and at least one example, and
- * every example (of a success or of a problem) matches its own schema, checked by the validator that
- * {@link OpenApiContract} checks the service's real answers with.
+ * Every body the OpenAPI document describes (an answer's, a request's) has a schema and at least one
+ * example, and every example (of a success, a problem or a request) matches its own schema, checked by
+ * the validator that {@link OpenApiContract} checks the service's real answers with.
  */
 @QuarkusTest
 class OpenApiExamplesTest {
@@ -27,15 +27,15 @@ class OpenApiExamplesTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     @Test
-    void everyResponseWithABodyHasAnExampleThatMatchesItsSchema() {
+    void everyBodyHasAnExampleThatMatchesItsSchema() {
         OpenApiContract contract = OpenApiContract.INSTANCE;
 
-        assertThat(problems(contract)).as("responses without an example, or with one that breaks its schema").isEmpty();
+        assertThat(problems(contract)).as("bodies without a schema or an example, or with an example that breaks its schema").isEmpty();
         assertThat(examples(contract.tree())).as("examples checked").isGreaterThan(500);
     }
 
     @Test
-    void findsAMissingExampleAMissingSchemaAndAnExampleThatBreaksItsSchema() throws IOException {
+    void findsAMissingExampleAMissingSchemaAndAnExampleThatBreaksItsSchemaInAnAnswerOrARequest() throws IOException {
         String document = """
                 {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/v1/things/{id}": {"get": {"responses": {
                   "200": {"description": "a thing", "content": {"application/json": {
@@ -44,19 +44,23 @@ class OpenApiExamplesTest {
                   "201": {"description": "no example", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "202": {"description": "no schema", "content": {"application/json": {"example": {"id": "t-1"}}}},
                   "204": {"description": "no body"},
+                  "205": {"description": "an answer of another type", "content": {"text/plain": {"schema": {"type": "string"}}}},
                   "404": {"description": "a problem", "content": {"application/problem+json": {
-                    "schema": {"type": "object", "required": ["status"]}, "example": {"title": "Not Found"}}}}}}}},
+                    "schema": {"type": "object", "required": ["status"]}, "example": {"title": "Not Found"}}}}}},
+                  "put": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"},
+                    "example": {"size": "big"}}}}, "responses": {"204": {"description": "stored"}}}}},
                  "components": {"schemas": {"Thing": {"type": "object",
                    "properties": {"id": {"type": "string"}, "size": {"type": "integer"}}}}}}
                 """;
 
         List<String> problems = problems(OpenApiContract.over(JSON.readTree(document).toString()));
 
-        assertThat(problems).hasSize(5);
+        assertThat(problems).hasSize(7);
         assertThat(problems).filteredOn(p -> p.startsWith("GET /v1/things/{id} 200 application/json example bad:")).hasSize(2);
         assertThat(problems).contains("GET /v1/things/{id} 201 application/json has no example",
-                "GET /v1/things/{id} 202 application/json has no schema");
+                "GET /v1/things/{id} 202 application/json has no schema", "GET /v1/things/{id} 205 text/plain has no example");
         assertThat(problems).filteredOn(p -> p.startsWith("GET /v1/things/{id} 404 application/problem+json example:")).hasSize(1);
+        assertThat(problems).filteredOn(p -> p.startsWith("PUT /v1/things/{id} request application/json example:")).hasSize(1);
     }
 
     @Test
@@ -71,25 +75,27 @@ class OpenApiExamplesTest {
                 .startsWith("GET /v1/events 200 text/event-stream example: data is not JSON");
     }
 
-    /** What breaks the rule in the contract's document: one line per response body without a schema or an example, or per violation. */
+    /** What breaks the rule in the contract's document: one line per body without a schema or an example, or per violation. */
     static List<String> problems(OpenApiContract contract) {
         List<String> problems = new ArrayList<>();
         contract.tree().path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
             if (!METHODS.contains(operation.getKey())) {
                 return;
             }
+            String at = "/paths/" + OpenApiContract.escape(path.getKey()) + "/" + operation.getKey();
+            String named = operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+            operation.getValue().path("requestBody").path("content").fields().forEachRemaining(media -> check(contract,
+                    named + " request " + media.getKey(), at + "/requestBody/content/" + OpenApiContract.escape(media.getKey()),
+                    media.getKey(), media.getValue(), problems));
             operation.getValue().path("responses").fields().forEachRemaining(response -> response.getValue().path("content").fields()
-                    .forEachRemaining(media -> {
-                        String where = operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey() + " "
-                                + response.getKey() + " " + media.getKey();
-                        String pointer = "/paths/" + OpenApiContract.escape(path.getKey()) + "/" + operation.getKey() + "/responses/"
-                                + response.getKey() + "/content/" + OpenApiContract.escape(media.getKey()) + "/schema";
-                        check(contract, where, pointer, media.getKey(), media.getValue(), problems);
-                    }));
+                    .forEachRemaining(media -> check(contract, named + " " + response.getKey() + " " + media.getKey(),
+                            at + "/responses/" + response.getKey() + "/content/" + OpenApiContract.escape(media.getKey()),
+                            media.getKey(), media.getValue(), problems)));
         }));
         return problems;
     }
 
+    /** Checks one media type of a body, at {@code pointer} in the document. */
     private static void check(OpenApiContract contract, String where, String pointer, String mediaType, JsonNode media,
             List<String> problems) {
         Map<String, JsonNode> examples = examplesOf(media);
@@ -105,7 +111,7 @@ class OpenApiExamplesTest {
         examples.forEach((name, value) -> {
             String label = where + " example" + (name.isEmpty() ? "" : " " + name) + ": ";
             if (mediaType.equals("application/json") || mediaType.endsWith("+json")) {
-                contract.validate(pointer, value).forEach(violation -> problems.add(label + violation));
+                contract.validate(pointer + "/schema", value).forEach(violation -> problems.add(label + violation));
             } else if (mediaType.equals("text/event-stream")) {
                 eventStreamProblems(value).forEach(problem -> problems.add(label + problem));
             }
