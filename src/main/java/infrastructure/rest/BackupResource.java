@@ -34,6 +34,9 @@ public class BackupResource {
     /** A backup taken: the file on the service's machine, its size, and the moment it holds. */
     public record BackupView(String file, long bytes, Instant at) {
 
+        static final String EXAMPLE = "{\"file\": \"/var/lib/cache-domain/backups/cache-domain-20261205T041500.123Z.db\", "
+                + "\"bytes\": 4882432, \"at\": \"2026-12-05T04:15:00.123Z\"}";
+
         static BackupView from(Backup backup) {
             return new BackupView(backup.file(), backup.bytes(), backup.at());
         }
@@ -46,10 +49,9 @@ public class BackupResource {
                     + "acknowledged before the call. To restore: stop the service, put the copy in place of "
                     + "cache-domain.db and remove cache-domain.db-wal and -shm. The memory store has nothing to copy, "
                     + "and Redis is backed up by its own persistence: both answer 409.")
-    @APIResponse(responseCode = "201", description = "The backup, written", content = @Content(
-            schema = @Schema(implementation = BackupView.class), examples = @ExampleObject(name = "taken", value =
-                    "{\"file\": \"/var/lib/cache-domain/backups/cache-domain-20261205T041500.123Z.db\", \"bytes\": 4882432, "
-                            + "\"at\": \"2026-12-05T04:15:00.123Z\"}")))
+    @APIResponse(responseCode = "201", description = "The backup, written", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = BackupView.class),
+            examples = @ExampleObject(name = "taken", value = BackupView.EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The configured store cannot be backed up this way (memory, Redis)")
     @Requires(Scope.ADMIN)
     public Uni<Response> backUp() {
