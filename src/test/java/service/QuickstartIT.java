@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README runs as written: docs/quickstart.sh holds every line of the README's curl examples, in order,
- * each with the status it must answer, and runs green against the packaged service on the memory store.
+ * each with the status it must answer, and runs green against the packaged service on the default store (embedded).
  */
 class QuickstartIT {
 
@@ -76,7 +76,9 @@ class QuickstartIT {
     @Test
     void runsEveryReadmeExampleAgainstThePackagedServiceWithTheStatusTheReadmeSays() throws Exception {
         assertThat(onPath("jq")).as("jq is needed by the README's examples: apt-get install jq (.ci/run installs it)").isTrue();
-        try (ServiceProcess service = ServiceProcess.start(Map.of("CACHE_DOMAIN_STORE", "memory",
+        // The store a reader of the README gets: the default, embedded, in a data directory of its own.
+        try (ServiceProcess service = ServiceProcess.start(Map.of("CACHE_DOMAIN_EMBEDDED_PATH",
+                support.EmbeddedDatabases.newDirectory().toString(),
                 "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", BOOTSTRAP, "REDIS_URL", "redis://127.0.0.1:1"))) {
             Path output = Files.createTempFile("quickstart", ".log");
             ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString()).redirectErrorStream(true)

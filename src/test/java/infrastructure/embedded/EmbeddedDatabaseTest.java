@@ -97,6 +97,28 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void explainsAFullDiskAtStart() throws Exception {
+        try (SmallDisk disk = SmallDisk.of(256)) {
+            try (var filler = Files.newOutputStream(disk.path().resolve("filler"))) {
+                byte[] block = new byte[4096];
+                try {
+                    while (true) {
+                        filler.write(block);
+                        filler.flush();
+                    }
+                } catch (java.io.IOException full) {
+                    // The disk is full now.
+                }
+            }
+
+            assertThatThrownBy(() -> EmbeddedDatabases.open(disk.path(), EmbeddedDatabases.DEFAULT_MAX_BYTES))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(disk.path().toString())
+                    .hasMessageContaining("disk is full");
+        }
+    }
+
+    @Test
     void pastItsMaximumSizeRefusesWritesKeepsReadsAndStaysSound() {
         EmbeddedDatabase db = open(EmbeddedDatabases.newDirectory(), 1 << 20);
         int written = 0;

@@ -65,6 +65,7 @@ public final class Report {
         fanOutPart();
         memoryPart();
         tasksPart();
+        storesPart();
         md.append("\n### Targets\n\n");
         for (String v : verdicts) {
             md.append("- ").append(v).append('\n');
@@ -344,6 +345,57 @@ public final class Report {
             md.append("| ").append(variant.get("name").asText()).append(" | ").append(num(median)).append(" | ")
                     .append(String.join(", ", rounds)).append(" | ")
                     .append(String.format(Locale.ROOT, "%.2f×", median / base)).append(" |\n");
+        }
+    }
+
+    // ---- part 7
+
+    /** Goals of the embedded store against the memory store: reads at least this share, writes at least that one. */
+    private static final double EMBEDDED_READ_GOAL = 0.8;
+    private static final double EMBEDDED_WRITE_GOAL = 0.5;
+
+    private void storesPart() throws IOException {
+        JsonNode v = json("stores.json");
+        if (v == null) {
+            return;
+        }
+        md.append("\n### 7. The stores side by side\n\n");
+        md.append(String.format(Locale.ROOT, "The same jar on each store (`CACHE_DOMAIN_STORE=embedded`, `memory`, `redis`), no "
+                + "tracing, the same fixture on each; per operation %d s of warm-up each, then %d rounds of %d s closed loop with "
+                + "`%s`, %d connections, each round starting with the next instance; medians of the rounds after the first %d. "
+                + "Ratios divide by the %s store.%n%n", v.path("warmupSeconds").asInt(), v.get("rounds").asInt(),
+                v.get("seconds").asInt(), v.path("generator").asText(), v.get("connections").asInt(), v.path("discarded").asInt(),
+                v.get("reference").asText()));
+        md.append("| operation | store | req/s | p50 ms | p99 ms | vs ").append(v.get("reference").asText())
+                .append(" |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
+        for (JsonNode op : v.get("operations")) {
+            String name = op.get("operation").asText();
+            double reference = Double.NaN;
+            for (JsonNode store : op.get("stores")) {
+                if (store.get("store").asText().equals(v.get("reference").asText())) {
+                    reference = store.get("medianRps").asDouble();
+                }
+            }
+            for (JsonNode store : op.get("stores")) {
+                double rps = store.get("medianRps").asDouble();
+                md.append("| ").append(name).append(" | ").append(store.get("store").asText()).append(" | ").append(num(rps))
+                        .append(" | ").append(ms(store.get("p50Ms").asDouble())).append(" | ").append(ms(store.get("p99Ms").asDouble()))
+                        .append(" | ").append(ratio(rps / reference)).append(" |\n");
+                if (store.get("store").asText().equals("embedded")) {
+                    boolean read = name.startsWith("cache GET") || name.startsWith("session validate");
+                    double goal = read ? EMBEDDED_READ_GOAL : EMBEDDED_WRITE_GOAL;
+                    verdicts.add(String.format(Locale.ROOT, "Embedded store, %s: %s of the memory store's throughput (goal ≥ %.1f): %s.",
+                            name, ratio(rps / reference), goal, rps / reference >= goal ? "met" : "**missed**"));
+                }
+            }
+        }
+        JsonNode size = v.get("embeddedSize");
+        if (size != null) {
+            md.append(String.format(Locale.ROOT, "%nEmbedded store size: %,d entries of %d B took the database from %,d to %,d bytes: "
+                    + "%.0f bytes per entry, %.1f MiB per 10,000 (keys, value, times and indexes; the WAL, at most a few MiB, "
+                    + "comes on top).%n", size.get("entries").asLong(), size.get("valueBytes").asInt(), size.get("bytesBefore").asLong(),
+                    size.get("bytesAfter").asLong(), size.get("bytesPerEntry").asDouble(),
+                    size.get("bytesPerEntry").asDouble() * 10_000 / (1 << 20)));
         }
     }
 
