@@ -185,7 +185,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     settings.queueBound(), settings.sweepInterval()), channel, lock, writer, answered);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new IllegalStateException("cannot use the embedded store's data directory " + directory + ": " + e, e);
+            boolean full = e.getMessage() != null && e.getMessage().contains("No space left");
+            throw new IllegalStateException("cannot use the embedded store's data directory " + directory + ": " + e
+                    + (full ? " (the disk is full)" : ""), e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
