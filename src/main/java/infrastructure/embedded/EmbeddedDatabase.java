@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -180,7 +181,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel, directory);
             channel.truncate(0).write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-            Connection writer = openWriter(directory.resolve(FILE), settings);
+            Connection writer = StatementCache.wrap(openWriter(directory.resolve(FILE), settings));
             return new EmbeddedDatabase(new Settings(directory, settings.durability(), settings.maxBytes(), settings.readers(),
                     settings.queueBound(), settings.sweepInterval()), channel, lock, writer, answered);
         } catch (IOException e) {
@@ -266,7 +267,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             SQLiteConfig config = common(settings);
             config.setReadOnly(true);
-            Connection connection = config.createConnection("jdbc:sqlite:" + file);
+            Connection connection = StatementCache.wrap(config.createConnection("jdbc:sqlite:" + file));
             readConnections.add(connection);
             return connection;
         } catch (SQLException e) {
@@ -506,12 +507,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
             group.forEach(pending -> pending.fail(e));
             return List.of();
         }
+        // A write alone in its transaction needs no savepoint: its failure rolls the transaction back.
+        boolean savepoints = group.size() > 1;
         for (int i = 0; i < group.size(); i++) {
             Pending<?> pending = group.get(i);
             try {
-                exec(writer, "SAVEPOINT w");
+                if (savepoints) {
+                    exec(writer, "SAVEPOINT w");
+                }
                 Object item = pending.work.run(writer);
-                exec(writer, "RELEASE w");
+                if (savepoints) {
+                    exec(writer, "RELEASE w");
+                }
                 results.add(item);
             } catch (SQLException | RuntimeException e) {
                 if (endsTransaction(e)) {
@@ -521,7 +528,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     others.remove(i);
                     return others;
                 }
-                rollbackToSavepoint();
+                if (savepoints) {
+                    rollbackToSavepoint();
+                } else {
+                    rollbackQuietly(writer);
+                    pending.fail(e);
+                    return List.of();
+                }
                 results.add(new Failed(e));
             }
         }
@@ -617,8 +630,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * no longer match the connection's.
      */
     private static void exec(Connection connection, String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
+        // Prepared, so that the connection's statement cache compiles each of these once.
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            s.execute();
         }
     }
 

@@ -53,7 +53,12 @@ public final class StoreComparison {
             keys.put(store.getKey(), fixture.key());
             operations.put(store.getKey(), Operation.all(fixture).stream().filter(op -> !op.name().equals(Operation.FLOOR)).toList());
         }
-        Wrk wrk = new Wrk(Path.of(args.get("work-dir")), args.integer("wrk-threads", 1), connections);
+        // One generator per store: each keeps its requests in files by operation, and the fixtures differ (tokens, ids).
+        Map<String, Wrk> generators = new LinkedHashMap<>();
+        for (String name : stores.keySet()) {
+            generators.put(name, new Wrk(Path.of(args.get("work-dir")).resolve(name), args.integer("wrk-threads", 1), connections));
+        }
+        Wrk wrk = generators.values().iterator().next();
         List<String> names = new ArrayList<>(stores.keySet());
         List<String> opNames = operations.get(names.get(0)).stream().map(Operation::name).toList();
 
@@ -65,14 +70,14 @@ public final class StoreComparison {
             String opName = opNames.get(o);
             for (String name : names) {
                 System.out.printf("%s on %s: warming up %d s%n", opName, name, warmup);
-                wrk.run(operations.get(name).get(o), stores.get(name), keys.get(name), warmup);
+                generators.get(name).run(operations.get(name).get(o), stores.get(name), keys.get(name), warmup);
             }
             Map<String, List<Wrk.Result>> runs = new LinkedHashMap<>();
             names.forEach(name -> runs.put(name, new ArrayList<>()));
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < names.size(); k++) {
                     String name = names.get((r + k) % names.size());
-                    Wrk.Result result = wrk.run(operations.get(name).get(o), stores.get(name), keys.get(name), seconds);
+                    Wrk.Result result = generators.get(name).run(operations.get(name).get(o), stores.get(name), keys.get(name), seconds);
                     runs.get(name).add(result);
                     System.out.printf("%s, round %d, %s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms (%d errors)%n", opName, r + 1,
                             name, result.rate(), result.p50Ms(), result.p99Ms(), result.unexpected() + result.failed());

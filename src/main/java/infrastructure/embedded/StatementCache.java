@@ -1,0 +1,98 @@
+package infrastructure.embedded;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Keeps a connection's prepared statements, by SQL text, for the connection's life: SQLite compiles a
+ * statement once instead of at every call, while the adapters go on writing plain JDBC
+ * ({@code try (PreparedStatement s = c.prepareStatement(sql))}): closing a kept statement only clears
+ * its parameters and result. The most recently used {@link #SIZE} statements are kept. Like the
+ * connection it wraps, used by one thread at a time.
+ */
+final class StatementCache {
+
+    /** Distinct statements kept per connection; the adapters use a few dozen. */
+    static final int SIZE = 256;
+
+    private StatementCache() {
+    }
+
+    /** The connection, with {@code prepareStatement(String)} answered from the cache. */
+    static Connection wrap(Connection connection) {
+        Map<String, PreparedStatement> kept = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+                if (size() > SIZE) {
+                    closeQuietly(eldest.getValue());
+                    return true;
+                }
+                return false;
+            }
+        };
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().equals("prepareStatement") && args != null && args.length == 1) {
+                String sql = (String) args[0];
+                PreparedStatement statement = kept.get(sql);
+                if (statement == null || statement.isClosed()) {
+                    statement = connection.prepareStatement(sql);
+                    kept.put(sql, statement);
+                }
+                return reusable(statement);
+            }
+            if (method.getName().equals("close")) {
+                kept.values().forEach(StatementCache::closeQuietly);
+                kept.clear();
+            }
+            return invoke(connection, method, args);
+        };
+        return (Connection) Proxy.newProxyInstance(StatementCache.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
+    }
+
+    /** The statement, whose {@code close()} leaves it ready for the next use instead of finalizing it. */
+    private static PreparedStatement reusable(PreparedStatement statement) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().equals("close") && (args == null || args.length == 0)) {
+                statement.clearParameters();
+                try {
+                    var results = statement.getResultSet();
+                    if (results != null) {
+                        results.close();
+                    }
+                } catch (SQLException alreadyDone) {
+                    // No result open: nothing to end.
+                }
+                return null;
+            }
+            if (method.getName().equals("isClosed") && (args == null || args.length == 0)) {
+                return false;
+            }
+            return invoke(statement, method, args);
+        };
+        return (PreparedStatement) Proxy.newProxyInstance(StatementCache.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, handler);
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement statement) {
+        try {
+            statement.close();
+        } catch (SQLException ignored) {
+            // A statement that cannot close goes with its connection.
+        }
+    }
+}
