@@ -6,9 +6,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.sqlite.core.CoreStatement;
 
 /**
  * Keeps a connection's prepared statements, by SQL text, for the connection's life: SQLite compiles a
@@ -45,7 +47,12 @@ final class StatementCache {
                     statement = connection.prepareStatement(sql);
                     kept.put(sql, statement);
                 }
-                return reusable(statement);
+                return reusable(statement, () -> {
+                    PreparedStatement dropped = kept.remove(sql);
+                    if (dropped != null) {
+                        closeQuietly(dropped);
+                    }
+                });
             }
             if (method.getName().equals("close")) {
                 kept.values().forEach(StatementCache::closeQuietly);
@@ -56,25 +63,51 @@ final class StatementCache {
         return (Connection) Proxy.newProxyInstance(StatementCache.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
     }
 
-    /** The statement, whose {@code close()} leaves it ready for the next use instead of finalizing it. */
-    private static PreparedStatement reusable(PreparedStatement statement) {
+    /**
+     * The statement, whose {@code close()} leaves it ready for the next use instead of finalizing it:
+     * its parameters cleared and its last result closed, which resets it in SQLite (a statement left
+     * mid-result would hold the connection's transaction open).
+     */
+    private static PreparedStatement reusable(PreparedStatement statement, Runnable forget) {
+        ResultSet[] last = new ResultSet[1];
         InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("close") && (args == null || args.length == 0)) {
-                statement.clearParameters();
-                try {
-                    var results = statement.getResultSet();
-                    if (results != null) {
-                        results.close();
+            String name = method.getName();
+            if (name.equals("close") && (args == null || args.length == 0)) {
+                if (last[0] != null) {
+                    try {
+                        last[0].close();
+                    } catch (SQLException ended) {
+                        // The statement failed or ended on its own: nothing is left open.
                     }
-                } catch (SQLException alreadyDone) {
-                    // No result open: nothing to end.
+                    last[0] = null;
                 }
+                if (statement.isClosed()) {
+                    return null;
+                }
+                if (statement instanceof CoreStatement core) {
+                    core.pointer.safeRunInt((db, pointer) -> db.reset(pointer));
+                }
+                statement.clearParameters();
                 return null;
             }
-            if (method.getName().equals("isClosed") && (args == null || args.length == 0)) {
+            if (name.equals("isClosed") && (args == null || args.length == 0)) {
                 return false;
             }
-            return invoke(statement, method, args);
+            Object answer;
+            try {
+                answer = invoke(statement, method, args);
+            } catch (SQLException e) {
+                // After an error SQLite's statement may be finalized or mid-way: the next use prepares a fresh one.
+                forget.run();
+                throw e;
+            }
+            if (answer instanceof ResultSet results) {
+                last[0] = results;
+            } else if (name.equals("execute") && Boolean.TRUE.equals(answer)) {
+                // A statement that produced rows nobody reads (a pragma): its result must still be closed.
+                last[0] = statement.getResultSet();
+            }
+            return answer;
         };
         return (PreparedStatement) Proxy.newProxyInstance(StatementCache.class.getClassLoader(),
                 new Class<?>[] {PreparedStatement.class}, handler);
