@@ -17,7 +17,8 @@ import java.util.Map;
  * Each store's instance gets the same fixture; for each operation (cache GET and PUT, rate limit
  * check, session validate, progress step) short saturation runs (wrk, closed loop) take turns
  * between the instances, round after round, each round starting with the next instance; the median
- * of each instance's rounds (rate, p50, p99) is reported, the first rounds left out. Then the
+ * of each instance's rounds (rate, p50, p99) is reported, the first rounds left out; every operation
+ * warms up on every instance before the first is measured. Then the
  * embedded store's database growth for 10,000 entries of 256 bytes, from its own size report.
  *
  * <p>Options: {@code --stores} ({@code name=url,…}, the first is the reference the ratios divide by),
@@ -66,12 +67,16 @@ public final class StoreComparison {
         out.put("rounds", rounds).put("discarded", discard).put("seconds", seconds).put("warmupSeconds", warmup)
                 .put("connections", connections).put("generator", wrk.describe()).put("reference", names.get(0));
         ArrayNode results = out.putArray("operations");
+        // Every operation warms up on every instance before anything is measured: the first operation measured
+        // would otherwise catch each JVM still compiling the paths all of them share.
         for (int o = 0; o < opNames.size(); o++) {
-            String opName = opNames.get(o);
             for (String name : names) {
-                System.out.printf("%s on %s: warming up %d s%n", opName, name, warmup);
+                System.out.printf("%s on %s: warming up %d s%n", opNames.get(o), name, warmup);
                 generators.get(name).run(operations.get(name).get(o), stores.get(name), keys.get(name), warmup);
             }
+        }
+        for (int o = 0; o < opNames.size(); o++) {
+            String opName = opNames.get(o);
             Map<String, List<Wrk.Result>> runs = new LinkedHashMap<>();
             names.forEach(name -> runs.put(name, new ArrayList<>()));
             for (int r = 0; r < rounds; r++) {

@@ -361,7 +361,7 @@ public final class Report {
         }
         md.append("\n### 7. The stores side by side\n\n");
         md.append(String.format(Locale.ROOT, "The same jar on each store (`CACHE_DOMAIN_STORE=embedded`, `memory`, `redis`), no "
-                + "tracing, the same fixture on each; per operation %d s of warm-up each, then %d rounds of %d s closed loop with "
+                + "tracing, the same fixture on each; every operation first warmed up %d s on each instance, then per operation %d rounds of %d s closed loop with "
                 + "`%s`, %d connections, each round starting with the next instance; medians of the rounds after the first %d. "
                 + "Ratios divide by the %s store.%n%n", v.path("warmupSeconds").asInt(), v.get("rounds").asInt(),
                 v.get("seconds").asInt(), v.path("generator").asText(), v.get("connections").asInt(), v.path("discarded").asInt(),
