@@ -27,6 +27,16 @@ public final class EmbeddedDatabases {
                 2, 1024, Duration.ofDays(1)));
     }
 
+    /** How many rows the table holds now, expired ones not yet swept included. */
+    public static long rows(EmbeddedDatabase db, String table) {
+        return db.read(c -> {
+            try (var count = c.createStatement(); var row = count.executeQuery("SELECT count(*) FROM " + table)) {
+                row.next();
+                return row.getLong(1);
+            }
+        }).await().atMost(java.time.Duration.ofSeconds(30));
+    }
+
     public static Path newDirectory() {
         try {
             return Files.createTempDirectory("cache-domain-embedded-");

@@ -16,10 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rate limit policies stored at runtime in the embedded store: a row per policy and a row per limit,
  * replaced together in one write. They never expire: an operator's settings, kept until deleted.
+ *
+ * <p>A policy found is kept in process (only the stored ones, as many as the operator saved), so that a rate limit check reads no policy from the file: this
+ * process is the only writer, and each save or delete drops its name from what is kept right after its
+ * commit, before its caller hears of it.
  */
 public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
 
@@ -27,6 +33,9 @@ public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
             + "FROM rate_limit_policies p JOIN rate_limit_policy_limits l ON l.policy = p.name ";
 
     private final EmbeddedDatabase db;
+    private final Map<String, Optional<RateLimitPolicy>> known = new ConcurrentHashMap<>();
+    /** Changes committed so far: a read that began before one must not keep what it read. */
+    private final AtomicLong changes = new AtomicLong();
 
     public EmbeddedRateLimitPolicies(EmbeddedDatabase db) {
         this.db = db;
@@ -46,12 +55,28 @@ public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
 
     @Override
     public Uni<Optional<RateLimitPolicy>> find(PolicyName name) {
+        Optional<RateLimitPolicy> kept = known.get(name.value());
+        if (kept != null) {
+            return Uni.createFrom().item(kept);
+        }
+        long before = changes.get();
         return db.read(c -> {
             try (PreparedStatement select = c.prepareStatement(SELECT + "WHERE p.name = ? ORDER BY l.window_seconds")) {
                 select.setString(1, name.value());
                 return policies(select).stream().findFirst();
             }
+        }).invoke(found -> {
+            // Only policies that exist: names a caller makes up must not grow what this process keeps.
+            if (found.isPresent() && changes.get() == before) {
+                known.put(name.value(), found);
+            }
         });
+    }
+
+    /** Right after a save or delete of {@code name} committed, on the writer. */
+    private void changed(PolicyName name) {
+        changes.incrementAndGet();
+        known.remove(name.value());
     }
 
     @Override
@@ -85,12 +110,12 @@ public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
                 insert.executeBatch();
             }
             return null;
-        });
+        }, done -> changed(policy.name()));
     }
 
     @Override
     public Uni<Boolean> delete(PolicyName name) {
-        return db.write(c -> delete(c, name));
+        return db.write(c -> delete(c, name), deleted -> changed(name));
     }
 
     private static boolean delete(Connection c, PolicyName name) throws SQLException {

@@ -16,7 +16,6 @@ import domain.cache.PutOutcome;
 import domain.cache.Ttl;
 import io.smallrye.mutiny.Uni;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +46,7 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     }
 
     private long rows(String table) {
-        return await(db.read(c -> {
-            try (var count = c.createStatement(); ResultSet rows = count.executeQuery("SELECT count(*) FROM " + table)) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }));
+        return EmbeddedDatabases.rows(db, table);
     }
 
     private void reopen() {

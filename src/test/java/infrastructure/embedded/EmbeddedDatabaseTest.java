@@ -65,6 +65,23 @@ class EmbeddedDatabaseTest {
         }));
     }
 
+    /** How many rows of 16 KiB went in before the store refused one, and how it refused. */
+    private record Filled(int written, Throwable refused) {
+    }
+
+    private static Filled fill(EmbeddedDatabase db) {
+        int written = 0;
+        while (written < 1_000) {
+            try {
+                await(insert(db, written, 16 * 1024, Long.MAX_VALUE));
+                written++;
+            } catch (StoreUnavailableException e) {
+                return new Filled(written, e);
+            }
+        }
+        return new Filled(written, null);
+    }
+
     @Test
     void refusesASecondOpeningOfTheSameDirectory() {
         Path directory = EmbeddedDatabases.newDirectory();
@@ -121,16 +138,9 @@ class EmbeddedDatabaseTest {
     @Test
     void pastItsMaximumSizeRefusesWritesKeepsReadsAndStaysSound() {
         EmbeddedDatabase db = open(EmbeddedDatabases.newDirectory(), 1 << 20);
-        int written = 0;
-        Throwable refused = null;
-        while (refused == null && written < 1_000) {
-            try {
-                await(insert(db, written, 16 * 1024, Long.MAX_VALUE));
-                written++;
-            } catch (StoreUnavailableException e) {
-                refused = e;
-            }
-        }
+        Filled filled = fill(db);
+        int written = filled.written();
+        Throwable refused = filled.refused();
 
         assertThat(refused).isInstanceOf(StoreFullException.class).hasMessageContaining("is full");
         assertThat(rows(db)).as("reads keep working, and the refused write left nothing").isEqualTo(written);
@@ -144,16 +154,9 @@ class EmbeddedDatabaseTest {
     void onAFullDiskRefusesWritesKeepsReadsAndStaysSound() {
         try (SmallDisk disk = SmallDisk.of(2048)) {
             EmbeddedDatabase db = open(disk.path(), EmbeddedDatabases.DEFAULT_MAX_BYTES);
-            int written = 0;
-            Throwable refused = null;
-            while (refused == null && written < 1_000) {
-                try {
-                    await(insert(db, written, 16 * 1024, Long.MAX_VALUE));
-                    written++;
-                } catch (StoreUnavailableException e) {
-                    refused = e;
-                }
-            }
+            Filled filled = fill(db);
+            int written = filled.written();
+            Throwable refused = filled.refused();
 
             assertThat(refused).isInstanceOf(StoreFullException.class);
             assertThat(rows(db)).isEqualTo(written);

@@ -10,8 +10,6 @@ import domain.progress.ProgressId;
 import domain.progress.ProgressRepository;
 import domain.progress.RecordOutcome;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +45,7 @@ class EmbeddedProgressRepositoryTest extends ProgressRepositoryContract {
     }
 
     private long rows(String table) {
-        return await(db.read(c -> {
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM " + table);
-                    ResultSet r = count.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }));
+        return EmbeddedDatabases.rows(db, table);
     }
 
     @Test

@@ -9,8 +9,6 @@ import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,13 +41,7 @@ class EmbeddedProgressTicketsTest extends ProgressTicketsContract {
     }
 
     private long rows() {
-        return await(db.read(c -> {
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM progress_tickets");
-                    ResultSet r = count.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }));
+        return EmbeddedDatabases.rows(db, "progress_tickets");
     }
 
     private ProgressTicket.Issued stored(Duration ttl) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import contract.RateLimitPoliciesContract;
 import domain.ratelimit.RateLimitPolicies;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import support.EmbeddedDatabases;
@@ -31,13 +29,7 @@ class EmbeddedRateLimitPoliciesTest extends RateLimitPoliciesContract {
     }
 
     private long rows(String table) {
-        return await(db.read(c -> {
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM " + table);
-                    ResultSet r = count.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }));
+        return EmbeddedDatabases.rows(db, table);
     }
 
     @Test

@@ -8,8 +8,6 @@ import contract.RateLimitRepositoryContract;
 import domain.ratelimit.RateLimitRepository;
 import domain.ratelimit.WindowState;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,13 +31,7 @@ class EmbeddedRateLimitRepositoryTest extends RateLimitRepositoryContract {
     }
 
     private long rows() {
-        return await(db.read(c -> {
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM rate_limit_windows");
-                    ResultSet r = count.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }));
+        return EmbeddedDatabases.rows(db, "rate_limit_windows");
     }
 
     @Test

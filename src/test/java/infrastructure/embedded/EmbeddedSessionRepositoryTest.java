@@ -8,7 +8,6 @@ import domain.session.SessionRepository;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +31,7 @@ class EmbeddedSessionRepositoryTest extends SessionRepositoryContract {
     }
 
     private long rows() {
-        return await(db.read(c -> {
-            try (var count = c.createStatement(); ResultSet rows = count.executeQuery("SELECT count(*) FROM sessions")) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }));
+        return EmbeddedDatabases.rows(db, "sessions");
     }
 
     @Test

@@ -56,12 +56,7 @@ class EmbeddedTaskRepositoryTest extends TaskRepositoryContract {
     }
 
     private long rows(String table) {
-        return await(db.read(c -> {
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM " + table); ResultSet row = count.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }));
+        return EmbeddedDatabases.rows(db, table);
     }
 
     /** The state in the task's row, read without the upkeep a call of the port would run. */
