@@ -2,9 +2,7 @@ package support;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A small tmpfs mounted on a temporary directory, to give the embedded store a disk that fills up or
@@ -31,7 +29,7 @@ public final class SmallDisk implements AutoCloseable {
 
     private static SmallDisk mount(String options) {
         Path point = EmbeddedDatabases.newDirectory();
-        boolean mounted = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", point.toString());
+        boolean mounted = NodeTools.runs("mount", "-t", "tmpfs", "-o", options, "tmpfs", point.toString());
         assumeTrue(mounted, "cannot mount a tmpfs here (the test needs root): skipped");
         return new SmallDisk(point);
     }
@@ -42,19 +40,7 @@ public final class SmallDisk implements AutoCloseable {
 
     @Override
     public void close() {
-        run("umount", "-l", mountPoint.toString());
+        NodeTools.runs("umount", "-l", mountPoint.toString());
     }
 
-    private static boolean run(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }

@@ -209,15 +209,7 @@ public final class EmbeddedCacheRepository implements CacheRepository {
     @Override
     public Uni<Long> remove(ProjectId project, Collection<CacheKey> keys) {
         Set<String> names = keys.stream().map(CacheKey::value).collect(Collectors.toCollection(LinkedHashSet::new));
-        return db.write(c -> {
-            long now = clock.millis();
-            long live = 0;
-            for (String name : names) {
-                live += drop(c, project, name, now);
-            }
-            touch(c, project, now);
-            return live;
-        });
+        return db.write(c -> dropAll(c, project, names, clock.millis()));
     }
 
     @Override
@@ -234,13 +226,18 @@ public final class EmbeddedCacheRepository implements CacheRepository {
                     }
                 }
             }
-            long live = 0;
-            for (String name : names) {
-                live += drop(c, project, name, now);
-            }
-            touch(c, project, now);
-            return live;
+            return dropAll(c, project, names, now);
         });
+    }
+
+    /** Removes the named entries with their tag rows and notes the project's use; answers how many were live. */
+    private long dropAll(Connection c, ProjectId project, Collection<String> names, long now) throws SQLException {
+        long live = 0;
+        for (String name : names) {
+            live += drop(c, project, name, now);
+        }
+        touch(c, project, now);
+        return live;
     }
 
     @Override
