@@ -454,15 +454,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         });
     }
 
-    /** The database file's size now, in bytes, WAL excluded. */
-    public long fileBytes() {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     private void writeLoop() {
         List<Pending<?>> batch = new ArrayList<>();
         while (true) {
