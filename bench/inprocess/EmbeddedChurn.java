@@ -37,7 +37,7 @@ public final class EmbeddedChurn {
         SimulatedClock clock = new SimulatedClock();
         EmbeddedDatabase db = EmbeddedDatabase.open(new EmbeddedDatabase.Settings(directory, EmbeddedDatabase.Durability.NORMAL,
                 4L << 30, 2, 4096, Duration.ofDays(365)));
-        EmbeddedCacheRepository cache = new EmbeddedCacheRepository(db, clock, Duration.ofDays(31));
+        EmbeddedCacheRepository cache = new EmbeddedCacheRepository(db, clock, Duration.ofDays(31), 0);
         ProjectId project = ProjectId.of("churn");
         String value = "\"" + "x".repeat(254) + "\"";
         Random random = new Random(42);

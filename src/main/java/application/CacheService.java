@@ -23,11 +23,17 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Shutdown;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -51,6 +57,8 @@ import org.jboss.logging.Logger;
 public class CacheService {
 
     private static final Logger LOG = Logger.getLogger(CacheService.class);
+    /** The longest the service's stop waits for the last read statistics to reach the store. */
+    private static final Duration LAST_FLUSH_WAIT = Duration.ofSeconds(2);
     /** Counter of cache reads; tag {@code result}: {@code hit}, {@code miss} or {@code degraded}. */
     static final String READS = "cache.reads";
 
@@ -65,23 +73,32 @@ public class CacheService {
     private final Degradation dropWhenUnavailable;
     private final HotPath reading;
     private final HotPath writing;
+    private final CacheReadRecorder readRecorder;
+    private final Clock clock;
+    private volatile Cancellable flushing;
 
     @Inject
     public CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters,
-            HotPaths paths, @Identifier(Guards.CACHE) Guard guard) {
-        this(cache, policy, settings, meters, paths.of("cache.read", guard), paths.of("cache.write", guard));
+            Clock clock, HotPaths paths, @Identifier(Guards.CACHE) Guard guard) {
+        this(cache, policy, settings, meters, clock, paths.of("cache.read", guard), paths.of("cache.write", guard),
+                paths.of("cache.record", guard));
     }
 
-    /** Outside a container (tests, tools): no guard, no fallback, no span; only the timers. */
-    public CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters) {
-        this(cache, policy, settings, meters, new HotPath("cache.read", null, null, meters, null),
-                new HotPath("cache.write", null, null, meters, null));
+    /**
+     * Outside a container (tests, tools): no guard, no fallback, no span; only the timers. Read
+     * statistics go to the store when the buffer is full or {@link #flushReads()} is called: no timer.
+     */
+    public CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters, Clock clock) {
+        this(cache, policy, settings, meters, clock, new HotPath("cache.read", null, null, meters, null),
+                new HotPath("cache.write", null, null, meters, null), new HotPath("cache.record", null, null, meters, null));
     }
 
     private CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters,
-            HotPath reading, HotPath writing) {
+            Clock clock, HotPath reading, HotPath writing, HotPath recording) {
         this.reading = reading;
         this.writing = writing;
+        this.clock = clock;
+        this.readRecorder = new CacheReadRecorder(cache, settings.readBufferSize(), recording, meters);
         this.cache = cache;
         this.invalidator = new CacheInvalidator(cache);
         this.policy = policy;
@@ -93,8 +110,37 @@ public class CacheService {
         this.dropWhenUnavailable = new Degradation(meters, "cache", "write", LOG, "cache store unavailable: writes are dropped");
     }
 
-    /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
+    /**
+     * Creates the service at startup rather than on first use, so that its meters exist (at zero)
+     * from the start, and starts sending read statistics to the store every flush interval.
+     */
     void createdAtStartup(@Observes Startup startup) {
+        flushing = Multi.createFrom().ticks().every(settings.readFlushInterval())
+                .onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> readRecorder.flush())
+                .subscribe().with(done -> {
+                }, failure -> LOG.warnf("cache read statistics stopped going to the store: %s", failure.toString()));
+    }
+
+    /**
+     * At shutdown, before the store closes: stops the timer and sends what is held, waiting for it
+     * at most {@link #LAST_FLUSH_WAIT} (this runs on the thread that stops the service, never on an event loop).
+     */
+    void flushAtShutdown(@Observes Shutdown shutdown) {
+        Cancellable timer = flushing;
+        if (timer != null) {
+            timer.cancel();
+        }
+        try {
+            readRecorder.flush().await().atMost(LAST_FLUSH_WAIT);
+        } catch (RuntimeException e) {
+            LOG.debugf("the last cache read statistics did not reach the store: %s", e.toString());
+        }
+    }
+
+    /** Sends the read statistics held in process to the store now; completes once it took or refused them. */
+    public Uni<Void> flushReads() {
+        return readRecorder.flush();
     }
 
     private static Counter reads(MeterRegistry meters, String result) {
@@ -108,9 +154,14 @@ public class CacheService {
     public Uni<Optional<CacheEntry>> read(Principal caller, ProjectId project, CacheKey key) {
         return reading.call(project, () -> Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_READ);
-            return Retries.idempotent(() -> cache.find(project, key)).invoke(found -> {
+            return Retries.idempotent(() -> cache.find(project, key)).map(found -> {
                 (found.isPresent() ? hits : misses).increment();
                 Outcomes.mark(found.isPresent() ? "hit" : "miss");
+                if (found.isEmpty()) {
+                    readRecorder.miss(project);
+                    return found;
+                }
+                return Optional.of(readRecorder.hit(project, found.get(), Instant.ofEpochMilli(clock.millis())));
             });
         }), failure -> missWhenStoreFails(caller, project, key, failure));
     }
@@ -196,7 +247,7 @@ public class CacheService {
     public Uni<CacheStats> stats(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_READ);
-            return Retries.idempotent(() -> cache.stats(project));
+            return Retries.idempotent(() -> cache.stats(project)).map(stored -> readRecorder.stats(project, stored));
         });
     }
 }

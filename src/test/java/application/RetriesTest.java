@@ -10,27 +10,18 @@ import domain.access.Scope;
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
 import domain.cache.CachePolicy;
-import domain.cache.CacheRepository;
-import domain.cache.CacheStats;
-import domain.cache.CacheTag;
-import domain.cache.CacheWrite;
-import domain.cache.KeyPage;
-import domain.cache.KeyPattern;
-import domain.cache.PageSize;
 import domain.cache.Precondition;
 import domain.cache.PutOutcome;
 import domain.cache.Ttl;
 import domain.project.ProjectId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.mutiny.Uni;
 import infrastructure.memory.InMemoryCacheRepository;
+import support.FailingCacheStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,9 +35,9 @@ class RetriesTest {
     private static final ProjectId SHOP = ProjectId.of("shop");
     private static final CacheKey KEY = CacheKey.of("k");
 
-    private final FailingFirst store = new FailingFirst(new InMemoryCacheRepository(Clock.systemUTC(), 1_000, Duration.ofDays(31)));
+    private final FailingCacheStore store = new FailingCacheStore(new InMemoryCacheRepository(Clock.systemUTC(), 1_000, Duration.ofDays(31)));
     private final CacheService cache = new CacheService(store, new CachePolicy(Ttl.ofSeconds(60), Ttl.ofSeconds(3600), 1024, 4),
-            new CacheSettings(false), new SimpleMeterRegistry());
+            new CacheSettings(false, 100, Duration.ofSeconds(1)), new SimpleMeterRegistry(), Clock.systemUTC());
 
     @Test
     void retriesAReadOnceAfterAStoreFailure() {
@@ -88,66 +79,5 @@ class RetriesTest {
     private PutOutcome write() {
         return cache.write(BACKEND, SHOP, KEY, "1", OptionalLong.empty(), Set.of(), Precondition.always())
                 .await().atMost(Duration.ofSeconds(5));
-    }
-
-    /** The memory store, made to fail its next calls as an unreachable store would. */
-    private static final class FailingFirst implements CacheRepository {
-
-        private final CacheRepository store;
-        private final AtomicInteger failures = new AtomicInteger();
-        final AtomicInteger finds = new AtomicInteger();
-        final AtomicInteger puts = new AtomicInteger();
-
-        FailingFirst(CacheRepository store) {
-            this.store = store;
-        }
-
-        void failNext(int calls) {
-            failures.set(calls);
-        }
-
-        private <T> Uni<T> call(AtomicInteger counter, Uni<T> call) {
-            return Uni.createFrom().deferred(() -> {
-                counter.incrementAndGet();
-                return failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                        ? Uni.createFrom().failure(new StoreUnavailableException("connection closed", null))
-                        : call;
-            });
-        }
-
-        @Override
-        public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
-            return call(finds, store.find(project, key));
-        }
-
-        @Override
-        public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
-            return call(puts, store.put(project, key, write));
-        }
-
-        @Override
-        public Uni<Long> remove(ProjectId project, Collection<CacheKey> keys) {
-            return store.remove(project, keys);
-        }
-
-        @Override
-        public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
-            return store.removeTagged(project, tag);
-        }
-
-        @Override
-        public Uni<KeyPage> keys(ProjectId project, KeyPattern pattern, Optional<CacheKey> after, PageSize size) {
-            return store.keys(project, pattern, after, size);
-        }
-
-        @Override
-        public Uni<Long> removeAll(ProjectId project) {
-            return store.removeAll(project);
-        }
-
-        @Override
-        public Uni<CacheStats> stats(ProjectId project) {
-            return store.stats(project);
-        }
     }
 }

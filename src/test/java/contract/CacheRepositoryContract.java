@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
+import domain.cache.CacheReads;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
 import domain.cache.CacheTag;
@@ -17,9 +18,12 @@ import domain.cache.Ttl;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -193,21 +197,118 @@ public abstract class CacheRepositoryContract {
     }
 
     @Test
-    void countsHitsOnTheEntryAndHitsAndMissesOnTheProject() {
+    void readsRecordNothing() {
         store(SHOP, "k", json("1"));
+        Instant written = clock.instant();
+        clock.advance(Duration.ofSeconds(5));
         read(SHOP, "k");
-        read(SHOP, "k");
-        CacheEntry third = read(SHOP, "k").orElseThrow();
         read(SHOP, "missing");
 
-        assertThat(third.hits()).isEqualTo(3);
-        assertThat(third.lastAccessAt()).isEqualTo(clock.instant());
+        CacheEntry entry = read(SHOP, "k").orElseThrow();
+        assertThat(entry.hits()).isZero();
+        assertThat(entry.lastAccessAt()).isEqualTo(written);
+        assertThat(await(cache.stats(SHOP))).isEqualTo(new CacheStats(1, 0, 0));
+    }
+
+    @Test
+    void recordsHitsOnTheEntryAndHitsAndMissesOnTheProject() {
+        store(SHOP, "k", json("1"));
+        store(SHOP, "other", json("2"));
+        clock.advance(Duration.ofSeconds(5));
+        Instant readAt = clock.instant();
+        clock.advance(Duration.ofSeconds(1));
+
+        await(cache.record(reads(SHOP, 1, hits("k", 3, readAt), hits("other", 1, readAt))));
+
+        CacheEntry entry = read(SHOP, "k").orElseThrow();
+        assertThat(entry.hits()).isEqualTo(3);
+        assertThat(entry.lastAccessAt()).isEqualTo(readAt);
         CacheStats stats = await(cache.stats(SHOP));
-        assertThat(stats.entries()).isEqualTo(1);
-        assertThat(stats.hits()).isEqualTo(3);
-        assertThat(stats.misses()).isEqualTo(1);
-        assertThat(stats.hitRate()).isEqualTo(0.75);
+        assertThat(stats).isEqualTo(new CacheStats(2, 4, 1));
+        assertThat(stats.hitRate()).isEqualTo(0.8);
         assertThat(await(cache.stats(BLOG))).isEqualTo(new CacheStats(0, 0, 0));
+    }
+
+    @Test
+    void recordedReadsAddUpAndNeverMoveTheLastAccessBack() {
+        store(SHOP, "k", json("1"));
+        Instant early = clock.instant().plusSeconds(1);
+        Instant late = clock.instant().plusSeconds(9);
+        clock.advance(Duration.ofSeconds(10));
+
+        await(cache.record(reads(SHOP, 0, hits("k", 2, late))));
+        await(cache.record(reads(SHOP, 2, hits("k", 5, early))));
+
+        CacheEntry entry = read(SHOP, "k").orElseThrow();
+        assertThat(entry.hits()).isEqualTo(7);
+        assertThat(entry.lastAccessAt()).isEqualTo(late);
+        assertThat(await(cache.stats(SHOP))).isEqualTo(new CacheStats(1, 7, 2));
+    }
+
+    @Test
+    void hitsOnAnEntryGoneSinceCountForItsProjectOnlyAndCreateNothing() {
+        store(SHOP, "removed", json("1"));
+        store(SHOP, "short", living("2", 1));
+        Instant readAt = clock.instant();
+        await(cache.remove(SHOP, List.of(key("removed"))));
+        clock.advance(Duration.ofSeconds(2));
+
+        await(cache.record(reads(SHOP, 0, hits("removed", 2, readAt), hits("short", 3, readAt), hits("never", 1, readAt))));
+
+        assertThat(read(SHOP, "removed")).isEmpty();
+        assertThat(read(SHOP, "short")).isEmpty();
+        assertThat(read(SHOP, "never")).isEmpty();
+        assertThat(await(cache.stats(SHOP))).isEqualTo(new CacheStats(0, 6, 0));
+        assertThat(store(SHOP, "never", json("3")).created()).isTrue();
+        assertThat(read(SHOP, "never").orElseThrow().hits()).isZero();
+    }
+
+    @Test
+    void aReplacementKeepsTheRecordedHits() {
+        store(SHOP, "k", json("1"));
+        await(cache.record(reads(SHOP, 0, hits("k", 4, clock.instant()))));
+
+        store(SHOP, "k", json("2"));
+
+        assertThat(read(SHOP, "k").orElseThrow().hits()).isEqualTo(4);
+    }
+
+    @Test
+    void recordsReadsOfManyProjectsInOneCall() {
+        store(SHOP, "k", json("1"));
+        store(BLOG, "k", json("1"));
+        Instant at = clock.instant();
+
+        await(cache.record(new CacheReads(Map.of(
+                SHOP, new CacheReads.ProjectReads(1, Map.of(key("k"), new CacheReads.EntryReads(2, at))),
+                BLOG, new CacheReads.ProjectReads(0, Map.of(key("k"), new CacheReads.EntryReads(5, at)))))));
+
+        assertThat(read(SHOP, "k").orElseThrow().hits()).isEqualTo(2);
+        assertThat(read(BLOG, "k").orElseThrow().hits()).isEqualTo(5);
+        assertThat(await(cache.stats(SHOP))).isEqualTo(new CacheStats(1, 2, 1));
+        assertThat(await(cache.stats(BLOG))).isEqualTo(new CacheStats(1, 5, 0));
+    }
+
+    @Test
+    void recordingNothingChangesNothing() {
+        store(SHOP, "k", json("1"));
+
+        await(cache.record(new CacheReads(Map.of())));
+
+        assertThat(await(cache.stats(SHOP))).isEqualTo(new CacheStats(1, 0, 0));
+    }
+
+    @SafeVarargs
+    protected static CacheReads reads(ProjectId project, long misses, Map.Entry<CacheKey, CacheReads.EntryReads>... hits) {
+        Map<CacheKey, CacheReads.EntryReads> entries = new HashMap<>();
+        for (var hit : hits) {
+            entries.put(hit.getKey(), hit.getValue());
+        }
+        return new CacheReads(Map.of(project, new CacheReads.ProjectReads(misses, entries)));
+    }
+
+    protected static Map.Entry<CacheKey, CacheReads.EntryReads> hits(String name, long hits, Instant at) {
+        return Map.entry(key(name), new CacheReads.EntryReads(hits, at));
     }
 
     // --- preconditions

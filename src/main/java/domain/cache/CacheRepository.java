@@ -14,10 +14,18 @@ import java.util.Optional;
 public interface CacheRepository {
 
     /**
-     * Reads a live entry and records the access: a hit increments the entry's hits and sets its
-     * lastAccessAt, a miss increments the project's misses. The returned entry includes this read.
+     * Reads a live entry, with its hits and last access as recorded so far. Records nothing: reads
+     * are counted in process ({@link ReadTally}) and added in batches by {@link #record}.
      */
     Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key);
+
+    /**
+     * Adds reads counted in process, in one call per project at most: to each project its hits and
+     * misses; to each entry still stored under its key, its hits, and its last access unless the
+     * stored one is later. Hits on an entry gone since count for its project only. A use of the
+     * project like any other for its retention. Not idempotent: never retried.
+     */
+    Uni<Void> record(CacheReads reads);
 
     /** Writes the entry if its precondition holds against the current version, atomically. */
     Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write);

@@ -2,6 +2,7 @@ package infrastructure.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Limits of the project cache. */
 @ConfigMapping(prefix = "cache-domain.cache")
@@ -32,6 +33,20 @@ public interface CacheConfig {
      */
     @WithDefault("reject")
     WriteFailure writeFailure();
+
+    /**
+     * Reads counted in process before their statistics (hits, misses, last access) go to the store in
+     * one batch, so that a read is a pure read of the store. Default 100; alias {@code CACHE_METRICS_BUFFER_SIZE}.
+     */
+    @WithDefault("100")
+    int readBufferSize();
+
+    /**
+     * The longest read statistics wait in process before their batch goes: how far behind another
+     * instance's reads may show, and what a crash may lose of them. Default 1s.
+     */
+    @WithDefault("1s")
+    Duration readFlushInterval();
 
     /** The choices for {@link #writeFailure()}. */
     enum WriteFailure {

@@ -32,15 +32,18 @@ final class EmbeddedAdapters implements StoreAdapters {
 
     private final EmbeddedDatabase db;
     private final StoreSettings settings;
+    private final long hotEntryBytes;
 
-    EmbeddedAdapters(EmbeddedDatabase db, StoreSettings settings) {
+    /** @param hotEntryBytes the most bytes of cache entries held in process for reads; 0 for none */
+    EmbeddedAdapters(EmbeddedDatabase db, StoreSettings settings, long hotEntryBytes) {
         this.db = db;
         this.settings = settings;
+        this.hotEntryBytes = hotEntryBytes;
     }
 
     @Override
     public CacheRepository cache() {
-        return new EmbeddedCacheRepository(db, settings.clock(), settings.cacheRetention());
+        return new EmbeddedCacheRepository(db, settings.clock(), settings.cacheRetention(), hotEntryBytes);
     }
 
     @Override

@@ -28,6 +28,7 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
             Map.entry("quarkus.redis.hosts", "REDIS_URL"),
             Map.entry("quarkus.redis.max-pool-size", "REDIS_MAX_CONNECTIONS"),
             Map.entry("cache-domain.cache.default-ttl", "CACHE_PROJECT_DATA_TTL"),
+            Map.entry("cache-domain.cache.read-buffer-size", "CACHE_METRICS_BUFFER_SIZE"),
             Map.entry("cache-domain.sessions.idle-timeout", "CACHE_USER_SESSION_TTL"),
             Map.entry("cache-domain.progress.ttl", "CACHE_PROGRESS_TTL"),
             Map.entry("cache-domain.tasks.status-ttl", "CACHE_TASK_STATUS_TTL"),

@@ -95,7 +95,8 @@ public class Observability {
     @Produces
     @Singleton
     CacheSettings cacheSettings(CacheConfig cache) {
-        return new CacheSettings(cache.writeFailure() == CacheConfig.WriteFailure.drop);
+        return new CacheSettings(cache.writeFailure() == CacheConfig.WriteFailure.drop, cache.readBufferSize(),
+                cache.readFlushInterval());
     }
 
     void registerBreakerStates(@Observes StartupEvent start, MeterRegistry meters, CircuitBreakerMaintenance breakers) {

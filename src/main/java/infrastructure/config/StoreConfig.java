@@ -90,5 +90,13 @@ public interface StoreConfig {
         @WithName("sweep-interval")
         @WithDefault("1s")
         Duration sweepInterval();
+
+        /**
+         * The most bytes of cache entries held in process, so that a hot read needs no database call;
+         * kept exact by this process's own writes, the only ones. {@code 0} holds none. Default 64M.
+         */
+        @WithName("hot-entries")
+        @WithDefault("64M")
+        MemorySize hotEntries();
     }
 }

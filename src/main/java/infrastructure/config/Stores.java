@@ -87,7 +87,8 @@ public class Stores {
         return switch (store.store()) {
             case redis -> new RedisAdapters(redis.get(), store.redisKeyPrefix(), settings);
             case memory -> new MemoryAdapters(settings, store.memoryMaxEntries(), store.memorySweepInterval());
-            case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded()), pulse::answered), settings);
+            case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded()), pulse::answered), settings,
+                    store.embedded().hotEntries().asLongValue());
         };
     }
 

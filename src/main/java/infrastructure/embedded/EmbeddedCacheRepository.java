@@ -2,6 +2,7 @@ package infrastructure.embedded;
 
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
+import domain.cache.CacheReads;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
 import domain.cache.CacheTag;
@@ -52,15 +53,22 @@ public final class EmbeddedCacheRepository implements CacheRepository {
     private final EmbeddedDatabase db;
     private final Clock clock;
     private final long projectRetentionMillis;
+    /** Null when no entry is held in process. */
+    private final HotEntries hot;
 
     /**
      * @param projectRetention how long a project's version sequence and statistics outlive its last
      *                         use once it holds no live entry
+     * @param hotBytes         the most bytes of entries held in process for reads ({@link HotEntries}); 0 for none
      */
-    public EmbeddedCacheRepository(EmbeddedDatabase db, Clock clock, Duration projectRetention) {
+    public EmbeddedCacheRepository(EmbeddedDatabase db, Clock clock, Duration projectRetention, long hotBytes) {
+        if (hotBytes < 0) {
+            throw new IllegalArgumentException("Cannot hold a negative number of bytes of entries: " + hotBytes);
+        }
         this.db = db;
         this.clock = clock;
         this.projectRetentionMillis = projectRetention.toMillis();
+        this.hot = hotBytes == 0 ? null : new HotEntries(hotBytes, clock);
         // The value goes last: reading the columns before it does not touch its overflow pages.
         db.define("""
                 CREATE TABLE IF NOT EXISTS cache_entries (
@@ -132,84 +140,129 @@ public final class EmbeddedCacheRepository implements CacheRepository {
     private record Expired(long rowid, ProjectId project, String key, Set<CacheTag> tags) {
     }
 
+    /** From the entries held in process when it is there, else from a reader (and then held). */
     @Override
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
-        return db.write(c -> {
+        if (hot == null) {
+            return db.read(c -> {
+                Instant now = now();
+                return entry(c, project, key).filter(e -> !e.isExpiredAt(now));
+            });
+        }
+        HotEntries.Id id = new HotEntries.Id(project, key.value());
+        CacheEntry held = hot.get(id);
+        if (held != null && !held.isExpiredAt(now())) {
+            return Uni.createFrom().item(Optional.of(held));
+        }
+        long stamp = hot.stamp(id);
+        return db.read(c -> {
             Instant now = now();
-            Optional<CacheEntry> live = entry(c, project, key).filter(e -> !e.isExpiredAt(now)).map(e -> new CacheEntry(
-                    e.key(), e.value(), e.version(), e.createdAt(), e.expiresAt(), e.tags(), e.hits() + 1, now));
-            Project meta = Project.load(c, project, now);
-            if (live.isPresent()) {
-                try (PreparedStatement update = c.prepareStatement(
-                        "UPDATE cache_entries SET hits = hits + 1, last_access_at = ? WHERE project = ? AND key = ?")) {
-                    update.setLong(1, now.toEpochMilli());
-                    update.setString(2, project.value());
-                    update.setString(3, key.value());
-                    update.executeUpdate();
-                }
-                meta.hits++;
-            } else {
-                meta.misses++;
-            }
-            meta.keepUntil(now.toEpochMilli() + projectRetentionMillis);
-            meta.save(c, project);
+            Optional<CacheEntry> live = entry(c, project, key).filter(e -> !e.isExpiredAt(now));
+            live.ifPresent(e -> hot.fill(id, e, stamp));
             return live;
         });
     }
 
     @Override
-    public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
+    public Uni<Void> record(CacheReads reads) {
         return db.write(c -> {
             Instant now = now();
-            Optional<Stored> previous = stored(c, project, key);
-            Optional<Stored> live = previous.filter(s -> s.expiresAt > now.toEpochMilli());
-            OptionalLong current = live.isPresent() ? OptionalLong.of(live.get().version) : OptionalLong.empty();
-            if (!write.precondition().admits(current)) {
-                return new PutOutcome.PreconditionFailed();
-            }
-            Project meta = Project.load(c, project, now);
-            long version = Versions.next(meta.seq, clock.instant());
-            Instant expiresAt = now.plus(write.ttl().value());
-            try (PreparedStatement upsert = c.prepareStatement("""
-                    INSERT INTO cache_entries (project, key, version, created_at, expires_at, hits, last_access_at, tags, value)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (project, key) DO UPDATE SET version = excluded.version, created_at = excluded.created_at,
-                        expires_at = excluded.expires_at, hits = excluded.hits, last_access_at = excluded.last_access_at,
-                        tags = excluded.tags, value = excluded.value""")) {
-                upsert.setString(1, project.value());
-                upsert.setString(2, key.value());
-                upsert.setLong(3, version);
-                // A replacement keeps when the key was created and how it was read; an expired entry is gone.
-                upsert.setLong(4, live.map(s -> s.createdAt).orElse(now.toEpochMilli()));
-                upsert.setLong(5, expiresAt.toEpochMilli());
-                upsert.setLong(6, live.map(s -> s.hits).orElse(0L));
-                upsert.setLong(7, live.map(s -> s.lastAccessAt).orElse(now.toEpochMilli()));
-                upsert.setString(8, tags(write.tags()));
-                upsert.setString(9, write.value());
-                upsert.executeUpdate();
-            }
-            if (previous.isPresent()) {
-                untag(c, project, key.value(), previous.get().tags);
-            }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO cache_tags (project, tag, key) VALUES (?, ?, ?)")) {
-                for (CacheTag tag : write.tags()) {
-                    insert.setString(1, project.value());
-                    insert.setString(2, tag.value());
-                    insert.setString(3, key.value());
-                    insert.executeUpdate();
+            try (PreparedStatement update = c.prepareStatement("UPDATE cache_entries SET hits = hits + ?, "
+                    + "last_access_at = max(last_access_at, ?) WHERE project = ? AND key = ? AND expires_at > ?")) {
+                for (var project : reads.projects().entrySet()) {
+                    for (var entry : project.getValue().entries().entrySet()) {
+                        update.setLong(1, entry.getValue().hits());
+                        update.setLong(2, entry.getValue().lastAt().toEpochMilli());
+                        update.setString(3, project.getKey().value());
+                        update.setString(4, entry.getKey().value());
+                        update.setLong(5, now.toEpochMilli());
+                        update.executeUpdate();
+                    }
+                    Project meta = Project.load(c, project.getKey(), now);
+                    meta.hits += project.getValue().hits();
+                    meta.misses += project.getValue().misses();
+                    meta.keepUntil(now.toEpochMilli() + projectRetentionMillis);
+                    meta.save(c, project.getKey());
                 }
             }
-            meta.seq = version;
-            meta.keepUntil(Math.max(now.toEpochMilli() + projectRetentionMillis, expiresAt.toEpochMilli()));
-            meta.save(c, project);
-            return new PutOutcome.Stored(version, expiresAt, live.isEmpty());
-        });
+            return reads;
+        }, recorded -> {
+            if (hot != null) {
+                hot.recorded(recorded);
+            }
+        }).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
+        return db.write(c -> written(c, project, key, write), this::publish).map(Written::outcome);
+    }
+
+    /** What a put did: its outcome, and the entry it stored (null when its precondition failed). */
+    private record Written(PutOutcome outcome, ProjectId project, CacheEntry entry) {
+    }
+
+    private void publish(Written written) {
+        if (hot != null && written.entry != null) {
+            hot.written(new HotEntries.Id(written.project, written.entry.key().value()), written.entry);
+        }
+    }
+
+    private Written written(Connection c, ProjectId project, CacheKey key, CacheWrite write) throws SQLException {
+        Instant now = now();
+        Optional<Stored> previous = stored(c, project, key);
+        Optional<Stored> live = previous.filter(s -> s.expiresAt > now.toEpochMilli());
+        OptionalLong current = live.isPresent() ? OptionalLong.of(live.get().version) : OptionalLong.empty();
+        if (!write.precondition().admits(current)) {
+            return new Written(new PutOutcome.PreconditionFailed(), project, null);
+        }
+        Project meta = Project.load(c, project, now);
+        long version = Versions.next(meta.seq, clock.instant());
+        Instant expiresAt = now.plus(write.ttl().value());
+        // A replacement keeps when the key was created and how it was read; an expired entry is gone.
+        long createdAt = live.map(s -> s.createdAt).orElse(now.toEpochMilli());
+        long hits = live.map(s -> s.hits).orElse(0L);
+        long lastAccessAt = live.map(s -> s.lastAccessAt).orElse(now.toEpochMilli());
+        try (PreparedStatement upsert = c.prepareStatement("""
+                INSERT INTO cache_entries (project, key, version, created_at, expires_at, hits, last_access_at, tags, value)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (project, key) DO UPDATE SET version = excluded.version, created_at = excluded.created_at,
+                    expires_at = excluded.expires_at, hits = excluded.hits, last_access_at = excluded.last_access_at,
+                    tags = excluded.tags, value = excluded.value""")) {
+            upsert.setString(1, project.value());
+            upsert.setString(2, key.value());
+            upsert.setLong(3, version);
+            upsert.setLong(4, createdAt);
+            upsert.setLong(5, expiresAt.toEpochMilli());
+            upsert.setLong(6, hits);
+            upsert.setLong(7, lastAccessAt);
+            upsert.setString(8, tags(write.tags()));
+            upsert.setString(9, write.value());
+            upsert.executeUpdate();
+        }
+        if (previous.isPresent()) {
+            untag(c, project, key.value(), previous.get().tags);
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO cache_tags (project, tag, key) VALUES (?, ?, ?)")) {
+            for (CacheTag tag : write.tags()) {
+                insert.setString(1, project.value());
+                insert.setString(2, tag.value());
+                insert.setString(3, key.value());
+                insert.executeUpdate();
+            }
+        }
+        meta.seq = version;
+        meta.keepUntil(Math.max(now.toEpochMilli() + projectRetentionMillis, expiresAt.toEpochMilli()));
+        meta.save(c, project);
+        return new Written(new PutOutcome.Stored(version, expiresAt, live.isEmpty()), project,
+                new CacheEntry(key, write.value(), version, Instant.ofEpochMilli(createdAt), expiresAt, write.tags(), hits,
+                        Instant.ofEpochMilli(lastAccessAt)));
     }
 
     @Override
     public Uni<Long> remove(ProjectId project, Collection<CacheKey> keys) {
         Set<String> names = keys.stream().map(CacheKey::value).collect(Collectors.toCollection(LinkedHashSet::new));
-        return db.write(c -> dropAll(c, project, names, clock.millis()));
+        return db.write(c -> dropAll(c, project, names, clock.millis()), this::forget).map(Dropped::live);
     }
 
     @Override
@@ -227,17 +280,27 @@ public final class EmbeddedCacheRepository implements CacheRepository {
                 }
             }
             return dropAll(c, project, names, now);
-        });
+        }, this::forget).map(Dropped::live);
     }
 
-    /** Removes the named entries with their tag rows and notes the project's use; answers how many were live. */
-    private long dropAll(Connection c, ProjectId project, Collection<String> names, long now) throws SQLException {
+    /** What a removal did: the entries it named, and how many of them were live. */
+    private record Dropped(ProjectId project, Collection<String> names, long live) {
+    }
+
+    /** Removes the named entries with their tag rows and notes the project's use. */
+    private Dropped dropAll(Connection c, ProjectId project, Collection<String> names, long now) throws SQLException {
         long live = 0;
         for (String name : names) {
             live += drop(c, project, name, now);
         }
         touch(c, project, now);
-        return live;
+        return new Dropped(project, names, live);
+    }
+
+    private void forget(Dropped dropped) {
+        if (hot != null) {
+            dropped.names.forEach(name -> hot.removed(new HotEntries.Id(dropped.project, name)));
+        }
     }
 
     @Override
@@ -284,6 +347,10 @@ public final class EmbeddedCacheRepository implements CacheRepository {
             // The project's row stays, as in the other stores: its versions must keep increasing, its statistics count on.
             touch(c, project, now);
             return live;
+        }, live -> {
+            if (hot != null) {
+                hot.removedAll(project);
+            }
         });
     }
 

@@ -2,6 +2,7 @@ package infrastructure.memory;
 
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
+import domain.cache.CacheReads;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
 import domain.cache.CacheTag;
@@ -72,17 +73,30 @@ public final class InMemoryCacheRepository implements CacheRepository {
     @Override
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
         return inSpace(project, space -> {
-            Instant now = now();
-            Slot slot = space.liveSlot(key.value(), now);
-            if (slot == null) {
-                space.misses++;
-                return Optional.empty();
-            }
-            CacheEntry e = slot.entry;
-            slot.entry = new CacheEntry(e.key(), e.value(), e.version(), e.createdAt(), e.expiresAt(), e.tags(),
-                    e.hits() + 1, now);
-            space.hits++;
-            return Optional.of(slot.entry);
+            Slot slot = space.liveSlot(key.value(), now());
+            return slot == null ? Optional.<CacheEntry>empty() : Optional.of(slot.entry);
+        });
+    }
+
+    @Override
+    public Uni<Void> record(CacheReads reads) {
+        return Uni.createFrom().item(() -> {
+            reads.projects().forEach((project, projectReads) -> underLock(project, space -> {
+                space.hits += projectReads.hits();
+                space.misses += projectReads.misses();
+                Instant now = now();
+                projectReads.entries().forEach((key, entryReads) -> {
+                    Slot slot = space.liveSlot(key.value(), now);
+                    if (slot != null) {
+                        CacheEntry e = slot.entry;
+                        Instant last = entryReads.lastAt().isAfter(e.lastAccessAt()) ? entryReads.lastAt() : e.lastAccessAt();
+                        slot.entry = new CacheEntry(e.key(), e.value(), e.version(), e.createdAt(), e.expiresAt(), e.tags(),
+                                e.hits() + entryReads.hits(), last);
+                    }
+                });
+                return null;
+            }));
+            return null;
         });
     }
 
@@ -288,17 +302,19 @@ public final class InMemoryCacheRepository implements CacheRepository {
 
     /** Runs {@code work} under the project's lock, lazily on subscription, like a store round trip. */
     private <T> Uni<T> inSpace(ProjectId project, Function<Space, T> work) {
-        return Uni.createFrom().item(() -> {
-            while (true) {
-                Space space = spaces.computeIfAbsent(project, p -> new Space());
-                synchronized (space) {
-                    if (!space.retired) {
-                        space.lastUsedMillis = clock.millis();
-                        return work.apply(space);
-                    }
+        return Uni.createFrom().item(() -> underLock(project, work));
+    }
+
+    private <T> T underLock(ProjectId project, Function<Space, T> work) {
+        while (true) {
+            Space space = spaces.computeIfAbsent(project, p -> new Space());
+            synchronized (space) {
+                if (!space.retired) {
+                    space.lastUsedMillis = clock.millis();
+                    return work.apply(space);
                 }
             }
-        });
+        }
     }
 
     private record Expiry(long at, long order, ProjectId project, String key) implements Comparable<Expiry> {

@@ -2,6 +2,7 @@ package infrastructure.redis;
 
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
+import domain.cache.CacheReads;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
 import domain.cache.CacheTag;
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
 
 /**
  * The cache port on Redis: one hash per entry, lexical and expiry indexes per project, one sorted
- * set per tag. Reads and writes are one script each, one round trip; see {@link RedisKeys} for the
+ * set per tag. A read is one HMGET, a write one script: one round trip each; see {@link RedisKeys} for the
  * layout and {@code lua/cache_*.lua} for the scripts.
  */
 public final class RedisCacheRepository implements CacheRepository {
@@ -45,7 +46,7 @@ public final class RedisCacheRepository implements CacheRepository {
     private static final int MAX_BATCHES = 100_000;
 
     private static final LuaScript PUT = LuaScript.load("cache_put");
-    private static final LuaScript GET = LuaScript.load("cache_get");
+    private static final LuaScript RECORD = LuaScript.load("cache_record");
     private static final LuaScript REMOVE = LuaScript.load("cache_remove");
     private static final LuaScript REMOVE_TAGGED = LuaScript.load("cache_remove_tagged");
     private static final LuaScript KEYS = LuaScript.load("index_page");
@@ -69,12 +70,41 @@ public final class RedisCacheRepository implements CacheRepository {
         this.projectRetentionMillis = Long.toString(projectRetention.toMillis());
     }
 
+    /** One HMGET: a read changes nothing in Redis, its statistics come later in a batch ({@link #record}). */
     @Override
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
-        long now = clock.millis();
-        return run(GET, List.of(keys.entry(project, key), keys.meta(project)),
-                List.of(Long.toString(now), projectRetentionMillis))
-                .map(r -> r == null ? Optional.<CacheEntry>empty() : Optional.of(entry(key, r, now)));
+        return redis.execute(Command.HMGET, keys.entry(project, key), "v", "ver", "ca", "ea", "tg", "h", "la")
+                .map(r -> {
+                    if (r == null || r.get(0) == null || r.get(3).toLong() <= clock.millis()) {
+                        return Optional.<CacheEntry>empty();
+                    }
+                    return Optional.of(entry(key, r));
+                })
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** One script per project, each touching only that project's hash slot. */
+    @Override
+    public Uni<Void> record(CacheReads reads) {
+        String now = Long.toString(clock.millis());
+        return Multi.createFrom().iterable(reads.projects().entrySet())
+                .onItem().transformToUniAndConcatenate(project -> {
+                    List<String> scriptKeys = new ArrayList<>(1 + project.getValue().entries().size());
+                    List<String> args = new ArrayList<>(4 + 2 * project.getValue().entries().size());
+                    scriptKeys.add(keys.meta(project.getKey()));
+                    args.add(now);
+                    args.add(projectRetentionMillis);
+                    args.add(Long.toString(project.getValue().hits()));
+                    args.add(Long.toString(project.getValue().misses()));
+                    project.getValue().entries().forEach((key, entry) -> {
+                        scriptKeys.add(keys.entry(project.getKey(), key));
+                        args.add(Long.toString(entry.hits()));
+                        args.add(Long.toString(entry.lastAt().toEpochMilli()));
+                    });
+                    return run(RECORD, scriptKeys, args);
+                })
+                .collect().last()
+                .replaceWithVoid();
     }
 
     @Override
@@ -218,17 +248,17 @@ public final class RedisCacheRepository implements CacheRepository {
         return script.run(redis, scriptKeys, args).onFailure().transform(RedisFailures::translate);
     }
 
-    private static CacheEntry entry(CacheKey key, Response r, long now) {
-        String tagList = r.get(4).toString();
+    /** The entry from HMGET's answer: value, version, created, expires, tags, hits, last access. */
+    private static CacheEntry entry(CacheKey key, Response r) {
         Set<CacheTag> tags = new HashSet<>();
-        for (String t : tagList.split("\n")) {
+        for (String t : r.get(4).toString().split("\n")) {
             if (!t.isEmpty()) {
                 tags.add(CacheTag.of(t));
             }
         }
         return new CacheEntry(key, r.get(0).toString(), r.get(1).toLong(),
                 Instant.ofEpochMilli(r.get(2).toLong()), Instant.ofEpochMilli(r.get(3).toLong()),
-                tags, r.get(5).toLong(), Instant.ofEpochMilli(now));
+                tags, r.get(5).toLong(), Instant.ofEpochMilli(r.get(6).toLong()));
     }
 
     private static String encode(Precondition precondition) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import contract.CacheRepositoryContract;
 import domain.StoreFullException;
+import domain.StoreUnavailableException;
 import domain.cache.CacheEntry;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
@@ -18,16 +19,30 @@ import io.smallrye.mutiny.Uni;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import support.EmbeddedDatabases;
 import support.MutableClock;
 
-/** The embedded cache against the contract, plus what only it has: a file that outlives the process, and no entry bound. */
+/**
+ * The embedded cache against the contract, with hot entries held in process as the service runs it,
+ * plus what only it has: a file that outlives the process, no entry bound, and reads answered from
+ * process memory that never trail an acknowledged write.
+ */
 class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
+
+    /** What the service holds by default is more; this holds every entry of these tests. */
+    static final long HOT_BYTES = 16 << 20;
 
     /** Every database this test opened; the contract's restart opens a second one. */
     private final List<EmbeddedDatabase> opened = new ArrayList<>();
@@ -37,7 +52,7 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     protected CacheRepository newRepository(MutableClock clock) {
         db = EmbeddedDatabases.fresh();
         opened.add(db);
-        return new EmbeddedCacheRepository(db, clock, RETENTION);
+        return new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES);
     }
 
     @AfterEach
@@ -54,7 +69,7 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
         db.close();
         db = EmbeddedDatabases.open(directory, EmbeddedDatabases.DEFAULT_MAX_BYTES);
         opened.add(db);
-        cache = new EmbeddedCacheRepository(db, clock, RETENTION);
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES);
     }
 
     @Test
@@ -62,7 +77,7 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
         PutOutcome.Stored stored = store(SHOP, "user:1", tagged("{\"n\":1}", "users"));
         store(SHOP, "user:2", tagged("{\"n\":2}", "users"));
         CacheEntry read = read(SHOP, "user:1").orElseThrow();
-        read(SHOP, "missing");
+        await(cache.record(reads(SHOP, 1, hits("user:1", 2, clock.instant()))));
 
         reopen();
 
@@ -98,6 +113,69 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     }
 
     @Test
+    void answersAHotReadFromProcessMemoryWithoutTheDatabase() {
+        store(SHOP, "written", json("1"));
+        store(SHOP, "read", json("2"));
+        await(cache.remove(SHOP, List.of(key("read"))));
+        store(SHOP, "read", json("3"));
+        reopen();
+        read(SHOP, "read");
+
+        db.close();
+
+        assertThat(read(SHOP, "read").orElseThrow().value()).isEqualTo("3");
+        assertThatThrownBy(() -> read(SHOP, "written")).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void aReadAfterAnAcknowledgedWriteNeverSeesAnOlderVersionWhileReadsAndWritesRace() throws Exception {
+        int writers = 2;
+        int readers = 2;
+        int writes = 400;
+        ExecutorService pool = Executors.newFixedThreadPool(writers + readers);
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<String> stale = Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                running.add(pool.submit(() -> {
+                    for (int i = 0; i < writes; i++) {
+                        long version = store(SHOP, "hot", json(Integer.toString(i))).version();
+                        acknowledged.accumulateAndGet(version, Math::max);
+                        if (i % 4 == 0) {
+                            await(cache.remove(SHOP, List.of(key("hot"))));
+                        }
+                    }
+                }));
+            }
+            for (int r = 0; r < readers; r++) {
+                pool.submit(() -> {
+                    while (writing.get()) {
+                        long before = acknowledged.get();
+                        read(SHOP, "hot").ifPresent(e -> {
+                            if (e.version() < before) {
+                                stale.add(e.version() + " read after " + before + " was acknowledged");
+                            }
+                        });
+                    }
+                });
+            }
+            for (Future<?> writer : running) {
+                writer.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            writing.set(false);
+            pool.shutdown();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        long last = store(SHOP, "hot", json("\"last\"")).version();
+
+        assertThat(stale).isEmpty();
+        assertThat(read(SHOP, "hot").orElseThrow().version()).isEqualTo(last);
+    }
+
+    @Test
     void keepsMoreEntriesThanAnyInMemoryBoundAndEvictsNone() {
         IntStream.range(0, 3_000).forEach(i -> store(i % 2 == 0 ? SHOP : BLOG, "k" + i, json("1")));
 
@@ -109,7 +187,7 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     void refusesAWriteThatTheFileCannotHoldAndKeepsWhatItHolds() {
         db = EmbeddedDatabases.open(EmbeddedDatabases.newDirectory(), 1 << 20);
         opened.add(db);
-        cache = new EmbeddedCacheRepository(db, clock, RETENTION);
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES);
         store(SHOP, "small", json("1"));
         String big = "\"" + "x".repeat(1024 * 1024) + "\"";
 
@@ -124,7 +202,7 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     void reportsAsStoredExactlyTheWritesThatStayWhenOneWriteInTheirBatchFindsTheFileFull() {
         db = EmbeddedDatabases.open(EmbeddedDatabases.newDirectory(), 1 << 20);
         opened.add(db);
-        cache = new EmbeddedCacheRepository(db, clock, RETENTION);
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES);
         String big = "\"" + "x".repeat(1024 * 1024) + "\"";
         List<Uni<PutOutcome>> writes = new ArrayList<>();
         IntStream.range(0, 60).forEach(i -> writes.add(i == 30

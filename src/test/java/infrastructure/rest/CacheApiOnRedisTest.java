@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import support.RedisClients;
 import support.RedisInspection;
@@ -28,6 +30,9 @@ class CacheApiOnRedisTest extends CacheApiTests {
 
     @Inject
     Revocations revocations;
+
+    @ConfigProperty(name = "cache-domain.redis.key-prefix")
+    String keyPrefix;
 
     /** Lookups by secret digest: the GET of {@code cd:{ak}:d:DIGEST}, the only command that reads a key record by its secret. */
     private static long keyLookups() {
@@ -48,6 +53,24 @@ class CacheApiOnRedisTest extends CacheApiTests {
 
         assertThat(beforeSecond - beforeFirst).as("the first request looks its key up").isGreaterThanOrEqualTo(1);
         assertThat(afterSecond - beforeSecond).as("the second request does not").isZero();
+    }
+
+    @Test
+    void readStatisticsReachRedisInOneBatchWithinTheFlushInterval() {
+        as(key).body(Map.of("value", 1)).put(entry("counted")).then().statusCode(201);
+        for (int i = 0; i < 3; i++) {
+            as(key).get(entry("counted")).then().statusCode(200);
+        }
+        as(key).get(entry("absent")).then().statusCode(404);
+        String entryHash = keyPrefix + ":{p:" + project + "}:c:counted";
+        String meta = keyPrefix + ":{p:" + project + "}:m";
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(REDIS.execute("HGET", entryHash, "h").await().atMost(Duration.ofSeconds(2)).toLong()).isEqualTo(3);
+            assertThat(REDIS.execute("HMGET", meta, "hits", "misses").await().atMost(Duration.ofSeconds(2)).toString())
+                    .isEqualTo("[3, 1]");
+        });
+        as(key).get(entry("counted")).then().statusCode(200).body("hits", Matchers.equalTo(4));
     }
 
     @Test

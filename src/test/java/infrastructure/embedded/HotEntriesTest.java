@@ -1,0 +1,98 @@
+package infrastructure.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.CacheReads;
+import domain.project.ProjectId;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import support.MutableClock;
+
+/** The fill race, step by step: a read that began before a change never puts its older copy in place of the change. */
+class HotEntriesTest {
+
+    private static final ProjectId SHOP = ProjectId.of("shop");
+    private static final HotEntries.Id ID = new HotEntries.Id(SHOP, "k");
+
+    private final MutableClock clock = new MutableClock();
+    private final HotEntries hot = new HotEntries(1 << 20, clock);
+
+    private CacheEntry version(long version) {
+        Instant now = clock.instant();
+        return new CacheEntry(CacheKey.of("k"), "\"v" + version + "\"", version, now, now.plusSeconds(60), Set.of(), 0, now);
+    }
+
+    @Test
+    void holdsWhatAReadFoundWhenNothingChangedMeanwhile() {
+        long stamp = hot.stamp(ID);
+
+        hot.fill(ID, version(1), stamp);
+
+        assertThat(hot.get(ID)).isEqualTo(version(1));
+    }
+
+    @Test
+    void aReadThatBeganBeforeAWriteDoesNotReplaceIt() {
+        long stamp = hot.stamp(ID);
+        hot.written(ID, version(2));
+
+        hot.fill(ID, version(1), stamp);
+
+        assertThat(hot.get(ID)).isEqualTo(version(2));
+    }
+
+    @Test
+    void aReadThatBeganBeforeARemovalDoesNotBringTheEntryBack() {
+        hot.written(ID, version(1));
+        long stamp = hot.stamp(ID);
+        hot.removed(ID);
+
+        hot.fill(ID, version(1), stamp);
+
+        assertThat(hot.get(ID)).isNull();
+    }
+
+    @Test
+    void aReadThatBeganBeforeTheProjectWasClearedDoesNotBringTheEntryBack() {
+        HotEntries.Id other = new HotEntries.Id(ProjectId.of("blog"), "k");
+        hot.written(ID, version(1));
+        hot.written(other, version(1));
+        long stamp = hot.stamp(ID);
+        hot.removedAll(SHOP);
+
+        hot.fill(ID, version(1), stamp);
+
+        assertThat(hot.get(ID)).isNull();
+        assertThat(hot.get(other)).isEqualTo(version(1));
+    }
+
+    @Test
+    void recordedReadsReachTheHeldCopyAndAReadFromBeforeThemIsNotHeld() {
+        hot.written(ID, version(1));
+        Instant readAt = clock.instant().plusSeconds(5);
+        long stamp = hot.stamp(ID);
+
+        hot.recorded(new CacheReads(Map.of(SHOP, new CacheReads.ProjectReads(0,
+                Map.of(CacheKey.of("k"), new CacheReads.EntryReads(3, readAt))))));
+        hot.fill(ID, version(1), stamp);
+
+        assertThat(hot.get(ID).hits()).isEqualTo(3);
+        assertThat(hot.get(ID).lastAccessAt()).isEqualTo(readAt);
+    }
+
+    @Test
+    void holdsNoMoreBytesThanItsBound() {
+        HotEntries small = new HotEntries(64 * 1024, clock);
+        for (int i = 0; i < 1_000; i++) {
+            HotEntries.Id id = new HotEntries.Id(SHOP, "k" + i);
+            small.written(id, new CacheEntry(CacheKey.of("k" + i), "\"" + "x".repeat(500) + "\"", i, clock.instant(),
+                    clock.instant().plusSeconds(60), Set.of(), 0, clock.instant()));
+        }
+
+        assertThat(small.size()).isBetween(1L, 64L);
+    }
+}
