@@ -52,6 +52,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Reads and writes are the hot path: their span, guard and timer are applied by a precomputed
  * {@link HotPath} rather than interceptors; the other operations are {@link Measured} per method.
+ * A read is a pure read of the store: its hit or miss is counted in process and recorded in batches
+ * ({@link CacheReadRecorder}), while every answer of this instance already counts it.
  */
 @ApplicationScoped
 public class CacheService {
