@@ -30,8 +30,8 @@ final class CacheReadRecorder {
     private static final Logger LOG = Logger.getLogger(CacheReadRecorder.class);
     /** Counter of reads the store never took (it refused them while more were held than the bound). */
     static final String UNRECORDED = "cache.reads.unrecorded";
-    /** Reads held per entry bound: a batch the store refused is held again below this many entries per buffered read. */
-    private static final int HELD_ENTRIES_PER_BUFFERED_READ = 100;
+    /** A batch the store refused is held again while fewer than this many buffers' worth of entries are held. */
+    private static final int HELD_BUFFERS = 4;
 
     private final CacheRepository cache;
     private final ReadTally tally;
@@ -50,7 +50,7 @@ final class CacheReadRecorder {
         }
         this.cache = cache;
         this.bufferSize = bufferSize;
-        this.tally = new ReadTally(Math.max(10_000, bufferSize * HELD_ENTRIES_PER_BUFFERED_READ));
+        this.tally = new ReadTally(Math.max(10_000, bufferSize * HELD_BUFFERS));
         this.recording = recording;
         this.unrecorded = Counter.builder(UNRECORDED)
                 .description("cache reads whose statistics were dropped because the store could not take them")

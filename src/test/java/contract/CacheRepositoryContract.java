@@ -290,6 +290,22 @@ public abstract class CacheRepositoryContract {
     }
 
     @Test
+    void recordsABatchLargerThanAStoreTakesInOneStep() {
+        int entries = 1_100;
+        Map<CacheKey, CacheReads.EntryReads> hits = new HashMap<>();
+        for (int i = 0; i < entries; i++) {
+            store(SHOP, "k" + i, json("1"));
+            hits.put(key("k" + i), new CacheReads.EntryReads(2, clock.instant()));
+        }
+
+        await(cache.record(new CacheReads(Map.of(SHOP, new CacheReads.ProjectReads(7, hits)))));
+
+        assertThat(await(cache.stats(SHOP))).isEqualTo(new CacheStats(entries, 2L * entries, 7));
+        assertThat(read(SHOP, "k0").orElseThrow().hits()).isEqualTo(2);
+        assertThat(read(SHOP, "k" + (entries - 1)).orElseThrow().hits()).isEqualTo(2);
+    }
+
+    @Test
     void recordingNothingChangesNothing() {
         store(SHOP, "k", json("1"));
 

@@ -2,6 +2,9 @@ package domain.cache;
 
 import domain.project.ProjectId;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,45 @@ public record CacheReads(Map<ProjectId, ProjectReads> projects) {
 
     public boolean isEmpty() {
         return projects.isEmpty();
+    }
+
+    /**
+     * The same reads in parts of at most {@code maxEntries} entries each, for stores that record them
+     * in bounded steps; a project may span parts (its misses go with its first). Nothing is lost or
+     * counted twice: the parts add up to this batch.
+     */
+    public List<CacheReads> inPartsOf(int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("A part holds at least one entry, not " + maxEntries);
+        }
+        List<CacheReads> parts = new ArrayList<>();
+        Map<ProjectId, ProjectReads> part = new HashMap<>();
+        int inPart = 0;
+        for (Map.Entry<ProjectId, ProjectReads> project : projects.entrySet()) {
+            long misses = project.getValue().misses();
+            Map<CacheKey, EntryReads> entries = new HashMap<>();
+            for (Map.Entry<CacheKey, EntryReads> entry : project.getValue().entries().entrySet()) {
+                if (inPart == maxEntries) {
+                    if (!entries.isEmpty()) {
+                        part.put(project.getKey(), new ProjectReads(misses, entries));
+                        misses = 0;
+                        entries = new HashMap<>();
+                    }
+                    parts.add(new CacheReads(part));
+                    part = new HashMap<>();
+                    inPart = 0;
+                }
+                entries.put(entry.getKey(), entry.getValue());
+                inPart++;
+            }
+            if (!entries.isEmpty() || misses > 0) {
+                part.put(project.getKey(), new ProjectReads(misses, entries));
+            }
+        }
+        if (!part.isEmpty()) {
+            parts.add(new CacheReads(part));
+        }
+        return parts;
     }
 
     /** One project's reads: its misses, and its hits entry by entry. */

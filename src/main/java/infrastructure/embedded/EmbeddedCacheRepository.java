@@ -13,6 +13,7 @@ import domain.cache.PageSize;
 import domain.cache.PutOutcome;
 import domain.cache.Versions;
 import domain.project.ProjectId;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,6 +48,8 @@ import java.util.stream.Collectors;
 public final class EmbeddedCacheRepository implements CacheRepository {
 
     private static final int SWEEP_BATCH = 500;
+    /** Entries whose reads one write records. */
+    private static final int RECORD_BATCH = 500;
     /** Keys use only characters below 0x7f, so every key with a prefix sorts below prefix + 0x7f. */
     private static final char ABOVE_EVERY_KEY_CHARACTER = '\u007f';
 
@@ -163,8 +166,16 @@ public final class EmbeddedCacheRepository implements CacheRepository {
         });
     }
 
+    /** One write per {@value #RECORD_BATCH} entries, so that a large batch never holds the writer for long. */
     @Override
     public Uni<Void> record(CacheReads reads) {
+        return Multi.createFrom().iterable(reads.inPartsOf(RECORD_BATCH))
+                .onItem().transformToUniAndConcatenate(this::recordPart)
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> recordPart(CacheReads reads) {
         return db.write(c -> {
             Instant now = now();
             try (PreparedStatement update = c.prepareStatement("UPDATE cache_entries SET hits = hits + ?, "

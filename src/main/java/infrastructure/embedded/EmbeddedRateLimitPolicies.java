@@ -23,9 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Rate limit policies stored at runtime in the embedded store: a row per policy and a row per limit,
  * replaced together in one write. They never expire: an operator's settings, kept until deleted.
  *
- * <p>A policy found is kept in process (only the stored ones, as many as the operator saved), so that a rate limit check reads no policy from the file: this
- * process is the only writer, and each save or delete drops its name from what is kept right after its
- * commit, before its caller hears of it.
+ * <p>Every stored policy is held in process once the first lookup has read them all (as many as the
+ * operator saved), so that a rate limit check reads no policy from the file, not even to learn that a
+ * name has none (the policy {@code api} is looked up on every request): this process is the only
+ * writer, and each save or delete updates what is held right after its commit, before its caller
+ * hears of it.
  */
 public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
 
@@ -33,7 +35,8 @@ public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
             + "FROM rate_limit_policies p JOIN rate_limit_policy_limits l ON l.policy = p.name ";
 
     private final EmbeddedDatabase db;
-    private final Map<String, Optional<RateLimitPolicy>> known = new ConcurrentHashMap<>();
+    /** Every stored policy by name, once read; null before. */
+    private volatile Map<String, RateLimitPolicy> held;
     /** Changes committed so far: a read that began before one must not keep what it read. */
     private final AtomicLong changes = new AtomicLong();
 
@@ -55,28 +58,38 @@ public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
 
     @Override
     public Uni<Optional<RateLimitPolicy>> find(PolicyName name) {
-        Optional<RateLimitPolicy> kept = known.get(name.value());
-        if (kept != null) {
-            return Uni.createFrom().item(kept);
+        Map<String, RateLimitPolicy> all = held;
+        if (all != null) {
+            return Uni.createFrom().item(Optional.ofNullable(all.get(name.value())));
         }
+        return hold().map(read -> Optional.ofNullable(read.get(name.value())));
+    }
+
+    /** Reads every policy, and holds them unless a change committed meanwhile (the next lookup reads again). */
+    private Uni<Map<String, RateLimitPolicy>> hold() {
         long before = changes.get();
         return db.read(c -> {
-            try (PreparedStatement select = c.prepareStatement(SELECT + "WHERE p.name = ? ORDER BY l.window_seconds")) {
-                select.setString(1, name.value());
-                return policies(select).stream().findFirst();
+            try (PreparedStatement select = c.prepareStatement(SELECT + "ORDER BY p.name, l.window_seconds")) {
+                Map<String, RateLimitPolicy> all = new ConcurrentHashMap<>();
+                policies(select).forEach(policy -> all.put(policy.name().value(), policy));
+                return all;
             }
-        }).invoke(found -> {
-            // Only policies that exist: names a caller makes up must not grow what this process keeps.
-            if (found.isPresent() && changes.get() == before) {
-                known.put(name.value(), found);
+        }).invoke(all -> {
+            synchronized (this) {
+                if (changes.get() == before && held == null) {
+                    held = all;
+                }
             }
         });
     }
 
-    /** Right after a save or delete of {@code name} committed, on the writer. */
-    private void changed(PolicyName name) {
+    /** Right after a save ({@code saved} present) or delete of {@code name} committed, on the writer. */
+    private synchronized void changed(PolicyName name, Optional<RateLimitPolicy> saved) {
         changes.incrementAndGet();
-        known.remove(name.value());
+        Map<String, RateLimitPolicy> all = held;
+        if (all != null) {
+            saved.ifPresentOrElse(policy -> all.put(name.value(), policy), () -> all.remove(name.value()));
+        }
     }
 
     @Override
@@ -110,12 +123,12 @@ public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
                 insert.executeBatch();
             }
             return null;
-        }, done -> changed(policy.name()));
+        }, done -> changed(policy.name(), Optional.of(policy)));
     }
 
     @Override
     public Uni<Boolean> delete(PolicyName name) {
-        return db.write(c -> delete(c, name), deleted -> changed(name));
+        return db.write(c -> delete(c, name), deleted -> changed(name, Optional.empty()));
     }
 
     private static boolean delete(Connection c, PolicyName name) throws SQLException {

@@ -83,11 +83,12 @@ public final class RedisCacheRepository implements CacheRepository {
                 .onFailure().transform(RedisFailures::translate);
     }
 
-    /** One script per project, each touching only that project's hash slot. */
+    /** One script per project and {@value #BATCH} entries, each touching only that project's hash slot, in turn. */
     @Override
     public Uni<Void> record(CacheReads reads) {
         String now = Long.toString(clock.millis());
-        return Multi.createFrom().iterable(reads.projects().entrySet())
+        return Multi.createFrom().iterable(reads.inPartsOf(BATCH))
+                .onItem().transformToIterable(part -> part.projects().entrySet())
                 .onItem().transformToUniAndConcatenate(project -> {
                     List<String> scriptKeys = new ArrayList<>(1 + project.getValue().entries().size());
                     List<String> args = new ArrayList<>(4 + 2 * project.getValue().entries().size());

@@ -3,6 +3,7 @@ package infrastructure.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import contract.RateLimitPoliciesContract;
+import domain.ratelimit.PolicyName;
 import domain.ratelimit.RateLimitPolicies;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +44,20 @@ class EmbeddedRateLimitPoliciesTest extends RateLimitPoliciesContract {
         policies = new EmbeddedRateLimitPolicies(db);
 
         assertThat(await(policies.list())).containsExactly(LOGIN, SEARCH);
+    }
+
+    @Test
+    void answersEveryLookupFromProcessMemoryOnceThePoliciesWereRead() {
+        await(policies.save(SEARCH));
+        assertThat(await(policies.find(LOGIN.name()))).isEmpty();
+        await(policies.save(LOGIN));
+        await(policies.delete(SEARCH.name()));
+
+        db.close();
+
+        assertThat(await(policies.find(LOGIN.name()))).contains(LOGIN);
+        assertThat(await(policies.find(SEARCH.name()))).isEmpty();
+        assertThat(await(policies.find(PolicyName.of("never-saved")))).isEmpty();
     }
 
     @Test
