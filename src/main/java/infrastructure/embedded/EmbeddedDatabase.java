@@ -43,8 +43,9 @@ import org.sqlite.SQLiteException;
  * holds locked, with one writer thread and a few reader threads, so that JDBC never blocks the event
  * loop.
  *
- * <p>Writes queue for the writer, which commits whatever is queued in one transaction (group commit),
- * each write in its own savepoint: a write that fails changes nothing and fails alone, and a write's
+ * <p>Writes queue for the writer, which commits whatever is queued in one transaction (group commit):
+ * a write that fails changes nothing and fails alone (the group then runs again with each write in
+ * its own savepoint), and a write's
  * {@link Uni} completes only once its transaction is committed. Reads run on the readers, each in
  * one snapshot. Both queues are bounded: past the bound a call fails at once with
  * {@link StoreUnavailableException}, and the failure policy answers. Answers are delivered on the
@@ -478,28 +479,33 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Runs each write in its own savepoint, commits them together, then answers each. A write whose
-     * failure ends the whole transaction (a full disk, an I/O error: SQLite rolls everything back)
-     * fails alone: the others run again, in a transaction without it.
+     * Commits the writes together, then answers each. A write that fails changes nothing and fails
+     * alone: the group first runs without savepoints (a failure is rare, and two statements per write
+     * are not); when a write fails, the transaction is rolled back and the group runs again with each
+     * write in its own savepoint. A write whose failure ends the whole transaction (a full disk, an I/O
+     * error: SQLite rolls everything back) fails alone, and the others run again without it.
      */
     private void commit(List<Pending<?>> batch) {
-        List<Pending<?>> group = batch;
-        while (!group.isEmpty()) {
-            group = commitGroup(group);
+        Rerun next = new Rerun(batch, false);
+        while (!next.writes.isEmpty()) {
+            next = commitGroup(next.writes, next.savepoints);
         }
     }
 
+    /** Writes to run again, in a new transaction, and whether each needs its own savepoint. */
+    private record Rerun(List<Pending<?>> writes, boolean savepoints) {
+        static final Rerun NONE = new Rerun(List.of(), false);
+    }
+
     /** Commits the group, or answers the writes to run again because the transaction was lost. */
-    private List<Pending<?>> commitGroup(List<Pending<?>> group) {
+    private Rerun commitGroup(List<Pending<?>> group, boolean savepoints) {
         List<Object> results = new ArrayList<>(group.size());
         try {
             exec(writer, "BEGIN IMMEDIATE");
         } catch (SQLException e) {
             group.forEach(pending -> pending.fail(e));
-            return List.of();
+            return Rerun.NONE;
         }
-        // A write alone in its transaction needs no savepoint: its failure rolls the transaction back.
-        boolean savepoints = group.size() > 1;
         for (int i = 0; i < group.size(); i++) {
             Pending<?> pending = group.get(i);
             try {
@@ -517,16 +523,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     pending.fail(e);
                     List<Pending<?>> others = new ArrayList<>(group);
                     others.remove(i);
-                    return others;
+                    return new Rerun(others, savepoints);
                 }
                 if (savepoints) {
                     rollbackToSavepoint();
-                } else {
-                    rollbackQuietly(writer);
-                    pending.fail(e);
-                    return List.of();
+                    results.add(new Failed(e));
+                    continue;
                 }
-                results.add(new Failed(e));
+                rollbackQuietly(writer);
+                if (group.size() == 1) {
+                    pending.fail(e);
+                    return Rerun.NONE;
+                }
+                // Which writes ran before it is undone with it: all run again, each in a savepoint.
+                return new Rerun(group, true);
             }
         }
         try {
@@ -536,7 +546,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (group.size() > 1) {
                 // Which write left no room is unknown: each runs again alone, and only that one fails.
                 group.forEach(pending -> commit(List.of(pending)));
-                return List.of();
+                return Rerun.NONE;
             }
             results.set(0, results.get(0) instanceof Failed ? results.get(0) : new Failed(e));
         }
@@ -549,7 +559,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 group.get(i).completeUnchecked(result);
             }
         }
-        return List.of();
+        return Rerun.NONE;
     }
 
     /** SQLite's errors after which it may have rolled the whole transaction back, savepoints and all. */

@@ -139,11 +139,14 @@ public final class EmbeddedProgressRepository implements ProgressRepository {
                     update.executeUpdate();
                 }
                 insertEvent(c, project, id, recorded.event());
-                try (PreparedStatement trim = c.prepareStatement(
-                        "DELETE FROM progress_events WHERE project = ? AND id = ? AND sequence <= ?")) {
-                    bind(trim, project, id);
-                    trim.setLong(3, recorded.event().sequence() - retention.maxRetained());
-                    trim.executeUpdate();
+                long oldestKept = recorded.event().sequence() - retention.maxRetained() + 1;
+                if (oldestKept > 1) {
+                    try (PreparedStatement trim = c.prepareStatement(
+                            "DELETE FROM progress_events WHERE project = ? AND id = ? AND sequence < ?")) {
+                        bind(trim, project, id);
+                        trim.setLong(3, oldestKept);
+                        trim.executeUpdate();
+                    }
                 }
             }
             return outcome;

@@ -15,7 +15,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The rate limit port in the embedded store: one row per key and window (the fixed window last
@@ -61,10 +63,10 @@ public final class EmbeddedRateLimitRepository implements RateLimitRepository {
     public Uni<Consumption> consume(RateLimitKey key, RateLimitPolicy policy, long cost) {
         return db.write(c -> {
             long now = clock.millis();
-            RateLimitCounters counters = load(c, key, now);
-            Consumption consumption = counters.check(policy, cost, now);
+            Loaded loaded = load(c, key, now);
+            Consumption consumption = loaded.counters.check(policy, cost, now);
             if (consumption.admitted()) {
-                store(c, key, policy, counters, now);
+                store(c, key, policy, loaded, now);
             }
             return consumption;
         });
@@ -77,10 +79,10 @@ public final class EmbeddedRateLimitRepository implements RateLimitRepository {
         }
         return db.write(c -> {
             long now = clock.millis();
-            RateLimitCounters counters = load(c, key, now);
-            Grant grant = counters.lease(policy, most, now);
+            Loaded loaded = load(c, key, now);
+            Grant grant = loaded.counters.lease(policy, most, now);
             if (grant.units() > 0) {
-                store(c, key, policy, counters, now);
+                store(c, key, policy, loaded, now);
             }
             return grant;
         });
@@ -91,7 +93,7 @@ public final class EmbeddedRateLimitRepository implements RateLimitRepository {
     public Uni<List<WindowState>> peek(RateLimitKey key, RateLimitPolicy policy) {
         return db.read(c -> {
             long now = clock.millis();
-            return load(c, key, now).check(policy, 0, now).states();
+            return load(c, key, now).counters.check(policy, 0, now).states();
         });
     }
 
@@ -106,55 +108,83 @@ public final class EmbeddedRateLimitRepository implements RateLimitRepository {
         });
     }
 
-    /** The key's live counters; an expired key counts as none, as a key Redis let go. */
-    private static RateLimitCounters load(Connection c, RateLimitKey key, long now) throws SQLException {
+    /**
+     * A key's rows as read: its live counters (an expired key counts as none, as a key Redis let go),
+     * whether expired rows remain, and the windows of its live rows.
+     */
+    private record Loaded(RateLimitCounters counters, boolean expiredRows, Set<Long> windows) {
+    }
+
+    private static Loaded load(Connection c, RateLimitKey key, long now) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT window_seconds, fixed_index, current_count, previous_count, "
-                + "expires_at FROM rate_limit_windows WHERE " + KEY + " AND expires_at > ?")) {
+                + "expires_at FROM rate_limit_windows WHERE " + KEY)) {
             bind(select, 1, key);
-            select.setLong(5, now);
             List<RateLimitCounters.FixedWindows> windows = new ArrayList<>();
+            Set<Long> seconds = new HashSet<>();
+            boolean expired = false;
             long expiresAt = 0;
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
+                    if (rows.getLong(5) <= now) {
+                        expired = true;
+                        continue;
+                    }
                     windows.add(new RateLimitCounters.FixedWindows(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)));
+                    seconds.add(rows.getLong(1));
                     expiresAt = Math.max(expiresAt, rows.getLong(5));
                 }
             }
-            return new RateLimitCounters(windows, expiresAt);
+            return new Loaded(new RateLimitCounters(windows, expiresAt), expired, seconds);
         }
     }
 
     /**
      * Writes the policy's windows after counting, and moves the expiry of every window of the key
-     * with them; rows of the key that expired go first, so that none comes back to life.
+     * with them; rows of the key that expired go first, so that none comes back to life. The
+     * statements beyond the write itself run only when needed: a delete when a row expired, an
+     * update when the key holds windows the policy no longer has.
      */
-    private static void store(Connection c, RateLimitKey key, RateLimitPolicy policy, RateLimitCounters counters, long now)
+    private static void store(Connection c, RateLimitKey key, RateLimitPolicy policy, Loaded loaded, long now)
             throws SQLException {
+        RateLimitCounters counters = loaded.counters;
         long expiresAt = counters.expiresAtMillis();
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM rate_limit_windows WHERE " + KEY + " AND expires_at <= ?")) {
-            bind(delete, 1, key);
-            delete.setLong(5, now);
-            delete.executeUpdate();
+        if (loaded.expiredRows) {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM rate_limit_windows WHERE " + KEY + " AND expires_at <= ?")) {
+                bind(delete, 1, key);
+                delete.setLong(5, now);
+                delete.executeUpdate();
+            }
         }
+        List<RateLimitCounters.FixedWindows> written = counters.windowsOf(policy);
         try (PreparedStatement upsert = c.prepareStatement("INSERT INTO rate_limit_windows (project, policy, scope, identifier, "
                 + "window_seconds, fixed_index, current_count, previous_count, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (project, policy, scope, identifier, window_seconds) DO UPDATE SET fixed_index = excluded.fixed_index, "
                 + "current_count = excluded.current_count, previous_count = excluded.previous_count, expires_at = excluded.expires_at")) {
-            for (RateLimitCounters.FixedWindows window : counters.windowsOf(policy)) {
+            for (RateLimitCounters.FixedWindows window : written) {
                 bind(upsert, 1, key);
                 upsert.setLong(5, window.windowSeconds());
                 upsert.setLong(6, window.index());
                 upsert.setLong(7, window.current());
                 upsert.setLong(8, window.previous());
                 upsert.setLong(9, expiresAt);
-                upsert.addBatch();
+                if (written.size() == 1) {
+                    upsert.executeUpdate();
+                } else {
+                    upsert.addBatch();
+                }
             }
-            upsert.executeBatch();
+            if (written.size() > 1) {
+                upsert.executeBatch();
+            }
         }
-        try (PreparedStatement update = c.prepareStatement("UPDATE rate_limit_windows SET expires_at = ? WHERE " + KEY)) {
-            update.setLong(1, expiresAt);
-            bind(update, 2, key);
-            update.executeUpdate();
+        Set<Long> others = new HashSet<>(loaded.windows);
+        written.forEach(window -> others.remove(window.windowSeconds()));
+        if (!others.isEmpty()) {
+            try (PreparedStatement update = c.prepareStatement("UPDATE rate_limit_windows SET expires_at = ? WHERE " + KEY)) {
+                update.setLong(1, expiresAt);
+                bind(update, 2, key);
+                update.executeUpdate();
+            }
         }
     }
 
