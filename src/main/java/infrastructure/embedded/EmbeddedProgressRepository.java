@@ -41,6 +41,8 @@ public final class EmbeddedProgressRepository implements ProgressRepository {
      * with it, so the bound is lower than for single-row tables.
      */
     private static final int SWEEP_BATCH = 50;
+    /** Events recorded between two trims of an operation's oldest ones; reads skip those not trimmed yet. */
+    private static final int TRIM_EVERY = 64;
     private static final String STATE = "total_steps, current_step, status, message, started_at, updated_at, last_sequence";
 
     private final EmbeddedDatabase db;
@@ -140,7 +142,8 @@ public final class EmbeddedProgressRepository implements ProgressRepository {
                 }
                 insertEvent(c, project, id, recorded.event());
                 long oldestKept = recorded.event().sequence() - retention.maxRetained() + 1;
-                if (oldestKept > 1) {
+                // Trimmed every TRIM_EVERY events, not every one: reads skip the few older rows still there.
+                if (oldestKept > 1 && recorded.event().sequence() % TRIM_EVERY == 0) {
                     try (PreparedStatement trim = c.prepareStatement(
                             "DELETE FROM progress_events WHERE project = ? AND id = ? AND sequence < ?")) {
                         bind(trim, project, id);
@@ -191,10 +194,12 @@ public final class EmbeddedProgressRepository implements ProgressRepository {
         return db.read(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT e.sequence, e.type, e.step, e.message, e.at "
                     + "FROM progress_events e JOIN progress p ON p.project = e.project AND p.id = e.id "
-                    + "WHERE e.project = ? AND e.id = ? AND e.sequence > ? AND p.expires_at > ? ORDER BY e.sequence")) {
+                    + "WHERE e.project = ? AND e.id = ? AND e.sequence > ? AND e.sequence > p.last_sequence - ? "
+                    + "AND p.expires_at > ? ORDER BY e.sequence")) {
                 bind(select, project, id);
                 select.setLong(3, after);
-                select.setLong(4, clock.millis());
+                select.setLong(4, retention.maxRetained());
+                select.setLong(5, clock.millis());
                 List<ProgressEvent> events = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {

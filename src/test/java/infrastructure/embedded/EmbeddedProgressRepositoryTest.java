@@ -3,6 +3,7 @@ package infrastructure.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import contract.ProgressRepositoryContract;
+import domain.progress.EventsPage;
 import domain.progress.Progress;
 import domain.progress.ProgressChange;
 import domain.progress.ProgressEvent;
@@ -107,12 +108,16 @@ class EmbeddedProgressRepositoryTest extends ProgressRepositoryContract {
     }
 
     @Test
-    void keepsNoMoreEventRowsThanRetained() {
+    void keepsNoMoreEventRowsThanRetainedPlusOneTrimStepAndServesOnlyTheRetained() {
         progress = newRepository(clock, new ProgressRepository.Retention(5, TTL));
-        started(SHOP, IMPORT, 100);
+        started(SHOP, IMPORT, 1_000);
 
-        recordSteps(SHOP, IMPORT, 20);
+        recordSteps(SHOP, IMPORT, 200);
 
-        assertThat(rows("progress_events")).isEqualTo(5);
+        // Rows are trimmed every 64th event: between the retained 5 and 5 + 63 stay in the table.
+        assertThat(rows("progress_events")).isBetween(5L, 5L + 63);
+        EventsPage page = await(progress.eventsAfter(SHOP, IMPORT, 0));
+        assertThat(page.events()).extracting(ProgressEvent::sequence).containsExactly(197L, 198L, 199L, 200L, 201L);
+        assertThat(page.gap()).isTrue();
     }
 }
