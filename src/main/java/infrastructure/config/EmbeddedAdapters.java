@@ -32,18 +32,17 @@ final class EmbeddedAdapters implements StoreAdapters {
 
     private final EmbeddedDatabase db;
     private final StoreSettings settings;
-    private final long hotEntryBytes;
+    private final StoreConfig.Embedded embedded;
 
-    /** @param hotEntryBytes the most bytes of cache entries held in process for reads; 0 for none */
-    EmbeddedAdapters(EmbeddedDatabase db, StoreSettings settings, long hotEntryBytes) {
+    EmbeddedAdapters(EmbeddedDatabase db, StoreSettings settings, StoreConfig.Embedded embedded) {
         this.db = db;
         this.settings = settings;
-        this.hotEntryBytes = hotEntryBytes;
+        this.embedded = embedded;
     }
 
     @Override
     public CacheRepository cache() {
-        return new EmbeddedCacheRepository(db, settings.clock(), settings.cacheRetention(), hotEntryBytes);
+        return new EmbeddedCacheRepository(db, settings.clock(), settings.cacheRetention(), embedded.hotEntries().asLongValue());
     }
 
     @Override
@@ -88,7 +87,7 @@ final class EmbeddedAdapters implements StoreAdapters {
 
     @Override
     public StoreBackups backups() {
-        return new EmbeddedStoreBackups(db, settings.clock());
+        return new EmbeddedStoreBackups(db, settings.clock(), embedded.backupsKept());
     }
 
     @Override

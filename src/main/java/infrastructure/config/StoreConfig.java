@@ -98,5 +98,10 @@ public interface StoreConfig {
         @WithName("hot-entries")
         @WithDefault("64M")
         MemorySize hotEntries();
+
+        /** Backups ({@code POST /v1/admin/backups}) kept in the data directory, the newest ones; each new one removes older ones. Default 7. */
+        @WithName("backups-kept")
+        @WithDefault("7")
+        int backupsKept();
     }
 }

@@ -88,7 +88,7 @@ public class Stores {
             case redis -> new RedisAdapters(redis.get(), store.redisKeyPrefix(), settings);
             case memory -> new MemoryAdapters(settings, store.memoryMaxEntries(), store.memorySweepInterval());
             case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded()), pulse::answered), settings,
-                    store.embedded().hotEntries().asLongValue());
+                    store.embedded());
         };
     }
 

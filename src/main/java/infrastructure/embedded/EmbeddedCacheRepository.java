@@ -48,6 +48,8 @@ import java.util.stream.Collectors;
 public final class EmbeddedCacheRepository implements CacheRepository {
 
     private static final int SWEEP_BATCH = 500;
+    /** Entries one write of a bulk removal (a tag, a whole project) removes. */
+    static final int REMOVE_BATCH = 500;
     /** Entries whose reads one write records. */
     private static final int RECORD_BATCH = 500;
     /** Keys use only characters below 0x7f, so every key with a prefix sorts below prefix + 0x7f. */
@@ -278,20 +280,36 @@ public final class EmbeddedCacheRepository implements CacheRepository {
 
     @Override
     public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
-        return db.write(c -> {
-            long now = clock.millis();
+        return inBatches(project, c -> names(c, "SELECT key FROM cache_tags WHERE project = ? AND tag = ? LIMIT " + REMOVE_BATCH,
+                project.value(), tag.value()));
+    }
+
+    /**
+     * Removes, one write per batch of {@value #REMOVE_BATCH}, the entries {@code batch} names, until a
+     * batch comes back short; each batch drops its names from what the next one reads, so every round
+     * makes progress. Like Redis, so that no removal holds the writer for long: a write that lands
+     * between two batches may or may not survive the removal.
+     */
+    private Uni<Long> inBatches(ProjectId project, EmbeddedDatabase.Work<List<String>> batch) {
+        return Multi.createBy().repeating()
+                .uni(() -> db.write(c -> dropAll(c, project, batch.run(c), clock.millis()), this::forget))
+                .whilst(dropped -> dropped.names.size() == REMOVE_BATCH)
+                .collect().with(Collectors.summingLong(Dropped::live));
+    }
+
+    private static List<String> names(Connection c, String query, String... parameters) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(query)) {
+            for (int i = 0; i < parameters.length; i++) {
+                select.setString(i + 1, parameters[i]);
+            }
             List<String> names = new ArrayList<>();
-            try (PreparedStatement select = c.prepareStatement("SELECT key FROM cache_tags WHERE project = ? AND tag = ?")) {
-                select.setString(1, project.value());
-                select.setString(2, tag.value());
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        names.add(rows.getString(1));
-                    }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1));
                 }
             }
-            return dropAll(c, project, names, now);
-        }, this::forget).map(Dropped::live);
+            return names;
+        }
     }
 
     /** What a removal did: the entries it named, and how many of them were live. */
@@ -346,23 +364,9 @@ public final class EmbeddedCacheRepository implements CacheRepository {
 
     @Override
     public Uni<Long> removeAll(ProjectId project) {
-        return db.write(c -> {
-            long now = clock.millis();
-            long live = liveEntries(c, project, now);
-            for (String table : List.of("cache_entries", "cache_tags")) {
-                try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE project = ?")) {
-                    delete.setString(1, project.value());
-                    delete.executeUpdate();
-                }
-            }
-            // The project's row stays, as in the other stores: its versions must keep increasing, its statistics count on.
-            touch(c, project, now);
-            return live;
-        }, live -> {
-            if (hot != null) {
-                hot.removedAll(project);
-            }
-        });
+        // The project's row stays, as in the other stores: its versions must keep increasing, its statistics count on.
+        return inBatches(project, c -> names(c, "SELECT key FROM cache_entries WHERE project = ? LIMIT " + REMOVE_BATCH,
+                project.value()));
     }
 
     @Override

@@ -7,7 +7,6 @@ import domain.cache.CacheEntry;
 import domain.cache.CacheReads;
 import domain.project.ProjectId;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -18,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>The fill race: a reader that read an entry before a write committed must not put that older copy
  * here after the write dropped it. A reader takes a {@link #stamp} before its read and fills only if
- * no change of the entry's stripe (or of many entries at once) was published since; the check and
+ * no change of the entry's stripe was published since; the check and
  * the fill are one atomic step on the entry's slot, as is each change's update of that slot.
  *
  * <p>Bounded by the bytes of the entries held (least recently and frequently used go first), and an
@@ -32,8 +31,6 @@ final class HotEntries {
 
     private final Cache<Id, CacheEntry> entries;
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
-    /** Changed by changes of many entries at once (a project cleared, a tag invalidated), which every fill checks. */
-    private final AtomicLong bulk = new AtomicLong();
 
     /** An entry's name: its project and key. */
     record Id(ProjectId project, String key) {
@@ -57,7 +54,7 @@ final class HotEntries {
 
     /** Taken before reading an entry from the database; {@link #fill} compares it. */
     long stamp(Id id) {
-        return stripes.get(stripe(id)) + bulk.get();
+        return stripes.get(stripe(id));
     }
 
     /** Holds what a read found, unless the entry changed since {@code stamp} was taken. */
@@ -79,12 +76,6 @@ final class HotEntries {
             stripes.incrementAndGet(stripe(id));
             return null;
         });
-    }
-
-    /** After the commit of a removal of every entry of the project. */
-    void removedAll(ProjectId project) {
-        bulk.incrementAndGet();
-        entries.asMap().keySet().removeIf(id -> id.project().equals(project));
     }
 
     /** After the commit of recorded reads: the copies held take the same hits and last access. */

@@ -128,6 +128,22 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     }
 
     @Test
+    void bulkRemovalsDropTheEntriesHeldInProcessBatchByBatch() {
+        IntStream.range(0, EmbeddedCacheRepository.REMOVE_BATCH + 10).forEach(i -> store(SHOP, "t" + i, tagged("1", "bulk")));
+        IntStream.range(0, EmbeddedCacheRepository.REMOVE_BATCH + 10).forEach(i -> store(BLOG, "k" + i, json("1")));
+        read(SHOP, "t0");
+        read(BLOG, "k0");
+
+        assertThat(await(cache.removeTagged(SHOP, CacheTag.of("bulk")))).isEqualTo(EmbeddedCacheRepository.REMOVE_BATCH + 10);
+        assertThat(await(cache.removeAll(BLOG))).isEqualTo(EmbeddedCacheRepository.REMOVE_BATCH + 10);
+
+        assertThat(read(SHOP, "t0")).isEmpty();
+        assertThat(read(SHOP, "t" + (EmbeddedCacheRepository.REMOVE_BATCH + 9))).isEmpty();
+        assertThat(read(BLOG, "k0")).isEmpty();
+        assertThat(read(BLOG, "k" + (EmbeddedCacheRepository.REMOVE_BATCH + 9))).isEmpty();
+    }
+
+    @Test
     void aReadAfterAnAcknowledgedWriteNeverSeesAnOlderVersionWhileReadsAndWritesRace() throws Exception {
         int writers = 2;
         int readers = 2;

@@ -57,20 +57,6 @@ class HotEntriesTest {
     }
 
     @Test
-    void aReadThatBeganBeforeTheProjectWasClearedDoesNotBringTheEntryBack() {
-        HotEntries.Id other = new HotEntries.Id(ProjectId.of("blog"), "k");
-        hot.written(ID, version(1));
-        hot.written(other, version(1));
-        long stamp = hot.stamp(ID);
-        hot.removedAll(SHOP);
-
-        hot.fill(ID, version(1), stamp);
-
-        assertThat(hot.get(ID)).isNull();
-        assertThat(hot.get(other)).isEqualTo(version(1));
-    }
-
-    @Test
     void recordedReadsReachTheHeldCopyAndAReadFromBeforeThemIsNotHeld() {
         hot.written(ID, version(1));
         Instant readAt = clock.instant().plusSeconds(5);
