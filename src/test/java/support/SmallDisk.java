@@ -29,7 +29,7 @@ public final class SmallDisk implements AutoCloseable {
 
     private static SmallDisk mount(String options) {
         Path point = EmbeddedDatabases.newDirectory();
-        boolean mounted = NodeTools.runs("mount", "-t", "tmpfs", "-o", options, "tmpfs", point.toString());
+        boolean mounted = Commands.runs("mount", "-t", "tmpfs", "-o", options, "tmpfs", point.toString());
         assumeTrue(mounted, "cannot mount a tmpfs here (the test needs root): skipped");
         return new SmallDisk(point);
     }
@@ -40,7 +40,7 @@ public final class SmallDisk implements AutoCloseable {
 
     @Override
     public void close() {
-        NodeTools.runs("umount", "-l", mountPoint.toString());
+        Commands.runs("umount", "-l", mountPoint.toString());
     }
 
 }

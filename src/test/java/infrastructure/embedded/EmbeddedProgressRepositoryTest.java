@@ -2,7 +2,7 @@ package infrastructure.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import contract.ProgressRepositoryContract;
+import contract.ClockedProgressRepositoryContract;
 import domain.progress.EventsPage;
 import domain.progress.Progress;
 import domain.progress.ProgressChange;
@@ -20,7 +20,7 @@ import support.EmbeddedDatabases;
 import support.MutableClock;
 
 /** The embedded progress store against the contract, plus what a disk adds: operations kept across a reopening, and swept. */
-class EmbeddedProgressRepositoryTest extends ProgressRepositoryContract {
+class EmbeddedProgressRepositoryTest extends ClockedProgressRepositoryContract {
 
     private static final Duration TTL = RETENTION.ttl();
 
@@ -33,11 +33,6 @@ class EmbeddedProgressRepositoryTest extends ProgressRepositoryContract {
         db = EmbeddedDatabases.fresh();
         opened.add(db);
         return new EmbeddedProgressRepository(db, clock, retention);
-    }
-
-    @Override
-    protected void letTimePass(Duration duration) {
-        clock.advance(duration);
     }
 
     @AfterEach
@@ -84,27 +79,6 @@ class EmbeddedProgressRepositoryTest extends ProgressRepositoryContract {
         assertThat(rows("progress")).isEqualTo(1);
         assertThat(rows("progress_events")).isEqualTo(5);
         assertThat(current(BLOG, IMPORT).lastSequence()).isEqualTo(5);
-    }
-
-    @Test
-    void movesTheExpiryWithEveryUpdate() {
-        started(SHOP, IMPORT, 10);
-        clock.advance(TTL.minusSeconds(1));
-        recorded(SHOP, IMPORT, steps(1));
-        clock.advance(TTL.minusSeconds(1));
-
-        assertThat(find(SHOP, IMPORT)).isPresent();
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(find(SHOP, IMPORT)).isEmpty();
-    }
-
-    @Test
-    void keepsAnOperationUntilTheLastMillisecondOfItsTtl() {
-        started(SHOP, IMPORT, 10);
-        clock.advance(TTL.minusMillis(1));
-
-        assertThat(find(SHOP, IMPORT)).isPresent();
-        assertThat(record(SHOP, IMPORT, steps(1))).isInstanceOf(RecordOutcome.Recorded.class);
     }
 
     @Test

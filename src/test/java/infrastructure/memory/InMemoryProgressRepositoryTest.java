@@ -2,48 +2,21 @@ package infrastructure.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import contract.ProgressRepositoryContract;
+import contract.ClockedProgressRepositoryContract;
 import domain.progress.ProgressId;
 import domain.progress.ProgressRepository;
-import domain.progress.RecordOutcome;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import support.MutableClock;
 
 /** The embedded progress store against the contract, plus what only it has: a sweeper and the test clock's expiry. */
-class InMemoryProgressRepositoryTest extends ProgressRepositoryContract {
+class InMemoryProgressRepositoryTest extends ClockedProgressRepositoryContract {
 
     private static final Duration TTL = RETENTION.ttl();
 
     @Override
     protected ProgressRepository newRepository(MutableClock clock, ProgressRepository.Retention retention) {
         return new InMemoryProgressRepository(clock, retention);
-    }
-
-    @Override
-    protected void letTimePass(Duration duration) {
-        clock.advance(duration);
-    }
-
-    @Test
-    void movesTheExpiryWithEveryUpdate() {
-        started(SHOP, IMPORT, 10);
-        clock.advance(TTL.minusSeconds(1));
-        recorded(SHOP, IMPORT, steps(1));
-        clock.advance(TTL.minusSeconds(1));
-
-        assertThat(find(SHOP, IMPORT)).isPresent();
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(find(SHOP, IMPORT)).isEmpty();
-    }
-
-    @Test
-    void keepsAnOperationUntilTheLastMillisecondOfItsTtl() {
-        started(SHOP, IMPORT, 10);
-        clock.advance(TTL.minusMillis(1));
-
-        assertThat(find(SHOP, IMPORT)).isPresent();
-        assertThat(record(SHOP, IMPORT, steps(1))).isInstanceOf(RecordOutcome.Recorded.class);
     }
 
     @Test

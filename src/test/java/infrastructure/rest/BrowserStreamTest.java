@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import support.BrowserProfile;
-import support.NodeTools;
+import support.Commands;
 
 /**
  * A real browser follows progress streams from a page on another origin: headless Chromium (the
@@ -49,8 +49,8 @@ class BrowserStreamTest {
     void aPageOnAnotherOriginFollowsWithATicketAndWithTheCookieResumesAfterACutAndStopsOn204() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "skipped: " + CHROMIUM + " is absent; the browser test needs "
                 + "Debian's chromium (apt-get install chromium), which .ci/run installs");
-        Assumptions.assumeTrue(NodeTools.runs("node", "--version"), "skipped: Node.js (node, npm) is absent; the browser test needs it");
-        NodeTools.npmCi(SCRIPTS, "node_modules/playwright-core", Path.of("target/browser-test-npm.log"));
+        Assumptions.assumeTrue(Commands.runs("node", "--version"), "skipped: Node.js (node, npm) is absent; the browser test needs it");
+        Commands.npmCi(SCRIPTS, "node_modules/playwright-core", Path.of("target/browser-test-npm.log"));
 
         String project = freshProject();
         String worker = keyFor(List.of(project), "progress");

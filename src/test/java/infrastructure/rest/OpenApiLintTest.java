@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import support.NodeTools;
+import support.Commands;
 
 /**
  * The service's OpenAPI document passes {@code redocly lint} (the npm package {@code @redocly/cli},
@@ -29,8 +29,8 @@ class OpenApiLintTest {
 
     @Test
     void theDocumentPassesRedoclyLintWithNoErrorAndNoWarning() throws Exception {
-        Assumptions.assumeTrue(NodeTools.runs("node", "--version"), "skipped: Node.js (node, npm) is absent; .ci/run installs it");
-        NodeTools.npmCi(TOOLS, "node_modules/@redocly/cli", Path.of("target/openapi-lint-npm.log"));
+        Assumptions.assumeTrue(Commands.runs("node", "--version"), "skipped: Node.js (node, npm) is absent; .ci/run installs it");
+        Commands.npmCi(TOOLS, "node_modules/@redocly/cli", Path.of("target/openapi-lint-npm.log"));
         Path document = Path.of("target/openapi.json").toAbsolutePath();
         Files.writeString(document, RestAssured.given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
         Path report = Path.of("target/openapi-lint.json");

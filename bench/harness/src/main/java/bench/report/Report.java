@@ -382,10 +382,12 @@ public final class Report {
                         .append(" | ").append(ms(store.get("p50Ms").asDouble())).append(" | ").append(ms(store.get("p99Ms").asDouble()))
                         .append(" | ").append(ratio(rps / reference)).append(" |\n");
                 if (store.get("store").asText().equals("embedded")) {
-                    boolean read = name.startsWith("cache GET") || name.startsWith("session validate");
+                    // Session validate slides the session's idle expiry: a write on every store (Redis's script writes too).
+                    boolean read = name.startsWith("cache GET");
                     double goal = read ? EMBEDDED_READ_GOAL : EMBEDDED_WRITE_GOAL;
-                    verdicts.add(String.format(Locale.ROOT, "Embedded store, %s: %s of the memory store's throughput (goal ≥ %.1f): %s.",
-                            name, ratio(rps / reference), goal, rps / reference >= goal ? "met" : "**missed**"));
+                    verdicts.add(String.format(Locale.ROOT, "Embedded store, %s (%s): %s of the memory store's throughput (goal ≥ %.1f): %s.",
+                            name, read ? "a read" : name.startsWith("session validate") ? "a write: it slides the idle expiry" : "a write",
+                            ratio(rps / reference), goal, rps / reference >= goal ? "met" : "**missed**"));
                 }
             }
         }

@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** The Node.js tools some tests drive (the browser test, the OpenAPI lint): whether they run, and their npm ci. */
-public final class NodeTools {
+/** Programs some tests run: whether one runs here (Node.js, mount), and npm ci for the Node.js tools (the browser test, the OpenAPI lint). */
+public final class Commands {
 
-    private NodeTools() {
+    private Commands() {
     }
 
     /** True when the command runs and exits 0 within 30 s ({@code node --version}: is Node.js here?). */
