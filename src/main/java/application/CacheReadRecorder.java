@@ -9,9 +9,15 @@ import domain.project.ProjectId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,23 +39,35 @@ final class CacheReadRecorder {
     /** A batch the store refused is held again while fewer than this many buffers' worth of entries are held. */
     private static final int HELD_BUFFERS = 4;
 
+    /** Entries one store call records at most: one script on Redis, one write on the embedded store. */
+    static final int PART_ENTRIES = 500;
+
     private final CacheRepository cache;
     private final ReadTally tally;
     private final int bufferSize;
+    private final Duration timeout;
     private final HotPath recording;
     private final Counter unrecorded;
     private final OncePerBurst failures = new OncePerBurst(30_000);
+    /** A flush the buffer filling started is on its way: the next one waits for it. */
+    private final AtomicBoolean filling = new AtomicBoolean();
+    /** The last flush failed: until one succeeds, only the timer flushes (a dead store must not cost every read a drain). */
+    private volatile boolean failing;
 
     /**
      * @param bufferSize reads held before a batch goes; 1 records every read at once (still off the read's path)
-     * @param recording  the span, guard and timer of {@code cache.record}
+     * @param timeout    the longest one part of a batch may take; a part that takes longer counts as lost
+     *                   (it may or may not have been recorded: holding it again could count it twice)
+     * @param recording  the span and timer of {@code cache.record}; no guard: statistics must not open
+     *                   the cache's breaker, which reads and writes answer by
      */
-    CacheReadRecorder(CacheRepository cache, int bufferSize, HotPath recording, MeterRegistry meters) {
+    CacheReadRecorder(CacheRepository cache, int bufferSize, Duration timeout, HotPath recording, MeterRegistry meters) {
         if (bufferSize < 1) {
             throw new IllegalArgumentException("the cache's read buffer holds at least one read, not " + bufferSize);
         }
         this.cache = cache;
         this.bufferSize = bufferSize;
+        this.timeout = timeout;
         this.tally = new ReadTally(Math.max(10_000, bufferSize * HELD_BUFFERS));
         this.recording = recording;
         this.unrecorded = Counter.builder(UNRECORDED)
@@ -80,8 +98,10 @@ final class CacheReadRecorder {
     }
 
     /**
-     * Sends every held read to the store in one batch; completes when the store took it or refused
-     * it, and never fails: a refused batch is held again (or counted in {@value #UNRECORDED}).
+     * Sends every held read to the store, one project and at most {@value #PART_ENTRIES} entries per
+     * call, in turn; completes when each part was taken or refused, and never fails. From the first
+     * refused part on, the rest are held again for the next flush; a part that timed out is dropped
+     * (counted in {@value #UNRECORDED}), as it may have been recorded.
      */
     Uni<Void> flush() {
         return Uni.createFrom().deferred(() -> {
@@ -90,22 +110,63 @@ final class CacheReadRecorder {
                 return Uni.createFrom().voidItem();
             }
             CacheReads batch = drained.get();
-            return recording.call(null, () -> cache.record(batch), null)
-                    .invoke(() -> tally.recorded(batch))
-                    .onFailure().recoverWithItem(failure -> {
-                        long dropped = tally.notRecorded(batch);
+            List<CacheReads> refused = new ArrayList<>();
+            long[] lost = {0};
+            Throwable[] cause = {null};
+            return Multi.createFrom().iterable(parts(batch))
+                    .onItem().transformToUniAndConcatenate(part -> {
+                        if (cause[0] != null) {
+                            refused.add(part);
+                            return Uni.createFrom().voidItem();
+                        }
+                        return recording.call(null, () -> cache.record(part)
+                                        .ifNoItem().after(timeout).failWith(() -> new RecordTimedOut(timeout)), null)
+                                .onFailure().recoverWithItem(failure -> {
+                                    cause[0] = failure;
+                                    if (failure instanceof RecordTimedOut) {
+                                        lost[0] += part.reads();
+                                    } else {
+                                        refused.add(part);
+                                    }
+                                    return null;
+                                });
+                    })
+                    .collect().last()
+                    .invoke(() -> {
+                        long dropped = tally.settled(batch, refused) + lost[0];
                         unrecorded.increment(dropped);
-                        failures.run(() -> LOG.warnf("the store took no cache read statistics (%s); %s",
-                                failure.toString(), dropped > 0 ? dropped + " reads were dropped" : "they go with the next batch"));
-                        return null;
-                    });
+                        failing = cause[0] != null;
+                        if (cause[0] != null) {
+                            failures.run(() -> LOG.warnf("the store took only part of the cache read statistics (%s); %s",
+                                    cause[0].toString(), dropped > 0 ? dropped + " reads were dropped, the rest go with the next batch"
+                                            : "the rest go with the next batch"));
+                        }
+                    })
+                    .replaceWithVoid();
         });
     }
 
+    /** The batch in parts of one project and at most {@value #PART_ENTRIES} entries: a part fails or succeeds as a whole. */
+    private static List<CacheReads> parts(CacheReads batch) {
+        List<CacheReads> parts = new ArrayList<>();
+        for (CacheReads part : batch.inPartsOf(PART_ENTRIES)) {
+            part.projects().forEach((project, reads) -> parts.add(new CacheReads(Map.of(project, reads))));
+        }
+        return parts;
+    }
+
     private void flushIfFull() {
-        if (tally.heldReads() >= bufferSize) {
-            flush().subscribe().with(done -> {
-            }, failure -> LOG.debugf("recording cache reads failed: %s", failure));
+        if (tally.heldReads() >= bufferSize && !failing && filling.compareAndSet(false, true)) {
+            flush().onTermination().invoke(() -> filling.set(false))
+                    .subscribe().with(done -> {
+                    }, failure -> LOG.debugf("recording cache reads failed: %s", failure));
+        }
+    }
+
+    /** A part of a batch the store did not answer within the timeout. */
+    private static final class RecordTimedOut extends RuntimeException {
+        RecordTimedOut(Duration timeout) {
+            super("the store did not answer within " + timeout.toMillis() + " ms", null, false, false);
         }
     }
 }

@@ -83,7 +83,7 @@ public class CacheService {
     public CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters,
             Clock clock, HotPaths paths, @Identifier(Guards.CACHE) Guard guard) {
         this(cache, policy, settings, meters, clock, paths.of("cache.read", guard), paths.of("cache.write", guard),
-                paths.of("cache.record", guard));
+                paths.of("cache.record", null));
     }
 
     /**
@@ -100,7 +100,7 @@ public class CacheService {
         this.reading = reading;
         this.writing = writing;
         this.clock = clock;
-        this.readRecorder = new CacheReadRecorder(cache, settings.readBufferSize(), recording, meters);
+        this.readRecorder = new CacheReadRecorder(cache, settings.readBufferSize(), settings.readRecordTimeout(), recording, meters);
         this.cache = cache;
         this.invalidator = new CacheInvalidator(cache);
         this.policy = policy;

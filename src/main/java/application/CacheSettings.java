@@ -9,8 +9,10 @@ import java.time.Duration;
  *                                  {@code true} accepts and drops it (the caller is told it was not stored)
  * @param readBufferSize            reads counted in process before their statistics go to the store in one batch
  * @param readFlushInterval         the longest reads are held before their batch goes
+ * @param readRecordTimeout         the longest the store may take to record one part of a batch (the store timeout)
  */
-public record CacheSettings(boolean dropWritesWhenUnavailable, int readBufferSize, Duration readFlushInterval) {
+public record CacheSettings(boolean dropWritesWhenUnavailable, int readBufferSize, Duration readFlushInterval,
+        Duration readRecordTimeout) {
 
     public CacheSettings {
         if (readBufferSize < 1) {

@@ -38,7 +38,7 @@ class CacheReadStatisticsTest {
     private final FailingCacheStore store = new FailingCacheStore(memory);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final CacheService cache = new CacheService(store, new CachePolicy(Ttl.ofSeconds(60), Ttl.ofSeconds(3600), 1024, 4),
-            new CacheSettings(false, BUFFER, Duration.ofSeconds(1)), meters, clock);
+            new CacheSettings(false, BUFFER, Duration.ofSeconds(1), Duration.ofSeconds(1)), meters, clock);
 
     @Test
     void aReadAnswersItsHitsAndLastAccessBeforeTheStoreHasThem() {
@@ -109,6 +109,65 @@ class CacheReadStatisticsTest {
         cache.flushReads().await().atMost(Duration.ofSeconds(5));
         assertThat(stored().hits()).isEqualTo(3);
         assertThat(meters.counter(CacheReadRecorder.UNRECORDED).count()).isZero();
+    }
+
+    @Test
+    void aBatchGoesOneProjectAtATimeAndARefusedPartIsRecordedOnceLater() {
+        ProjectId blog = ProjectId.of("blog");
+        write();
+        cache.write(BACKEND, blog, KEY, "1", OptionalLong.empty(), Set.of(), Precondition.always()).await().atMost(Duration.ofSeconds(5));
+        read();
+        read();
+        for (int i = 0; i < 3; i++) {
+            cache.read(BACKEND, blog, KEY).await().atMost(Duration.ofSeconds(5));
+        }
+        store.refuseNextRecords(1);
+
+        cache.flushReads().await().atMost(Duration.ofSeconds(5));
+        cache.flushReads().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(stored().hits()).isEqualTo(2);
+        assertThat(memory.find(blog, KEY).await().atMost(Duration.ofSeconds(5)).orElseThrow().hits()).isEqualTo(3);
+        assertThat(storedStats()).isEqualTo(new CacheStats(1, 2, 0));
+        assertThat(meters.counter(CacheReadRecorder.UNRECORDED).count()).isZero();
+    }
+
+    @Test
+    void aPartTheStoreDidNotAnswerInTimeIsDroppedNotCountedTwice() {
+        CacheService impatient = new CacheService(store, new CachePolicy(Ttl.ofSeconds(60), Ttl.ofSeconds(3600), 1024, 4),
+                new CacheSettings(false, 1_000, Duration.ofSeconds(1), Duration.ofMillis(50)), meters, clock);
+        write();
+        for (int i = 0; i < 4; i++) {
+            impatient.read(BACKEND, SHOP, KEY).await().atMost(Duration.ofSeconds(5));
+        }
+        store.hangNextRecords(1);
+
+        impatient.flushReads().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(meters.counter(CacheReadRecorder.UNRECORDED).count()).isEqualTo(4);
+        assertThat(impatient.read(BACKEND, SHOP, KEY).await().atMost(Duration.ofSeconds(5)).orElseThrow().hits()).isEqualTo(1);
+    }
+
+    @Test
+    void afterARefusalOnlyTheTimerFlushesUntilTheStoreTakesABatchAgain() {
+        write();
+        store.refuseNextRecords(1);
+        for (int i = 0; i < BUFFER; i++) {
+            read();
+        }
+        assertThat(store.records.get()).isEqualTo(1);
+
+        for (int i = 0; i < BUFFER; i++) {
+            read();
+        }
+        assertThat(store.records.get()).as("a full buffer does not flush while the store refuses").isEqualTo(1);
+
+        cache.flushReads().await().atMost(Duration.ofSeconds(5));
+        assertThat(stored().hits()).isEqualTo(2L * BUFFER);
+        for (int i = 0; i < BUFFER; i++) {
+            read();
+        }
+        assertThat(store.records.get()).as("the buffer flushes again once the store took a batch").isEqualTo(3);
     }
 
     private void write() {

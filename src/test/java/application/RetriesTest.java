@@ -37,7 +37,7 @@ class RetriesTest {
 
     private final FailingCacheStore store = new FailingCacheStore(new InMemoryCacheRepository(Clock.systemUTC(), 1_000, Duration.ofDays(31)));
     private final CacheService cache = new CacheService(store, new CachePolicy(Ttl.ofSeconds(60), Ttl.ofSeconds(3600), 1024, 4),
-            new CacheSettings(false, 100, Duration.ofSeconds(1)), new SimpleMeterRegistry(), Clock.systemUTC());
+            new CacheSettings(false, 100, Duration.ofSeconds(1), Duration.ofSeconds(1)), new SimpleMeterRegistry(), Clock.systemUTC());
 
     @Test
     void retriesAReadOnceAfterAStoreFailure() {

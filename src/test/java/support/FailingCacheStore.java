@@ -27,6 +27,7 @@ public final class FailingCacheStore implements CacheRepository {
     public final AtomicInteger puts = new AtomicInteger();
     public final AtomicInteger records = new AtomicInteger();
     private final AtomicInteger refusals = new AtomicInteger();
+    private final AtomicInteger hangs = new AtomicInteger();
 
     public FailingCacheStore(CacheRepository store) {
         this.store = store;
@@ -61,10 +62,18 @@ public final class FailingCacheStore implements CacheRepository {
         refusals.set(calls);
     }
 
+    /** Its next {@code calls} records of read statistics never answer, as a hung store's would. */
+    public void hangNextRecords(int calls) {
+        hangs.set(calls);
+    }
+
     @Override
     public Uni<Void> record(CacheReads reads) {
         return Uni.createFrom().deferred(() -> {
             records.incrementAndGet();
+            if (hangs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return Uni.createFrom().nothing();
+            }
             return refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0
                     ? Uni.createFrom().failure(new StoreUnavailableException("connection closed", null))
                     : store.record(reads);

@@ -15,9 +15,9 @@ import java.util.Optional;
  *
  * <p>Reads {@link #drain() drained} into a batch stay counted here until the store has taken it
  * ({@link #recorded}) or refused it ({@link #notRecorded}, which holds them again), so what this
- * instance answers never loses reads while a batch is on its way. A batch the store took is counted
- * both there and here for the moment between its commit and {@link #recorded}: statistics may run
- * ahead by one batch for that long, never behind.
+ * instance answers does not lose a batch on its way. Statistics may still be off by one batch for a
+ * moment: counted both there and here between its commit and {@link #recorded}, or in neither for an
+ * answer built from a read of the store made before that commit and counted after it.
  *
  * <p>Thread-safe: every call holds one lock for a few map operations.
  */
@@ -115,7 +115,7 @@ public final class ReadTally {
 
     /** The store took the batch: its reads are counted there now. */
     public synchronized void recorded(CacheReads batch) {
-        removeInFlight(batch);
+        settled(batch, List.of());
     }
 
     /**
@@ -123,11 +123,29 @@ public final class ReadTally {
      * more entries than the bound. Answers how many reads were dropped for it (0 or the batch's).
      */
     public synchronized long notRecorded(CacheReads batch) {
+        return settled(batch, List.of(batch));
+    }
+
+    /**
+     * The store took the batch but for the {@code refused} parts of it (a store records a large batch
+     * in parts, and a part may fail after others committed): those are held again, each unless that
+     * would hold more entries than the bound. Answers how many reads were dropped.
+     */
+    public synchronized long settled(CacheReads batch, List<CacheReads> refused) {
         removeInFlight(batch);
-        if (heldEntries + batch.projects().values().stream().mapToInt(p -> p.entries().size()).sum() > maxHeldEntries) {
-            return batch.reads();
+        long dropped = 0;
+        for (CacheReads part : refused) {
+            if (heldEntries + part.projects().values().stream().mapToInt(p -> p.entries().size()).sum() > maxHeldEntries) {
+                dropped += part.reads();
+                continue;
+            }
+            holdAgain(part);
         }
-        batch.projects().forEach((project, reads) -> {
+        return dropped;
+    }
+
+    private void holdAgain(CacheReads part) {
+        part.projects().forEach((project, reads) -> {
             Held counts = held.computeIfAbsent(project, p -> new Held());
             counts.misses += reads.misses();
             reads.entries().forEach((key, entry) -> {
@@ -143,8 +161,7 @@ public final class ReadTally {
                 }
             });
         });
-        heldReads += (int) batch.reads();
-        return 0;
+        heldReads += (int) part.reads();
     }
 
     private long inFlightHits(ProjectId project, CacheKey key) {

@@ -94,9 +94,9 @@ public class Observability {
 
     @Produces
     @Singleton
-    CacheSettings cacheSettings(CacheConfig cache) {
+    CacheSettings cacheSettings(CacheConfig cache, ResilienceConfig resilience) {
         return new CacheSettings(cache.writeFailure() == CacheConfig.WriteFailure.drop, cache.readBufferSize(),
-                cache.readFlushInterval());
+                cache.readFlushInterval(), resilience.timeout());
     }
 
     void registerBreakerStates(@Observes StartupEvent start, MeterRegistry meters, CircuitBreakerMaintenance breakers) {

@@ -177,11 +177,17 @@ public final class EmbeddedCacheRepository implements CacheRepository {
                 .replaceWithVoid();
     }
 
+    /**
+     * One write; its hook hands the entries held in process the counts the rows now hold (not the
+     * batch's delta: a reader may have filled a copy from the committed row before the hook ran).
+     */
     private Uni<Void> recordPart(CacheReads reads) {
         return db.write(c -> {
             Instant now = now();
+            List<Counted> counted = new ArrayList<>();
             try (PreparedStatement update = c.prepareStatement("UPDATE cache_entries SET hits = hits + ?, "
-                    + "last_access_at = max(last_access_at, ?) WHERE project = ? AND key = ? AND expires_at > ?")) {
+                    + "last_access_at = max(last_access_at, ?) WHERE project = ? AND key = ? AND expires_at > ? "
+                    + "RETURNING hits, last_access_at")) {
                 for (var project : reads.projects().entrySet()) {
                     for (var entry : project.getValue().entries().entrySet()) {
                         update.setLong(1, entry.getValue().hits());
@@ -189,7 +195,12 @@ public final class EmbeddedCacheRepository implements CacheRepository {
                         update.setString(3, project.getKey().value());
                         update.setString(4, entry.getKey().value());
                         update.setLong(5, now.toEpochMilli());
-                        update.executeUpdate();
+                        try (ResultSet rows = update.executeQuery()) {
+                            if (rows.next()) {
+                                counted.add(new Counted(new HotEntries.Id(project.getKey(), entry.getKey().value()),
+                                        rows.getLong(1), Instant.ofEpochMilli(rows.getLong(2))));
+                            }
+                        }
                     }
                     Project meta = Project.load(c, project.getKey(), now);
                     meta.hits += project.getValue().hits();
@@ -198,12 +209,16 @@ public final class EmbeddedCacheRepository implements CacheRepository {
                     meta.save(c, project.getKey());
                 }
             }
-            return reads;
-        }, recorded -> {
+            return counted;
+        }, counted -> {
             if (hot != null) {
-                hot.recorded(recorded);
+                counted.forEach(entry -> hot.counted(entry.id, entry.hits, entry.lastAccessAt));
             }
         }).replaceWithVoid();
+    }
+
+    /** An entry's hits and last access as a recording left them. */
+    private record Counted(HotEntries.Id id, long hits, Instant lastAccessAt) {
     }
 
     @Override
@@ -280,8 +295,20 @@ public final class EmbeddedCacheRepository implements CacheRepository {
 
     @Override
     public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
-        return inBatches(project, c -> names(c, "SELECT key FROM cache_tags WHERE project = ? AND tag = ? LIMIT " + REMOVE_BATCH,
-                project.value(), tag.value()));
+        return inBatches(project, c -> {
+            List<String> names = names(c, "SELECT key FROM cache_tags WHERE project = ? AND tag = ? LIMIT " + REMOVE_BATCH,
+                    project.value(), tag.value());
+            // The tag's rows go with their entries; these go too, so that a row without its entry can never come back.
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM cache_tags WHERE project = ? AND tag = ? AND key = ?")) {
+                for (String name : names) {
+                    delete.setString(1, project.value());
+                    delete.setString(2, tag.value());
+                    delete.setString(3, name);
+                    delete.executeUpdate();
+                }
+            }
+            return names;
+        });
     }
 
     /**
@@ -365,8 +392,19 @@ public final class EmbeddedCacheRepository implements CacheRepository {
     @Override
     public Uni<Long> removeAll(ProjectId project) {
         // The project's row stays, as in the other stores: its versions must keep increasing, its statistics count on.
-        return inBatches(project, c -> names(c, "SELECT key FROM cache_entries WHERE project = ? LIMIT " + REMOVE_BATCH,
-                project.value()));
+        return inBatches(project, c -> {
+            List<String> names = names(c, "SELECT key FROM cache_entries WHERE project = ? LIMIT " + REMOVE_BATCH, project.value());
+            if (names.size() < REMOVE_BATCH) {
+                // The last batch: no tag row of the project may outlive its entries.
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM cache_tags WHERE project = ? AND key NOT IN "
+                        + "(SELECT key FROM cache_entries WHERE project = ?)")) {
+                    delete.setString(1, project.value());
+                    delete.setString(2, project.value());
+                    delete.executeUpdate();
+                }
+            }
+            return names;
+        });
     }
 
     @Override

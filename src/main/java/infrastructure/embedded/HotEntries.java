@@ -4,9 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import domain.cache.CacheEntry;
-import domain.cache.CacheReads;
 import domain.project.ProjectId;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -78,20 +78,20 @@ final class HotEntries {
         });
     }
 
-    /** After the commit of recorded reads: the copies held take the same hits and last access. */
-    void recorded(CacheReads reads) {
-        reads.projects().forEach((project, projectReads) -> projectReads.entries().forEach((key, entryReads) -> {
-            Id id = new Id(project, key.value());
-            entries.asMap().compute(id, (k, held) -> {
-                stripes.incrementAndGet(stripe(id));
-                if (held == null) {
-                    return null;
-                }
-                return new CacheEntry(held.key(), held.value(), held.version(), held.createdAt(), held.expiresAt(), held.tags(),
-                        held.hits() + entryReads.hits(),
-                        entryReads.lastAt().isAfter(held.lastAccessAt()) ? entryReads.lastAt() : held.lastAccessAt());
-            });
-        }));
+    /**
+     * After the commit of recorded reads: the copy held, if any, takes the hits and last access the
+     * row now holds. Absolute values, not the batch's delta: a reader may have filled the copy from
+     * the committed row before this ran.
+     */
+    void counted(Id id, long hits, Instant lastAccessAt) {
+        entries.asMap().compute(id, (k, held) -> {
+            stripes.incrementAndGet(stripe(id));
+            if (held == null) {
+                return null;
+            }
+            return new CacheEntry(held.key(), held.value(), held.version(), held.createdAt(), held.expiresAt(), held.tags(),
+                    hits, lastAccessAt);
+        });
     }
 
     /** Entries held now (for tests and metrics); expired ones not yet dropped included. */

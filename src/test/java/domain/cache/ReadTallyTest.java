@@ -79,6 +79,20 @@ class ReadTallyTest {
     }
 
     @Test
+    void holdsAgainOnlyThePartsTheStoreRefused() {
+        tally.hit(SHOP, K, T0);
+        tally.hit(BLOG, K, T0);
+        CacheReads batch = tally.drain().orElseThrow();
+        CacheReads blogPart = new CacheReads(Map.of(BLOG, batch.projects().get(BLOG)));
+
+        assertThat(tally.settled(batch, List.of(blogPart))).isZero();
+
+        assertThat(tally.unrecordedHits(SHOP, K)).isZero();
+        assertThat(tally.unrecordedHits(BLOG, K)).isEqualTo(1);
+        assertThat(tally.drain().orElseThrow()).isEqualTo(blogPart);
+    }
+
+    @Test
     void dropsARefusedBatchRatherThanHoldMoreEntriesThanItsBound() {
         ReadTally small = new ReadTally(2);
         small.hit(SHOP, CacheKey.of("a"), T0);

@@ -50,6 +50,19 @@ class EmbeddedStoreBackupsTest {
     }
 
     @Test
+    void keepsTheNewestOfBackupsTakenInTheSameMillisecondByTheirSuffix() throws Exception {
+        EmbeddedStoreBackups backups = new EmbeddedStoreBackups(db, clock, 2);
+        List<Backup> taken = new java.util.ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            taken.add(await(backups.backUp()));
+        }
+
+        assertThat(backupFiles()).containsExactlyInAnyOrder(Path.of(taken.get(9).file()).getFileName().toString(),
+                Path.of(taken.get(10).file()).getFileName().toString());
+        assertThat(taken.get(10).file()).endsWith("-11.db");
+    }
+
+    @Test
     void keepsOnlyTheNewestBackups() throws Exception {
         EmbeddedStoreBackups backups = new EmbeddedStoreBackups(db, clock, 2);
         Backup newest = null;

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
-import domain.cache.CacheReads;
 import domain.project.ProjectId;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import support.MutableClock;
@@ -57,17 +55,28 @@ class HotEntriesTest {
     }
 
     @Test
-    void recordedReadsReachTheHeldCopyAndAReadFromBeforeThemIsNotHeld() {
+    void recordedCountsReachTheHeldCopyAndAReadFromBeforeThemIsNotHeld() {
         hot.written(ID, version(1));
         Instant readAt = clock.instant().plusSeconds(5);
         long stamp = hot.stamp(ID);
 
-        hot.recorded(new CacheReads(Map.of(SHOP, new CacheReads.ProjectReads(0,
-                Map.of(CacheKey.of("k"), new CacheReads.EntryReads(3, readAt))))));
+        hot.counted(ID, 3, readAt);
         hot.fill(ID, version(1), stamp);
 
         assertThat(hot.get(ID).hits()).isEqualTo(3);
         assertThat(hot.get(ID).lastAccessAt()).isEqualTo(readAt);
+    }
+
+    @Test
+    void aCopyFilledFromTheRecordedRowIsNotCountedTwice() {
+        Instant readAt = clock.instant().plusSeconds(5);
+        CacheEntry committed = new CacheEntry(CacheKey.of("k"), "\"v1\"", 1, clock.instant(), clock.instant().plusSeconds(60),
+                Set.of(), 3, readAt);
+        hot.fill(ID, committed, hot.stamp(ID));
+
+        hot.counted(ID, 3, readAt);
+
+        assertThat(hot.get(ID).hits()).isEqualTo(3);
     }
 
     @Test
