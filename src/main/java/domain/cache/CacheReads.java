@@ -22,10 +22,6 @@ public record CacheReads(Map<ProjectId, ProjectReads> projects) {
         return projects.values().stream().mapToLong(p -> p.hits() + p.misses()).sum();
     }
 
-    public boolean isEmpty() {
-        return projects.isEmpty();
-    }
-
     /**
      * The same reads in parts of at most {@code maxEntries} entries each, for stores that record them
      * in bounded steps; a project may span parts (its misses go with its first). Nothing is lost or

@@ -14,9 +14,9 @@ import java.util.Optional;
  * misses.
  *
  * <p>Reads {@link #drain() drained} into a batch stay counted here until the store has taken it
- * ({@link #recorded}) or refused it ({@link #notRecorded}, which holds them again), so what this
+ * or refused it, in whole or in part ({@link #settled}, which holds the refused reads again), so what this
  * instance answers does not lose a batch on its way. Statistics may still be off by one batch for a
- * moment: counted both there and here between its commit and {@link #recorded}, or in neither for an
+ * moment: counted both there and here between its commit and {@link #settled}, or in neither for an
  * answer built from a read of the store made before that commit and counted after it.
  *
  * <p>Thread-safe: every call holds one lock for a few map operations.
@@ -98,7 +98,7 @@ public final class ReadTally {
 
     /**
      * Takes every held read into a batch for the store; empty when none is held. The caller must
-     * answer with {@link #recorded} or {@link #notRecorded}.
+     * answer with {@link #settled}.
      */
     public synchronized Optional<CacheReads> drain() {
         if (held.isEmpty()) {
@@ -113,23 +113,10 @@ public final class ReadTally {
         return Optional.of(batch);
     }
 
-    /** The store took the batch: its reads are counted there now. */
-    public synchronized void recorded(CacheReads batch) {
-        settled(batch, List.of());
-    }
-
     /**
-     * The store refused the batch: its reads are held again for the next one, unless that would hold
-     * more entries than the bound. Answers how many reads were dropped for it (0 or the batch's).
-     */
-    public synchronized long notRecorded(CacheReads batch) {
-        return settled(batch, List.of(batch));
-    }
-
-    /**
-     * The store took the batch but for the {@code refused} parts of it (a store records a large batch
-     * in parts, and a part may fail after others committed): those are held again, each unless that
-     * would hold more entries than the bound. Answers how many reads were dropped.
+     * The store took the batch but for the {@code refused} parts of it (all of it, none, or the parts
+     * from the first that failed on): those are held again, each unless that would hold more entries
+     * than the bound. Answers how many reads were dropped.
      */
     public synchronized long settled(CacheReads batch, List<CacheReads> refused) {
         removeInFlight(batch);

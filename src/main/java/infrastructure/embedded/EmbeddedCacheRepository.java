@@ -299,13 +299,8 @@ public final class EmbeddedCacheRepository implements CacheRepository {
             List<String> names = names(c, "SELECT key FROM cache_tags WHERE project = ? AND tag = ? LIMIT " + REMOVE_BATCH,
                     project.value(), tag.value());
             // The tag's rows go with their entries; these go too, so that a row without its entry can never come back.
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM cache_tags WHERE project = ? AND tag = ? AND key = ?")) {
-                for (String name : names) {
-                    delete.setString(1, project.value());
-                    delete.setString(2, tag.value());
-                    delete.setString(3, name);
-                    delete.executeUpdate();
-                }
+            for (String name : names) {
+                untag(c, project, name, Set.of(tag));
             }
             return names;
         });

@@ -57,7 +57,7 @@ class ReadTallyTest {
         assertThat(tally.hit(SHOP, K, T0)).isEqualTo(2);
         assertThat(tally.withUnrecorded(SHOP, new CacheStats(1, 10, 10))).isEqualTo(new CacheStats(1, 12, 11));
 
-        tally.recorded(batch);
+        tally.settled(batch, List.of());
 
         assertThat(tally.unrecordedHits(SHOP, K)).isEqualTo(1);
         assertThat(tally.withUnrecorded(SHOP, new CacheStats(1, 11, 11))).isEqualTo(new CacheStats(1, 12, 11));
@@ -70,7 +70,7 @@ class ReadTallyTest {
         CacheReads refused = tally.drain().orElseThrow();
         tally.hit(SHOP, K, T0);
 
-        assertThat(tally.notRecorded(refused)).isZero();
+        assertThat(tally.settled(refused, List.of(refused))).isZero();
 
         assertThat(tally.heldReads()).isEqualTo(3);
         assertThat(tally.drain().orElseThrow().projects()).isEqualTo(Map.of(
@@ -100,7 +100,7 @@ class ReadTallyTest {
         CacheReads refused = small.drain().orElseThrow();
         small.hit(SHOP, CacheKey.of("c"), T0);
 
-        assertThat(small.notRecorded(refused)).isEqualTo(2);
+        assertThat(small.settled(refused, List.of(refused))).isEqualTo(2);
 
         assertThat(small.heldReads()).isEqualTo(1);
         assertThat(small.unrecordedHits(SHOP, CacheKey.of("a"))).isZero();
@@ -114,10 +114,10 @@ class ReadTallyTest {
         CacheReads second = tally.drain().orElseThrow();
         assertThat(first).isEqualTo(second);
 
-        tally.recorded(second);
+        tally.settled(second, List.of());
 
         assertThat(tally.unrecordedHits(SHOP, K)).isEqualTo(1);
-        tally.recorded(first);
+        tally.settled(first, List.of());
         assertThat(tally.unrecordedHits(SHOP, K)).isZero();
     }
 
