@@ -21,24 +21,74 @@ import infrastructure.redis.RedisRevocations;
 import infrastructure.redis.RedisSessionRepository;
 import infrastructure.redis.RedisStoreProbe;
 import infrastructure.redis.RedisTaskRepository;
+import domain.project.ProjectId;
+import infrastructure.hot.HotEntries;
+import infrastructure.redis.RedisEntryTracking;
+import infrastructure.redis.RedisNearCache;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
 
-/** Every port on Redis, under one key prefix: any number of instances share it. */
+/**
+ * Every port on Redis, under one key prefix: any number of instances share it. The cache gets a
+ * near cache in front when it is enabled ({@code cache-domain.redis.near-cache.enabled}).
+ */
 final class RedisAdapters implements StoreAdapters {
+
+    private static final Logger LOG = Logger.getLogger(RedisAdapters.class);
+    private static final Duration LAST_CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final ReactiveRedisDataSource redis;
     private final String prefix;
     private final StoreSettings settings;
+    private final StoreConfig.NearCache nearCache;
+    private final MeterRegistry meters;
+    private volatile RedisEntryTracking tracking;
 
-    RedisAdapters(ReactiveRedisDataSource redis, String prefix, StoreSettings settings) {
+    RedisAdapters(ReactiveRedisDataSource redis, String prefix, StoreSettings settings, StoreConfig.NearCache nearCache,
+            MeterRegistry meters) {
         this.redis = redis;
         this.prefix = prefix;
         this.settings = settings;
+        this.nearCache = nearCache;
+        this.meters = meters;
     }
 
     @Override
     public CacheRepository cache() {
-        return new RedisCacheRepository(redis, prefix, settings.clock(), settings.cacheRetention());
+        RedisCacheRepository cache = new RedisCacheRepository(redis, prefix, settings.clock(), settings.cacheRetention());
+        if (!nearCache.enabled()) {
+            return cache;
+        }
+        HotEntries copies = new HotEntries(nearCache.maxBytes().asLongValue(), nearCache.maxEntries(), nearCache.maxLifetime(),
+                settings.clock());
+        RedisNearCache near = new RedisNearCache(cache, copies, nearCacheProjects(nearCache), meters);
+        tracking = new RedisEntryTracking(redis, prefix, nearCache.pingInterval(), nearCache.pingTimeout(), near);
+        tracking.start();
+        return near;
+    }
+
+    /** The per-project setting: the projects named (all when none are), less the excluded ones. */
+    static Predicate<ProjectId> nearCacheProjects(StoreConfig.NearCache nearCache) {
+        Set<String> only = nearCache.projects().orElse(Set.of());
+        Set<String> never = nearCache.excludedProjects().orElse(Set.of());
+        return project -> (only.isEmpty() || only.contains(project.value())) && !never.contains(project.value());
+    }
+
+    @Override
+    public void close() {
+        RedisEntryTracking running = tracking;
+        if (running == null) {
+            return;
+        }
+        try {
+            running.close().await().atMost(LAST_CLOSE_WAIT);
+        } catch (RuntimeException e) {
+            LOG.debugf("the near cache's tracking connection did not close cleanly: %s", e.toString());
+        }
     }
 
     @Override

@@ -7,6 +7,8 @@ import infrastructure.embedded.EmbeddedDatabase;
 import io.quarkus.runtime.configuration.MemorySize;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
 /** Which store backs every port, and the settings of each store. */
 @ConfigMapping(prefix = "cache-domain")
@@ -36,6 +38,10 @@ public interface StoreConfig {
     @WithName("redis.warm-up")
     @WithDefault("2s")
     Duration redisWarmUp();
+
+    /** With the Redis store, the near cache of hot cache entries in each instance. */
+    @WithName("redis.near-cache")
+    NearCache nearCache();
 
     /** The most cache entries the memory store keeps over all projects. Default 100000. */
     @WithName("memory.max-entries")
@@ -103,5 +109,51 @@ public interface StoreConfig {
         @WithName("backups-kept")
         @WithDefault("7")
         int backupsKept();
+    }
+
+    /**
+     * Recently read cache entries held in each instance in front of Redis, kept coherent by Redis's
+     * own invalidation messages (RESP3 client tracking); off and emptied whenever those cannot be trusted.
+     */
+    interface NearCache {
+
+        /** Whether reads are answered from the near cache at all. Default {@code false}. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The only projects whose entries are held; empty (the default) for every project. */
+        Optional<Set<String>> projects();
+
+        /** Projects whose entries are never held, even when {@link #projects()} names them. Default none. */
+        @WithName("excluded-projects")
+        Optional<Set<String>> excludedProjects();
+
+        /** The most entries held. Default 100000. */
+        @WithName("max-entries")
+        @WithDefault("100000")
+        long maxEntries();
+
+        /** The most bytes of entries held (keys and values as Java strings, plus 200 bytes each). Default 64M. */
+        @WithName("max-bytes")
+        @WithDefault("64M")
+        MemorySize maxBytes();
+
+        /** The longest an entry is held after it was read; its expiry comes first when sooner. Default 10 minutes. */
+        @WithName("max-lifetime")
+        @WithDefault("10m")
+        Duration maxLifetime();
+
+        /** How often the tracking connection is checked with a PING, and a lost one made again. Default 1 second. */
+        @WithName("ping-interval")
+        @WithDefault("1s")
+        Duration pingInterval();
+
+        /**
+         * The longest a PING (or a step of making the tracking connection) may take before the
+         * connection counts as lost and the near cache is emptied. Default 500 milliseconds.
+         */
+        @WithName("ping-timeout")
+        @WithDefault("500ms")
+        Duration pingTimeout();
     }
 }

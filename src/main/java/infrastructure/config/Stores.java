@@ -32,6 +32,7 @@ import domain.task.QueueSettings;
 import domain.task.RetryPolicy;
 import domain.task.TaskRepository;
 import infrastructure.embedded.EmbeddedDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,12 +81,13 @@ public class Stores {
     @Produces
     @Singleton
     StoreAdapters storeAdapters(StoreConfig store, CacheConfig cache, ProgressPolicy progress, TaskConfig tasks,
-            HealthConfig health, Clock clock, ObjectMapper json, Instance<ReactiveRedisDataSource> redis, StorePulse pulse) {
+            HealthConfig health, Clock clock, ObjectMapper json, Instance<ReactiveRedisDataSource> redis, StorePulse pulse,
+            MeterRegistry meters) {
         StoreSettings settings = new StoreSettings(clock, json, Duration.ofSeconds(cache.maxTtl()).plus(RETENTION_MARGIN),
                 new ProgressRepository.Retention(progress.maxRetainedEvents(), progress.ttl()), taskRetention(tasks),
                 queueDefaults(tasks), health.pingTimeout());
         return switch (store.store()) {
-            case redis -> new RedisAdapters(redis.get(), store.redisKeyPrefix(), settings);
+            case redis -> new RedisAdapters(redis.get(), store.redisKeyPrefix(), settings, store.nearCache(), meters);
             case memory -> new MemoryAdapters(settings, store.memoryMaxEntries(), store.memorySweepInterval());
             case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded()), pulse::answered), settings,
                     store.embedded());

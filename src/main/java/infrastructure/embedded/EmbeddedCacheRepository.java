@@ -13,6 +13,7 @@ import domain.cache.PageSize;
 import domain.cache.PutOutcome;
 import domain.cache.Versions;
 import domain.project.ProjectId;
+import infrastructure.hot.HotEntries;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.sql.Connection;

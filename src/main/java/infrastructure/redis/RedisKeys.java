@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * so a script may touch several of them on Redis Cluster, and a project's data never shares a key
  * with another project's. Layout under the prefix (default {@code cd}):
  * <pre>
- * cd:{p:ID}:c:KEY   hash   one cache entry (v value, ver, ca, ea, tg tags, h hits, la last access)
+ * cd:c:{p:ID}:KEY   hash   one cache entry (v value, ver, ca, ea, tg tags, h hits, la last access); every
+ *                         entry and nothing else starts with cd:c:, the one prefix the near cache tracks
  * cd:{p:ID}:k       zset   every key name, score 0, for lexical paging
  * cd:{p:ID}:x       zset   every key name, score = expiry (ms), for reclaiming and counting
  * cd:{p:ID}:t:TAG   zset   key names carrying TAG, score = expiry (ms)
@@ -74,11 +75,41 @@ final class RedisKeys {
     }
 
     String entry(ProjectId project, CacheKey key) {
-        return project(project) + "c:" + key.value();
+        return entry(project, key.value());
     }
 
     String entry(ProjectId project, String key) {
-        return project(project) + "c:" + key;
+        return entries() + "{p:" + project.value() + "}:" + key;
+    }
+
+    /** Every cache entry's key starts with this, and no other key does. */
+    String entries() {
+        return prefix + ":c:";
+    }
+
+    /**
+     * The project and key name of a cache entry's Redis key; null for any other key. Project ids
+     * hold no brace and key names no colon-brace, so the first {@code "}:"} ends the project.
+     */
+    Entry entryOf(String redisKey) {
+        String entries = entries();
+        if (!redisKey.startsWith(entries) || !redisKey.startsWith("{p:", entries.length())) {
+            return null;
+        }
+        int from = entries.length() + 3;
+        int end = redisKey.indexOf("}:", from);
+        if (end < 0) {
+            return null;
+        }
+        try {
+            return new Entry(ProjectId.of(redisKey.substring(from, end)), redisKey.substring(end + 2));
+        } catch (InvalidValueException e) {
+            return null;
+        }
+    }
+
+    /** A cache entry named by its Redis key. */
+    record Entry(ProjectId project, String key) {
     }
 
     String keyIndex(ProjectId project) {

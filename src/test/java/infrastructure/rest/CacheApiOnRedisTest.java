@@ -62,7 +62,7 @@ class CacheApiOnRedisTest extends CacheApiTests {
             as(key).get(entry("counted")).then().statusCode(200);
         }
         as(key).get(entry("absent")).then().statusCode(404);
-        String entryHash = keyPrefix + ":{p:" + project + "}:c:counted";
+        String entryHash = keyPrefix + ":c:{p:" + project + "}:counted";
         String meta = keyPrefix + ":{p:" + project + "}:m";
 
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {

@@ -54,7 +54,7 @@ public final class MemoryProbe {
                         .expectOk("writing a cache entry");
             }
             long after = usedMemory(redis);
-            String entry = prefix + ":{p:" + project + "}:c:m:42";
+            String entry = prefix + ":c:{p:" + project + "}:m:42";
             out.put("cacheEntryKey", entry).put("cacheEntryMemoryUsage", memoryUsage(redis, entry))
                     .put("cacheEntryMarginal", (double) (after - before) / count);
 

@@ -1,4 +1,4 @@
-package infrastructure.embedded;
+package infrastructure.hot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
