@@ -1,7 +1,8 @@
 -- Writes one cache entry with its precondition, version, tags and expiry, atomically.
 -- KEYS[1] entry hash   KEYS[2] lexical key index (zset, score 0)   KEYS[3] expiry index (zset, score = expiresAt)
 -- KEYS[4] project meta (hash: seq, hits, misses)   KEYS[5] tag registry (zset, score = latest expiry)
--- KEYS[6..] one tag index per tag of the entry (zset, score = expiresAt), in the order of ARGV[9..]
+-- KEYS[6] the entry's statistics (hash: h, la), which live exactly as long as the entry
+-- KEYS[7..] one tag index per tag of the entry (zset, score = expiresAt), in the order of ARGV[9..]
 -- ARGV[1] key name   ARGV[2] JSON value   ARGV[3] now (ms)   ARGV[4] ttl (ms)   ARGV[5] meta ttl (ms)
 -- ARGV[6] precondition: '*' (always), 'absent', 'present' or the expected version
 -- ARGV[7] tags joined as "\n" .. t1 .. "\n" .. t2 .. "\n" ('' when none)   ARGV[8] now (µs, the version floor)
@@ -34,12 +35,13 @@ end
 redis.call('PEXPIRE', KEYS[4], ARGV[5])
 local ver = string.format('%d', newVersion)
 
+-- A replaced entry keeps its statistics; a new one starts without (no hit, last accessed when created).
 if version then
   redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ver, 'ea', expiresAt, 'tg', ARGV[7])
+  redis.call('PEXPIREAT', KEYS[6], expiresAt)
 else
-  redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ver, 'ca', now, 'ea', expiresAt,
-      'tg', ARGV[7], 'h', 0, 'la', now)
+  redis.call('DEL', KEYS[1], KEYS[6])
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ver, 'ca', now, 'ea', expiresAt, 'tg', ARGV[7])
 end
 redis.call('PEXPIREAT', KEYS[1], expiresAt)
 
@@ -54,11 +56,11 @@ end
 
 redis.call('ZADD', KEYS[2], 0, name)
 redis.call('ZADD', KEYS[3], expiresAt, name)
-for i = 6, #KEYS do
+for i = 7, #KEYS do
   redis.call('ZADD', KEYS[i], expiresAt, name)
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
   extend(KEYS[i], expiresAt)
-  redis.call('ZADD', KEYS[5], 'GT', expiresAt, ARGV[i + 3])
+  redis.call('ZADD', KEYS[5], 'GT', expiresAt, ARGV[i + 2])
 end
 
 -- Every write reclaims a few expired names, so the indexes never outgrow the live entries by much.

@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 
 /**
  * The cache port on Redis: one hash per entry, lexical and expiry indexes per project, one sorted
- * set per tag. A read is one HMGET, a write one script: one round trip each; see {@link RedisKeys} for the
+ * set per tag. A read is one read-only script, a write one script: one round trip each; see {@link RedisKeys} for the
  * layout and {@code lua/cache_*.lua} for the scripts.
  */
 public final class RedisCacheRepository implements CacheRepository {
@@ -45,6 +45,7 @@ public final class RedisCacheRepository implements CacheRepository {
     /** Upper bound on batches of one bulk removal, so that no request can loop forever. */
     private static final int MAX_BATCHES = 100_000;
 
+    private static final LuaScript READ = LuaScript.load("cache_read");
     private static final LuaScript PUT = LuaScript.load("cache_put");
     private static final LuaScript RECORD = LuaScript.load("cache_record");
     private static final LuaScript REMOVE = LuaScript.load("cache_remove");
@@ -70,39 +71,62 @@ public final class RedisCacheRepository implements CacheRepository {
         this.projectRetentionMillis = Long.toString(projectRetention.toMillis());
     }
 
-    /** One HMGET: a read changes nothing in Redis, its statistics come later in a batch ({@link #record}). */
+    /**
+     * One read-only script over the entry and its statistics: a read changes nothing in Redis, its
+     * statistics come later in a batch ({@link #record}).
+     */
     @Override
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
-        return redis.execute(Command.HMGET, keys.entry(project, key), "v", "ver", "ca", "ea", "tg", "h", "la")
+        return run(READ, List.of(keys.entry(project, key), keys.entryStats(project, key.value())), List.of())
                 .map(r -> {
-                    if (r == null || r.get(0) == null || r.get(3).toLong() <= clock.millis()) {
+                    if (r == null || r.size() == 0 || r.get(3).toLong() <= clock.millis()) {
                         return Optional.<CacheEntry>empty();
                     }
                     return Optional.of(entry(key, r));
-                })
-                .onFailure().transform(RedisFailures::translate);
+                });
     }
 
     /** One script per project and {@value #BATCH} entries, each touching only that project's hash slot, in turn. */
     @Override
     public Uni<Void> record(CacheReads reads) {
+        return recordCounting(reads, (project, key, hits, lastAccessAt) -> { }).replaceWithVoid();
+    }
+
+    /** Hears, after a recording, the hits and last access an entry it counted now has in Redis. */
+    @FunctionalInterface
+    interface Counted {
+        void counted(ProjectId project, CacheKey key, long hits, Instant lastAccessAt);
+    }
+
+    /** As {@link #record}, and tells {@code counted} what each entry still stored now holds. */
+    Uni<Void> recordCounting(CacheReads reads, Counted counted) {
         String now = Long.toString(clock.millis());
         return Multi.createFrom().iterable(reads.inPartsOf(BATCH))
                 .onItem().transformToIterable(part -> part.projects().entrySet())
                 .onItem().transformToUniAndConcatenate(project -> {
-                    List<String> scriptKeys = new ArrayList<>(1 + project.getValue().entries().size());
-                    List<String> args = new ArrayList<>(4 + 2 * project.getValue().entries().size());
+                    List<CacheKey> names = new ArrayList<>(project.getValue().entries().keySet());
+                    List<String> scriptKeys = new ArrayList<>(1 + 2 * names.size());
+                    List<String> args = new ArrayList<>(4 + 2 * names.size());
                     scriptKeys.add(keys.meta(project.getKey()));
                     args.add(now);
                     args.add(projectRetentionMillis);
                     args.add(Long.toString(project.getValue().hits()));
                     args.add(Long.toString(project.getValue().misses()));
-                    project.getValue().entries().forEach((key, entry) -> {
+                    for (CacheKey key : names) {
+                        CacheReads.EntryReads entry = project.getValue().entries().get(key);
                         scriptKeys.add(keys.entry(project.getKey(), key));
+                        scriptKeys.add(keys.entryStats(project.getKey(), key.value()));
                         args.add(Long.toString(entry.hits()));
                         args.add(Long.toString(entry.lastAt().toEpochMilli()));
+                    }
+                    return run(RECORD, scriptKeys, args).invoke(r -> {
+                        for (int i = 0; i < names.size(); i++) {
+                            long hits = r.get(2 * i).toLong();
+                            if (hits >= 0) {
+                                counted.counted(project.getKey(), names.get(i), hits, Instant.ofEpochMilli(r.get(2 * i + 1).toLong()));
+                            }
+                        }
                     });
-                    return run(RECORD, scriptKeys, args);
                 })
                 .collect().last()
                 .replaceWithVoid();
@@ -111,12 +135,13 @@ public final class RedisCacheRepository implements CacheRepository {
     @Override
     public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
         List<String> tags = write.tags().stream().map(CacheTag::value).sorted().toList();
-        List<String> scriptKeys = new ArrayList<>(5 + tags.size());
+        List<String> scriptKeys = new ArrayList<>(6 + tags.size());
         scriptKeys.add(keys.entry(project, key));
         scriptKeys.add(keys.keyIndex(project));
         scriptKeys.add(keys.expiryIndex(project));
         scriptKeys.add(keys.meta(project));
         scriptKeys.add(keys.tagRegistry(project));
+        scriptKeys.add(keys.entryStats(project, key.value()));
         tags.forEach(t -> scriptKeys.add(keys.tagIndex(project, t)));
         List<String> args = new ArrayList<>(8 + tags.size());
         Instant now = clock.instant();
@@ -150,12 +175,15 @@ public final class RedisCacheRepository implements CacheRepository {
     public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
         String tagIndex = keys.tagIndex(project, tag);
         return drain(() -> zrange(tagIndex), batch -> {
-            List<String> scriptKeys = new ArrayList<>(4 + batch.size());
+            List<String> scriptKeys = new ArrayList<>(4 + 2 * batch.size());
             scriptKeys.add(keys.keyIndex(project));
             scriptKeys.add(keys.expiryIndex(project));
             scriptKeys.add(tagIndex);
             scriptKeys.add(keys.tagRegistry(project));
-            batch.forEach(name -> scriptKeys.add(keys.entry(project, name)));
+            batch.forEach(name -> {
+                scriptKeys.add(keys.entry(project, name));
+                scriptKeys.add(keys.entryStats(project, name));
+            });
             List<String> args = new ArrayList<>(2 + batch.size());
             args.add(Long.toString(clock.millis()));
             args.add(tag.value());
@@ -211,10 +239,13 @@ public final class RedisCacheRepository implements CacheRepository {
     }
 
     private Uni<Long> removeBatch(ProjectId project, List<String> batch) {
-        List<String> scriptKeys = new ArrayList<>(2 + batch.size());
+        List<String> scriptKeys = new ArrayList<>(2 + 2 * batch.size());
         scriptKeys.add(keys.keyIndex(project));
         scriptKeys.add(keys.expiryIndex(project));
-        batch.forEach(name -> scriptKeys.add(keys.entry(project, name)));
+        batch.forEach(name -> {
+            scriptKeys.add(keys.entry(project, name));
+            scriptKeys.add(keys.entryStats(project, name));
+        });
         List<String> args = new ArrayList<>(1 + batch.size());
         args.add(Long.toString(clock.millis()));
         args.addAll(batch);
@@ -249,7 +280,7 @@ public final class RedisCacheRepository implements CacheRepository {
         return script.run(redis, scriptKeys, args).onFailure().transform(RedisFailures::translate);
     }
 
-    /** The entry from HMGET's answer: value, version, created, expires, tags, hits, last access. */
+    /** The entry from the read script's answer: value, version, created, expires, tags, hits, last access. */
     private static CacheEntry entry(CacheKey key, Response r) {
         Set<CacheTag> tags = new HashSet<>();
         for (String t : r.get(4).toString().split("\n")) {

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * <pre>
  * cd:c:{p:ID}:KEY   hash   one cache entry (v value, ver, ca, ea, tg tags, h hits, la last access); every
  *                         entry and nothing else starts with cd:c:, the one prefix the near cache tracks
+ * cd:{p:ID}:h:KEY  hash   one entry's statistics (h hits, la last access), apart from the entry so that
+ *                         recording them does not look like a change to near caches; TTL the entry's
  * cd:{p:ID}:k       zset   every key name, score 0, for lexical paging
  * cd:{p:ID}:x       zset   every key name, score = expiry (ms), for reclaiming and counting
  * cd:{p:ID}:t:TAG   zset   key names carrying TAG, score = expiry (ms)
@@ -80,6 +82,10 @@ final class RedisKeys {
 
     String entry(ProjectId project, String key) {
         return entries() + "{p:" + project.value() + "}:" + key;
+    }
+
+    String entryStats(ProjectId project, String key) {
+        return project(project) + "h:" + key;
     }
 
     /** Every cache entry's key starts with this, and no other key does. */

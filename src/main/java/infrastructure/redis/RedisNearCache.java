@@ -40,15 +40,17 @@ import java.util.function.Predicate;
  * before it answers the writer.
  *
  * <p>Statistics stay true: the service counts every read it answers, from here or from Redis, and
- * records them in batches; a recording changes the entries it counted in Redis, so their copies are
- * dropped and the next read takes the counts the store now holds.
+ * records them in batches. Redis keeps an entry's statistics apart from the entry, so a recording is
+ * no change a near cache hears of; the copies this instance holds take the counts its own recordings
+ * leave, and other instances' reads show in a copy when it is next read from Redis: after a change of
+ * the entry, or at the latest after the longest lifetime.
  */
 public final class RedisNearCache implements CacheRepository, RedisEntryTracking.Listener {
 
     /** Counter of reads by {@code result}: {@code hit} (answered here), {@code miss} (went to Redis) or {@code bypass} (near cache off for it). */
     static final String READS = "cache.near.reads";
 
-    private final CacheRepository redis;
+    private final RedisCacheRepository redis;
     private final HotEntries copies;
     private final Predicate<ProjectId> enabledFor;
     private final BeforeFill beforeFill;
@@ -70,11 +72,11 @@ public final class RedisNearCache implements CacheRepository, RedisEntryTracking
      * @param copies     where copies are held, with their bounds
      * @param enabledFor the projects whose entries are held (the per-project setting)
      */
-    public RedisNearCache(CacheRepository redis, HotEntries copies, Predicate<ProjectId> enabledFor, MeterRegistry meters) {
+    public RedisNearCache(RedisCacheRepository redis, HotEntries copies, Predicate<ProjectId> enabledFor, MeterRegistry meters) {
         this(redis, copies, enabledFor, meters, (project, key) -> Uni.createFrom().voidItem());
     }
 
-    RedisNearCache(CacheRepository redis, HotEntries copies, Predicate<ProjectId> enabledFor, MeterRegistry meters,
+    RedisNearCache(RedisCacheRepository redis, HotEntries copies, Predicate<ProjectId> enabledFor, MeterRegistry meters,
             BeforeFill beforeFill) {
         this.redis = redis;
         this.copies = copies;
@@ -178,11 +180,14 @@ public final class RedisNearCache implements CacheRepository, RedisEntryTracking
         return dropping(redis.removeAll(project), removed -> copies.removedAll(project));
     }
 
-    /** A recording changes the counts of the entries it names: their copies go, so the next read takes the new counts. */
+    /**
+     * A recording leaves the entries alone in Redis (their statistics live apart), so no copy is
+     * dropped for it; the copies held take the counts Redis now holds instead.
+     */
     @Override
     public Uni<Void> record(CacheReads reads) {
-        return dropping(redis.record(reads), done -> reads.projects().forEach((project, tally) ->
-                tally.entries().keySet().forEach(key -> copies.removed(new HotEntries.Id(project, key.value())))));
+        return redis.recordCounting(reads, (project, key, hits, lastAccessAt) ->
+                copies.counted(new HotEntries.Id(project, key.value()), hits, lastAccessAt));
     }
 
     /**

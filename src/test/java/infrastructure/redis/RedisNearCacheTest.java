@@ -71,7 +71,7 @@ class RedisNearCacheTest extends CacheRepositoryContract {
     }
 
     private long entryReadsInRedis() {
-        return RedisInspection.commandCalls(REDIS).getOrDefault("hmget", 0L);
+        return RedisInspection.commandCalls(REDIS).getOrDefault("evalsha", 0L);
     }
 
     @Test

@@ -93,8 +93,8 @@ class HotPathRoundTripsOnRedisTest {
     }
 
     @Test
-    void aCacheReadMakesOneHmgetAndNoOtherCommand() {
-        assertOneRoundTrip(() -> Http.get(entryPath(), key), 200, "hmget");
+    void aCacheReadMakesOneScriptCallAndNoOtherCommand() {
+        assertOneRoundTrip(() -> Http.get(entryPath(), key), 200, SCRIPT);
     }
 
     @Test
