@@ -138,9 +138,13 @@ public interface StoreConfig {
         @WithDefault("64M")
         MemorySize maxBytes();
 
-        /** The longest an entry is held after it was read; its expiry comes first when sooner. Default 10 minutes. */
+        /**
+         * The longest an entry is held after it was read; its expiry comes first when sooner. It also
+         * bounds how late other instances' reads show in the hits a read through the near cache returns.
+         * Default 1 minute.
+         */
         @WithName("max-lifetime")
-        @WithDefault("10m")
+        @WithDefault("1m")
         Duration maxLifetime();
 
         /** How often the tracking connection is checked with a PING, and a lost one made again. Default 1 second. */
