@@ -25,11 +25,13 @@ import domain.project.ProjectId;
 import infrastructure.hot.HotEntries;
 import infrastructure.redis.RedisEntryTracking;
 import infrastructure.redis.RedisNearCache;
+import infrastructure.redis.RedisTrackedNodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,15 +48,18 @@ final class RedisAdapters implements StoreAdapters {
     private final StoreSettings settings;
     private final StoreConfig.NearCache nearCache;
     private final MeterRegistry meters;
+    private final Supplier<RedisTrackedNodes> trackedNodes;
     private volatile RedisEntryTracking tracking;
 
+    /** @param trackedNodes the nodes whose changes the near cache hears: every master on a cluster */
     RedisAdapters(ReactiveRedisDataSource redis, String prefix, StoreSettings settings, StoreConfig.NearCache nearCache,
-            MeterRegistry meters) {
+            MeterRegistry meters, Supplier<RedisTrackedNodes> trackedNodes) {
         this.redis = redis;
         this.prefix = prefix;
         this.settings = settings;
         this.nearCache = nearCache;
         this.meters = meters;
+        this.trackedNodes = trackedNodes;
     }
 
     @Override
@@ -66,7 +71,7 @@ final class RedisAdapters implements StoreAdapters {
         HotEntries copies = new HotEntries(nearCache.maxBytes().asLongValue(), nearCache.maxEntries(), nearCache.maxLifetime(),
                 settings.clock());
         RedisNearCache near = new RedisNearCache(cache, copies, nearCacheProjects(nearCache), meters);
-        tracking = new RedisEntryTracking(redis, prefix, nearCache.pingInterval(), nearCache.pingTimeout(), near);
+        tracking = new RedisEntryTracking(trackedNodes.get(), prefix, nearCache.pingInterval(), nearCache.pingTimeout(), near);
         tracking.start();
         return near;
     }

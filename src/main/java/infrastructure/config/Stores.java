@@ -32,7 +32,9 @@ import domain.task.QueueSettings;
 import domain.task.RetryPolicy;
 import domain.task.TaskRepository;
 import infrastructure.embedded.EmbeddedDatabase;
+import infrastructure.redis.RedisTrackedNodes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.mutiny.core.Vertx;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,12 +84,17 @@ public class Stores {
     @Singleton
     StoreAdapters storeAdapters(StoreConfig store, CacheConfig cache, ProgressPolicy progress, TaskConfig tasks,
             HealthConfig health, Clock clock, ObjectMapper json, Instance<ReactiveRedisDataSource> redis, StorePulse pulse,
-            MeterRegistry meters) {
+            MeterRegistry meters, RedisClientOptions redisOptions, Instance<Vertx> vertx) {
         StoreSettings settings = new StoreSettings(clock, json, Duration.ofSeconds(cache.maxTtl()).plus(RETENTION_MARGIN),
                 new ProgressRepository.Retention(progress.maxRetainedEvents(), progress.ttl()), taskRetention(tasks),
                 queueDefaults(tasks), health.pingTimeout());
         return switch (store.store()) {
-            case redis -> new RedisAdapters(redis.get(), store.redisKeyPrefix(), settings, store.nearCache(), meters);
+            case redis -> {
+                ReactiveRedisDataSource dataSource = redis.get();
+                // The data source is made by now, and with it the options its client was made with.
+                yield new RedisAdapters(dataSource, store.redisKeyPrefix(), settings, store.nearCache(), meters,
+                        () -> RedisTrackedNodes.of(dataSource, redisOptions.defaultClient(), vertx.get()));
+            }
             case memory -> new MemoryAdapters(settings, store.memoryMaxEntries(), store.memorySweepInterval());
             case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded()), pulse::answered), settings,
                     store.embedded());

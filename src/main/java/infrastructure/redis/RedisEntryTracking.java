@@ -11,36 +11,41 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * Redis's own word on every change of a cache entry: RESP3 client tracking in broadcast mode
- * ({@code CLIENT TRACKING ON BCAST PREFIX cd:c:}) on a connection of this instance's own. Redis
+ * ({@code CLIENT TRACKING ON BCAST PREFIX cd:c:}) on connections of this instance's own. Redis
  * then reports every write of an entry, whoever made it (another instance, a script, an operator's
  * {@code redis-cli}), and its expiry and eviction; {@code FLUSHALL} and {@code FLUSHDB} come as
  * "everything changed".
  *
- * <p>Redis reports nothing once the connection is gone, and a half-open socket looks alive. So the
+ * <p>Redis reports nothing once a connection is gone, and a half-open socket looks alive. So every
  * connection is pinged every interval, and its end, an error or a ping without an answer within
- * the timeout makes it lost: the listener hears {@link Listener#lost()} at once, the connection
- * is closed, and a new one is made, right away and then every interval until one holds. Only once
- * Redis confirmed the tracking of a new connection does the listener hear
+ * the timeout makes tracking lost: the listener hears {@link Listener#lost()} at once, the
+ * connections are closed, and new ones are made, right away and then every interval until they
+ * hold. Only once Redis confirmed the tracking of every new connection does the listener hear
  * {@link Listener#established()}.
  *
- * <p>The connection comes from the data source's pool. The pool hands a connection it gets back to
- * the next borrower unless that connection ran SELECT, AUTH or a pub/sub command; tracking must
- * never reach another borrower, so the connection runs {@code SELECT 0} first (harmless: it reads
- * and writes no data, and tracking reports key names in every database).
+ * <p>On Redis Cluster each master reports only the keys it holds, so there is one connection per
+ * master ({@link RedisTrackedNodes}), and tracking is live only while every one is; the loss of any
+ * is a loss of all, and a change of the masters (a failover, a node added), checked every interval,
+ * is one too.
+ *
+ * <p>A connection may come from a pool. A pool hands a connection it gets back to the next borrower
+ * unless that connection ran SELECT, AUTH or a pub/sub command; tracking must never reach another
+ * borrower, so each connection runs {@code SELECT 0} first (harmless: it reads and writes no data,
+ * and tracking reports key names in every database).
  */
 public final class RedisEntryTracking {
 
     private static final Logger LOG = Logger.getLogger(RedisEntryTracking.class);
-    /** What {@code CLIENT LIST} shows for the connection. */
+    /** What {@code CLIENT LIST} shows for the connections. */
     static final String CLIENT_NAME = "cache-domain-near-cache";
 
-    /** What the near cache hears. Called from the connection's event loop or the timer; every method must be thread safe. */
+    /** What the near cache hears. Called from a connection's event loop or the timer; every method must be thread safe. */
     public interface Listener {
 
         /** Tracking is on: every change from now on will be reported. */
@@ -56,32 +61,51 @@ public final class RedisEntryTracking {
         void lost();
     }
 
-    private final ReactiveRedisDataSource redis;
+    /** The connections of one attempt at tracking, one per node, and the masters they were made for. */
+    private static final class Tracked {
+        private final List<RedisConnection> connections;
+        private final String topology;
+        private volatile boolean ended;
+
+        private Tracked(List<RedisConnection> connections, String topology) {
+            this.connections = connections;
+            this.topology = topology;
+        }
+    }
+
+    private final RedisTrackedNodes nodes;
     private final RedisKeys keys;
     private final Duration pingInterval;
     private final Duration pingTimeout;
     private final Listener listener;
-    /** The connection tracking runs on, once Redis confirmed it; null while none does. */
-    private final AtomicReference<RedisConnection> current = new AtomicReference<>();
+    /** The tracking Redis confirmed on every node; null while there is none. Changed only under this object's lock. */
+    private volatile Tracked current;
     private final AtomicBoolean connecting = new AtomicBoolean();
     private final AtomicBoolean warned = new AtomicBoolean();
     private volatile Cancellable timer;
     private volatile boolean closed;
 
-    /**
-     * @param pingInterval how often the connection is checked, and a lost one made again
-     * @param pingTimeout  the longest a check or a step of making the connection may take
-     */
+    /** Tracking on the one node a standalone or Sentinel data source talks to. */
     public RedisEntryTracking(ReactiveRedisDataSource redis, String keyPrefix, Duration pingInterval, Duration pingTimeout,
             Listener listener) {
-        this.redis = redis;
+        this(RedisTrackedNodes.single(redis), keyPrefix, pingInterval, pingTimeout, listener);
+    }
+
+    /**
+     * @param nodes        the nodes whose changes are tracked
+     * @param pingInterval how often the connections are checked, and lost ones made again
+     * @param pingTimeout  the longest a check or a step of making the connections may take
+     */
+    public RedisEntryTracking(RedisTrackedNodes nodes, String keyPrefix, Duration pingInterval, Duration pingTimeout,
+            Listener listener) {
+        this.nodes = nodes;
         this.keys = new RedisKeys(keyPrefix);
         this.pingInterval = pingInterval;
         this.pingTimeout = pingTimeout;
         this.listener = listener;
     }
 
-    /** Makes the connection now and checks it every interval from now on, until {@link #close()}. */
+    /** Makes the connections now and checks them every interval from now on, until {@link #close()}. */
     public void start() {
         connect();
         timer = Multi.createFrom().ticks().every(pingInterval)
@@ -89,43 +113,49 @@ public final class RedisEntryTracking {
                 .subscribe().with(tick -> check(), failure -> LOG.warnf("near cache tracking stopped: %s", failure.toString()));
     }
 
-    /** True while Redis tracks the entries for this instance. */
+    /** True while Redis tracks the entries for this instance on every node. */
     public boolean live() {
-        return current.get() != null;
+        return current != null;
     }
 
     private void check() {
-        RedisConnection connection = current.get();
-        if (connection == null) {
+        Tracked tracked = current;
+        if (tracked == null) {
             connect();
             return;
         }
-        connection.send(Request.cmd(Command.PING))
-                .ifNoItem().after(pingTimeout).fail()
-                .subscribe().with(pong -> { }, failure -> lost(connection, "no answer to PING: " + failure));
+        for (RedisConnection connection : tracked.connections) {
+            send(connection, Request.cmd(Command.PING))
+                    .subscribe().with(pong -> { }, failure -> lost(tracked, "no answer to PING: " + failure));
+        }
+        if (tracked.topology != null) {
+            nodes.topology()
+                    .ifNoItem().after(pingTimeout).fail()
+                    .subscribe().with(now -> {
+                        if (!tracked.topology.equals(now)) {
+                            lost(tracked, "the masters changed");
+                        }
+                    }, failure -> lost(tracked, "no answer about the masters: " + failure));
+        }
     }
 
     /**
-     * One attempt to make a tracked connection, unless one is being made: a deliberate
-     * fire-and-forget, since a failed attempt is tried again at the next tick.
+     * One attempt to make tracked connections, unless one is being made or tracking runs: a
+     * deliberate fire-and-forget, since a failed attempt is tried again at the next tick.
      */
     private void connect() {
-        if (closed || current.get() != null || !connecting.compareAndSet(false, true)) {
+        if (closed || current != null || !connecting.compareAndSet(false, true)) {
             return;
         }
-        redis.getRedis().connect()
+        nodes.topology()
                 .ifNoItem().after(pingTimeout).fail()
-                .chain(this::track)
-                .subscribe().with(connection -> {
+                .chain(topology -> nodes.connect()
+                        .ifNoItem().after(pingTimeout).fail()
+                        .map(connections -> new Tracked(connections, topology)))
+                .call(this::track)
+                .subscribe().with(tracked -> {
                     connecting.set(false);
-                    if (closed) {
-                        discard(connection);
-                        return;
-                    }
-                    current.set(connection);
-                    warned.set(false);
-                    listener.established();
-                    LOG.debug("near cache tracking established");
+                    settle(tracked);
                 }, failure -> {
                     connecting.set(false);
                     if (warned.compareAndSet(false, true)) {
@@ -135,11 +165,21 @@ public final class RedisEntryTracking {
                 });
     }
 
-    /** Turns tracking on for a new connection; the connection is closed if any step fails. */
-    private Uni<RedisConnection> track(RedisConnection connection) {
-        connection.handler(this::heard);
-        connection.endHandler(() -> lost(connection, "connection closed"));
-        connection.exceptionHandler(failure -> lost(connection, failure.toString()));
+    /** Turns tracking on for each connection of an attempt; every connection is closed if any step fails. */
+    private Uni<Void> track(Tracked tracked) {
+        for (RedisConnection connection : tracked.connections) {
+            connection.handler(this::heard);
+            connection.endHandler(() -> lost(tracked, "connection closed"));
+            connection.exceptionHandler(failure -> lost(tracked, failure.toString()));
+        }
+        return Multi.createFrom().iterable(tracked.connections)
+                .onItem().transformToUniAndConcatenate(this::track)
+                .collect().last()
+                .replaceWithVoid()
+                .onFailure().invoke(() -> tracked.connections.forEach(RedisEntryTracking::discard));
+    }
+
+    private Uni<Void> track(RedisConnection connection) {
         return send(connection, Request.cmd(Command.SELECT).arg(0)).onFailure().recoverWithNull()
                 .chain(() -> send(connection, Request.cmd(Command.CLIENT).arg("SETNAME").arg(CLIENT_NAME)))
                 .chain(() -> send(connection, Request.cmd(Command.HELLO).arg(3)))
@@ -151,12 +191,23 @@ public final class RedisEntryTracking {
                 })
                 .chain(() -> send(connection, Request.cmd(Command.CLIENT).arg("TRACKING").arg("ON").arg("BCAST")
                         .arg("PREFIX").arg(keys.entries())))
-                .replaceWith(connection)
-                .onFailure().call(() -> connection.close().onFailure().recoverWithNull());
+                .replaceWithVoid();
     }
 
     private Uni<Response> send(RedisConnection connection, Request request) {
         return connection.send(request).ifNoItem().after(pingTimeout).fail();
+    }
+
+    /** Tracking is confirmed on every node of the attempt: it becomes the current one, unless it ended meanwhile. */
+    private synchronized void settle(Tracked tracked) {
+        if (closed || tracked.ended || current != null) {
+            tracked.connections.forEach(RedisEntryTracking::discard);
+            return;
+        }
+        current = tracked;
+        warned.set(false);
+        listener.established();
+        LOG.debugf("near cache tracking established on %d node(s)", tracked.connections.size());
     }
 
     /** A push from Redis: {@code invalidate} with the changed keys, or with null when everything changed. */
@@ -177,11 +228,27 @@ public final class RedisEntryTracking {
         }
     }
 
-    private void lost(RedisConnection connection, String why) {
-        if (current.compareAndSet(connection, null)) {
-            listener.lost();
-            LOG.infof("near cache off until tracking is made again: %s", why);
-            discard(connection);
+    /**
+     * Ends an attempt or the current tracking. Only the loss of the current tracking makes new
+     * connections at once; a failed attempt waits for the next tick, so a Redis that is down is not
+     * asked in a tight loop.
+     */
+    private void lost(Tracked tracked, String why) {
+        boolean wasCurrent;
+        synchronized (this) {
+            if (tracked.ended) {
+                return;
+            }
+            tracked.ended = true;
+            wasCurrent = current == tracked;
+            if (wasCurrent) {
+                current = null;
+                listener.lost();
+                LOG.infof("near cache off until tracking is made again: %s", why);
+            }
+        }
+        tracked.connections.forEach(RedisEntryTracking::discard);
+        if (wasCurrent) {
             connect();
         }
     }
@@ -191,18 +258,25 @@ public final class RedisEntryTracking {
         connection.close().subscribe().with(done -> { }, failure -> { });
     }
 
-    /** Stops checking and closes the connection; the listener hears {@link Listener#lost()}. */
+    /** Stops checking and closes the connections; the listener hears {@link Listener#lost()}. */
     public Uni<Void> close() {
         closed = true;
         Cancellable ticks = timer;
         if (ticks != null) {
             ticks.cancel();
         }
-        RedisConnection connection = current.getAndSet(null);
-        if (connection == null) {
-            return Uni.createFrom().voidItem();
+        Tracked tracked;
+        synchronized (this) {
+            tracked = current;
+            current = null;
+            if (tracked == null) {
+                return Uni.createFrom().voidItem();
+            }
+            tracked.ended = true;
+            listener.lost();
         }
-        listener.lost();
-        return connection.close().onFailure().recoverWithNull();
+        return Multi.createFrom().iterable(tracked.connections)
+                .onItem().transformToUniAndConcatenate(c -> c.close().onFailure().recoverWithNull())
+                .collect().last().replaceWithVoid();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static support.Api.as;
 
+import infrastructure.config.RedisClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -27,6 +28,15 @@ class CacheApiWithNearCacheTest extends CacheApiTests {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    RedisClientOptions redisOptions;
+
+    @Test
+    void theNearCacheKnowsTheRedisClientsOptionsSoItTracksTheRightNodes() {
+        assertThat(redisOptions.defaultClient()).isNotNull();
+        assertThat(redisOptions.defaultClient().getType()).isEqualTo(io.vertx.redis.client.RedisClientType.STANDALONE);
+    }
 
     @BeforeEach
     void nearCacheIsOn() {

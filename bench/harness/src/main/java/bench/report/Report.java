@@ -66,6 +66,7 @@ public final class Report {
         memoryPart();
         tasksPart();
         storesPart();
+        nearCachePart();
         md.append("\n### Targets\n\n");
         for (String v : verdicts) {
             md.append("- ").append(v).append('\n');
@@ -346,6 +347,66 @@ public final class Report {
                     .append(String.join(", ", rounds)).append(" | ")
                     .append(String.format(Locale.ROOT, "%.2f×", median / base)).append(" |\n");
         }
+    }
+
+    // ---- part 8
+
+    /** Goals of the near-cached GET: shares of the HTTP floor and of raw Redis GET, and its p99 at half load. */
+    private static final double NEAR_FLOOR_GOAL = 0.9;
+    private static final double NEAR_REDIS_GOAL = 0.5;
+    private static final double NEAR_P99_GOAL_MS = 1.0;
+
+    private void nearCachePart() throws IOException {
+        JsonNode v = json("nearcache.json");
+        if (v == null) {
+            return;
+        }
+        md.append("\n### 8. The near cache: cache GET (hit) with it on and off, the HTTP floor and raw Redis GET\n\n");
+        md.append(String.format(Locale.ROOT, "Two instances of the same jar on the same Redis, one with "
+                + "`CACHE_DOMAIN_REDIS_NEAR_CACHE_ENABLED=true`; GET over 100 entries of 256 B; the floor is a 401 on the "
+                + "near-cached instance; raw Redis GET is redis-benchmark (50 clients, %d requests, 256 B). In turns: %d s of "
+                + "warm-up each, then %d rounds of %d s closed loop with `%s`, each round starting with the next measurement; "
+                + "median of the rounds after the first %d.%n%n", v.path("redisRequests").asInt(), v.path("warmupSeconds").asInt(),
+                v.get("rounds").asInt(), v.get("seconds").asInt(), v.path("generator").asText(), v.path("discarded").asInt()));
+        md.append("| measurement | median req/s | rounds | near-cached GET ÷ this |\n| --- | ---: | --- | ---: |\n");
+        double nearRps = Double.NaN;
+        Map<String, Double> medians = new LinkedHashMap<>();
+        for (JsonNode m : v.get("measurements")) {
+            medians.put(m.get("name").asText(), m.get("medianRps").asDouble());
+        }
+        nearRps = medians.getOrDefault("cache GET, near cache on", Double.NaN);
+        for (JsonNode m : v.get("measurements")) {
+            List<String> rounds = new ArrayList<>();
+            m.get("rps").forEach(r -> rounds.add(num(r.asDouble())));
+            double median = m.get("medianRps").asDouble();
+            md.append("| ").append(m.get("name").asText()).append(" | ").append(num(median)).append(" | ")
+                    .append(String.join(", ", rounds)).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", nearRps / median)).append(" |\n");
+        }
+        double toFloor = nearRps / medians.getOrDefault("HTTP floor: 401, no Redis", Double.NaN);
+        double toRedis = nearRps / medians.getOrDefault("raw Redis GET", Double.NaN);
+        double toOff = nearRps / medians.getOrDefault("cache GET, near cache off", Double.NaN);
+        JsonNode low = v.path("halfLoad");
+        double p99 = low.path("cache GET, near cache on").path("p99Ms").asDouble(Double.NaN);
+        double floorP99 = low.path("HTTP floor: 401, no Redis").path("p99Ms").asDouble(Double.NaN);
+        md.append(String.format(Locale.ROOT, "%nAt half of the near-cached GET's rate (%s req/s, %d s, constant rate, the harness's "
+                + "own generator): near-cached GET p50 %s ms, p99 %s ms; the floor p50 %s ms, p99 %s ms.%n",
+                num(low.path("rate").asDouble()), low.path("seconds").asInt(),
+                decimal(low.path("cache GET, near cache on").path("p50Ms")), decimal(low.path("cache GET, near cache on").path("p99Ms")),
+                decimal(low.path("HTTP floor: 401, no Redis").path("p50Ms")), decimal(low.path("HTTP floor: 401, no Redis").path("p99Ms"))));
+        JsonNode memory = v.path("memory");
+        if (!memory.isMissingNode()) {
+            md.append(String.format(Locale.ROOT, "%nMemory: %,d entries of %d-byte values read through the near-cached instance "
+                    + "grew its live heap (after a full GC, `jcmd GC.run`) from %s to %s: **%,.0f bytes per entry held**.%n",
+                    memory.get("entries").asInt(), memory.get("valueBytes").asInt(), mib(memory.get("heapAfterWritesKb").asLong()),
+                    mib(memory.get("heapFilledKb").asLong()), memory.get("bytesPerEntry").asDouble()));
+        }
+        verdicts.add(String.format(Locale.ROOT, "Near cache: cache GET with it on at least %s × the HTTP floor: %s (%.2f×; %.2f× the "
+                + "same GET with it off).", trim(NEAR_FLOOR_GOAL), toFloor >= NEAR_FLOOR_GOAL ? "met" : "**missed**", toFloor, toOff));
+        verdicts.add(String.format(Locale.ROOT, "Near cache: cache GET with it on at least %s × raw Redis GET: %s (%.2f×).",
+                trim(NEAR_REDIS_GOAL), toRedis >= NEAR_REDIS_GOAL ? "met" : "**missed**", toRedis));
+        verdicts.add(String.format(Locale.ROOT, "Near cache: p99 at half load under %s ms: %s (%.3f ms; the floor's %.3f ms at the same rate).",
+                trim(NEAR_P99_GOAL_MS), p99 < NEAR_P99_GOAL_MS ? "met" : "**missed**", p99, floorP99));
     }
 
     // ---- part 7

@@ -1,0 +1,132 @@
+package infrastructure.redis;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Redis nodes whose changes a near cache must hear, each reached by a connection of its own:
+ * the one node of a standalone or Sentinel data source (Sentinel hands out the current master), or
+ * every master of a cluster, each through a client of its own made from the data source's options
+ * (credentials and TLS included) with that master as its only endpoint.
+ */
+public abstract sealed class RedisTrackedNodes {
+
+    /** A new connection to each node that holds entries. */
+    abstract Uni<List<RedisConnection>> connect();
+
+    /** What the nodes are now, to tell a change; null for a data source whose node cannot change under it. */
+    abstract Uni<String> topology();
+
+    /** The one node of a standalone or Sentinel data source, from its own pool. */
+    public static RedisTrackedNodes single(ReactiveRedisDataSource redis) {
+        return new Single(redis);
+    }
+
+    /**
+     * The nodes of a data source made with {@code options}: every master when it is a cluster, else
+     * its one node. {@code vertx} runs the clients made for the masters.
+     */
+    public static RedisTrackedNodes of(ReactiveRedisDataSource redis, RedisOptions options, Vertx vertx) {
+        if (options == null) {
+            // Tracking one node of a cluster would serve stale copies of every other master's entries.
+            throw new IllegalStateException("the near cache cannot tell which Redis nodes to track: the Redis client's options are unknown");
+        }
+        if (options.getType() != RedisClientType.CLUSTER) {
+            return single(redis);
+        }
+        return new ClusterMasters(redis, options, vertx);
+    }
+
+    private static final class Single extends RedisTrackedNodes {
+
+        private final ReactiveRedisDataSource redis;
+
+        private Single(ReactiveRedisDataSource redis) {
+            this.redis = redis;
+        }
+
+        @Override
+        Uni<List<RedisConnection>> connect() {
+            return redis.getRedis().connect().map(List::of);
+        }
+
+        @Override
+        Uni<String> topology() {
+            return Uni.createFrom().nullItem();
+        }
+    }
+
+    private static final class ClusterMasters extends RedisTrackedNodes {
+
+        private final ReactiveRedisDataSource redis;
+        private final RedisOptions options;
+        private final Vertx vertx;
+        /** One client per master endpoint, made once. */
+        private final Map<String, Redis> clients = new ConcurrentHashMap<>();
+
+        private ClusterMasters(ReactiveRedisDataSource redis, RedisOptions options, Vertx vertx) {
+            this.redis = redis;
+            this.options = options;
+            this.vertx = vertx;
+        }
+
+        /** The masters that serve slots, as {@code host:port}, sorted and joined by commas ({@code CLUSTER SLOTS}). */
+        @Override
+        Uni<String> topology() {
+            return redis.execute(Command.CLUSTER, "SLOTS").map(slots -> {
+                TreeSet<String> masters = new TreeSet<>();
+                for (Response range : slots) {
+                    Response master = range.get(2);
+                    masters.add(master.get(0).toString() + ":" + master.get(1).toLong());
+                }
+                return String.join(",", masters);
+            });
+        }
+
+        /** A connection to every master, or none: those made are closed when one cannot be. */
+        @Override
+        Uni<List<RedisConnection>> connect() {
+            return topology().chain(topology -> Multi.createFrom().items(topology.split(","))
+                    .onItem().transformToUniAndConcatenate(master -> client(master).connect()
+                            .map(Optional::of).onFailure().recoverWithItem(Optional.empty()))
+                    .collect().asList())
+                    .map(made -> {
+                        if (made.stream().allMatch(Optional::isPresent)) {
+                            return made.stream().map(Optional::get).toList();
+                        }
+                        made.stream().flatMap(Optional::stream)
+                                .forEach(c -> c.close().subscribe().with(done -> { }, failure -> { }));
+                        throw new IllegalStateException("a cluster master refused a connection for tracking");
+                    });
+        }
+
+        /** A client of one master: the data source's options, with that master as its only endpoint. */
+        private Redis client(String master) {
+            return clients.computeIfAbsent(master, m -> {
+                URI first = URI.create(options.getEndpoint());
+                String userInfo = first.getRawUserInfo() == null ? "" : first.getRawUserInfo() + "@";
+                RedisOptions own = new RedisOptions(options)
+                        .setType(RedisClientType.STANDALONE)
+                        .setEndpoints(new ArrayList<>(List.of(first.getScheme() + "://" + userInfo + m)))
+                        .setMaxPoolSize(2)
+                        .setMaxPoolWaiting(16);
+                return Redis.createClient(vertx, own);
+            });
+        }
+    }
+}
