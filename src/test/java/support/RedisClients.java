@@ -15,6 +15,17 @@ public final class RedisClients {
     private RedisClients() {
     }
 
+    /** The Vert.x these data sources run on. */
+    public static Vertx vertx() {
+        return VERTX;
+    }
+
+    /** A data source made with {@code options} (a cluster, say). */
+    public static ReactiveRedisDataSource dataSource(RedisOptions options) {
+        Redis client = Redis.createClient(VERTX, options);
+        return new ReactiveRedisDataSourceImpl(VERTX, client, RedisAPI.api(client));
+    }
+
     /** A data source on {@code url}, with a pool sized for the concurrency tests. */
     public static ReactiveRedisDataSource dataSource(String url) {
         Redis client = Redis.createClient(VERTX, new RedisOptions().setConnectionString(url)

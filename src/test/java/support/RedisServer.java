@@ -52,15 +52,28 @@ public final class RedisServer implements AutoCloseable {
         return startFrom(System.getenv().getOrDefault("PATH", ""));
     }
 
+    /**
+     * A new server of this test's own on a free port, never the REDIS_URL server, with extra
+     * {@code settings} after the usual ones (e.g. {@code "--cluster-enabled", "yes"}).
+     */
+    public static RedisServer startOwn(String... settings) {
+        return startFrom(System.getenv().getOrDefault("PATH", ""), settings);
+    }
+
     /** A new server from the first {@code redis-server} on {@code searchPath}, else from the Maven package. */
-    static RedisServer startFrom(String searchPath) {
+    static RedisServer startFrom(String searchPath, String... settings) {
         try {
             RedisServer server = new RedisServer(executable(searchPath), freePort(), Files.createTempDirectory("redis-test"), null);
-            server.launch();
+            server.launch(settings);
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a Redis for the tests", e);
         }
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return port;
     }
 
     /** The connection string, e.g. {@code redis://127.0.0.1:41234}. */
