@@ -66,6 +66,10 @@ final class HotPath {
      * @param project the span's {@value Outcomes#PROJECT}; null when the operation has none
      */
     <T> Uni<T> call(ProjectId project, Supplier<Uni<T>> action, Function<Throwable, Uni<T>> fallback) {
+        return run(project, action, fallback, true);
+    }
+
+    private <T> Uni<T> run(ProjectId project, Supplier<Uni<T>> action, Function<Throwable, Uni<T>> fallback, boolean underGuard) {
         Span span = tracer == null ? Span.getInvalid()
                 : tracer.spanBuilder(name).setSpanKind(SpanKind.INTERNAL).startSpan();
         // Sampled out (or tracing off), the span records nothing: no attribute, no scope, no end worth making.
@@ -82,7 +86,7 @@ final class HotPath {
         long called = System.nanoTime();
         Uni<T> answer;
         try {
-            answer = guarded(action);
+            answer = underGuard ? guarded(action) : action.get();
         } catch (RuntimeException failure) {
             answer = Uni.createFrom().failure(failure);
         }
@@ -109,6 +113,15 @@ final class HotPath {
                 current.close();
             }
         });
+    }
+
+    /**
+     * An answer this process gives at once, without its store: in the operation's span (when
+     * sampled) and timed like {@link #call}, but under no guard, since nothing can fail or hang that
+     * a guard would protect. The outcome is {@value Outcomes#OK}.
+     */
+    <T> Uni<T> atOnce(ProjectId project, Supplier<T> answer) {
+        return run(project, () -> Uni.createFrom().item(answer.get()), null, false);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -93,4 +94,44 @@ class HotPathTest {
         assertThatThrownBy(() -> read.call(SHOP, () -> Uni.createFrom().<Integer>failure(new StoreUnavailableException("down", null)),
                 failure -> Uni.createFrom().item(0)).await().atMost(WAIT)).isInstanceOf(StoreUnavailableException.class);
     }
+
+    @Test
+    void answersAtOnceOutsideItsGuardYetInItsSpanAndTimer() {
+        HotPath read = new HotPath("cache.read", refusesEverything, tracer(Sampler.alwaysOn()), meters, null);
+
+        int answer = read.atOnce(SHOP, () -> {
+            Outcomes.mark("hit");
+            return 7;
+        }).await().atMost(WAIT);
+
+        assertThat(answer).isEqualTo(7);
+        assertThat(timed(Outcomes.OK)).isEqualTo(1);
+        assertThat(spans.getFinishedSpanItems()).singleElement()
+                .satisfies(span -> assertThat(span.getAttributes().get(Outcomes.OUTCOME)).isEqualTo("hit"));
+        assertThatThrownBy(() -> read.call(SHOP, () -> Uni.createFrom().item(1), null).await().atMost(WAIT))
+                .as("the same path's store calls still go through its guard").hasMessageContaining("open");
+    }
+
+    /** A guard whose breaker is open: it refuses every call, as SmallRye's does then. */
+    private final Guard refusesEverything = new Guard() {
+        @Override
+        public <T> T call(java.util.concurrent.Callable<T> action, Class<T> type) {
+            throw new IllegalStateException("circuit breaker open");
+        }
+
+        @Override
+        public <T> T call(java.util.concurrent.Callable<T> action, jakarta.enterprise.util.TypeLiteral<T> type) {
+            throw new IllegalStateException("circuit breaker open");
+        }
+
+        @Override
+        public <T> T get(java.util.function.Supplier<T> action, Class<T> type) {
+            throw new IllegalStateException("circuit breaker open");
+        }
+
+        @Override
+        public <T> T get(java.util.function.Supplier<T> action, jakarta.enterprise.util.TypeLiteral<T> type) {
+            throw new IllegalStateException("circuit breaker open");
+        }
+    };
 }

@@ -20,6 +20,15 @@ public interface CacheRepository {
     Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key);
 
     /**
+     * The live entry when the adapter can answer at once, without a call to its store (it holds a
+     * copy it may serve, as a near cache does); empty when it cannot, and then {@link #find} answers,
+     * hit or miss. Never blocks, never fails. None by default.
+     */
+    default Optional<CacheEntry> findAtOnce(ProjectId project, CacheKey key) {
+        return Optional.empty();
+    }
+
+    /**
      * Adds reads counted in process, in one call per project at most: to each project its hits and
      * misses; to each entry still stored under its key, its hits, and its last access unless the
      * stored one is later. Hits on an entry gone since count for its project only. A use of the

@@ -146,6 +146,12 @@ public final class EmbeddedCacheRepository implements CacheRepository {
     private record Expired(long rowid, ProjectId project, String key, Set<CacheTag> tags) {
     }
 
+    /** The entry held in process, exact since this process makes every write. */
+    @Override
+    public Optional<CacheEntry> findAtOnce(ProjectId project, CacheKey key) {
+        return hot == null ? Optional.empty() : Optional.ofNullable(hot.get(new HotEntries.Id(project, key.value())));
+    }
+
     /** From the entries held in process when it is there, else from a reader (and then held). */
     @Override
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
