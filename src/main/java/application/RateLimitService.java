@@ -246,6 +246,12 @@ public class RateLimitService {
      */
     private Uni<RateLimitPolicy> policy(PolicyName name) {
         RateLimitPolicy fallback = configured.get(name);
+        Optional<Optional<RateLimitPolicy>> atOnce = stored.findAtOnce(name);
+        if (atOnce.isPresent()) {
+            // Held in process: no store call, so nothing for the budget to bound.
+            Optional<RateLimitPolicy> found = atOnce.get().or(() -> Optional.ofNullable(fallback));
+            return found.isPresent() ? Uni.createFrom().item(found.get()) : Uni.createFrom().failure(noSuchPolicy(name));
+        }
         return budget.read(() -> stored.find(name))
                 .onFailure(Outcomes::isStoreFailure).recoverWithUni(failure -> fallback != null
                         ? Uni.createFrom().item(Optional.of(fallback))

@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,23 @@ public abstract class RateLimitPoliciesContract {
     void findsNothingInAnEmptyStore() {
         assertThat(await(policies.find(LOGIN.name()))).isEmpty();
         assertThat(await(policies.list())).isEmpty();
+    }
+
+    /** Held or not, an answer at once never differs from the store's: after a save, a replace and a delete. */
+    @Test
+    void answersAtOnceOnlyWhatFindAnswers() {
+        RateLimitPolicy stricter = named("login", perMinute(1));
+        for (Runnable change : List.<Runnable>of(() -> await(policies.save(LOGIN)), () -> await(policies.save(stricter)),
+                () -> await(policies.delete(LOGIN.name())))) {
+            change.run();
+            assertThat(policies.findAtOnce(LOGIN.name())).satisfiesAnyOf(
+                    atOnce -> assertThat(atOnce).isEmpty(),
+                    atOnce -> assertThat(atOnce).contains(await(policies.find(LOGIN.name()))));
+            Optional<RateLimitPolicy> found = await(policies.find(LOGIN.name()));
+            assertThat(policies.findAtOnce(LOGIN.name())).satisfiesAnyOf(
+                    atOnce -> assertThat(atOnce).isEmpty(),
+                    atOnce -> assertThat(atOnce).contains(found));
+        }
     }
 
     @Test

@@ -12,6 +12,16 @@ public interface RateLimitPolicies {
 
     Uni<Optional<RateLimitPolicy>> find(PolicyName name);
 
+    /**
+     * What {@link #find} would answer, when the adapter can tell at once, without a call to its
+     * store (it holds every stored policy in process): present with the policy or with empty when
+     * none of that name is stored; empty when it cannot tell, and then {@link #find} answers. Never
+     * blocks, never fails. Cannot tell by default.
+     */
+    default Optional<Optional<RateLimitPolicy>> findAtOnce(PolicyName name) {
+        return Optional.empty();
+    }
+
     /** Every stored policy, by name. */
     Uni<List<RateLimitPolicy>> list();
 

@@ -57,6 +57,12 @@ public final class EmbeddedRateLimitPolicies implements RateLimitPolicies {
     }
 
     @Override
+    public Optional<Optional<RateLimitPolicy>> findAtOnce(PolicyName name) {
+        Map<String, RateLimitPolicy> all = held;
+        return all == null ? Optional.empty() : Optional.of(Optional.ofNullable(all.get(name.value())));
+    }
+
+    @Override
     public Uni<Optional<RateLimitPolicy>> find(PolicyName name) {
         Map<String, RateLimitPolicy> all = held;
         if (all != null) {

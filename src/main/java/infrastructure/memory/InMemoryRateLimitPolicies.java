@@ -20,6 +20,11 @@ public final class InMemoryRateLimitPolicies implements RateLimitPolicies {
     }
 
     @Override
+    public Optional<Optional<RateLimitPolicy>> findAtOnce(PolicyName name) {
+        return Optional.of(Optional.ofNullable(policies.get(name)));
+    }
+
+    @Override
     public Uni<List<RateLimitPolicy>> list() {
         return Uni.createFrom().item(() -> policies.values().stream()
                 .sorted(Comparator.comparing(p -> p.name().value())).toList());

@@ -68,6 +68,19 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
         return current().map(policies -> Optional.ofNullable(policies.get(name)));
     }
 
+    /** From the copy held, while one is (an aged one is reloaded in the background, as {@link #find} does). */
+    @Override
+    public Optional<Optional<RateLimitPolicy>> findAtOnce(PolicyName name) {
+        Snapshot s = snapshot;
+        if (s == null) {
+            return Optional.empty();
+        }
+        if (clock.millis() - s.loadedAtMillis() >= MAX_AGE.toMillis()) {
+            revalidate();
+        }
+        return Optional.of(Optional.ofNullable(s.policies().get(name)));
+    }
+
     @Override
     public Uni<List<RateLimitPolicy>> list() {
         return current().map(policies -> policies.values().stream()
