@@ -1,10 +1,14 @@
 package infrastructure.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 import static support.Api.as;
 import static support.Api.keyFor;
 
 import domain.access.Revocations;
+import infrastructure.config.RedisClientOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.restassured.response.Response;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -21,7 +25,11 @@ import support.RedisInspection;
 import support.RedisStoreProfile;
 import support.SharedRedis;
 
-/** The cache API on the Redis store. */
+/**
+ * The cache API on the Redis store, with the near cache on (see {@link RedisStoreProfile}): the whole
+ * suite, since what a client sees may not depend on it, plus reads it answers: plain, conditional and
+ * HEAD, each counted in the project's statistics.
+ */
 @QuarkusTest
 @TestProfile(RedisStoreProfile.class)
 class CacheApiOnRedisTest extends CacheApiTests {
@@ -85,5 +93,53 @@ class CacheApiOnRedisTest extends CacheApiTests {
         long after = keyLookups();
 
         assertThat(after - before).as("one lookup: the store's refusal is remembered for a few seconds").isEqualTo(1);
+    }
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    RedisClientOptions redisOptions;
+
+    @Test
+    void theNearCacheKnowsTheRedisClientsOptionsSoItTracksTheRightNodes() {
+        assertThat(redisOptions.defaultClient()).isNotNull();
+        assertThat(redisOptions.defaultClient().getType()).isEqualTo(io.vertx.redis.client.RedisClientType.STANDALONE);
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void nearCacheIsOn() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters.get("cache.near.state").gauge().value() == 1);
+    }
+
+    private double nearHits() {
+        return meters.get("cache.near.reads").tag("result", "hit").counter().count();
+    }
+
+    @Test
+    void plainConditionalAndHeadReadsAreAnsweredByTheNearCacheAndCounted() {
+        Response written = put("hot", "{\"value\": {\"n\": 1}}");
+        written.then().statusCode(201);
+        String etag = written.header("ETag");
+        as(key).get(entry("hot")).then().statusCode(200);
+        double before = nearHits();
+
+        as(key).get(entry("hot")).then().statusCode(200).body("value.n", equalTo(1));
+        as(key).header("If-None-Match", etag).get(entry("hot")).then().statusCode(304);
+        as(key).head(entry("hot")).then().statusCode(200).header("ETag", etag);
+
+        assertThat(nearHits() - before).isEqualTo(3);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                as(key).get("/v1/projects/" + project + "/cache-stats").then().statusCode(200).body("hits", equalTo(4)));
+    }
+
+    @Test
+    void aWriteIsReadBackAtOnceThroughTheNearCache() {
+        put("k", "{\"value\": 0}").then().statusCode(201);
+        for (int i = 1; i <= 20; i++) {
+            as(key).get(entry("k")).then().statusCode(200);
+            as(key).body(Map.of("value", i)).put(entry("k")).then().statusCode(200);
+            as(key).get(entry("k")).then().statusCode(200).body("value", equalTo(i));
+        }
     }
 }
