@@ -147,14 +147,17 @@ public interface StoreConfig {
         @WithDefault("1m")
         Duration maxLifetime();
 
-        /** How often the tracking connection is checked with a PING, and a lost one made again. Default 1 second. */
+        /**
+         * How often each tracking connection asks Redis whether it still tracks it ({@code CLIENT TRACKINGINFO}),
+         * and a lost one is made again. Default 1 second.
+         */
         @WithName("ping-interval")
         @WithDefault("1s")
         Duration pingInterval();
 
         /**
-         * The longest a PING (or a step of making the tracking connection) may take before the
-         * connection counts as lost and the near cache is emptied. Default 500 milliseconds.
+         * The longest Redis may take to confirm it still tracks a connection (or a step of making one)
+         * before tracking counts as lost and the near cache is emptied. Default 500 milliseconds.
          */
         @WithName("ping-timeout")
         @WithDefault("500ms")

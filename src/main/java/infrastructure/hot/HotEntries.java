@@ -3,6 +3,7 @@ package infrastructure.hot;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import domain.cache.CacheEntry;
 import domain.project.ProjectId;
 import java.time.Clock;
@@ -32,12 +33,21 @@ public final class HotEntries {
     /** What an entry costs beyond its key and value: the record, its tags, the map's node. */
     static final int OVERHEAD_BYTES = 200;
 
-    private final Cache<Id, CacheEntry> entries;
+    private final Cache<Id, Copy> entries;
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
     private final Clock clock;
+    private final long lifetimeNanos;
 
     /** An entry's name: its project and key. */
     public record Id(ProjectId project, String key) {
+    }
+
+    /**
+     * A copy and when it must leave (System.nanoTime): the sooner of its entry's expiry and the longest
+     * lifetime, fixed when the copy was read or written. New counts keep the deadline: they are no
+     * new read of the entry.
+     */
+    private record Copy(CacheEntry entry, long deadlineNanos) {
     }
 
     /** @param maxBytes the most bytes of entries held, at least one entry's worth; no bound on their number or lifetime */
@@ -55,14 +65,37 @@ public final class HotEntries {
             throw new IllegalArgumentException("Cannot hold entries in fewer than one byte or one entry");
         }
         this.clock = clock;
+        this.lifetimeNanos = maxLifetime == null ? Long.MAX_VALUE : maxLifetime.toNanos();
         long floor = maxEntries == Long.MAX_VALUE ? 0 : Math.max(1, maxBytes / maxEntries);
-        long lifetimeNanos = maxLifetime == null ? Long.MAX_VALUE : maxLifetime.toNanos();
         this.entries = Caffeine.newBuilder()
+                .ticker(Ticker.systemTicker())
                 .maximumWeight(maxBytes)
-                .weigher((Id id, CacheEntry e) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor, bytes(id, e))))
-                .expireAfter(Expiry.writing((Id id, CacheEntry e) -> Duration.ofNanos(Math.min(lifetimeNanos,
-                        Duration.ofMillis(Math.max(0, e.expiresAt().toEpochMilli() - clock.millis())).toNanos()))))
+                .weigher((Id id, Copy c) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor, bytes(id, c.entry()))))
+                .expireAfter(new Expiry<Id, Copy>() {
+                    @Override
+                    public long expireAfterCreate(Id id, Copy copy, long now) {
+                        return Math.max(0, copy.deadlineNanos() - now);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(Id id, Copy copy, long now, long current) {
+                        return Math.max(0, copy.deadlineNanos() - now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(Id id, Copy copy, long now, long current) {
+                        return current;
+                    }
+                })
                 .build();
+    }
+
+    /** A new copy of {@code entry}, read or written now. */
+    private Copy copy(CacheEntry entry) {
+        long now = System.nanoTime();
+        long untilExpiry = Math.max(0, entry.expiresAt().toEpochMilli() - clock.millis());
+        long life = Math.min(lifetimeNanos, untilExpiry >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : untilExpiry * 1_000_000);
+        return new Copy(entry, life >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + life);
     }
 
     /** What one entry is counted as against the byte bound. */
@@ -72,8 +105,8 @@ public final class HotEntries {
 
     /** The live copy held of the entry; null when none is held or the one held has expired. */
     public CacheEntry get(Id id) {
-        CacheEntry held = entries.getIfPresent(id);
-        return held == null || held.isExpiredAt(Instant.ofEpochMilli(clock.millis())) ? null : held;
+        Copy held = entries.getIfPresent(id);
+        return held == null || held.entry().isExpiredAt(Instant.ofEpochMilli(clock.millis())) ? null : held.entry();
     }
 
     /** Taken before reading an entry from the store; {@link #fill} compares it. */
@@ -81,21 +114,32 @@ public final class HotEntries {
         return stripes.get(stripe(id));
     }
 
-    /** Holds what a read found, unless the entry changed since {@code stamp} was taken; true when it was held. */
+    /**
+     * Holds what a read found, unless the entry changed since {@code stamp} was taken; true when it
+     * was held. A {@link #clear()} or {@link #removedAll} that ran while the fill was being made may
+     * have missed it (a map walk skips a slot being filled): the stamp is checked once more after,
+     * and the copy taken back if it moved.
+     */
     public boolean fill(Id id, CacheEntry read, long stamp) {
+        Copy made = copy(read);
         boolean[] filled = new boolean[1];
         entries.asMap().compute(id, (k, held) -> {
             filled[0] = stamp(id) == stamp;
-            return filled[0] ? read : held;
+            return filled[0] ? made : held;
         });
+        if (filled[0] && stamp(id) != stamp) {
+            entries.asMap().remove(id, made);
+            return false;
+        }
         return filled[0];
     }
 
     /** The entry was written: holds its new state. */
     public void written(Id id, CacheEntry entry) {
+        Copy made = copy(entry);
         entries.asMap().compute(id, (k, held) -> {
             stripes.incrementAndGet(stripe(id));
-            return entry;
+            return made;
         });
     }
 
@@ -130,8 +174,9 @@ public final class HotEntries {
             if (held == null) {
                 return null;
             }
-            return new CacheEntry(held.key(), held.value(), held.version(), held.createdAt(), held.expiresAt(), held.tags(),
-                    hits, lastAccessAt);
+            CacheEntry e = held.entry();
+            return new Copy(new CacheEntry(e.key(), e.value(), e.version(), e.createdAt(), e.expiresAt(), e.tags(), hits,
+                    lastAccessAt), held.deadlineNanos());
         });
     }
 

@@ -11,8 +11,11 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,12 +25,17 @@ import org.jboss.logging.Logger;
  * {@code redis-cli}), and its expiry and eviction; {@code FLUSHALL} and {@code FLUSHDB} come as
  * "everything changed".
  *
- * <p>Redis reports nothing once a connection is gone, and a half-open socket looks alive. So every
- * connection is pinged every interval, and its end, an error or a ping without an answer within
- * the timeout makes tracking lost: the listener hears {@link Listener#lost()} at once, the
- * connections are closed, and new ones are made, right away and then every interval until they
- * hold. Only once Redis confirmed the tracking of every new connection does the listener hear
- * {@link Listener#established()}.
+ * <p>Redis reports nothing once a connection is gone, and a half-open socket looks alive; a proxy
+ * that fails over behind a socket answers from a server that tracks nothing for it. So every interval
+ * each connection asks Redis whether it still tracks it ({@code CLIENT TRACKINGINFO}, Redis 6.2 and
+ * later), and its end, an error, a "no", or no confirmation within the timeout makes tracking lost:
+ * the listener hears {@link Listener#lost()} at once, the connections are closed, and new ones are
+ * made, right away and then every interval until they hold. Only once Redis confirmed the tracking of
+ * every new connection does the listener hear {@link Listener#established()}.
+ *
+ * <p>The Vert.x client (4.5) drops the request waiting at the head of its queue when a push arrives in
+ * its place, and the late answer then reaches the connection's handler as if it were a message. So a
+ * confirmation counts whichever way it comes: as the answer to its request, or in the handler.
  *
  * <p>On Redis Cluster each master reports only the keys it holds, so there is one connection per
  * master ({@link RedisTrackedNodes}), and tracking is live only while every one is; the loss of any
@@ -65,11 +73,15 @@ public final class RedisEntryTracking {
     private static final class Tracked {
         private final List<RedisConnection> connections;
         private final String topology;
+        /** Per connection, when Redis last confirmed it tracks it (System.nanoTime). */
+        private final Map<RedisConnection, AtomicLong> confirmed = new IdentityHashMap<>();
         private volatile boolean ended;
 
         private Tracked(List<RedisConnection> connections, String topology) {
             this.connections = connections;
             this.topology = topology;
+            long now = System.nanoTime();
+            connections.forEach(c -> confirmed.put(c, new AtomicLong(now)));
         }
     }
 
@@ -125,8 +137,15 @@ public final class RedisEntryTracking {
             return;
         }
         for (RedisConnection connection : tracked.connections) {
-            send(connection, Request.cmd(Command.PING))
-                    .subscribe().with(pong -> { }, failure -> lost(tracked, "no answer to PING: " + failure));
+            long asked = System.nanoTime();
+            connection.send(Request.cmd(Command.CLIENT).arg("TRACKINGINFO"))
+                    .subscribe().with(info -> confirm(tracked, connection, info),
+                            failure -> lost(tracked, "no answer to CLIENT TRACKINGINFO: " + failure));
+            Uni.createFrom().nullItem().onItem().delayIt().by(pingTimeout).subscribe().with(later -> {
+                if (tracked.confirmed.get(connection).get() < asked) {
+                    lost(tracked, "tracking not confirmed within " + pingTimeout);
+                }
+            });
         }
         if (tracked.topology != null) {
             nodes.topology()
@@ -149,8 +168,7 @@ public final class RedisEntryTracking {
         }
         nodes.topology()
                 .ifNoItem().after(pingTimeout).fail()
-                .chain(topology -> nodes.connect()
-                        .ifNoItem().after(pingTimeout).fail()
+                .chain(topology -> nodes.connect(topology, pingTimeout)
                         .map(connections -> new Tracked(connections, topology)))
                 .call(this::track)
                 .subscribe().with(tracked -> {
@@ -165,10 +183,34 @@ public final class RedisEntryTracking {
                 });
     }
 
+    /** Counts Redis's answer to {@code CLIENT TRACKINGINFO}: a confirmation if it still tracks the connection, else a loss. */
+    private void confirm(Tracked tracked, RedisConnection connection, Response info) {
+        if (tracksBroadcast(info)) {
+            tracked.confirmed.get(connection).set(System.nanoTime());
+        } else {
+            lost(tracked, "Redis no longer tracks the connection");
+        }
+    }
+
+    /** True for a {@code CLIENT TRACKINGINFO} answer whose flags say tracking is on, in broadcast mode. */
+    private static boolean tracksBroadcast(Response info) {
+        Response flags = info == null ? null : info.get("flags");
+        if (flags == null) {
+            return false;
+        }
+        boolean on = false;
+        boolean broadcast = false;
+        for (Response flag : flags) {
+            on |= "on".equals(flag.toString());
+            broadcast |= "bcast".equals(flag.toString());
+        }
+        return on && broadcast;
+    }
+
     /** Turns tracking on for each connection of an attempt; every connection is closed if any step fails. */
     private Uni<Void> track(Tracked tracked) {
         for (RedisConnection connection : tracked.connections) {
-            connection.handler(this::heard);
+            connection.handler(message -> heard(tracked, connection, message));
             connection.endHandler(() -> lost(tracked, "connection closed"));
             connection.exceptionHandler(failure -> lost(tracked, failure.toString()));
         }
@@ -210,9 +252,21 @@ public final class RedisEntryTracking {
         LOG.debugf("near cache tracking established on %d node(s)", tracked.connections.size());
     }
 
-    /** A push from Redis: {@code invalidate} with the changed keys, or with null when everything changed. */
-    private void heard(Response push) {
-        if (push == null || push.type() != ResponseType.PUSH || push.size() < 2 || !"invalidate".equals(push.get(0).toString())) {
+    /**
+     * A message from Redis: a push {@code invalidate} with the changed keys, or with null when
+     * everything changed; or the late answer to {@code CLIENT TRACKINGINFO} (see the class comment).
+     */
+    private void heard(Tracked tracked, RedisConnection connection, Response push) {
+        if (push == null) {
+            return;
+        }
+        if (push.type() != ResponseType.PUSH) {
+            if (push.isMap() && push.containsKey("flags")) {
+                confirm(tracked, connection, push);
+            }
+            return;
+        }
+        if (push.size() < 2 || !"invalidate".equals(push.get(0).toString())) {
             return;
         }
         Response changed = push.get(1);
@@ -270,6 +324,7 @@ public final class RedisEntryTracking {
             tracked = current;
             current = null;
             if (tracked == null) {
+                nodes.close();
                 return Uni.createFrom().voidItem();
             }
             tracked.ended = true;
@@ -277,6 +332,7 @@ public final class RedisEntryTracking {
         }
         return Multi.createFrom().iterable(tracked.connections)
                 .onItem().transformToUniAndConcatenate(c -> c.close().onFailure().recoverWithNull())
-                .collect().last().replaceWithVoid();
+                .collect().last().replaceWithVoid()
+                .eventually(nodes::close);
     }
 }

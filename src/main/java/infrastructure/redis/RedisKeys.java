@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * so a script may touch several of them on Redis Cluster, and a project's data never shares a key
  * with another project's. Layout under the prefix (default {@code cd}):
  * <pre>
- * cd:c:{p:ID}:KEY   hash   one cache entry (v value, ver, ca, ea, tg tags, h hits, la last access); every
+ * cd:c:{p:ID}:KEY   hash   one cache entry (v value, ver, ca, ea, tg tags); every
  *                         entry and nothing else starts with cd:c:, the one prefix the near cache tracks
  * cd:{p:ID}:h:KEY  hash   one entry's statistics (h hits, la last access), apart from the entry so that
  *                         recording them does not look like a change to near caches; TTL the entry's

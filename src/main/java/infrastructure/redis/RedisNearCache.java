@@ -204,11 +204,11 @@ public final class RedisNearCache implements CacheRepository, RedisEntryTracking
     }
 
     /**
-     * Drops the copies a change touched once Redis answered it, and also when it failed: a change
-     * that timed out may still have been made.
+     * Drops the copies a change touched once Redis answered it, and also when it failed or was
+     * given up (a guard's timeout): such a change may still have been made.
      */
     private <T> Uni<T> dropping(Uni<T> change, java.util.function.Consumer<T> drop) {
-        return change.onItemOrFailure().invoke((item, failure) -> drop.accept(item));
+        return change.onTermination().invoke((item, failure, cancelled) -> drop.accept(item));
     }
 
     @Override

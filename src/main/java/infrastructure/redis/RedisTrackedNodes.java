@@ -11,12 +11,15 @@ import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Redis nodes whose changes a near cache must hear, each reached by a connection of its own:
@@ -26,11 +29,46 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public abstract sealed class RedisTrackedNodes {
 
-    /** A new connection to each node that holds entries. */
-    abstract Uni<List<RedisConnection>> connect();
+    /**
+     * A new connection to each node that holds entries, each within {@code budget}: all or none (those
+     * made are closed when one cannot be, and one that comes after its budget is closed on arrival).
+     *
+     * @param topology what {@link #topology()} answered just before
+     */
+    abstract Uni<List<RedisConnection>> connect(String topology, Duration budget);
 
     /** What the nodes are now, to tell a change; null for a data source whose node cannot change under it. */
     abstract Uni<String> topology();
+
+    /** Closes what it made for itself (the clients of cluster masters); the data source's pool stays. */
+    void close() {
+    }
+
+    /**
+     * The connection {@code connecting} gives within {@code budget}, else a failure; a connection
+     * that comes later is closed, never left out of its pool.
+     */
+    static Uni<RedisConnection> within(Uni<RedisConnection> connecting, Duration budget) {
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicBoolean settled = new AtomicBoolean();
+            connecting.subscribe().with(connection -> {
+                if (settled.compareAndSet(false, true)) {
+                    emitter.complete(connection);
+                } else {
+                    connection.close().subscribe().with(done -> { }, failure -> { });
+                }
+            }, failure -> {
+                if (settled.compareAndSet(false, true)) {
+                    emitter.fail(failure);
+                }
+            });
+            Uni.createFrom().nullItem().onItem().delayIt().by(budget).subscribe().with(later -> {
+                if (settled.compareAndSet(false, true)) {
+                    emitter.fail(new TimeoutException("no connection to Redis within " + budget));
+                }
+            });
+        });
+    }
 
     /** The one node of a standalone or Sentinel data source, from its own pool. */
     public static RedisTrackedNodes single(ReactiveRedisDataSource redis) {
@@ -61,8 +99,8 @@ public abstract sealed class RedisTrackedNodes {
         }
 
         @Override
-        Uni<List<RedisConnection>> connect() {
-            return redis.getRedis().connect().map(List::of);
+        Uni<List<RedisConnection>> connect(String topology, Duration budget) {
+            return within(redis.getRedis().connect(), budget).map(List::of);
         }
 
         @Override
@@ -85,26 +123,46 @@ public abstract sealed class RedisTrackedNodes {
             this.vertx = vertx;
         }
 
-        /** The masters that serve slots, as {@code host:port}, sorted and joined by commas ({@code CLUSTER SLOTS}). */
+        /**
+         * The masters that serve slots, as {@code host:port} ({@code [host]:port} for IPv6), sorted and
+         * joined by commas ({@code CLUSTER SLOTS}). A master announced without a host (Redis's
+         * "unknown endpoint") takes the host of the first configured endpoint.
+         */
         @Override
         Uni<String> topology() {
             return redis.execute(Command.CLUSTER, "SLOTS").map(slots -> {
                 TreeSet<String> masters = new TreeSet<>();
                 for (Response range : slots) {
                     Response master = range.get(2);
-                    masters.add(master.get(0).toString() + ":" + master.get(1).toLong());
+                    Response host = master.get(0);
+                    String name = host == null || host.toString().isEmpty() || host.toString().equals("?")
+                            ? URI.create(options.getEndpoint()).getHost() : host.toString();
+                    if (name.contains(":") && !name.startsWith("[")) {
+                        name = "[" + name + "]";
+                    }
+                    masters.add(name + ":" + master.get(1).toLong());
                 }
                 return String.join(",", masters);
             });
         }
 
-        /** A connection to every master, or none: those made are closed when one cannot be. */
+        /** A connection to every master, each within the budget, all at once; or none. */
         @Override
-        Uni<List<RedisConnection>> connect() {
-            return topology().chain(topology -> Multi.createFrom().items(topology.split(","))
-                    .onItem().transformToUniAndConcatenate(master -> client(master).connect()
+        Uni<List<RedisConnection>> connect(String topology, Duration budget) {
+            List<String> masters = List.of(topology.split(","));
+            // Clients of masters that left the cluster go.
+            clients.keySet().removeIf(master -> {
+                if (masters.contains(master)) {
+                    return false;
+                }
+                clients.get(master).close();
+                return true;
+            });
+            List<Uni<Optional<RedisConnection>>> connecting = masters.stream()
+                    .map(master -> within(client(master).connect(), budget)
                             .map(Optional::of).onFailure().recoverWithItem(Optional.empty()))
-                    .collect().asList())
+                    .toList();
+            return Uni.join().all(connecting).andFailFast()
                     .map(made -> {
                         if (made.stream().allMatch(Optional::isPresent)) {
                             return made.stream().map(Optional::get).toList();
@@ -127,6 +185,12 @@ public abstract sealed class RedisTrackedNodes {
                         .setMaxPoolWaiting(16);
                 return Redis.createClient(vertx, own);
             });
+        }
+
+        @Override
+        void close() {
+            clients.values().forEach(Redis::close);
+            clients.clear();
         }
     }
 }

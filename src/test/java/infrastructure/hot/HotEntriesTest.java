@@ -90,4 +90,29 @@ class HotEntriesTest {
 
         assertThat(small.size()).isBetween(1L, 64L);
     }
+
+    /** New counts are no new read: a copy counted again and again still leaves after the longest lifetime. */
+    @Test
+    void aCopyLeavesAfterTheLongestLifetimeHoweverOftenItIsCounted() {
+        HotEntries brief = new HotEntries(1 << 20, 100, java.time.Duration.ofMillis(200), clock);
+        brief.fill(ID, version(1), brief.stamp(ID));
+        assertThat(brief.get(ID)).isNotNull();
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(10))
+                .until(() -> {
+                    brief.counted(ID, 5, clock.instant());
+                    return brief.get(ID) == null;
+                });
+    }
+
+    @Test
+    void holdsNoMoreEntriesThanItsBound() {
+        HotEntries few = new HotEntries(1 << 20, 10, null, clock);
+        for (int i = 0; i < 1_000; i++) {
+            HotEntries.Id id = new HotEntries.Id(SHOP, "k" + i);
+            few.fill(id, version(1), few.stamp(id));
+        }
+
+        assertThat(few.size()).isLessThanOrEqualTo(10);
+    }
 }
