@@ -198,7 +198,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static String executable(String searchPath) throws IOException {
+    static String executable(String searchPath) throws IOException {
         Optional<String> onPath = List.of(searchPath.split(File.pathSeparator)).stream()
                 .filter(dir -> !dir.isEmpty())
                 .map(dir -> Path.of(dir, "redis-server"))
@@ -213,7 +213,7 @@ public final class RedisServer implements AutoCloseable {
         return shipped.getAbsolutePath();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -82,7 +82,7 @@ class NearCacheCoherenceOnRedisTest {
 
     @BeforeAll
     static void startRedis() {
-        server = RedisServer.start();
+        server = RedisServer.startOwn(); // stopped, frozen and restarted: never a server someone else runs
         inspection = RedisClients.dataSource(server.url());
     }
 
@@ -101,9 +101,7 @@ class NearCacheCoherenceOnRedisTest {
 
     @AfterEach
     void stopTracking() {
-        if (server.isControllable()) {
-            server.resume();
-        }
+        server.resume();
         trackings.forEach(t -> t.close().await().atMost(WAIT));
     }
 
