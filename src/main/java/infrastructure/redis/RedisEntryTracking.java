@@ -33,6 +33,9 @@ import org.jboss.logging.Logger;
  * made, right away and then every interval until they hold. Only once Redis confirmed the tracking of
  * every new connection does the listener hear {@link Listener#established()}.
  *
+ * <p>Each connection must also be to a master ({@code ROLE}), when made and at every check: a master
+ * demoted behind a partition keeps its connections while the entries change on the new one.
+ *
  * <p>The Vert.x client (4.5) drops the request waiting at the head of its queue when a push arrives in
  * its place, and the late answer then reaches the connection's handler as if it were a message. So a
  * confirmation counts whichever way it comes: as the answer to its request, or in the handler.
@@ -141,6 +144,9 @@ public final class RedisEntryTracking {
             connection.send(Request.cmd(Command.CLIENT).arg("TRACKINGINFO"))
                     .subscribe().with(info -> confirm(tracked, connection, info),
                             failure -> lost(tracked, "no answer to CLIENT TRACKINGINFO: " + failure));
+            // A master demoted behind a partition keeps its connections: it must still be a master.
+            connection.send(Request.cmd(Command.ROLE))
+                    .subscribe().with(role -> checkRole(tracked, role), failure -> lost(tracked, "no answer to ROLE: " + failure));
             Uni.createFrom().nullItem().onItem().delayIt().by(pingTimeout).subscribe().with(later -> {
                 if (tracked.confirmed.get(connection).get() < asked) {
                     lost(tracked, "tracking not confirmed within " + pingTimeout);
@@ -192,6 +198,26 @@ public final class RedisEntryTracking {
         }
     }
 
+    /** A node that is no longer a master (demoted, say) is not where entries change: tracking there is lost. */
+    private void checkRole(Tracked tracked, Response role) {
+        if (!isMaster(role)) {
+            lost(tracked, "the node is no longer a master");
+        }
+    }
+
+    private static boolean isMaster(Response role) {
+        return role != null && role.size() > 0 && "master".equals(role.get(0).toString());
+    }
+
+    /** True for an answer to {@code ROLE}: an array that starts with the node's role. */
+    private static boolean isRole(Response answer) {
+        if (answer.type() != ResponseType.MULTI || answer.isMap() || answer.size() == 0 || answer.get(0) == null) {
+            return false;
+        }
+        String role = answer.get(0).toString();
+        return role.equals("master") || role.equals("slave") || role.equals("sentinel");
+    }
+
     /** True for a {@code CLIENT TRACKINGINFO} answer whose flags say tracking is on, in broadcast mode. */
     private static boolean tracksBroadcast(Response info) {
         Response flags = info == null ? null : info.get("flags");
@@ -231,6 +257,12 @@ public final class RedisEntryTracking {
                         throw new IllegalStateException("Redis does not speak RESP3 (HELLO 3), which client tracking needs");
                     }
                 })
+                .chain(() -> send(connection, Request.cmd(Command.ROLE)))
+                .invoke(role -> {
+                    if (!isMaster(role)) {
+                        throw new IllegalStateException("the node is not a master: entries change elsewhere");
+                    }
+                })
                 .chain(() -> send(connection, Request.cmd(Command.CLIENT).arg("TRACKING").arg("ON").arg("BCAST")
                         .arg("PREFIX").arg(keys.entries())))
                 .replaceWithVoid();
@@ -263,6 +295,8 @@ public final class RedisEntryTracking {
         if (push.type() != ResponseType.PUSH) {
             if (push.isMap() && push.containsKey("flags")) {
                 confirm(tracked, connection, push);
+            } else if (isRole(push)) {
+                checkRole(tracked, push);
             }
             return;
         }

@@ -338,6 +338,31 @@ class NearCacheCoherenceOnRedisTest {
     }
 
     /**
+     * A master demoted to a replica (as Sentinel demotes an old master that comes back, or a partition
+     * leaves one behind) keeps serving while entries change elsewhere: the near cache switches off,
+     * stays off while the node is a replica, and comes back once it is a master again.
+     */
+    @Test
+    void aMasterDemotedToAReplicaSwitchesTheNearCacheOff() throws Exception {
+        a.write("k", "1");
+        heldByB("k");
+        double resets = b.meters().counter("cache.near.resets").count();
+        try {
+            server.command("REPLICAOF 127.0.0.1 1"); // a master that is never there: the node stays a replica
+
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+                    .until(() -> b.meters().counter("cache.near.resets").count() > resets);
+            // Off, and it stays off over three checks: no tracking is made on a replica.
+            Awaitility.await().during(PING_INTERVAL.multipliedBy(3)).atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !b.cache().live() && b.cache().size() == 0);
+        } finally {
+            server.command("REPLICAOF NO ONE");
+        }
+        Awaitility.await().atMost(WAIT).until(() -> b.cache().live());
+        heldByB("k");
+    }
+
+    /**
      * A restart may lose what Redis held, and writes made before tracking is back go unreported: B
      * must answer neither from what it held before, and comes back by itself.
      */
