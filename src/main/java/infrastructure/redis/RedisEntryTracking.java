@@ -244,7 +244,7 @@ public final class RedisEntryTracking {
                 .onItem().transformToUniAndConcatenate(this::track)
                 .collect().last()
                 .replaceWithVoid()
-                .onFailure().invoke(() -> tracked.connections.forEach(RedisEntryTracking::discard));
+                .onFailure().invoke(() -> tracked.connections.forEach(RedisConnections::discard));
     }
 
     private Uni<Void> track(RedisConnection connection) {
@@ -275,7 +275,7 @@ public final class RedisEntryTracking {
     /** Tracking is confirmed on every node of the attempt: it becomes the current one, unless it ended meanwhile. */
     private synchronized void settle(Tracked tracked) {
         if (closed || tracked.ended || current != null) {
-            tracked.connections.forEach(RedisEntryTracking::discard);
+            tracked.connections.forEach(RedisConnections::discard);
             return;
         }
         current = tracked;
@@ -335,15 +335,10 @@ public final class RedisEntryTracking {
                 LOG.infof("near cache off until tracking is made again: %s", why);
             }
         }
-        tracked.connections.forEach(RedisEntryTracking::discard);
+        tracked.connections.forEach(RedisConnections::discard);
         if (wasCurrent) {
             connect();
         }
-    }
-
-    /** Closes a connection that no longer counts, without waiting: closing one already gone changes nothing. */
-    private static void discard(RedisConnection connection) {
-        connection.close().subscribe().with(done -> { }, failure -> { });
     }
 
     /** Stops checking and closes the connections; the listener hears {@link Listener#lost()}. */

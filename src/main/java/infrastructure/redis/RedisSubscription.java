@@ -91,7 +91,7 @@ final class RedisSubscription {
             // Whatever subscribed before is done with: never two subscriptions at once.
             RedisConnection previous = current.getAndSet(connection);
             if (previous != null) {
-                discard(previous);
+                RedisConnections.discard(previous);
             }
             CompletableFuture<Void> confirmed = new CompletableFuture<>();
             connection.handler(reply -> {
@@ -137,7 +137,7 @@ final class RedisSubscription {
     private void lost(RedisConnection connection) {
         if (current.compareAndSet(connection, null)) {
             failed.set(true);
-            discard(connection);
+            RedisConnections.discard(connection);
             onLost.run();
         }
     }
@@ -146,15 +146,6 @@ final class RedisSubscription {
     private Uni<Void> release(RedisConnection connection) {
         current.compareAndSet(connection, null);
         return connection.close().onFailure().recoverWithNull();
-    }
-
-    /**
-     * Closes a connection that no longer counts, without waiting: a deliberate fire-and-forget, as a
-     * failure to close one that is already gone changes nothing. The pool never hands out a
-     * connection that ran a pub/sub command again; closing it closes its socket.
-     */
-    private static void discard(RedisConnection connection) {
-        connection.close().subscribe().with(closed -> { }, failure -> { });
     }
 
     /** Completes once the subscription is active (at once after the first time); fails if it cannot be made. */

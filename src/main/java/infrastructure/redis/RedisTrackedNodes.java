@@ -1,7 +1,6 @@
 package infrastructure.redis;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -51,11 +50,12 @@ public abstract sealed class RedisTrackedNodes {
     static Uni<RedisConnection> within(Uni<RedisConnection> connecting, Duration budget) {
         return Uni.createFrom().emitter(emitter -> {
             AtomicBoolean settled = new AtomicBoolean();
+            // Subscribed here rather than chained: a connection must be seen, and closed, even after the budget gave it up.
             connecting.subscribe().with(connection -> {
                 if (settled.compareAndSet(false, true)) {
                     emitter.complete(connection);
                 } else {
-                    connection.close().subscribe().with(done -> { }, failure -> { });
+                    RedisConnections.discard(connection);
                 }
             }, failure -> {
                 if (settled.compareAndSet(false, true)) {
@@ -168,7 +168,7 @@ public abstract sealed class RedisTrackedNodes {
                             return made.stream().map(Optional::get).toList();
                         }
                         made.stream().flatMap(Optional::stream)
-                                .forEach(c -> c.close().subscribe().with(done -> { }, failure -> { }));
+                                .forEach(RedisConnections::discard);
                         throw new IllegalStateException("a cluster master refused a connection for tracking");
                     });
         }
