@@ -37,8 +37,9 @@ import org.jboss.logging.Logger;
  * demoted behind a partition keeps its connections while the entries change on the new one.
  *
  * <p>The Vert.x client (4.5) drops the request waiting at the head of its queue when a push arrives in
- * its place, and the late answer then reaches the connection's handler as if it were a message. So a
- * confirmation counts whichever way it comes: as the answer to its request, or in the handler.
+ * its place: the answers after it then come back to the wrong requests, the last one to the
+ * connection's handler as if it were a message (seen under load: a {@code CLIENT TRACKINGINFO} map
+ * answered to a {@code ROLE}). So the checks' answers are read by their shape, wherever they arrive.
  *
  * <p>On Redis Cluster each master reports only the keys it holds, so there is one connection per
  * master ({@link RedisTrackedNodes}), and tracking is live only while every one is; the loss of any
@@ -141,12 +142,14 @@ public final class RedisEntryTracking {
         }
         for (RedisConnection connection : tracked.connections) {
             long asked = System.nanoTime();
+            // Each answer is read by its shape, not by the request it came back to (see the class comment).
             connection.send(Request.cmd(Command.CLIENT).arg("TRACKINGINFO"))
-                    .subscribe().with(info -> confirm(tracked, connection, info),
+                    .subscribe().with(answer -> answered(tracked, connection, answer),
                             failure -> lost(tracked, "no answer to CLIENT TRACKINGINFO: " + failure));
             // A master demoted behind a partition keeps its connections: it must still be a master.
             connection.send(Request.cmd(Command.ROLE))
-                    .subscribe().with(role -> checkRole(tracked, role), failure -> lost(tracked, "no answer to ROLE: " + failure));
+                    .subscribe().with(answer -> answered(tracked, connection, answer),
+                            failure -> lost(tracked, "no answer to ROLE: " + failure));
             Uni.createFrom().nullItem().onItem().delayIt().by(pingTimeout).subscribe().with(later -> {
                 if (tracked.confirmed.get(connection).get() < asked) {
                     lost(tracked, "tracking not confirmed within " + pingTimeout);
@@ -198,15 +201,28 @@ public final class RedisEntryTracking {
         }
     }
 
-    /** A node that is no longer a master (demoted, say) is not where entries change: tracking there is lost. */
-    private void checkRole(Tracked tracked, Response role) {
-        if (!isMaster(role)) {
+    /**
+     * An answer to one of the checks, whichever request it came back to: a {@code CLIENT TRACKINGINFO}
+     * map confirms (or denies) the tracking, a {@code ROLE} array tells whether the node is still a
+     * master (a node that is not is not where entries change: tracking there is lost); anything else
+     * is no answer to a check.
+     */
+    private void answered(Tracked tracked, RedisConnection connection, Response answer) {
+        if (answer == null) {
+            return;
+        }
+        if (answer.isMap()) {
+            if (answer.containsKey("flags")) {
+                confirm(tracked, connection, answer);
+            }
+        } else if (isRole(answer) && !isMaster(answer)) {
             lost(tracked, "the node is no longer a master");
         }
     }
 
     private static boolean isMaster(Response role) {
-        return role != null && role.size() > 0 && "master".equals(role.get(0).toString());
+        return role != null && !role.isMap() && role.type() == ResponseType.MULTI && role.size() > 0
+                && "master".equals(String.valueOf(role.get(0)));
     }
 
     /** True for an answer to {@code ROLE}: an array that starts with the node's role. */
@@ -293,11 +309,7 @@ public final class RedisEntryTracking {
             return;
         }
         if (push.type() != ResponseType.PUSH) {
-            if (push.isMap() && push.containsKey("flags")) {
-                confirm(tracked, connection, push);
-            } else if (isRole(push)) {
-                checkRole(tracked, push);
-            }
+            answered(tracked, connection, push);
             return;
         }
         if (push.size() < 2 || !"invalidate".equals(push.get(0).toString())) {
