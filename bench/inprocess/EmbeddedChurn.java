@@ -5,6 +5,12 @@ import domain.cache.Ttl;
 import domain.project.ProjectId;
 import infrastructure.embedded.EmbeddedCacheRepository;
 import infrastructure.embedded.EmbeddedDatabase;
+import infrastructure.memory.InMemoryProjectKeysets;
+import infrastructure.values.ProjectKeyrings;
+import infrastructure.values.ValueCodec;
+import infrastructure.values.ValueFormat;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Optional;
 import io.smallrye.mutiny.Uni;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +43,10 @@ public final class EmbeddedChurn {
         SimulatedClock clock = new SimulatedClock();
         EmbeddedDatabase db = EmbeddedDatabase.open(new EmbeddedDatabase.Settings(directory, EmbeddedDatabase.Durability.NORMAL,
                 4L << 30, 2, 4096, Duration.ofDays(365)));
-        EmbeddedCacheRepository cache = new EmbeddedCacheRepository(db, clock, Duration.ofDays(31), 0);
+        // Values as the service stores them by default: compressed from 1 KiB (these are smaller), in clear.
+        ValueCodec values = new ValueCodec(p -> ValueFormat.DEFAULT, new ProjectKeyrings(new InMemoryProjectKeysets(), Optional.empty(),
+                Duration.ofSeconds(10), System::nanoTime), 1 << 24, new SimpleMeterRegistry());
+        EmbeddedCacheRepository cache = new EmbeddedCacheRepository(db, clock, Duration.ofDays(31), 0, values);
         ProjectId project = ProjectId.of("churn");
         String value = "\"" + "x".repeat(254) + "\"";
         Random random = new Random(42);

@@ -1,5 +1,6 @@
 package application;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.access.Principal;
@@ -34,7 +35,7 @@ class CacheReadStatisticsTest {
     private static final int BUFFER = 5;
 
     private final MutableClock clock = new MutableClock();
-    private final InMemoryCacheRepository memory = new InMemoryCacheRepository(clock, 1_000, Duration.ofDays(31));
+    private final InMemoryCacheRepository memory = new InMemoryCacheRepository(clock, 1_000, Duration.ofDays(31), ValueCodecs.standard());
     private final FailingCacheStore store = new FailingCacheStore(memory);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final CacheService cache = new CacheService(store, new CachePolicy(Ttl.ofSeconds(60), Ttl.ofSeconds(3600), 1024, 4),

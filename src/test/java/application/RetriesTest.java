@@ -1,5 +1,6 @@
 package application;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +36,7 @@ class RetriesTest {
     private static final ProjectId SHOP = ProjectId.of("shop");
     private static final CacheKey KEY = CacheKey.of("k");
 
-    private final FailingCacheStore store = new FailingCacheStore(new InMemoryCacheRepository(Clock.systemUTC(), 1_000, Duration.ofDays(31)));
+    private final FailingCacheStore store = new FailingCacheStore(new InMemoryCacheRepository(Clock.systemUTC(), 1_000, Duration.ofDays(31), ValueCodecs.standard()));
     private final CacheService cache = new CacheService(store, new CachePolicy(Ttl.ofSeconds(60), Ttl.ofSeconds(3600), 1024, 4),
             new CacheSettings(false, 100, Duration.ofSeconds(1), Duration.ofSeconds(1)), new SimpleMeterRegistry(), Clock.systemUTC());
 

@@ -30,7 +30,7 @@ class RedisServerFallbackTest {
         try (RedisServer shipped = RedisServer.startFrom("")) {
             assertThat(shipped.command("INFO server")).startsWith("$");
             var cache = new RedisCacheRepository(RedisClients.dataSource(shipped.url()), "fb", Clock.systemUTC(),
-                    Duration.ofDays(31));
+                    Duration.ofDays(31), ValueCodecs.standard());
             ProjectId project = ProjectId.of("p");
             CacheWrite write = new CacheWrite("{\"a\":1}", Ttl.ofSeconds(60), Set.of(CacheTag.of("t")), Precondition.always());
 

@@ -28,6 +28,11 @@ public record CacheEntry(
         tags = Set.copyOf(tags);
     }
 
+    /** The same entry holding {@code value}: a store that keeps values in another form gives them back as text. */
+    public CacheEntry withValue(String value) {
+        return new CacheEntry(key, value, version, createdAt, expiresAt, tags, hits, lastAccessAt);
+    }
+
     public boolean isExpiredAt(Instant now) {
         return !expiresAt.isAfter(now);
     }

@@ -12,6 +12,9 @@ import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 import infrastructure.embedded.EmbeddedApiKeyRepository;
+import infrastructure.embedded.EmbeddedProjectKeysets;
+import infrastructure.values.ValueCodec;
+import domain.encryption.ProjectKeysets;
 import infrastructure.embedded.EmbeddedCacheRepository;
 import infrastructure.embedded.EmbeddedSessionRepository;
 import infrastructure.embedded.EmbeddedDatabase;
@@ -41,8 +44,14 @@ final class EmbeddedAdapters implements StoreAdapters {
     }
 
     @Override
-    public CacheRepository cache() {
-        return new EmbeddedCacheRepository(db, settings.clock(), settings.cacheRetention(), embedded.hotEntries().asLongValue());
+    public CacheRepository cache(ValueCodec values) {
+        return new EmbeddedCacheRepository(db, settings.clock(), settings.cacheRetention(), embedded.hotEntries().asLongValue(),
+                values);
+    }
+
+    @Override
+    public ProjectKeysets keysets() {
+        return new EmbeddedProjectKeysets(db);
     }
 
     @Override

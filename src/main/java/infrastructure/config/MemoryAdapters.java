@@ -13,6 +13,9 @@ import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 import infrastructure.memory.InMemoryApiKeyRepository;
 import infrastructure.memory.InMemoryCacheRepository;
+import infrastructure.memory.InMemoryProjectKeysets;
+import infrastructure.values.ValueCodec;
+import domain.encryption.ProjectKeysets;
 import infrastructure.memory.InMemoryProgressRepository;
 import infrastructure.memory.InMemoryProgressTickets;
 import infrastructure.memory.InMemoryRateLimitPolicies;
@@ -48,10 +51,15 @@ final class MemoryAdapters implements StoreAdapters {
     }
 
     @Override
-    public CacheRepository cache() {
-        InMemoryCacheRepository memory = new InMemoryCacheRepository(settings.clock(), maxEntries, settings.cacheRetention());
+    public CacheRepository cache(ValueCodec values) {
+        InMemoryCacheRepository memory = new InMemoryCacheRepository(settings.clock(), maxEntries, settings.cacheRetention(), values);
         sweepEvery(memory::sweepExpired);
         return memory;
+    }
+
+    @Override
+    public ProjectKeysets keysets() {
+        return new InMemoryProjectKeysets();
     }
 
     @Override

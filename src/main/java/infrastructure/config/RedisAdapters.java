@@ -12,6 +12,9 @@ import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.task.TaskRepository;
 import infrastructure.redis.RedisApiKeyRepository;
+import infrastructure.redis.RedisProjectKeysets;
+import infrastructure.values.ValueCodec;
+import domain.encryption.ProjectKeysets;
 import infrastructure.redis.RedisCacheRepository;
 import infrastructure.redis.RedisProgressRepository;
 import infrastructure.redis.RedisProgressTickets;
@@ -63,8 +66,8 @@ final class RedisAdapters implements StoreAdapters {
     }
 
     @Override
-    public CacheRepository cache() {
-        RedisCacheRepository cache = new RedisCacheRepository(redis, prefix, settings.clock(), settings.cacheRetention());
+    public CacheRepository cache(ValueCodec values) {
+        RedisCacheRepository cache = new RedisCacheRepository(redis, prefix, settings.clock(), settings.cacheRetention(), values);
         if (!nearCache.enabled()) {
             return cache;
         }
@@ -94,6 +97,11 @@ final class RedisAdapters implements StoreAdapters {
         } catch (RuntimeException e) {
             LOG.debugf("the near cache's tracking connection did not close cleanly: %s", e.toString());
         }
+    }
+
+    @Override
+    public ProjectKeysets keysets() {
+        return new RedisProjectKeysets(redis, prefix);
     }
 
     @Override

@@ -11,6 +11,8 @@ import domain.session.SessionRepository;
 import domain.store.StoreBackups;
 import domain.store.StoreProbe;
 import domain.task.TaskRepository;
+import domain.encryption.ProjectKeysets;
+import infrastructure.values.ValueCodec;
 
 /**
  * The adapters of every port for one kind of store ({@code cache-domain.store}): {@link Stores}
@@ -19,7 +21,11 @@ import domain.task.TaskRepository;
  */
 sealed interface StoreAdapters permits RedisAdapters, MemoryAdapters, EmbeddedAdapters {
 
-    CacheRepository cache();
+    /** @param values the form values are stored in */
+    CacheRepository cache(ValueCodec values);
+
+    /** The projects' wrapped data keysets. */
+    ProjectKeysets keysets();
 
     ApiKeyRepository apiKeys();
 

@@ -46,6 +46,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import domain.encryption.KeyEncryptionKey;
+import domain.encryption.ProjectKeysets;
+import infrastructure.values.LocalKeyEncryptionKey;
+import infrastructure.values.ProjectKeyrings;
+import infrastructure.values.ValueCodec;
 
 /**
  * Chooses the store's adapters from {@code cache-domain.store} once, at startup ({@link StoreAdapters}),
@@ -113,8 +119,44 @@ public class Stores {
     @Produces
     @Singleton
     @Startup
-    CacheRepository cacheRepository(StoreAdapters store) {
-        return store.cache();
+    CacheRepository cacheRepository(StoreAdapters store, ValueCodec values) {
+        return store.cache(values);
+    }
+
+    /**
+     * The chain every stored value crosses. A configuration asking to encrypt without a
+     * key-encryption key, or with one that is malformed, stops the service before it takes traffic.
+     */
+    @Produces
+    @Singleton
+    ValueCodec valueCodec(ProjectKeysets keysets, ValuesConfig values, CacheConfig cache, MeterRegistry meters) {
+        Optional<KeyEncryptionKey> kek = keyEncryptionKey(values.encryption());
+        ValueFormats formats = ValueFormats.of(values);
+        if (kek.isEmpty() && formats.encryptsAny()) {
+            throw new IllegalStateException("cache-domain.values.encryption asks to encrypt values, and no key-encryption key "
+                    + "is configured: set CACHE_DOMAIN_VALUES_ENCRYPTION_KEY (openssl rand -base64 32) or "
+                    + "cache-domain.values.encryption.key-file");
+        }
+        ProjectKeyrings keyrings = new ProjectKeyrings(keysets, kek, values.encryption().keysetRefresh(), System::nanoTime);
+        return new ValueCodec(formats::of, keyrings, (int) Math.min(Integer.MAX_VALUE - 8, cache.maxValueBytes()), meters);
+    }
+
+    @Produces
+    @Singleton
+    ProjectKeysets projectKeysets(StoreAdapters store) {
+        return store.keysets();
+    }
+
+    private static Optional<KeyEncryptionKey> keyEncryptionKey(ValuesConfig.Encryption encryption) {
+        if (encryption.key().isPresent() && encryption.keyFile().isPresent()) {
+            throw new IllegalStateException("set either cache-domain.values.encryption.key or its key-file, not both");
+        }
+        try {
+            return encryption.key().<KeyEncryptionKey>map(LocalKeyEncryptionKey::fromBase64)
+                    .or(() -> encryption.keyFile().map(LocalKeyEncryptionKey::fromFile));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cache-domain.values.encryption: " + e.getMessage());
+        }
     }
 
     @Produces

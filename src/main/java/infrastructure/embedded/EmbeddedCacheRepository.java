@@ -32,6 +32,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
+import infrastructure.values.ValueCodec;
+import infrastructure.values.ValueContext;
 
 /**
  * The cache port in the embedded store: one row per entry, one row per (tag, entry) so that a tag's
@@ -61,18 +63,20 @@ public final class EmbeddedCacheRepository implements CacheRepository {
     private final long projectRetentionMillis;
     /** Null when no entry is held in process. */
     private final HotEntries hot;
+    private final ValueCodec values;
 
     /**
      * @param projectRetention how long a project's version sequence and statistics outlive its last
      *                         use once it holds no live entry
      * @param hotBytes         the most bytes of entries held in process for reads ({@link HotEntries}); 0 for none
      */
-    public EmbeddedCacheRepository(EmbeddedDatabase db, Clock clock, Duration projectRetention, long hotBytes) {
+    public EmbeddedCacheRepository(EmbeddedDatabase db, Clock clock, Duration projectRetention, long hotBytes, ValueCodec values) {
         if (hotBytes < 0) {
             throw new IllegalArgumentException("Cannot hold a negative number of bytes of entries: " + hotBytes);
         }
         this.db = db;
         this.clock = clock;
+        this.values = values;
         this.projectRetentionMillis = projectRetention.toMillis();
         this.hot = hotBytes == 0 ? null : new HotEntries(hotBytes, clock);
         // The value goes last: reading the columns before it does not touch its overflow pages.
@@ -158,8 +162,8 @@ public final class EmbeddedCacheRepository implements CacheRepository {
         if (hot == null) {
             return db.read(c -> {
                 Instant now = now();
-                return entry(c, project, key).filter(e -> !e.isExpiredAt(now));
-            });
+                return entry(c, project, key).filter(e -> !e.entry.isExpiredAt(now));
+            }).chain(row -> decoded(project, key, row));
         }
         HotEntries.Id id = new HotEntries.Id(project, key.value());
         CacheEntry held = hot.get(id);
@@ -169,10 +173,17 @@ public final class EmbeddedCacheRepository implements CacheRepository {
         long stamp = hot.stamp(id);
         return db.read(c -> {
             Instant now = now();
-            Optional<CacheEntry> live = entry(c, project, key).filter(e -> !e.isExpiredAt(now));
-            live.ifPresent(e -> hot.fill(id, e, stamp));
-            return live;
-        });
+            return entry(c, project, key).filter(e -> !e.entry.isExpiredAt(now));
+        }).chain(row -> decoded(project, key, row)).invoke(live -> live.ifPresent(e -> hot.fill(id, e, stamp)));
+    }
+
+    /** The entry of a row, with its value as text; empty when the value cannot be read. */
+    private Uni<Optional<CacheEntry>> decoded(ProjectId project, CacheKey key, Optional<Row> row) {
+        if (row.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return values.decode(ValueContext.cacheEntry(project, key), row.get().value)
+                .map(text -> text.map(row.get().entry::withValue));
     }
 
     /** One write per {@value #RECORD_BATCH} entries, so that a large batch never holds the writer for long. */
@@ -230,7 +241,9 @@ public final class EmbeddedCacheRepository implements CacheRepository {
 
     @Override
     public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
-        return db.write(c -> written(c, project, key, write), this::publish).map(Written::outcome);
+        return values.encode(ValueContext.cacheEntry(project, key), write.value())
+                .chain(stored -> db.write(c -> written(c, project, key, write, stored), this::publish))
+                .map(Written::outcome);
     }
 
     /** What a put did: its outcome, and the entry it stored (null when its precondition failed). */
@@ -243,7 +256,8 @@ public final class EmbeddedCacheRepository implements CacheRepository {
         }
     }
 
-    private Written written(Connection c, ProjectId project, CacheKey key, CacheWrite write) throws SQLException {
+    /** @param stored the value in the form it is stored in: as text when it is the value's text, else as a blob */
+    private Written written(Connection c, ProjectId project, CacheKey key, CacheWrite write, byte[] stored) throws SQLException {
         Instant now = now();
         Optional<Stored> previous = stored(c, project, key);
         Optional<Stored> live = previous.filter(s -> s.expiresAt > now.toEpochMilli());
@@ -272,7 +286,11 @@ public final class EmbeddedCacheRepository implements CacheRepository {
             upsert.setLong(6, hits);
             upsert.setLong(7, lastAccessAt);
             upsert.setString(8, tags(write.tags()));
-            upsert.setString(9, write.value());
+            if (ValueCodec.isText(stored)) {
+                upsert.setString(9, write.value());
+            } else {
+                upsert.setBytes(9, stored);
+            }
             upsert.executeUpdate();
         }
         if (previous.isPresent()) {
@@ -485,16 +503,20 @@ public final class EmbeddedCacheRepository implements CacheRepository {
         }
     }
 
-    private static Optional<CacheEntry> entry(Connection c, ProjectId project, CacheKey key) throws SQLException {
+    /** An entry's row: the entry, its value still in its stored form. */
+    private record Row(CacheEntry entry, byte[] value) {
+    }
+
+    private static Optional<Row> entry(Connection c, ProjectId project, CacheKey key) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT version, created_at, expires_at, hits, last_access_at, tags, "
                 + "value FROM cache_entries WHERE project = ? AND key = ?")) {
             select.setString(1, project.value());
             select.setString(2, key.value());
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next()
-                        ? Optional.of(new CacheEntry(key, rows.getString(7), rows.getLong(1), Instant.ofEpochMilli(rows.getLong(2)),
+                        ? Optional.of(new Row(new CacheEntry(key, "", rows.getLong(1), Instant.ofEpochMilli(rows.getLong(2)),
                                 Instant.ofEpochMilli(rows.getLong(3)), tags(rows.getString(6)), rows.getLong(4),
-                                Instant.ofEpochMilli(rows.getLong(5))))
+                                Instant.ofEpochMilli(rows.getLong(5))), rows.getBytes(7)))
                         : Optional.empty();
             }
         }

@@ -34,6 +34,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import infrastructure.values.ValueCodec;
+import infrastructure.values.ValueContext;
 
 /**
  * The cache port in process memory, bounded by a maximum number of entries over all projects.
@@ -55,17 +57,19 @@ public final class InMemoryCacheRepository implements CacheRepository {
     private final ConcurrentSkipListSet<Expiry> byExpiry = new ConcurrentSkipListSet<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong writeOrder = new AtomicLong();
+    private final ValueCodec values;
 
     /**
      * @param maxEntries       the most entries kept over all projects
      * @param projectRetention how long an empty project keeps its version sequence and statistics
      *                         after its last use; versions need no retention (see {@link Versions})
      */
-    public InMemoryCacheRepository(Clock clock, int maxEntries, Duration projectRetention) {
+    public InMemoryCacheRepository(Clock clock, int maxEntries, Duration projectRetention, ValueCodec values) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("the embedded cache needs room for at least one entry");
         }
         this.clock = clock;
+        this.values = values;
         this.maxEntries = maxEntries;
         this.projectRetention = projectRetention;
     }
@@ -74,8 +78,10 @@ public final class InMemoryCacheRepository implements CacheRepository {
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
         return inSpace(project, space -> {
             Slot slot = space.liveSlot(key.value(), now());
-            return slot == null ? Optional.<CacheEntry>empty() : Optional.of(slot.entry);
-        });
+            return slot == null ? null : new Slot(slot.entry, slot.stored);
+        }).chain(found -> found == null
+                ? Uni.createFrom().item(Optional.<CacheEntry>empty())
+                : values.decode(ValueContext.cacheEntry(project, key), found.stored).map(text -> text.map(found.entry::withValue)));
     }
 
     @Override
@@ -102,6 +108,10 @@ public final class InMemoryCacheRepository implements CacheRepository {
 
     @Override
     public Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write) {
+        return values.encode(ValueContext.cacheEntry(project, key), write.value()).chain(stored -> put(project, key, write, stored));
+    }
+
+    private Uni<PutOutcome> put(ProjectId project, CacheKey key, CacheWrite write, byte[] stored) {
         return inSpace(project, space -> {
             Instant now = now();
             Slot live = space.liveSlot(key.value(), now);
@@ -113,8 +123,8 @@ public final class InMemoryCacheRepository implements CacheRepository {
             space.seq = version;
             Instant expiresAt = now.plus(write.ttl().value());
             CacheEntry entry = live == null
-                    ? new CacheEntry(key, write.value(), version, now, expiresAt, write.tags(), 0, now)
-                    : new CacheEntry(key, write.value(), version, live.entry.createdAt(), expiresAt, write.tags(),
+                    ? new CacheEntry(key, "", version, now, expiresAt, write.tags(), 0, now)
+                    : new CacheEntry(key, "", version, live.entry.createdAt(), expiresAt, write.tags(),
                             live.entry.hits(), live.entry.lastAccessAt());
             Slot slot = live != null ? live : new Slot();
             if (live != null) {
@@ -125,6 +135,7 @@ public final class InMemoryCacheRepository implements CacheRepository {
                 size.incrementAndGet();
             }
             slot.entry = entry;
+            slot.stored = stored;
             slot.expiry = new Expiry(expiresAt.toEpochMilli(), writeOrder.incrementAndGet(), project, key.value());
             space.index(slot);
             return new Written(new PutOutcome.Stored(version, expiresAt, live == null), slot.expiry);
@@ -325,9 +336,19 @@ public final class InMemoryCacheRepository implements CacheRepository {
         }
     }
 
+    /** An entry, its value kept apart in its stored form (the entry's own is empty). */
     private static final class Slot {
         CacheEntry entry;
+        byte[] stored;
         Expiry expiry;
+
+        Slot() {
+        }
+
+        Slot(CacheEntry entry, byte[] stored) {
+            this.entry = entry;
+            this.stored = stored;
+        }
     }
 
     /** One project's entries, tag index, version sequence and statistics; guarded by its monitor. */

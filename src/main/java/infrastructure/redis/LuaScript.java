@@ -3,6 +3,7 @@ package infrastructure.redis;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,11 +72,14 @@ final class LuaScript {
         }
     }
 
-    /** Runs the script with every key it touches in {@code keys}. */
-    Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, List<String> args) {
-        return redis.execute(Command.EVALSHA, arguments(sha1, keys, args))
+    /**
+     * Runs the script with every key it touches in {@code keys}; each argument is a {@code String}
+     * (sent as UTF-8) or a {@code byte[]} (sent as it is: stored values are binary).
+     */
+    Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, List<?> args) {
+        return redis.getRedis().send(request(Command.EVALSHA, sha1, keys, args))
                 .onFailure(LuaScript::isNoScript)
-                .recoverWithUni(() -> redis.execute(Command.EVAL, arguments(source, keys, args)));
+                .recoverWithUni(() -> redis.getRedis().send(request(Command.EVAL, source, keys, args)));
     }
 
     /** Loads the script into the server's cache (SCRIPT LOAD), so that its first EVALSHA finds it. */
@@ -97,18 +101,19 @@ final class LuaScript {
         return source;
     }
 
-    private static String[] arguments(String script, List<String> keys, List<String> args) {
-        String[] all = new String[2 + keys.size() + args.size()];
-        all[0] = script;
-        all[1] = Integer.toString(keys.size());
-        int i = 2;
+    private static Request request(Command command, String script, List<String> keys, List<?> args) {
+        Request request = Request.cmd(command).arg(script).arg(keys.size());
         for (String k : keys) {
-            all[i++] = k;
+            request.arg(k);
         }
-        for (String a : args) {
-            all[i++] = a;
+        for (Object a : args) {
+            if (a instanceof byte[] bytes) {
+                request.arg(bytes);
+            } else {
+                request.arg((String) a);
+            }
         }
-        return all;
+        return request;
     }
 
     private static boolean isNoScript(Throwable failure) {

@@ -32,6 +32,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import infrastructure.values.ValueCodec;
+import infrastructure.values.ValueContext;
 
 /**
  * The cache port on Redis: one hash per entry, lexical and expiry indexes per project, one sorted
@@ -58,13 +60,17 @@ public final class RedisCacheRepository implements CacheRepository {
     private final RedisKeys keys;
     private final Clock clock;
     private final String projectRetentionMillis;
+    private final ValueCodec values;
 
     /**
      * @param projectRetention how long a project's meta hash (version sequence, statistics) outlives
      *                         its last use; versions need no retention (see {@link domain.cache.Versions})
+     * @param values           the form values are stored in
      */
-    public RedisCacheRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Duration projectRetention) {
+    public RedisCacheRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Duration projectRetention,
+            ValueCodec values) {
         this.redis = redis;
+        this.values = values;
         this.keyCommands = redis.key(String.class);
         this.keys = new RedisKeys(keyPrefix);
         this.clock = clock;
@@ -78,11 +84,12 @@ public final class RedisCacheRepository implements CacheRepository {
     @Override
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
         return run(READ, List.of(keys.entry(project, key), keys.entryStats(project, key.value())), List.of())
-                .map(r -> {
+                .chain(r -> {
                     if (r == null || r.size() == 0 || r.get(3).toLong() <= clock.millis()) {
-                        return Optional.<CacheEntry>empty();
+                        return Uni.createFrom().item(Optional.<CacheEntry>empty());
                     }
-                    return Optional.of(entry(key, r));
+                    CacheEntry entry = entry(key, r);
+                    return values.decode(ValueContext.cacheEntry(project, key), r.get(0).toBytes()).map(text -> text.map(entry::withValue));
                 });
     }
 
@@ -143,10 +150,15 @@ public final class RedisCacheRepository implements CacheRepository {
         scriptKeys.add(keys.tagRegistry(project));
         scriptKeys.add(keys.entryStats(project, key.value()));
         tags.forEach(t -> scriptKeys.add(keys.tagIndex(project, t)));
-        List<String> args = new ArrayList<>(8 + tags.size());
+        return values.encode(ValueContext.cacheEntry(project, key), write.value())
+                .chain(stored -> put(key, write, tags, scriptKeys, stored));
+    }
+
+    private Uni<PutOutcome> put(CacheKey key, CacheWrite write, List<String> tags, List<String> scriptKeys, byte[] stored) {
+        List<Object> args = new ArrayList<>(8 + tags.size());
         Instant now = clock.instant();
         args.add(key.value());
-        args.add(write.value());
+        args.add(stored);
         args.add(Long.toString(now.toEpochMilli()));
         args.add(Long.toString(write.ttl().millis()));
         args.add(projectRetentionMillis);
@@ -276,11 +288,11 @@ public final class RedisCacheRepository implements CacheRepository {
                 });
     }
 
-    private Uni<Response> run(LuaScript script, List<String> scriptKeys, List<String> args) {
+    private Uni<Response> run(LuaScript script, List<String> scriptKeys, List<?> args) {
         return script.run(redis, scriptKeys, args).onFailure().transform(RedisFailures::translate);
     }
 
-    /** The entry from the read script's answer: value, version, created, expires, tags, hits, last access. */
+    /** The entry from the read script's answer, its value yet to be decoded: value, version, created, expires, tags, hits, last access. */
     private static CacheEntry entry(CacheKey key, Response r) {
         Set<CacheTag> tags = new HashSet<>();
         for (String t : r.get(4).toString().split("\n")) {
@@ -288,7 +300,7 @@ public final class RedisCacheRepository implements CacheRepository {
                 tags.add(CacheTag.of(t));
             }
         }
-        return new CacheEntry(key, r.get(0).toString(), r.get(1).toLong(),
+        return new CacheEntry(key, "", r.get(1).toLong(),
                 Instant.ofEpochMilli(r.get(2).toLong()), Instant.ofEpochMilli(r.get(3).toLong()),
                 tags, r.get(5).toLong(), Instant.ofEpochMilli(r.get(6).toLong()));
     }

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * cd:{p:ID}:t:TAG   zset   key names carrying TAG, score = expiry (ms)
  * cd:{p:ID}:tg      zset   tag names in use, score = latest expiry (ms)
  * cd:{p:ID}:m       hash   seq (version sequence), hits, misses
+ * cd:{p:ID}:ks      hash   the project's data keyset, wrapped (k kek id, r revision, ks keyset); no TTL: it
+ *                         must outlive every value encrypted under it, and goes when the project is shredded
  * cd:{u:TAG}:s:ID  hash   one session (u user, d verifier digest, ud user data, p projects, ca, la, it, ax)
  * cd:{u:TAG}:e     zset   session ids by idle expiry: the liveness index of the users with that tag
  * cd:{u:TAG}:o     zset   session ids by creation, for evicting the oldest
@@ -136,6 +138,10 @@ final class RedisKeys {
 
     String tagRegistry(ProjectId project) {
         return project(project) + "tg";
+    }
+
+    String keyset(ProjectId project) {
+        return project(project) + "ks";
     }
 
     String meta(ProjectId project) {

@@ -1,5 +1,6 @@
 package domain.cache;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.project.ProjectId;
@@ -28,7 +29,7 @@ class CacheInvalidatorTest {
 
     @BeforeEach
     void setUp() {
-        repository = new InMemoryCacheRepository(clock, 100_000, Duration.ofDays(1));
+        repository = new InMemoryCacheRepository(clock, 100_000, Duration.ofDays(1), ValueCodecs.standard());
         invalidator = new CacheInvalidator(repository);
     }
 

@@ -1,5 +1,6 @@
 package infrastructure.embedded;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,7 +53,7 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     protected CacheRepository newRepository(MutableClock clock) {
         db = EmbeddedDatabases.fresh();
         opened.add(db);
-        return new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES);
+        return new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES, ValueCodecs.standard());
     }
 
     @AfterEach
@@ -69,7 +70,7 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
         db.close();
         db = EmbeddedDatabases.open(directory, EmbeddedDatabases.DEFAULT_MAX_BYTES);
         opened.add(db);
-        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES);
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES, ValueCodecs.standard());
     }
 
     @Test
@@ -203,7 +204,8 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     void refusesAWriteThatTheFileCannotHoldAndKeepsWhatItHolds() {
         db = EmbeddedDatabases.open(EmbeddedDatabases.newDirectory(), 1 << 20);
         opened.add(db);
-        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES);
+        // As text: compressed, the repeated character would fit.
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES, ValueCodecs.asText());
         store(SHOP, "small", json("1"));
         String big = "\"" + "x".repeat(1024 * 1024) + "\"";
 
@@ -218,7 +220,8 @@ class EmbeddedCacheRepositoryTest extends CacheRepositoryContract {
     void reportsAsStoredExactlyTheWritesThatStayWhenOneWriteInTheirBatchFindsTheFileFull() {
         db = EmbeddedDatabases.open(EmbeddedDatabases.newDirectory(), 1 << 20);
         opened.add(db);
-        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES);
+        // As text: compressed, the repeated character would fit.
+        cache = new EmbeddedCacheRepository(db, clock, RETENTION, HOT_BYTES, ValueCodecs.asText());
         String big = "\"" + "x".repeat(1024 * 1024) + "\"";
         List<Uni<PutOutcome>> writes = new ArrayList<>();
         IntStream.range(0, 60).forEach(i -> writes.add(i == 30

@@ -1,5 +1,6 @@
 package infrastructure.embedded;
 
+import support.ValueCodecs;
 import contract.CacheRepositoryContract;
 import domain.cache.CacheRepository;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ class EmbeddedCacheRepositoryWithoutHotEntriesTest extends CacheRepositoryContra
     protected CacheRepository newRepository(MutableClock clock) {
         EmbeddedDatabase db = EmbeddedDatabases.fresh();
         opened.add(db);
-        return new EmbeddedCacheRepository(db, clock, RETENTION, 0);
+        return new EmbeddedCacheRepository(db, clock, RETENTION, 0, ValueCodecs.standard());
     }
 
     @AfterEach

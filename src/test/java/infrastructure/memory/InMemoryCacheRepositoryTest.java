@@ -1,5 +1,6 @@
 package infrastructure.memory;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import contract.CacheRepositoryContract;
@@ -14,12 +15,12 @@ class InMemoryCacheRepositoryTest extends CacheRepositoryContract {
 
     @Override
     protected CacheRepository newRepository(MutableClock clock) {
-        return new InMemoryCacheRepository(clock, 10_000, RETENTION);
+        return new InMemoryCacheRepository(clock, 10_000, RETENTION, ValueCodecs.standard());
     }
 
     @Test
     void evictsTheEntryClosestToExpiryOfTheFullestProjectFirstWhenFull() {
-        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 4, RETENTION);
+        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 4, RETENTION, ValueCodecs.standard());
         cache = small;
         store(SHOP, "long", living("1", 500));
         store(SHOP, "soon", living("1", 10));
@@ -38,7 +39,7 @@ class InMemoryCacheRepositoryTest extends CacheRepositoryContract {
 
     @Test
     void letsNoTenantPushAnotherOutOfItsFairShare() {
-        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 3, RETENTION);
+        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 3, RETENTION, ValueCodecs.standard());
         cache = small;
         IntStream.range(0, 3).forEach(i -> store(SHOP, "s" + i, json("1")));
 
@@ -57,7 +58,7 @@ class InMemoryCacheRepositoryTest extends CacheRepositoryContract {
 
     @Test
     void evictsItsOwnEntriesFirstWhenTheWriterHoldsAsManyAsAnyOther() {
-        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 3, RETENTION);
+        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 3, RETENTION, ValueCodecs.standard());
         cache = small;
         store(SHOP, "s0", json("1"));
         store(SHOP, "s1", json("1"));
@@ -73,7 +74,7 @@ class InMemoryCacheRepositoryTest extends CacheRepositoryContract {
 
     @Test
     void neverEvictsTheEntryJustWrittenEvenWhenItExpiresFirst() {
-        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 2, RETENTION);
+        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 2, RETENTION, ValueCodecs.standard());
         cache = small;
         store(SHOP, "a", living("1", 500));
         store(SHOP, "b", living("1", 500));
@@ -86,7 +87,7 @@ class InMemoryCacheRepositoryTest extends CacheRepositoryContract {
 
     @Test
     void reclaimsExpiredEntriesOfAnyProjectBeforeEvictingALiveOne() {
-        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 3, RETENTION);
+        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 3, RETENTION, ValueCodecs.standard());
         cache = small;
         store(BLOG, "b0", living("1", 1));
         store(SHOP, "s0", living("1", 500));
@@ -101,7 +102,7 @@ class InMemoryCacheRepositoryTest extends CacheRepositoryContract {
 
     @Test
     void neverHoldsMoreThanItsBound() {
-        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 100, RETENTION);
+        InMemoryCacheRepository small = new InMemoryCacheRepository(clock, 100, RETENTION, ValueCodecs.standard());
         cache = small;
         IntStream.range(0, 1_000).forEach(i -> store(SHOP, "k" + i, json("1")));
 

@@ -1,5 +1,6 @@
 package infrastructure.redis;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.cache.CacheEntry;
@@ -108,7 +109,7 @@ class NearCacheCoherenceOnRedisTest {
     private Instance instance() {
         ReactiveRedisDataSource redis = RedisClients.dataSource(server.url());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        RedisNearCache cache = new RedisNearCache(new RedisCacheRepository(redis, prefix, Clock.systemUTC(), Duration.ofDays(31)),
+        RedisNearCache cache = new RedisNearCache(new RedisCacheRepository(redis, prefix, Clock.systemUTC(), Duration.ofDays(31), ValueCodecs.standard()),
                 new HotEntries(1 << 24, 10_000, Duration.ofMinutes(10), Clock.systemUTC()), project -> true, meters);
         RedisEntryTracking tracking = new RedisEntryTracking(redis, prefix, PING_INTERVAL, PING_TIMEOUT, cache);
         trackings.add(tracking);

@@ -1,5 +1,6 @@
 package infrastructure.redis;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.cache.CacheEntry;
@@ -95,7 +96,7 @@ class NearCacheOnClusterTest {
     private Instance instance() {
         ReactiveRedisDataSource redis = RedisClients.dataSource(cluster.options());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        RedisNearCache cache = new RedisNearCache(new RedisCacheRepository(redis, PREFIX, Clock.systemUTC(), Duration.ofDays(31)),
+        RedisNearCache cache = new RedisNearCache(new RedisCacheRepository(redis, PREFIX, Clock.systemUTC(), Duration.ofDays(31), ValueCodecs.standard()),
                 new HotEntries(1 << 24, 10_000, Duration.ofMinutes(10), Clock.systemUTC()), project -> true, meters);
         RedisEntryTracking tracking = new RedisEntryTracking(RedisTrackedNodes.of(redis, cluster.options(), RedisClients.vertx()),
                 PREFIX, Duration.ofMillis(200), Duration.ofMillis(500), cache);

@@ -1,5 +1,6 @@
 package infrastructure.redis;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.cache.CacheEntry;
@@ -80,7 +81,7 @@ class NearCacheOnSentinelTest {
     private Instance instance() {
         ReactiveRedisDataSource redis = RedisClients.dataSource(sentinels.options());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        RedisNearCache cache = new RedisNearCache(new RedisCacheRepository(redis, "sn", Clock.systemUTC(), Duration.ofDays(31)),
+        RedisNearCache cache = new RedisNearCache(new RedisCacheRepository(redis, "sn", Clock.systemUTC(), Duration.ofDays(31), ValueCodecs.standard()),
                 new HotEntries(1 << 24, 10_000, Duration.ofMinutes(10), Clock.systemUTC()), project -> true, meters);
         RedisEntryTracking tracking = new RedisEntryTracking(RedisTrackedNodes.of(redis, sentinels.options(), RedisClients.vertx()),
                 "sn", Duration.ofMillis(200), Duration.ofMillis(500), cache);

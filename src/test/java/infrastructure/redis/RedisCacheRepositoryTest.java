@@ -1,5 +1,6 @@
 package infrastructure.redis;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import contract.CacheRepositoryContract;
@@ -33,7 +34,7 @@ class RedisCacheRepositoryTest extends CacheRepositoryContract {
     @Override
     protected CacheRepository newRepository(MutableClock clock) {
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
-        return new RedisCacheRepository(REDIS, prefix, clock, RETENTION);
+        return new RedisCacheRepository(REDIS, prefix, clock, RETENTION, ValueCodecs.standard());
     }
 
     private List<String> keysUnderPrefix() {

@@ -1,5 +1,6 @@
 package infrastructure.redis;
 
+import support.ValueCodecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import contract.CacheRepositoryContract;
@@ -52,7 +53,7 @@ class RedisNearCacheTest extends CacheRepositoryContract {
 
     private RedisNearCache nearCache(ReactiveRedisDataSource redis, MutableClock clock, java.util.function.Predicate<ProjectId> on,
             SimpleMeterRegistry registry, RedisNearCache.BeforeFill beforeFill) {
-        RedisNearCache cache = new RedisNearCache(new RedisCacheRepository(redis, prefix, clock, RETENTION),
+        RedisNearCache cache = new RedisNearCache(new RedisCacheRepository(redis, prefix, clock, RETENTION, ValueCodecs.standard()),
                 new HotEntries(1 << 24, 10_000, Duration.ofMinutes(10), clock), on, registry, beforeFill);
         RedisEntryTracking tracking = new RedisEntryTracking(redis, prefix, Duration.ofMillis(200), Duration.ofMillis(500), cache);
         trackings.add(tracking);
@@ -150,7 +151,7 @@ class RedisNearCacheTest extends CacheRepositoryContract {
     @Test
     void aReadThatRacedAnotherInstancesWriteDoesNotInstallTheOlderValue() {
         ReactiveRedisDataSource other = RedisClients.dataSource(SharedRedis.server().url());
-        RedisCacheRepository writer = new RedisCacheRepository(other, prefix, clock, RETENTION);
+        RedisCacheRepository writer = new RedisCacheRepository(other, prefix, clock, RETENTION, ValueCodecs.standard());
         await(writer.put(SHOP, key("raced"), json("1")));
         AtomicBoolean raced = new AtomicBoolean();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -48,6 +48,20 @@ class CacheApiOnRedisTest extends CacheApiTests {
     }
 
     @Test
+    void storesValuesEncryptedAndServesThemAsWritten() {
+        String marker = "marker-" + System.nanoTime();
+        as(key).body(Map.of("value", Map.of("note", marker))).put(entry("sealed")).then().statusCode(201);
+        String entryKey = keyPrefix + ":c:{p:" + project + "}:sealed";
+
+        byte[] stored = REDIS.getRedis().send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.HGET)
+                .arg(entryKey).arg("v")).await().atMost(Duration.ofSeconds(2)).toBytes();
+
+        assertThat(infrastructure.values.ValueCodec.keyIdOf(stored)).as("encrypted, naming its key").isPresent();
+        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(marker);
+        as(key).get(entry("sealed")).then().statusCode(200).body("value.note", equalTo(marker));
+    }
+
+    @Test
     void readsWithAStoredKeyMakeNoKeyLookupOnceItWasConfirmed() {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(revocations::live);
         as(key).body(Map.of("value", 1)).put(entry("warm")).then().statusCode(201);

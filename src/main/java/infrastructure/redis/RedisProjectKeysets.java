@@ -1,0 +1,70 @@
+package infrastructure.redis;
+
+import domain.encryption.ProjectKeysets;
+import domain.encryption.WrappedKeyset;
+import domain.project.ProjectId;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The projects' wrapped keysets on Redis: one hash per project, in the project's hash slot, with no
+ * TTL (a keyset must outlive every value encrypted under it); a shred deletes it.
+ */
+public final class RedisProjectKeysets implements ProjectKeysets {
+
+    private static final LuaScript CREATE = LuaScript.load("keyset_create");
+    private static final LuaScript REPLACE = LuaScript.load("keyset_replace");
+
+    private final ReactiveRedisDataSource redis;
+    private final RedisKeys keys;
+
+    public RedisProjectKeysets(ReactiveRedisDataSource redis, String keyPrefix) {
+        this.redis = redis;
+        this.keys = new RedisKeys(keyPrefix);
+    }
+
+    @Override
+    public Uni<Optional<WrappedKeyset>> find(ProjectId project) {
+        return redis.getRedis().send(Request.cmd(Command.HMGET).arg(keys.keyset(project)).arg("k").arg("r").arg("ks"))
+                .map(RedisProjectKeysets::keyset)
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<WrappedKeyset> createIfAbsent(ProjectId project, WrappedKeyset keyset) {
+        if (keyset.revision() != 1) {
+            return Uni.createFrom().failure(new IllegalArgumentException("a new keyset is at revision 1"));
+        }
+        return CREATE.run(redis, List.of(keys.keyset(project)), List.of(keyset.kekId(), keyset.bytes()))
+                .map(r -> keyset(r).orElseThrow())
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<Boolean> replace(ProjectId project, WrappedKeyset next) {
+        return REPLACE.run(redis, List.of(keys.keyset(project)),
+                        List.of(next.kekId(), Long.toString(next.revision()), next.bytes()))
+                .map(r -> r.toLong() == 1)
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<Boolean> destroy(ProjectId project) {
+        return redis.execute(Command.DEL, keys.keyset(project))
+                .map(r -> r.toLong() == 1)
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** The keyset from {@code HMGET k r ks}; empty when the hash does not exist. */
+    private static Optional<WrappedKeyset> keyset(Response r) {
+        if (r == null || r.size() < 3 || r.get(0) == null || r.get(1) == null || r.get(2) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new WrappedKeyset(r.get(0).toString(), r.get(2).toBytes(), r.get(1).toLong()));
+    }
+}

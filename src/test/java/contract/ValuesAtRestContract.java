@@ -1,0 +1,258 @@
+package contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import domain.StoreUnavailableException;
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.CacheRepository;
+import domain.cache.CacheWrite;
+import domain.cache.Precondition;
+import domain.cache.Ttl;
+import domain.encryption.ProjectKeysets;
+import domain.project.ProjectId;
+import infrastructure.values.ProjectKeyrings;
+import infrastructure.values.ValueCodec;
+import infrastructure.values.ValueFormat;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import support.ValueCodecs;
+
+/**
+ * What every store that keeps values at rest must show of the value chain: no byte of an encrypted
+ * value in the store, ciphertexts bound to their project and key, values of every setting read side
+ * by side, shredded projects unreadable. Run against each store with a disk or a server; the
+ * in-process store keeps nothing at rest.
+ */
+public abstract class ValuesAtRestContract {
+
+    protected static final ProjectId SHOP = ProjectId.of("shop");
+    protected static final ProjectId BLOG = ProjectId.of("blog");
+    private static final ValueFormat TEXT = new ValueFormat(false, 3, 1024, false);
+    private static final ValueFormat COMPRESSED = new ValueFormat(true, 3, 0, false);
+    private static final ValueFormat ENCRYPTED = new ValueFormat(false, 3, 1024, true);
+    private static final ValueFormat BOTH = new ValueFormat(true, 3, 0, true);
+
+    protected final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final String kek = ValueCodecs.randomKek();
+    private ProjectKeysets keysets;
+
+    /** A fresh, empty store for this test; later calls of the hooks below use the same one. */
+    protected abstract void openStore();
+
+    /** The store's keysets. */
+    protected abstract ProjectKeysets keysets();
+
+    /** A cache on this test's store that stores values with {@code values}; each call another instance of the service. */
+    protected abstract CacheRepository cacheOn(ValueCodec values);
+
+    /** The value of an entry, exactly as the store holds it. */
+    protected abstract byte[] storedValue(ProjectId project, String key);
+
+    /** Replaces what the store holds as the value of an existing entry, behind the service's back. */
+    protected abstract void overwriteStoredValue(ProjectId project, String key, byte[] stored);
+
+    /** Whether any byte the store keeps (every key, field and member; or its files) contains {@code needle}. */
+    protected abstract boolean storeContains(byte[] needle);
+
+    @BeforeEach
+    void open() {
+        openStore();
+        keysets = keysets();
+    }
+
+    protected static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(Duration.ofSeconds(30));
+    }
+
+    private ValueCodec codec(ValueFormat format) {
+        return codec(format, kek);
+    }
+
+    private ValueCodec codec(ValueFormat format, String kekBase64) {
+        ProjectKeyrings keyrings = ValueCodecs.keyrings(keysets, kekBase64);
+        return new ValueCodec(project -> format, keyrings, 1 << 24, meters);
+    }
+
+    private static CacheWrite json(String value) {
+        return new CacheWrite(value, Ttl.ofSeconds(3600), java.util.Set.of(), Precondition.always());
+    }
+
+    private static Optional<String> valueOf(CacheRepository cache, ProjectId project, String key) {
+        return await(cache.find(project, CacheKey.of(key))).map(CacheEntry::value);
+    }
+
+    private double unreadable() {
+        return meters.find("values.unreadable").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private double unreadable(String reason) {
+        return meters.get("values.unreadable").tag("reason", reason).counter().count();
+    }
+
+    /** A JSON text of about {@code size} bytes around a marker, varied enough that compression alone does not hide it. */
+    private static String document(String marker, int size) {
+        StringBuilder text = new StringBuilder("{\"secret\":\"" + marker + "\",\"lines\":[");
+        for (int i = 0; text.length() < size; i++) {
+            text.append(i == 0 ? "" : ",").append("\"line ").append(i).append(' ').append(marker).append(' ')
+                    .append(Integer.toHexString(i * 7919)).append('"');
+        }
+        return text.append("]}").toString();
+    }
+
+    @Test
+    void keepsNoByteOfAnEncryptedValueInTheStore() {
+        String marker = "plain-" + UUID.randomUUID();
+        CacheRepository cache = cacheOn(codec(BOTH));
+        String small = "\"" + marker + "\"";
+        String large = document(marker, 10_000);
+
+        await(cache.put(SHOP, CacheKey.of("small"), json(small)));
+        await(cache.put(SHOP, CacheKey.of("large"), json(large)));
+
+        assertThat(valueOf(cache, SHOP, "small")).contains(small);
+        assertThat(valueOf(cache, SHOP, "large")).contains(large);
+        assertThat(storeContains(marker.getBytes(StandardCharsets.UTF_8))).isFalse();
+
+        String control = "control-" + UUID.randomUUID();
+        await(cacheOn(codec(TEXT)).put(BLOG, CacheKey.of("control"), json("\"" + control + "\"")));
+        assertThat(storeContains(control.getBytes(StandardCharsets.UTF_8))).as("the scan sees a value kept as text").isTrue();
+    }
+
+    @Test
+    void readsACiphertextCopiedToAnotherKeyOfItsProjectAsAMissAndCountsIt() {
+        CacheRepository cache = cacheOn(codec(ENCRYPTED));
+        await(cache.put(SHOP, CacheKey.of("alice"), json("{\"role\":\"admin\"}")));
+        await(cache.put(SHOP, CacheKey.of("mallory"), json("{\"role\":\"guest\"}")));
+
+        overwriteStoredValue(SHOP, "mallory", storedValue(SHOP, "alice"));
+
+        assertThat(valueOf(cacheOn(codec(ENCRYPTED)), SHOP, "mallory")).isEmpty();
+        assertThat(unreadable("not-authentic")).isEqualTo(1);
+        assertThat(valueOf(cache, SHOP, "alice")).as("the original still reads").contains("{\"role\":\"admin\"}");
+    }
+
+    @Test
+    void readsACiphertextCopiedToAnotherProjectAsAMissAndCountsIt() {
+        CacheRepository cache = cacheOn(codec(ENCRYPTED));
+        await(cache.put(SHOP, CacheKey.of("token"), json("\"shop's secret\"")));
+        await(cache.put(BLOG, CacheKey.of("token"), json("\"blog's own\"")));
+
+        overwriteStoredValue(BLOG, "token", storedValue(SHOP, "token"));
+
+        assertThat(valueOf(cache, BLOG, "token")).isEmpty();
+        assertThat(unreadable()).isEqualTo(1);
+    }
+
+    @Test
+    void readsAChangedCiphertextAsAMiss() {
+        CacheRepository cache = cacheOn(codec(BOTH));
+        await(cache.put(SHOP, CacheKey.of("k"), json(document("m", 4_000))));
+        byte[] stored = storedValue(SHOP, "k");
+        stored[stored.length / 2] ^= 0x01;
+
+        overwriteStoredValue(SHOP, "k", stored);
+
+        assertThat(valueOf(cache, SHOP, "k")).isEmpty();
+        assertThat(unreadable("not-authentic")).isEqualTo(1);
+    }
+
+    @Test
+    void readsValuesWrittenUnderEverySettingSideBySide() {
+        List<ValueFormat> formats = List.of(TEXT, COMPRESSED, ENCRYPTED, BOTH);
+        String value = document("mixed", 3_000);
+        for (int i = 0; i < formats.size(); i++) {
+            await(cacheOn(codec(formats.get(i))).put(SHOP, CacheKey.of("k" + i), json(value)));
+        }
+
+        assertThat(new String(storedValue(SHOP, "k0"), StandardCharsets.UTF_8)).as("as text, as before the chain existed")
+                .isEqualTo(value);
+        assertThat(ValueCodec.isCompressed(storedValue(SHOP, "k1"))).isTrue();
+        assertThat(ValueCodec.keyIdOf(storedValue(SHOP, "k1"))).isEmpty();
+        assertThat(ValueCodec.keyIdOf(storedValue(SHOP, "k2"))).isPresent();
+        assertThat(ValueCodec.isCompressed(storedValue(SHOP, "k2"))).isFalse();
+        assertThat(ValueCodec.keyIdOf(storedValue(SHOP, "k3"))).isPresent();
+        assertThat(ValueCodec.isCompressed(storedValue(SHOP, "k3"))).isTrue();
+        assertThat(storedValue(SHOP, "k3").length).as("compressed before encrypted").isLessThan(value.length() / 2);
+        for (ValueFormat reader : formats) {
+            CacheRepository cache = cacheOn(codec(reader));
+            for (int i = 0; i < formats.size(); i++) {
+                assertThat(valueOf(cache, SHOP, "k" + i)).as("written as %s, read by %s", formats.get(i), reader).contains(value);
+            }
+        }
+        assertThat(unreadable()).isZero();
+    }
+
+    @Test
+    void readsAShreddedProjectsCiphertextsAsMisses() {
+        await(cacheOn(codec(ENCRYPTED)).put(SHOP, CacheKey.of("k"), json("\"gone\"")));
+        await(cacheOn(codec(ENCRYPTED)).put(BLOG, CacheKey.of("k"), json("\"kept\"")));
+
+        assertThat(await(keysets.destroy(SHOP))).isTrue();
+
+        CacheRepository restarted = cacheOn(codec(ENCRYPTED));
+        assertThat(valueOf(restarted, SHOP, "k")).isEmpty();
+        assertThat(unreadable("no-keyset")).isEqualTo(1);
+        assertThat(valueOf(restarted, BLOG, "k")).contains("\"kept\"");
+    }
+
+    @Test
+    void sharesOneKeysetPerProjectBetweenInstancesThatStartEncryptingAtOnce() {
+        CacheRepository one = cacheOn(codec(ENCRYPTED));
+        CacheRepository two = cacheOn(codec(ENCRYPTED));
+
+        await(Uni.join().all(one.put(SHOP, CacheKey.of("from-one"), json("1")), two.put(SHOP, CacheKey.of("from-two"), json("2")))
+                .andFailFast());
+
+        assertThat(valueOf(two, SHOP, "from-one")).contains("1");
+        assertThat(valueOf(one, SHOP, "from-two")).contains("2");
+        assertThat(ValueCodec.keyIdOf(storedValue(SHOP, "from-one"))).isEqualTo(ValueCodec.keyIdOf(storedValue(SHOP, "from-two")));
+    }
+
+    @Test
+    void refusesToWriteAndReadsAsMissesWithAnotherKeyEncryptionKey() {
+        await(cacheOn(codec(ENCRYPTED)).put(SHOP, CacheKey.of("k"), json("\"first\"")));
+        byte[] before = storedValue(SHOP, "k");
+        CacheRepository wrongKey = cacheOn(codec(ENCRYPTED, ValueCodecs.randomKek()));
+
+        assertThatThrownBy(() -> await(wrongKey.put(SHOP, CacheKey.of("k"), json("\"second\""))))
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("key-encryption key");
+        assertThat(storedValue(SHOP, "k")).as("nothing written, in clear or otherwise").isEqualTo(before);
+        assertThat(valueOf(wrongKey, SHOP, "k")).isEmpty();
+        assertThat(unreadable("keyset-unreadable")).isEqualTo(1);
+        assertThat(storeContains("second".getBytes(StandardCharsets.UTF_8))).isFalse();
+    }
+
+    protected static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    protected static byte[] concat(List<byte[]> parts) {
+        int size = parts.stream().mapToInt(p -> p.length + 1).sum();
+        byte[] all = new byte[size];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length + 1;
+        }
+        return Arrays.copyOf(all, at);
+    }
+}
