@@ -124,27 +124,34 @@ public class Stores {
     }
 
     /**
-     * The chain every stored value crosses. A configuration asking to encrypt without a
-     * key-encryption key, or with one that is malformed, stops the service before it takes traffic.
+     * Every project's keyset in process. A configuration asking to encrypt without a key-encryption
+     * key, or with one that is malformed, stops the service before it takes traffic.
      */
     @Produces
     @Singleton
-    ValueCodec valueCodec(ProjectKeysets keysets, ValuesConfig values, CacheConfig cache, MeterRegistry meters) {
+    ProjectKeyrings projectKeyrings(StoreAdapters store, ValuesConfig values) {
         Optional<KeyEncryptionKey> kek = keyEncryptionKey(values.encryption());
-        ValueFormats formats = ValueFormats.of(values);
-        if (kek.isEmpty() && formats.encryptsAny()) {
+        if (kek.isEmpty() && ValueFormats.of(values).encryptsAny()) {
             throw new IllegalStateException("cache-domain.values.encryption asks to encrypt values, and no key-encryption key "
                     + "is configured: set CACHE_DOMAIN_VALUES_ENCRYPTION_KEY (openssl rand -base64 32) or "
                     + "cache-domain.values.encryption.key-file");
         }
-        ProjectKeyrings keyrings = new ProjectKeyrings(keysets, kek, values.encryption().keysetRefresh(), System::nanoTime);
+        return new ProjectKeyrings(store.keysets(), kek, values.encryption().keysetRefresh(), System::nanoTime);
+    }
+
+    /** The chain every stored value crosses. */
+    @Produces
+    @Singleton
+    ValueCodec valueCodec(ProjectKeyrings keyrings, ValuesConfig values, CacheConfig cache, MeterRegistry meters) {
+        ValueFormats formats = ValueFormats.of(values);
         return new ValueCodec(formats::of, keyrings, (int) Math.min(Integer.MAX_VALUE - 8, cache.maxValueBytes()), meters);
     }
 
+    /** The projects' keysets, as use cases change them: this instance forgets a changed one at once. */
     @Produces
     @Singleton
-    ProjectKeysets projectKeysets(StoreAdapters store) {
-        return store.keysets();
+    ProjectKeysets projectKeysets(ProjectKeyrings keyrings) {
+        return keyrings.keysets();
     }
 
     private static Optional<KeyEncryptionKey> keyEncryptionKey(ValuesConfig.Encryption encryption) {

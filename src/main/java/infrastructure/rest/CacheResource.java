@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import application.CacheService;
+import application.EncryptionService;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import domain.access.Scope;
 import domain.cache.CacheEntry;
@@ -50,9 +51,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CacheResource {
 
     private final CacheService cache;
+    private final EncryptionService encryption;
     private final Caller caller;
-    public CacheResource(CacheService cache, Caller caller) {
+    public CacheResource(CacheService cache, EncryptionService encryption, Caller caller) {
         this.cache = cache;
+        this.encryption = encryption;
         this.caller = caller;
     }
 
@@ -284,14 +287,25 @@ public class CacheResource {
 
     @DELETE
     @Path("cache")
-    @Operation(summary = "Clear the project's cache", description = "Removes every entry of this project and nothing else.")
+    @Operation(summary = "Clear the project's cache", description = "Removes every entry of this project and nothing else. "
+            + "With shred=true (scope admin on the project) its encryption keyset is destroyed first, so that any copy of "
+            + "its encrypted data left elsewhere (a Redis replica, a backup) can never be read again.")
     @APIResponse(responseCode = "200", description = "Cleared",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Invalidated.class),
                     examples = @ExampleObject(name = "count", value = Invalidated.ALL)))
     @Requires(Scope.CACHE_WRITE)
-    public Uni<Invalidated> clear(@PathParam("projectId") String projectId) {
-        ProjectId project = parseProject(projectId);
-        return cache.clear(caller.principal(), project).map(Invalidated::new);
+    public Uni<Invalidated> clear(@PathParam("projectId") String projectId,
+            @Parameter(description = "true: destroy the project's encryption keyset first (scope admin); default false")
+            @QueryParam("shred") String shred) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        if (shred != null && !shred.equals("true") && !shred.equals("false")) {
+            violations.add("shred", "shred is true or false");
+        }
+        violations.throwIfAny();
+        boolean shredding = "true".equals(shred);
+        Uni<Boolean> keys = shredding ? encryption.shred(caller.principal(), project) : Uni.createFrom().item(false);
+        return keys.chain(() -> cache.clear(caller.principal(), project)).map(Invalidated::new);
     }
 
     @GET

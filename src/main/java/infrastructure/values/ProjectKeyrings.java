@@ -107,6 +107,34 @@ public final class ProjectKeyrings {
         held.remove(project);
     }
 
+    /**
+     * The store of keysets as the rest of the service changes it: a keyset replaced or destroyed
+     * through it is forgotten here at once (other instances read it again within {@code refresh}).
+     */
+    public ProjectKeysets keysets() {
+        return new ProjectKeysets() {
+            @Override
+            public Uni<Optional<WrappedKeyset>> find(ProjectId project) {
+                return store.find(project);
+            }
+
+            @Override
+            public Uni<WrappedKeyset> createIfAbsent(ProjectId project, WrappedKeyset keyset) {
+                return store.createIfAbsent(project, keyset).invoke(() -> forget(project));
+            }
+
+            @Override
+            public Uni<Boolean> replace(ProjectId project, WrappedKeyset next) {
+                return store.replace(project, next).invoke(() -> forget(project));
+            }
+
+            @Override
+            public Uni<Boolean> destroy(ProjectId project) {
+                return store.destroy(project).invoke(() -> forget(project));
+            }
+        };
+    }
+
     private void refreshIfStale(ProjectId project, Held h) {
         if (ticker.getAsLong() - h.readAtNanos >= refreshNanos && refreshing.add(project)) {
             read(project).onTermination().invoke(() -> refreshing.remove(project)).subscribe().with(

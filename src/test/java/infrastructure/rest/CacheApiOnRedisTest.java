@@ -62,6 +62,26 @@ class CacheApiOnRedisTest extends CacheApiTests {
     }
 
     @Test
+    void leavesACopyOfAShreddedProjectsEntryUnreadable() {
+        as(key).body(Map.of("value", "before the shred")).put(entry("copied")).then().statusCode(201);
+        String entryKey = keyPrefix + ":c:{p:" + project + "}:copied";
+        byte[] copy = REDIS.getRedis().send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.DUMP)
+                .arg(entryKey)).await().atMost(Duration.ofSeconds(2)).toBytes();
+        double unreadableBefore = unreadable();
+
+        as(keyFor(List.of(project), "cache:write", "admin")).delete("/v1/projects/" + project + "/cache?shred=true").then().statusCode(200);
+        REDIS.getRedis().send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.RESTORE)
+                .arg(entryKey).arg(0).arg(copy)).await().atMost(Duration.ofSeconds(2));
+
+        as(key).get(entry("copied")).then().statusCode(404);
+        assertThat(unreadable() - unreadableBefore).as("the restored copy could not be read").isEqualTo(1);
+    }
+
+    private double unreadable() {
+        return meters.find("values.unreadable").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
     void readsWithAStoredKeyMakeNoKeyLookupOnceItWasConfirmed() {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(revocations::live);
         as(key).body(Map.of("value", 1)).put(entry("warm")).then().statusCode(201);

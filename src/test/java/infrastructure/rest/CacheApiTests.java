@@ -244,6 +244,31 @@ abstract class CacheApiTests {
     }
 
     @Test
+    void shredsOnlyWithTheAdminScopeOnTheProject() {
+        put("kept", "{\"value\": 1}");
+
+        as(key).delete("/v1/projects/" + project + "/cache?shred=true").then().statusCode(403)
+                .contentType("application/problem+json");
+
+        as(key).get(entry("kept")).then().statusCode(200);
+        as(keyFor(List.of(project), "cache:read", "cache:write", "admin")).delete("/v1/projects/" + project + "/cache?shred=true")
+                .then().statusCode(200).body("invalidated", equalTo(1));
+        as(key).get(entry("kept")).then().statusCode(404);
+        put("after", "{\"value\": 2}").then().statusCode(201);
+        as(key).get(entry("after")).then().statusCode(200).body("value", equalTo(2));
+    }
+
+    @Test
+    void refusesAShredThatIsNeitherTrueNorFalse() {
+        put("kept", "{\"value\": 1}");
+
+        as(key).delete("/v1/projects/" + project + "/cache?shred=yes").then().statusCode(400)
+                .contentType("application/problem+json");
+
+        as(key).get(entry("kept")).then().statusCode(200);
+    }
+
+    @Test
     void pagesThroughFiveThousandKeysWithoutLossOrDuplicates() {
         HttpClient http = HttpClient.newHttpClient();
         Set<String> written = new HashSet<>();
