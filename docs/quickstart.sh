@@ -99,6 +99,8 @@ curl -X POST $P/cache/invalidations -H "$H" -H "$J" -d '{"tags": ["users"], "pat
 expect 200
 curl -X DELETE $P/cache -H "$H"
 expect 200
+curl -X DELETE "$P/cache?shred=true" -H "Authorization: Bearer $ADMIN"
+expect 200
 curl $P/cache-stats -H "$H"
 
 # --- Sessions
