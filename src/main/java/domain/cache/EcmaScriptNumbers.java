@@ -17,6 +17,8 @@ final class EcmaScriptNumbers {
 
     /** Every integral double below this is a {@code long} whose digits are already the shortest. */
     private static final double EXACT_INTEGERS = 0x1p53;
+    /** Decimals of up to 15 significant digits lie further apart than neighbouring normal doubles. */
+    private static final int DBL_DIG = 15;
     /** Seventeen significant digits tell every double from its neighbours. */
     private static final int MAX_DIGITS = 17;
     /** Plain notation runs up to 21 digits before the point, and from 6 zeros after it. */
@@ -48,6 +50,21 @@ final class EcmaScriptNumbers {
         if (x < EXACT_INTEGERS && x == Math.rint(x)) {
             return Long.toString((long) x);
         }
+        if (x >= Double.MIN_NORMAL) {
+            // Java's digits always read back as x. Among normal doubles, no two decimals of up to
+            // DBL_DIG significant digits read back as the same double (such decimals lie further
+            // apart than neighbouring doubles), so a text of that few digits is the only one, and
+            // so the shortest and nearest. Most numbers people write take this path.
+            BigDecimal java = new BigDecimal(Double.toString(x));
+            if (java.stripTrailingZeros().precision() <= DBL_DIG) {
+                return layout(java);
+            }
+        }
+        return layout(shortest(x));
+    }
+
+    /** The same as {@link #format(double)} for a positive, finite, non-integral {@code x}, always by the search. */
+    static String formatBySearch(double x) {
         return layout(shortest(x));
     }
 

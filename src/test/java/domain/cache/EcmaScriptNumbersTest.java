@@ -109,6 +109,21 @@ class EcmaScriptNumbersTest {
         }
     }
 
+    @Test
+    void writesWhatTheSearchWritesForNumbersOfUpTo17DigitsAtEveryMagnitude() {
+        SplittableRandom random = new SplittableRandom(2);
+        for (int i = 0; i < 10_000; i++) {
+            int digits = 1 + random.nextInt(17);
+            long significand = random.nextLong((long) Math.pow(10, digits - 1), (long) Math.pow(10, digits));
+            double x = Double.parseDouble(significand + "e" + random.nextInt(-340, 300));
+            if (x == 0 || Double.isInfinite(x) || (x < 0x1p53 && x == Math.rint(x))) {
+                continue;
+            }
+
+            assertThat(EcmaScriptNumbers.format(x)).as("%s", x).isEqualTo(EcmaScriptNumbers.formatBySearch(x));
+        }
+    }
+
     /** Digits of a number's text from its first non-zero digit to its last, exponent left out. */
     private static int significantDigits(String text) {
         String mantissa = text.split("[eE]")[0].replace("-", "").replace(".", "");
