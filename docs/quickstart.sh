@@ -102,6 +102,9 @@ expect 200
 curl -X DELETE "$P/cache?shred=true" -H "Authorization: Bearer $ADMIN"
 expect 200
 curl $P/cache-stats -H "$H"
+expect 200
+curl -X POST $P/cache-keys -H "$H" -H "$J" -d '{"namespace": "quote", "material": {"sku": "A-1", "qty": 2, "options": [true, null, 1.50]}}'
+printf '%s' '{"options":[true,null,1.5],"qty":2,"sku":"A-1"}' | sha256sum
 
 # --- Sessions
 expect 201

@@ -1,2 +1,2 @@
-/** The project cache: JSON values under validated keys, with TTLs, versions, tags and invalidation. */
+/** The project cache: JSON values under validated keys, with TTLs, versions, tags and invalidation, and keys derived from content. */
 package domain.cache;

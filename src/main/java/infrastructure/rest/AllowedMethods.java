@@ -29,7 +29,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class AllowedMethods {
 
     /** Every resource class; {@code AllowedMethodsTest} fails when one is missing. */
-    static final List<Class<?>> RESOURCES = List.of(CacheResource.class, ProgressResource.class,
+    static final List<Class<?>> RESOURCES = List.of(CacheResource.class, CacheKeyResource.class, ProgressResource.class,
             ProjectRateLimitResource.class, RateLimitResource.class, SessionResource.class, ApiKeyResource.class,
             HealthResource.class, BackupResource.class, TaskResource.class, TaskClaimResource.class);
 

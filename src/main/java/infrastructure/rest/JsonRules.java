@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import domain.Characters;
+import domain.cache.KeyMaterial;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -29,7 +30,9 @@ import java.util.List;
  * number, and {@code true} neither;</li>
  * <li>nesting: a stored value at most {@value #MAX_VALUE_DEPTH} levels of arrays and objects, a
  * body at most {@value #MAX_BODY_DEPTH};</li>
- * <li>numbers of stored values are kept as written ({@link JsonValue}), never rounded to a double.</li>
+ * <li>numbers of stored values are kept as written ({@link JsonValue}), never rounded to a double;
+ * the material of a content-addressed key is read as the doubles its numbers denote, each of them
+ * finite ({@link KeyMaterialReader}).</li>
  * </ul>
  */
 @Singleton
@@ -59,7 +62,8 @@ public class JsonRules implements ObjectMapperCustomizer {
         refuse(mapper, LogicalType.Boolean, CoercionInputShape.String, CoercionInputShape.Integer, CoercionInputShape.Float);
         mapper.registerModule(new SimpleModule("json-rules")
                 .addDeserializer(String.class, new WellFormedStrings())
-                .addDeserializer(JsonValue.class, new JsonValue.Reader()));
+                .addDeserializer(JsonValue.class, new JsonValue.Reader())
+                .addDeserializer(KeyMaterial.class, new KeyMaterialReader()));
     }
 
     private static void refuse(ObjectMapper mapper, LogicalType target, CoercionInputShape... shapes) {
