@@ -2,28 +2,115 @@ package application;
 
 import domain.access.Principal;
 import domain.access.Scope;
-import domain.encryption.ProjectKeysets;
+import domain.cache.CacheKey;
+import domain.cache.CacheRepository;
+import domain.cache.PageSize;
+import domain.cache.ResealPage;
+import domain.encryption.KeyRotation;
+import domain.encryption.KeysetInfo;
+import domain.encryption.ProjectKeys;
+import domain.progress.Progress;
+import domain.progress.ProgressChange;
+import domain.progress.ProgressId;
+import domain.progress.ProgressPolicy;
+import domain.progress.ProgressRepository;
 import domain.project.ProjectId;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.ApplyGuard;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * The use cases of the projects' encryption keys. Each needs the scope {@code admin} on the project:
  * they change what can be read of all of its data, not only of its cache.
+ *
+ * <p>A rotation makes a new key primary, waits until every instance encrypts under it (the keys'
+ * propagation), re-encrypts the project's stored values under it in pages of {@value #PAGE} while
+ * reads and writes go on, then disables the older keys. Its progress is a progress operation of the
+ * project ({@code key-rotation-<key id>}), so a client follows it live over SSE. An unfinished
+ * rotation (the service stopped during it) is resumed when the service starts.
  */
 @ApplicationScoped
 public class EncryptionService {
 
     private static final Logger LOG = Logger.getLogger(EncryptionService.class);
+    /** Entries re-encrypted per store call: bounded work for the store between other requests. */
+    static final int PAGE = 200;
+    /** The longest one page may take before the rotation stops (to be resumed at the next start). */
+    private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a rotation's progress operation is kept at least: long enough to follow a large project's. */
+    private static final Duration PROGRESS_KEPT = Duration.ofHours(6);
 
-    private final ProjectKeysets keysets;
+    private final ProjectKeys keys;
+    private final CacheRepository cache;
+    private final ProgressRepository progress;
+    private final ProgressPolicy progressPolicy;
+    private final Clock clock;
+    /** Rotations this instance is walking now, by project: one walk per project at a time. */
+    private final Set<ProjectId> walking = ConcurrentHashMap.newKeySet();
 
-    public EncryptionService(ProjectKeysets keysets) {
-        this.keysets = keysets;
+    @Inject
+    public EncryptionService(ProjectKeys keys, CacheRepository cache, ProgressRepository progress, ProgressPolicy progressPolicy,
+            Clock clock) {
+        this.keys = keys;
+        this.cache = cache;
+        this.progress = progress;
+        this.progressPolicy = progressPolicy;
+        this.clock = clock;
+    }
+
+    /** A rotation begun: its new primary key and the progress operation that reports it. */
+    public record RotationStarted(KeyRotation rotation, ProgressId progressId) {
+    }
+
+    /**
+     * Makes a new key primary and starts re-encrypting the project's values under it, in the
+     * background; answers once the key is primary and the progress operation exists.
+     */
+    @Measured
+    @WithSpan("admin.rotate")
+    @ApplyGuard(Guards.BULK)
+    public Uni<RotationStarted> rotate(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, project, Scope.ADMIN);
+            if (!keys.available()) {
+                throw new ConflictException("no key-encryption key is configured (CACHE_DOMAIN_VALUES_ENCRYPTION_KEY): "
+                        + "there are no keys to rotate");
+            }
+            return keys.rotate(project).chain(rotation -> {
+                ProgressId id = progressIdOf(rotation);
+                return startProgress(rotation, id).invoke(total -> walkInBackground(rotation, id, total, keys.propagation()))
+                        .map(total -> new RotationStarted(rotation, id));
+            });
+        });
+    }
+
+    /** The project's keys (ids and states, never material) and its latest rotation. */
+    @Measured
+    @WithSpan("admin.keys")
+    @ApplyGuard(Guards.CACHE)
+    public Uni<KeysView> describe(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, project, Scope.ADMIN);
+            return Uni.combine().all().unis(keys.describe(project), latestRotation(project)).asTuple()
+                    .map(both -> new KeysView(both.getItem1(), both.getItem2()));
+        });
+    }
+
+    /** What {@link #describe} answers. */
+    public record KeysView(Optional<KeysetInfo> keyset, Optional<KeyRotation> lastRotation) {
     }
 
     /**
@@ -37,11 +124,151 @@ public class EncryptionService {
     public Uni<Boolean> shred(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.ADMIN);
-            return keysets.destroy(project).invoke(destroyed -> {
+            return keys.shred(project).invoke(destroyed -> {
                 if (destroyed) {
                     LOG.infof("project %s: keyset destroyed; what it encrypted can no longer be read", project.value());
                 }
             });
         });
+    }
+
+    /** Resumes, in the background, every rotation the service stopped during. */
+    void resumeAtStartup(@Observes StartupEvent started) {
+        resumeUnfinished().subscribe().with(n -> {
+        }, failure -> LOG.warnf("unfinished key rotations could not be looked up, and resume at the next start: %s",
+                failure.toString()));
+    }
+
+    /** Resumes every unfinished rotation in the background (what the service does when it starts); answers how many. */
+    public Uni<Integer> resumeUnfinished() {
+        return keys.rotations().map(all -> {
+            int resumed = 0;
+            for (KeyRotation rotation : all) {
+                if (!rotation.finished()) {
+                    Duration left = Duration.between(clock.instant(), rotation.startedAt().plus(keys.propagation()));
+                    ProgressId id = progressIdOf(rotation);
+                    startProgress(rotation, id).subscribe().with(
+                            total -> walkInBackground(rotation, id, total, left.isNegative() ? Duration.ZERO : left),
+                            failure -> walkInBackground(rotation, id, 1, left.isNegative() ? Duration.ZERO : left));
+                    resumed++;
+                    LOG.infof("project %s: resuming the rotation to key %s", rotation.project().value(),
+                            Integer.toUnsignedString(rotation.primaryKeyId()));
+                }
+            }
+            return resumed;
+        });
+    }
+
+    /**
+     * Walks the rotation now, in the caller's flow: what {@link #rotate} runs in the background, for
+     * tools and tests. Answers the keys disabled at its end.
+     */
+    Uni<List<Integer>> walk(KeyRotation rotation, ProgressId id, long total, Duration wait) {
+        ProjectId project = rotation.project();
+        Tally tally = new Tally(total);
+        Uni<Void> waited = wait.isZero() ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+        return waited
+                .call(() -> note(project, id, "re-encrypting the stored values under key "
+                        + Integer.toUnsignedString(rotation.primaryKeyId())))
+                .chain(() -> Multi.createBy().repeating()
+                        .uni(() -> tally, t -> cache.reseal(project, t.next, PageSize.of(PAGE)).ifNoItem().after(PAGE_TIMEOUT).fail()
+                                .map(page -> new Walked(page, t.add(page))))
+                        .whilst(walked -> walked.page.next().isPresent())
+                        .onItem().call(walked -> step(project, id, walked.increment, tally))
+                        .collect().last())
+                .chain(() -> keys.retire(project, rotation.primaryKeyId()))
+                .call(disabled -> record(project, id, new ProgressChange.Complete(tally.summary(rotation, disabled))))
+                .invoke(disabled -> LOG.infof("project %s: %s", project.value(), tally.summary(rotation, disabled)));
+    }
+
+    private void walkInBackground(KeyRotation rotation, ProgressId id, long total, Duration wait) {
+        ProjectId project = rotation.project();
+        if (!walking.add(project)) {
+            return;
+        }
+        walk(rotation, id, total, wait)
+                .onTermination().invoke(() -> walking.remove(project))
+                .subscribe().with(done -> {
+                }, failure -> {
+                    LOG.warnf("project %s: the rotation to key %s stopped (%s); it resumes at the next start, or when "
+                            + "rotated again", project.value(), Integer.toUnsignedString(rotation.primaryKeyId()), failure.toString());
+                    record(project, id, new ProgressChange.Fail("stopped: " + failure.getClass().getSimpleName()
+                            + "; resumes at the next start")).subscribe().with(x -> {
+                            }, f -> {
+                            });
+                });
+    }
+
+    /** Starts the rotation's progress operation, its steps the project's live entries; answers that total. */
+    private Uni<Long> startProgress(KeyRotation rotation, ProgressId id) {
+        return cache.stats(rotation.project()).map(stats -> Math.max(1, Math.min(stats.entries(), 1_000_000)))
+                .call(total -> {
+                    Progress operation = progressPolicy.start(rotation.project(), id, total, "key "
+                            + Integer.toUnsignedString(rotation.primaryKeyId()) + " is primary; waiting until every instance "
+                            + "encrypts under it", clock.instant());
+                    return progress.start(operation, PROGRESS_KEPT);
+                });
+    }
+
+    private Uni<Optional<KeyRotation>> latestRotation(ProjectId project) {
+        return keys.rotations().map(all -> all.stream().filter(r -> r.project().equals(project)).findFirst());
+    }
+
+    /** Progress is a report: a failure to record it never stops the rotation. */
+    private Uni<Void> record(ProjectId project, ProgressId id, ProgressChange change) {
+        return progress.record(project, id, change).replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("project %s: progress of %s not recorded: %s", project.value(), id.value(), failure.toString());
+                    return null;
+                });
+    }
+
+    private Uni<Void> note(ProjectId project, ProgressId id, String message) {
+        return record(project, id, new ProgressChange.Note(message));
+    }
+
+    private Uni<Void> step(ProjectId project, ProgressId id, long increment, Tally tally) {
+        return increment < 1 ? Uni.createFrom().voidItem()
+                : record(project, id, new ProgressChange.Step(increment, tally.resealed + " of " + tally.examined
+                        + " values re-encrypted"));
+    }
+
+    static ProgressId progressIdOf(KeyRotation rotation) {
+        return ProgressId.of("key-rotation-" + Integer.toUnsignedString(rotation.primaryKeyId()));
+    }
+
+    /** A page walked, and the steps it adds to the progress. */
+    private record Walked(ResealPage page, long increment) {
+    }
+
+    /** What a walk has done so far; the next page starts after the last one counted. */
+    private static final class Tally {
+        final long total;
+        long examined;
+        long resealed;
+        long unreadable;
+        long stepped;
+        Optional<CacheKey> next = Optional.empty();
+
+        Tally(long total) {
+            this.total = total;
+        }
+
+        /** Counts a page; answers the steps to report, short of the total (the completion reaches it). */
+        long add(ResealPage page) {
+            examined += page.examined();
+            resealed += page.resealed();
+            unreadable += page.unreadable();
+            next = page.next();
+            long increment = Math.min(page.examined(), total - 1 - stepped);
+            stepped += Math.max(0, increment);
+            return increment;
+        }
+
+        String summary(KeyRotation rotation, List<Integer> disabled) {
+            return "key " + Integer.toUnsignedString(rotation.primaryKeyId()) + " is primary; " + resealed + " of " + examined
+                    + " values re-encrypted" + (unreadable > 0 ? ", " + unreadable + " unreadable left as they were" : "")
+                    + "; keys disabled: " + disabled.stream().map(Integer::toUnsignedString).toList();
+        }
     }
 }

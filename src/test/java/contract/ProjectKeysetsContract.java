@@ -2,7 +2,10 @@ package contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import domain.encryption.KeyRotation;
 import domain.encryption.ProjectKeysets;
+import java.time.Instant;
+import java.util.Optional;
 import domain.encryption.WrappedKeyset;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
@@ -111,6 +114,31 @@ public abstract class ProjectKeysetsContract {
 
         assertThat(await(keysets.find(SHOP))).isEmpty();
         assertThat(await(keysets.find(BLOG))).contains(blog);
+    }
+
+    @Test
+    void keepsTheLatestRotationOfEachProjectFinishedOrNot() {
+        Instant started = Instant.ofEpochMilli(1_700_000_000_000L);
+        KeyRotation shopRunning = new KeyRotation(SHOP, -5, started, Optional.empty());
+        KeyRotation blogDone = new KeyRotation(BLOG, 7, started, Optional.of(started.plusSeconds(3)));
+
+        await(keysets.saveRotation(shopRunning));
+        await(keysets.saveRotation(blogDone));
+
+        assertThat(await(keysets.rotations())).containsExactlyInAnyOrder(shopRunning, blogDone);
+        KeyRotation shopDone = shopRunning.finishedAt(started.plusSeconds(9));
+        await(keysets.saveRotation(shopDone));
+        assertThat(await(keysets.rotations())).as("one per project: the latest").containsExactlyInAnyOrder(shopDone, blogDone);
+    }
+
+    @Test
+    void forgetsAShreddedProjectsRotation() {
+        await(keysets.createIfAbsent(SHOP, wrapped("kek-a", "shop", 1)));
+        await(keysets.saveRotation(new KeyRotation(SHOP, 1, Instant.ofEpochMilli(1_000), Optional.empty())));
+
+        await(keysets.destroy(SHOP));
+
+        assertThat(await(keysets.rotations())).isEmpty();
     }
 
     @Test

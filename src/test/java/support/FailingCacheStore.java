@@ -96,6 +96,12 @@ public final class FailingCacheStore implements CacheRepository {
     }
 
     @Override
+    public Uni<domain.cache.ResealPage> reseal(ProjectId project, java.util.Optional<domain.cache.CacheKey> after,
+            domain.cache.PageSize size) {
+        return store.reseal(project, after, size);
+    }
+
+    @Override
     public Uni<Long> removeAll(ProjectId project) {
         return store.removeAll(project);
     }

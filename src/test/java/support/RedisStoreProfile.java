@@ -26,6 +26,8 @@ public class RedisStoreProfile implements QuarkusTestProfile {
                 "cache-domain.redis.near-cache.enabled", "true",
                 "cache-domain.redis.near-cache.ping-interval", "200ms",
                 "cache-domain.values.encryption.enabled", "true",
-                "cache-domain.values.encryption.key", KEK);
+                "cache-domain.values.encryption.key", KEK,
+                // A rotation waits this (plus a margin) for other instances before it re-encrypts.
+                "cache-domain.values.encryption.keyset-refresh", "200ms");
     }
 }

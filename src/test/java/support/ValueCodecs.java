@@ -39,8 +39,13 @@ public final class ValueCodecs {
     }
 
     public static ProjectKeyrings keyrings(ProjectKeysets keysets, String kekBase64) {
-        return new ProjectKeyrings(keysets, Optional.of(LocalKeyEncryptionKey.fromBase64(kekBase64)), Duration.ofSeconds(10),
-                System::nanoTime);
+        return keyrings(keysets, kekBase64, Duration.ofSeconds(10));
+    }
+
+    /** @param refresh how long a keyset is used before it is read again; also sets how long a rotation waits before its walk */
+    public static ProjectKeyrings keyrings(ProjectKeysets keysets, String kekBase64, Duration refresh) {
+        return new ProjectKeyrings(keysets, Optional.of(LocalKeyEncryptionKey.fromBase64(kekBase64)), refresh,
+                System::nanoTime, java.time.Clock.systemUTC());
     }
 
     /** A fresh key-encryption key, in base64. */

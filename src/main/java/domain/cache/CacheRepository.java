@@ -55,6 +55,14 @@ public interface CacheRepository {
      */
     Uni<KeyPage> keys(ProjectId project, KeyPattern pattern, Optional<CacheKey> after, PageSize size);
 
+    /**
+     * Brings up to {@code size} of the project's live entries, the first after {@code after} in key
+     * order, to the form values are stored in now (for an encrypted project: under its current key).
+     * An entry is written anew only if no write changed it since it was read here; its version,
+     * expiry, tags and statistics stay as they are. Idempotent: what is current already is left alone.
+     */
+    Uni<ResealPage> reseal(ProjectId project, Optional<CacheKey> after, PageSize size);
+
     /** Removes every entry of the project and its indexes; answers how many entries were live. */
     Uni<Long> removeAll(ProjectId project);
 

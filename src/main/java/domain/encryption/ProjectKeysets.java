@@ -2,6 +2,7 @@ package domain.encryption;
 
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,12 @@ public interface ProjectKeysets {
      */
     Uni<Boolean> replace(ProjectId project, WrappedKeyset next);
 
-    /** Destroys the project's keyset (crypto-shredding); false when it had none. */
+    /** Destroys the project's keyset (crypto-shredding), and the record of its rotation; false when it had no keyset. */
     Uni<Boolean> destroy(ProjectId project);
+
+    /** Records the project's latest rotation, in place of the one before. */
+    Uni<Void> saveRotation(KeyRotation rotation);
+
+    /** The latest rotation of every project that rotated (one per project: as many as there are projects). */
+    Uni<List<KeyRotation>> rotations();
 }

@@ -48,7 +48,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import domain.encryption.KeyEncryptionKey;
-import domain.encryption.ProjectKeysets;
 import infrastructure.values.LocalKeyEncryptionKey;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
@@ -124,19 +123,20 @@ public class Stores {
     }
 
     /**
-     * Every project's keyset in process. A configuration asking to encrypt without a key-encryption
+     * Every project's keyset in process; also the projects' keys as use cases manage them
+     * ({@link domain.encryption.ProjectKeys}). A configuration asking to encrypt without a key-encryption
      * key, or with one that is malformed, stops the service before it takes traffic.
      */
     @Produces
     @Singleton
-    ProjectKeyrings projectKeyrings(StoreAdapters store, ValuesConfig values) {
+    ProjectKeyrings projectKeyrings(StoreAdapters store, ValuesConfig values, Clock clock) {
         Optional<KeyEncryptionKey> kek = keyEncryptionKey(values.encryption());
         if (kek.isEmpty() && ValueFormats.of(values).encryptsAny()) {
             throw new IllegalStateException("cache-domain.values.encryption asks to encrypt values, and no key-encryption key "
                     + "is configured: set CACHE_DOMAIN_VALUES_ENCRYPTION_KEY (openssl rand -base64 32) or "
                     + "cache-domain.values.encryption.key-file");
         }
-        return new ProjectKeyrings(store.keysets(), kek, values.encryption().keysetRefresh(), System::nanoTime);
+        return new ProjectKeyrings(store.keysets(), kek, values.encryption().keysetRefresh(), System::nanoTime, clock);
     }
 
     /** The chain every stored value crosses. */
@@ -145,13 +145,6 @@ public class Stores {
     ValueCodec valueCodec(ProjectKeyrings keyrings, ValuesConfig values, CacheConfig cache, MeterRegistry meters) {
         ValueFormats formats = ValueFormats.of(values);
         return new ValueCodec(formats::of, keyrings, (int) Math.min(Integer.MAX_VALUE - 8, cache.maxValueBytes()), meters);
-    }
-
-    /** The projects' keysets, as use cases change them: this instance forgets a changed one at once. */
-    @Produces
-    @Singleton
-    ProjectKeysets projectKeysets(ProjectKeyrings keyrings) {
-        return keyrings.keysets();
     }
 
     private static Optional<KeyEncryptionKey> keyEncryptionKey(ValuesConfig.Encryption encryption) {

@@ -11,6 +11,7 @@ import domain.cache.KeyPage;
 import domain.cache.KeyPattern;
 import domain.cache.PageSize;
 import domain.cache.PutOutcome;
+import domain.cache.ResealPage;
 import domain.cache.Versions;
 import domain.project.ProjectId;
 import infrastructure.hot.HotEntries;
@@ -28,6 +29,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -407,6 +409,67 @@ public final class EmbeddedCacheRepository implements CacheRepository {
                 return new KeyPage(keys, examined == size.value() ? Optional.of(CacheKey.of(last)) : Optional.empty());
             }
         });
+    }
+
+    /** A page read by one reader, brought to the current form in process, written back in one write that checks each version. */
+    @Override
+    public Uni<ResealPage> reseal(ProjectId project, Optional<CacheKey> after, PageSize size) {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT key, version, value FROM cache_entries "
+                    + "WHERE project = ? AND key > ? AND expires_at > ? ORDER BY key LIMIT ?")) {
+                select.setString(1, project.value());
+                select.setString(2, after.map(CacheKey::value).orElse(""));
+                select.setLong(3, clock.millis());
+                select.setInt(4, size.value());
+                List<StoredValue> page = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        page.add(new StoredValue(rows.getString(1), rows.getLong(2), rows.getBytes(3)));
+                    }
+                }
+                return page;
+            }
+        }).chain(page -> Multi.createFrom().iterable(page)
+                .onItem().transformToUniAndConcatenate(stored -> values.reseal(ValueContext.cacheEntry(project, CacheKey.of(stored.key)),
+                        stored.value).map(outcome -> Map.entry(stored, outcome)))
+                .collect().asList()
+                .chain(outcomes -> {
+                    List<Map.Entry<StoredValue, byte[]>> rewritten = new ArrayList<>();
+                    int unreadable = 0;
+                    for (Map.Entry<StoredValue, ValueCodec.Resealed> outcome : outcomes) {
+                        if (outcome.getValue() instanceof ValueCodec.Resealed.Rewritten r) {
+                            rewritten.add(Map.entry(outcome.getKey(), r.stored()));
+                        } else if (outcome.getValue() instanceof ValueCodec.Resealed.Unreadable) {
+                            unreadable++;
+                        }
+                    }
+                    int unread = unreadable;
+                    Optional<CacheKey> next = page.size() == size.value() ? Optional.of(CacheKey.of(page.get(page.size() - 1).key))
+                            : Optional.empty();
+                    Uni<Integer> written = rewritten.isEmpty() ? Uni.createFrom().item(0) : db.write(c -> {
+                        int n = 0;
+                        try (PreparedStatement update = c.prepareStatement(
+                                "UPDATE cache_entries SET value = ? WHERE project = ? AND key = ? AND version = ?")) {
+                            for (Map.Entry<StoredValue, byte[]> r : rewritten) {
+                                if (ValueCodec.isText(r.getValue())) {
+                                    update.setString(1, new String(r.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+                                } else {
+                                    update.setBytes(1, r.getValue());
+                                }
+                                update.setString(2, project.value());
+                                update.setString(3, r.getKey().key);
+                                update.setLong(4, r.getKey().version);
+                                n += update.executeUpdate();
+                            }
+                        }
+                        return n;
+                    });
+                    return written.map(n -> new ResealPage(page.size(), n, unread, next));
+                }));
+    }
+
+    /** An entry's value as stored, and the version it was read at. */
+    private record StoredValue(String key, long version, byte[] value) {
     }
 
     @Override

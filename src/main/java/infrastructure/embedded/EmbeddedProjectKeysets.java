@@ -1,6 +1,10 @@
 package infrastructure.embedded;
 
+import domain.encryption.KeyRotation;
 import domain.encryption.ProjectKeysets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import domain.encryption.WrappedKeyset;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +30,12 @@ public final class EmbeddedProjectKeysets implements ProjectKeysets {
                     kek_id TEXT NOT NULL,
                     revision INTEGER NOT NULL,
                     keyset BLOB NOT NULL
+                ) WITHOUT ROWID""", """
+                CREATE TABLE IF NOT EXISTS key_rotations (
+                    project TEXT PRIMARY KEY,
+                    primary_key INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER
                 ) WITHOUT ROWID""");
     }
 
@@ -69,9 +79,52 @@ public final class EmbeddedProjectKeysets implements ProjectKeysets {
     @Override
     public Uni<Boolean> destroy(ProjectId project) {
         return db.write(c -> {
+            try (PreparedStatement forget = c.prepareStatement("DELETE FROM key_rotations WHERE project = ?")) {
+                forget.setString(1, project.value());
+                forget.executeUpdate();
+            }
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM project_keysets WHERE project = ?")) {
                 delete.setString(1, project.value());
                 return delete.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Uni<Void> saveRotation(KeyRotation rotation) {
+        return db.write(c -> {
+            try (PreparedStatement upsert = c.prepareStatement("""
+                    INSERT INTO key_rotations (project, primary_key, started_at, finished_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (project) DO UPDATE SET primary_key = excluded.primary_key, started_at = excluded.started_at,
+                        finished_at = excluded.finished_at""")) {
+                upsert.setString(1, rotation.project().value());
+                upsert.setLong(2, rotation.primaryKeyId());
+                upsert.setLong(3, rotation.startedAt().toEpochMilli());
+                if (rotation.finishedAt().isPresent()) {
+                    upsert.setLong(4, rotation.finishedAt().get().toEpochMilli());
+                } else {
+                    upsert.setNull(4, java.sql.Types.INTEGER);
+                }
+                upsert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<List<KeyRotation>> rotations() {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT project, primary_key, started_at, finished_at FROM key_rotations ORDER BY project");
+                    ResultSet rs = select.executeQuery()) {
+                List<KeyRotation> all = new ArrayList<>();
+                while (rs.next()) {
+                    long finished = rs.getLong(4);
+                    Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
+                    all.add(new KeyRotation(ProjectId.of(rs.getString(1)), (int) rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
+                            finishedAt));
+                }
+                return all;
             }
         });
     }

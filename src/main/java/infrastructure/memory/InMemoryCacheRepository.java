@@ -11,8 +11,10 @@ import domain.cache.KeyPage;
 import domain.cache.KeyPattern;
 import domain.cache.PageSize;
 import domain.cache.PutOutcome;
+import domain.cache.ResealPage;
 import domain.cache.Versions;
 import domain.project.ProjectId;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,6 +205,46 @@ public final class InMemoryCacheRepository implements CacheRepository {
         });
     }
 
+    /** A page copied under the project's lock, brought to the current form outside it, written back under it if unchanged. */
+    @Override
+    public Uni<ResealPage> reseal(ProjectId project, Optional<CacheKey> after, PageSize size) {
+        return inSpace(project, space -> {
+            Instant now = now();
+            NavigableMap<String, Slot> range = after.isPresent() ? space.entries.tailMap(after.get().value(), false) : space.entries;
+            List<Slot> page = new ArrayList<>();
+            for (Slot slot : range.values()) {
+                if (page.size() == size.value()) {
+                    break;
+                }
+                if (!slot.entry.isExpiredAt(now)) {
+                    page.add(new Slot(slot.entry, slot.stored));
+                }
+            }
+            return page;
+        }).chain(page -> Multi.createFrom().iterable(page)
+                .onItem().transformToUniAndConcatenate(read -> values.reseal(ValueContext.cacheEntry(project, read.entry.key()),
+                        read.stored).map(outcome -> Map.entry(read, outcome)))
+                .collect().asList()
+                .chain(outcomes -> inSpace(project, space -> {
+                    int written = 0;
+                    int unreadable = 0;
+                    for (Map.Entry<Slot, ValueCodec.Resealed> outcome : outcomes) {
+                        if (outcome.getValue() instanceof ValueCodec.Resealed.Rewritten r) {
+                            Slot current = space.entries.get(outcome.getKey().entry.key().value());
+                            if (current != null && current.entry.version() == outcome.getKey().entry.version()) {
+                                current.stored = r.stored();
+                                written++;
+                            }
+                        } else if (outcome.getValue() instanceof ValueCodec.Resealed.Unreadable) {
+                            unreadable++;
+                        }
+                    }
+                    Optional<CacheKey> next = page.size() == size.value()
+                            ? Optional.of(page.get(page.size() - 1).entry.key()) : Optional.empty();
+                    return new ResealPage(page.size(), written, unreadable, next);
+                })));
+    }
+
     @Override
     public Uni<Long> removeAll(ProjectId project) {
         return inSpace(project, space -> {
@@ -242,6 +284,14 @@ public final class InMemoryCacheRepository implements CacheRepository {
                 return s;
             }
         }));
+    }
+
+    /** The value of an entry as this store keeps it (what the value chain made of it); null when there is none. */
+    byte[] storedValue(ProjectId project, CacheKey key) {
+        return underLock(project, space -> {
+            Slot slot = space.entries.get(key.value());
+            return slot == null ? null : slot.stored.clone();
+        });
     }
 
     /** Entries held now, expired ones not yet swept included. */

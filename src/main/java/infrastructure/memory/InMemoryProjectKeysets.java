@@ -1,6 +1,8 @@
 package infrastructure.memory;
 
+import domain.encryption.KeyRotation;
 import domain.encryption.ProjectKeysets;
+import java.util.List;
 import domain.encryption.WrappedKeyset;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InMemoryProjectKeysets implements ProjectKeysets {
 
     private final ConcurrentHashMap<ProjectId, WrappedKeyset> keysets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ProjectId, KeyRotation> rotations = new ConcurrentHashMap<>();
 
     @Override
     public Uni<Optional<WrappedKeyset>> find(ProjectId project) {
@@ -43,6 +46,22 @@ public final class InMemoryProjectKeysets implements ProjectKeysets {
 
     @Override
     public Uni<Boolean> destroy(ProjectId project) {
-        return Uni.createFrom().item(() -> keysets.remove(project) != null);
+        return Uni.createFrom().item(() -> {
+            rotations.remove(project);
+            return keysets.remove(project) != null;
+        });
+    }
+
+    @Override
+    public Uni<Void> saveRotation(KeyRotation rotation) {
+        return Uni.createFrom().item(() -> {
+            rotations.put(rotation.project(), rotation);
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<List<KeyRotation>> rotations() {
+        return Uni.createFrom().item(() -> List.copyOf(rotations.values()));
     }
 }

@@ -12,6 +12,7 @@ import domain.cache.KeyPattern;
 import domain.cache.PageSize;
 import domain.cache.Precondition;
 import domain.cache.PutOutcome;
+import domain.cache.ResealPage;
 import domain.cache.Versions;
 import domain.project.ProjectId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -54,6 +55,7 @@ public final class RedisCacheRepository implements CacheRepository {
     private static final LuaScript REMOVE_TAGGED = LuaScript.load("cache_remove_tagged");
     private static final LuaScript KEYS = LuaScript.load("index_page");
     private static final LuaScript STATS = LuaScript.load("cache_stats");
+    private static final LuaScript RESEAL = LuaScript.load("cache_reseal");
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveKeyCommands<String> keyCommands;
@@ -225,6 +227,62 @@ public final class RedisCacheRepository implements CacheRepository {
                     boolean full = r.get(0).toInteger() == size.value();
                     return new KeyPage(page, full ? Optional.of(CacheKey.of(r.get(1).toString())) : Optional.empty());
                 });
+    }
+
+    /**
+     * A page of names from the lexical index, each entry's value and version read (one HMGET each, in
+     * parallel), brought to the current form in process, and written back by one script that checks
+     * each version.
+     */
+    @Override
+    public Uni<ResealPage> reseal(ProjectId project, Optional<CacheKey> after, PageSize size) {
+        String min = after.map(k -> "(" + k.value()).orElse("-");
+        return run(KEYS, List.of(keys.keyIndex(project), keys.expiryIndex(project)),
+                List.of(min, "+", Integer.toString(size.value()), Long.toString(clock.millis())))
+                .chain(page -> {
+                    List<String> names = new ArrayList<>();
+                    for (int i = 2; i < page.size(); i++) {
+                        names.add(page.get(i).toString());
+                    }
+                    Optional<CacheKey> next = page.get(0).toInteger() == size.value()
+                            ? Optional.of(CacheKey.of(page.get(1).toString())) : Optional.empty();
+                    if (names.isEmpty()) {
+                        return Uni.createFrom().item(new ResealPage(0, 0, 0, next));
+                    }
+                    List<Uni<Resealing>> reads = names.stream().map(name -> resealing(project, name)).toList();
+                    return Uni.join().all(reads).andFailFast().chain(all -> {
+                        List<String> scriptKeys = new ArrayList<>();
+                        List<Object> args = new ArrayList<>();
+                        int unreadable = 0;
+                        for (Resealing r : all) {
+                            if (r.outcome instanceof ValueCodec.Resealed.Rewritten rewritten) {
+                                scriptKeys.add(keys.entry(project, r.name));
+                                args.add(r.version);
+                                args.add(rewritten.stored());
+                            } else if (r.outcome instanceof ValueCodec.Resealed.Unreadable) {
+                                unreadable++;
+                            }
+                        }
+                        int unread = unreadable;
+                        Uni<Integer> written = scriptKeys.isEmpty() ? Uni.createFrom().item(0)
+                                : run(RESEAL, scriptKeys, args).map(Response::toInteger);
+                        return written.map(n -> new ResealPage(names.size(), n, unread, next));
+                    });
+                })
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** What became of one entry's value: its name, the version it was read at, and the outcome. */
+    private record Resealing(String name, String version, ValueCodec.Resealed outcome) {
+    }
+
+    private Uni<Resealing> resealing(ProjectId project, String name) {
+        return redis.getRedis().send(io.vertx.mutiny.redis.client.Request.cmd(Command.HMGET)
+                        .arg(keys.entry(project, name)).arg("v").arg("ver"))
+                .chain(r -> r == null || r.get(0) == null || r.get(1) == null
+                        ? Uni.createFrom().item(new Resealing(name, "", new ValueCodec.Resealed.Current()))
+                        : values.reseal(ValueContext.cacheEntry(project, CacheKey.of(name)), r.get(0).toBytes())
+                                .map(outcome -> new Resealing(name, r.get(1).toString(), outcome)));
     }
 
     @Override

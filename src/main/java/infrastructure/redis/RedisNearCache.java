@@ -11,6 +11,7 @@ import domain.cache.KeyPage;
 import domain.cache.KeyPattern;
 import domain.cache.PageSize;
 import domain.cache.PutOutcome;
+import domain.cache.ResealPage;
 import domain.project.ProjectId;
 import infrastructure.hot.HotEntries;
 import io.micrometer.core.instrument.Counter;
@@ -186,6 +187,12 @@ public final class RedisNearCache implements CacheRepository, RedisEntryTracking
     @Override
     public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
         return dropping(redis.removeTagged(project, tag), removed -> copies.removedAll(project));
+    }
+
+    /** Values keep their text: the copies held stay right (Redis still tells of each write, which drops them). */
+    @Override
+    public Uni<ResealPage> reseal(ProjectId project, Optional<CacheKey> after, PageSize size) {
+        return redis.reseal(project, after, size);
     }
 
     @Override

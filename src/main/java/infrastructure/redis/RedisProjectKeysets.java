@@ -1,6 +1,9 @@
 package infrastructure.redis;
 
+import domain.encryption.KeyRotation;
 import domain.encryption.ProjectKeysets;
+import java.time.Instant;
+import java.util.ArrayList;
 import domain.encryption.WrappedKeyset;
 import domain.project.ProjectId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -53,10 +56,37 @@ public final class RedisProjectKeysets implements ProjectKeysets {
                 .onFailure().transform(RedisFailures::translate);
     }
 
+    /** The keyset first: once it is gone nothing it encrypted can be read, whatever happens to the record after. */
     @Override
     public Uni<Boolean> destroy(ProjectId project) {
         return redis.execute(Command.DEL, keys.keyset(project))
                 .map(r -> r.toLong() == 1)
+                .call(() -> redis.execute(Command.HDEL, keys.keyRotations(), project.value()))
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<Void> saveRotation(KeyRotation rotation) {
+        String record = rotation.primaryKeyId() + "|" + rotation.startedAt().toEpochMilli() + "|"
+                + rotation.finishedAt().map(at -> Long.toString(at.toEpochMilli())).orElse("");
+        return redis.execute(Command.HSET, keys.keyRotations(), rotation.project().value(), record)
+                .replaceWithVoid()
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<List<KeyRotation>> rotations() {
+        return redis.execute(Command.HGETALL, keys.keyRotations())
+                .map(r -> {
+                    List<KeyRotation> all = new ArrayList<>();
+                    for (String project : r.getKeys()) {
+                        String[] parts = r.get(project).toString().split("\\|", -1);
+                        all.add(new KeyRotation(ProjectId.of(project), Integer.parseInt(parts[0]),
+                                Instant.ofEpochMilli(Long.parseLong(parts[1])),
+                                parts[2].isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(parts[2])))));
+                    }
+                    return all;
+                })
                 .onFailure().transform(RedisFailures::translate);
     }
 

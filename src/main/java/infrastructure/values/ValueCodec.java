@@ -83,6 +83,9 @@ public final class ValueCodec {
             MeterRegistry meters) {
         this.formats = formats;
         this.keyrings = keyrings;
+        // The native library and the crypto classes load here, at startup, not under a request's timeout.
+        Zstd.decompress(Zstd.compress(new byte[256], 3), 256);
+        ProjectKeyrings.warmUp();
         this.maxTextBytes = maxTextBytes;
         Map<Unreadable, Counter> counters = new java.util.EnumMap<>(Unreadable.class);
         for (Unreadable reason : Unreadable.values()) {
@@ -165,6 +168,44 @@ public final class ValueCodec {
                     logOnce(context.project(), "keyset", failure.getMessage());
                     return unreadable(context, Unreadable.KEYSET_UNREADABLE, keyId);
                 });
+    }
+
+    /** What {@link #reseal} made of a stored value. */
+    public sealed interface Resealed {
+
+        /** Already in the form its project writes now: nothing to write. */
+        record Current() implements Resealed {
+        }
+
+        /** The same value in the form its project writes now. */
+        record Rewritten(byte[] stored) implements Resealed {
+        }
+
+        /** It cannot be read (counted and logged like any unreadable value); left as it is. */
+        record Unreadable() implements Resealed {
+        }
+    }
+
+    private static final Resealed CURRENT = new Resealed.Current();
+    private static final Resealed UNREADABLE_VALUE = new Resealed.Unreadable();
+
+    /**
+     * A stored value brought to the form its project writes now, as far as keys go: encrypted under
+     * the project's primary key when its project encrypts, in clear when it does not. Compression is
+     * left as it was written.
+     */
+    public Uni<Resealed> reseal(ValueContext context, byte[] stored) {
+        OptionalInt keyId = keyIdOf(stored);
+        Uni<Boolean> current = !formats.apply(context.project()).encrypt()
+                ? Uni.createFrom().item(keyId.isEmpty() && (isText(stored) || (stored.length > 1 && (stored[1] & ENCRYPTED) == 0)))
+                : keyId.isEmpty()
+                        ? Uni.createFrom().item(false)
+                        : keyrings.forEncrypting(context.project()).map(keyring -> keyring.primaryKeyId() == keyId.getAsInt());
+        return current.chain(isCurrent -> isCurrent
+                ? Uni.createFrom().item(CURRENT)
+                : decode(context, stored).chain(text -> text.isEmpty()
+                        ? Uni.createFrom().item(UNREADABLE_VALUE)
+                        : encode(context, text.get()).map(Resealed.Rewritten::new)));
     }
 
     /** The id of the key a stored value is encrypted with; empty when it is not encrypted. */
