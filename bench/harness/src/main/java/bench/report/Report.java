@@ -18,7 +18,7 @@ import java.util.Properties;
  * Turns one harness run's result files into the Markdown section bench/run appends to
  * docs/benchmarks.md: the five parts' tables, the ratios, and each target met or missed.
  * Reads from {@code --results}: meta.properties, redis.csv, http.json, variants.json, jmh.json, fanout.json,
- * memory.json, stores.json, nearcache.json, values.json, values-dictionary.json, rss.log (the sampler's phases, RSS and CPU
+ * memory.json, stores.json, nearcache.json, values.json, values-codec.json, values-dictionary.json, rss.log (the sampler's phases, RSS and CPU
  * ticks) and otlp.txt; a part whose file is missing is reported as not run (parts 2b, 7, 8 and 9: left out).
  */
 public final class Report {
@@ -507,6 +507,20 @@ public final class Report {
         md.append("\n`MEMORY USAGE` counts what the allocator gave each field (jemalloc's size classes), so values a few bytes "
                 + "apart can show the same figure; `HSTRLEN` is the stored value itself. An encrypted value is 33 bytes longer "
                 + "than what it encrypts (key id, nonce, tag), a stored form other than text 2 more (format and flags).\n");
+
+        JsonNode codec = json("values-codec.json");
+        if (codec != null) {
+            md.append(String.format(Locale.ROOT, "%nThe codec chain alone (`bench.values.CodecCost`: the service's `ValueCodec` in process, "
+                    + "one thread, the same documents, keysets in memory; median of %d passes taking turns between the formats), "
+                    + "µs per value:%n%n", codec.get("passes").asInt()));
+            md.append("| size | variant | encode (PUT) µs | decode (GET) µs | stored bytes |\n| --- | --- | ---: | ---: | ---: |\n");
+            for (JsonNode r : codec.get("rows")) {
+                md.append("| ").append(r.get("size").asText()).append(" | ").append(r.get("variant").asText()).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f", r.get("encodeMicros").asDouble())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f", r.get("decodeMicros").asDouble())).append(" | ")
+                        .append(num(r.get("meanStoredBytes").asDouble())).append(" |\n");
+            }
+        }
 
         JsonNode d = json("values-dictionary.json");
         if (d != null) {
