@@ -434,7 +434,8 @@ public final class Report {
             sizes.add(String.format(Locale.ROOT, "%d of at least %s bytes for %s (%s bytes on average)", size.get("documents").asInt(),
                     num(size.get("minBytes").asDouble()), size.get("name").asText(), num(size.get("meanTextBytes").asDouble())));
         }
-        md.append(String.format(Locale.ROOT, "One instance of the jar on Redis whose four projects write values four ways: %s; "
+        md.append(String.format(Locale.ROOT, "One instance of the jar on Redis (tracing off, keys under `values:`) whose four projects write values four "
+                + "ways: %s; "
                 + "per-project settings (`-Dcache-domain.values.projects.<project>.compression=false`) and "
                 + "`CACHE_DOMAIN_VALUES_ENCRYPTION_PROJECTS`. Values: JSON documents of a customer and their orders, generated from a "
                 + "fixed seed (`bench.values.Documents`: ids, names, prices, dates, line items, notes), the same in every project: %s. "
