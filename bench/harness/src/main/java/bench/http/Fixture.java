@@ -54,10 +54,15 @@ public record Fixture(String key, List<String> readKeys, List<String> sessionTok
      * After a 503 it tries again under another name: the first attempt may have been stored.
      */
     public static String createKey(Api api, String adminKey, String name, String project) {
+        return createKey(api, adminKey, name, List.of(project));
+    }
+
+    /** The same for several projects. */
+    public static String createKey(Api api, String adminKey, String name, List<String> projects) {
         Api.Answer created = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             created = api.send("POST", "/v1/admin/api-keys", adminKey, Map.of("name", attempt == 0 ? name : name + "-" + attempt,
-                    "projects", List.of(project), "scopes", List.of("cache:read", "cache:write", "sessions", "rate-limits", "progress", "tasks")));
+                    "projects", projects, "scopes", List.of("cache:read", "cache:write", "sessions", "rate-limits", "progress", "tasks")));
             if (created.status() != 503) {
                 break;
             }

@@ -100,7 +100,7 @@ public final class MemoryProbe {
     }
 
     /** {@code MEMORY USAGE key SAMPLES 0}: exact; the default samples five fields of a hash and guesses the rest. */
-    private static long memoryUsage(RedisCommands<String, String> redis, String key) {
+    public static long memoryUsage(RedisCommands<String, String> redis, String key) {
         Long bytes = redis.dispatch(CommandType.MEMORY, new IntegerOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).add("USAGE").addKey(key).add("SAMPLES").add(0));
         if (bytes == null) {

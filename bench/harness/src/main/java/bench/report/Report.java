@@ -18,7 +18,8 @@ import java.util.Properties;
  * Turns one harness run's result files into the Markdown section bench/run appends to
  * docs/benchmarks.md: the five parts' tables, the ratios, and each target met or missed.
  * Reads from {@code --results}: meta.properties, redis.csv, http.json, variants.json, jmh.json, fanout.json,
- * memory.json, rss.log (the sampler's phases, RSS and CPU ticks) and otlp.txt; a part whose file is missing is reported as not run.
+ * memory.json, stores.json, nearcache.json, values.json, values-codec.json, values-dictionary.json, rss.log (the sampler's phases, RSS and CPU
+ * ticks) and otlp.txt; a part whose file is missing is reported as not run (parts 2b, 7, 8 and 9: left out).
  */
 public final class Report {
 
@@ -67,6 +68,7 @@ public final class Report {
         tasksPart();
         storesPart();
         nearCachePart();
+        valuesPart();
         md.append("\n### Targets\n\n");
         for (String v : verdicts) {
             md.append("- ").append(v).append('\n');
@@ -407,6 +409,142 @@ public final class Report {
                 trim(NEAR_REDIS_GOAL), toRedis >= NEAR_REDIS_GOAL ? "met" : "**missed**", toRedis));
         verdicts.add(String.format(Locale.ROOT, "Near cache: p99 at half load under %s ms: %s (%.3f ms; the floor's %.3f ms at the same rate).",
                 trim(NEAR_P99_GOAL_MS), p99 < NEAR_P99_GOAL_MS ? "met" : "**missed**", p99, floorP99));
+    }
+
+    // ---- part 9
+
+    /** Goals of issue "values at rest": throughput kept with both steps on 1 KB values, bytes left of 100 KB values. */
+    private static final double VALUES_THROUGHPUT_GOAL = 0.8;
+    private static final double VALUES_SIZE_GOAL = 0.4;
+    private static final String BOTH = "compressed and encrypted";
+
+    private void valuesPart() throws IOException {
+        JsonNode v = json("values.json");
+        if (v == null) {
+            return;
+        }
+        md.append("\n### 9. Values at rest: plain, compressed, encrypted, both\n\n");
+        List<String> settings = new ArrayList<>();
+        for (JsonNode variant : v.get("variants")) {
+            settings.add(String.format(Locale.ROOT, "%s (`%s`: %s)", variant.get("name").asText(), variant.get("project").asText(),
+                    variant.get("settings").asText()));
+        }
+        List<String> sizes = new ArrayList<>();
+        for (JsonNode size : v.get("sizes")) {
+            sizes.add(String.format(Locale.ROOT, "%d of at least %s bytes for %s (%s bytes on average)", size.get("documents").asInt(),
+                    num(size.get("minBytes").asDouble()), size.get("name").asText(), num(size.get("meanTextBytes").asDouble())));
+        }
+        md.append(String.format(Locale.ROOT, "One instance of the jar on Redis (tracing off, keys under `values:`) whose four projects write values four "
+                + "ways: %s; "
+                + "per-project settings (`-Dcache-domain.values.projects.<project>.compression=false`) and "
+                + "`CACHE_DOMAIN_VALUES_ENCRYPTION_PROJECTS`. Values: JSON documents of a customer and their orders, generated from a "
+                + "fixed seed (`bench.values.Documents`: ids, names, prices, dates, line items, notes), the same in every project: %s. "
+                + "GET reads these entries in turn; PUT writes them again under other keys. For each size and operation: %d s of "
+                + "warm-up per variant, then %d rounds of %d s closed loop with `%s` in turns (each round starting with the next "
+                + "variant), median of the rounds; the service's CPU time over each round (`/proc/<pid>/stat`, user and system) "
+                + "divided by its requests, median of the rounds; then each variant for %d s at one constant rate, %.0f%% of the "
+                + "slowest variant's median (the harness's own generator, latency from each request's due time).%n%n",
+                String.join(", ", settings), String.join("; ", sizes), v.get("warmupSeconds").asInt(), v.get("rounds").asInt(),
+                v.get("seconds").asInt(), v.path("generator").asText(), v.get("pacedSeconds").asInt(),
+                100 * v.get("pacedFraction").asDouble()));
+
+        Map<String, JsonNode> byKey = new LinkedHashMap<>();
+        for (JsonNode m : v.get("measurements")) {
+            byKey.put(m.get("size").asText() + "|" + m.get("operation").asText() + "|" + m.get("variant").asText(), m);
+        }
+        md.append("| size | operation | variant | req/s | vs plain | rounds | p99 ms at constant rate | wrk p99 ms (closed loop) "
+                + "| service CPU per request | vs plain | errors |\n");
+        md.append("| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (JsonNode m : v.get("measurements")) {
+            JsonNode plain = byKey.get(m.get("size").asText() + "|" + m.get("operation").asText() + "|plain");
+            double rps = m.get("medianRps").asDouble();
+            double cpu = m.path("cpuMicrosPerRequest").asDouble(Double.NaN);
+            List<String> rounds = new ArrayList<>();
+            m.get("rps").forEach(r -> rounds.add(num(r.asDouble())));
+            md.append("| ").append(m.get("size").asText()).append(" | cache ").append(m.get("operation").asText()).append(" | ")
+                    .append(m.get("variant").asText()).append(" | ").append(num(rps)).append(" | ")
+                    .append(ratio(rps / plain.get("medianRps").asDouble())).append(" | ").append(String.join(", ", rounds)).append(" | ")
+                    .append(m.has("pacedP99Ms") ? ms(m.get("pacedP99Ms").asDouble()) + " at " + num(m.get("pacedRate").asDouble()) + "/s"
+                            : "–")
+                    .append(" | ").append(ms(m.get("wrkP99Ms").asDouble())).append(" | ")
+                    .append(Double.isNaN(cpu) ? "–" : String.format(Locale.ROOT, "%.0f µs", cpu)).append(" | ")
+                    .append(ratio(cpu / plain.path("cpuMicrosPerRequest").asDouble(Double.NaN))).append(" | ")
+                    .append(m.get("errors").asLong() + m.path("pacedErrors").asLong()).append(" |\n");
+            if (m.get("size").asText().equals("1 KB") && m.get("variant").asText().equals(BOTH)) {
+                double share = rps / plain.get("medianRps").asDouble();
+                verdicts.add(String.format(Locale.ROOT, "Values at rest: compression and encryption cost under %.0f %% of cache %s's "
+                        + "throughput on 1 KB values: %s (%s × plain's: %s vs %s req/s; CPU per request %s × plain's).",
+                        100 * (1 - VALUES_THROUGHPUT_GOAL), m.get("operation").asText(),
+                        share >= VALUES_THROUGHPUT_GOAL ? "met" : "**missed**", ratio(share), num(rps),
+                        num(plain.get("medianRps").asDouble()), ratio(cpu / plain.path("cpuMicrosPerRequest").asDouble(Double.NaN))));
+            }
+        }
+
+        md.append("\nWhat each variant stores, over the entries GET reads; the stored form of every one of them checked against "
+                + "its project's settings (the first bytes, as README \"Values at rest\" gives them):\n\n");
+        md.append("| size | variant | stored form | value bytes (`HSTRLEN`) | vs plain | entry (`MEMORY USAGE … SAMPLES 0`) | vs plain |\n");
+        md.append("| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        Map<String, JsonNode> plainStored = new LinkedHashMap<>();
+        for (JsonNode s : v.get("storage")) {
+            if (s.get("variant").asText().equals("plain")) {
+                plainStored.put(s.get("size").asText(), s);
+            }
+        }
+        for (JsonNode s : v.get("storage")) {
+            JsonNode plain = plainStored.get(s.get("size").asText());
+            double memory = s.get("meanMemoryUsage").asDouble();
+            double share = memory / plain.get("meanMemoryUsage").asDouble();
+            md.append("| ").append(s.get("size").asText()).append(" | ").append(s.get("variant").asText()).append(" | ")
+                    .append(s.get("form").asText()).append(" | ").append(num(s.get("meanValueBytes").asDouble())).append(" | ")
+                    .append(ratio(s.get("meanValueBytes").asDouble() / plain.get("meanValueBytes").asDouble())).append(" | ")
+                    .append(num(memory)).append(" | ").append(ratio(share)).append(" |\n");
+            if (s.get("size").asText().equals("100 KB") && s.get("variant").asText().equals(BOTH)) {
+                verdicts.add(String.format(Locale.ROOT, "Values at rest: 100 KB values, compressed and encrypted, stored in under %.0f %% "
+                        + "of their plain size (`MEMORY USAGE` of the entry): %s (%.1f %%: %s vs %s bytes).", 100 * VALUES_SIZE_GOAL,
+                        share < VALUES_SIZE_GOAL ? "met" : "**missed**", 100 * share, num(memory),
+                        num(plain.get("meanMemoryUsage").asDouble())));
+            }
+        }
+        md.append("\n`MEMORY USAGE` counts what the allocator gave each field (jemalloc's size classes), so values a few bytes "
+                + "apart can show the same figure; `HSTRLEN` is the stored value itself. An encrypted value is 33 bytes longer "
+                + "than what it encrypts (key id, nonce, tag), a stored form other than text 2 more (format and flags).\n");
+
+        JsonNode codec = json("values-codec.json");
+        if (codec != null) {
+            md.append(String.format(Locale.ROOT, "%nThe codec chain alone (`bench.values.CodecCost`: the service's `ValueCodec` in process, "
+                    + "one thread, the same documents, keysets in memory; median of %d passes taking turns between the formats), "
+                    + "µs per value:%n%n", codec.get("passes").asInt()));
+            md.append("| size | variant | encode (PUT) µs | decode (GET) µs | stored bytes |\n| --- | --- | ---: | ---: | ---: |\n");
+            for (JsonNode r : codec.get("rows")) {
+                md.append("| ").append(r.get("size").asText()).append(" | ").append(r.get("variant").asText()).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f", r.get("encodeMicros").asDouble())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f", r.get("decodeMicros").asDouble())).append(" | ")
+                        .append(num(r.get("meanStoredBytes").asDouble())).append(" |\n");
+            }
+        }
+
+        JsonNode d = json("values-dictionary.json");
+        if (d != null) {
+            md.append(String.format(Locale.ROOT, "%nWhat a zstd dictionary per project would give on 1 KB values (`bench.values.DictionaryStudy`, "
+                    + "in process, zstd-jni %s; the service has no dictionaries): trained on %s documents of the same shape (%s bytes), "
+                    + "then %s other documents (%s bytes on average, another seed) each compressed on its own, as the service "
+                    + "compresses a value. Bytes are the zstd frame's, before the stored form's 2 and encryption's 33 above. "
+                    + "All the documents come from one generator, so they share every field name: the most a dictionary can "
+                    + "give; a real project's values vary more.%n%n", d.path("zstdJni").asText("?"),
+                    num(d.get("samples").asDouble()), num(d.get("trainingBytes").asDouble()), num(d.get("tests").asDouble()),
+                    num(d.get("meanTextBytes").asDouble())));
+            md.append("| compression | dictionary bytes | bytes per value | of the text | compress µs | decompress µs | training ms |\n");
+            md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (JsonNode r : d.get("rows")) {
+                md.append("| ").append(r.get("name").asText()).append(" | ")
+                        .append(r.get("dictionaryBytes").asInt() == 0 ? "–" : num(r.get("dictionaryBytes").asDouble()))
+                        .append(" | ").append(num(r.get("meanFrameBytes").asDouble())).append(" | ")
+                        .append(ratio(r.get("ratio").asDouble())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f", r.get("compressMicros").asDouble())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f", r.get("decompressMicros").asDouble())).append(" | ")
+                        .append(r.get("dictionaryBytes").asInt() == 0 ? "–" : num(r.get("trainMs").asDouble())).append(" |\n");
+            }
+        }
     }
 
     // ---- part 7
