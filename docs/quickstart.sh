@@ -105,6 +105,10 @@ curl $P/cache-stats -H "$H"
 expect 200
 curl -X POST $P/cache-keys -H "$H" -H "$J" -d '{"namespace": "quote", "material": {"sku": "A-1", "qty": 2, "options": [true, null, 1.50]}}'
 printf '%s' '{"options":[true,null,1.5],"qty":2,"sku":"A-1"}' | sha256sum
+expect 200
+curl $BASE/v1/admin/projects/shop/keys -H "Authorization: Bearer $ADMIN"
+expect 409
+curl -X POST $BASE/v1/admin/projects/shop/keys/rotate -H "Authorization: Bearer $ADMIN"
 
 # --- Sessions
 expect 201

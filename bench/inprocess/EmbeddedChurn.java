@@ -8,7 +8,7 @@ import infrastructure.embedded.EmbeddedDatabase;
 import infrastructure.memory.InMemoryProjectKeysets;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
-import infrastructure.values.ValueFormat;
+import domain.encryption.ValueFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,10 @@
 package application;
 
+import domain.encryption.KeyRotation;
+import domain.encryption.KeysetInfo;
+import domain.encryption.ValueFormat;
+import domain.project.ProjectId;
+
 import application.SlowOperations.SlowOperation;
 import domain.store.StoreStatus;
 import java.time.Duration;
@@ -20,10 +25,23 @@ import java.util.Optional;
  * @param slowOperations the most recent slow operations, newest first
  * @param slowTotal      slow operations since start
  * @param warnings       what the operator should act on
+ * @param values         how values are stored: compression and encryption, keys and rotations
  */
 public record HealthReport(Status status, Optional<StoreStatus> store, Optional<String> storeError,
         Map<String, String> breakers, Duration slowThreshold, List<SlowOperation> slowOperations, long slowTotal,
-        List<String> warnings) {
+        List<String> warnings, Values values) {
+
+    /**
+     * How values are stored: the service's setting, the key-encryption key's id (never the key), and
+     * each project with a setting of its own or a key rotation: its setting, its keys' ids and states,
+     * its latest rotation.
+     */
+    public record Values(ValueFormat service, Optional<String> keyEncryptionKeyId, List<ProjectValues> projects) {
+    }
+
+    /** One project's values: its setting, its keys (empty when it has none, or the store did not answer), its latest rotation. */
+    public record ProjectValues(ProjectId project, ValueFormat format, Optional<KeysetInfo> keys, Optional<KeyRotation> lastRotation) {
+    }
 
     /** The overall state. */
     public enum Status {

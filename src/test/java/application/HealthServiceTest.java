@@ -32,8 +32,63 @@ class HealthServiceTest {
     private final Breakers breakers = new Breakers();
     private final SlowOperations slow = new SlowOperations(Duration.ofMillis(100), Clock.systemUTC());
 
+    private final domain.encryption.ProjectKeysets keysets = new infrastructure.memory.InMemoryProjectKeysets();
+    private final infrastructure.values.ProjectKeyrings keys = support.ValueCodecs.keyrings(keysets, support.ValueCodecs.randomKek());
+    private static final domain.encryption.ValueFormat SECRET = new domain.encryption.ValueFormat(true, 5, 256, true);
+
+    /** The service's setting is the default; the project secret has its own. */
+    private final domain.encryption.ValueFormats formats = new domain.encryption.ValueFormats() {
+        @Override
+        public domain.encryption.ValueFormat of(domain.project.ProjectId project) {
+            return project.value().equals("secret") ? SECRET : service();
+        }
+
+        @Override
+        public domain.encryption.ValueFormat service() {
+            return domain.encryption.ValueFormat.DEFAULT;
+        }
+
+        @Override
+        public java.util.Map<domain.project.ProjectId, domain.encryption.ValueFormat> projects() {
+            return java.util.Map.of(domain.project.ProjectId.of("secret"), SECRET);
+        }
+
+        @Override
+        public Optional<String> keyEncryptionKeyId() {
+            return Optional.of("local-test");
+        }
+    };
+
     private HealthReport report(StoreProbe probe, Principal caller) {
-        return new HealthService(probe, breakers, slow).report(caller).await().atMost(Duration.ofSeconds(5));
+        return new HealthService(probe, breakers, slow, formats, keys).report(caller).await().atMost(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void reportsEachProjectsValueSettingKeysAndLastRotationButNoKeyMaterial() {
+        domain.project.ProjectId shop = domain.project.ProjectId.of("shop");
+        domain.encryption.KeyRotation rotation = keys.rotate(shop).await().atMost(Duration.ofSeconds(5));
+        keys.retire(shop, rotation.primaryKeyId()).await().atMost(Duration.ofSeconds(5));
+
+        HealthReport.Values values = report(() -> io.smallrye.mutiny.Uni.createFrom().item(HEALTHY), ADMIN).values();
+
+        assertThat(values.service()).isEqualTo(domain.encryption.ValueFormat.DEFAULT);
+        assertThat(values.keyEncryptionKeyId()).contains("local-test");
+        assertThat(values.projects()).extracting(p -> p.project().value()).containsExactly("secret", "shop");
+        HealthReport.ProjectValues secret = values.projects().get(0);
+        assertThat(secret.format()).isEqualTo(SECRET);
+        assertThat(secret.keys()).as("it never encrypted a value yet").isEmpty();
+        HealthReport.ProjectValues rotated = values.projects().get(1);
+        assertThat(rotated.keys()).hasValueSatisfying(k -> assertThat(k.primaryKeyId()).isEqualTo(rotation.primaryKeyId()));
+        assertThat(rotated.lastRotation()).hasValueSatisfying(r -> assertThat(r.finished()).isTrue());
+    }
+
+    @Test
+    void reportsValueSettingsWithoutKeysWhenTheStoreIsDown() {
+        HealthReport report = report(() -> io.smallrye.mutiny.Uni.createFrom().failure(
+                new domain.StoreUnavailableException("down", null)), ADMIN);
+
+        assertThat(report.values().projects()).extracting(p -> p.project().value()).containsExactly("secret");
+        assertThat(report.values().projects().get(0).keys()).isEmpty();
     }
 
     @Test

@@ -21,7 +21,7 @@ import domain.project.ProjectId;
 import infrastructure.memory.InMemoryProgressRepository;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
-import infrastructure.values.ValueFormat;
+import domain.encryption.ValueFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;

@@ -14,7 +14,7 @@ import domain.encryption.ProjectKeysets;
 import domain.project.ProjectId;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
-import infrastructure.values.ValueFormat;
+import domain.encryption.ValueFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import infrastructure.memory.InMemoryProjectKeysets;
 import infrastructure.values.LocalKeyEncryptionKey;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
-import infrastructure.values.ValueFormat;
+import domain.encryption.ValueFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;

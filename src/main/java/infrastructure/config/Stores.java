@@ -48,6 +48,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import domain.encryption.KeyEncryptionKey;
+import domain.encryption.ValueFormats;
 import infrastructure.values.LocalKeyEncryptionKey;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
@@ -131,7 +132,7 @@ public class Stores {
     @Singleton
     ProjectKeyrings projectKeyrings(StoreAdapters store, ValuesConfig values, Clock clock) {
         Optional<KeyEncryptionKey> kek = keyEncryptionKey(values.encryption());
-        if (kek.isEmpty() && ValueFormats.of(values).encryptsAny()) {
+        if (kek.isEmpty() && ConfiguredValueFormats.of(values, Optional.empty()).encryptsAny()) {
             throw new IllegalStateException("cache-domain.values.encryption asks to encrypt values, and no key-encryption key "
                     + "is configured: set CACHE_DOMAIN_VALUES_ENCRYPTION_KEY (openssl rand -base64 32) or "
                     + "cache-domain.values.encryption.key-file");
@@ -139,11 +140,17 @@ public class Stores {
         return new ProjectKeyrings(store.keysets(), kek, values.encryption().keysetRefresh(), System::nanoTime, clock);
     }
 
+    /** How each project's values are stored, from {@code cache-domain.values.*}. */
+    @Produces
+    @Singleton
+    ValueFormats valueFormats(ValuesConfig values) {
+        return ConfiguredValueFormats.of(values, keyEncryptionKey(values.encryption()).map(KeyEncryptionKey::id));
+    }
+
     /** The chain every stored value crosses. */
     @Produces
     @Singleton
-    ValueCodec valueCodec(ProjectKeyrings keyrings, ValuesConfig values, CacheConfig cache, MeterRegistry meters) {
-        ValueFormats formats = ValueFormats.of(values);
+    ValueCodec valueCodec(ProjectKeyrings keyrings, ValueFormats formats, CacheConfig cache, MeterRegistry meters) {
         return new ValueCodec(formats::of, keyrings, (int) Math.min(Integer.MAX_VALUE - 8, cache.maxValueBytes()), meters);
     }
 

@@ -2,6 +2,7 @@ package infrastructure.rest;
 
 import application.HealthReport;
 import application.HealthService;
+import domain.encryption.ValueFormat;
 import application.SlowOperations.SlowOperation;
 import domain.access.Scope;
 import domain.store.SlowCommand;
@@ -38,7 +39,7 @@ public class HealthResource {
 
     /** The report as served. */
     public record HealthView(String status, StoreView store, Map<String, String> breakers, SlowOperationsView slowOperations,
-            List<String> warnings) {
+            List<String> warnings, ValuesView values) {
 
         /** Redis answers, every breaker is closed, one slow operation and one slow command were seen lately. */
         static final String UP = "{\"status\": \"UP\", \"store\": {\"type\": \"redis\", \"reachable\": true, \"error\": null, "
@@ -48,14 +49,22 @@ public class HealthResource {
                 + "\"breakers\": {\"cache\": \"closed\", \"sessions\": \"closed\", \"ratelimit\": \"closed\", "
                 + "\"apikeys\": \"closed\", \"progress\": \"closed\", \"tasks\": \"closed\"}, \"slowOperations\": "
                 + "{\"thresholdMillis\": 100.0, \"total\": 1, \"recent\": [{\"operation\": \"cache.invalidate\", \"millis\": 143.7, "
-                + "\"outcome\": \"ok\", \"at\": \"2026-11-22T09:41:02.118Z\"}]}, \"warnings\": []}";
+                + "\"outcome\": \"ok\", \"at\": \"2026-11-22T09:41:02.118Z\"}]}, \"warnings\": [], "
+                + "\"values\": {\"compression\": {\"enabled\": true, \"minSize\": 1024, \"level\": 3}, \"encrypted\": false, "
+                + "\"keyEncryptionKey\": \"local-3f9a0c1d22b7e6a4\", \"projects\": [{\"project\": \"shop\", "
+                + "\"compression\": {\"enabled\": true, \"minSize\": 1024, \"level\": 3}, \"encrypted\": true, "
+                + "\"primaryKey\": \"2866157035\", \"keys\": [{\"id\": \"1377712095\", \"status\": \"disabled\"}, "
+                + "{\"id\": \"2866157035\", \"status\": \"enabled\"}], \"lastRotation\": {\"primaryKey\": \"2866157035\", "
+                + "\"startedAt\": \"2026-11-22T09:30:00.000Z\", \"finishedAt\": \"2026-11-22T09:30:14.200Z\"}}]}}";
         /** Redis does not answer: the store's fields are null but its error, and the cache's breaker has opened. */
         static final String DOWN = "{\"status\": \"DOWN\", \"store\": {\"type\": null, \"reachable\": false, "
                 + "\"error\": \"redis did not answer PING in time\", \"version\": null, \"latencyMillis\": null, \"memory\": null, "
                 + "\"evictionPolicy\": null, \"slowlog\": null}, \"breakers\": {\"cache\": \"open\", \"sessions\": \"closed\", "
                 + "\"ratelimit\": \"closed\", \"apikeys\": \"closed\", \"progress\": \"closed\", \"tasks\": \"closed\"}, "
                 + "\"slowOperations\": {\"thresholdMillis\": 100.0, \"total\": 0, \"recent\": []}, "
-                + "\"warnings\": [\"circuit breaker cache is open: cache answers by its failure policy\"]}";
+                + "\"warnings\": [\"circuit breaker cache is open: cache answers by its failure policy\"], "
+                + "\"values\": {\"compression\": {\"enabled\": true, \"minSize\": 1024, \"level\": 3}, \"encrypted\": false, "
+                + "\"keyEncryptionKey\": null, \"projects\": []}}";
 
         static HealthView from(HealthReport report) {
             StoreView store = report.store().map(StoreView::from)
@@ -63,7 +72,44 @@ public class HealthResource {
             return new HealthView(report.status().name(), store, report.breakers(),
                     new SlowOperationsView(report.slowThreshold().toNanos() / 1e6, report.slowTotal(),
                             report.slowOperations().stream().map(SlowOperationView::from).toList()),
-                    report.warnings());
+                    report.warnings(), ValuesView.from(report.values()));
+        }
+    }
+
+    /** Compression of values: on or off, from which size, at which zstd level. */
+    public record CompressionView(boolean enabled, int minSize, int level) {
+
+        static CompressionView from(ValueFormat format) {
+            return new CompressionView(format.compress(), format.minSize(), format.level());
+        }
+    }
+
+    /**
+     * How values are stored: the service's setting, the key-encryption key's id (never the key), and the
+     * projects with a setting of their own or a key rotation (the first 100 by id).
+     */
+    public record ValuesView(CompressionView compression, boolean encrypted,
+            @Schema(type = SchemaType.STRING, nullable = true, description = "null when none is configured") String keyEncryptionKey,
+            List<ProjectValuesView> projects) {
+
+        static ValuesView from(HealthReport.Values values) {
+            return new ValuesView(CompressionView.from(values.service()), values.service().encrypt(),
+                    values.keyEncryptionKeyId().orElse(null), values.projects().stream().map(ProjectValuesView::from).toList());
+        }
+    }
+
+    /** One project: its setting, its keys (ids and states; none until it encrypts), its latest rotation. */
+    public record ProjectValuesView(String project, CompressionView compression, boolean encrypted,
+            @Schema(type = SchemaType.STRING, nullable = true, description = "null when the project has no keys") String primaryKey,
+            List<KeyResource.KeyView> keys,
+            @Schema(implementation = KeyResource.RotationView.class, nullable = true, description = "null when never rotated")
+            KeyResource.RotationView lastRotation) {
+
+        static ProjectValuesView from(HealthReport.ProjectValues p) {
+            return new ProjectValuesView(p.project().value(), CompressionView.from(p.format()), p.format().encrypt(),
+                    p.keys().map(k -> Integer.toUnsignedString(k.primaryKeyId())).orElse(null),
+                    p.keys().map(KeyResource::keys).orElse(List.of()),
+                    p.lastRotation().map(KeyResource.RotationView::from).orElse(null));
         }
     }
 

@@ -101,7 +101,7 @@ public class KeyResource {
                 "/v1/projects/" + project.value() + "/progress/" + started.progressId().value() + "/events")).build());
     }
 
-    private static List<KeyView> keys(KeysetInfo keyset) {
+    static List<KeyView> keys(KeysetInfo keyset) {
         return keyset.keys().stream()
                 .map(k -> new KeyView(Integer.toUnsignedString(k.id()), k.enabled() ? "enabled" : "disabled")).toList();
     }

@@ -1,5 +1,6 @@
 package infrastructure.values;
 
+import domain.encryption.ValueFormat;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;

@@ -117,6 +117,16 @@ class KeyApiOnRedisTest {
     }
 
     @Test
+    void reportsTheEncryptionSettingInTheHealthReportWithoutKeyMaterial() {
+        String report = support.Api.asAdmin().get("/v1/admin/health").then().statusCode(200)
+                .body("values.encrypted", equalTo(true))
+                .body("values.compression.minSize", equalTo(1024))
+                .extract().asString();
+
+        assertThat(report).contains("\"keyEncryptionKey\":\"local-").doesNotContain(RedisStoreProfile.KEK);
+    }
+
+    @Test
     void showsNoKeysForAProjectThatNeverEncrypted() {
         as(admin).get(keys()).then().statusCode(200)
                 .body("project", equalTo(project)).body("primaryKey", nullValue()).body("keys.size()", equalTo(0));

@@ -1,5 +1,6 @@
 package infrastructure.values;
 
+import domain.encryption.ValueFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

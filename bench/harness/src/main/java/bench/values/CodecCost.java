@@ -11,7 +11,7 @@ import infrastructure.values.LocalKeyEncryptionKey;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
 import infrastructure.values.ValueContext;
-import infrastructure.values.ValueFormat;
+import domain.encryption.ValueFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,10 @@
-package infrastructure.values;
+package domain.encryption;
+
+import domain.InvalidValueException;
 
 /**
- * How one project's values are written from now on; values already stored keep the form they were
- * written in and stay readable.
+ * How one project's values are stored from now on (compressed from a size on, encrypted or not);
+ * values already stored keep the form they were written in and stay readable.
  *
  * @param compress whether values of at least {@code minSize} bytes are compressed
  * @param level    the zstd level, 1 to 19
@@ -16,10 +18,10 @@ public record ValueFormat(boolean compress, int level, int minSize, boolean encr
 
     public ValueFormat {
         if (level < 1 || level > 19) {
-            throw new IllegalArgumentException("a zstd level is between 1 and 19, not " + level);
+            throw new InvalidValueException("compression level must be between 1 and 19, not " + level);
         }
         if (minSize < 0) {
-            throw new IllegalArgumentException("the smallest value compressed cannot be negative");
+            throw new InvalidValueException("the smallest value compressed cannot be negative");
         }
     }
 }

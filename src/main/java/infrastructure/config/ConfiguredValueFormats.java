@@ -1,24 +1,29 @@
 package infrastructure.config;
 
 import domain.project.ProjectId;
-import infrastructure.values.ValueFormat;
+import domain.encryption.ValueFormat;
+import domain.encryption.ValueFormats;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /** Each project's {@link ValueFormat}, from {@code cache-domain.values.*}: the service's settings, under each project's own. */
-final class ValueFormats {
+final class ConfiguredValueFormats implements ValueFormats {
 
     private final ValueFormat service;
     /** The formats of the projects with settings of their own, or named in encryption.projects. */
     private final Map<String, ValueFormat> projects;
+    private final Optional<String> kekId;
 
-    private ValueFormats(ValueFormat service, Map<String, ValueFormat> projects) {
+    private ConfiguredValueFormats(ValueFormat service, Map<String, ValueFormat> projects, Optional<String> kekId) {
         this.service = service;
         this.projects = projects;
+        this.kekId = kekId;
     }
 
-    static ValueFormats of(ValuesConfig config) {
+    /** @param kekId the id of the configured key-encryption key, if any */
+    static ConfiguredValueFormats of(ValuesConfig config, Optional<String> kekId) {
         ValuesConfig.Compression compression = config.compression();
         ValueFormat service;
         try {
@@ -44,11 +49,29 @@ final class ValueFormats {
             checkProject(id, "cache-domain.values.encryption.projects");
             projects.putIfAbsent(id, new ValueFormat(service.compress(), service.level(), service.minSize(), true));
         }
-        return new ValueFormats(service, Map.copyOf(projects));
+        return new ConfiguredValueFormats(service, Map.copyOf(projects), kekId);
     }
 
-    ValueFormat of(ProjectId project) {
+    @Override
+    public ValueFormat of(ProjectId project) {
         return projects.getOrDefault(project.value(), service);
+    }
+
+    @Override
+    public ValueFormat service() {
+        return service;
+    }
+
+    @Override
+    public Map<ProjectId, ValueFormat> projects() {
+        Map<ProjectId, ValueFormat> all = new java.util.TreeMap<>(java.util.Comparator.comparing(ProjectId::value));
+        projects.forEach((id, format) -> all.put(ProjectId.of(id), format));
+        return all;
+    }
+
+    @Override
+    public Optional<String> keyEncryptionKeyId() {
+        return kekId;
     }
 
     /** Whether any project's values are encrypted: a key-encryption key is needed then. */
