@@ -89,10 +89,20 @@ public class EncryptionService {
                 throw new ConflictException("no key-encryption key is configured (CACHE_DOMAIN_VALUES_ENCRYPTION_KEY): "
                         + "there are no keys to rotate");
             }
-            return keys.rotate(project).chain(rotation -> {
-                ProgressId id = progressIdOf(rotation);
-                return startProgress(rotation, id).invoke(total -> walkInBackground(rotation, id, total, keys.propagation()))
-                        .map(total -> new RotationStarted(rotation, id));
+            return latestRotation(project).chain(latest -> {
+                if (latest.isPresent() && !latest.get().finished()) {
+                    // One rotation at a time: a second would leave the first's walk to disable nothing. Its walk
+                    // goes on here if no walk of this instance runs it (the one that ran it may have stopped).
+                    resume(latest.get());
+                    throw new ConflictException("the rotation to key " + Integer.toUnsignedString(latest.get().primaryKeyId())
+                            + " is unfinished; follow the progress operation " + progressIdOf(latest.get()).value()
+                            + " and rotate again once it completed");
+                }
+                return keys.rotate(project).chain(rotation -> {
+                    ProgressId id = progressIdOf(rotation);
+                    return startProgress(rotation, id).invoke(total -> walkInBackground(rotation, id, total, keys.propagation()))
+                            .map(total -> new RotationStarted(rotation, id));
+                });
             });
         });
     }
@@ -145,18 +155,27 @@ public class EncryptionService {
             int resumed = 0;
             for (KeyRotation rotation : all) {
                 if (!rotation.finished()) {
-                    Duration left = Duration.between(clock.instant(), rotation.startedAt().plus(keys.propagation()));
-                    ProgressId id = progressIdOf(rotation);
-                    startProgress(rotation, id).subscribe().with(
-                            total -> walkInBackground(rotation, id, total, left.isNegative() ? Duration.ZERO : left),
-                            failure -> walkInBackground(rotation, id, 1, left.isNegative() ? Duration.ZERO : left));
+                    resume(rotation);
                     resumed++;
-                    LOG.infof("project %s: resuming the rotation to key %s", rotation.project().value(),
-                            Integer.toUnsignedString(rotation.primaryKeyId()));
                 }
             }
             return resumed;
         });
+    }
+
+    /** Walks an unfinished rotation in the background, unless this instance walks the project already. */
+    private void resume(KeyRotation rotation) {
+        if (walking.contains(rotation.project())) {
+            return;
+        }
+        LOG.infof("project %s: resuming the rotation to key %s", rotation.project().value(),
+                Integer.toUnsignedString(rotation.primaryKeyId()));
+        Duration left = Duration.between(clock.instant(), rotation.startedAt().plus(keys.propagation()));
+        Duration wait = left.isNegative() ? Duration.ZERO : left;
+        ProgressId id = progressIdOf(rotation);
+        // The operation may exist already (the walk that stopped started it): then its steps go on there.
+        startProgress(rotation, id).subscribe().with(total -> walkInBackground(rotation, id, total, wait),
+                failure -> walkInBackground(rotation, id, 1, wait));
     }
 
     /**
@@ -188,8 +207,7 @@ public class EncryptionService {
         }
         walk(rotation, id, total, wait)
                 .onTermination().invoke(() -> walking.remove(project))
-                .subscribe().with(done -> {
-                }, failure -> {
+                .subscribe().with(done -> resumeNewer(rotation), failure -> {
                     LOG.warnf("project %s: the rotation to key %s stopped (%s); it resumes at the next start, or when "
                             + "rotated again", project.value(), Integer.toUnsignedString(rotation.primaryKeyId()), failure.toString());
                     record(project, id, new ProgressChange.Fail("stopped: " + failure.getClass().getSimpleName()
@@ -197,6 +215,17 @@ public class EncryptionService {
                             }, f -> {
                             });
                 });
+    }
+
+    /**
+     * After a walk: a rotation of the same project that began meanwhile (another instance's) is walked
+     * now, so that it too ends with its older keys disabled.
+     */
+    private void resumeNewer(KeyRotation walked) {
+        latestRotation(walked.project()).subscribe().with(latest -> latest
+                        .filter(r -> !r.finished() && r.primaryKeyId() != walked.primaryKeyId())
+                        .ifPresent(this::resume),
+                failure -> LOG.debugf("project %s: newer rotations not looked up: %s", walked.project().value(), failure.toString()));
     }
 
     /** Starts the rotation's progress operation, its steps the project's live entries; answers that total. */

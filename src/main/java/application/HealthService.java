@@ -59,7 +59,7 @@ public class HealthService {
                     .map(status -> new Either(Optional.of(status), Optional.empty()))
                     .onFailure(StoreUnavailableException.class)
                     .recoverWithItem(failure -> new Either(Optional.empty(), Optional.of(failure.getMessage())));
-            return store.chain(probed -> values(probed.status.isPresent())
+            return store.chain(probed -> values(caller, probed.status.isPresent())
                     .map(values -> report(probed.status, probed.error, values)));
         });
     }
@@ -76,10 +76,10 @@ public class HealthService {
     }
 
     /**
-     * How values are stored. Keys and rotations come from the store, each read bounded by the probe's
+     * How values are stored, for the projects the caller administers. Keys and rotations come from the store, each read bounded by the probe's
      * own failure handling: when the store does not answer, the settings are reported without them.
      */
-    private Uni<HealthReport.Values> values(boolean storeAnswers) {
+    private Uni<HealthReport.Values> values(Principal caller, boolean storeAnswers) {
         Uni<List<KeyRotation>> rotations = storeAnswers ? keys.rotations().onFailure().recoverWithItem(List.of())
                 : Uni.createFrom().item(List.of());
         return rotations.chain(all -> {
@@ -88,7 +88,8 @@ public class HealthService {
             Set<ProjectId> listed = new TreeSet<>(Comparator.comparing(ProjectId::value));
             listed.addAll(formats.projects().keySet());
             listed.addAll(latest.keySet());
-            List<ProjectId> shown = listed.stream().limit(MAX_PROJECTS_LISTED).toList();
+            // Only the projects the caller administers: an admin of one project learns nothing of the others.
+            List<ProjectId> shown = listed.stream().filter(p -> caller.permits(p, Scope.ADMIN)).limit(MAX_PROJECTS_LISTED).toList();
             if (shown.isEmpty()) {
                 return Uni.createFrom().item(new HealthReport.Values(formats.service(), formats.keyEncryptionKeyId(), List.of()));
             }

@@ -83,6 +83,17 @@ class HealthServiceTest {
     }
 
     @Test
+    void listsOnlyTheProjectsTheCallerAdministers() {
+        keys.rotate(domain.project.ProjectId.of("shop")).await().atMost(Duration.ofSeconds(5));
+        Principal shopAdmin = new Principal("shop-ops", ProjectAccess.only(Set.of(domain.project.ProjectId.of("shop"))),
+                Set.of(Scope.ADMIN));
+
+        HealthReport.Values values = report(() -> io.smallrye.mutiny.Uni.createFrom().item(HEALTHY), shopAdmin).values();
+
+        assertThat(values.projects()).extracting(p -> p.project().value()).containsExactly("shop");
+    }
+
+    @Test
     void reportsValueSettingsWithoutKeysWhenTheStoreIsDown() {
         HealthReport report = report(() -> io.smallrye.mutiny.Uni.createFrom().failure(
                 new domain.StoreUnavailableException("down", null)), ADMIN);

@@ -4,6 +4,7 @@ import application.Guards;
 import application.StoreBudget;
 import domain.StoreFullException;
 import domain.StoreUnavailableException;
+import infrastructure.values.KeysetUnreadableException;
 import domain.store.StorePulse;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
@@ -127,7 +128,8 @@ public class StoreGuards {
                 .successThreshold(breaker.successThreshold())
                 .failOn(failures)
                 // A full store answered: reads still work, so a run of refused writes must not open the breaker.
-                .skipOn(StoreFullException.class)
+                // Nor may one project whose keyset cannot be used open it for every project.
+                .skipOn(List.of(StoreFullException.class, KeysetUnreadableException.class))
                 .onStateChange(new StateLog(name)::changed)
                 .done()
                 .build();

@@ -288,8 +288,9 @@ public class CacheResource {
     @DELETE
     @Path("cache")
     @Operation(summary = "Clear the project's cache", description = "Removes every entry of this project and nothing else. "
-            + "With shred=true (scope admin on the project) its encryption keyset is destroyed first, so that any copy of "
-            + "its encrypted data left elsewhere (a Redis replica, a backup) can never be read again.")
+            + "With shred=true (scope admin on the project) its encryption keyset is destroyed first, so that a copy of "
+            + "its encrypted values made apart from the keyset can never be read again (a backup of the whole store taken "
+            + "before holds the wrapped keyset too).")
     @APIResponse(responseCode = "200", description = "Cleared",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Invalidated.class),
                     examples = @ExampleObject(name = "count", value = Invalidated.ALL)))

@@ -91,7 +91,8 @@ public class KeyResource {
     @APIResponse(responseCode = "202", description = "Begun", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RotationStartedView.class),
             examples = @ExampleObject(name = "begun", value = RotationStartedView.EXAMPLE)))
-    @APIResponse(responseCode = "409", description = "No key-encryption key is configured: there are no keys to rotate")
+    @APIResponse(responseCode = "409", description = "No key-encryption key is configured (there are no keys to rotate), "
+            + "or a rotation of the project is unfinished (it goes on; rotate again once it completed)")
     @Requires(Scope.ADMIN)
     public Uni<Response> rotate(@PathParam("projectId") String projectId) {
         ProjectId project = project(projectId);

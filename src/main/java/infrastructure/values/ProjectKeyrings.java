@@ -80,6 +80,8 @@ public final class ProjectKeyrings implements ProjectKeys {
     private final Set<ProjectId> refreshing = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<ProjectId, Uni<Optional<Keyring>>> reading = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ProjectId, Uni<Keyring>> encrypting = new ConcurrentHashMap<>();
+    /** When this instance last changed each project's keyset: reads begun before then are not held. */
+    private final ConcurrentHashMap<ProjectId, Long> forgottenAt = new ConcurrentHashMap<>();
 
     /** @param kek empty when none is configured: nothing can be encrypted, and encrypted values read as unreadable */
     public ProjectKeyrings(ProjectKeysets store, Optional<KeyEncryptionKey> kek, Duration refresh, LongSupplier ticker, Clock clock) {
@@ -97,11 +99,15 @@ public final class ProjectKeyrings implements ProjectKeys {
         return kek.isPresent();
     }
 
-    /** The project's keyring to encrypt with: its own, made and stored the first time it is needed. */
+    /**
+     * The project's keyring to encrypt with: its own, made and stored the first time it is needed.
+     * One held longer than {@code refresh} is read again first, never used: a rotation counts on every
+     * instance encrypting under its new key once {@link #propagation()} has passed, however long the
+     * project was idle here.
+     */
     public Uni<Keyring> forEncrypting(ProjectId project) {
         Held h = held.get(project);
-        if (h != null && h.keyring.isPresent()) {
-            refreshIfStale(project, h);
+        if (h != null && h.keyring.isPresent() && ticker.getAsLong() - h.readAtNanos < refreshNanos) {
             return Uni.createFrom().item(h.keyring.get());
         }
         return once(encrypting, project,
@@ -157,9 +163,15 @@ public final class ProjectKeyrings implements ProjectKeys {
         return read(project);
     }
 
-    /** Forgets what is held of the project's keys: the next use reads them from the store. */
+    /**
+     * Forgets what is held of the project's keys: the next use reads them from the store, and a read
+     * already under way when this was called is not held, nor shared with callers that come after.
+     */
     public void forget(ProjectId project) {
+        forgottenAt.put(project, ticker.getAsLong());
         held.remove(project);
+        reading.remove(project);
+        encrypting.remove(project);
     }
 
     private void refreshIfStale(ProjectId project, Held h) {
@@ -182,12 +194,20 @@ public final class ProjectKeyrings implements ProjectKeys {
         });
     }
 
-    /** Keeps the read begun last: of two reads that overlapped, the one that may have missed a change loses. */
+    /**
+     * Keeps the read begun last: of two reads that overlapped, the one that may have missed a change
+     * loses; so does a read begun before this instance changed the keyset ({@link #forget}).
+     */
     private void hold(ProjectId project, Held read) {
+        Long forgotten = forgottenAt.get(project);
+        if (forgotten != null && read.readAtNanos - forgotten <= 0) {
+            return;
+        }
         held.merge(project, read, (old, fresh) -> fresh.readAtNanos - old.readAtNanos < 0 ? old : fresh);
     }
 
     private Uni<Keyring> create(ProjectId project) {
+        long startedAt = ticker.getAsLong();
         KeyEncryptionKey key = kekOrFail(project);
         KeysetHandle handle;
         try {
@@ -199,7 +219,7 @@ public final class ProjectKeyrings implements ProjectKeys {
                 .chain(wrapped -> store.createIfAbsent(project, new WrappedKeyset(key.id(), wrapped, 1)))
                 .chain(stored -> unwrap(project, stored))
                 .invoke(keyring -> {
-                    hold(project, new Held(Optional.of(keyring), ticker.getAsLong()));
+                    hold(project, new Held(Optional.of(keyring), startedAt));
                     LOG.infof("project %s encrypts its values with key %d", project.value(), keyring.primaryKeyId());
                 });
     }

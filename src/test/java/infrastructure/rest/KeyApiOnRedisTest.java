@@ -110,6 +110,20 @@ class KeyApiOnRedisTest {
     }
 
     @Test
+    void refusesASecondRotationWhileTheFirstIsUnfinished() {
+        as(writer).body(Map.of("value", 1)).put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
+        String first = as(admin).post(keys() + "/rotate").then().statusCode(202).extract().path("primaryKey");
+
+        as(admin).post(keys() + "/rotate").then().statusCode(409).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("key-rotation-" + first));
+
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> as(admin).get(keys()).then()
+                .body("lastRotation.finishedAt", notNullValue()));
+        String second = as(admin).post(keys() + "/rotate").then().statusCode(202).extract().path("primaryKey");
+        assertThat(second).isNotEqualTo(first);
+    }
+
+    @Test
     void rotatesOnlyWithTheAdminScopeOnTheProject() {
         as(writer).post(keys() + "/rotate").then().statusCode(403).contentType("application/problem+json");
         as(keyFor(List.of(freshProject()), "admin")).post(keys() + "/rotate").then().statusCode(403);

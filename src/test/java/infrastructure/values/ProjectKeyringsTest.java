@@ -77,6 +77,26 @@ class ProjectKeyringsTest {
     }
 
     @Test
+    void readsAKeyringHeldLongerThanTheRefreshAgainBeforeEncryptingWithIt() {
+        InMemoryProjectKeysets store = new InMemoryProjectKeysets();
+        String kek = ValueCodecs.randomKek();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        ProjectKeyrings idle = new ProjectKeyrings(store, Optional.of(LocalKeyEncryptionKey.fromBase64(kek)), Duration.ofSeconds(10),
+                now::get, java.time.Clock.systemUTC());
+        ProjectKeyrings rotating = ValueCodecs.keyrings(store, kek);
+        int first = idle.forEncrypting(SHOP).await().atMost(Duration.ofSeconds(5)).primaryKeyId();
+
+        int second = rotating.rotate(SHOP).await().atMost(Duration.ofSeconds(5)).primaryKeyId();
+        now.addAndGet(Duration.ofSeconds(9).toNanos());
+        int beforeRefresh = idle.forEncrypting(SHOP).await().atMost(Duration.ofSeconds(5)).primaryKeyId();
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        int afterRefresh = idle.forEncrypting(SHOP).await().atMost(Duration.ofSeconds(5)).primaryKeyId();
+
+        assertThat(beforeRefresh).as("within the refresh, the key held").isEqualTo(first);
+        assertThat(afterRefresh).as("past it, never the key held: the store's primary").isEqualTo(second);
+    }
+
+    @Test
     void keepsTheOlderKeyForDecryptingUntilItIsRetired() {
         ProjectKeyrings keyrings = ValueCodecs.keyrings(new InMemoryProjectKeysets(), ValueCodecs.randomKek());
         int first = keyrings.forEncrypting(SHOP).await().atMost(Duration.ofSeconds(5)).primaryKeyId();
