@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import support.ValueCodecs;
@@ -67,21 +68,20 @@ public abstract class KeyRotationContract {
             Duration.ofMinutes(5));
     private ProjectKeysets keysets;
 
-    /** A fresh, empty store for this test; later calls of the hooks below use the same one. */
-    protected abstract void openStore();
+    /** A fresh, empty store for this test. */
+    protected abstract ValueStore openStore();
 
-    protected abstract ProjectKeysets keysets();
-
-    /** A cache on this test's store with {@code values}; each call another instance of the service. */
-    protected abstract CacheRepository cacheOn(ValueCodec values);
-
-    /** The value of an entry exactly as the store holds it. */
-    protected abstract byte[] storedValue(CacheRepository cache, ProjectId project, String key);
+    private ValueStore store;
 
     @BeforeEach
     void open() {
-        openStore();
-        keysets = keysets();
+        store = openStore();
+        keysets = store.keysets();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
     }
 
     private static <T> T await(Uni<T> uni) {
@@ -99,7 +99,7 @@ public abstract class KeyRotationContract {
 
         Instance(ValueFormat format) {
             this.format = new java.util.concurrent.atomic.AtomicReference<>(format);
-            cache = cacheOn(new ValueCodec(project -> this.format.get(), keys, 1 << 24, meters));
+            cache = store.cacheOn(new ValueCodec(project -> this.format.get(), keys, 1 << 24, meters));
             encryption = new EncryptionService(keys, cache, progress, progressPolicy, Clock.systemUTC());
         }
 
@@ -125,7 +125,7 @@ public abstract class KeyRotationContract {
     private void assertEveryValueUnder(Instance instance, int keyId, Map<Integer, String> expected) {
         for (Map.Entry<Integer, String> e : expected.entrySet()) {
             assertThat(instance.get("k" + e.getKey())).as("entry %d", e.getKey()).contains(e.getValue());
-            assertThat(ValueCodec.keyIdOf(storedValue(instance.cache, SHOP, "k" + e.getKey())))
+            assertThat(ValueCodec.keyIdOf(store.storedValue(SHOP, "k" + e.getKey())))
                     .as("entry %d is stored under the new key", e.getKey()).hasValue(keyId);
         }
     }
@@ -219,7 +219,7 @@ public abstract class KeyRotationContract {
             service.put("k" + i, value(i, 0));
             values.put(i, value(i, 0));
         }
-        assertThat(ValueCodec.keyIdOf(storedValue(service.cache, SHOP, "k0"))).isEmpty();
+        assertThat(ValueCodec.keyIdOf(store.storedValue(SHOP, "k0"))).isEmpty();
 
         service.format.set(ENCRYPTED);
         await(service.encryption.rotate(ADMIN, SHOP));

@@ -19,10 +19,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import support.ValueCodecs;
@@ -46,28 +46,36 @@ public abstract class ValuesAtRestContract {
     private final String kek = ValueCodecs.randomKek();
     private ProjectKeysets keysets;
 
-    /** A fresh, empty store for this test; later calls of the hooks below use the same one. */
-    protected abstract void openStore();
+    /** A fresh, empty store for this test. */
+    protected abstract ValueStore openStore();
 
-    /** The store's keysets. */
-    protected abstract ProjectKeysets keysets();
-
-    /** A cache on this test's store that stores values with {@code values}; each call another instance of the service. */
-    protected abstract CacheRepository cacheOn(ValueCodec values);
-
-    /** The value of an entry, exactly as the store holds it. */
-    protected abstract byte[] storedValue(ProjectId project, String key);
-
-    /** Replaces what the store holds as the value of an existing entry, behind the service's back. */
-    protected abstract void overwriteStoredValue(ProjectId project, String key, byte[] stored);
-
-    /** Whether any byte the store keeps (every key, field and member; or its files) contains {@code needle}. */
-    protected abstract boolean storeContains(byte[] needle);
+    private ValueStore store;
 
     @BeforeEach
     void open() {
-        openStore();
-        keysets = keysets();
+        store = openStore();
+        keysets = store.keysets();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private CacheRepository cacheOn(ValueCodec values) {
+        return store.cacheOn(values);
+    }
+
+    private byte[] storedValue(ProjectId project, String key) {
+        return store.storedValue(project, key);
+    }
+
+    private void overwriteStoredValue(ProjectId project, String key, byte[] stored) {
+        store.overwriteStoredValue(project, key, stored);
+    }
+
+    private boolean storeContains(byte[] needle) {
+        return store.storeContains(needle);
     }
 
     protected static <T> T await(Uni<T> uni) {
@@ -230,29 +238,5 @@ public abstract class ValuesAtRestContract {
         assertThat(valueOf(wrongKey, SHOP, "k")).isEmpty();
         assertThat(unreadable("keyset-unreadable")).isEqualTo(1);
         assertThat(storeContains("second".getBytes(StandardCharsets.UTF_8))).isFalse();
-    }
-
-    protected static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    protected static byte[] concat(List<byte[]> parts) {
-        int size = parts.stream().mapToInt(p -> p.length + 1).sum();
-        byte[] all = new byte[size];
-        int at = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length + 1;
-        }
-        return Arrays.copyOf(all, at);
     }
 }

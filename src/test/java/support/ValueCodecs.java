@@ -42,9 +42,12 @@ public final class ValueCodecs {
         return keyrings(keysets, kekBase64, Duration.ofSeconds(10));
     }
 
-    /** @param refresh how long a keyset is used before it is read again; also sets how long a rotation waits before its walk */
+    /**
+     * @param refresh how long a keyset is used before it is read again; with a write margin of a tenth of
+     *                it, how long a rotation waits before its walk (in process, a write takes far less)
+     */
     public static ProjectKeyrings keyrings(ProjectKeysets keysets, String kekBase64, Duration refresh) {
-        return new ProjectKeyrings(keysets, Optional.of(LocalKeyEncryptionKey.fromBase64(kekBase64)), refresh,
+        return new ProjectKeyrings(keysets, Optional.of(LocalKeyEncryptionKey.fromBase64(kekBase64)), refresh, refresh.dividedBy(10),
                 System::nanoTime, java.time.Clock.systemUTC());
     }
 

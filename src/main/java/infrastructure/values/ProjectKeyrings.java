@@ -44,8 +44,11 @@ public final class ProjectKeyrings implements ProjectKeys {
     private static final Logger LOG = Logger.getLogger(ProjectKeyrings.class);
     /** A keyset lacking a key a value names is read again, but not more often than this. */
     private static final long REREAD_NANOS = Duration.ofSeconds(1).toNanos();
-    /** How long a write may take from encrypting its value to storing it, over the refresh: see {@link #propagation()}. */
-    private static final Duration WRITE_MARGIN = Duration.ofSeconds(2);
+    /**
+     * How long a write may take from encrypting its value to storing it (the store's timeout, 1 s by
+     * default, and some): what {@link #propagation()} adds to the refresh.
+     */
+    public static final Duration WRITE_MARGIN = Duration.ofSeconds(2);
     /** A keyset change that lost a race with another instance's is tried again this often. */
     private static final int CHANGE_ATTEMPTS = 5;
 
@@ -73,6 +76,7 @@ public final class ProjectKeyrings implements ProjectKeys {
     private final ProjectKeysets store;
     private final Optional<KeyEncryptionKey> kek;
     private final Duration refresh;
+    private final Duration writeMargin;
     private final long refreshNanos;
     private final LongSupplier ticker;
     private final Clock clock;
@@ -85,6 +89,13 @@ public final class ProjectKeyrings implements ProjectKeys {
 
     /** @param kek empty when none is configured: nothing can be encrypted, and encrypted values read as unreadable */
     public ProjectKeyrings(ProjectKeysets store, Optional<KeyEncryptionKey> kek, Duration refresh, LongSupplier ticker, Clock clock) {
+        this(store, kek, refresh, WRITE_MARGIN, ticker, clock);
+    }
+
+    /** @param writeMargin how long a write may take from encrypting its value to storing it */
+    public ProjectKeyrings(ProjectKeysets store, Optional<KeyEncryptionKey> kek, Duration refresh, Duration writeMargin,
+            LongSupplier ticker, Clock clock) {
+        this.writeMargin = writeMargin;
         this.store = store;
         this.kek = kek;
         this.refresh = refresh;
@@ -338,7 +349,7 @@ public final class ProjectKeyrings implements ProjectKeys {
 
     @Override
     public Duration propagation() {
-        return refresh.plus(WRITE_MARGIN);
+        return refresh.plus(writeMargin);
     }
 
     /** The change a {@link #change} makes to a keyset: a new one, or empty to leave it as it is. */
