@@ -94,7 +94,9 @@ public final class ValueCodec {
         this.keyrings = keyrings;
         // The native library and the crypto classes load here, at startup, not under a request's timeout.
         Zstd.decompress(Zstd.compress(new byte[256], 3), 256);
-        ProjectKeyrings.warmUp();
+        if (keyrings.available()) {
+            ProjectKeyrings.warmUp();
+        }
         this.maxTextBytes = maxTextBytes;
         Map<Unreadable, Counter> counters = new java.util.EnumMap<>(Unreadable.class);
         for (Unreadable reason : Unreadable.values()) {
@@ -155,7 +157,7 @@ public final class ValueCodec {
             return Uni.createFrom().item(unreadable(context, Unreadable.UNKNOWN_FORMAT, OptionalInt.empty()));
         }
         if ((flags & ENCRYPTED) == 0) {
-            return Uni.createFrom().item(text(context, flags, Arrays.copyOfRange(stored, 2, stored.length), OptionalInt.empty()));
+            return Uni.createFrom().item(text(context, flags, stored, 2, OptionalInt.empty()));
         }
         OptionalInt keyId = keyIdOf(stored);
         if (keyId.isEmpty()) {
@@ -173,7 +175,7 @@ public final class ValueCodec {
                         return unreadable(context, keyring.get().keyIds().contains(keyId.getAsInt())
                                 ? Unreadable.NOT_AUTHENTIC : Unreadable.UNKNOWN_KEY, keyId);
                     }
-                    return text(context, flags, clear, keyId);
+                    return text(context, flags, clear, 0, keyId);
                 })
                 .onFailure(KeysetUnreadableException.class).recoverWithItem(failure -> {
                     logOnce(context.project(), "keyset", failure.getMessage());
@@ -208,7 +210,7 @@ public final class ValueCodec {
     public Uni<Resealed> reseal(ValueContext context, byte[] stored) {
         OptionalInt keyId = keyIdOf(stored);
         Uni<Boolean> current = !formats.apply(context.project()).encrypt()
-                ? Uni.createFrom().item(keyId.isEmpty() && (isText(stored) || (stored.length > 1 && (stored[1] & ENCRYPTED) == 0)))
+                ? Uni.createFrom().item(!isEncrypted(stored))
                 : keyId.isEmpty()
                         ? Uni.createFrom().item(false)
                         : keyrings.forEncrypting(context.project()).map(keyring -> keyring.primaryKeyId() == keyId.getAsInt());
@@ -234,21 +236,28 @@ public final class ValueCodec {
         return stored.length == 0 || stored[0] != FORMAT_1;
     }
 
+    /** Whether a stored value is encrypted (whether or not its key can still be named). */
+    public static boolean isEncrypted(byte[] stored) {
+        return stored.length >= 2 && stored[0] == FORMAT_1 && (stored[1] & ENCRYPTED) != 0;
+    }
+
     /** Whether a stored value is compressed. */
     public static boolean isCompressed(byte[] stored) {
         return stored.length >= 2 && stored[0] == FORMAT_1 && (stored[1] & COMPRESSED) != 0;
     }
 
-    private Optional<String> text(ValueContext context, int flags, byte[] payload, OptionalInt keyId) {
+    /** The text in {@code payload} from {@code offset} on: read in place, not copied first. */
+    private Optional<String> text(ValueContext context, int flags, byte[] payload, int offset, OptionalInt keyId) {
+        int length = payload.length - offset;
         if ((flags & COMPRESSED) == 0) {
-            return Optional.of(new String(payload, StandardCharsets.UTF_8));
+            return Optional.of(new String(payload, offset, length, StandardCharsets.UTF_8));
         }
-        long size = Zstd.getFrameContentSize(payload);
+        long size = Zstd.getFrameContentSize(payload, offset, length);
         if (size < 0 || size > maxTextBytes) {
             return unreadable(context, Unreadable.DAMAGED, keyId);
         }
         try {
-            return Optional.of(new String(DECOMPRESSING.get().decompress(payload, (int) size), StandardCharsets.UTF_8));
+            return Optional.of(new String(DECOMPRESSING.get().decompress(payload, offset, length, (int) size), StandardCharsets.UTF_8));
         } catch (ZstdException e) {
             return unreadable(context, Unreadable.DAMAGED, keyId);
         }
