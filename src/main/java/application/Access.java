@@ -1,6 +1,7 @@
 package application;
 
 import domain.access.Principal;
+import domain.access.ProjectAccess;
 import domain.access.Scope;
 import domain.project.ProjectId;
 
@@ -17,6 +18,17 @@ public final class Access {
     public static void require(Principal caller, ProjectId project, Scope scope) {
         if (!caller.permits(project, scope)) {
             throw new AccessDeniedException("this key may not use " + scope.wireName() + " on project " + project);
+        }
+    }
+
+    /**
+     * Fails unless the principal holds {@code scope} on every project: what a use case of the whole
+     * service needs (the sessions' keys, which no one project owns).
+     */
+    public static void requireServiceWide(Principal caller, Scope scope) {
+        if (!caller.hasScope(scope) || !(caller.projects() instanceof ProjectAccess.All)) {
+            throw new AccessDeniedException("this key may not use " + scope.wireName() + " on every project, as the whole service's "
+                    + "settings need");
         }
     }
 

@@ -7,6 +7,8 @@ import domain.cache.CacheRepository;
 import domain.cache.PageSize;
 import domain.cache.ResealPage;
 import domain.encryption.KeyRotation;
+import domain.encryption.KeysetOwner;
+import domain.session.SessionPolicy;
 import domain.encryption.KeysetInfo;
 import domain.encryption.ProjectKeys;
 import domain.progress.Progress;
@@ -26,10 +28,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,12 +62,17 @@ public class EncryptionService {
     private final ProgressRepository progress;
     private final ProgressPolicy progressPolicy;
     private final Clock clock;
+    /** The longest a session lives: how long a key that encrypted sessions' user data may still be needed. */
+    private final Duration sessionLifetime;
+    /** The sessions' rotation whose end this instance waits for, by its primary key: one wait at a time. */
+    private final AtomicReference<Integer> awaitingSessionsEnd = new AtomicReference<>();
     /** Rotations this instance is walking now, by project: one walk per project at a time. */
     private final Set<ProjectId> walking = ConcurrentHashMap.newKeySet();
 
     @Inject
     public EncryptionService(ProjectKeys keys, CacheRepository cache, ProgressRepository progress, ProgressPolicy progressPolicy,
-            Clock clock) {
+            SessionPolicy sessions, Clock clock) {
+        this.sessionLifetime = sessions.maxAbsoluteTimeout();
         this.keys = keys;
         this.cache = cache;
         this.progress = progress;
@@ -98,7 +107,7 @@ public class EncryptionService {
                             + " is unfinished; follow the progress operation " + progressIdOf(latest.get()).value()
                             + " and rotate again once it completed");
                 }
-                return keys.rotate(project).chain(rotation -> {
+                return keys.rotate(KeysetOwner.of(project)).chain(rotation -> {
                     ProgressId id = progressIdOf(rotation);
                     return startProgress(rotation, id).invoke(total -> walkInBackground(rotation, id, total, keys.propagation()))
                             .map(total -> new RotationStarted(rotation, id));
@@ -114,7 +123,7 @@ public class EncryptionService {
     public Uni<KeysView> describe(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.ADMIN);
-            return Uni.combine().all().unis(keys.describe(project), latestRotation(project)).asTuple()
+            return Uni.combine().all().unis(keys.describe(KeysetOwner.of(project)), latestRotation(project)).asTuple()
                     .map(both -> new KeysView(both.getItem1(), both.getItem2()));
         });
     }
@@ -134,12 +143,76 @@ public class EncryptionService {
     public Uni<Boolean> shred(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.ADMIN);
-            return keys.shred(project).invoke(destroyed -> {
+            return keys.shred(KeysetOwner.of(project)).invoke(destroyed -> {
                 if (destroyed) {
                     LOG.infof("project %s: keyset destroyed; what it encrypted can no longer be read", project.value());
                 }
             });
         });
+    }
+
+    /** A rotation of the sessions' keys begun, and when it disables the older keys. */
+    public record SessionsRotationStarted(KeyRotation rotation, Instant retiresOlderKeysAt) {
+    }
+
+    /**
+     * Makes a new key primary for the sessions' user data. Sessions are not re-encrypted: each lives
+     * at most the longest session lifetime, so the older keys are disabled once every session written
+     * under them has ended (the rotation's start, plus the keys' propagation, plus that lifetime).
+     * Needs the scope {@code admin} on every project: the sessions belong to the whole service. A
+     * rotation begun before it ends sooner, so another may begin at any time.
+     */
+    @Measured
+    @WithSpan("admin.rotate-sessions")
+    @ApplyGuard(Guards.BULK)
+    public Uni<SessionsRotationStarted> rotateSessions(Principal caller) {
+        return Uni.createFrom().deferred(() -> {
+            Access.requireServiceWide(caller, Scope.ADMIN);
+            if (!keys.available()) {
+                throw new ConflictException("no key-encryption key is configured (CACHE_DOMAIN_VALUES_ENCRYPTION_KEY): "
+                        + "there are no keys to rotate");
+            }
+            return keys.rotate(KeysetOwner.SESSIONS).invoke(this::retireWhenSessionsEnded)
+                    .map(rotation -> new SessionsRotationStarted(rotation, sessionsEndAt(rotation)));
+        });
+    }
+
+    /** The sessions' keys (ids and states, never material) and their latest rotation; {@code admin} on every project. */
+    @Measured
+    @WithSpan("admin.sessions-keys")
+    @ApplyGuard(Guards.CACHE)
+    public Uni<KeysView> describeSessions(Principal caller) {
+        return Uni.createFrom().deferred(() -> {
+            Access.requireServiceWide(caller, Scope.ADMIN);
+            return Uni.combine().all().unis(keys.describe(KeysetOwner.SESSIONS), latestRotation(KeysetOwner.SESSIONS)).asTuple()
+                    .map(both -> new KeysView(both.getItem1(), both.getItem2()));
+        });
+    }
+
+    /** When the last session that may hold user data under a key older than the rotation's has ended. */
+    public Instant sessionsEndAt(KeyRotation rotation) {
+        return rotation.startedAt().plus(keys.propagation()).plus(sessionLifetime);
+    }
+
+    /**
+     * Disables the sessions' older keys once every session under them has ended, in the background;
+     * a wait already under way for a newer rotation is left to end them all. Stopped with the service,
+     * it is taken up again at the next start.
+     */
+    private void retireWhenSessionsEnded(KeyRotation rotation) {
+        Integer waitingFor = awaitingSessionsEnd.get();
+        Integer mine = rotation.primaryKeyId(); // compared by identity below: this one box, not another
+        if (waitingFor != null && waitingFor.equals(mine) || !awaitingSessionsEnd.compareAndSet(waitingFor, mine)) {
+            return;
+        }
+        Duration left = Duration.between(clock.instant(), sessionsEndAt(rotation));
+        Uni.createFrom().voidItem().onItem().delayIt().by(left.isNegative() ? Duration.ZERO : left)
+                .chain(() -> keys.retire(KeysetOwner.SESSIONS, rotation.primaryKeyId()))
+                .onTermination().invoke(() -> awaitingSessionsEnd.compareAndSet(mine, null))
+                .subscribe().with(disabled -> LOG.infof("the sessions: every session under keys older than %s has ended",
+                                Integer.toUnsignedString(rotation.primaryKeyId())),
+                        failure -> LOG.warnf("the sessions: the older keys could not be disabled (%s); tried again at the "
+                                + "next start", failure.toString()));
     }
 
     /** Resumes, in the background, every rotation the service stopped during. */
@@ -154,10 +227,15 @@ public class EncryptionService {
         return keys.rotations().map(all -> {
             int resumed = 0;
             for (KeyRotation rotation : all) {
-                if (!rotation.finished()) {
-                    resume(rotation);
-                    resumed++;
+                if (rotation.finished()) {
+                    continue;
                 }
+                if (rotation.owner().project().isPresent()) {
+                    resume(rotation);
+                } else {
+                    retireWhenSessionsEnded(rotation);
+                }
+                resumed++;
             }
             return resumed;
         });
@@ -165,10 +243,10 @@ public class EncryptionService {
 
     /** Walks an unfinished rotation in the background, unless this instance walks the project already. */
     private void resume(KeyRotation rotation) {
-        if (walking.contains(rotation.project())) {
+        if (walking.contains(projectOf(rotation))) {
             return;
         }
-        LOG.infof("project %s: resuming the rotation to key %s", rotation.project().value(),
+        LOG.infof("project %s: resuming the rotation to key %s", projectOf(rotation).value(),
                 Integer.toUnsignedString(rotation.primaryKeyId()));
         Duration left = Duration.between(clock.instant(), rotation.startedAt().plus(keys.propagation()));
         Duration wait = left.isNegative() ? Duration.ZERO : left;
@@ -183,7 +261,7 @@ public class EncryptionService {
      * tools and tests. Answers the keys disabled at its end.
      */
     Uni<List<Integer>> walk(KeyRotation rotation, ProgressId id, long total, Duration wait) {
-        ProjectId project = rotation.project();
+        ProjectId project = projectOf(rotation);
         Tally tally = new Tally(total);
         Uni<Void> waited = wait.isZero() ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
         return waited
@@ -195,13 +273,13 @@ public class EncryptionService {
                         .whilst(walked -> walked.page.next().isPresent())
                         .onItem().call(walked -> step(project, id, walked.increment, tally))
                         .collect().last())
-                .chain(() -> keys.retire(project, rotation.primaryKeyId()))
+                .chain(() -> keys.retire(KeysetOwner.of(project), rotation.primaryKeyId()))
                 .call(disabled -> record(project, id, new ProgressChange.Complete(tally.summary(rotation, disabled))))
                 .invoke(disabled -> LOG.infof("project %s: %s", project.value(), tally.summary(rotation, disabled)));
     }
 
     private void walkInBackground(KeyRotation rotation, ProgressId id, long total, Duration wait) {
-        ProjectId project = rotation.project();
+        ProjectId project = projectOf(rotation);
         if (!walking.add(project)) {
             return;
         }
@@ -222,17 +300,17 @@ public class EncryptionService {
      * now, so that it too ends with its older keys disabled.
      */
     private void resumeNewer(KeyRotation walked) {
-        latestRotation(walked.project()).subscribe().with(latest -> latest
+        latestRotation(projectOf(walked)).subscribe().with(latest -> latest
                         .filter(r -> !r.finished() && r.primaryKeyId() != walked.primaryKeyId())
                         .ifPresent(this::resume),
-                failure -> LOG.debugf("project %s: newer rotations not looked up: %s", walked.project().value(), failure.toString()));
+                failure -> LOG.debugf("project %s: newer rotations not looked up: %s", projectOf(walked).value(), failure.toString()));
     }
 
     /** Starts the rotation's progress operation, its steps the project's live entries; answers that total. */
     private Uni<Long> startProgress(KeyRotation rotation, ProgressId id) {
-        return cache.stats(rotation.project()).map(stats -> Math.max(1, Math.min(stats.entries(), 1_000_000)))
+        return cache.stats(projectOf(rotation)).map(stats -> Math.max(1, Math.min(stats.entries(), 1_000_000)))
                 .call(total -> {
-                    Progress operation = progressPolicy.start(rotation.project(), id, total, "key "
+                    Progress operation = progressPolicy.start(projectOf(rotation), id, total, "key "
                             + Integer.toUnsignedString(rotation.primaryKeyId()) + " is primary; waiting until every instance "
                             + "encrypts under it", clock.instant());
                     return progress.start(operation, PROGRESS_KEPT);
@@ -240,7 +318,16 @@ public class EncryptionService {
     }
 
     private Uni<Optional<KeyRotation>> latestRotation(ProjectId project) {
-        return keys.rotations().map(all -> all.stream().filter(r -> r.project().equals(project)).findFirst());
+        return latestRotation(KeysetOwner.of(project));
+    }
+
+    private Uni<Optional<KeyRotation>> latestRotation(KeysetOwner owner) {
+        return keys.rotations().map(all -> all.stream().filter(r -> r.owner().equals(owner)).findFirst());
+    }
+
+    /** The project a rotation walks: only projects' rotations re-encrypt values (sessions' ones are not walked). */
+    private static ProjectId projectOf(KeyRotation rotation) {
+        return rotation.owner().project().orElseThrow(() -> new IllegalArgumentException("not a project's rotation"));
     }
 
     /** Progress is a report: a failure to record it never stops the rotation. */

@@ -4,6 +4,7 @@ import domain.StoreUnavailableException;
 import domain.access.Principal;
 import domain.access.Scope;
 import domain.encryption.KeyRotation;
+import domain.encryption.KeysetOwner;
 import domain.encryption.KeysetInfo;
 import domain.encryption.ProjectKeys;
 import domain.encryption.ValueFormats;
@@ -84,7 +85,7 @@ public class HealthService {
                 : Uni.createFrom().item(List.of());
         return rotations.chain(all -> {
             Map<ProjectId, KeyRotation> latest = new TreeMap<>(Comparator.comparing(ProjectId::value));
-            all.forEach(r -> latest.put(r.project(), r));
+            all.forEach(r -> r.owner().project().ifPresent(project -> latest.put(project, r)));
             Set<ProjectId> listed = new TreeSet<>(Comparator.comparing(ProjectId::value));
             listed.addAll(formats.projects().keySet());
             listed.addAll(latest.keySet());
@@ -94,7 +95,7 @@ public class HealthService {
                 return Uni.createFrom().item(new HealthReport.Values(formats.service(), formats.keyEncryptionKeyId(), List.of()));
             }
             List<Uni<HealthReport.ProjectValues>> each = shown.stream().map(project -> (storeAnswers
-                            ? keys.describe(project).onFailure().recoverWithItem(Optional.empty())
+                            ? keys.describe(KeysetOwner.of(project)).onFailure().recoverWithItem(Optional.empty())
                             : Uni.createFrom().item(Optional.<KeysetInfo>empty()))
                     .map(keyset -> new HealthReport.ProjectValues(project, formats.of(project), keyset,
                             Optional.ofNullable(latest.get(project))))).toList();

@@ -66,8 +66,8 @@ class HealthServiceTest {
     @Test
     void reportsEachProjectsValueSettingKeysAndLastRotationButNoKeyMaterial() {
         domain.project.ProjectId shop = domain.project.ProjectId.of("shop");
-        domain.encryption.KeyRotation rotation = keys.rotate(shop).await().atMost(Duration.ofSeconds(5));
-        keys.retire(shop, rotation.primaryKeyId()).await().atMost(Duration.ofSeconds(5));
+        domain.encryption.KeyRotation rotation = keys.rotate(domain.encryption.KeysetOwner.of(shop)).await().atMost(Duration.ofSeconds(5));
+        keys.retire(domain.encryption.KeysetOwner.of(shop), rotation.primaryKeyId()).await().atMost(Duration.ofSeconds(5));
 
         HealthReport.Values values = report(() -> io.smallrye.mutiny.Uni.createFrom().item(HEALTHY), ADMIN).values();
 
@@ -84,7 +84,7 @@ class HealthServiceTest {
 
     @Test
     void listsOnlyTheProjectsTheCallerAdministers() {
-        keys.rotate(domain.project.ProjectId.of("shop")).await().atMost(Duration.ofSeconds(5));
+        keys.rotate(domain.encryption.KeysetOwner.of(domain.project.ProjectId.of("shop"))).await().atMost(Duration.ofSeconds(5));
         Principal shopAdmin = new Principal("shop-ops", ProjectAccess.only(Set.of(domain.project.ProjectId.of("shop"))),
                 Set.of(Scope.ADMIN));
 

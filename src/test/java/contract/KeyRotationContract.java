@@ -1,7 +1,9 @@
 package contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import application.AccessDeniedException;
 import application.EncryptionService;
 import domain.access.Principal;
 import domain.access.ProjectAccess;
@@ -13,6 +15,11 @@ import domain.cache.CacheWrite;
 import domain.cache.Precondition;
 import domain.cache.Ttl;
 import domain.encryption.KeyRotation;
+import domain.encryption.KeysetOwner;
+import domain.session.SessionPolicy;
+import domain.session.SessionRepository;
+import domain.session.UserId;
+import domain.session.UserSession;
 import domain.encryption.KeysetInfo;
 import domain.encryption.ProjectKeysets;
 import domain.progress.ProgressPolicy;
@@ -58,6 +65,9 @@ public abstract class KeyRotationContract {
     /** Short, so that a rotation's wait for other instances (this plus a margin) stays short too. */
     private static final Duration REFRESH = Duration.ofMillis(100);
     private static final int ENTRIES = 400;
+    /** Sessions live at most 2 s here: how long a rotation of the sessions' keys keeps the older ones. */
+    private static final SessionPolicy SESSION_POLICY = new SessionPolicy(Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), 0, 16_384, 16);
     private static final int CLIENTS = 8;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -91,6 +101,7 @@ public abstract class KeyRotationContract {
     /** One instance of the service: its keys, its value chain, its cache, its rotations. */
     private final class Instance {
         final ProjectKeyrings keys = ValueCodecs.keyrings(keysets, kek, REFRESH);
+        final ValueCodec values;
         final CacheRepository cache;
         final EncryptionService encryption;
 
@@ -99,8 +110,9 @@ public abstract class KeyRotationContract {
 
         Instance(ValueFormat format) {
             this.format = new java.util.concurrent.atomic.AtomicReference<>(format);
-            cache = store.cacheOn(new ValueCodec(project -> this.format.get(), keys, 1 << 24, meters));
-            encryption = new EncryptionService(keys, cache, progress, progressPolicy, Clock.systemUTC());
+            values = new ValueCodec(owner -> this.format.get(), keys, 1 << 24, meters);
+            cache = store.cacheOn(values);
+            encryption = new EncryptionService(keys, cache, progress, progressPolicy, SESSION_POLICY, Clock.systemUTC());
         }
 
         void put(String key, String value) {
@@ -138,7 +150,7 @@ public abstract class KeyRotationContract {
             service.put("k" + i, value(i, 0));
             latest.put(i, value(i, 0));
         }
-        int oldKey = await(service.keys.describe(SHOP)).orElseThrow().primaryKeyId();
+        int oldKey = await(service.keys.describe(KeysetOwner.of(SHOP))).orElseThrow().primaryKeyId();
         AtomicBoolean rotating = new AtomicBoolean(true);
         List<String> wrongReads = new CopyOnWriteArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -177,7 +189,7 @@ public abstract class KeyRotationContract {
         assertThat(written).as("the clients kept writing").isGreaterThan(CLIENTS * 2);
         assertThat(wrongReads).isEmpty();
         assertEveryValueUnder(service, rotation.primaryKeyId(), latest);
-        KeysetInfo keyset = await(service.keys.describe(SHOP)).orElseThrow();
+        KeysetInfo keyset = await(service.keys.describe(KeysetOwner.of(SHOP))).orElseThrow();
         assertThat(keyset.primaryKeyId()).isEqualTo(rotation.primaryKeyId());
         assertThat(keyset.olderEnabledKeys()).as("the old key is disabled").isEmpty();
         assertThat(keyset.keys()).contains(new KeysetInfo.Key(oldKey, false));
@@ -197,7 +209,7 @@ public abstract class KeyRotationContract {
             values.put(i, value(i, 0));
         }
         // The service stops right after the new key became primary: nothing re-encrypted yet.
-        KeyRotation interrupted = await(before.keys.rotate(SHOP));
+        KeyRotation interrupted = await(before.keys.rotate(KeysetOwner.of(SHOP)));
         assertThat(interrupted.finished()).isFalse();
 
         Instance restarted = new Instance(ENCRYPTED);
@@ -208,7 +220,7 @@ public abstract class KeyRotationContract {
         assertThat(finished.primaryKeyId()).isEqualTo(interrupted.primaryKeyId());
         assertThat(finished.finishedAt()).hasValueSatisfying(at -> assertThat(at).isAfterOrEqualTo(resumedAt.minusMillis(1)));
         assertEveryValueUnder(restarted, interrupted.primaryKeyId(), values);
-        assertThat(await(restarted.keys.describe(SHOP)).orElseThrow().olderEnabledKeys()).isEmpty();
+        assertThat(await(restarted.keys.describe(KeysetOwner.of(SHOP))).orElseThrow().olderEnabledKeys()).isEmpty();
     }
 
     @Test
@@ -226,5 +238,59 @@ public abstract class KeyRotationContract {
         KeyRotation rotation = service.finished();
 
         assertEveryValueUnder(service, rotation.primaryKeyId(), values);
+    }
+
+    // --- the sessions' keys: rotated without re-encrypting, retired once every session under them has ended
+
+    private static SessionPolicy.Opened sessionWith(String userData) {
+        return SESSION_POLICY.open(UserId.of("ada"), userData, Set.of(SHOP), java.util.OptionalLong.empty(),
+                java.util.OptionalLong.empty(), Instant.now());
+    }
+
+    private static SessionPolicy.Opened created(SessionRepository sessions, SessionPolicy.Opened opened) {
+        await(sessions.create(opened.session(), opened.token().verifierDigest(), 0));
+        return opened;
+    }
+
+    private static Optional<String> userDataOf(SessionRepository sessions, SessionPolicy.Opened opened) {
+        return await(sessions.open(opened.token(), false)).map(UserSession::userData);
+    }
+
+    @Test
+    void rotatesTheSessionsKeysAndDisablesTheOlderOnesOnceEverySessionUnderThemHasEnded() {
+        Instance service = new Instance(ENCRYPTED);
+        SessionRepository sessions = store.sessionsOn(service.values);
+        SessionPolicy.Opened before = created(sessions, sessionWith("{\"written\":\"before\"}"));
+        int oldKey = await(service.keys.describe(KeysetOwner.SESSIONS)).orElseThrow().primaryKeyId();
+
+        EncryptionService.SessionsRotationStarted started = await(service.encryption.rotateSessions(ADMIN));
+        SessionPolicy.Opened after = created(sessions, sessionWith("{\"written\":\"after\"}"));
+
+        assertThat(started.rotation().primaryKeyId()).isNotEqualTo(oldKey);
+        assertThat(started.retiresOlderKeysAt()).isEqualTo(started.rotation().startedAt().plus(service.keys.propagation())
+                .plus(Duration.ofSeconds(2)));
+        assertThat(userDataOf(sessions, before)).as("its key still decrypts").contains("{\"written\":\"before\"}");
+        assertThat(userDataOf(sessions, after)).contains("{\"written\":\"after\"}");
+        assertThat(await(service.keys.describe(KeysetOwner.SESSIONS)).orElseThrow().olderEnabledKeys()).containsExactly(oldKey);
+        assertThat(await(keysets.find(KeysetOwner.of(SHOP)))).as("no project's keyset is touched").isEmpty();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> await(service.keys.describe(KeysetOwner.SESSIONS)).orElseThrow().olderEnabledKeys().isEmpty());
+        assertThat(Instant.now()).isAfterOrEqualTo(started.retiresOlderKeysAt());
+        assertThat(await(service.keys.rotations())).filteredOn(r -> r.owner().equals(KeysetOwner.SESSIONS))
+                .singleElement().satisfies(r -> assertThat(r.finished()).isTrue());
+        assertThat(userDataOf(sessions, before)).as("ended before its key was disabled").isEmpty();
+        SessionPolicy.Opened latest = created(sessions, sessionWith("{\"written\":\"later\"}"));
+        assertThat(userDataOf(sessions, latest)).contains("{\"written\":\"later\"}");
+    }
+
+    @Test
+    void letsOnlyAnAdministratorOfEveryProjectRotateTheSessionsKeys() {
+        Instance service = new Instance(ENCRYPTED);
+        Principal shopAdmin = new Principal("shop-ops", ProjectAccess.only(Set.of(SHOP)), Set.of(Scope.ADMIN));
+
+        assertThatThrownBy(() -> await(service.encryption.rotateSessions(shopAdmin))).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> await(service.encryption.describeSessions(shopAdmin))).isInstanceOf(AccessDeniedException.class);
+        assertThat(await(service.keys.rotations())).isEmpty();
     }
 }

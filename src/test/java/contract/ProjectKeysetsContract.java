@@ -7,6 +7,7 @@ import domain.encryption.ProjectKeysets;
 import java.time.Instant;
 import java.util.Optional;
 import domain.encryption.WrappedKeyset;
+import domain.encryption.KeysetOwner;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /** What every store of the projects' wrapped keysets must do, run against each of them. */
 public abstract class ProjectKeysetsContract {
 
-    protected static final ProjectId SHOP = ProjectId.of("shop");
-    protected static final ProjectId BLOG = ProjectId.of("blog");
+    protected static final KeysetOwner SHOP = KeysetOwner.of(ProjectId.of("shop"));
+    protected static final KeysetOwner BLOG = KeysetOwner.of(ProjectId.of("blog"));
 
     protected ProjectKeysets keysets;
 
@@ -59,6 +60,19 @@ public abstract class ProjectKeysetsContract {
 
         assertThat(await(keysets.find(SHOP))).contains(first);
         assertThat(await(keysets.find(BLOG))).as("another project's").isEmpty();
+    }
+
+    @Test
+    void keepsTheSessionsKeysetApartFromEveryProjectsEvenOneNamedSessions() {
+        KeysetOwner sessionsProject = KeysetOwner.of(ProjectId.of("sessions"));
+        WrappedKeyset sessions = await(keysets.createIfAbsent(KeysetOwner.SESSIONS, wrapped("kek-a", "the sessions'", 1)));
+        WrappedKeyset project = await(keysets.createIfAbsent(sessionsProject, wrapped("kek-a", "project sessions'", 1)));
+        await(keysets.saveRotation(new KeyRotation(KeysetOwner.SESSIONS, 7, Instant.ofEpochMilli(1_000), Optional.empty())));
+
+        assertThat(project).as("a keyset of its own, not the one the sessions have").isNotEqualTo(sessions);
+        assertThat(await(keysets.destroy(sessionsProject))).isTrue();
+        assertThat(await(keysets.find(KeysetOwner.SESSIONS))).contains(sessions);
+        assertThat(await(keysets.rotations())).extracting(KeyRotation::owner).containsExactly(KeysetOwner.SESSIONS);
     }
 
     @Test

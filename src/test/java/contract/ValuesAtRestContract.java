@@ -10,8 +10,18 @@ import domain.cache.CacheRepository;
 import domain.cache.CacheWrite;
 import domain.cache.Precondition;
 import domain.cache.Ttl;
+import domain.encryption.KeysetOwner;
 import domain.encryption.ProjectKeysets;
 import domain.project.ProjectId;
+import domain.session.SessionId;
+import domain.session.SessionPolicy;
+import domain.session.SessionRepository;
+import domain.session.SessionToken;
+import domain.session.UserId;
+import domain.session.UserSession;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
 import domain.encryption.ValueFormat;
@@ -30,7 +40,7 @@ import support.ValueCodecs;
 /**
  * What every store that keeps values at rest must show of the value chain: no byte of an encrypted
  * value in the store, ciphertexts bound to their project and key, values of every setting read side
- * by side, shredded projects unreadable. Run against each store with a disk or a server; the
+ * by side, shredded projects unreadable; the same for sessions' user data. Run against each store with a disk or a server; the
  * in-process store keeps nothing at rest.
  */
 public abstract class ValuesAtRestContract {
@@ -205,7 +215,7 @@ public abstract class ValuesAtRestContract {
         await(cacheOn(codec(ENCRYPTED)).put(SHOP, CacheKey.of("k"), json("\"gone\"")));
         await(cacheOn(codec(ENCRYPTED)).put(BLOG, CacheKey.of("k"), json("\"kept\"")));
 
-        assertThat(await(keysets.destroy(SHOP))).isTrue();
+        assertThat(await(keysets.destroy(KeysetOwner.of(SHOP)))).isTrue();
 
         CacheRepository restarted = cacheOn(codec(ENCRYPTED));
         assertThat(valueOf(restarted, SHOP, "k")).isEmpty();
@@ -238,5 +248,79 @@ public abstract class ValuesAtRestContract {
         assertThat(valueOf(wrongKey, SHOP, "k")).isEmpty();
         assertThat(unreadable("keyset-unreadable")).isEqualTo(1);
         assertThat(storeContains("second".getBytes(StandardCharsets.UTF_8))).isFalse();
+    }
+
+    // --- sessions: their user data crosses the same chain, under the sessions' own keyset
+
+    private static final UserId ADA = UserId.of("ada");
+
+    /** A session of Ada with {@code userData}, opened now, not yet stored. */
+    private static SessionPolicy.Opened sessionWith(String userData) {
+        SessionId id = SessionId.newFor(ADA);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        UserSession session = new UserSession(id, ADA, userData, Set.of(SHOP), now, now, Duration.ofHours(1), now.plus(Duration.ofHours(8)));
+        return new SessionPolicy.Opened(session, SessionToken.issue(id));
+    }
+
+    private static SessionPolicy.Opened created(SessionRepository sessions, SessionPolicy.Opened opened) {
+        await(sessions.create(opened.session(), opened.token().verifierDigest(), 0));
+        return opened;
+    }
+
+    private static Optional<String> userDataOf(SessionRepository sessions, SessionPolicy.Opened opened) {
+        return await(sessions.open(opened.token(), false)).map(UserSession::userData);
+    }
+
+    @Test
+    void keepsNoByteOfAnEncryptedSessionsUserDataInTheStore() {
+        String marker = "plain-" + UUID.randomUUID();
+        SessionRepository sessions = store.sessionsOn(codec(BOTH));
+        SessionPolicy.Opened small = created(sessions, sessionWith("{\"email\":\"" + marker + "\"}"));
+        SessionPolicy.Opened large = created(sessions, sessionWith(document(marker, 8_000)));
+
+        assertThat(userDataOf(sessions, small)).contains(small.session().userData());
+        assertThat(userDataOf(sessions, large)).contains(large.session().userData());
+        assertThat(await(sessions.findByUser(ADA))).extracting(UserSession::userData)
+                .containsExactly(small.session().userData(), large.session().userData());
+        assertThat(storeContains(marker.getBytes(StandardCharsets.UTF_8))).isFalse();
+
+        String control = "control-" + UUID.randomUUID();
+        created(store.sessionsOn(codec(TEXT)), sessionWith("{\"email\":\"" + control + "\"}"));
+        assertThat(storeContains(control.getBytes(StandardCharsets.UTF_8))).as("the scan sees user data kept as text").isTrue();
+    }
+
+    @Test
+    void doesNotOpenASessionWhoseUserDataWasCopiedFromAnotherAndCountsIt() {
+        SessionRepository sessions = store.sessionsOn(codec(ENCRYPTED));
+        SessionPolicy.Opened user = created(sessions, sessionWith("{\"role\":\"user\"}"));
+        SessionPolicy.Opened admin = created(sessions, sessionWith("{\"role\":\"admin\"}"));
+
+        store.overwriteStoredUserData(user.session().id(), store.storedUserData(admin.session().id()));
+
+        assertThat(userDataOf(sessions, user)).as("fails closed: the token opens nothing").isEmpty();
+        assertThat(await(sessions.find(user.session().id()))).isEmpty();
+        assertThat(userDataOf(sessions, admin)).contains("{\"role\":\"admin\"}");
+        assertThat(await(sessions.findByUser(ADA))).extracting(UserSession::id).containsExactly(admin.session().id());
+        assertThat(unreadable("not-authentic")).isEqualTo(3);
+        assertThat(await(sessions.revokeAll(ADA))).as("the unreadable one is revoked too").isEqualTo(2);
+    }
+
+    @Test
+    void readsSessionsUserDataWrittenUnderEverySettingSideBySide() {
+        String large = document("side-by-side", 6_000);
+        SessionPolicy.Opened text = created(store.sessionsOn(codec(TEXT)), sessionWith(large));
+        SessionPolicy.Opened compressed = created(store.sessionsOn(codec(COMPRESSED)), sessionWith(large));
+        SessionPolicy.Opened both = created(store.sessionsOn(codec(BOTH)), sessionWith(large));
+        SessionPolicy.Opened tiny = created(store.sessionsOn(codec(COMPRESSED)), sessionWith("{}"));
+
+        assertThat(store.storedUserData(text.session().id())).isEqualTo(large);
+        assertThat(store.storedUserData(compressed.session().id())).startsWith("\u0001").hasSizeLessThan(large.length() / 2);
+        assertThat(store.storedUserData(tiny.session().id())).as("kept as text where base64 would not be shorter").isEqualTo("{}");
+        SessionRepository reader = store.sessionsOn(codec(ENCRYPTED));
+        for (SessionPolicy.Opened each : List.of(text, compressed, both)) {
+            assertThat(userDataOf(reader, each)).contains(large);
+        }
+        assertThat(userDataOf(reader, tiny)).contains("{}");
+        assertThat(unreadable()).isZero();
     }
 }

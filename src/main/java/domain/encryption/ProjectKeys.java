@@ -1,39 +1,38 @@
 package domain.encryption;
 
-import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The projects' encryption keys as use cases manage them: rotated, retired, shredded, described.
+ * The projects' and the sessions' encryption keys as use cases manage them: rotated, retired, shredded, described.
  * Changes made through it are taken up at once by this instance and within the keyset refresh by the
  * others.
  */
 public interface ProjectKeys {
 
     /**
-     * Adds a new key to the project's keyset and makes it primary (making the keyset when the project
+     * Adds a new key to the owner's keyset and makes it primary (making the keyset when the owner
      * has none), and records the rotation as started. New values are encrypted under it from now on
      * on this instance; the others take it up within {@link #propagation()}.
      */
-    Uni<KeyRotation> rotate(ProjectId project);
+    Uni<KeyRotation> rotate(KeysetOwner owner);
 
     /**
      * Disables every key but the primary, if the primary is still {@code primaryKeyId} (a newer
      * rotation leaves them to its own end), and records the rotation as finished. Answers the keys
      * disabled.
      */
-    Uni<List<Integer>> retire(ProjectId project, int primaryKeyId);
+    Uni<List<Integer>> retire(KeysetOwner owner, int primaryKeyId);
 
-    /** The project's keys; empty when it has no keyset. */
-    Uni<Optional<KeysetInfo>> describe(ProjectId project);
+    /** The owner's keys; empty when it has no keyset. */
+    Uni<Optional<KeysetInfo>> describe(KeysetOwner owner);
 
-    /** The latest rotation of every project that rotated its keys, finished or not. */
+    /** The latest rotation of every owner that rotated its keys, finished or not. */
     Uni<List<KeyRotation>> rotations();
 
-    /** Destroys the project's keyset (crypto-shredding); false when it had none. */
-    Uni<Boolean> shred(ProjectId project);
+    /** Destroys the owner's keyset (crypto-shredding); false when it had none. */
+    Uni<Boolean> shred(KeysetOwner owner);
 
     /** Whether keys can be made at all: false when no key-encryption key is configured. */
     boolean available();

@@ -4,11 +4,19 @@ import domain.project.ProjectId;
 import java.util.Map;
 import java.util.Optional;
 
-/** How each project's values are stored: the service's setting, and the projects' own. */
+/** How values are stored: the service's setting, and the projects' own. */
 public interface ValueFormats {
 
     /** How the project's values are stored from now on. */
     ValueFormat of(ProjectId project);
+
+    /**
+     * How the values under the owner's keyset are stored: its project's format, or for the sessions'
+     * user data (which belongs to no one project) the service's.
+     */
+    default ValueFormat of(KeysetOwner owner) {
+        return owner.project().map(this::of).orElseGet(this::service);
+    }
 
     /** The service's setting: what a project without a setting of its own gets. */
     ValueFormat service();

@@ -60,6 +60,11 @@ public record UserSession(
                 new Credential.Session(id.value())));
     }
 
+    /** The same session with other user data: the form a store keeps it in, or the one read back. */
+    public UserSession withUserData(String data) {
+        return new UserSession(id, userId, data, projectAccess, createdAt, lastActivityAt, idleTimeout, absoluteExpiresAt);
+    }
+
     public boolean mayAccess(ProjectId project) {
         return projectAccess.contains(project);
     }

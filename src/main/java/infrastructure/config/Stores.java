@@ -51,6 +51,7 @@ import domain.encryption.KeyEncryptionKey;
 import domain.encryption.ValueFormats;
 import infrastructure.values.LocalKeyEncryptionKey;
 import infrastructure.values.ProjectKeyrings;
+import infrastructure.values.SealedSessionRepository;
 import infrastructure.values.ValueCodec;
 
 /**
@@ -176,8 +177,8 @@ public class Stores {
     @Produces
     @Singleton
     @Startup
-    SessionRepository sessionRepository(StoreAdapters store) {
-        return store.sessions();
+    SessionRepository sessionRepository(StoreAdapters store, ValueCodec values) {
+        return new SealedSessionRepository(store.sessions(), values);
     }
 
     @Produces

@@ -1,12 +1,12 @@
 package infrastructure.embedded;
 
 import domain.encryption.KeyRotation;
+import domain.encryption.KeysetOwner;
 import domain.encryption.ProjectKeysets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import domain.encryption.WrappedKeyset;
-import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,8 +15,9 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * The projects' wrapped keysets in the embedded store: a row per project, with no expiry (a keyset
- * must outlive every value encrypted under it); a shred deletes the row.
+ * The wrapped keysets in the embedded store: a row per owner (its {@code project} column holds a
+ * project id, or {@code _sessions}), with no expiry (a keyset must outlive every value encrypted under
+ * it); a shred deletes the row.
  */
 public final class EmbeddedProjectKeysets implements ProjectKeysets {
 
@@ -40,36 +41,36 @@ public final class EmbeddedProjectKeysets implements ProjectKeysets {
     }
 
     @Override
-    public Uni<Optional<WrappedKeyset>> find(ProjectId project) {
-        return db.read(c -> find(c, project));
+    public Uni<Optional<WrappedKeyset>> find(KeysetOwner owner) {
+        return db.read(c -> find(c, owner));
     }
 
     @Override
-    public Uni<WrappedKeyset> createIfAbsent(ProjectId project, WrappedKeyset keyset) {
+    public Uni<WrappedKeyset> createIfAbsent(KeysetOwner owner, WrappedKeyset keyset) {
         if (keyset.revision() != 1) {
             return Uni.createFrom().failure(new IllegalArgumentException("a new keyset is at revision 1"));
         }
         return db.write(c -> {
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO project_keysets (project, kek_id, revision, keyset) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING")) {
-                insert.setString(1, project.value());
+                insert.setString(1, owner.value());
                 insert.setString(2, keyset.kekId());
                 insert.setBytes(3, keyset.bytes());
                 insert.executeUpdate();
             }
-            return find(c, project).orElseThrow();
+            return find(c, owner).orElseThrow();
         });
     }
 
     @Override
-    public Uni<Boolean> replace(ProjectId project, WrappedKeyset next) {
+    public Uni<Boolean> replace(KeysetOwner owner, WrappedKeyset next) {
         return db.write(c -> {
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE project_keysets SET kek_id = ?, revision = ?, keyset = ? WHERE project = ? AND revision = ?")) {
                 update.setString(1, next.kekId());
                 update.setLong(2, next.revision());
                 update.setBytes(3, next.bytes());
-                update.setString(4, project.value());
+                update.setString(4, owner.value());
                 update.setLong(5, next.revision() - 1);
                 return update.executeUpdate() == 1;
             }
@@ -77,14 +78,14 @@ public final class EmbeddedProjectKeysets implements ProjectKeysets {
     }
 
     @Override
-    public Uni<Boolean> destroy(ProjectId project) {
+    public Uni<Boolean> destroy(KeysetOwner owner) {
         return db.write(c -> {
             try (PreparedStatement forget = c.prepareStatement("DELETE FROM key_rotations WHERE project = ?")) {
-                forget.setString(1, project.value());
+                forget.setString(1, owner.value());
                 forget.executeUpdate();
             }
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM project_keysets WHERE project = ?")) {
-                delete.setString(1, project.value());
+                delete.setString(1, owner.value());
                 return delete.executeUpdate() == 1;
             }
         });
@@ -97,7 +98,7 @@ public final class EmbeddedProjectKeysets implements ProjectKeysets {
                     INSERT INTO key_rotations (project, primary_key, started_at, finished_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (project) DO UPDATE SET primary_key = excluded.primary_key, started_at = excluded.started_at,
                         finished_at = excluded.finished_at""")) {
-                upsert.setString(1, rotation.project().value());
+                upsert.setString(1, rotation.owner().value());
                 upsert.setLong(2, rotation.primaryKeyId());
                 upsert.setLong(3, rotation.startedAt().toEpochMilli());
                 if (rotation.finishedAt().isPresent()) {
@@ -121,7 +122,7 @@ public final class EmbeddedProjectKeysets implements ProjectKeysets {
                 while (rs.next()) {
                     long finished = rs.getLong(4);
                     Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
-                    all.add(new KeyRotation(ProjectId.of(rs.getString(1)), (int) rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
+                    all.add(new KeyRotation(new KeysetOwner(rs.getString(1)), (int) rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
                             finishedAt));
                 }
                 return all;
@@ -129,10 +130,10 @@ public final class EmbeddedProjectKeysets implements ProjectKeysets {
         });
     }
 
-    private static Optional<WrappedKeyset> find(Connection c, ProjectId project) throws SQLException {
+    private static Optional<WrappedKeyset> find(Connection c, KeysetOwner owner) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
                 "SELECT kek_id, revision, keyset FROM project_keysets WHERE project = ?")) {
-            select.setString(1, project.value());
+            select.setString(1, owner.value());
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? Optional.of(new WrappedKeyset(rs.getString(1), rs.getBytes(3), rs.getLong(2))) : Optional.empty();
             }

@@ -3,6 +3,7 @@ package infrastructure.redis;
 import domain.InvalidValueException;
 import domain.cache.CacheKey;
 import domain.cache.CacheTag;
+import domain.encryption.KeysetOwner;
 import domain.progress.ProgressId;
 import domain.project.ProjectId;
 import domain.ratelimit.RateLimitKey;
@@ -142,8 +143,12 @@ final class RedisKeys {
         return project(project) + "tg";
     }
 
-    String keyset(ProjectId project) {
-        return project(project) + "ks";
+    /**
+     * An owner's keyset: a project's in the project's slot, with the rest of its data; the sessions'
+     * beside the rotations, in a slot of the keys' own.
+     */
+    String keyset(KeysetOwner owner) {
+        return owner.project().map(project -> project(project) + "ks").orElseGet(() -> prefix + ":{keys}:sessions:ks");
     }
 
     String keyRotations() {

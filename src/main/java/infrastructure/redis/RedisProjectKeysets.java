@@ -1,11 +1,11 @@
 package infrastructure.redis;
 
 import domain.encryption.KeyRotation;
+import domain.encryption.KeysetOwner;
 import domain.encryption.ProjectKeysets;
 import java.time.Instant;
 import java.util.ArrayList;
 import domain.encryption.WrappedKeyset;
-import domain.project.ProjectId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The projects' wrapped keysets on Redis: one hash per project, in the project's hash slot, with no
- * TTL (a keyset must outlive every value encrypted under it); a shred deletes it.
+ * The wrapped keysets on Redis: one hash per project, in the project's hash slot, and one for the
+ * sessions, with no TTL (a keyset must outlive every value encrypted under it); a shred deletes it.
  */
 public final class RedisProjectKeysets implements ProjectKeysets {
 
@@ -32,25 +32,25 @@ public final class RedisProjectKeysets implements ProjectKeysets {
     }
 
     @Override
-    public Uni<Optional<WrappedKeyset>> find(ProjectId project) {
-        return redis.getRedis().send(Request.cmd(Command.HMGET).arg(keys.keyset(project)).arg("k").arg("r").arg("ks"))
+    public Uni<Optional<WrappedKeyset>> find(KeysetOwner owner) {
+        return redis.getRedis().send(Request.cmd(Command.HMGET).arg(keys.keyset(owner)).arg("k").arg("r").arg("ks"))
                 .map(RedisProjectKeysets::keyset)
                 .onFailure().transform(RedisFailures::translate);
     }
 
     @Override
-    public Uni<WrappedKeyset> createIfAbsent(ProjectId project, WrappedKeyset keyset) {
+    public Uni<WrappedKeyset> createIfAbsent(KeysetOwner owner, WrappedKeyset keyset) {
         if (keyset.revision() != 1) {
             return Uni.createFrom().failure(new IllegalArgumentException("a new keyset is at revision 1"));
         }
-        return CREATE.run(redis, List.of(keys.keyset(project)), List.of(keyset.kekId(), keyset.bytes()))
+        return CREATE.run(redis, List.of(keys.keyset(owner)), List.of(keyset.kekId(), keyset.bytes()))
                 .map(r -> keyset(r).orElseThrow())
                 .onFailure().transform(RedisFailures::translate);
     }
 
     @Override
-    public Uni<Boolean> replace(ProjectId project, WrappedKeyset next) {
-        return REPLACE.run(redis, List.of(keys.keyset(project)),
+    public Uni<Boolean> replace(KeysetOwner owner, WrappedKeyset next) {
+        return REPLACE.run(redis, List.of(keys.keyset(owner)),
                         List.of(next.kekId(), Long.toString(next.revision()), next.bytes()))
                 .map(r -> r.toLong() == 1)
                 .onFailure().transform(RedisFailures::translate);
@@ -58,10 +58,10 @@ public final class RedisProjectKeysets implements ProjectKeysets {
 
     /** The keyset first: once it is gone nothing it encrypted can be read, whatever happens to the record after. */
     @Override
-    public Uni<Boolean> destroy(ProjectId project) {
-        return redis.execute(Command.DEL, keys.keyset(project))
+    public Uni<Boolean> destroy(KeysetOwner owner) {
+        return redis.execute(Command.DEL, keys.keyset(owner))
                 .map(r -> r.toLong() == 1)
-                .call(() -> redis.execute(Command.HDEL, keys.keyRotations(), project.value()))
+                .call(() -> redis.execute(Command.HDEL, keys.keyRotations(), owner.value()))
                 .onFailure().transform(RedisFailures::translate);
     }
 
@@ -69,7 +69,7 @@ public final class RedisProjectKeysets implements ProjectKeysets {
     public Uni<Void> saveRotation(KeyRotation rotation) {
         String record = rotation.primaryKeyId() + "|" + rotation.startedAt().toEpochMilli() + "|"
                 + rotation.finishedAt().map(at -> Long.toString(at.toEpochMilli())).orElse("");
-        return redis.execute(Command.HSET, keys.keyRotations(), rotation.project().value(), record)
+        return redis.execute(Command.HSET, keys.keyRotations(), rotation.owner().value(), record)
                 .replaceWithVoid()
                 .onFailure().transform(RedisFailures::translate);
     }
@@ -79,9 +79,9 @@ public final class RedisProjectKeysets implements ProjectKeysets {
         return redis.execute(Command.HGETALL, keys.keyRotations())
                 .map(r -> {
                     List<KeyRotation> all = new ArrayList<>();
-                    for (String project : r.getKeys()) {
-                        String[] parts = r.get(project).toString().split("\\|", -1);
-                        all.add(new KeyRotation(ProjectId.of(project), Integer.parseInt(parts[0]),
+                    for (String owner : r.getKeys()) {
+                        String[] parts = r.get(owner).toString().split("\\|", -1);
+                        all.add(new KeyRotation(new KeysetOwner(owner), Integer.parseInt(parts[0]),
                                 Instant.ofEpochMilli(Long.parseLong(parts[1])),
                                 parts[2].isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(parts[2])))));
                     }

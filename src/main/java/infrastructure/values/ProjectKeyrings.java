@@ -10,11 +10,11 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.KeyStatus;
 import domain.encryption.KeyEncryptionKey;
 import domain.encryption.KeyRotation;
+import domain.encryption.KeysetOwner;
 import domain.encryption.KeysetInfo;
 import domain.encryption.ProjectKeys;
 import domain.encryption.ProjectKeysets;
 import domain.encryption.WrappedKeyset;
-import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -33,8 +33,8 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Every project's data keyset (Tink, AES-256-GCM keys), unwrapped in process once read from the
- * store: made and stored the first time a project encrypts, used for {@code refresh} and then read
+ * Every data keyset (Tink, AES-256-GCM keys: each project's, and the sessions'), unwrapped in process
+ * once read from the store: made and stored the first time its owner encrypts, used for {@code refresh} and then read
  * again in the background, so that a key rotated by another instance is taken up within it. Rotating,
  * retiring and shredding keys go through it too ({@link ProjectKeys}), so this instance takes a change
  * up at once.
@@ -61,7 +61,7 @@ public final class ProjectKeyrings implements ProjectKeys {
     }
 
     /**
-     * A project's keys, ready to use.
+     * An owner's keys, ready to use.
      *
      * @param primaryKeyId the key new values are encrypted with
      * @param keyIds       every key that can decrypt
@@ -80,12 +80,12 @@ public final class ProjectKeyrings implements ProjectKeys {
     private final long refreshNanos;
     private final LongSupplier ticker;
     private final Clock clock;
-    private final ConcurrentHashMap<ProjectId, Held> held = new ConcurrentHashMap<>();
-    private final Set<ProjectId> refreshing = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<ProjectId, Uni<Optional<Keyring>>> reading = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ProjectId, Uni<Keyring>> encrypting = new ConcurrentHashMap<>();
-    /** When this instance last changed each project's keyset: reads begun before then are not held. */
-    private final ConcurrentHashMap<ProjectId, Long> forgottenAt = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<KeysetOwner, Held> held = new ConcurrentHashMap<>();
+    private final Set<KeysetOwner> refreshing = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<KeysetOwner, Uni<Optional<Keyring>>> reading = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<KeysetOwner, Uni<Keyring>> encrypting = new ConcurrentHashMap<>();
+    /** When this instance last changed each owner's keyset: reads begun before then are not held. */
+    private final ConcurrentHashMap<KeysetOwner, Long> forgottenAt = new ConcurrentHashMap<>();
 
     /** @param kek empty when none is configured: nothing can be encrypted, and encrypted values read as unreadable */
     public ProjectKeyrings(ProjectKeysets store, Optional<KeyEncryptionKey> kek, Duration refresh, LongSupplier ticker, Clock clock) {
@@ -111,35 +111,35 @@ public final class ProjectKeyrings implements ProjectKeys {
     }
 
     /**
-     * The project's keyring to encrypt with: its own, made and stored the first time it is needed.
+     * The owner's keyring to encrypt with: its own, made and stored the first time it is needed.
      * One held longer than {@code refresh} is read again first, never used: a rotation counts on every
      * instance encrypting under its new key once {@link #propagation()} has passed, however long the
-     * project was idle here.
+     * owner was idle here.
      */
-    public Uni<Keyring> forEncrypting(ProjectId project) {
-        Held h = held.get(project);
+    public Uni<Keyring> forEncrypting(KeysetOwner owner) {
+        Held h = held.get(owner);
         if (h != null && h.keyring.isPresent() && ticker.getAsLong() - h.readAtNanos < refreshNanos) {
             return Uni.createFrom().item(h.keyring.get());
         }
-        return once(encrypting, project,
-                () -> read(project).chain(found -> found.isPresent() ? Uni.createFrom().item(found.get()) : create(project)));
+        return once(encrypting, owner,
+                () -> read(owner).chain(found -> found.isPresent() ? Uni.createFrom().item(found.get()) : create(owner)));
     }
 
     /**
-     * The one load of the project's keys in flight, shared by every caller that needs it meanwhile: a
-     * burst of first requests to a project reads (and makes) its keyset once, not once per request.
+     * The one load of the owner's keys in flight, shared by every caller that needs it meanwhile: a
+     * burst of first requests to an owner reads (and makes) its keyset once, not once per request.
      */
-    private static <T> Uni<T> once(ConcurrentHashMap<ProjectId, Uni<T>> inFlight, ProjectId project, Supplier<Uni<? extends T>> load) {
-        Uni<T> running = inFlight.get(project);
+    private static <T> Uni<T> once(ConcurrentHashMap<KeysetOwner, Uni<T>> inFlight, KeysetOwner owner, Supplier<Uni<? extends T>> load) {
+        Uni<T> running = inFlight.get(owner);
         if (running != null) {
             return running;
         }
         AtomicReference<Uni<T>> self = new AtomicReference<>();
         Uni<T> shared = Uni.createFrom().deferred(load)
-                .onTermination().invoke(() -> inFlight.remove(project, self.get()))
+                .onTermination().invoke(() -> inFlight.remove(owner, self.get()))
                 .memoize().indefinitely();
         self.set(shared);
-        Uni<T> raced = inFlight.putIfAbsent(project, shared);
+        Uni<T> raced = inFlight.putIfAbsent(owner, shared);
         return raced != null ? raced : shared;
     }
 
@@ -158,50 +158,50 @@ public final class ProjectKeyrings implements ProjectKeys {
     }
 
     /**
-     * The project's keyring to decrypt a value encrypted with {@code keyId}: read again from the store
-     * when the one held lacks that key (it may be new). Empty when the project has no keyset (never
+     * The owner's keyring to decrypt a value encrypted with {@code keyId}: read again from the store
+     * when the one held lacks that key (it may be new). Empty when the owner has no keyset (never
      * made, or shredded); it may lack the key still (the value is then unreadable).
      */
-    public Uni<Optional<Keyring>> forDecrypting(ProjectId project, int keyId) {
-        Held h = held.get(project);
+    public Uni<Optional<Keyring>> forDecrypting(KeysetOwner owner, int keyId) {
+        Held h = held.get(owner);
         if (h != null) {
             boolean hasKey = h.keyring.isPresent() && h.keyring.get().keyIds().contains(keyId);
             if (hasKey || ticker.getAsLong() - h.readAtNanos < REREAD_NANOS) {
-                refreshIfStale(project, h);
+                refreshIfStale(owner, h);
                 return Uni.createFrom().item(h.keyring);
             }
         }
-        return read(project);
+        return read(owner);
     }
 
     /**
-     * Forgets what is held of the project's keys: the next use reads them from the store, and a read
+     * Forgets what is held of the owner's keys: the next use reads them from the store, and a read
      * already under way when this was called is not held, nor shared with callers that come after.
      */
-    public void forget(ProjectId project) {
-        forgottenAt.put(project, ticker.getAsLong());
-        held.remove(project);
-        reading.remove(project);
-        encrypting.remove(project);
+    public void forget(KeysetOwner owner) {
+        forgottenAt.put(owner, ticker.getAsLong());
+        held.remove(owner);
+        reading.remove(owner);
+        encrypting.remove(owner);
     }
 
-    private void refreshIfStale(ProjectId project, Held h) {
-        if (ticker.getAsLong() - h.readAtNanos >= refreshNanos && refreshing.add(project)) {
-            read(project).onTermination().invoke(() -> refreshing.remove(project)).subscribe().with(
+    private void refreshIfStale(KeysetOwner owner, Held h) {
+        if (ticker.getAsLong() - h.readAtNanos >= refreshNanos && refreshing.add(owner)) {
+            read(owner).onTermination().invoke(() -> refreshing.remove(owner)).subscribe().with(
                     found -> { },
-                    failure -> LOG.debugf("could not read the keyset of project %s again: %s", project.value(), failure.toString()));
+                    failure -> LOG.debugf("could not read the keyset of %s again: %s", owner, failure.toString()));
         }
     }
 
-    /** Reads and unwraps the project's stored keyset, and holds it. */
-    private Uni<Optional<Keyring>> read(ProjectId project) {
-        return once(reading, project, () -> {
+    /** Reads and unwraps the owner's stored keyset, and holds it. */
+    private Uni<Optional<Keyring>> read(KeysetOwner owner) {
+        return once(reading, owner, () -> {
             long startedAt = ticker.getAsLong();
-            return store.find(project)
+            return store.find(owner)
                     .chain(found -> found.isEmpty()
                             ? Uni.createFrom().item(Optional.<Keyring>empty())
-                            : unwrap(project, found.get()).map(Optional::of))
-                    .invoke(found -> hold(project, new Held(found, startedAt)));
+                            : unwrap(owner, found.get()).map(Optional::of))
+                    .invoke(found -> hold(owner, new Held(found, startedAt)));
         });
     }
 
@@ -209,34 +209,34 @@ public final class ProjectKeyrings implements ProjectKeys {
      * Keeps the read begun last: of two reads that overlapped, the one that may have missed a change
      * loses; so does a read begun before this instance changed the keyset ({@link #forget}).
      */
-    private void hold(ProjectId project, Held read) {
-        Long forgotten = forgottenAt.get(project);
+    private void hold(KeysetOwner owner, Held read) {
+        Long forgotten = forgottenAt.get(owner);
         if (forgotten != null && read.readAtNanos - forgotten <= 0) {
             return;
         }
-        held.merge(project, read, (old, fresh) -> fresh.readAtNanos - old.readAtNanos < 0 ? old : fresh);
+        held.merge(owner, read, (old, fresh) -> fresh.readAtNanos - old.readAtNanos < 0 ? old : fresh);
     }
 
-    private Uni<Keyring> create(ProjectId project) {
+    private Uni<Keyring> create(KeysetOwner owner) {
         long startedAt = ticker.getAsLong();
-        KeyEncryptionKey key = kekOrFail(project);
+        KeyEncryptionKey key = kekOrFail(owner);
         KeysetHandle handle;
         try {
             handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
         } catch (GeneralSecurityException e) {
             return Uni.createFrom().failure(new IllegalStateException("cannot make a keyset", e));
         }
-        return wrap(project, handle)
-                .chain(wrapped -> store.createIfAbsent(project, new WrappedKeyset(key.id(), wrapped, 1)))
-                .chain(stored -> unwrap(project, stored))
+        return wrap(owner, handle)
+                .chain(wrapped -> store.createIfAbsent(owner, new WrappedKeyset(key.id(), wrapped, 1)))
+                .chain(stored -> unwrap(owner, stored))
                 .invoke(keyring -> {
-                    hold(project, new Held(Optional.of(keyring), startedAt));
-                    LOG.infof("project %s encrypts its values with key %d", project.value(), keyring.primaryKeyId());
+                    hold(owner, new Held(Optional.of(keyring), startedAt));
+                    LOG.infof("%s: values are encrypted with key %d", owner, keyring.primaryKeyId());
                 });
     }
 
-    private Uni<Keyring> unwrap(ProjectId project, WrappedKeyset wrapped) {
-        return handle(project, wrapped).map(handle -> {
+    private Uni<Keyring> unwrap(KeysetOwner owner, WrappedKeyset wrapped) {
+        return handle(owner, wrapped).map(handle -> {
             try {
                 Set<Integer> ids = new HashSet<>();
                 for (int i = 0; i < handle.size(); i++) {
@@ -247,59 +247,59 @@ public final class ProjectKeyrings implements ProjectKeys {
                 return new Keyring(handle.getPrimitive(RegistryConfiguration.get(), Aead.class), handle.getPrimary().getId(),
                         Set.copyOf(ids), wrapped.revision());
             } catch (GeneralSecurityException e) {
-                throw new KeysetUnreadableException("the keyset of project " + project.value() + " is damaged");
+                throw new KeysetUnreadableException("the keyset of " + owner + " is damaged");
             }
         });
     }
 
     /** The keyset in a stored one, unwrapped. */
-    private Uni<KeysetHandle> handle(ProjectId project, WrappedKeyset wrapped) {
-        KeyEncryptionKey key = kekOrFail(project);
+    private Uni<KeysetHandle> handle(KeysetOwner owner, WrappedKeyset wrapped) {
+        KeyEncryptionKey key = kekOrFail(owner);
         if (!wrapped.kekId().equals(key.id())) {
-            return Uni.createFrom().failure(new KeysetUnreadableException("the keyset of project " + project.value()
+            return Uni.createFrom().failure(new KeysetUnreadableException("the keyset of " + owner
                     + " was wrapped by key-encryption key " + wrapped.kekId() + ", not by the configured " + key.id()));
         }
-        return key.unwrap(wrapped.bytes(), wrappingContext(project)).map(clear -> {
+        return key.unwrap(wrapped.bytes(), wrappingContext(owner)).map(clear -> {
             try {
                 return TinkProtoKeysetFormat.parseKeyset(clear, InsecureSecretKeyAccess.get());
             } catch (GeneralSecurityException e) {
-                throw new KeysetUnreadableException("the keyset of project " + project.value() + " is damaged");
+                throw new KeysetUnreadableException("the keyset of " + owner + " is damaged");
             } finally {
                 Arrays.fill(clear, (byte) 0);
             }
         });
     }
 
-    /** The keyset wrapped by the key-encryption key, for its project only. */
-    private Uni<byte[]> wrap(ProjectId project, KeysetHandle handle) {
+    /** The keyset wrapped by the key-encryption key, for its owner only. */
+    private Uni<byte[]> wrap(KeysetOwner owner, KeysetHandle handle) {
         byte[] clear;
         try {
             clear = TinkProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
         } catch (GeneralSecurityException e) {
             return Uni.createFrom().failure(new IllegalStateException("cannot serialise a keyset", e));
         }
-        return kekOrFail(project).wrap(clear, wrappingContext(project)).invoke(() -> Arrays.fill(clear, (byte) 0));
+        return kekOrFail(owner).wrap(clear, wrappingContext(owner)).invoke(() -> Arrays.fill(clear, (byte) 0));
     }
 
     @Override
-    public Uni<KeyRotation> rotate(ProjectId project) {
-        return change(project, handle -> {
+    public Uni<KeyRotation> rotate(KeysetOwner owner) {
+        return change(owner, handle -> {
             KeysetHandle.Builder next = KeysetHandle.newBuilder(handle);
             next.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM).withRandomId().makePrimary());
             return Optional.of(next.build());
         }).chain(changed -> changed.isPresent()
                         ? Uni.createFrom().item(changed.get().getPrimary().getId())
-                        : forEncrypting(project).map(Keyring::primaryKeyId))
-                .map(primary -> new KeyRotation(project, primary, clock.instant(), Optional.empty()))
+                        : forEncrypting(owner).map(Keyring::primaryKeyId))
+                .map(primary -> new KeyRotation(owner, primary, clock.instant(), Optional.empty()))
                 .call(store::saveRotation)
-                .invoke(rotation -> LOG.infof("project %s: key %s is primary; older keys stay until its values are "
-                        + "re-encrypted", project.value(), Integer.toUnsignedString(rotation.primaryKeyId())));
+                .invoke(rotation -> LOG.infof("%s: key %s is primary; older keys stay until its values are "
+                        + "re-encrypted", owner, Integer.toUnsignedString(rotation.primaryKeyId())));
     }
 
     @Override
-    public Uni<List<Integer>> retire(ProjectId project, int primaryKeyId) {
+    public Uni<List<Integer>> retire(KeysetOwner owner, int primaryKeyId) {
         List<Integer> disabled = new ArrayList<>();
-        return change(project, handle -> {
+        return change(owner, handle -> {
             disabled.clear();
             if (handle.getPrimary().getId() != primaryKeyId) {
                 return Optional.empty();
@@ -312,23 +312,23 @@ public final class ProjectKeyrings implements ProjectKeys {
                 }
             }
             return disabled.isEmpty() ? Optional.empty() : Optional.of(next.build());
-        }).chain(changed -> rotations().map(all -> all.stream().filter(r -> r.project().equals(project)
+        }).chain(changed -> rotations().map(all -> all.stream().filter(r -> r.owner().equals(owner)
                         && r.primaryKeyId() == primaryKeyId && !r.finished()).findFirst()))
                 .call(started -> started.isPresent() ? store.saveRotation(started.get().finishedAt(clock.instant()))
                         : Uni.createFrom().voidItem())
                 .map(started -> List.copyOf(disabled))
                 .invoke(keys -> {
                     if (!keys.isEmpty()) {
-                        LOG.infof("project %s: keys %s disabled", project.value(), keys);
+                        LOG.infof("%s: keys %s disabled", owner, keys);
                     }
                 });
     }
 
     @Override
-    public Uni<Optional<KeysetInfo>> describe(ProjectId project) {
-        return store.find(project).chain(found -> found.isEmpty()
+    public Uni<Optional<KeysetInfo>> describe(KeysetOwner owner) {
+        return store.find(owner).chain(found -> found.isEmpty()
                 ? Uni.createFrom().item(Optional.<KeysetInfo>empty())
-                : handle(project, found.get()).map(handle -> {
+                : handle(owner, found.get()).map(handle -> {
                     List<KeysetInfo.Key> keys = new ArrayList<>();
                     for (int i = 0; i < handle.size(); i++) {
                         keys.add(new KeysetInfo.Key(handle.getAt(i).getId(), handle.getAt(i).getStatus() == KeyStatus.ENABLED));
@@ -343,8 +343,8 @@ public final class ProjectKeyrings implements ProjectKeys {
     }
 
     @Override
-    public Uni<Boolean> shred(ProjectId project) {
-        return store.destroy(project).invoke(() -> forget(project));
+    public Uni<Boolean> shred(KeysetOwner owner) {
+        return store.destroy(owner).invoke(() -> forget(owner));
     }
 
     @Override
@@ -359,16 +359,16 @@ public final class ProjectKeyrings implements ProjectKeys {
     }
 
     /**
-     * Changes the project's stored keyset: reads it, applies {@code change}, stores the result if no
+     * Changes the owner's stored keyset: reads it, applies {@code change}, stores the result if no
      * other change was stored meanwhile (else reads and applies again), and forgets what this instance
-     * held. Empty when the project has no keyset or the change left it as it was.
+     * held. Empty when the owner has no keyset or the change left it as it was.
      */
-    private Uni<Optional<KeysetHandle>> change(ProjectId project, KeysetChange change) {
-        return Uni.createFrom().deferred(() -> store.find(project).chain(found -> {
+    private Uni<Optional<KeysetHandle>> change(KeysetOwner owner, KeysetChange change) {
+        return Uni.createFrom().deferred(() -> store.find(owner).chain(found -> {
                     if (found.isEmpty()) {
                         return Uni.createFrom().item(Optional.<KeysetHandle>empty());
                     }
-                    return handle(project, found.get()).chain(current -> {
+                    return handle(owner, found.get()).chain(current -> {
                         Optional<KeysetHandle> next;
                         try {
                             next = change.apply(current);
@@ -378,8 +378,8 @@ public final class ProjectKeyrings implements ProjectKeys {
                         if (next.isEmpty()) {
                             return Uni.createFrom().item(next);
                         }
-                        return wrap(project, next.get())
-                                .chain(bytes -> store.replace(project, found.get().next(kekOrFail(project).id(), bytes)))
+                        return wrap(owner, next.get())
+                                .chain(bytes -> store.replace(owner, found.get().next(kekOrFail(owner).id(), bytes)))
                                 .map(replaced -> {
                                     if (!replaced) {
                                         throw new ChangedMeanwhileException();
@@ -389,7 +389,7 @@ public final class ProjectKeyrings implements ProjectKeys {
                     });
                 }))
                 .onFailure(ChangedMeanwhileException.class).retry().atMost(CHANGE_ATTEMPTS - 1)
-                .invoke(() -> forget(project));
+                .invoke(() -> forget(owner));
     }
 
     /** Another instance stored a change of the same keyset first. */
@@ -399,13 +399,13 @@ public final class ProjectKeyrings implements ProjectKeys {
         }
     }
 
-    private KeyEncryptionKey kekOrFail(ProjectId project) {
-        return kek.orElseThrow(() -> new KeysetUnreadableException("project " + project.value()
+    private KeyEncryptionKey kekOrFail(KeysetOwner owner) {
+        return kek.orElseThrow(() -> new KeysetUnreadableException(owner
                 + " has encrypted values, and no key-encryption key is configured (cache-domain.values.encryption.key)"));
     }
 
-    /** Binds a wrapped keyset to its project: one moved to another project does not unwrap. */
-    private static byte[] wrappingContext(ProjectId project) {
-        return ("cache-domain/keyset/1\0" + project.value()).getBytes(StandardCharsets.UTF_8);
+    /** Binds a wrapped keyset to its owner: one moved to another owner does not unwrap. */
+    private static byte[] wrappingContext(KeysetOwner owner) {
+        return ("cache-domain/keyset/1\0" + owner.value()).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -5,6 +5,7 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import domain.encryption.KeysetOwner;
 import domain.project.ProjectId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -22,8 +24,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The one chain every stored value crosses: on the way to the store its JSON text is compressed
- * (zstd, from a size on) and encrypted (AES-256-GCM with its project's keyset, bound to where it is
- * stored); on the way back the same in reverse. Each project's {@link ValueFormat} decides how new
+ * (zstd, from a size on) and encrypted (AES-256-GCM with its owner's keyset: its project's, or the
+ * sessions'; bound to where it is stored); on the way back the same in reverse. Each owner's {@link ValueFormat} decides how new
  * values are written; how a stored value was written is read from the value itself, so values
  * written under any settings are read side by side.
  *
@@ -34,7 +36,7 @@ import org.jboss.logging.Logger;
  *
  * <p>A value that cannot be read (it fails to decrypt, its key is gone, it is damaged) is never
  * served: it reads as absent, is counted ({@value #UNREADABLE}, by reason), and is logged once per
- * project, key and reason, never with its content.
+ * owner, key and reason, never with its content.
  */
 public final class ValueCodec {
 
@@ -42,6 +44,8 @@ public final class ValueCodec {
 
     private static final Logger LOG = Logger.getLogger(ValueCodec.class);
     private static final byte FORMAT_1 = 0x01;
+    /** Starts the text form of a value that is not its own text ({@link #encodeText}). */
+    private static final char SEALED_TEXT = '\u0001';
     private static final int COMPRESSED = 1;
     private static final int ENCRYPTED = 2;
     /** Tink's prefix of a ciphertext: a version byte and the id of the key that made it. */
@@ -56,13 +60,13 @@ public final class ValueCodec {
         DAMAGED("damaged"),
         /** It names a form this version does not know (written by a newer one). */
         UNKNOWN_FORMAT("unknown-format"),
-        /** Its project has no keyset: never made, or shredded. */
+        /** Its owner has no keyset: never made, or shredded. */
         NO_KEYSET("no-keyset"),
-        /** Its project's keyset does not hold the key it names. */
+        /** Its owner's keyset does not hold the key it names. */
         UNKNOWN_KEY("unknown-key"),
-        /** It does not decrypt: changed, or copied from another project, kind or name. */
+        /** It does not decrypt: changed, or copied from another owner, kind or name. */
         NOT_AUTHENTIC("not-authentic"),
-        /** Its project's keyset cannot be unwrapped with the configured key-encryption key. */
+        /** Its owner's keyset cannot be unwrapped with the configured key-encryption key. */
         KEYSET_UNREADABLE("keyset-unreadable");
 
         private final String tag;
@@ -72,7 +76,7 @@ public final class ValueCodec {
         }
     }
 
-    private final Function<ProjectId, ValueFormat> formats;
+    private final Function<KeysetOwner, ValueFormat> formats;
     private final ProjectKeyrings keyrings;
     private final int maxTextBytes;
     private final Map<Unreadable, Counter> unreadable;
@@ -85,10 +89,10 @@ public final class ValueCodec {
     private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESSING = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     /**
-     * @param formats      how each project's values are written
+     * @param formats      how the values each keyset owner encrypts are written
      * @param maxTextBytes the largest text a value may have: a compressed value claiming more is damaged
      */
-    public ValueCodec(Function<ProjectId, ValueFormat> formats, ProjectKeyrings keyrings, int maxTextBytes,
+    public ValueCodec(Function<KeysetOwner, ValueFormat> formats, ProjectKeyrings keyrings, int maxTextBytes,
             MeterRegistry meters) {
         this.formats = formats;
         this.keyrings = keyrings;
@@ -109,12 +113,12 @@ public final class ValueCodec {
 
     /** How the project's values are written now. */
     public ValueFormat format(ProjectId project) {
-        return formats.apply(project);
+        return formats.apply(KeysetOwner.of(project));
     }
 
-    /** The stored form of {@code json}, in the format its project writes now. */
+    /** The stored form of {@code json}, in the format its owner writes now. */
     public Uni<byte[]> encode(ValueContext context, String json) {
-        ValueFormat format = formats.apply(context.project());
+        ValueFormat format = formats.apply(context.owner());
         byte[] text = json.getBytes(StandardCharsets.UTF_8);
         byte[] payload = text;
         int flags = 0;
@@ -132,7 +136,7 @@ public final class ValueCodec {
         }
         byte[] clear = payload;
         int encrypted = flags | ENCRYPTED;
-        return keyrings.forEncrypting(context.project()).map(keyring -> {
+        return keyrings.forEncrypting(context.owner()).map(keyring -> {
             try {
                 return framed(encrypted, keyring.aead().encrypt(clear, context.associatedData()));
             } catch (GeneralSecurityException e) {
@@ -143,7 +147,7 @@ public final class ValueCodec {
 
     /**
      * The JSON text of a stored value; empty when it cannot be read (counted and logged). Fails only
-     * when the store holding the project's keyset cannot answer.
+     * when the store holding the owner's keyset cannot answer.
      */
     public Uni<Optional<String>> decode(ValueContext context, byte[] stored) {
         if (stored.length == 0 || stored[0] != FORMAT_1) {
@@ -163,7 +167,7 @@ public final class ValueCodec {
         if (keyId.isEmpty()) {
             return Uni.createFrom().item(unreadable(context, Unreadable.DAMAGED, OptionalInt.empty()));
         }
-        return keyrings.forDecrypting(context.project(), keyId.getAsInt())
+        return keyrings.forDecrypting(context.owner(), keyId.getAsInt())
                 .map(keyring -> {
                     if (keyring.isEmpty()) {
                         return unreadable(context, Unreadable.NO_KEYSET, keyId);
@@ -178,19 +182,52 @@ public final class ValueCodec {
                     return text(context, flags, clear, 0, keyId);
                 })
                 .onFailure(KeysetUnreadableException.class).recoverWithItem(failure -> {
-                    logOnce(context.project(), "keyset", failure.getMessage());
+                    logOnce(context.owner(), "keyset", failure.getMessage());
                     return unreadable(context, Unreadable.KEYSET_UNREADABLE, keyId);
                 });
+    }
+
+    /**
+     * The stored form of {@code json} as text, for stores that keep the value where only text goes (a
+     * session's user data): the JSON text itself when that is its stored form, else U+0001 and the
+     * stored form in base64 (no JSON text starts with U+0001). A compressed form that base64 makes no
+     * shorter than the text is dropped for the text.
+     */
+    public Uni<String> encodeText(ValueContext context, String json) {
+        return encode(context, json).map(stored -> {
+            if (isText(stored)) {
+                return json;
+            }
+            String sealed = SEALED_TEXT + Base64.getEncoder().withoutPadding().encodeToString(stored);
+            return !isEncrypted(stored) && sealed.length() >= json.length() ? json : sealed;
+        });
+    }
+
+    /** The JSON text of a value stored by {@link #encodeText}; empty when it cannot be read (counted and logged). */
+    public Uni<Optional<String>> decodeText(ValueContext context, String stored) {
+        if (stored.isEmpty() || stored.charAt(0) != SEALED_TEXT) {
+            return Uni.createFrom().item(Optional.of(stored));
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(stored.substring(1));
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(unreadable(context, Unreadable.DAMAGED, OptionalInt.empty()));
+        }
+        if (isText(bytes)) {
+            return Uni.createFrom().item(unreadable(context, Unreadable.DAMAGED, OptionalInt.empty()));
+        }
+        return decode(context, bytes);
     }
 
     /** What {@link #reseal} made of a stored value. */
     public sealed interface Resealed {
 
-        /** Already in the form its project writes now: nothing to write. */
+        /** Already in the form its owner writes now: nothing to write. */
         record Current() implements Resealed {
         }
 
-        /** The same value in the form its project writes now. */
+        /** The same value in the form its owner writes now. */
         record Rewritten(byte[] stored) implements Resealed {
         }
 
@@ -203,17 +240,17 @@ public final class ValueCodec {
     private static final Resealed UNREADABLE_VALUE = new Resealed.Unreadable();
 
     /**
-     * A stored value brought to the form its project writes now, as far as keys go: encrypted under
-     * the project's primary key when its project encrypts, in clear when it does not. Compression is
+     * A stored value brought to the form its owner writes now, as far as keys go: encrypted under
+     * the owner's primary key when its owner encrypts, in clear when it does not. Compression is
      * left as it was written.
      */
     public Uni<Resealed> reseal(ValueContext context, byte[] stored) {
         OptionalInt keyId = keyIdOf(stored);
-        Uni<Boolean> current = !formats.apply(context.project()).encrypt()
+        Uni<Boolean> current = !formats.apply(context.owner()).encrypt()
                 ? Uni.createFrom().item(!isEncrypted(stored))
                 : keyId.isEmpty()
                         ? Uni.createFrom().item(false)
-                        : keyrings.forEncrypting(context.project()).map(keyring -> keyring.primaryKeyId() == keyId.getAsInt());
+                        : keyrings.forEncrypting(context.owner()).map(keyring -> keyring.primaryKeyId() == keyId.getAsInt());
         return current.chain(isCurrent -> isCurrent
                 ? Uni.createFrom().item(CURRENT)
                 : decode(context, stored).chain(text -> text.isEmpty()
@@ -266,14 +303,14 @@ public final class ValueCodec {
     private Optional<String> unreadable(ValueContext context, Unreadable reason, OptionalInt keyId) {
         unreadable.get(reason).increment();
         String key = keyId.isPresent() ? "key " + Integer.toUnsignedString(keyId.getAsInt()) : "no key";
-        logOnce(context.project(), reason.tag + "/" + key, "a stored " + context.kind() + " value (" + key + ") cannot be read ("
+        logOnce(context.owner(), reason.tag + "/" + key, "a stored " + context.kind() + " value (" + key + ") cannot be read ("
                 + reason.tag + "); it reads as absent");
         return Optional.empty();
     }
 
-    private void logOnce(ProjectId project, String what, String message) {
-        if (logged.size() < MAX_LOGGED && logged.add(project.value() + "/" + what)) {
-            LOG.warnf("project %s: %s", project.value(), message);
+    private void logOnce(KeysetOwner owner, String what, String message) {
+        if (logged.size() < MAX_LOGGED && logged.add(owner.value() + "/" + what)) {
+            LOG.warnf("%s: %s", owner, message);
         }
     }
 

@@ -4,6 +4,9 @@ import contract.ValueStore;
 import domain.cache.CacheRepository;
 import domain.encryption.ProjectKeysets;
 import domain.project.ProjectId;
+import domain.session.SessionId;
+import domain.session.SessionRepository;
+import infrastructure.values.SealedSessionRepository;
 import infrastructure.values.ValueCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +57,34 @@ final class EmbeddedValueStore implements ValueStore {
                 update.setBytes(1, stored);
                 update.setString(2, project.value());
                 update.setString(3, key);
+                return update.executeUpdate();
+            }
+        }).await().atMost(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public SessionRepository sessionsOn(ValueCodec values) {
+        return new SealedSessionRepository(new EmbeddedSessionRepository(db, Clock.systemUTC()), values);
+    }
+
+    @Override
+    public String storedUserData(SessionId session) {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT user_data FROM sessions WHERE id = ?")) {
+                select.setString(1, session.value());
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            }
+        }).await().atMost(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void overwriteStoredUserData(SessionId session, String stored) {
+        db.write(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE sessions SET user_data = ? WHERE id = ?")) {
+                update.setString(1, stored);
+                update.setString(2, session.value());
                 return update.executeUpdate();
             }
         }).await().atMost(Duration.ofSeconds(10));

@@ -5,6 +5,9 @@ import domain.cache.CacheKey;
 import domain.cache.CacheRepository;
 import domain.encryption.ProjectKeysets;
 import domain.project.ProjectId;
+import domain.session.SessionId;
+import domain.session.SessionRepository;
+import infrastructure.values.SealedSessionRepository;
 import infrastructure.values.ValueCodec;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +39,21 @@ final class InMemoryValueStore implements ValueStore {
 
     @Override
     public void overwriteStoredValue(ProjectId project, String key, byte[] stored) {
+        throw new UnsupportedOperationException("the memory store keeps nothing at rest to change");
+    }
+
+    @Override
+    public SessionRepository sessionsOn(ValueCodec values) {
+        return new SealedSessionRepository(new InMemorySessionRepository(Clock.systemUTC()), values);
+    }
+
+    @Override
+    public String storedUserData(SessionId session) {
+        throw new UnsupportedOperationException("the memory store keeps nothing at rest to read back");
+    }
+
+    @Override
+    public void overwriteStoredUserData(SessionId session, String stored) {
         throw new UnsupportedOperationException("the memory store keeps nothing at rest to change");
     }
 

@@ -4,6 +4,9 @@ import contract.ValueStore;
 import domain.cache.CacheRepository;
 import domain.encryption.ProjectKeysets;
 import domain.project.ProjectId;
+import domain.session.SessionId;
+import domain.session.SessionRepository;
+import infrastructure.values.SealedSessionRepository;
 import infrastructure.values.ValueCodec;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Command;
@@ -42,6 +45,21 @@ final class RedisValueStore implements ValueStore {
     @Override
     public void overwriteStoredValue(ProjectId project, String key, byte[] stored) {
         send(Request.cmd(Command.HSET).arg(new RedisKeys(prefix).entry(project, key)).arg("v").arg(stored));
+    }
+
+    @Override
+    public SessionRepository sessionsOn(ValueCodec values) {
+        return new SealedSessionRepository(new RedisSessionRepository(redis, prefix, Clock.systemUTC()), values);
+    }
+
+    @Override
+    public String storedUserData(SessionId session) {
+        return send(Request.cmd(Command.HGET).arg(new RedisKeys(prefix).session(session)).arg("ud")).toString();
+    }
+
+    @Override
+    public void overwriteStoredUserData(SessionId session, String stored) {
+        send(Request.cmd(Command.HSET).arg(new RedisKeys(prefix).session(session)).arg("ud").arg(stored));
     }
 
     @Override

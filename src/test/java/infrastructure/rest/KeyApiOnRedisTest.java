@@ -141,6 +141,26 @@ class KeyApiOnRedisTest {
     }
 
     @Test
+    void rotatesTheSessionsKeyForAnAdministratorOfEveryProjectOnly() {
+        support.Api.asAdmin().body(Map.of("userId", "ada", "userData", Map.of("n", 1), "projectAccess", List.of(project)))
+                .post("/v1/sessions").then().statusCode(201);
+        as(admin).post("/v1/admin/sessions/keys/rotate").then().statusCode(403).contentType("application/problem+json");
+        as(admin).get("/v1/admin/sessions/keys").then().statusCode(403);
+
+        var started = support.Api.asAdmin().post("/v1/admin/sessions/keys/rotate").then().statusCode(202).extract();
+        String primary = started.path("primaryKey");
+
+        assertThat(java.time.Instant.parse(started.path("retiresOlderKeysAt")))
+                .as("once the longest session (30 days by default) has ended")
+                .isAfter(java.time.Instant.parse(started.path("startedAt")).plus(Duration.ofDays(30)));
+        support.Api.asAdmin().get("/v1/admin/sessions/keys").then().statusCode(200)
+                .body("primaryKey", equalTo(primary))
+                .body("keys.findAll { it.status == 'enabled' }.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(2))
+                .body("lastRotation.primaryKey", equalTo(primary))
+                .body("lastRotation.finishedAt", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void showsNoKeysForAProjectThatNeverEncrypted() {
         as(admin).get(keys()).then().statusCode(200)
                 .body("project", equalTo(project)).body("primaryKey", nullValue()).body("keys.size()", equalTo(0));

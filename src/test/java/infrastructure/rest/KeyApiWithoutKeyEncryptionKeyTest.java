@@ -28,6 +28,13 @@ class KeyApiWithoutKeyEncryptionKeyTest {
     }
 
     @Test
+    void refusesToRotateTheSessionsKeyWithAConflictNamingTheMissingKey() {
+        support.Api.asAdmin().post("/v1/admin/sessions/keys/rotate").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("no key-encryption key"));
+        support.Api.asAdmin().get("/v1/admin/sessions/keys").then().statusCode(200).body("keys.size()", equalTo(0));
+    }
+
+    @Test
     void refusesAProjectIdThatBreaksItsRule() {
         as(keyFor(List.of(freshProject()), "admin")).post("/v1/admin/projects/Not_Valid!/keys/rotate").then().statusCode(400)
                 .contentType("application/problem+json");

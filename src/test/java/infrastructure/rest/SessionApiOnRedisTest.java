@@ -53,6 +53,19 @@ class SessionApiOnRedisTest extends SessionApiTests {
     }
 
     @Test
+    void keepsTheUserDataEncryptedInRedisAndServesItInClear() {
+        String marker = "marker-" + java.util.UUID.randomUUID();
+        Response opened = open(backend, java.util.Map.of("userId", user, "userData", java.util.Map.of("secret", marker),
+                "projectAccess", List.of(project)));
+        String sessionId = opened.path("sessionId");
+
+        String key = keysMentioning(sessionId).get(0);
+        byte[] stored = redis.execute(Command.HGET, key, "ud").await().atMost(Duration.ofSeconds(5)).toBytes();
+        assertThat(new String(stored, java.nio.charset.StandardCharsets.UTF_8)).startsWith("\u0001").doesNotContain(marker);
+        current(opened.path("token")).then().statusCode(200).body("userData.secret", org.hamcrest.Matchers.equalTo(marker));
+    }
+
+    @Test
     void deletesTheKeysOfARevokedRotatedOrLoggedOutSession() {
         Response revoked = open();
         Response loggedOut = open();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import domain.encryption.KeyRotation;
 import domain.encryption.ProjectKeysets;
 import domain.encryption.WrappedKeyset;
+import domain.encryption.KeysetOwner;
 import domain.project.ProjectId;
 import infrastructure.memory.InMemoryProjectKeysets;
 import io.smallrye.mutiny.Uni;
@@ -19,7 +20,7 @@ import support.ValueCodecs;
 /** The keys held in process: one load per burst, and what a rotation leaves of them. */
 class ProjectKeyringsTest {
 
-    private static final ProjectId SHOP = ProjectId.of("shop");
+    private static final KeysetOwner SHOP = KeysetOwner.of(ProjectId.of("shop"));
 
     /** The in-memory store, slow like a remote one, counting its calls. */
     private static final class CountingKeysets implements ProjectKeysets {
@@ -28,25 +29,25 @@ class ProjectKeyringsTest {
         final AtomicInteger creates = new AtomicInteger();
 
         @Override
-        public Uni<Optional<WrappedKeyset>> find(ProjectId project) {
+        public Uni<Optional<WrappedKeyset>> find(KeysetOwner owner) {
             finds.incrementAndGet();
-            return store.find(project).onItem().delayIt().by(Duration.ofMillis(50));
+            return store.find(owner).onItem().delayIt().by(Duration.ofMillis(50));
         }
 
         @Override
-        public Uni<WrappedKeyset> createIfAbsent(ProjectId project, WrappedKeyset keyset) {
+        public Uni<WrappedKeyset> createIfAbsent(KeysetOwner owner, WrappedKeyset keyset) {
             creates.incrementAndGet();
-            return store.createIfAbsent(project, keyset).onItem().delayIt().by(Duration.ofMillis(50));
+            return store.createIfAbsent(owner, keyset).onItem().delayIt().by(Duration.ofMillis(50));
         }
 
         @Override
-        public Uni<Boolean> replace(ProjectId project, WrappedKeyset next) {
-            return store.replace(project, next);
+        public Uni<Boolean> replace(KeysetOwner owner, WrappedKeyset next) {
+            return store.replace(owner, next);
         }
 
         @Override
-        public Uni<Boolean> destroy(ProjectId project) {
-            return store.destroy(project);
+        public Uni<Boolean> destroy(KeysetOwner owner) {
+            return store.destroy(owner);
         }
 
         @Override

@@ -138,8 +138,49 @@ class ValueCodecTest {
         ValueCodec codec = codec(new ValueFormat(false, 3, 0, true));
         byte[] stored = await(codec.encode(PRICES, "1"));
 
-        assertThat(await(codec.decode(new ValueContext(SHOP, "session", "prices"), stored))).isEmpty();
+        assertThat(await(codec.decode(new ValueContext(domain.encryption.KeysetOwner.of(SHOP), "session", "prices"), stored))).isEmpty();
         assertThat(await(codec.decode(ValueContext.cacheEntry(SHOP, CacheKey.of("prices2")), stored))).isEmpty();
         assertThat(await(codec.decode(PRICES, stored))).contains("1");
+    }
+
+    // --- the text form, for user data kept where only text goes
+
+    private static final ValueContext ADA_SESSION = ValueContext.sessionData(domain.session.SessionId.newFor(domain.session.UserId.of("ada")));
+
+    @Test
+    void keepsAValueAsItsOwnTextWhenItIsStoredAsText() {
+        assertThat(await(codec(ValueFormat.DEFAULT).encodeText(ADA_SESSION, "{\"name\":\"Ada\"}"))).isEqualTo("{\"name\":\"Ada\"}");
+        assertThat(await(codec(ValueFormat.DEFAULT).decodeText(ADA_SESSION, "{\"name\":\"Ada\"}"))).contains("{\"name\":\"Ada\"}");
+    }
+
+    @Test
+    void keepsAnEncryptedValueAsBase64AfterAMarkNoJsonTextStartsWith() {
+        ValueCodec codec = codec(new ValueFormat(false, 3, 1024, true));
+
+        String stored = await(codec.encodeText(ADA_SESSION, "{\"name\":\"Ada\"}"));
+
+        assertThat(stored).startsWith("\u0001").doesNotContain("Ada");
+        assertThat(ValueCodec.keyIdOf(java.util.Base64.getDecoder().decode(stored.substring(1)))).isPresent();
+        assertThat(await(codec.decodeText(ADA_SESSION, stored))).contains("{\"name\":\"Ada\"}");
+    }
+
+    @Test
+    void readsATextFormThatIsNotBase64OrHoldsPlainTextAsDamaged() {
+        ValueCodec codec = codec(ValueFormat.DEFAULT);
+
+        assertThat(await(codec.decodeText(ADA_SESSION, "\u0001not base64!"))).isEmpty();
+        assertThat(await(codec.decodeText(ADA_SESSION, "\u0001" + java.util.Base64.getEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8)))))
+                .isEmpty();
+        assertThat(unreadable("damaged")).isEqualTo(2);
+    }
+
+    @Test
+    void bindsASessionsUserDataToItsSession() {
+        ValueCodec codec = codec(new ValueFormat(false, 3, 1024, true));
+        String stored = await(codec.encodeText(ADA_SESSION, "{\"role\":\"admin\"}"));
+        ValueContext other = ValueContext.sessionData(domain.session.SessionId.newFor(domain.session.UserId.of("ada")));
+
+        assertThat(await(codec.decodeText(other, stored))).isEmpty();
+        assertThat(unreadable("not-authentic")).isEqualTo(1);
     }
 }
