@@ -269,10 +269,10 @@ abstract class CacheApiTests {
     }
 
     @Test
-    void pagesThroughFiveThousandKeysWithoutLossOrDuplicates() {
+    void pagesThroughThousandsOfKeysWithoutLossOrDuplicates() {
         HttpClient http = HttpClient.newHttpClient();
         Set<String> written = new HashSet<>();
-        for (int batch = 0; batch < 50; batch++) {
+        for (int batch = 0; batch < 25; batch++) {
             List<CompletableFuture<HttpResponse<Void>>> puts = new ArrayList<>();
             for (int i = batch * 100; i < (batch + 1) * 100; i++) {
                 String name = "item:" + i;
@@ -288,7 +288,7 @@ abstract class CacheApiTests {
         List<String> listed = new ArrayList<>();
         String cursor = null;
         do {
-            var request = as(key).queryParam("limit", 1000);
+            var request = as(key).queryParam("limit", 500);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -298,7 +298,7 @@ abstract class CacheApiTests {
             cursor = page.path("nextCursor");
         } while (cursor != null);
 
-        assertThat(listed).hasSize(5_000).doesNotHaveDuplicates();
+        assertThat(listed).as("five pages").hasSize(2_500).doesNotHaveDuplicates();
         assertThat(new HashSet<>(listed)).isEqualTo(written);
     }
 
