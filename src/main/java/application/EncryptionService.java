@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,8 +63,8 @@ public class EncryptionService {
     private final Clock clock;
     /** The longest a session lives: how long a key that encrypted sessions' user data may still be needed. */
     private final Duration sessionLifetime;
-    /** The sessions' rotation whose end this instance waits for, by its primary key: one wait at a time. */
-    private final AtomicReference<Integer> awaitingSessionsEnd = new AtomicReference<>();
+    /** The sessions' rotations whose end this instance waits for, by their primary key: one wait each. */
+    private final Set<Integer> awaitingSessionsEnd = ConcurrentHashMap.newKeySet();
     /** Rotations this instance is walking now, by project: one walk per project at a time. */
     private final Set<ProjectId> walking = ConcurrentHashMap.newKeySet();
 
@@ -195,22 +194,27 @@ public class EncryptionService {
     }
 
     /**
-     * Disables the sessions' older keys once every session under them has ended, in the background;
-     * a wait already under way for a newer rotation is left to end them all. Stopped with the service,
-     * it is taken up again at the next start.
+     * Disables the sessions' older keys once every session under them has ended, in the background.
+     * The wait of a rotation that a newer one followed ends doing nothing (its key is no longer
+     * primary); the newer one's disables every older key. Stopped with the service, it is taken up
+     * again at the next start.
      */
     private void retireWhenSessionsEnded(KeyRotation rotation) {
-        Integer waitingFor = awaitingSessionsEnd.get();
-        Integer mine = rotation.primaryKeyId(); // compared by identity below: this one box, not another
-        if (waitingFor != null && waitingFor.equals(mine) || !awaitingSessionsEnd.compareAndSet(waitingFor, mine)) {
+        if (!awaitingSessionsEnd.add(rotation.primaryKeyId())) {
             return;
         }
         Duration left = Duration.between(clock.instant(), sessionsEndAt(rotation));
         Uni.createFrom().voidItem().onItem().delayIt().by(left.isNegative() ? Duration.ZERO : left)
-                .chain(() -> keys.retire(KeysetOwner.SESSIONS, rotation.primaryKeyId()))
-                .onTermination().invoke(() -> awaitingSessionsEnd.compareAndSet(mine, null))
-                .subscribe().with(disabled -> LOG.infof("the sessions: every session under keys older than %s has ended",
-                                Integer.toUnsignedString(rotation.primaryKeyId())),
+                .chain(() -> keys.retire(KeysetOwner.SESSIONS, rotation.primaryKeyId())
+                        // Idempotent: a store that does not answer is asked again, not left for the next start.
+                        .onFailure().retry().withBackOff(Duration.ofSeconds(5), Duration.ofMinutes(5)).atMost(100))
+                .onTermination().invoke(() -> awaitingSessionsEnd.remove(rotation.primaryKeyId()))
+                .subscribe().with(disabled -> {
+                            if (!disabled.isEmpty()) {
+                                LOG.infof("the sessions: every session under keys older than %s has ended",
+                                        Integer.toUnsignedString(rotation.primaryKeyId()));
+                            }
+                        },
                         failure -> LOG.warnf("the sessions: the older keys could not be disabled (%s); tried again at the "
                                 + "next start", failure.toString()));
     }

@@ -288,9 +288,35 @@ public abstract class KeyRotationContract {
     void letsOnlyAnAdministratorOfEveryProjectRotateTheSessionsKeys() {
         Instance service = new Instance(ENCRYPTED);
         Principal shopAdmin = new Principal("shop-ops", ProjectAccess.only(Set.of(SHOP)), Set.of(Scope.ADMIN));
+        Principal everyProjectsWriter = new Principal("writer", ProjectAccess.all(), Set.of(Scope.CACHE_WRITE));
 
-        assertThatThrownBy(() -> await(service.encryption.rotateSessions(shopAdmin))).isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> await(service.encryption.describeSessions(shopAdmin))).isInstanceOf(AccessDeniedException.class);
+        for (Principal refused : List.of(shopAdmin, everyProjectsWriter)) {
+            assertThatThrownBy(() -> await(service.encryption.rotateSessions(refused))).isInstanceOf(AccessDeniedException.class);
+            assertThatThrownBy(() -> await(service.encryption.describeSessions(refused))).isInstanceOf(AccessDeniedException.class);
+        }
         assertThat(await(service.keys.rotations())).isEmpty();
+    }
+
+    @Test
+    void disablesEveryOlderSessionsKeyAfterTwoRotationsAndARestartThatResumedTheWait() {
+        Instance before = new Instance(ENCRYPTED);
+        SessionRepository sessions = store.sessionsOn(before.values);
+        created(sessions, sessionWith("{\"generation\":0}"));
+        int first = await(before.keys.describe(KeysetOwner.SESSIONS)).orElseThrow().primaryKeyId();
+        // The keys alone, as if the instance stopped right after each: no wait was begun.
+        int second = await(before.keys.rotate(KeysetOwner.SESSIONS)).primaryKeyId();
+        KeyRotation third = await(before.keys.rotate(KeysetOwner.SESSIONS));
+
+        Instance restarted = new Instance(ENCRYPTED);
+        assertThat(await(restarted.encryption.resumeUnfinished())).as("the sessions' rotation, waited for again").isEqualTo(1);
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> await(restarted.keys.describe(KeysetOwner.SESSIONS)).orElseThrow().olderEnabledKeys().isEmpty());
+        KeysetInfo keyset = await(restarted.keys.describe(KeysetOwner.SESSIONS)).orElseThrow();
+        assertThat(keyset.primaryKeyId()).isEqualTo(third.primaryKeyId());
+        assertThat(keyset.keys()).filteredOn(KeysetInfo.Key::enabled).extracting(KeysetInfo.Key::id)
+                .containsExactly(third.primaryKeyId());
+        assertThat(keyset.keys()).extracting(KeysetInfo.Key::id).contains(first, second);
+        assertThat(Instant.now()).isAfterOrEqualTo(restarted.encryption.sessionsEndAt(third));
     }
 }

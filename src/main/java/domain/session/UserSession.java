@@ -60,6 +60,14 @@ public record UserSession(
                 new Credential.Session(id.value())));
     }
 
+    /** Never the user data: it may be personal, and is encrypted at rest when the service encrypts. */
+    @Override
+    public String toString() {
+        return "UserSession[id=" + id.value() + ", user=" + userId.value() + ", projects=" + projectAccess + ", createdAt="
+                + createdAt + ", lastActivityAt=" + lastActivityAt + ", idleTimeout=" + idleTimeout + ", absoluteExpiresAt="
+                + absoluteExpiresAt + "]";
+    }
+
     /** The same session with other user data: the form a store keeps it in, or the one read back. */
     public UserSession withUserData(String data) {
         return new UserSession(id, userId, data, projectAccess, createdAt, lastActivityAt, idleTimeout, absoluteExpiresAt);

@@ -151,8 +151,11 @@ public class Stores {
     /** The chain every stored value crosses. */
     @Produces
     @Singleton
-    ValueCodec valueCodec(ProjectKeyrings keyrings, ValueFormats formats, CacheConfig cache, MeterRegistry meters) {
-        return new ValueCodec(formats::of, keyrings, (int) Math.min(Integer.MAX_VALUE - 8, cache.maxValueBytes()), meters);
+    ValueCodec valueCodec(ProjectKeyrings keyrings, ValueFormats formats, CacheConfig cache, SessionConfig sessions,
+            MeterRegistry meters) {
+        // The largest text any value may have: a cache value's, or a session's user data.
+        long largest = Math.max(cache.maxValueBytes(), sessions.maxUserDataBytes());
+        return new ValueCodec(formats::of, keyrings, (int) Math.min(Integer.MAX_VALUE - 8, largest), meters);
     }
 
     private static Optional<KeyEncryptionKey> keyEncryptionKey(ValuesConfig.Encryption encryption) {

@@ -33,8 +33,10 @@ import java.util.regex.Pattern;
  * cd:{p:ID}:m       hash   seq (version sequence), hits, misses
  * cd:{p:ID}:ks      hash   the project's data keyset, wrapped (k kek id, r revision, ks keyset); no TTL: it
  *                         must outlive every value encrypted under it, and goes when the project is shredded
- * cd:{keys}:rotations hash project id -> its latest key rotation ("primary|started ms|finished ms or empty");
- *                         no TTL: one field per project that rotated, read at start to resume unfinished ones
+ * cd:{keys}:sessions:ks hash the sessions' data keyset, wrapped, as above; no TTL, for the same reason
+ * cd:{keys}:rotations hash keyset owner (project id, or _sessions) -> its latest key rotation ("primary|started
+ *                         ms|finished ms or empty"); no TTL: one field per owner that rotated, read at start to
+ *                         resume unfinished ones
  * cd:{u:TAG}:s:ID  hash   one session (u user, d verifier digest, ud user data, p projects, ca, la, it, ax)
  * cd:{u:TAG}:e     zset   session ids by idle expiry: the liveness index of the users with that tag
  * cd:{u:TAG}:o     zset   session ids by creation, for evicting the oldest

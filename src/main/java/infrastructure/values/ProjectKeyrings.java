@@ -292,8 +292,8 @@ public final class ProjectKeyrings implements ProjectKeys {
                         : forEncrypting(owner).map(Keyring::primaryKeyId))
                 .map(primary -> new KeyRotation(owner, primary, clock.instant(), Optional.empty()))
                 .call(store::saveRotation)
-                .invoke(rotation -> LOG.infof("%s: key %s is primary; older keys stay until its values are "
-                        + "re-encrypted", owner, Integer.toUnsignedString(rotation.primaryKeyId())));
+                .invoke(rotation -> LOG.infof("%s: key %s is primary; older keys stay until nothing stored needs them",
+                        owner, Integer.toUnsignedString(rotation.primaryKeyId())));
     }
 
     @Override

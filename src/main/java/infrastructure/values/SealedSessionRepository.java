@@ -16,11 +16,19 @@ import java.util.Optional;
  * encrypted under the sessions' keyset, bound to the session's id), and never sees it in clear when
  * the service encrypts.
  *
- * <p>A session whose user data cannot be read (it was changed in the store, copied from another
- * session, or its key is gone) is not served: it reads as absent, so its token no longer opens it
- * (sessions fail closed). It is still revoked with the rest of its user's.
+ * <p>A session whose encrypted user data cannot be read (it was changed in the store, copied from
+ * another session, or its key is gone) is counted and logged by the chain, and then:
+ * <ul>
+ *   <li>its token opens nothing ({@link #open} answers empty: sessions fail closed);
+ *   <li>the calls that manage sessions ({@link #find}, {@link #findByUser}, {@link #changeAccess})
+ *       still see it, its user data withheld ({@value #WITHHELD}), so that it can be revoked like any
+ *       other.
+ * </ul>
  */
 public final class SealedSessionRepository implements SessionRepository {
+
+    /** What a session whose user data cannot be read shows in its place: JSON null. */
+    static final String WITHHELD = "null";
 
     private final SessionRepository store;
     private final ValueCodec values;
@@ -38,17 +46,17 @@ public final class SealedSessionRepository implements SessionRepository {
 
     @Override
     public Uni<Optional<UserSession>> open(SessionToken token, boolean touch) {
-        return store.open(token, touch).chain(this::unsealed);
+        return store.open(token, touch).chain(found -> found.isEmpty() ? Uni.createFrom().item(found) : unsealed(found.get()));
     }
 
     @Override
     public Uni<Optional<UserSession>> find(SessionId id) {
-        return store.find(id).chain(this::unsealed);
+        return store.find(id).chain(this::withheldIfUnreadable);
     }
 
     @Override
     public Uni<Optional<UserSession>> changeAccess(SessionId id, ProjectId project, boolean granted) {
-        return store.changeAccess(id, project, granted).chain(this::unsealed);
+        return store.changeAccess(id, project, granted).chain(this::withheldIfUnreadable);
     }
 
     @Override
@@ -61,25 +69,27 @@ public final class SealedSessionRepository implements SessionRepository {
         return store.revoke(id);
     }
 
-    /** The user's live sessions whose user data can be read. */
     @Override
     public Uni<List<UserSession>> findByUser(UserId user) {
         return store.findByUser(user).chain(stored -> stored.isEmpty()
                 ? Uni.createFrom().item(List.<UserSession>of())
-                : Uni.join().all(stored.stream().map(this::unsealed).toList()).andFailFast()
-                        .map(all -> all.stream().flatMap(Optional::stream).toList()));
+                : Uni.join().all(stored.stream().map(this::withheldIfUnreadable).toList()).andFailFast());
     }
 
-    /** Every session of the user, readable or not. */
     @Override
     public Uni<Long> revokeAll(UserId user) {
         return store.revokeAll(user);
     }
 
-    private Uni<Optional<UserSession>> unsealed(Optional<UserSession> stored) {
-        return stored.isEmpty() ? Uni.createFrom().item(stored) : unsealed(stored.get());
+    private Uni<Optional<UserSession>> withheldIfUnreadable(Optional<UserSession> stored) {
+        return stored.isEmpty() ? Uni.createFrom().item(stored) : withheldIfUnreadable(stored.get()).map(Optional::of);
     }
 
+    private Uni<UserSession> withheldIfUnreadable(UserSession stored) {
+        return unsealed(stored).map(read -> read.orElseGet(() -> stored.withUserData(WITHHELD)));
+    }
+
+    /** The session with its user data read; empty when it cannot be. */
     private Uni<Optional<UserSession>> unsealed(UserSession stored) {
         return values.decodeText(ValueContext.sessionData(stored.id()), stored.userData())
                 .map(data -> data.map(stored::withUserData));

@@ -190,16 +190,18 @@ public final class ValueCodec {
     /**
      * The stored form of {@code json} as text, for stores that keep the value where only text goes (a
      * session's user data): the JSON text itself when that is its stored form, else U+0001 and the
-     * stored form in base64 (no JSON text starts with U+0001). A compressed form that base64 makes no
-     * shorter than the text is dropped for the text.
+     * stored form in base64 (no JSON text starts with U+0001; a text that does is sealed, so that it
+     * is never misread). A compressed form that base64 makes no shorter than the text is dropped for the
+     * text.
      */
     public Uni<String> encodeText(ValueContext context, String json) {
         return encode(context, json).map(stored -> {
-            if (isText(stored)) {
+            boolean readsAsSealed = !json.isEmpty() && json.charAt(0) == SEALED_TEXT; // never JSON, but never misread either
+            if (isText(stored) && !readsAsSealed) {
                 return json;
             }
             String sealed = SEALED_TEXT + Base64.getEncoder().withoutPadding().encodeToString(stored);
-            return !isEncrypted(stored) && sealed.length() >= json.length() ? json : sealed;
+            return !isEncrypted(stored) && !readsAsSealed && sealed.length() >= json.length() ? json : sealed;
         });
     }
 

@@ -165,6 +165,17 @@ class ValueCodecTest {
     }
 
     @Test
+    void sealsATextThatStartsLikeASealedOneSoThatItIsNeverMisread() {
+        ValueCodec codec = codec(ValueFormat.DEFAULT);
+        String odd = "\u0001not JSON, yet given";
+
+        String stored = await(codec.encodeText(ADA_SESSION, odd));
+
+        assertThat(stored).isNotEqualTo(odd);
+        assertThat(await(codec.decodeText(ADA_SESSION, stored))).contains(odd);
+    }
+
+    @Test
     void readsATextFormThatIsNotBase64OrHoldsPlainTextAsDamaged() {
         ValueCodec codec = codec(ValueFormat.DEFAULT);
 
