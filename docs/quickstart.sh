@@ -110,6 +110,8 @@ curl $BASE/v1/admin/projects/shop/keys -H "Authorization: Bearer $ADMIN"
 expect 409
 curl -X POST $BASE/v1/admin/projects/shop/keys/rotate -H "Authorization: Bearer $ADMIN"
 expect 200
+curl -s $BASE/v1/admin/projects/shop/export -H "Authorization: Bearer $ADMIN"
+expect 200
 curl $BASE/v1/admin/sessions/keys -H "Authorization: Bearer $ADMIN"
 expect 409
 curl -X POST $BASE/v1/admin/sessions/keys/rotate -H "Authorization: Bearer $ADMIN"

@@ -80,6 +80,14 @@ public final class OpenApiDocument implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
+        PathItem export = openAPI.getPaths().getPathItem(ExportResource.PATH);
+        if (export != null && export.getGET() != null && export.getGET().getResponses() != null
+                && export.getGET().getResponses().getAPIResponse("200") != null) {
+            var lines = export.getGET().getResponses().getAPIResponse("200").getContent().getMediaType(ExportResource.JSON_LINES);
+            if (lines != null) {
+                lines.setExamples(Map.of("one entry", OASFactory.createExample().value(ExportResource.EXAMPLE)));
+            }
+        }
         PathItem entry = openAPI.getPaths().getPathItem(CACHE_ENTRY);
         if (entry != null && entry.getGET() != null && entry.getHEAD() == null) {
             entry.setHEAD(headOf(entry.getGET()));
