@@ -2,11 +2,13 @@
 -- KEYS[1] entry hash   KEYS[2] lexical key index (zset, score 0)   KEYS[3] expiry index (zset, score = expiresAt)
 -- KEYS[4] project meta (hash: seq, hits, misses)   KEYS[5] tag registry (zset, score = latest expiry)
 -- KEYS[6] the entry's statistics (hash: h, la), which live exactly as long as the entry
--- KEYS[7..] one tag index per tag of the entry (zset, score = expiresAt), in the order of ARGV[9..]
+-- KEYS[7..] one tag index per tag of the entry (zset, score = expiresAt), in the order of ARGV[10..]
 -- ARGV[1] key name   ARGV[2] JSON value   ARGV[3] now (ms)   ARGV[4] ttl (ms)   ARGV[5] meta ttl (ms)
 -- ARGV[6] precondition: '*' (always), 'absent', 'present' or the expected version
--- ARGV[7] tags joined as "\n" .. t1 .. "\n" .. t2 .. "\n" ('' when none)   ARGV[8] now (µs, the version floor)
--- ARGV[9..] tag names
+-- ARGV[7] tags joined as "\n" .. t1 .. "\n" .. t2 .. "\n" ('' when none)
+-- ARGV[8] the version floor: now (µs), or an imported entry's version if higher
+-- ARGV[9] an imported entry's createdAt (ms), kept; '' for a write of this service's own
+-- ARGV[10..] tag names
 -- Returns {1 created | 0 replaced, version, expiresAt}, or {-1} when the precondition fails.
 local name, now = ARGV[1], tonumber(ARGV[3])
 local expiresAt = now + tonumber(ARGV[4])
@@ -38,10 +40,13 @@ local ver = string.format('%d', newVersion)
 -- A replaced entry keeps its statistics; a new one starts without (no hit, last accessed when created).
 if version then
   redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ver, 'ea', expiresAt, 'tg', ARGV[7])
+  if ARGV[9] ~= '' then
+    redis.call('HSET', KEYS[1], 'ca', ARGV[9])
+  end
   redis.call('PEXPIREAT', KEYS[6], expiresAt)
 else
   redis.call('DEL', KEYS[1], KEYS[6])
-  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ver, 'ca', now, 'ea', expiresAt, 'tg', ARGV[7])
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ver, 'ca', ARGV[9] ~= '' and ARGV[9] or now, 'ea', expiresAt, 'tg', ARGV[7])
 end
 redis.call('PEXPIREAT', KEYS[1], expiresAt)
 
@@ -60,7 +65,7 @@ for i = 7, #KEYS do
   redis.call('ZADD', KEYS[i], expiresAt, name)
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
   extend(KEYS[i], expiresAt)
-  redis.call('ZADD', KEYS[5], 'GT', expiresAt, ARGV[i + 2])
+  redis.call('ZADD', KEYS[5], 'GT', expiresAt, ARGV[i + 3])
 end
 
 -- Every write reclaims a few expired names, so the indexes never outgrow the live entries by much.

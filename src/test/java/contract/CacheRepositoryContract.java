@@ -187,6 +187,24 @@ public abstract class CacheRepositoryContract {
     }
 
     @Test
+    void keepsAnImportedEntrysCreationAndGivesItAVersionNoLowerThanWhereItCameFrom() {
+        long ahead = domain.cache.Versions.floor(clock.instant()) + 3_600_000_000L; // a source whose versions run an hour ahead
+        java.time.Instant createdThere = clock.instant().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+
+        PutOutcome.Stored imported = store(SHOP, "k", json("1").from(new CacheWrite.Origin(ahead, createdThere)));
+        PutOutcome.Stored next = store(SHOP, "k", json("2"));
+        PutOutcome.Stored behind = store(SHOP, "other", json("3").from(new CacheWrite.Origin(5, createdThere)));
+
+        assertThat(imported.version()).isEqualTo(ahead);
+        assertThat(next.version()).as("the project's versions go on from there").isGreaterThan(ahead);
+        assertThat(behind.version()).as("never below the project's own").isGreaterThan(next.version());
+        CacheEntry entry = read(SHOP, "other").orElseThrow();
+        assertThat(entry.createdAt()).isEqualTo(createdThere);
+        assertThat(entry.lastAccessAt()).as("never read: its creation").isEqualTo(createdThere);
+        assertThat(read(SHOP, "k").orElseThrow().createdAt()).as("a later write of its own keeps it").isEqualTo(createdThere);
+    }
+
+    @Test
     void startsEveryProjectsVersionsAtTheClockInMicroseconds() {
         long micros = domain.cache.Versions.floor(clock.instant());
 

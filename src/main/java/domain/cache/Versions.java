@@ -23,6 +23,14 @@ public final class Versions {
         return Math.max(previous + 1, floor(now));
     }
 
+    /**
+     * The version of a write at {@code now} after {@code previous} that must also be at least
+     * {@code atLeast} (an imported entry's version where it came from; 0 for none).
+     */
+    public static long next(long previous, Instant now, long atLeast) {
+        return Math.max(next(previous, now), atLeast);
+    }
+
     /** The smallest version a write at {@code now} can take: the time in whole microseconds since the epoch. */
     public static long floor(Instant now) {
         return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);

@@ -268,12 +268,13 @@ public final class EmbeddedCacheRepository implements CacheRepository {
             return new Written(new PutOutcome.PreconditionFailed(), project, null);
         }
         Project meta = Project.load(c, project, now);
-        long version = Versions.next(meta.seq, clock.instant());
+        long version = Versions.next(meta.seq, clock.instant(), write.versionAtLeast());
         Instant expiresAt = now.plus(write.ttl().value());
         // A replacement keeps when the key was created and how it was read; an expired entry is gone.
-        long createdAt = live.map(s -> s.createdAt).orElse(now.toEpochMilli());
+        long createdAt = write.origin().map(o -> o.createdAt().toEpochMilli())
+                .orElseGet(() -> live.map(s -> s.createdAt).orElse(now.toEpochMilli()));
         long hits = live.map(s -> s.hits).orElse(0L);
-        long lastAccessAt = live.map(s -> s.lastAccessAt).orElse(now.toEpochMilli());
+        long lastAccessAt = live.map(s -> s.lastAccessAt).orElse(createdAt);
         try (PreparedStatement upsert = c.prepareStatement("""
                 INSERT INTO cache_entries (project, key, version, created_at, expires_at, hits, last_access_at, tags, value)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

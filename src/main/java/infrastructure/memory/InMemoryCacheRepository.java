@@ -121,12 +121,14 @@ public final class InMemoryCacheRepository implements CacheRepository {
             if (!write.precondition().admits(current)) {
                 return new Written(new PutOutcome.PreconditionFailed(), null);
             }
-            long version = Versions.next(space.seq, clock.instant());
+            long version = Versions.next(space.seq, clock.instant(), write.versionAtLeast());
             space.seq = version;
             Instant expiresAt = now.plus(write.ttl().value());
+            Instant createdAt = write.origin().map(CacheWrite.Origin::createdAt)
+                    .orElse(live == null ? now : live.entry.createdAt());
             CacheEntry entry = live == null
-                    ? new CacheEntry(key, "", version, now, expiresAt, write.tags(), 0, now)
-                    : new CacheEntry(key, "", version, live.entry.createdAt(), expiresAt, write.tags(),
+                    ? new CacheEntry(key, "", version, createdAt, expiresAt, write.tags(), 0, createdAt)
+                    : new CacheEntry(key, "", version, createdAt, expiresAt, write.tags(),
                             live.entry.hits(), live.entry.lastAccessAt());
             Slot slot = live != null ? live : new Slot();
             if (live != null) {

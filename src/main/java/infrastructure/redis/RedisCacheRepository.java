@@ -157,7 +157,7 @@ public final class RedisCacheRepository implements CacheRepository {
     }
 
     private Uni<PutOutcome> put(CacheKey key, CacheWrite write, List<String> tags, List<String> scriptKeys, byte[] stored) {
-        List<Object> args = new ArrayList<>(8 + tags.size());
+        List<Object> args = new ArrayList<>(9 + tags.size());
         Instant now = clock.instant();
         args.add(key.value());
         args.add(stored);
@@ -166,7 +166,8 @@ public final class RedisCacheRepository implements CacheRepository {
         args.add(projectRetentionMillis);
         args.add(encode(write.precondition()));
         args.add(tags.isEmpty() ? "" : "\n" + String.join("\n", tags) + "\n");
-        args.add(Long.toString(Versions.floor(now)));
+        args.add(Long.toString(Math.max(Versions.floor(now), write.versionAtLeast())));
+        args.add(write.origin().map(o -> Long.toString(o.createdAt().toEpochMilli())).orElse(""));
         args.addAll(tags);
         return run(PUT, scriptKeys, args).map(r -> {
             long created = r.get(0).toLong();
