@@ -204,6 +204,58 @@ public abstract class CacheRepositoryContract {
         assertThat(read(SHOP, "k").orElseThrow().createdAt()).as("a later write of its own keeps it").isEqualTo(createdThere);
     }
 
+    // --- pages of whole entries (an export)
+
+    private List<domain.cache.EntryPage> entryPages(ProjectId project, int size, long maxBytes) {
+        List<domain.cache.EntryPage> pages = new java.util.ArrayList<>();
+        Optional<CacheKey> after = Optional.empty();
+        do {
+            domain.cache.EntryPage page = await(cache.entries(project, after, PageSize.of(size), maxBytes));
+            pages.add(page);
+            assertThat(pages).as("the walk ends").hasSizeLessThan(100);
+            after = page.next();
+        } while (after.isPresent());
+        return pages;
+    }
+
+    @Test
+    void pagesThroughWholeEntriesInKeyOrderAsTheyAreRead() {
+        for (int i = 0; i < 7; i++) {
+            store(SHOP, "e" + i, tagged("{\"n\":" + i + "}", "t" + (i % 2), "all"));
+        }
+        store(BLOG, "e3", json("\"another project's\""));
+        store(SHOP, "short", living("0", 1));
+        clock.advance(Duration.ofSeconds(2));
+
+        List<domain.cache.EntryPage> pages = entryPages(SHOP, 3, Long.MAX_VALUE);
+
+        List<CacheEntry> read = pages.stream().flatMap(p -> p.entries().stream()).toList();
+        assertThat(pages.get(0).entries()).hasSize(3);
+        assertThat(read).extracting(e -> e.key().value()).containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6");
+        for (CacheEntry entry : read) {
+            CacheEntry found = read(SHOP, entry.key().value()).orElseThrow();
+            assertThat(entry.value()).isEqualTo(found.value());
+            assertThat(entry.version()).isEqualTo(found.version());
+            assertThat(entry.createdAt()).isEqualTo(found.createdAt());
+            assertThat(entry.expiresAt()).isEqualTo(found.expiresAt());
+            assertThat(entry.tags()).isEqualTo(found.tags());
+        }
+        assertThat(pages).allSatisfy(p -> assertThat(p.unreadable()).isEmpty());
+        assertThat(entryPages(ProjectId.of("nothing-here"), 3, Long.MAX_VALUE)).singleElement()
+                .satisfies(p -> assertThat(p.entries()).isEmpty());
+    }
+
+    @Test
+    void endsAPageOnceItsValuesReachTheByteBudgetButReadsOneEntryAtLeast() {
+        String hundred = "\"" + "x".repeat(98) + "\"";
+        for (int i = 0; i < 7; i++) {
+            store(SHOP, "e" + i, json(hundred));
+        }
+
+        assertThat(entryPages(SHOP, 100, 250)).extracting(p -> p.entries().size()).containsExactly(3, 3, 1);
+        assertThat(entryPages(SHOP, 100, 1)).extracting(p -> p.entries().size()).containsOnly(1).hasSize(7);
+    }
+
     @Test
     void startsEveryProjectsVersionsAtTheClockInMicroseconds() {
         long micros = domain.cache.Versions.floor(clock.instant());

@@ -237,6 +237,22 @@ public abstract class ValuesAtRestContract {
     }
 
     @Test
+    void namesTheEntriesAPageOfWholeEntriesCannotReadAndServesTheOthers() {
+        CacheRepository cache = cacheOn(codec(ENCRYPTED));
+        await(cache.put(SHOP, CacheKey.of("a"), json("\"kept\"")));
+        await(cache.put(SHOP, CacheKey.of("b"), json("\"changed\"")));
+        byte[] stored = storedValue(SHOP, "b");
+        stored[stored.length - 1] ^= 1;
+        overwriteStoredValue(SHOP, "b", stored);
+
+        domain.cache.EntryPage page = await(cache.entries(SHOP, Optional.empty(), domain.cache.PageSize.of(10), Long.MAX_VALUE));
+
+        assertThat(page.entries()).extracting(CacheEntry::value).containsExactly("\"kept\"");
+        assertThat(page.unreadable()).containsExactly(CacheKey.of("b"));
+        assertThat(unreadable("not-authentic")).isEqualTo(1);
+    }
+
+    @Test
     void refusesToWriteAndReadsAsMissesWithAnotherKeyEncryptionKey() {
         await(cacheOn(codec(ENCRYPTED)).put(SHOP, CacheKey.of("k"), json("\"first\"")));
         byte[] before = storedValue(SHOP, "k");

@@ -26,6 +26,7 @@ public final class FailingCacheStore implements CacheRepository {
     public final AtomicInteger finds = new AtomicInteger();
     public final AtomicInteger puts = new AtomicInteger();
     public final AtomicInteger records = new AtomicInteger();
+    public final AtomicInteger entryPages = new AtomicInteger();
     private final AtomicInteger refusals = new AtomicInteger();
     private final AtomicInteger hangs = new AtomicInteger();
 
@@ -93,6 +94,12 @@ public final class FailingCacheStore implements CacheRepository {
     @Override
     public Uni<KeyPage> keys(ProjectId project, KeyPattern pattern, Optional<CacheKey> after, PageSize size) {
         return store.keys(project, pattern, after, size);
+    }
+
+    /** Fails like finds and puts, when they are set to. */
+    @Override
+    public Uni<domain.cache.EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes) {
+        return call(entryPages, store.entries(project, after, size, maxBytes));
     }
 
     @Override

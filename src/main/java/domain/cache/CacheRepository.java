@@ -63,6 +63,14 @@ public interface CacheRepository {
      */
     Uni<ResealPage> reseal(ProjectId project, Optional<CacheKey> after, PageSize size);
 
+    /**
+     * A page of the project's live entries after {@code after} in key order, each read whole (value,
+     * version, creation, expiry, tags), for an export: at most {@code size} entries, and none more once
+     * their stored values reach {@code maxBytes} (one at least, whatever its size). Reads the store
+     * itself, never a copy held in process, in one call of the store per page; records nothing.
+     */
+    Uni<EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes);
+
     /** Removes every entry of the project and its indexes; answers how many entries were live. */
     Uni<Long> removeAll(ProjectId project);
 

@@ -6,6 +6,7 @@ import domain.cache.CacheReads;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
 import domain.cache.CacheTag;
+import domain.cache.EntryPage;
 import domain.cache.CacheWrite;
 import domain.cache.KeyPage;
 import domain.cache.KeyPattern;
@@ -410,6 +411,54 @@ public final class EmbeddedCacheRepository implements CacheRepository {
                 return new KeyPage(keys, examined == size.value() ? Optional.of(CacheKey.of(last)) : Optional.empty());
             }
         });
+    }
+
+    /**
+     * A page read by one reader, from the file (never the entries held in process), rows read until
+     * the page's budget is spent; decoded outside the reader.
+     */
+    @Override
+    public Uni<EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes) {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT key, version, created_at, expires_at, hits, last_access_at, "
+                    + "tags, value FROM cache_entries WHERE project = ? AND key > ? AND expires_at > ? ORDER BY key LIMIT ?")) {
+                select.setString(1, project.value());
+                select.setString(2, after.map(CacheKey::value).orElse(""));
+                select.setLong(3, clock.millis());
+                select.setInt(4, size.value() + 1); // one more: whether another page follows
+                List<Row> page = new ArrayList<>();
+                long bytes = 0;
+                boolean more = false;
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        if (page.size() == size.value() || bytes >= maxBytes) {
+                            more = true;
+                            break;
+                        }
+                        byte[] value = rows.getBytes(8);
+                        bytes += value.length;
+                        page.add(new Row(new CacheEntry(CacheKey.of(rows.getString(1)), "", rows.getLong(2),
+                                Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4)), tags(rows.getString(7)),
+                                rows.getLong(5), Instant.ofEpochMilli(rows.getLong(6))), value));
+                    }
+                }
+                return new Read(page, more);
+            }
+        }).chain(read -> Multi.createFrom().iterable(read.page)
+                .onItem().transformToUniAndConcatenate(row -> values.decode(ValueContext.cacheEntry(project, row.entry.key()), row.value)
+                        .map(text -> Map.entry(row.entry, text)))
+                .collect().asList()
+                .map(all -> {
+                    List<CacheEntry> entries = new ArrayList<>();
+                    List<CacheKey> unreadable = new ArrayList<>();
+                    all.forEach(e -> e.getValue().ifPresentOrElse(text -> entries.add(e.getKey().withValue(text)),
+                            () -> unreadable.add(e.getKey().key())));
+                    Optional<CacheKey> next = read.more ? Optional.of(read.page.get(read.page.size() - 1).entry.key()) : Optional.empty();
+                    return new EntryPage(entries, unreadable, next);
+                }));
+    }
+
+    private record Read(List<Row> page, boolean more) {
     }
 
     /** A page read by one reader, brought to the current form in process, written back in one write that checks each version. */

@@ -6,6 +6,7 @@ import domain.cache.CacheReads;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
 import domain.cache.CacheTag;
+import domain.cache.EntryPage;
 import domain.cache.CacheWrite;
 import domain.cache.KeyPage;
 import domain.cache.KeyPattern;
@@ -205,6 +206,48 @@ public final class InMemoryCacheRepository implements CacheRepository {
             Optional<CacheKey> next = examined == size.value() ? Optional.of(CacheKey.of(last)) : Optional.empty();
             return new KeyPage(keys, next);
         });
+    }
+
+    /** A page copied under the project's lock, decoded outside it. */
+    @Override
+    public Uni<EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes) {
+        return inSpace(project, space -> {
+            Instant now = now();
+            NavigableMap<String, Slot> range = after.isPresent() ? space.entries.tailMap(after.get().value(), false) : space.entries;
+            List<Slot> page = new ArrayList<>();
+            long bytes = 0;
+            boolean full = false;
+            for (Slot slot : range.values()) {
+                if (page.size() == size.value() || bytes >= maxBytes) {
+                    full = true;
+                    break;
+                }
+                if (!slot.entry.isExpiredAt(now)) {
+                    page.add(new Slot(slot.entry, slot.stored));
+                    bytes += slot.stored.length;
+                }
+            }
+            return new Read(page, full);
+        }).chain(read -> decoded(project, read.page).map(page -> new EntryPage(page.entries(), page.unreadable(),
+                read.full && !read.page.isEmpty() ? Optional.of(read.page.get(read.page.size() - 1).entry.key()) : Optional.empty())));
+    }
+
+    private record Read(List<Slot> page, boolean full) {
+    }
+
+    /** The page's values decoded, in order; those that cannot be read named apart. */
+    private Uni<EntryPage> decoded(ProjectId project, List<Slot> page) {
+        return Multi.createFrom().iterable(page)
+                .onItem().transformToUniAndConcatenate(slot -> values.decode(ValueContext.cacheEntry(project, slot.entry.key()), slot.stored)
+                        .map(text -> Map.entry(slot.entry, text)))
+                .collect().asList()
+                .map(all -> {
+                    List<CacheEntry> entries = new ArrayList<>();
+                    List<CacheKey> unreadable = new ArrayList<>();
+                    all.forEach(e -> e.getValue().ifPresentOrElse(text -> entries.add(e.getKey().withValue(text)),
+                            () -> unreadable.add(e.getKey().key())));
+                    return new EntryPage(entries, unreadable, Optional.empty());
+                });
     }
 
     /** A page copied under the project's lock, brought to the current form outside it, written back under it if unchanged. */

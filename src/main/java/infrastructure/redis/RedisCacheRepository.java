@@ -6,6 +6,7 @@ import domain.cache.CacheReads;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
 import domain.cache.CacheTag;
+import domain.cache.EntryPage;
 import domain.cache.CacheWrite;
 import domain.cache.KeyPage;
 import domain.cache.KeyPattern;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -56,6 +58,7 @@ public final class RedisCacheRepository implements CacheRepository {
     private static final LuaScript KEYS = LuaScript.load("index_page");
     private static final LuaScript STATS = LuaScript.load("cache_stats");
     private static final LuaScript RESEAL = LuaScript.load("cache_reseal");
+    private static final LuaScript ENTRIES = LuaScript.load("cache_entries");
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveKeyCommands<String> keyCommands;
@@ -271,6 +274,65 @@ public final class RedisCacheRepository implements CacheRepository {
                     });
                 })
                 .onFailure().transform(RedisFailures::translate);
+    }
+
+    /**
+     * Two round trips per page: the names from the project's index, then the entries in one script
+     * (their hashes share the project's slot), which stops at the page's byte budget.
+     */
+    @Override
+    public Uni<EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes) {
+        String min = after.map(k -> "(" + k.value()).orElse("-");
+        return run(KEYS, List.of(keys.keyIndex(project), keys.expiryIndex(project)),
+                List.of(min, "+", Integer.toString(size.value()), Long.toString(clock.millis())))
+                .chain(page -> {
+                    List<String> names = new ArrayList<>();
+                    for (int i = 2; i < page.size(); i++) {
+                        names.add(page.get(i).toString());
+                    }
+                    Optional<CacheKey> listedNext = page.get(0).toInteger() == size.value()
+                            ? Optional.of(CacheKey.of(page.get(1).toString())) : Optional.empty();
+                    if (names.isEmpty()) {
+                        return Uni.createFrom().item(new EntryPage(List.of(), List.of(), listedNext));
+                    }
+                    List<String> hashes = names.stream().map(name -> keys.entry(project, name)).toList();
+                    return run(ENTRIES, hashes, List.of(Long.toString(clock.millis()), Long.toString(maxBytes)))
+                            .chain(read -> decoded(project, names, read, listedNext));
+                })
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** The entries the script read, decoded; where the next page starts: after the last one read, if it stopped early. */
+    private Uni<EntryPage> decoded(ProjectId project, List<String> names, Response read, Optional<CacheKey> listedNext) {
+        int looked = read.get(0).toInteger();
+        List<Map.Entry<CacheEntry, byte[]>> stored = new ArrayList<>();
+        for (int i = 0; i < looked; i++) {
+            int at = 1 + 5 * i;
+            if (read.get(at + 1).toString().isEmpty()) {
+                continue; // gone or expired since it was listed
+            }
+            Set<CacheTag> tags = new HashSet<>();
+            for (String t : read.get(at + 4).toString().split("\n")) {
+                if (!t.isEmpty()) {
+                    tags.add(CacheTag.of(t));
+                }
+            }
+            Instant createdAt = Instant.ofEpochMilli(read.get(at + 2).toLong());
+            stored.add(Map.entry(new CacheEntry(CacheKey.of(names.get(i)), "", read.get(at + 1).toLong(), createdAt,
+                    Instant.ofEpochMilli(read.get(at + 3).toLong()), tags, 0, createdAt), read.get(at).toBytes()));
+        }
+        Optional<CacheKey> next = looked < names.size() ? Optional.of(CacheKey.of(names.get(looked - 1))) : listedNext;
+        return Multi.createFrom().iterable(stored)
+                .onItem().transformToUniAndConcatenate(e -> values.decode(ValueContext.cacheEntry(project, e.getKey().key()), e.getValue())
+                        .map(text -> Map.entry(e.getKey(), text)))
+                .collect().asList()
+                .map(all -> {
+                    List<CacheEntry> entries = new ArrayList<>();
+                    List<CacheKey> unreadable = new ArrayList<>();
+                    all.forEach(e -> e.getValue().ifPresentOrElse(text -> entries.add(e.getKey().withValue(text)),
+                            () -> unreadable.add(e.getKey().key())));
+                    return new EntryPage(entries, unreadable, next);
+                });
     }
 
     /** What became of one entry's value: its name, the version it was read at, and the outcome. */

@@ -6,6 +6,7 @@ import domain.cache.CacheReads;
 import domain.cache.CacheRepository;
 import domain.cache.CacheStats;
 import domain.cache.CacheTag;
+import domain.cache.EntryPage;
 import domain.cache.CacheWrite;
 import domain.cache.KeyPage;
 import domain.cache.KeyPattern;
@@ -187,6 +188,12 @@ public final class RedisNearCache implements CacheRepository, RedisEntryTracking
     @Override
     public Uni<Long> removeTagged(ProjectId project, CacheTag tag) {
         return dropping(redis.removeTagged(project, tag), removed -> copies.removedAll(project));
+    }
+
+    /** From Redis itself: an export neither uses nor fills the copies held for hot reads. */
+    @Override
+    public Uni<EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes) {
+        return redis.entries(project, after, size, maxBytes);
     }
 
     /** Values keep their text: the copies held stay right (Redis still tells of each write, which drops them). */
