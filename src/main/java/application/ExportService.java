@@ -2,12 +2,14 @@ package application;
 
 import domain.access.Principal;
 import domain.access.Scope;
+import domain.access.ApiKeyRepository;
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
 import domain.cache.CacheRepository;
-import domain.cache.KeyPattern;
+import domain.cache.EntryPage;
 import domain.cache.PageSize;
 import domain.project.ProjectId;
+import domain.session.SessionRepository;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.faulttolerance.api.ApplyGuard;
@@ -15,73 +17,133 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
- * The use cases of taking a project's data out of the service: its export, read page by page so
- * that neither the service's memory nor any writer waits on the project's size. Each needs the scope
+ * The use cases of taking a project's data out of the service: its export, read page by page so that
+ * neither the service's memory nor any writer waits on the project's size. Each needs the scope
  * {@code admin} on the project: an export holds every value in clear.
  *
- * <p>Each record is read as it stood at one moment (an entry is read whole), the export as a whole
- * at none: an entry written during the export may or may not be in it, one live throughout is in it
- * exactly once. Every page is one guarded store call ({@value Guards#BULK}); an export the store
- * stops answering ends with a failure, which the web edge turns into a cut stream.
+ * <p>Each entry is read whole, as it stood at one moment; the export as a whole is no snapshot: an
+ * entry written during it may or may not be in it, one live throughout is in it exactly once. A page
+ * is at most {@value #PAGE} entries and {@value #PAGE_BYTES} bytes of values, one guarded store call
+ * ({@value Guards#BULK}). Before every page after the first, the caller's credential is checked
+ * again: a key revoked during an export ends it. At most {@value #MAX_RUNNING} exports run on an
+ * instance at once.
  */
 @ApplicationScoped
 public class ExportService {
 
-    /** Entries read per store call. */
+    private static final Logger LOG = Logger.getLogger(ExportService.class);
+    /** Entries read per store call at most. */
     static final int PAGE = 200;
+    /** Bytes of stored values read per store call at most (one entry at least, whatever its size). */
+    static final long PAGE_BYTES = 4L << 20;
+    /** Exports running on this instance at once, at most: each holds a page in memory and a store connection in turn. */
+    static final int MAX_RUNNING = 4;
 
     private final CacheRepository cache;
+    private final CredentialCheck credentials;
+    private final AtomicInteger running = new AtomicInteger();
 
     @Inject
-    public ExportService(CacheRepository cache) {
+    public ExportService(CacheRepository cache, ApiKeyRepository keys, SessionRepository sessions, Clock clock) {
         this.cache = cache;
+        this.credentials = new CredentialCheck(keys, sessions, clock);
     }
 
-    /** One page of a project's entries, and where the next one starts (empty after the last). */
-    public record EntryPage(List<CacheEntry> entries, Optional<CacheKey> next) {
+    /** What an export holds, in order: every live entry, and the keys of those whose value cannot be read. */
+    public sealed interface Item {
+
+        /** A live entry, its value as clients read it. */
+        record Entry(CacheEntry entry) implements Item {
+        }
+
+        /** A live entry whose stored value cannot be read (changed in the store, or its key gone): named, never served. */
+        record Unreadable(CacheKey key) implements Item {
+        }
     }
 
     /**
-     * The project's live cache entries in key order, a page of at most {@value #PAGE} at a time (none
-     * empty), values as stored (verbatim JSON), with their versions, tags and expiries. Checks the
-     * caller's access at once, before anything is read, so that a refusal is an answer and not a cut
-     * stream.
+     * The project's cache entries in key order. Checks the caller's access at once, and reads the first
+     * page before it answers, so that a refusal or a store that does not answer is an answer (403,
+     * 503) and not a cut stream; the stream fails later if the store stops answering, or ends when the
+     * caller's credential no longer permits it.
      *
-     * @throws AccessDeniedException when the caller lacks {@code admin} on the project
+     * @throws AccessDeniedException   when the caller lacks {@code admin} on the project
+     * @throws TooManyStreamsException when this instance runs as many exports as it may
      */
-    public Multi<List<CacheEntry>> cacheEntries(Principal caller, ProjectId project) {
+    public Uni<Multi<Item>> cacheEntries(Principal caller, ProjectId project) {
         Access.require(caller, project, Scope.ADMIN);
-        return Multi.createBy().repeating()
-                .uni(Walk::new, walk -> cachePage(project, walk.after).invoke(page -> walk.after = page.next()))
-                .whilst(page -> page.next().isPresent())
-                .map(EntryPage::entries)
-                .filter(entries -> !entries.isEmpty());
+        if (running.incrementAndGet() > MAX_RUNNING) {
+            running.decrementAndGet();
+            throw new TooManyStreamsException("this instance runs " + MAX_RUNNING + " exports at once already; "
+                    + "export again once one has ended");
+        }
+        Runnable ended = running::decrementAndGet;
+        return cachePage(project, Optional.empty())
+                .onFailure().invoke(ended)
+                .map(first -> Multi.createBy().concatenating().streams(
+                                items(first),
+                                first.next().isEmpty() ? Multi.createFrom().empty() : rest(caller, project, first.next().get()))
+                        .onTermination().invoke(ended));
     }
 
-    /**
-     * Up to {@value #PAGE} live entries after {@code after}: a page of keys, then each entry read
-     * whole (an entry removed in between is left out).
-     */
+    /** The pages after the first, each once the credential was found to permit it still. */
+    private Multi<Item> rest(Principal caller, ProjectId project, CacheKey after) {
+        return Multi.createBy().repeating()
+                .uni(() -> new Walk(after), walk -> permitted(caller, project)
+                        .chain(() -> cachePage(project, Optional.of(walk.after)))
+                        .invoke(page -> page.next().ifPresent(next -> walk.after = next)))
+                .whilst(page -> page.next().isPresent())
+                .onItem().transformToMultiAndConcatenate(ExportService::items);
+    }
+
+    private Uni<Void> permitted(Principal caller, ProjectId project) {
+        return credentials.stillPermits(caller, project, Scope.ADMIN).map(permits -> {
+            if (!permits) {
+                throw new AccessDeniedException("the credential no longer permits the export of project " + project.value());
+            }
+            return null;
+        });
+    }
+
+    private static Multi<Item> items(EntryPage page) {
+        List<Item> items = new ArrayList<>(page.entries().size() + page.unreadable().size());
+        page.entries().forEach(entry -> items.add(new Item.Entry(entry)));
+        page.unreadable().forEach(key -> items.add(new Item.Unreadable(key)));
+        return Multi.createFrom().iterable(items);
+    }
+
+    /** Up to {@value #PAGE} live entries after {@code after}, read whole in one store call. */
     @Measured
     @WithSpan("admin.export-page")
     @ApplyGuard(Guards.BULK)
     Uni<EntryPage> cachePage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<CacheKey> after) {
-        return cache.keys(project, KeyPattern.ALL, after, PageSize.of(PAGE)).chain(keys -> {
-            Optional<CacheKey> next = keys.after();
-            if (keys.keys().isEmpty()) {
-                return Uni.createFrom().item(new EntryPage(List.of(), next));
-            }
-            return Uni.join().all(keys.keys().stream().map(key -> cache.find(project, key)).toList()).andFailFast()
-                    .map(found -> new EntryPage(found.stream().flatMap(Optional::stream).toList(), next));
-        });
+        return cache.entries(project, after, PageSize.of(PAGE), PAGE_BYTES);
+    }
+
+    /** Logs an export's end: who took which project's data out, how much of it, and whether all of it. */
+    public void ended(Principal caller, ProjectId project, long entries, long unreadable, Optional<Throwable> failure) {
+        if (failure.isEmpty()) {
+            LOG.infof("project %s: exported by %s: %d entries, %d unreadable", project.value(), caller.name(), entries, unreadable);
+        } else {
+            LOG.warnf("project %s: the export by %s stopped after %d entries: %s", project.value(), caller.name(), entries,
+                    failure.get().getMessage());
+        }
     }
 
     /** Where a walk is. */
     private static final class Walk {
-        Optional<CacheKey> after = Optional.empty();
+        CacheKey after;
+
+        Walk(CacheKey after) {
+            this.after = after;
+        }
     }
 }

@@ -1,6 +1,6 @@
 package application;
 
-/** The principal holds as many open event streams as it may; one must close first (429). */
+/** As many streams are open as may be (a principal's event streams, an instance's exports); one must end first (429). */
 public final class TooManyStreamsException extends RuntimeException {
 
     public TooManyStreamsException(String message) {

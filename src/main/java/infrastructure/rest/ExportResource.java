@@ -1,11 +1,14 @@
 package infrastructure.rest;
 
+import application.AccessDeniedException;
 import application.ExportService;
+import domain.access.Principal;
 import domain.access.Scope;
 import domain.cache.CacheEntry;
 import domain.project.ProjectId;
 import infrastructure.config.StoreConfig;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -44,7 +49,7 @@ public class ExportResource {
             {"type":"header","format":"cache-domain-export","version":1,"project":"shop","store":"redis","exportedAt":"2026-12-06T07:00:00.000Z"}
             {"type":"cache","key":"user:42:profile","value":{"name":"Ada"},"version":1795341000412318,"tags":["user:42"],\
             "createdAt":"2026-12-06T06:50:00.412Z","expiresAt":"2026-12-06T07:50:00.412Z","ttlMillis":2999588}
-            {"type":"end","records":1}
+            {"type":"end","records":1,"unreadable":0}
             """;
 
     private final ExportService exports;
@@ -62,39 +67,69 @@ public class ExportResource {
     @GET
     @Produces(JSON_LINES)
     @Operation(summary = "Export a project",
-            description = "Streams the project's data as JSON Lines: a header line (format, version, project, source "
-                    + "store, time), then one line per record (today the live cache entries, in key order, values "
-                    + "verbatim, with version, tags, creation, expiry and the TTL left when the line was written), then "
-                    + "an end line counting the records. A stream without its end line was cut (the store stopped "
-                    + "answering, or the connection broke): start again. Writers never wait on an export, and its "
-                    + "memory does not grow with the project. The values are in clear, encrypted at rest or not: "
-                    + "keep the file as you keep the data.")
+            description = "Streams the project's data as JSON Lines (docs/export-format.md): a header line (format, "
+                    + "version, project, source store, time), then one line per record (today the live cache entries, "
+                    + "in key order, values verbatim, with version, tags, creation, expiry and the TTL left when the line "
+                    + "was written; an entry whose stored value cannot be read is named in an unreadable line), then an "
+                    + "end line counting them. A file without its end line is incomplete: the store stopped answering or "
+                    + "the key was revoked (said in a last error line), or the connection broke. Writers never wait on "
+                    + "an export, and its memory does not grow with the project; an instance runs 4 at once at most "
+                    + "(429). The values are in clear, encrypted at rest or not: keep the file as you keep the data.")
     @APIResponse(responseCode = "200", description = "The export", content = @Content(mediaType = JSON_LINES,
             schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
     @Requires(Scope.ADMIN)
     public Multi<byte[]> export(@PathParam("projectId") String projectId) {
         ProjectId project = project(projectId);
-        Multi<List<CacheEntry>> pages = exports.cacheEntries(caller.principal(), project);
+        Principal caller = this.caller.principal();
+        Uni<Multi<ExportService.Item>> items = exports.cacheEntries(caller, project);
         Instant exportedAt = clock.instant();
         AtomicLong records = new AtomicLong();
-        // One chunk per page of entries: the framework ends each chunk with a line break.
-        Multi<byte[]> lines = Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(() -> utf8(header(project, exportedAt))),
-                pages.map(page -> {
-                    records.addAndGet(page.size());
-                    Instant now = clock.instant();
-                    StringBuilder chunk = new StringBuilder(page.size() * 256);
-                    for (CacheEntry entry : page) {
-                        chunk.append(chunk.isEmpty() ? "" : "\n").append(cacheLine(entry, now));
-                    }
-                    return utf8(chunk.toString());
-                }),
-                Multi.createFrom().item(() -> utf8("{\"type\":\"end\",\"records\":" + records.get() + "}")));
-        return RestMulti.fromMultiData(lines).encodeAsJsonArray(false).build();
+        AtomicLong unreadable = new AtomicLong();
+        AtomicBoolean answered = new AtomicBoolean();
+        // The first page is read before the header: a store that does not answer is a 503, not a cut stream.
+        Multi<String> lines = Multi.createFrom().uni(items).onItem().transformToMultiAndConcatenate(read -> {
+            answered.set(true);
+            return Multi.createBy().concatenating().streams(
+                    Multi.createFrom().item(header(project, exportedAt)),
+                    read.map(item -> line(item, records, unreadable)).filter(line -> !line.isEmpty()),
+                    Multi.createFrom().item(() -> "{\"type\":\"end\",\"records\":" + records.get() + ",\"unreadable\":"
+                            + unreadable.get() + "}"));
+        })
+                .onCompletion().invoke(() -> exports.ended(caller, project, records.get(), unreadable.get(), Optional.empty()))
+                // Once the answer has begun, a failure can only end it: said in a last line, so the file reads as
+                // cut (it has no end line), and logged once, not as a fault of the framework.
+                .onFailure(failure -> answered.get()).recoverWithMulti(failure -> {
+                    exports.ended(caller, project, records.get(), unreadable.get(), Optional.of(failure));
+                    return Multi.createFrom().item("{\"type\":\"error\",\"detail\":" + quoted(reason(failure)) + "}");
+                });
+        // Bytes, written as they are; the framework ends each with a line break.
+        return RestMulti.fromMultiData(lines.map(line -> line.getBytes(StandardCharsets.UTF_8))).encodeAsJsonArray(false)
+                .header("Cache-Control", "no-store").build();
     }
 
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private String line(ExportService.Item item, AtomicLong records, AtomicLong unreadable) {
+        if (item instanceof ExportService.Item.Unreadable u) {
+            unreadable.incrementAndGet();
+            return "{\"type\":\"unreadable\",\"key\":\"" + u.key().value() + "\"}";
+        }
+        CacheEntry entry = ((ExportService.Item.Entry) item).entry();
+        Instant now = clock.instant();
+        if (!entry.expiresAt().isAfter(now.plusMillis(999))) {
+            return ""; // expires before an importer could keep it a second
+        }
+        records.incrementAndGet();
+        return cacheLine(entry, now);
+    }
+
+    private static String reason(Throwable failure) {
+        if (failure instanceof AccessDeniedException) {
+            return "the credential no longer permits this export";
+        }
+        return "the store stopped answering (" + failure.getClass().getSimpleName() + "); this export is incomplete";
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private String header(ProjectId project, Instant exportedAt) {
@@ -104,13 +139,18 @@ public class ExportResource {
 
     /**
      * One entry's line. Keys and tags need no escaping (their alphabet has no quote, backslash or
-     * control character); the value is stored JSON, written verbatim, but on one line: a line break
-     * outside a JSON string is whitespace, and inside one it cannot be (it would be escaped).
+     * control character); the value is stored JSON, written verbatim, but on one line and readable by
+     * any line splitter: a line break outside a JSON string is whitespace, and inside one it cannot be
+     * (it is escaped); U+2028, U+2029 and U+0085, which some splitters break at, can only be inside
+     * strings, where their escapes mean the same.
      */
     static String cacheLine(CacheEntry entry, Instant now) {
         String value = entry.value();
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
             value = value.replace('\n', ' ').replace('\r', ' ');
+        }
+        if (value.indexOf('\u2028') >= 0 || value.indexOf('\u2029') >= 0 || value.indexOf('\u0085') >= 0) {
+            value = value.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085");
         }
         List<String> tags = entry.tags().stream().map(t -> t.value()).sorted().toList();
         StringBuilder out = new StringBuilder(200 + value.length() + 16 * tags.size());

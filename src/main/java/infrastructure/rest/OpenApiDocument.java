@@ -85,7 +85,7 @@ public final class OpenApiDocument implements OASFilter {
                 && export.getGET().getResponses().getAPIResponse("200") != null) {
             var lines = export.getGET().getResponses().getAPIResponse("200").getContent().getMediaType(ExportResource.JSON_LINES);
             if (lines != null) {
-                lines.setExamples(Map.of("one entry", OASFactory.createExample().value(ExportResource.EXAMPLE)));
+                lines.setExamples(new java.util.LinkedHashMap<>(Map.of("one entry", OASFactory.createExample().value(ExportResource.EXAMPLE))));
             }
         }
         PathItem entry = openAPI.getPaths().getPathItem(CACHE_ENTRY);

@@ -70,12 +70,19 @@ abstract class ExportApiTests {
             put.then().statusCode(201);
             written.put(name, put);
         }
-        as(writer).body("{\"value\": 1}").put("/v1/projects/" + freshProject() + "/cache/elsewhere").then().statusCode(403);
+        // Another project, its id longer by a suffix, holding the same names: none of it may come out.
+        String neighbour = project + "-2";
+        String neighboursWriter = cacheKeyFor(neighbour);
+        for (String name : List.of("item:0000", "item:0001", "zzz")) {
+            as(neighboursWriter).body("{\"value\": \"the neighbour's\"}").put("/v1/projects/" + neighbour + "/cache/" + name)
+                    .then().statusCode(201);
+        }
         Instant before = Instant.now();
 
         Response response = as(admin).get(export());
 
-        response.then().statusCode(200).contentType(containsString("application/jsonl"));
+        response.then().statusCode(200).contentType(containsString("application/jsonl")).header("Cache-Control", "no-store");
+        assertThat(response.asString()).doesNotContain("the neighbour's");
         List<JsonNode> lines = lines(response);
         JsonNode header = lines.get(0);
         assertThat(header.path("type").asText()).isEqualTo("header");
@@ -83,7 +90,7 @@ abstract class ExportApiTests {
         assertThat(header.path("version").asInt()).isEqualTo(1);
         assertThat(header.path("project").asText()).isEqualTo(project);
         assertThat(header.path("store").asText()).isNotEmpty();
-        assertThat(lines.get(lines.size() - 1).toString()).isEqualTo("{\"type\":\"end\",\"records\":" + ENTRIES + "}");
+        assertThat(lines.get(lines.size() - 1).toString()).isEqualTo("{\"type\":\"end\",\"records\":" + ENTRIES + ",\"unreadable\":0}");
         List<JsonNode> entries = lines.subList(1, lines.size() - 1);
         assertThat(entries).hasSize(ENTRIES);
         assertThat(entries).extracting(e -> e.path("key").asText()).isSorted().doesNotHaveDuplicates()
@@ -119,7 +126,19 @@ abstract class ExportApiTests {
         List<JsonNode> lines = lines(as(admin).get(export()).then().statusCode(200).extract().response());
 
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(1).toString()).isEqualTo("{\"type\":\"end\",\"records\":0}");
+        assertThat(lines.get(1).toString()).isEqualTo("{\"type\":\"end\",\"records\":0,\"unreadable\":0}");
+    }
+
+    @Test
+    void writesEachEntryOnOneLineThatAnyLineSplitterReadsWhole() throws Exception {
+        String value = "{\"text\": \"a\\u2028b\\u2029c\\u0085d\\ne\"}";
+        as(writer).body("{\"value\": " + value + "}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
+
+        String body = as(admin).get(export()).then().statusCode(200).extract().asString();
+
+        assertThat(body).doesNotContain("\u2028", "\u2029", "\u0085", "\r");
+        assertThat(body.split("\n")).hasSize(3);
+        assertThat(JSON.readTree(body.split("\n")[1]).path("value").path("text").asText()).isEqualTo("a\u2028b\u2029c\u0085d\ne");
     }
 
     @Test

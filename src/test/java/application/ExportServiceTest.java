@@ -1,0 +1,122 @@
+package application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import domain.access.ApiKey;
+import domain.access.ApiKeyName;
+import domain.access.ApiKeySecret;
+import domain.access.Principal;
+import domain.access.ProjectAccess;
+import domain.access.Scope;
+import domain.cache.CacheKey;
+import domain.cache.CacheWrite;
+import domain.cache.Precondition;
+import domain.cache.Ttl;
+import domain.project.ProjectId;
+import infrastructure.memory.InMemoryApiKeyRepository;
+import infrastructure.memory.InMemoryCacheRepository;
+import infrastructure.memory.InMemorySessionRepository;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import support.FailingCacheStore;
+import support.ValueCodecs;
+
+/** The export use case on the memory store: paged, bounded in number, ended by a revoked key or a store that stops answering. */
+class ExportServiceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ProjectId SHOP = ProjectId.of("shop");
+    /** Three pages: two full, one not. */
+    private static final int ENTRIES = 2 * ExportService.PAGE + 50;
+
+    private final InMemoryApiKeyRepository keys = new InMemoryApiKeyRepository();
+    private final FailingCacheStore cache = new FailingCacheStore(
+            new InMemoryCacheRepository(Clock.systemUTC(), 100_000, Duration.ofDays(1), ValueCodecs.standard()));
+    private final ExportService exports = new ExportService(cache, keys, new InMemorySessionRepository(Clock.systemUTC()),
+            Clock.systemUTC());
+    private Principal exporter;
+
+    @BeforeEach
+    void fillTheShopAndMakeAnExportersKey() {
+        for (int i = 0; i < ENTRIES; i++) {
+            cache.put(SHOP, CacheKey.of(String.format("k%04d", i)), new CacheWrite("{\"n\":" + i + "}", Ttl.ofSeconds(3600), Set.of(),
+                    Precondition.always())).await().atMost(WAIT);
+        }
+        ApiKey key = new ApiKey(ApiKeyName.of("exporter"), ApiKeySecret.generate().digest(), ProjectAccess.only(Set.of(SHOP)),
+                Set.of(Scope.ADMIN), Instant.now(), null);
+        keys.create(key).await().atMost(WAIT);
+        exporter = key.principal();
+    }
+
+    private AssertSubscriber<ExportService.Item> started() {
+        Multi<ExportService.Item> items = exports.cacheEntries(exporter, SHOP).await().atMost(WAIT);
+        return items.subscribe().withSubscriber(AssertSubscriber.create(0));
+    }
+
+    @Test
+    void exportsEveryEntryInKeyOrderPageByPage() {
+        AssertSubscriber<ExportService.Item> export = started();
+
+        export.request(Long.MAX_VALUE).awaitCompletion(WAIT);
+
+        List<String> keysRead = new ArrayList<>();
+        export.getItems().forEach(item -> keysRead.add(((ExportService.Item.Entry) item).entry().key().value()));
+        assertThat(keysRead).hasSize(ENTRIES).isSorted().doesNotHaveDuplicates();
+        assertThat(cache.entryPages.get()).isEqualTo(3);
+    }
+
+    @Test
+    void endsAnExportWhoseKeyWasRevokedBeforeItsNextPage() {
+        AssertSubscriber<ExportService.Item> export = started();
+        export.request(ExportService.PAGE).awaitItems(ExportService.PAGE, WAIT);
+
+        keys.delete(ApiKeyName.of("exporter")).await().atMost(WAIT);
+        export.request(Long.MAX_VALUE).awaitFailure(WAIT);
+
+        assertThat(export.getFailure()).isInstanceOf(AccessDeniedException.class);
+        assertThat(export.getItems()).hasSize(ExportService.PAGE);
+        assertThat(cache.entryPages.get()).as("no page read for a revoked key").isEqualTo(1);
+    }
+
+    @Test
+    void failsBeforeAnsweringWhenTheStoreDoesNotAnswerTheFirstPage() {
+        cache.failNext(1);
+
+        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP).await().atMost(WAIT))
+                .isInstanceOf(domain.StoreUnavailableException.class);
+        started().request(Long.MAX_VALUE).awaitCompletion(WAIT).assertLastItem(new ExportService.Item.Entry(
+                cache.find(SHOP, CacheKey.of(String.format("k%04d", ENTRIES - 1))).await().atMost(WAIT).orElseThrow()));
+    }
+
+    @Test
+    void runsAtMostFourExportsAtOnceAndFreesTheirPlacesWhenTheyEnd() {
+        List<AssertSubscriber<ExportService.Item>> running = new ArrayList<>();
+        for (int i = 0; i < ExportService.MAX_RUNNING; i++) {
+            running.add(started());
+        }
+
+        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP)).isInstanceOf(TooManyStreamsException.class);
+        running.get(0).request(Long.MAX_VALUE).awaitCompletion(WAIT);
+        running.get(1).cancel();
+        running.add(started());
+        running.add(started());
+        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP)).isInstanceOf(TooManyStreamsException.class);
+    }
+
+    @Test
+    void refusesACallerWithoutAdminOnTheProjectBeforeReadingAnything() {
+        Principal reader = new Principal("reader", ProjectAccess.all(), Set.of(Scope.CACHE_READ));
+
+        assertThatThrownBy(() -> exports.cacheEntries(reader, SHOP)).isInstanceOf(AccessDeniedException.class);
+        assertThat(cache.entryPages.get()).isZero();
+    }
+}
