@@ -110,8 +110,6 @@ curl $BASE/v1/admin/projects/shop/keys -H "Authorization: Bearer $ADMIN"
 expect 409
 curl -X POST $BASE/v1/admin/projects/shop/keys/rotate -H "Authorization: Bearer $ADMIN"
 expect 200
-curl -s $BASE/v1/admin/projects/shop/export -H "Authorization: Bearer $ADMIN"
-expect 200
 curl $BASE/v1/admin/sessions/keys -H "Authorization: Bearer $ADMIN"
 expect 409
 curl -X POST $BASE/v1/admin/sessions/keys/rotate -H "Authorization: Bearer $ADMIN"
@@ -268,6 +266,10 @@ curl -i -X DELETE $BASE/v1/admin/api-keys/billing-backend -H "$A"               
 # --- Health report
 expect 200
 curl -s $BASE/v1/admin/health -H "Authorization: Bearer $ADMIN"
+
+# --- Export
+expect 200
+curl -s $BASE/v1/admin/projects/shop/export -H "Authorization: Bearer $ADMIN"
 
 # --- Browsers
 expect 403
