@@ -271,6 +271,15 @@ curl -s $BASE/v1/admin/health -H "Authorization: Bearer $ADMIN"
 expect 200
 curl -s $BASE/v1/admin/projects/shop/export -H "Authorization: Bearer $ADMIN"
 
+# --- Import
+# the export kept in a file, as the README suggests (the README's line above printed it)
+command curl -s $BASE/v1/admin/projects/shop/export -H "Authorization: Bearer $ADMIN" > "${TMPDIR:-/tmp}/shop.jsonl"
+cd "${TMPDIR:-/tmp}"
+expect 200
+curl -s -X POST "$BASE/v1/admin/projects/shop/import?dryRun=true" -H "Authorization: Bearer $ADMIN" \
+  -H 'Content-Type: application/jsonl' --data-binary @shop.jsonl
+cd - >/dev/null
+
 # --- Browsers
 expect 403
 curl -i -X OPTIONS $BASE/v1/projects/shop/progress/import-42/events \

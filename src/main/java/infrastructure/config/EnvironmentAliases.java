@@ -18,8 +18,9 @@ import java.util.Map;
  * defaults); the setting itself, configured by the operator in the environment or as a system
  * property, wins over its alias.
  *
- * <p>The HTTP layer's body limit ({@code quarkus.http.limits.max-body-size}) follows the value limit
- * ({@link BodyLimit#bound(long)}) unless the operator sets it.
+ * <p>The HTTP layer's body limit ({@code quarkus.http.limits.max-body-size}) follows the larger of the
+ * value limit ({@link BodyLimit#bound(long)}) and the import limit unless the operator sets it; the
+ * service's own edge applies each to its paths.
  */
 @Priority(Priorities.LIBRARY + 500)
 public final class EnvironmentAliases implements ConfigSourceInterceptor {
@@ -50,6 +51,7 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
 
     static final String MAX_BODY_SIZE = "quarkus.http.limits.max-body-size";
     static final String MAX_VALUE_BYTES = "cache-domain.cache.max-value-bytes";
+    static final String MAX_IMPORT_BYTES = "cache-domain.import.max-bytes";
 
     /** Config sources at or below this ordinal are what the service ships: application.properties (250) and defaults. */
     private static final int SHIPPED_ORDINAL = 250;
@@ -72,8 +74,12 @@ public final class EnvironmentAliases implements ConfigSourceInterceptor {
             ConfigValue valueLimit = context.proceed(MAX_VALUE_BYTES);
             String maxValueBytes = valueLimit == null || valueLimit.getValue() == null
                     ? CacheConfig.DEFAULT_MAX_VALUE_BYTES : valueLimit.getValue().trim();
+            ConfigValue importLimit = context.proceed(MAX_IMPORT_BYTES);
+            String maxImportBytes = importLimit == null || importLimit.getValue() == null
+                    ? ImportConfig.DEFAULT_MAX_BYTES : importLimit.getValue().trim();
             try {
-                return ConfigValue.builder().withName(name).withValue(Long.toString(BodyLimit.bound(Long.parseLong(maxValueBytes))))
+                long largest = Math.max(BodyLimit.bound(Long.parseLong(maxValueBytes)), Long.parseLong(maxImportBytes));
+                return ConfigValue.builder().withName(name).withValue(Long.toString(largest))
                         .withConfigSourceName("EnvironmentAliases").withConfigSourceOrdinal(SHIPPED_ORDINAL).build();
             } catch (NumberFormatException e) {
                 return value; // the cache settings' own validation reports it

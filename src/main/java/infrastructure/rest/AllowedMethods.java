@@ -31,8 +31,8 @@ public class AllowedMethods {
     /** Every resource class; {@code AllowedMethodsTest} fails when one is missing. */
     static final List<Class<?>> RESOURCES = List.of(CacheResource.class, CacheKeyResource.class, ProgressResource.class,
             ProjectRateLimitResource.class, RateLimitResource.class, SessionResource.class, ApiKeyResource.class,
-            HealthResource.class, KeyResource.class, SessionKeyResource.class, ExportResource.class, BackupResource.class,
-            TaskResource.class, TaskClaimResource.class);
+            HealthResource.class, KeyResource.class, SessionKeyResource.class, ExportResource.class, ImportResource.class,
+            BackupResource.class, TaskResource.class, TaskClaimResource.class);
 
     private record Endpoint(Pattern path, String method) {
     }

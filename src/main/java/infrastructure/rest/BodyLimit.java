@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import domain.cache.CachePolicy;
+import infrastructure.config.ImportConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -31,10 +32,20 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class BodyLimit {
 
-    private final long maxBodyBytes;
+    /** The path of a project's import, whose body is a whole export file, with a limit of its own. */
+    private static final java.util.regex.Pattern IMPORT = java.util.regex.Pattern.compile("/v1/admin/projects/[^/]+/import");
 
-    public BodyLimit(CachePolicy policy) {
+    private final long maxBodyBytes;
+    private final long maxImportBytes;
+
+    public BodyLimit(CachePolicy policy, ImportConfig imports) {
         this.maxBodyBytes = bound(policy.maxValueBytes());
+        this.maxImportBytes = imports.maxBytes();
+    }
+
+    /** The limit of a request's body: an import's, or every other request's. */
+    static long limitFor(String path, long maxBodyBytes, long maxImportBytes) {
+        return path != null && IMPORT.matcher(path).matches() ? maxImportBytes : maxBodyBytes;
     }
 
     /** The largest body, in bytes, for a value limit of {@code maxValueBytes}. */
@@ -53,6 +64,7 @@ public class BodyLimit {
         if (!hasBody(http)) {
             return Uni.createFrom().nullItem();
         }
+        long maxBodyBytes = limitFor(http.path(), this.maxBodyBytes, maxImportBytes);
         return Uni.createFrom().emitter(emitter -> {
             Buffer body = Buffer.buffer();
             boolean[] refused = {false};

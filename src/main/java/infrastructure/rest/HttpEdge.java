@@ -3,6 +3,7 @@ package infrastructure.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.cache.CachePolicy;
+import infrastructure.config.ImportConfig;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -37,10 +38,12 @@ public class HttpEdge {
     static final int MAX_HEADER_BYTES = 20 * 1024;
 
     private final long maxBodyBytes;
+    private final long maxImportBytes;
     private final ObjectMapper json;
 
-    public HttpEdge(CachePolicy policy, ObjectMapper json) {
+    public HttpEdge(CachePolicy policy, ImportConfig imports, ObjectMapper json) {
         this.maxBodyBytes = BodyLimit.bound(policy.maxValueBytes());
+        this.maxImportBytes = imports.maxBytes();
         this.json = json;
     }
 
@@ -65,6 +68,7 @@ public class HttpEdge {
             return;
         }
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        long maxBodyBytes = BodyLimit.limitFor(context.request().path(), this.maxBodyBytes, maxImportBytes);
         if (declared != null) {
             long length;
             try {

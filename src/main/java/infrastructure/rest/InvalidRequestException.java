@@ -12,6 +12,12 @@ public final class InvalidRequestException extends RuntimeException {
         this.violations = List.copyOf(violations);
     }
 
+    /** With a detail of its own, for violations of which only the first are listed. */
+    public InvalidRequestException(List<Problem.Violation> violations, String detail) {
+        super(detail);
+        this.violations = List.copyOf(violations);
+    }
+
     public static InvalidRequestException of(String field, String message) {
         return new InvalidRequestException(List.of(new Problem.Violation(field, message)));
     }

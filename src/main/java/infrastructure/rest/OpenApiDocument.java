@@ -88,6 +88,14 @@ public final class OpenApiDocument implements OASFilter {
                 lines.setExamples(new java.util.LinkedHashMap<>(Map.of("one entry", OASFactory.createExample().value(ExportResource.EXAMPLE))));
             }
         }
+        PathItem imports = openAPI.getPaths().getPathItem(ImportResource.PATH);
+        if (imports != null && imports.getPOST() != null && imports.getPOST().getRequestBody() != null
+                && imports.getPOST().getRequestBody().getContent() != null) {
+            // The file an import takes is an export, as text: the same example.
+            imports.getPOST().getRequestBody().getContent().getMediaTypes().values().forEach(file -> file
+                    .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING).description("an export file, JSON Lines"))
+                    .setExamples(new java.util.LinkedHashMap<>(Map.of("an export", OASFactory.createExample().value(ExportResource.EXAMPLE)))));
+        }
         PathItem entry = openAPI.getPaths().getPathItem(CACHE_ENTRY);
         if (entry != null && entry.getGET() != null && entry.getHEAD() == null) {
             entry.setHEAD(headOf(entry.getGET()));

@@ -54,11 +54,13 @@ class EnvironmentAliasesTest {
     }
 
     @Test
-    void tiesTheHttpBodyLimitToTheValueLimitUnlessTheOperatorSetsIt() {
+    void tiesTheHttpBodyLimitToTheLargerOfTheValueAndImportLimitsUnlessTheOperatorSetsIt() {
         assertThat(config(Map.of(), Map.of()).getRawValue(EnvironmentAliases.MAX_BODY_SIZE))
-                .isEqualTo(Long.toString(8L * 1048576 + 65536));
-        assertThat(config(Map.of(), Map.of(EnvironmentAliases.MAX_VALUE_BYTES, "100"))
+                .isEqualTo(Long.toString(256L * 1048576));
+        assertThat(config(Map.of(), Map.of(EnvironmentAliases.MAX_VALUE_BYTES, "100", EnvironmentAliases.MAX_IMPORT_BYTES, "1000"))
                 .getRawValue(EnvironmentAliases.MAX_BODY_SIZE)).isEqualTo(Long.toString(800 + 65536));
+        assertThat(config(Map.of(), Map.of(EnvironmentAliases.MAX_VALUE_BYTES, "100", EnvironmentAliases.MAX_IMPORT_BYTES, "100000000"))
+                .getRawValue(EnvironmentAliases.MAX_BODY_SIZE)).isEqualTo("100000000");
         assertThat(config(Map.of(), Map.of(EnvironmentAliases.MAX_BODY_SIZE, "1G"))
                 .getRawValue(EnvironmentAliases.MAX_BODY_SIZE)).isEqualTo("1G");
     }

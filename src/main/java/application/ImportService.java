@@ -1,0 +1,216 @@
+package application;
+
+import domain.access.Principal;
+import domain.access.Scope;
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.CacheRepository;
+import domain.cache.CacheWrite;
+import domain.cache.Precondition;
+import domain.cache.PutOutcome;
+import domain.project.ProjectId;
+import domain.StoreUnavailableException;
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.faulttolerance.api.ApplyGuard;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The use case of bringing a project's entries in from an export: checked whole first (the web edge
+ * refuses a file with any bad line before this runs), then written. Needs the scope {@code admin} on
+ * the project.
+ *
+ * <p>Each entry keeps its creation and takes a version at least the one it had where it came from,
+ * so that no ETag a client holds from there reads as newer than the entry it now names. In
+ * {@link Mode#MERGE}, an entry the project holds already is replaced unless its version is higher
+ * than the imported one's (it was written after the export read the other: a conflict, counted, the
+ * project's kept); a write that races the import wins the same way. {@link Mode#REPLACE} first
+ * removes every entry of the project. A dry run reads what it would change and writes nothing.
+ *
+ * <p>Entries are written {@value #CONCURRENCY} at a time, each a guarded store call ({@value
+ * Guards#BULK}); a store that stops answering ends the import with a failure, the entries written
+ * until then kept: importing the same file again finishes it (it writes what is missing, and finds
+ * the rest unchanged).
+ */
+@ApplicationScoped
+public class ImportService {
+
+    private static final Logger LOG = Logger.getLogger(ImportService.class);
+    /** Entries written at once. */
+    static final int CONCURRENCY = 16;
+    /** The conflicting keys a report names at most. */
+    static final int MAX_NAMED = 100;
+
+    private final CacheRepository cache;
+
+    @Inject
+    public ImportService(CacheRepository cache) {
+        this.cache = cache;
+    }
+
+    /** What an import does with the entries the project holds already. */
+    public enum Mode {
+        /** Keeps them; an imported entry replaces one only if that one is not newer. */
+        MERGE,
+        /** Removes them all first. */
+        REPLACE
+    }
+
+    /** One entry to import, checked: its key and the write that brings it in (with its origin). */
+    public record Entry(CacheKey key, CacheWrite write) {
+
+        public Entry {
+            if (write.origin().isEmpty()) {
+                throw new IllegalArgumentException("an imported entry has an origin");
+            }
+        }
+    }
+
+    /**
+     * What an import did (or, in a dry run, would do).
+     *
+     * @param written   entries written
+     * @param unchanged entries the project held as imported already (an import run again)
+     * @param conflicts entries left as the project held them, newer than the imported ones
+     * @param removed   entries removed first ({@link Mode#REPLACE})
+     * @param conflictingKeys the first {@value #MAX_NAMED} of them
+     */
+    public record Report(long written, long unchanged, long conflicts, long removed, List<CacheKey> conflictingKeys) {
+
+        public Report {
+            conflictingKeys = List.copyOf(conflictingKeys);
+        }
+    }
+
+    /**
+     * Fails unless the caller may import into the project: what the web edge checks before it reads
+     * a body, so that a refused caller's file is never read.
+     */
+    public void authorize(Principal caller, ProjectId project) {
+        Access.require(caller, project, Scope.ADMIN);
+    }
+
+    /**
+     * Writes {@code entries} into the project as {@code mode} says; with {@code dryRun}, only reads.
+     *
+     * @throws AccessDeniedException when the caller lacks {@code admin} on the project
+     */
+    @Measured
+    @WithSpan("admin.import")
+    public Uni<Report> importEntries(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, List<Entry> entries,
+            Mode mode, boolean dryRun) {
+        return Uni.createFrom().deferred(() -> {
+            authorize(caller, project);
+            Tally tally = new Tally();
+            Uni<Long> cleared = mode != Mode.REPLACE ? Uni.createFrom().item(0L)
+                    : dryRun ? liveEntries(project) : clear(project);
+            return cleared.invoke(removed -> tally.removed = removed)
+                    .chain(() -> mode == Mode.REPLACE && dryRun ? Uni.createFrom().voidItem() : Multi.createFrom().iterable(entries)
+                            .onItem().transformToUni(entry -> apply(project, entry, dryRun).map(outcome -> new Applied(entry, outcome)))
+                            .merge(CONCURRENCY)
+                            .invoke(applied -> tally.count(applied.entry(), applied.outcome()))
+                            .collect().last().replaceWithVoid())
+                    .map(last -> {
+                        if (mode == Mode.REPLACE && dryRun) {
+                            tally.written = entries.size();
+                        }
+                        return tally.report();
+                    })
+                    .invoke(report -> LOG.infof("project %s: %s %d entries%s, %d unchanged, %d conflicts, %d removed first",
+                            project.value(), dryRun ? "would import" : "imported", report.written(),
+                            mode == Mode.REPLACE ? " (replace)" : "", report.unchanged(), report.conflicts(), report.removed()));
+        });
+    }
+
+    private record Applied(Entry entry, Outcome outcome) {
+    }
+
+    /** What became of one entry. */
+    enum Outcome {
+        WRITTEN,
+        UNCHANGED,
+        CONFLICT
+    }
+
+    /**
+     * One entry: written unless the project holds a newer one. Conditional on what was read, so that a
+     * write racing it is never overwritten (it is newer: a conflict).
+     */
+    @ApplyGuard(Guards.BULK)
+    Uni<Outcome> apply(ProjectId project, Entry entry, boolean dryRun) {
+        long imported = entry.write().versionAtLeast();
+        return cache.find(project, entry.key()).chain(held -> {
+            if (held.isPresent() && holds(held.get(), entry.write())) {
+                return Uni.createFrom().item(Outcome.UNCHANGED);
+            }
+            if (held.isPresent() && held.get().version() > imported) {
+                return Uni.createFrom().item(Outcome.CONFLICT);
+            }
+            if (dryRun) {
+                return Uni.createFrom().item(Outcome.WRITTEN);
+            }
+            Precondition unchanged = held.map(CacheEntry::version).<Precondition>map(Precondition.IfVersion::new)
+                    .orElseGet(Precondition.IfAbsent::new);
+            CacheWrite write = new CacheWrite(entry.write().value(), entry.write().ttl(), entry.write().tags(), unchanged,
+                    entry.write().origin());
+            return cache.put(project, entry.key(), write).map(outcome -> {
+                if (outcome instanceof PutOutcome.Stored) {
+                    return Outcome.WRITTEN;
+                }
+                if (outcome instanceof PutOutcome.PreconditionFailed) {
+                    return Outcome.CONFLICT;
+                }
+                throw new StoreUnavailableException("the store did not take the write of " + entry.key().value(), null);
+            });
+        });
+    }
+
+    /** Whether the entry held is the imported one already (an import run again): same value, tags and creation. */
+    private static boolean holds(CacheEntry held, CacheWrite imported) {
+        return held.value().equals(imported.value()) && held.tags().equals(imported.tags())
+                && imported.origin().map(o -> o.createdAt().equals(held.createdAt())).orElse(false);
+    }
+
+    @ApplyGuard(Guards.BULK)
+    Uni<Long> clear(ProjectId project) {
+        return cache.removeAll(project);
+    }
+
+    @ApplyGuard(Guards.BULK)
+    Uni<Long> liveEntries(ProjectId project) {
+        return cache.stats(project).map(stats -> stats.entries());
+    }
+
+    /** Counts; touched downstream of the merge, one outcome at a time (a merged stream's items are serialised). */
+    private static final class Tally {
+        long written;
+        long unchanged;
+        long conflicts;
+        long removed;
+        final List<CacheKey> conflicting = new ArrayList<>();
+
+        void count(Entry entry, Outcome outcome) {
+            if (outcome == Outcome.WRITTEN) {
+                written++;
+            } else if (outcome == Outcome.UNCHANGED) {
+                unchanged++;
+            } else {
+                conflicts++;
+                if (conflicting.size() < MAX_NAMED) {
+                    conflicting.add(entry.key());
+                }
+            }
+        }
+
+        Report report() {
+            return new Report(written, unchanged, conflicts, removed, conflicting.stream().sorted(Comparator.comparing(CacheKey::value)).toList());
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package infrastructure.rest;
+
+import application.ImportService;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import domain.InvalidValueException;
+import domain.access.Scope;
+import domain.cache.CacheKey;
+import domain.cache.CachePolicy;
+import domain.cache.CacheTag;
+import domain.cache.CacheWrite;
+import domain.cache.Precondition;
+import domain.cache.ValueTooLargeException;
+import domain.project.ProjectId;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * A project's import over HTTP: {@code POST /v1/admin/projects/{projectId}/import} (scope {@code admin}
+ * on the project), an export file in (docs/export-format.md), a report out. Every line is checked
+ * before anything is written: a file with a bad line is refused whole, naming each bad line.
+ */
+@Path(ImportResource.PATH)
+@Tag(name = "admin")
+public class ImportResource {
+
+    static final String PATH = "/v1/admin/projects/{projectId}/import";
+    /** Bad lines named in a refusal, at most; all are counted. */
+    static final int MAX_NAMED = 100;
+
+    private final ImportService imports;
+    private final Caller caller;
+    private final ObjectMapper json;
+    private final CachePolicy policy;
+    private final Clock clock;
+
+    public ImportResource(ImportService imports, Caller caller, ObjectMapper json, CachePolicy policy, Clock clock) {
+        this.imports = imports;
+        this.caller = caller;
+        this.json = json;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Any line of an export: which fields it has depends on its type; fields unknown here are left alone. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Line(String type, String format, Long version, String key, JsonValue value, List<String> tags, Instant createdAt,
+            Instant expiresAt, Long records, Long unreadable, String detail) {
+    }
+
+    /** What an import did, or would do. */
+    public record ImportReport(String project, String mode, boolean dryRun,
+            @Schema(description = "entries in the file") long entries,
+            @Schema(description = "entries written (in a dry run: that would be)") long written,
+            @Schema(description = "entries the project held as imported already") long unchanged,
+            @Schema(description = "entries the project holds in a newer version, kept") long conflicts,
+            @Schema(description = "entries removed first (mode replace)") long removed,
+            @Schema(description = "entries left out: expired, or unreadable where they were exported") long skipped,
+            @Schema(description = "the first 100 conflicting keys") List<String> conflictingKeys) {
+
+        static final String EXAMPLE = "{\"project\": \"shop\", \"mode\": \"merge\", \"dryRun\": false, \"entries\": 2000, "
+                + "\"written\": 1997, \"unchanged\": 0, \"conflicts\": 2, \"removed\": 0, \"skipped\": 1, "
+                + "\"conflictingKeys\": [\"cart:17\", \"user:42:profile\"]}";
+    }
+
+    @POST
+    @Consumes({ExportResource.JSON_LINES, "application/x-ndjson"})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Import a project",
+            description = "Takes an export file (JSON Lines, docs/export-format.md), of this project or another, and "
+                    + "writes its entries into the project. Every line is checked first: a file with a bad line (or "
+                    + "without its end line) is refused whole with a 400 problem naming each bad line by number, and "
+                    + "nothing is written. An entry keeps its creation, expires when it expired there (to the second), "
+                    + "and takes a version at least its version there. mode=merge (the default) keeps the project's "
+                    + "entries, and replaces one only if it is not newer than the imported one (else a conflict, "
+                    + "counted); mode=replace removes the project's entries first. dryRun=true reads what would "
+                    + "change and writes nothing. Importing the same file again finishes an import that stopped: "
+                    + "what was written is found unchanged.")
+    @APIResponse(responseCode = "200", description = "The report", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ImportReport.class),
+            examples = @ExampleObject(name = "merged", value = ImportReport.EXAMPLE)))
+    @Requires(Scope.ADMIN)
+    public Uni<ImportReport> importProject(@PathParam("projectId") String projectId,
+            @Parameter(description = "merge (default) or replace") @QueryParam("mode") @DefaultValue("merge") String mode,
+            @Parameter(description = "true: report what would change, write nothing") @QueryParam("dryRun")
+            @DefaultValue("false") String dryRun,
+            byte[] file) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        ImportService.Mode chosen = violations.check("mode", () -> mode(mode));
+        Boolean dry = violations.check("dryRun", () -> flag(dryRun));
+        violations.throwIfAny();
+        imports.authorize(caller.principal(), project);
+        Checked checked = check(file == null ? new byte[0] : file, clock.instant());
+        return imports.importEntries(caller.principal(), project, checked.entries, chosen, dry)
+                .map(report -> new ImportReport(project.value(), chosen.name().toLowerCase(Locale.ROOT), dry,
+                        checked.entries.size() + checked.skipped, report.written(), report.unchanged(), report.conflicts(),
+                        report.removed(), checked.skipped, report.conflictingKeys().stream().map(CacheKey::value).toList()));
+    }
+
+    private static ImportService.Mode mode(String mode) {
+        return switch (mode) {
+            case "merge" -> ImportService.Mode.MERGE;
+            case "replace" -> ImportService.Mode.REPLACE;
+            default -> throw new InvalidValueException("mode is merge or replace");
+        };
+    }
+
+    private static boolean flag(String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidValueException("dryRun is true or false");
+        };
+    }
+
+    /** A file's entries, checked; and how many were left out (expired, or unreadable where they came from). */
+    private record Checked(List<ImportService.Entry> entries, long skipped) {
+    }
+
+    /**
+     * Reads every line; refuses the file, naming its bad lines, unless every line is sound: a header
+     * first, entries, an end line last whose counts match.
+     */
+    Checked check(byte[] file, Instant now) {
+        List<Problem.Violation> bad = new ArrayList<>();
+        long[] badCount = {0};
+        List<ImportService.Entry> entries = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        long cacheLines = 0;
+        long unreadableLines = 0;
+        long skipped = 0;
+        boolean header = false;
+        boolean ended = false;
+        int number = 0;
+        int start = 0;
+        while (start < file.length) {
+            int end = start;
+            while (end < file.length && file[end] != '\n') {
+                end++;
+            }
+            number++;
+            int length = end - start;
+            if (length > 0 && file[end - 1] == '\r') {
+                length--;
+            }
+            int at = start;
+            start = end + 1;
+            if (length == 0 || isBlank(file, at, length)) {
+                continue;
+            }
+            Line line;
+            try {
+                line = json.readValue(file, at, length, Line.class);
+            } catch (JsonProcessingException e) {
+                note(bad, badCount, number, "is not a JSON object: " + firstLine(e.getOriginalMessage()));
+                continue;
+            } catch (java.io.IOException e) {
+                note(bad, badCount, number, "cannot be read: " + firstLine(e.getMessage()));
+                continue;
+            }
+            if (ended) {
+                note(bad, badCount, number, "follows the end line");
+                continue;
+            }
+            String type = line.type() == null ? "" : line.type();
+            if (!header) {
+                if (!type.equals("header") || !ExportResource.FORMAT.equals(line.format())) {
+                    note(bad, badCount, number, "must be an export's header: {\"type\":\"header\",\"format\":\""
+                            + ExportResource.FORMAT + "\",\"version\":" + ExportResource.VERSION + ",...}");
+                    header = true; // said once; the lines below are checked all the same
+                    continue;
+                }
+                if (line.version() == null || line.version() != ExportResource.VERSION) {
+                    note(bad, badCount, number, "names format version " + line.version() + "; this service reads version "
+                            + ExportResource.VERSION);
+                }
+                header = true;
+                continue;
+            }
+            switch (type) {
+                case "cache" -> {
+                    cacheLines++;
+                    try {
+                        ImportService.Entry entry = entry(line, now);
+                        if (entry == null) {
+                            skipped++;
+                            continue;
+                        }
+                        Integer before = seen.putIfAbsent(entry.key().value(), number);
+                        if (before != null) {
+                            note(bad, badCount, number, "repeats the key " + entry.key().value() + " of line " + before);
+                            continue;
+                        }
+                        entries.add(entry);
+                    } catch (InvalidValueException e) {
+                        note(bad, badCount, number, e.rule());
+                    } catch (ValueTooLargeException e) {
+                        note(bad, badCount, number, e.getMessage());
+                    }
+                }
+                case "unreadable" -> {
+                    unreadableLines++;
+                    skipped++;
+                }
+                case "end" -> {
+                    ended = true;
+                    if (line.records() == null || line.records() != cacheLines) {
+                        note(bad, badCount, number, "counts " + line.records() + " entries; the file holds " + cacheLines);
+                    }
+                    if (line.unreadable() != null && line.unreadable() != unreadableLines) {
+                        note(bad, badCount, number, "counts " + line.unreadable() + " unreadable entries; the file holds "
+                                + unreadableLines);
+                    }
+                }
+                case "error" -> note(bad, badCount, number, "says the export stopped there (" + line.detail()
+                        + "): the file is incomplete; export again");
+                case "header" -> note(bad, badCount, number, "is a second header");
+                default -> skipped++; // a record of a kind this version does not know: left out, as the format says
+            }
+        }
+        if (!header) {
+            note(bad, badCount, 1, "the file is empty: an export starts with its header line");
+        } else if (!ended) {
+            note(bad, badCount, number + 1, "the end line is missing: the file is incomplete; export again");
+        }
+        if (badCount[0] > 0) {
+            throw new InvalidRequestException(bad, badCount[0] + " lines of the file are not sound; nothing was written");
+        }
+        return new Checked(entries, skipped);
+    }
+
+    /** An entry's line as the write that imports it; null for an entry that expires before it could be kept a second. */
+    private ImportService.Entry entry(Line line, Instant now) {
+        CacheKey key = CacheKey.of(line.key() == null ? "" : line.key());
+        if (line.value() == null) {
+            throw new InvalidValueException("has no value");
+        }
+        if (line.version() == null || line.version() < 1) {
+            throw new InvalidValueException("has no version (a positive integer)");
+        }
+        if (line.createdAt() == null || line.expiresAt() == null) {
+            throw new InvalidValueException("lacks createdAt or expiresAt");
+        }
+        Set<CacheTag> tags = new HashSet<>();
+        for (String tag : line.tags() == null ? List.<String>of() : line.tags()) {
+            tags.add(CacheTag.of(tag));
+        }
+        long seconds = Math.round(Duration.between(now, line.expiresAt()).toMillis() / 1000.0);
+        if (seconds < 1) {
+            return null;
+        }
+        CacheWrite write = policy.write(line.value().text(), OptionalLong.of(seconds), tags, Precondition.always())
+                .from(new CacheWrite.Origin(line.version(), line.createdAt()));
+        return new ImportService.Entry(key, write);
+    }
+
+    private static boolean isBlank(byte[] file, int at, int length) {
+        for (int i = at; i < at + length; i++) {
+            if (file[i] != ' ' && file[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void note(List<Problem.Violation> bad, long[] count, int number, String message) {
+        count[0]++;
+        if (bad.size() < MAX_NAMED) {
+            bad.add(new Problem.Violation("line " + number, "line " + number + " " + message));
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int cut = message.indexOf('\n');
+        return cut < 0 ? message : message.substring(0, cut);
+    }
+}

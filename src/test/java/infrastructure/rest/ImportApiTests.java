@@ -1,0 +1,167 @@
+package infrastructure.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static support.Api.as;
+import static support.Api.cacheKeyFor;
+import static support.Api.freshProject;
+import static support.Api.keyFor;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A project's import over HTTP, end to end, fed by the same service's export. Runs once per store (see
+ * the subclasses).
+ */
+abstract class ImportApiTests {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+    private static final int ENTRIES = 250;
+
+    String source;
+    String target;
+    String admin;
+
+    @BeforeEach
+    void twoProjects() {
+        source = freshProject();
+        target = freshProject();
+        admin = keyFor(List.of(source, target), "admin", "cache:read", "cache:write");
+    }
+
+    private void fill(String project, int entries) {
+        for (int i = 0; i < entries; i++) {
+            as(admin).body("{\"value\": {\"n\": " + i + ", \"exact\": 1.50, \"text\": \"é\\u2028\"}, \"ttlSeconds\": " + (600 + i)
+                    + (i % 4 == 0 ? ", \"tags\": [\"quarter\"]" : "") + "}")
+                    .put("/v1/projects/" + project + "/cache/" + String.format("item:%04d", i)).then().statusCode(201);
+        }
+    }
+
+    private String export(String project) {
+        return as(admin).get("/v1/admin/projects/" + project + "/export").then().statusCode(200).extract().asString();
+    }
+
+    private Response importInto(String project, String file, String query) {
+        return as(admin).contentType("application/jsonl").body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/admin/projects/" + project + "/import" + query);
+    }
+
+    /** The cache lines of an export, by key. */
+    private static Map<String, JsonNode> entries(String export) throws Exception {
+        Map<String, JsonNode> entries = new LinkedHashMap<>();
+        for (String line : export.split("\n")) {
+            JsonNode node = JSON.readTree(line);
+            if (node.path("type").asText().equals("cache")) {
+                entries.put(node.path("key").asText(), node);
+            }
+        }
+        return entries;
+    }
+
+    @Test
+    void bringsEveryEntryOverAsItWasWithExpiriesToTheSecondAndVersionsNoLower() throws Exception {
+        fill(source, ENTRIES);
+        String file = export(source);
+
+        importInto(target, file, "").then().statusCode(200)
+                .body("project", equalTo(target)).body("mode", equalTo("merge")).body("dryRun", equalTo(false))
+                .body("entries", equalTo(ENTRIES)).body("written", equalTo(ENTRIES)).body("conflicts", equalTo(0));
+
+        Map<String, JsonNode> there = entries(file);
+        Map<String, JsonNode> here = entries(export(target));
+        assertThat(here.keySet()).containsExactlyElementsOf(there.keySet());
+        for (Map.Entry<String, JsonNode> e : there.entrySet()) {
+            JsonNode imported = here.get(e.getKey());
+            assertThat(imported.path("value")).isEqualTo(e.getValue().path("value"));
+            assertThat(imported.path("value").path("exact").toString()).isEqualTo("1.50");
+            assertThat(imported.path("tags")).isEqualTo(e.getValue().path("tags"));
+            assertThat(imported.path("createdAt")).isEqualTo(e.getValue().path("createdAt"));
+            assertThat(imported.path("version").asLong()).isGreaterThanOrEqualTo(e.getValue().path("version").asLong());
+            Duration drift = Duration.between(Instant.parse(e.getValue().path("expiresAt").asText()),
+                    Instant.parse(imported.path("expiresAt").asText())).abs();
+            assertThat(drift).as("expiry of %s", e.getKey()).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void findsEverythingUnchangedWhenTheSameFileIsImportedAgain() {
+        fill(source, 20);
+        String file = export(source);
+        importInto(target, file, "").then().statusCode(200).body("written", equalTo(20));
+
+        importInto(target, file, "").then().statusCode(200).body("written", equalTo(0)).body("unchanged", equalTo(20));
+    }
+
+    @Test
+    void changesNothingInADryRun() throws Exception {
+        fill(source, 20);
+        String file = export(source);
+
+        importInto(target, file, "?dryRun=true").then().statusCode(200).body("dryRun", equalTo(true)).body("written", equalTo(20));
+
+        assertThat(entries(export(target))).isEmpty();
+    }
+
+    @Test
+    void keepsTheProjectsNewerEntryAsAConflictAndReplacesOnlyOnAsk() throws Exception {
+        fill(source, 3);
+        String file = export(source);
+        as(admin).body("{\"value\": \"written here later\"}").put("/v1/projects/" + target + "/cache/item:0001").then().statusCode(201);
+        as(admin).body("{\"value\": \"only here\"}").put("/v1/projects/" + target + "/cache/extra").then().statusCode(201);
+
+        importInto(target, file, "").then().statusCode(200)
+                .body("written", equalTo(2)).body("conflicts", equalTo(1)).body("conflictingKeys", equalTo(List.of("item:0001")));
+        assertThat(entries(export(target)).get("item:0001").path("value").asText()).isEqualTo("written here later");
+
+        importInto(target, file, "?mode=replace&dryRun=true").then().statusCode(200).body("removed", equalTo(4)).body("written", equalTo(3));
+        importInto(target, file, "?mode=replace").then().statusCode(200).body("removed", equalTo(4)).body("written", equalTo(3));
+        Map<String, JsonNode> replaced = entries(export(target));
+        assertThat(replaced.keySet()).containsExactly("item:0000", "item:0001", "item:0002");
+        assertThat(replaced.get("item:0001").path("value").path("n").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAFileWithBadLinesWholeNamingEachAndWritesNothing() throws Exception {
+        fill(source, 5);
+        List<String> lines = new ArrayList<>(List.of(export(source).split("\n")));
+        lines.set(2, "{\"type\":\"cache\",\"key\":\"broken");                       // line 3: not JSON
+        lines.set(4, lines.get(4).replace("\"key\":\"item:0003\"", "\"key\":\"bad key!\"")); // line 5: a key out of its rule
+        String file = String.join("\n", lines) + "\n";
+
+        importInto(target, file, "").then().statusCode(400).contentType("application/problem+json")
+                // and the end line, whose count no longer matches the entries read
+                .body("violations.field", equalTo(List.of("line 3", "line 5", "line 7")))
+                .body("detail", org.hamcrest.Matchers.containsString("nothing was written"));
+        importInto(target, file.substring(0, file.lastIndexOf("{\"type\":\"end\"")), "").then().statusCode(400)
+                .body("violations.message", hasItems(org.hamcrest.Matchers.containsString("end line is missing")));
+        importInto(target, "", "").then().statusCode(400);
+        assertThat(entries(export(target))).isEmpty();
+    }
+
+    @Test
+    void importsOnlyForAnAdministratorOfTheProject() {
+        fill(source, 1);
+        String file = export(source);
+
+        for (String refused : List.of(cacheKeyFor(target), keyFor(List.of(source), "admin"))) {
+            as(refused).contentType("application/jsonl").body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/v1/admin/projects/" + target + "/import")
+                    .then().statusCode(403).contentType("application/problem+json");
+        }
+        importInto(target, file, "?mode=overwrite").then().statusCode(400).contentType("application/problem+json");
+        importInto(target, file, "?dryRun=yes").then().statusCode(400);
+    }
+}
