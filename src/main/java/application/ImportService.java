@@ -8,6 +8,7 @@ import domain.cache.CacheRepository;
 import domain.cache.CacheWrite;
 import domain.cache.Precondition;
 import domain.cache.PutOutcome;
+import domain.cache.Ttl;
 import domain.project.ProjectId;
 import domain.StoreUnavailableException;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
@@ -17,6 +18,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,10 +53,12 @@ public class ImportService {
     static final int MAX_NAMED = 100;
 
     private final CacheRepository cache;
+    private final Clock clock;
 
     @Inject
-    public ImportService(CacheRepository cache) {
+    public ImportService(CacheRepository cache, Clock clock) {
         this.cache = cache;
+        this.clock = clock;
     }
 
     /** What an import does with the entries the project holds already. */
@@ -63,8 +69,11 @@ public class ImportService {
         REPLACE
     }
 
-    /** One entry to import, checked: its key and the write that brings it in (with its origin). */
-    public record Entry(CacheKey key, CacheWrite write) {
+    /**
+     * One entry to import, checked: its key, the write that brings it in (with its origin), and when it
+     * expires, from which its TTL is taken again right before it is written.
+     */
+    public record Entry(CacheKey key, CacheWrite write, Instant expiresAt) {
 
         public Entry {
             if (write.origin().isEmpty()) {
@@ -79,10 +88,11 @@ public class ImportService {
      * @param written   entries written
      * @param unchanged entries the project held as imported already (an import run again)
      * @param conflicts entries left as the project held them, newer than the imported ones
+     * @param expired   entries that expired before they could be written
      * @param removed   entries removed first ({@link Mode#REPLACE})
      * @param conflictingKeys the first {@value #MAX_NAMED} of them
      */
-    public record Report(long written, long unchanged, long conflicts, long removed, List<CacheKey> conflictingKeys) {
+    public record Report(long written, long unchanged, long conflicts, long expired, long removed, List<CacheKey> conflictingKeys) {
 
         public Report {
             conflictingKeys = List.copyOf(conflictingKeys);
@@ -136,7 +146,8 @@ public class ImportService {
     enum Outcome {
         WRITTEN,
         UNCHANGED,
-        CONFLICT
+        CONFLICT,
+        EXPIRED
     }
 
     /**
@@ -153,13 +164,18 @@ public class ImportService {
             if (held.isPresent() && held.get().version() > imported) {
                 return Uni.createFrom().item(Outcome.CONFLICT);
             }
+            // The TTL left now, to the second: the entry expires when it expired where it came from.
+            long seconds = Math.round(Duration.between(clock.instant(), entry.expiresAt()).toMillis() / 1000.0);
+            if (seconds < 1) {
+                return Uni.createFrom().item(Outcome.EXPIRED);
+            }
             if (dryRun) {
                 return Uni.createFrom().item(Outcome.WRITTEN);
             }
             Precondition unchanged = held.map(CacheEntry::version).<Precondition>map(Precondition.IfVersion::new)
                     .orElseGet(Precondition.IfAbsent::new);
-            CacheWrite write = new CacheWrite(entry.write().value(), entry.write().ttl(), entry.write().tags(), unchanged,
-                    entry.write().origin());
+            CacheWrite write = new CacheWrite(entry.write().value(), Ttl.ofSeconds(Math.min(seconds, entry.write().ttl().seconds())),
+                    entry.write().tags(), unchanged, entry.write().origin());
             return cache.put(project, entry.key(), write).map(outcome -> {
                 if (outcome instanceof PutOutcome.Stored) {
                     return Outcome.WRITTEN;
@@ -193,6 +209,7 @@ public class ImportService {
         long written;
         long unchanged;
         long conflicts;
+        long expired;
         long removed;
         final List<CacheKey> conflicting = new ArrayList<>();
 
@@ -201,6 +218,8 @@ public class ImportService {
                 written++;
             } else if (outcome == Outcome.UNCHANGED) {
                 unchanged++;
+            } else if (outcome == Outcome.EXPIRED) {
+                expired++;
             } else {
                 conflicts++;
                 if (conflicting.size() < MAX_NAMED) {
@@ -210,7 +229,7 @@ public class ImportService {
         }
 
         Report report() {
-            return new Report(written, unchanged, conflicts, removed, conflicting.stream().sorted(Comparator.comparing(CacheKey::value)).toList());
+            return new Report(written, unchanged, conflicts, expired, removed, conflicting.stream().sorted(Comparator.comparing(CacheKey::value)).toList());
         }
     }
 }

@@ -67,10 +67,15 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String key, String body) throws IOException, InterruptedException {
+        return send(method, path, key, body, "application/json");
+    }
+
+    HttpResponse<String> send(String method, String path, String key, String body, String contentType)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
+                .header("Content-Type", contentType);
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }

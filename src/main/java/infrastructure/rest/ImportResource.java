@@ -121,7 +121,7 @@ public class ImportResource {
         return imports.importEntries(caller.principal(), project, checked.entries, chosen, dry)
                 .map(report -> new ImportReport(project.value(), chosen.name().toLowerCase(Locale.ROOT), dry,
                         checked.entries.size() + checked.skipped, report.written(), report.unchanged(), report.conflicts(),
-                        report.removed(), checked.skipped, report.conflictingKeys().stream().map(CacheKey::value).toList()));
+                        report.removed(), checked.skipped + report.expired(), report.conflictingKeys().stream().map(CacheKey::value).toList()));
     }
 
     private static ImportService.Mode mode(String mode) {
@@ -278,7 +278,7 @@ public class ImportResource {
         }
         CacheWrite write = policy.write(line.value().text(), OptionalLong.of(seconds), tags, Precondition.always())
                 .from(new CacheWrite.Origin(line.version(), line.createdAt()));
-        return new ImportService.Entry(key, write);
+        return new ImportService.Entry(key, write, line.expiresAt());
     }
 
     private static boolean isBlank(byte[] file, int at, int length) {
