@@ -133,9 +133,11 @@ public class ImportService {
                         }
                         return tally.report();
                     })
-                    .invoke(report -> LOG.infof("project %s: %s %d entries%s, %d unchanged, %d conflicts, %d removed first",
-                            project.value(), dryRun ? "would import" : "imported", report.written(),
-                            mode == Mode.REPLACE ? " (replace)" : "", report.unchanged(), report.conflicts(), report.removed()));
+                    .invoke(report -> LOG.infof("project %s: %s %s %d entries%s, %d unchanged, %d conflicts, %d removed first",
+                            project.value(), caller.name(), dryRun ? "would import" : "imported", report.written(),
+                            mode == Mode.REPLACE ? " (replace)" : "", report.unchanged(), report.conflicts(), report.removed()))
+                    .onFailure().invoke(failure -> LOG.warnf("project %s: the import by %s stopped: %s", project.value(),
+                            caller.name(), failure.toString()));
         });
     }
 
@@ -156,12 +158,19 @@ public class ImportService {
      */
     @ApplyGuard(Guards.BULK)
     Uni<Outcome> apply(ProjectId project, Entry entry, boolean dryRun) {
+        return apply(project, entry, dryRun, true);
+    }
+
+    /** @param again whether a write that finds the entry changed since it was read reads it and tries once more */
+    private Uni<Outcome> apply(ProjectId project, Entry entry, boolean dryRun, boolean again) {
         long imported = entry.write().versionAtLeast();
         return cache.find(project, entry.key()).chain(held -> {
-            if (held.isPresent() && holds(held.get(), entry.write())) {
+            boolean same = held.isPresent() && sameContent(held.get(), entry.write());
+            if (same && expiresWithin(held.get(), entry, Duration.ofSeconds(1))) {
                 return Uni.createFrom().item(Outcome.UNCHANGED);
             }
-            if (held.isPresent() && held.get().version() > imported) {
+            // The same entry cached again where it came from (a later expiry) is no conflict, whatever the versions.
+            if (held.isPresent() && !same && held.get().version() > imported) {
                 return Uni.createFrom().item(Outcome.CONFLICT);
             }
             // The TTL left now, to the second: the entry expires when it expired where it came from.
@@ -176,22 +185,28 @@ public class ImportService {
                     .orElseGet(Precondition.IfAbsent::new);
             CacheWrite write = new CacheWrite(entry.write().value(), Ttl.ofSeconds(Math.min(seconds, entry.write().ttl().seconds())),
                     entry.write().tags(), unchanged, entry.write().origin());
-            return cache.put(project, entry.key(), write).map(outcome -> {
+            return cache.put(project, entry.key(), write).chain(outcome -> {
                 if (outcome instanceof PutOutcome.Stored) {
-                    return Outcome.WRITTEN;
+                    return Uni.createFrom().item(Outcome.WRITTEN);
                 }
                 if (outcome instanceof PutOutcome.PreconditionFailed) {
-                    return Outcome.CONFLICT;
+                    // Written or removed since it was read: judged again on what is there now, once.
+                    return again ? apply(project, entry, false, false) : Uni.createFrom().item(Outcome.CONFLICT);
                 }
-                throw new StoreUnavailableException("the store did not take the write of " + entry.key().value(), null);
+                return Uni.createFrom().failure(new StoreUnavailableException("the store did not take the write of "
+                        + entry.key().value(), null));
             });
         });
     }
 
-    /** Whether the entry held is the imported one already (an import run again): same value, tags and creation. */
-    private static boolean holds(CacheEntry held, CacheWrite imported) {
+    /** Whether the entry held is the imported one (an import run again, or cached again there): same value, tags and creation. */
+    private static boolean sameContent(CacheEntry held, CacheWrite imported) {
         return held.value().equals(imported.value()) && held.tags().equals(imported.tags())
                 && imported.origin().map(o -> o.createdAt().equals(held.createdAt())).orElse(false);
+    }
+
+    private static boolean expiresWithin(CacheEntry held, Entry entry, Duration margin) {
+        return Duration.between(held.expiresAt(), entry.expiresAt()).abs().compareTo(margin) <= 0;
     }
 
     @ApplyGuard(Guards.BULK)

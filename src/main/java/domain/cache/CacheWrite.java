@@ -28,9 +28,10 @@ public record CacheWrite(String value, Ttl ttl, Set<CacheTag> tags, Precondition
     public record Origin(long version, Instant createdAt) {
 
         public Origin {
-            if (version < 1) {
-                throw new InvalidValueException("version", "version must be a positive integer");
+            if (version < 1 || version > Versions.MAX) {
+                throw new InvalidValueException("version", "version must be an integer from 1 to " + Versions.MAX);
             }
+            createdAt = createdAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         }
     }
 

@@ -15,6 +15,9 @@ import java.time.Instant;
  */
 public final class Versions {
 
+    /** The largest version: 2<sup>53</sup> - 1, exact in every JSON reader and in Redis's Lua numbers. */
+    public static final long MAX = (1L << 53) - 1;
+
     private Versions() {
     }
 

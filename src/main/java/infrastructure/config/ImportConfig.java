@@ -7,11 +7,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "cache-domain.import")
 public interface ImportConfig {
 
-    String DEFAULT_MAX_BYTES = "268435456";
+    String DEFAULT_MAX_BYTES = "33554432";
 
     /**
      * The largest import file, in bytes: it is held in memory while every line is checked, before
-     * anything is written. Default 256 MiB.
+     * anything is written, one import at a time per instance (count about three times this in heap).
+     * Default 32 MiB.
      */
     @WithDefault(DEFAULT_MAX_BYTES)
     long maxBytes();

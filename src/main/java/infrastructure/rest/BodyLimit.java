@@ -22,7 +22,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * may not use the endpoint is refused before any of the body is read.
  *
  * <p>The limit is eight times the value limit plus 64 KiB ({@link #bound(long)}): room for JSON
- * escapes (up to six bytes per character), pretty-printing and the other fields. A body that
+ * escapes (up to six bytes per character), pretty-printing and the other fields. A project's import,
+ * whose body is a whole export file, has the import limit instead, one at a time per instance. A body that
  * declares a larger Content-Length is refused before routing by {@link HttpEdge}; the HTTP layer's
  * own {@code quarkus.http.limits.max-body-size} is tied to the same bound (see
  * {@code infrastructure.config.EnvironmentAliases}).
@@ -32,8 +33,15 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class BodyLimit {
 
-    /** The path of a project's import, whose body is a whole export file, with a limit of its own. */
-    private static final java.util.regex.Pattern IMPORT = java.util.regex.Pattern.compile("/v1/admin/projects/[^/]+/import");
+    /**
+     * The path of a project's import, whose body is a whole export file, with a limit of its own: only
+     * with a well-formed project id, the ones {@link EndpointAccess} checked the caller's access to
+     * before any body is read.
+     */
+    private static final java.util.regex.Pattern IMPORT = java.util.regex.Pattern.compile(
+            "/v1/admin/projects/[a-z0-9][a-z0-9_-]{0,63}/import");
+    /** Import bodies held at once on this instance: one (each may be as large as the import limit). */
+    private static final java.util.concurrent.Semaphore IMPORTS = new java.util.concurrent.Semaphore(1);
 
     private final long maxBodyBytes;
     private final long maxImportBytes;
@@ -65,6 +73,15 @@ public class BodyLimit {
             return Uni.createFrom().nullItem();
         }
         long maxBodyBytes = limitFor(http.path(), this.maxBodyBytes, maxImportBytes);
+        if (maxBodyBytes == maxImportBytes && maxImportBytes != this.maxBodyBytes) {
+            if (!IMPORTS.tryAcquire()) {
+                http.pause();
+                context.addEndHandler(answered -> abandon(http));
+                return Uni.createFrom().item(Problem.Type.QUOTA_EXCEEDED.with("an import is being read or written on this "
+                        + "instance; import again once it has ended").toResponse().header("Connection", "close").build());
+            }
+            context.addEndHandler(answered -> IMPORTS.release());
+        }
         return Uni.createFrom().emitter(emitter -> {
             Buffer body = Buffer.buffer();
             boolean[] refused = {false};
@@ -114,9 +131,15 @@ public class BodyLimit {
         }
     }
 
+    /** An HTTP/2 request may send a body with neither header: it has one until its stream ended. */
     private static boolean hasBody(HttpServerRequest http) {
-        return !http.isEnded() && declaresBody(http.method().name(), http.getHeader(HttpHeaders.TRANSFER_ENCODING),
-                http.getHeader(HttpHeaders.CONTENT_LENGTH));
+        return !http.isEnded() && (http.version() == HttpVersion.HTTP_2 && !isBodiless(http.method().name())
+                || declaresBody(http.method().name(), http.getHeader(HttpHeaders.TRANSFER_ENCODING),
+                        http.getHeader(HttpHeaders.CONTENT_LENGTH)));
+    }
+
+    private static boolean isBodiless(String method) {
+        return HttpMethod.GET.name().equals(method) || HttpMethod.HEAD.name().equals(method);
     }
 
     /** True for a request that declares a body: not GET or HEAD, and chunked or with a Content-Length above zero. */

@@ -27,9 +27,10 @@ public class EndpointAccess {
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
-    public void requireScope(ContainerRequestContext request, ResourceInfo endpoint) {
+    public void requireScope(ContainerRequestContext request, ResourceInfo endpoint, io.vertx.core.http.HttpServerRequest http) {
         Requires requires = endpoint.getResourceMethod() == null ? null : endpoint.getResourceMethod().getAnnotation(Requires.class);
-        if (requires == null || !BodyLimit.declaresBody(request.getMethod(), request.getHeaderString("Transfer-Encoding"),
+        boolean http2Body = http.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !http.isEnded();
+        if (requires == null || !http2Body && !BodyLimit.declaresBody(request.getMethod(), request.getHeaderString("Transfer-Encoding"),
                 request.getHeaderString("Content-Length"))) {
             return;
         }

@@ -14,6 +14,7 @@ import domain.cache.Precondition;
 import domain.cache.ValueTooLargeException;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
@@ -51,6 +52,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ImportResource {
 
     static final String PATH = "/v1/admin/projects/{projectId}/import";
+    /** Seconds an entry may expire past the longest TTL from now and be cut to it: the clocks' difference. */
+    static final long SKEW_SECONDS = 5;
     /** Bad lines named in a refusal, at most; all are counted. */
     static final int MAX_NAMED = 100;
 
@@ -116,12 +119,15 @@ public class ImportResource {
         ImportService.Mode chosen = violations.check("mode", () -> mode(mode));
         Boolean dry = violations.check("dryRun", () -> flag(dryRun));
         violations.throwIfAny();
-        imports.authorize(caller.principal(), project);
-        Checked checked = check(file == null ? new byte[0] : file, clock.instant());
-        return imports.importEntries(caller.principal(), project, checked.entries, chosen, dry)
-                .map(report -> new ImportReport(project.value(), chosen.name().toLowerCase(Locale.ROOT), dry,
-                        checked.entries.size() + checked.skipped, report.written(), report.unchanged(), report.conflicts(),
-                        report.removed(), checked.skipped + report.expired(), report.conflictingKeys().stream().map(CacheKey::value).toList()));
+        domain.access.Principal principal = caller.principal(); // the request's: read here, not on the worker
+        imports.authorize(principal, project);
+        byte[] body = file == null ? new byte[0] : file;
+        // Reading up to the import limit of lines takes a while: on a worker, never on the event loop.
+        return Uni.createFrom().item(() -> check(body, clock.instant())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(checked -> imports.importEntries(principal, project, checked.entries, chosen, dry)
+                        .map(report -> new ImportReport(project.value(), chosen.name().toLowerCase(Locale.ROOT), dry,
+                                checked.records, report.written(), report.unchanged(), report.conflicts(), report.removed(),
+                                checked.skipped + report.expired(), report.conflictingKeys().stream().map(CacheKey::value).toList())));
     }
 
     private static ImportService.Mode mode(String mode) {
@@ -140,8 +146,14 @@ public class ImportResource {
         };
     }
 
-    /** A file's entries, checked; and how many were left out (expired, or unreadable where they came from). */
-    private record Checked(List<ImportService.Entry> entries, long skipped) {
+    /**
+     * A file's entries, checked.
+     *
+     * @param records its entries, written or not (cache and unreadable lines)
+     * @param skipped of those, how many are left out: expired, or unreadable where they came from; and records of a
+     *                type this version does not know
+     */
+    private record Checked(List<ImportService.Entry> entries, long records, long skipped) {
     }
 
     /**
@@ -178,6 +190,10 @@ public class ImportResource {
             Line line;
             try {
                 line = json.readValue(file, at, length, Line.class);
+                if (line == null) {
+                    note(bad, badCount, number, "is not a JSON object: null");
+                    continue;
+                }
             } catch (JsonProcessingException e) {
                 note(bad, badCount, number, "is not a JSON object: " + firstLine(e.getOriginalMessage()));
                 continue;
@@ -221,7 +237,7 @@ public class ImportResource {
                         entries.add(entry);
                     } catch (InvalidValueException e) {
                         note(bad, badCount, number, e.rule());
-                    } catch (ValueTooLargeException e) {
+                    } catch (ValueTooLargeException | ArithmeticException | java.time.DateTimeException e) {
                         note(bad, badCount, number, e.getMessage());
                     }
                 }
@@ -242,6 +258,7 @@ public class ImportResource {
                 case "error" -> note(bad, badCount, number, "says the export stopped there (" + line.detail()
                         + "): the file is incomplete; export again");
                 case "header" -> note(bad, badCount, number, "is a second header");
+                case "" -> note(bad, badCount, number, "has no type");
                 default -> skipped++; // a record of a kind this version does not know: left out, as the format says
             }
         }
@@ -253,7 +270,7 @@ public class ImportResource {
         if (badCount[0] > 0) {
             throw new InvalidRequestException(bad, badCount[0] + " lines of the file are not sound; nothing was written");
         }
-        return new Checked(entries, skipped);
+        return new Checked(entries, cacheLines + unreadableLines, skipped);
     }
 
     /** An entry's line as the write that imports it; null for an entry that expires before it could be kept a second. */
@@ -268,6 +285,16 @@ public class ImportResource {
         if (line.createdAt() == null || line.expiresAt() == null) {
             throw new InvalidValueException("lacks createdAt or expiresAt");
         }
+        if (line.createdAt().isBefore(Instant.EPOCH) || line.createdAt().isAfter(now.plus(Duration.ofDays(1)))) {
+            throw new InvalidValueException("has a createdAt before 1970 or in the future");
+        }
+        if (line.expiresAt().isBefore(line.createdAt())) {
+            throw new InvalidValueException("expires before it was created");
+        }
+        if (line.expiresAt().isAfter(now.plus(Duration.ofSeconds(policy.maxTtl().seconds() + SKEW_SECONDS)))) {
+            throw new InvalidValueException("expires later than this service's longest TTL (" + policy.maxTtl().seconds()
+                    + " seconds) allows");
+        }
         Set<CacheTag> tags = new HashSet<>();
         for (String tag : line.tags() == null ? List.<String>of() : line.tags()) {
             tags.add(CacheTag.of(tag));
@@ -276,6 +303,8 @@ public class ImportResource {
         if (seconds < 1) {
             return null;
         }
+        // A few seconds over the longest TTL are the clocks' difference, not a longer life: cut to it.
+        seconds = Math.min(seconds, policy.maxTtl().seconds());
         CacheWrite write = policy.write(line.value().text(), OptionalLong.of(seconds), tags, Precondition.always())
                 .from(new CacheWrite.Origin(line.version(), line.createdAt()));
         return new ImportService.Entry(key, write, line.expiresAt());

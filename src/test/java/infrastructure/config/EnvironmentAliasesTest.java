@@ -56,7 +56,7 @@ class EnvironmentAliasesTest {
     @Test
     void tiesTheHttpBodyLimitToTheLargerOfTheValueAndImportLimitsUnlessTheOperatorSetsIt() {
         assertThat(config(Map.of(), Map.of()).getRawValue(EnvironmentAliases.MAX_BODY_SIZE))
-                .isEqualTo(Long.toString(256L * 1048576));
+                .isEqualTo(Long.toString(32L * 1048576));
         assertThat(config(Map.of(), Map.of(EnvironmentAliases.MAX_VALUE_BYTES, "100", EnvironmentAliases.MAX_IMPORT_BYTES, "1000"))
                 .getRawValue(EnvironmentAliases.MAX_BODY_SIZE)).isEqualTo(Long.toString(800 + 65536));
         assertThat(config(Map.of(), Map.of(EnvironmentAliases.MAX_VALUE_BYTES, "100", EnvironmentAliases.MAX_IMPORT_BYTES, "100000000"))

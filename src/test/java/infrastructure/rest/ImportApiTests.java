@@ -153,6 +153,39 @@ abstract class ImportApiTests {
     }
 
     @Test
+    void refusesLinesOutsideTheRulesAndReadsAFileWithCrlfLineEnds() throws Exception {
+        fill(source, 2);
+        List<String> lines = new ArrayList<>(List.of(export(source).split("\n")));
+        String entry = lines.get(1);
+        List<String> hostile = new ArrayList<>(lines.subList(0, 1));
+        hostile.add("null");                                                                         // line 2
+        hostile.add("{}");                                                                           // line 3
+        hostile.add(entry.replaceFirst("\"version\":\\d+", "\"version\":9007199254740992"));        // line 4: above 2^53 - 1
+        hostile.add(entry.replaceFirst("\"createdAt\":\"[^\"]+\"", "\"createdAt\":\"2999-01-01T00:00:00.000Z\"")); // line 5
+        hostile.add(entry.replaceFirst("\"expiresAt\":\"[^\"]+\"", "\"expiresAt\":\"+1000000000-01-01T00:00:00Z\"")); // line 6
+        hostile.add(lines.get(lines.size() - 1));                                                    // line 7: counts 2, holds 3
+        importInto(target, String.join("\n", hostile), "").then().statusCode(400)
+                .body("violations.field", equalTo(List.of("line 2", "line 3", "line 4", "line 5", "line 6", "line 7")));
+
+        importInto(target, String.join("\r\n", lines) + "\r\n", "").then().statusCode(200).body("written", equalTo(2));
+        assertThat(entries(export(target))).hasSize(2);
+    }
+
+    @Test
+    void takesALaterExpiryOfTheSameEntryCachedAgainAtTheSource() throws Exception {
+        as(admin).body("{\"value\": 1, \"ttlSeconds\": 600}").put("/v1/projects/" + source + "/cache/k").then().statusCode(201);
+        importInto(target, export(source), "").then().statusCode(200).body("written", equalTo(1));
+        as(admin).body("{\"value\": 1, \"ttlSeconds\": 3000}").put("/v1/projects/" + source + "/cache/k").then().statusCode(200);
+        String again = export(source);
+
+        importInto(target, again, "").then().statusCode(200).body("written", equalTo(1)).body("conflicts", equalTo(0));
+
+        Duration drift = Duration.between(Instant.parse(entries(again).get("k").path("expiresAt").asText()),
+                Instant.parse(entries(export(target)).get("k").path("expiresAt").asText())).abs();
+        assertThat(drift).isLessThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void importsOnlyForAnAdministratorOfTheProject() {
         fill(source, 1);
         String file = export(source);
