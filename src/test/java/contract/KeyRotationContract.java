@@ -2,6 +2,8 @@ package contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static support.StoredSessions.created;
+import static support.StoredSessions.userDataOf;
 
 import application.AccessDeniedException;
 import application.EncryptionService;
@@ -245,15 +247,6 @@ public abstract class KeyRotationContract {
     private static SessionPolicy.Opened sessionWith(String userData) {
         return SESSION_POLICY.open(UserId.of("ada"), userData, Set.of(SHOP), java.util.OptionalLong.empty(),
                 java.util.OptionalLong.empty(), Instant.now());
-    }
-
-    private static SessionPolicy.Opened created(SessionRepository sessions, SessionPolicy.Opened opened) {
-        await(sessions.create(opened.session(), opened.token().verifierDigest(), 0));
-        return opened;
-    }
-
-    private static Optional<String> userDataOf(SessionRepository sessions, SessionPolicy.Opened opened) {
-        return await(sessions.open(opened.token(), false)).map(UserSession::userData);
     }
 
     @Test

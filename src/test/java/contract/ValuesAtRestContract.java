@@ -2,6 +2,8 @@ package contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static support.StoredSessions.created;
+import static support.StoredSessions.userDataOf;
 
 import domain.StoreUnavailableException;
 import domain.cache.CacheEntry;
@@ -276,15 +278,6 @@ public abstract class ValuesAtRestContract {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UserSession session = new UserSession(id, ADA, userData, Set.of(SHOP), now, now, Duration.ofHours(1), now.plus(Duration.ofHours(8)));
         return new SessionPolicy.Opened(session, SessionToken.issue(id));
-    }
-
-    private static SessionPolicy.Opened created(SessionRepository sessions, SessionPolicy.Opened opened) {
-        await(sessions.create(opened.session(), opened.token().verifierDigest(), 0));
-        return opened;
-    }
-
-    private static Optional<String> userDataOf(SessionRepository sessions, SessionPolicy.Opened opened) {
-        return await(sessions.open(opened.token(), false)).map(UserSession::userData);
     }
 
     @Test

@@ -1,11 +1,10 @@
 package service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static support.ExportFiles.JSON;
+import static support.ExportFiles.entries;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +24,6 @@ import support.RedisServer;
  */
 class TransferIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
     private static final String ADMIN = "it-transfer-key-abcdefghijklmnopqrstuvwxyz012345";
     private static final int ENTRIES = 300;
 
@@ -96,14 +93,4 @@ class TransferIT {
         }
     }
 
-    private static Map<String, JsonNode> entries(String export) throws Exception {
-        Map<String, JsonNode> entries = new LinkedHashMap<>();
-        for (String line : export.split("\n")) {
-            JsonNode node = JSON.readTree(line);
-            if (node.path("type").asText().equals("cache")) {
-                entries.put(node.path("key").asText(), node);
-            }
-        }
-        return entries;
-    }
 }

@@ -444,18 +444,8 @@ public final class EmbeddedCacheRepository implements CacheRepository {
                 }
                 return new Read(page, more);
             }
-        }).chain(read -> Multi.createFrom().iterable(read.page)
-                .onItem().transformToUniAndConcatenate(row -> values.decode(ValueContext.cacheEntry(project, row.entry.key()), row.value)
-                        .map(text -> Map.entry(row.entry, text)))
-                .collect().asList()
-                .map(all -> {
-                    List<CacheEntry> entries = new ArrayList<>();
-                    List<CacheKey> unreadable = new ArrayList<>();
-                    all.forEach(e -> e.getValue().ifPresentOrElse(text -> entries.add(e.getKey().withValue(text)),
-                            () -> unreadable.add(e.getKey().key())));
-                    Optional<CacheKey> next = read.more ? Optional.of(read.page.get(read.page.size() - 1).entry.key()) : Optional.empty();
-                    return new EntryPage(entries, unreadable, next);
-                }));
+        }).chain(read -> values.page(project, read.page.stream().map(row -> Map.entry(row.entry, row.value)).toList(),
+                read.more ? Optional.of(read.page.get(read.page.size() - 1).entry.key()) : Optional.empty()));
     }
 
     private record Read(List<Row> page, boolean more) {

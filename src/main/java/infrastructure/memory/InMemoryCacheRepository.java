@@ -228,26 +228,11 @@ public final class InMemoryCacheRepository implements CacheRepository {
                 }
             }
             return new Read(page, full);
-        }).chain(read -> decoded(project, read.page).map(page -> new EntryPage(page.entries(), page.unreadable(),
-                read.full && !read.page.isEmpty() ? Optional.of(read.page.get(read.page.size() - 1).entry.key()) : Optional.empty())));
+        }).chain(read -> values.page(project, read.page.stream().map(slot -> Map.entry(slot.entry, slot.stored)).toList(),
+                read.full && !read.page.isEmpty() ? Optional.of(read.page.get(read.page.size() - 1).entry.key()) : Optional.empty()));
     }
 
     private record Read(List<Slot> page, boolean full) {
-    }
-
-    /** The page's values decoded, in order; those that cannot be read named apart. */
-    private Uni<EntryPage> decoded(ProjectId project, List<Slot> page) {
-        return Multi.createFrom().iterable(page)
-                .onItem().transformToUniAndConcatenate(slot -> values.decode(ValueContext.cacheEntry(project, slot.entry.key()), slot.stored)
-                        .map(text -> Map.entry(slot.entry, text)))
-                .collect().asList()
-                .map(all -> {
-                    List<CacheEntry> entries = new ArrayList<>();
-                    List<CacheKey> unreadable = new ArrayList<>();
-                    all.forEach(e -> e.getValue().ifPresentOrElse(text -> entries.add(e.getKey().withValue(text)),
-                            () -> unreadable.add(e.getKey().key())));
-                    return new EntryPage(entries, unreadable, Optional.empty());
-                });
     }
 
     /** A page copied under the project's lock, brought to the current form outside it, written back under it if unchanged. */

@@ -238,18 +238,30 @@ public final class RedisCacheRepository implements CacheRepository {
      * parallel), brought to the current form in process, and written back by one script that checks
      * each version.
      */
-    @Override
-    public Uni<ResealPage> reseal(ProjectId project, Optional<CacheKey> after, PageSize size) {
+    /** The live names of one page of the project's key index, and where the next page starts. */
+    private record Names(List<String> names, Optional<CacheKey> next) {
+    }
+
+    private Uni<Names> names(ProjectId project, Optional<CacheKey> after, PageSize size) {
         String min = after.map(k -> "(" + k.value()).orElse("-");
         return run(KEYS, List.of(keys.keyIndex(project), keys.expiryIndex(project)),
                 List.of(min, "+", Integer.toString(size.value()), Long.toString(clock.millis())))
-                .chain(page -> {
+                .map(page -> {
                     List<String> names = new ArrayList<>();
                     for (int i = 2; i < page.size(); i++) {
                         names.add(page.get(i).toString());
                     }
-                    Optional<CacheKey> next = page.get(0).toInteger() == size.value()
-                            ? Optional.of(CacheKey.of(page.get(1).toString())) : Optional.empty();
+                    return new Names(names, page.get(0).toInteger() == size.value()
+                            ? Optional.of(CacheKey.of(page.get(1).toString())) : Optional.empty());
+                });
+    }
+
+    @Override
+    public Uni<ResealPage> reseal(ProjectId project, Optional<CacheKey> after, PageSize size) {
+        return names(project, after, size)
+                .chain(page -> {
+                    List<String> names = page.names();
+                    Optional<CacheKey> next = page.next();
                     if (names.isEmpty()) {
                         return Uni.createFrom().item(new ResealPage(0, 0, 0, next));
                     }
@@ -282,16 +294,10 @@ public final class RedisCacheRepository implements CacheRepository {
      */
     @Override
     public Uni<EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes) {
-        String min = after.map(k -> "(" + k.value()).orElse("-");
-        return run(KEYS, List.of(keys.keyIndex(project), keys.expiryIndex(project)),
-                List.of(min, "+", Integer.toString(size.value()), Long.toString(clock.millis())))
+        return names(project, after, size)
                 .chain(page -> {
-                    List<String> names = new ArrayList<>();
-                    for (int i = 2; i < page.size(); i++) {
-                        names.add(page.get(i).toString());
-                    }
-                    Optional<CacheKey> listedNext = page.get(0).toInteger() == size.value()
-                            ? Optional.of(CacheKey.of(page.get(1).toString())) : Optional.empty();
+                    List<String> names = page.names();
+                    Optional<CacheKey> listedNext = page.next();
                     if (names.isEmpty()) {
                         return Uni.createFrom().item(new EntryPage(List.of(), List.of(), listedNext));
                     }
@@ -322,17 +328,7 @@ public final class RedisCacheRepository implements CacheRepository {
                     Instant.ofEpochMilli(read.get(at + 3).toLong()), tags, 0, createdAt), read.get(at).toBytes()));
         }
         Optional<CacheKey> next = looked < names.size() ? Optional.of(CacheKey.of(names.get(looked - 1))) : listedNext;
-        return Multi.createFrom().iterable(stored)
-                .onItem().transformToUniAndConcatenate(e -> values.decode(ValueContext.cacheEntry(project, e.getKey().key()), e.getValue())
-                        .map(text -> Map.entry(e.getKey(), text)))
-                .collect().asList()
-                .map(all -> {
-                    List<CacheEntry> entries = new ArrayList<>();
-                    List<CacheKey> unreadable = new ArrayList<>();
-                    all.forEach(e -> e.getValue().ifPresentOrElse(text -> entries.add(e.getKey().withValue(text)),
-                            () -> unreadable.add(e.getKey().key())));
-                    return new EntryPage(entries, unreadable, next);
-                });
+        return values.page(project, stored, next);
     }
 
     /** What became of one entry's value: its name, the version it was read at, and the outcome. */

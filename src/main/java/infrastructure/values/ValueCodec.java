@@ -5,15 +5,21 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
+import domain.cache.EntryPage;
 import domain.encryption.KeysetOwner;
 import domain.project.ProjectId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -220,6 +226,26 @@ public final class ValueCodec {
             return Uni.createFrom().item(unreadable(context, Unreadable.DAMAGED, OptionalInt.empty()));
         }
         return decode(context, bytes);
+    }
+
+    /**
+     * A page of entries read whole, their stored values decoded in order: those that can be read with
+     * their value as text, the others named apart (counted and logged like any unreadable value).
+     *
+     * @param stored each entry (its value yet to be decoded) with its value as stored
+     */
+    public Uni<EntryPage> page(ProjectId project, List<Map.Entry<CacheEntry, byte[]>> stored, Optional<CacheKey> next) {
+        return Multi.createFrom().iterable(stored)
+                .onItem().transformToUniAndConcatenate(e -> decode(ValueContext.cacheEntry(project, e.getKey().key()), e.getValue())
+                        .map(text -> Map.entry(e.getKey(), text)))
+                .collect().asList()
+                .map(all -> {
+                    List<CacheEntry> entries = new ArrayList<>(all.size());
+                    List<CacheKey> unreadable = new ArrayList<>();
+                    all.forEach(e -> e.getValue().ifPresentOrElse(text -> entries.add(e.getKey().withValue(text)),
+                            () -> unreadable.add(e.getKey().key())));
+                    return new EntryPage(entries, unreadable, next);
+                });
     }
 
     /** What {@link #reseal} made of a stored value. */

@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static support.ExportFiles.entries;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static support.Api.as;
@@ -8,15 +9,11 @@ import static support.Api.cacheKeyFor;
 import static support.Api.freshProject;
 import static support.Api.keyFor;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ImportApiTests {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
     private static final int ENTRIES = 250;
 
     String source;
@@ -58,18 +53,6 @@ abstract class ImportApiTests {
     private Response importInto(String project, String file, String query) {
         return as(admin).contentType("application/jsonl").body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/v1/admin/projects/" + project + "/import" + query);
-    }
-
-    /** The cache lines of an export, by key. */
-    private static Map<String, JsonNode> entries(String export) throws Exception {
-        Map<String, JsonNode> entries = new LinkedHashMap<>();
-        for (String line : export.split("\n")) {
-            JsonNode node = JSON.readTree(line);
-            if (node.path("type").asText().equals("cache")) {
-                entries.put(node.path("key").asText(), node);
-            }
-        }
-        return entries;
     }
 
     @Test
