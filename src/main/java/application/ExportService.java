@@ -70,7 +70,8 @@ public class ExportService {
     }
 
     /**
-     * The project's cache entries in key order. Checks the caller's access at once, and reads the first
+     * The project's cache entries in key order, those after {@code after} only when given (to resume a
+     * cut export). Checks the caller's access at once, and reads the first
      * page before it answers, so that a refusal or a store that does not answer is an answer (403,
      * 503) and not a cut stream; the stream fails later if the store stops answering, or ends when the
      * caller's credential no longer permits it.
@@ -78,7 +79,7 @@ public class ExportService {
      * @throws AccessDeniedException   when the caller lacks {@code admin} on the project
      * @throws TooManyStreamsException when this instance runs as many exports as it may
      */
-    public Uni<Multi<Item>> cacheEntries(Principal caller, ProjectId project) {
+    public Uni<Multi<Item>> cacheEntries(Principal caller, ProjectId project, Optional<CacheKey> after) {
         Access.require(caller, project, Scope.ADMIN);
         if (running.incrementAndGet() > MAX_RUNNING) {
             running.decrementAndGet();
@@ -86,7 +87,7 @@ public class ExportService {
                     + "export again once one has ended");
         }
         Runnable ended = running::decrementAndGet;
-        return cachePage(project, Optional.empty())
+        return cachePage(project, after)
                 .onFailure().invoke(ended)
                 .map(first -> Multi.createBy().concatenating().streams(
                                 items(first),

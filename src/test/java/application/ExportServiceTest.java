@@ -58,7 +58,7 @@ class ExportServiceTest {
     }
 
     private AssertSubscriber<ExportService.Item> started() {
-        Multi<ExportService.Item> items = exports.cacheEntries(exporter, SHOP).await().atMost(WAIT);
+        Multi<ExportService.Item> items = exports.cacheEntries(exporter, SHOP, java.util.Optional.empty()).await().atMost(WAIT);
         return items.subscribe().withSubscriber(AssertSubscriber.create(0));
     }
 
@@ -91,7 +91,7 @@ class ExportServiceTest {
     void failsBeforeAnsweringWhenTheStoreDoesNotAnswerTheFirstPage() {
         cache.failNext(1);
 
-        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP).await().atMost(WAIT))
+        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP, java.util.Optional.empty()).await().atMost(WAIT))
                 .isInstanceOf(domain.StoreUnavailableException.class);
         started().request(Long.MAX_VALUE).awaitCompletion(WAIT).assertLastItem(new ExportService.Item.Entry(
                 cache.find(SHOP, CacheKey.of(String.format("k%04d", ENTRIES - 1))).await().atMost(WAIT).orElseThrow()));
@@ -104,19 +104,19 @@ class ExportServiceTest {
             running.add(started());
         }
 
-        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP)).isInstanceOf(TooManyStreamsException.class);
+        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP, java.util.Optional.empty())).isInstanceOf(TooManyStreamsException.class);
         running.get(0).request(Long.MAX_VALUE).awaitCompletion(WAIT);
         running.get(1).cancel();
         running.add(started());
         running.add(started());
-        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP)).isInstanceOf(TooManyStreamsException.class);
+        assertThatThrownBy(() -> exports.cacheEntries(exporter, SHOP, java.util.Optional.empty())).isInstanceOf(TooManyStreamsException.class);
     }
 
     @Test
     void refusesACallerWithoutAdminOnTheProjectBeforeReadingAnything() {
         Principal reader = new Principal("reader", ProjectAccess.all(), Set.of(Scope.CACHE_READ));
 
-        assertThatThrownBy(() -> exports.cacheEntries(reader, SHOP)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> exports.cacheEntries(reader, SHOP, java.util.Optional.empty())).isInstanceOf(AccessDeniedException.class);
         assertThat(cache.entryPages.get()).isZero();
     }
 }

@@ -563,6 +563,20 @@ public abstract class CacheRepositoryContract {
         assertThat(page.isLast()).isTrue();
     }
 
+    @Test
+    void listsTheProjectsHoldingLiveEntriesInIdOrder() {
+        store(SHOP, "k", json("1"));
+        store(BLOG, "k", json("1"));
+        store(ProjectId.of("zeta-2"), "k", json("1"));
+        store(ProjectId.of("expired"), "k", living("1", 1));
+        store(ProjectId.of("cleared"), "k", json("1"));
+        await(cache.removeAll(ProjectId.of("cleared")));
+
+        clock.advance(Duration.ofSeconds(2));
+
+        assertThat(await(cache.projects())).extracting(ProjectId::value).containsExactly("blog", "shop", "zeta-2");
+    }
+
     // --- clearing
 
     @Test

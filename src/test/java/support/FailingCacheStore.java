@@ -117,4 +117,9 @@ public final class FailingCacheStore implements CacheRepository {
     public Uni<CacheStats> stats(ProjectId project) {
         return store.stats(project);
     }
+
+    @Override
+    public Uni<java.util.List<ProjectId>> projects() {
+        return store.projects();
+    }
 }

@@ -3,6 +3,7 @@ package domain.cache;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -76,4 +77,11 @@ public interface CacheRepository {
 
     /** Live entries, hits and misses of the project. */
     Uni<CacheStats> stats(ProjectId project);
+
+    /**
+     * Every project holding at least one live entry, in id order: for an operator's listing, never
+     * for a request path. It reads the whole store (on Redis a SCAN of the key space, then one count
+     * per project found), so its cost grows with the store, not with the answer.
+     */
+    Uni<List<ProjectId>> projects();
 }

@@ -13,7 +13,7 @@ public record ProjectId(String value) {
     public static final int MAX_LENGTH = 64;
 
     public ProjectId {
-        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH || !isWellFormed(value)) {
+        if (!isValid(value)) {
             throw new InvalidValueException(
                     "project id must be 1 to 64 characters of a-z, 0-9, '_' or '-', starting with a letter or digit");
         }
@@ -21,6 +21,11 @@ public record ProjectId(String value) {
 
     public static ProjectId of(String value) {
         return new ProjectId(value);
+    }
+
+    /** Whether {@code value} follows the rule, for a caller that must not throw (a store key read back, a request path). */
+    public static boolean isValid(String value) {
+        return value != null && !value.isEmpty() && value.length() <= MAX_LENGTH && isWellFormed(value);
     }
 
     private static boolean isWellFormed(String s) {

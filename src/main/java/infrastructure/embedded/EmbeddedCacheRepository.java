@@ -539,6 +539,23 @@ public final class EmbeddedCacheRepository implements CacheRepository {
         });
     }
 
+    @Override
+    public Uni<List<ProjectId>> projects() {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT DISTINCT project FROM cache_entries WHERE expires_at > ? ORDER BY project")) {
+                select.setLong(1, clock.millis());
+                List<ProjectId> projects = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        projects.add(ProjectId.of(rows.getString(1)));
+                    }
+                }
+                return projects;
+            }
+        });
+    }
+
     private static long liveEntries(Connection c, ProjectId project, long now) throws SQLException {
         try (PreparedStatement count = c.prepareStatement(
                 "SELECT count(*) FROM cache_entries WHERE project = ? AND expires_at > ?")) {

@@ -208,6 +208,24 @@ public final class InMemoryCacheRepository implements CacheRepository {
         });
     }
 
+    /** The projects whose farthest expiry is still ahead, each looked at under its own lock. */
+    @Override
+    public Uni<List<ProjectId>> projects() {
+        return Uni.createFrom().item(() -> {
+            long now = clock.millis();
+            List<ProjectId> live = new ArrayList<>();
+            spaces.forEach((project, space) -> {
+                synchronized (space) {
+                    if (!space.retired && !space.byExpiry.isEmpty() && space.byExpiry.last().at() > now) {
+                        live.add(project);
+                    }
+                }
+            });
+            live.sort(java.util.Comparator.comparing(ProjectId::value));
+            return live;
+        });
+    }
+
     /** A page copied under the project's lock, decoded outside it. */
     @Override
     public Uni<EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes) {

@@ -17,6 +17,7 @@ import domain.cache.ResealPage;
 import domain.cache.Versions;
 import domain.project.ProjectId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.keys.KeyScanArgs;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -365,6 +366,27 @@ public final class RedisCacheRepository implements CacheRepository {
     public Uni<CacheStats> stats(ProjectId project) {
         return run(STATS, List.of(keys.expiryIndex(project), keys.meta(project)), List.of(Long.toString(clock.millis())))
                 .map(r -> new CacheStats(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()));
+    }
+
+    /**
+     * SCANs the key space for the projects' name indexes ({@code cd:{p:ID}:k}), then asks each found
+     * whether its expiry index still holds a live name (ZCOUNT), one project at a time.
+     */
+    @Override
+    public Uni<List<ProjectId>> projects() {
+        return keyCommands.scan(new KeyScanArgs().match(keys.keyIndexPattern()).count(1000)).toMulti()
+                .map(keys::projectOfKeyIndex)
+                .filter(Optional::isPresent)
+                .map(Optional::get)
+                .collect().asSet()
+                .chain(found -> Multi.createFrom().iterable(found)
+                        .onItem().transformToUniAndConcatenate(project -> redis.getRedis().send(io.vertx.mutiny.redis.client.Request
+                                        .cmd(Command.ZCOUNT).arg(keys.expiryIndex(project)).arg("(" + clock.millis()).arg("+inf"))
+                                .map(count -> count.toLong() > 0 ? Optional.of(project) : Optional.<ProjectId>empty()))
+                        .filter(Optional::isPresent)
+                        .map(Optional::get)
+                        .collect().asList())
+                .map(projects -> projects.stream().sorted(java.util.Comparator.comparing(ProjectId::value)).toList());
     }
 
     private Uni<Long> removeBatch(ProjectId project, List<String> batch) {

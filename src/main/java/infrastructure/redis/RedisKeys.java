@@ -13,6 +13,7 @@ import domain.task.QueueName;
 import domain.task.TaskState;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -127,6 +128,22 @@ final class RedisKeys {
 
     String keyIndex(ProjectId project) {
         return project(project) + "k";
+    }
+
+    /** A SCAN pattern matching every project's name index (and possibly more: check with {@link #projectOfKeyIndex}). */
+    String keyIndexPattern() {
+        return prefix + ":{p:*}:k";
+    }
+
+    /** The project whose name index {@code redisKey} is, if it is one. */
+    Optional<ProjectId> projectOfKeyIndex(String redisKey) {
+        String start = prefix + ":{p:";
+        String end = "}:k";
+        if (!redisKey.startsWith(start) || !redisKey.endsWith(end) || redisKey.length() <= start.length() + end.length()) {
+            return Optional.empty();
+        }
+        String id = redisKey.substring(start.length(), redisKey.length() - end.length());
+        return ProjectId.isValid(id) ? Optional.of(ProjectId.of(id)) : Optional.empty();
     }
 
     String expiryIndex(ProjectId project) {

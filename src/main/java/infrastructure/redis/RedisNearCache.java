@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -194,6 +195,11 @@ public final class RedisNearCache implements CacheRepository, RedisEntryTracking
     @Override
     public Uni<EntryPage> entries(ProjectId project, Optional<CacheKey> after, PageSize size, long maxBytes) {
         return redis.entries(project, after, size, maxBytes);
+    }
+
+    @Override
+    public Uni<List<ProjectId>> projects() {
+        return redis.projects();
     }
 
     /** Values keep their text: the copies held stay right (Redis still tells of each write, which drops them). */

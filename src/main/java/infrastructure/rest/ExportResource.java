@@ -5,6 +5,7 @@ import application.ExportService;
 import domain.access.Principal;
 import domain.access.Scope;
 import domain.cache.CacheEntry;
+import domain.cache.CacheKey;
 import domain.project.ProjectId;
 import infrastructure.config.StoreConfig;
 import io.smallrye.mutiny.Multi;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -78,10 +81,15 @@ public class ExportResource {
     @APIResponse(responseCode = "200", description = "The export", content = @Content(mediaType = JSON_LINES,
             schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
     @Requires(Scope.ADMIN)
-    public Multi<byte[]> export(@PathParam("projectId") String projectId) {
-        ProjectId project = project(projectId);
+    public Multi<byte[]> export(@PathParam("projectId") String projectId,
+            @Parameter(description = "a cache key: export only the entries after it in key order (to resume an export that "
+                    + "was cut, after the last key it holds)") @QueryParam("after") String after) {
+        Violations violations = new Violations();
+        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
+        Optional<CacheKey> from = after == null ? Optional.empty() : Optional.ofNullable(violations.check("after", () -> CacheKey.of(after)));
+        violations.throwIfAny();
         Principal caller = this.caller.principal();
-        Uni<Multi<ExportService.Item>> items = exports.cacheEntries(caller, project);
+        Uni<Multi<ExportService.Item>> items = exports.cacheEntries(caller, project, from);
         Instant exportedAt = clock.instant();
         AtomicLong records = new AtomicLong();
         AtomicLong unreadable = new AtomicLong();
@@ -90,7 +98,7 @@ public class ExportResource {
         Multi<String> lines = Multi.createFrom().uni(items).onItem().transformToMultiAndConcatenate(read -> {
             answered.set(true);
             return Multi.createBy().concatenating().streams(
-                    Multi.createFrom().item(header(project, exportedAt)),
+                    Multi.createFrom().item(header(project, exportedAt, from)),
                     read.map(item -> line(item, records, unreadable)).filter(line -> !line.isEmpty()),
                     Multi.createFrom().item(() -> "{\"type\":\"end\",\"records\":" + records.get() + ",\"unreadable\":"
                             + unreadable.get() + "}"));
@@ -132,9 +140,10 @@ public class ExportResource {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private String header(ProjectId project, Instant exportedAt) {
+    private String header(ProjectId project, Instant exportedAt, Optional<CacheKey> after) {
         return "{\"type\":\"header\",\"format\":\"" + FORMAT + "\",\"version\":" + VERSION + ",\"project\":\"" + project.value()
-                + "\",\"store\":\"" + store + "\",\"exportedAt\":\"" + Timestamps.format(exportedAt) + "\"}";
+                + "\",\"store\":\"" + store + "\",\"exportedAt\":\"" + Timestamps.format(exportedAt) + "\""
+                + after.map(key -> ",\"after\":\"" + key.value() + "\"").orElse("") + "}";
     }
 
     /**
@@ -165,10 +174,4 @@ public class ExportResource {
                 .append("\",\"ttlMillis\":").append(ttl).append('}').toString();
     }
 
-    private static ProjectId project(String projectId) {
-        Violations violations = new Violations();
-        ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
-        violations.throwIfAny();
-        return project;
-    }
 }

@@ -33,7 +33,7 @@ final class Paging {
     /** The lists the service pages; each name is part of its cursors. */
     enum Listing {
         CACHE_KEYS("keys"), PROGRESS("progress"), SESSIONS("sessions"), API_KEYS("api-keys"), POLICIES("policies"),
-        TASKS("tasks"), DEAD_LETTERS("dead");
+        TASKS("tasks"), DEAD_LETTERS("dead"), PROJECTS("projects");
 
         private final String tag;
 

@@ -153,4 +153,43 @@ abstract class ExportApiTests {
         RestAssured.given().get(export()).then().statusCode(401).contentType("application/problem+json");
         as(admin).get("/v1/admin/projects/Not_Valid!/export").then().statusCode(400).contentType("application/problem+json");
     }
+
+    @Test
+    void resumesAnExportAfterTheGivenKeyAndSaysSoInItsHeader() throws Exception {
+        for (String name : List.of("a", "b", "c", "d")) {
+            as(writer).body("{\"value\": \"" + name + "\"}").put("/v1/projects/" + project + "/cache/" + name).then().statusCode(201);
+        }
+
+        List<JsonNode> lines = lines(as(admin).queryParam("after", "b").get(export()).then().statusCode(200).extract().response());
+
+        assertThat(lines.get(0).path("after").asText()).isEqualTo("b");
+        assertThat(lines.subList(1, lines.size() - 1)).extracting(line -> line.path("key").asText()).containsExactly("c", "d");
+        assertThat(lines.get(lines.size() - 1).path("records").asLong()).isEqualTo(2);
+        Response bad = as(admin).queryParam("after", "not a key").get(export());
+        bad.then().statusCode(400).contentType("application/problem+json");
+        assertThat(bad.asString()).contains("after");
+    }
+
+    @Test
+    void listsTheProjectsHoldingDataThatTheCallerAdministers() {
+        String other = freshProject();
+        as(writer).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
+        as(cacheKeyFor(other)).body("{\"value\": 1}").put("/v1/projects/" + other + "/cache/k").then().statusCode(201);
+        String empty = freshProject();
+        String both = keyFor(List.of(project, other, empty), "admin");
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            var page = as(both).queryParam("limit", 1).queryParam("cursor", cursor == null ? "" : cursor).get("/v1/admin/projects")
+                    .then().statusCode(200).extract().response();
+            seen.addAll(page.jsonPath().getList("items", String.class));
+            cursor = page.jsonPath().getString("nextCursor");
+        } while (cursor != null);
+
+        assertThat(seen).containsExactlyElementsOf(List.of(project, other).stream().sorted().toList());
+        assertThat(as(admin).get("/v1/admin/projects").jsonPath().getList("items", String.class)).containsExactly(project);
+        as(writer).get("/v1/admin/projects").then().statusCode(403).contentType("application/problem+json");
+        as(both).queryParam("limit", 0).get("/v1/admin/projects").then().statusCode(400).contentType("application/problem+json");
+    }
 }
