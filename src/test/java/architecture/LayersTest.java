@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Guards the three layers: the domain is plain Java plus Mutiny, and the application never reaches
- * into an adapter.
+ * into an adapter. The operator's command line ({@code cli}) is a client of the HTTP API only.
  *
  * <p>ArchUnit's default {@code failOnEmptyShould} stays on, so a rule whose {@code that()} selects no
  * class (a renamed package, say) fails instead of passing vacuously.
  */
-@AnalyzeClasses(packages = {"domain", "application", "infrastructure"}, importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = {"domain", "application", "infrastructure", "cli"}, importOptions = ImportOption.DoNotIncludeTests.class)
 class LayersTest {
 
     private static final String[] FRAMEWORK_PACKAGES = {"jakarta..", "io.quarkus..", "com.fasterxml.."};
@@ -42,6 +42,11 @@ class LayersTest {
             .that().areDeclaredInClassesThat().resideInAPackage("domain..")
             .should().beAnnotatedWith(fromFrameworkPackages())
             .because("Jackson, Bean Validation and Quarkus annotations belong at the edge, not in the domain");
+
+    @ArchTest
+    static final ArchRule commandLineKnowsTheServiceOnlyByItsApi = noClasses().that().resideInAPackage("cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("domain..", "application..", "infrastructure..")
+            .because("the command line operates a running service over its HTTP API, never its stores or its code");
 
     // The rules above pass on a clean tree; these prove their conditions still catch what they forbid.
 

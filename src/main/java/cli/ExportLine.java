@@ -1,0 +1,71 @@
+package cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * One line of an export file (docs/export-format.md): its number from 1, its text exactly as read (so
+ * that what is forwarded is what was exported, numbers and all), and its JSON.
+ */
+record ExportLine(long number, String text, JsonNode json) {
+
+    /** Header, cache, unreadable, end, error, or a type a later format version adds. */
+    String type() {
+        return json.path("type").asText("");
+    }
+
+    String key() {
+        return json.path("key").asText();
+    }
+
+    /** The lines of a reader, one at a time; blank lines are skipped; a line that is not a JSON object fails with its number. */
+    static Iterator<ExportLine> read(BufferedReader reader) {
+        return new Iterator<>() {
+            private long number;
+            private ExportLine next;
+
+            @Override
+            public boolean hasNext() {
+                if (next != null) {
+                    return true;
+                }
+                try {
+                    for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                        number++;
+                        if (text.isBlank()) {
+                            continue;
+                        }
+                        JsonNode json;
+                        try {
+                            json = ServiceClient.JSON.readTree(text);
+                        } catch (IOException e) {
+                            throw new CliException(ExitCodes.REFUSED, "line " + number + " is not JSON");
+                        }
+                        if (json == null || !json.isObject() || !json.path("type").isTextual()) {
+                            throw new CliException(ExitCodes.REFUSED, "line " + number + " is not an object with a type");
+                        }
+                        next = new ExportLine(number, text, json);
+                        return true;
+                    }
+                    return false;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public ExportLine next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                ExportLine line = next;
+                next = null;
+                return line;
+            }
+        };
+    }
+}

@@ -1,0 +1,117 @@
+package cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code import}: an export file into a project, in batches the service's import limit takes. */
+@Command(name = "import", description = {"Imports an export file into a project (of this service or another, from any store).",
+        "The whole file is checked first (header, end line, counts): an incomplete file writes nothing. It is then sent in "
+                + "batches; the service checks each whole before writing it, so a batch it refuses (its lines named by their "
+                + "number in the file) writes nothing, and the batches before it stay written, as the mode says (exit 1)."})
+final class ImportCommand extends ServiceCommand {
+
+    /** Bytes of record lines per batch at most: well within the service's default import limit (32 MiB). */
+    static final long BATCH_BYTES = 8L << 20;
+
+    @Parameters(paramLabel = "PROJECT")
+    String project;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "The export file (default: standard input).")
+    Path input;
+
+    @Option(names = "--mode", paramLabel = "merge|replace", defaultValue = "merge", description = "merge (default): keep the "
+            + "project's newer entries as conflicts; replace: remove the project's entries first.")
+    String mode;
+
+    @Option(names = "--dry-run", description = "Report what would be written; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--batch", paramLabel = "ENTRIES", defaultValue = "5000", description = "Entries per request at most (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    int run(ServiceClient service, Console console) {
+        if (!mode.equals("merge") && !mode.equals("replace")) {
+            throw new CliException(ExitCodes.USAGE, "--mode is merge or replace, not " + mode);
+        }
+        if (batch < 1 || batch > 100_000) {
+            throw new CliException(ExitCodes.USAGE, "--batch is 1 to 100000 entries");
+        }
+        Path file = input;
+        Path spooled = null;
+        try {
+            if (file == null) {
+                spooled = Files.createTempFile("cache-domain-import", ".jsonl");
+                try (InputStream in = System.in) {
+                    Files.copy(in, spooled, StandardCopyOption.REPLACE_EXISTING);
+                }
+                file = spooled;
+            }
+            ExportFiles.Checked checked = ExportFiles.checkWhole(file);
+            ExportLine header = checked.header();
+            Importer importer = new Importer(service, project, mode, dryRun, false);
+            ProgressBar bar = new ProgressBar(console.err(), "importing " + project);
+            long total = 0;
+            try (BufferedReader reader = ExportFiles.reader(Files.newInputStream(file))) {
+                Iterator<ExportLine> lines = ExportLine.read(reader);
+                lines.next(); // the header, checked
+                ImportBatch current = new ImportBatch(header.text());
+                while (lines.hasNext()) {
+                    ExportLine line = lines.next();
+                    if (line.type().equals("end")) {
+                        break;
+                    }
+                    current.add(line);
+                    if (current.records() >= batch || current.size() >= BATCH_BYTES) {
+                        total += current.records();
+                        importer.send(current);
+                        bar.update(total, checked.records(), "entries");
+                        current = new ImportBatch(header.text());
+                    }
+                }
+                if (!current.isEmpty() || importer.totals().path("batches").asLong() == 0) {
+                    importer.send(current);
+                }
+            } finally {
+                bar.finish();
+            }
+            if (console.json()) {
+                console.print(importer.totals());
+            } else {
+                Importer.print(importer.totals(), console);
+            }
+            return ExitCodes.OK;
+        } catch (IOException | UncheckedIOException e) {
+            throw new CliException(ExitCodes.REFUSED, "cannot read the export: " + e.getMessage());
+        } finally {
+            if (spooled != null) {
+                try {
+                    Files.deleteIfExists(spooled);
+                } catch (IOException e) {
+                    // a temporary file: the system's to clean
+                }
+            }
+        }
+    }
+
+    /** The project's live entries as its statistics count them, or -1 when the key may not read them. */
+    static long entries(ServiceClient service, String project) {
+        try {
+            return service.get(ServiceClient.path("/v1/projects/%s/cache-stats", project)).path("entries").asLong(-1);
+        } catch (ServiceException e) {
+            if (e.status() == 403) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+}

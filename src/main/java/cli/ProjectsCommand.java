@@ -1,0 +1,43 @@
+package cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/** {@code projects list}: the projects holding data that the key administers. */
+@Command(name = "projects", description = "The projects holding data.", subcommands = ProjectsCommand.ListProjects.class)
+final class ProjectsCommand {
+
+    /** Every project holding data that the service lists to this key, through all pages. */
+    static List<String> all(ServiceClient service) {
+        List<String> projects = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = service.get("/v1/admin/projects?limit=1000" + (cursor == null ? "" : "&cursor=" + ServiceClient.query(cursor)));
+            page.path("items").forEach(p -> projects.add(p.asText()));
+            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        return projects;
+    }
+
+    @Command(name = "list", description = "Lists the projects with at least one live cache entry that the key administers, by id.")
+    static final class ListProjects extends ServiceCommand {
+
+        @Override
+        int run(ServiceClient service, Console console) {
+            List<String> projects = all(service);
+            if (console.json()) {
+                ArrayNode array = ServiceClient.JSON.createArrayNode();
+                projects.forEach(array::add);
+                console.print(array);
+            } else if (projects.isEmpty()) {
+                console.note("no project holds data");
+            } else {
+                projects.forEach(console::line);
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import service.CommandLineProcess.Result;
+import support.RedisServer;
+
+/**
+ * The operator's command line run as a process against running services, one per store, command by
+ * command: what it prints and the exit code scripts rely on. Then migrations between the stores.
+ */
+class CommandLineIT {
+
+    private static final String ADMIN = "it-cli-admin-key-abcdefghijklmnopqrstuvwxyz0123456";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static RedisServer redis;
+    private static Map<String, ServiceProcess> services;
+    private static Path directory;
+
+    @BeforeAll
+    static void oneServicePerStore() throws Exception {
+        redis = RedisServer.start();
+        directory = Files.createTempDirectory("cli");
+        services = new LinkedHashMap<>();
+        services.put("memory", ServiceProcess.start(Map.of("CACHE_DOMAIN_STORE", "memory", "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", ADMIN)));
+        services.put("embedded", ServiceProcess.start(Map.of("CACHE_DOMAIN_STORE", "embedded", "CACHE_DOMAIN_EMBEDDED_PATH",
+                directory.resolve("store").toString(), "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", ADMIN)));
+        services.put("redis", ServiceProcess.start(Map.of("CACHE_DOMAIN_STORE", "redis", "REDIS_URL", redis.url(),
+                "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", ADMIN)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (services != null) {
+            services.values().forEach(ServiceProcess::close);
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static String url(String store) {
+        return "http://127.0.0.1:" + services.get(store).port();
+    }
+
+    /** The command line against the memory store's service with the admin key. */
+    private static Result cli(String... args) throws Exception {
+        return CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("memory"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN), args);
+    }
+
+    private static void fill(String store, String project, int entries) throws Exception {
+        for (int i = 0; i < entries; i++) {
+            String body = "{\"value\": {\"n\": " + i + ", \"exact\": 1.50, \"text\": \"é\"}, \"ttlSeconds\": " + (900 + i)
+                    + (i % 3 == 0 ? ", \"tags\": [\"third\"]" : "") + "}";
+            assertThat(services.get(store).send("PUT", "/v1/projects/" + project + "/cache/" + String.format("k%05d", i), ADMIN, body)
+                    .statusCode()).isEqualTo(201);
+        }
+    }
+
+    private static long entries(String store, String project) throws Exception {
+        return JSON.readTree(services.get(store).send("GET", "/v1/projects/" + project + "/cache-stats", ADMIN, null).body())
+                .path("entries").asLong();
+    }
+
+    // --- each command
+
+    @Test
+    void statusShowsTheHealthAndEachProjectsStatistics() throws Exception {
+        fill("memory", "status-shown", 3);
+
+        Result status = cli("status");
+
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("status    UP").contains("store     memory, reachable").contains("breakers  all closed");
+        assertThat(status.out()).containsPattern("status-shown +3 ");
+        Result json = cli("status", "--json", "--project", "status-shown");
+        assertThat(json.exitCode()).isZero();
+        JsonNode report = JSON.readTree(json.out());
+        assertThat(report.path("health").path("status").asText()).isEqualTo("UP");
+        assertThat(report.path("projects").get(0).path("entries").asLong()).isEqualTo(3);
+        assertThat(cli("projects", "list").out().lines()).contains("status-shown");
+    }
+
+    @Test
+    void exitCodesTellScriptsWhatWentWrongAndTheErrorIsTheServicesProblemShownReadably() throws Exception {
+        Result noKey = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("memory")), "status");
+        assertThat(noKey.exitCode()).isEqualTo(2);
+        assertThat(noKey.err()).contains("no admin key");
+
+        Result wrongKey = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("memory"), "CACHE_DOMAIN_ADMIN_KEY", "cdk_wrong"), "status");
+        assertThat(wrongKey.exitCode()).isEqualTo(5);
+        assertThat(wrongKey.err()).startsWith("error: 401").doesNotContain("cdk_wrong");
+
+        Result unreachable = cli("status", "--url", "http://127.0.0.1:1");
+        assertThat(unreachable.exitCode()).isEqualTo(3);
+        assertThat(unreachable.err()).contains("cannot reach the service at http://127.0.0.1:1: connection refused");
+
+        Result badProject = cli("export", "Not_A_Project!");
+        assertThat(badProject.exitCode()).isEqualTo(1);
+        assertThat(badProject.err()).contains("error: 400").contains("projectId: project id must be");
+
+        Result unknown = cli("frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(cli("--help").out()).contains("migrate", "Exit codes:");
+    }
+
+    @Test
+    void createsListsShowsAndRevokesKeysAndTheRevokedKeyStopsWorking() throws Exception {
+        Result created = cli("keys", "create", "cli-ops", "--project", "keys-p", "--scope", "cache:read", "--json");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        String secret = JSON.readTree(created.out()).path("key").asText();
+        assertThat(secret).startsWith("cdk_");
+        assertThat(services.get("memory").send("GET", "/v1/projects/keys-p/cache-stats", secret, null).statusCode()).isEqualTo(200);
+
+        Result list = cli("keys", "list");
+        assertThat(list.out()).containsPattern("cli-ops +keys-p +cache:read").doesNotContain(secret);
+        assertThat(cli("keys", "show", "cli-ops").out()).contains("projects   keys-p").doesNotContain(secret);
+        Result revoked = cli("keys", "revoke", "cli-ops");
+        assertThat(revoked.exitCode()).isZero();
+        assertThat(revoked.out()).contains("revoked cli-ops");
+
+        assertThat(services.get("memory").send("GET", "/v1/projects/keys-p/cache-stats", secret, null).statusCode()).isEqualTo(401);
+        assertThat(cli("keys", "show", "cli-ops").exitCode()).isEqualTo(1);
+        Result missing = cli("keys", "create", "no-scope", "--project", "p");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--scope");
+    }
+
+    @Test
+    void setsListsShowsAndDeletesRateLimitPolicies() throws Exception {
+        Result set = cli("policies", "set", "cli-login", "--limit", "5/60", "--limit", "20/3600", "--burst", "2", "--fail-mode", "closed");
+        assertThat(set.exitCode()).as(set.toString()).isZero();
+        assertThat(set.out()).contains("saved cli-login: 5/60s, 20/3600s");
+
+        assertThat(cli("policies", "list").out()).containsPattern("cli-login +5/60s, 20/3600s +2 +closed +stored");
+        assertThat(JSON.readTree(cli("policies", "show", "cli-login", "--json").out()).path("burst").asLong()).isEqualTo(2);
+        assertThat(cli("policies", "delete", "cli-login").exitCode()).isZero();
+        assertThat(cli("policies", "show", "cli-login").exitCode()).isEqualTo(1);
+        Result bad = cli("policies", "set", "cli-bad", "--limit", "five a minute");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("REQUESTS/SECONDS");
+    }
+
+    @Test
+    void clearsAProjectOnlyWhenConfirmed() throws Exception {
+        fill("memory", "cleared", 5);
+
+        Result unconfirmed = cli("clear", "cleared");
+        assertThat(unconfirmed.exitCode()).isEqualTo(2);
+        assertThat(entries("memory", "cleared")).isEqualTo(5);
+
+        Result cleared = cli("clear", "cleared", "--yes");
+        assertThat(cleared.exitCode()).isZero();
+        assertThat(cleared.out()).contains("cleared cleared: 5 entries removed");
+        assertThat(entries("memory", "cleared")).isZero();
+    }
+
+    @Test
+    void showsAQueueListsItsDeadLettersAndRedrivesThem() throws Exception {
+        ServiceProcess memory = services.get("memory");
+        String base = "/v1/projects/queued/queues/emails";
+        assertThat(memory.send("POST", base + "/tasks", ADMIN, "{\"payload\": {\"to\": \"a@example.com\"}, \"maxAttempts\": 1}")
+                .statusCode()).isEqualTo(201);
+        JsonNode task = JSON.readTree(memory.send("POST", base + "/claims", ADMIN, "{}").body()).path("tasks").get(0);
+        assertThat(memory.send("POST", base + "/tasks/" + task.path("id").asText() + "/fail", ADMIN,
+                "{\"leaseToken\": \"" + task.path("leaseToken").asText() + "\", \"error\": \"smtp down\", \"retryable\": false}")
+                .statusCode()).isEqualTo(200);
+
+        assertThat(cli("queues", "show", "queued", "emails").out()).containsPattern("DEAD +1");
+        assertThat(cli("queues", "dead", "queued", "emails").out()).contains(task.path("id").asText(), "smtp down");
+        Result redriven = cli("queues", "redrive", "queued", "emails");
+        assertThat(redriven.exitCode()).as(redriven.toString()).isZero();
+        assertThat(redriven.out()).contains("redriven 1 tasks of queued/emails");
+        assertThat(cli("queues", "show", "queued", "emails").out()).containsPattern("QUEUED +1").containsPattern("DEAD +0");
+    }
+
+    @Test
+    void rotatingKeysWithoutAKeyEncryptionKeyIsTheServicesConflict() throws Exception {
+        Result rotate = cli("rotate-keys", "shop");
+        assertThat(rotate.exitCode()).isEqualTo(1);
+        assertThat(rotate.err()).contains("error: 409").contains("no key-encryption key");
+        assertThat(cli("rotate-keys").exitCode()).as("a project or --sessions").isEqualTo(2);
+    }
+
+    // --- export, import, migrate
+
+    @Test
+    void exportsToAFileAndImportsItIntoAnotherStoreInBatches() throws Exception {
+        fill("memory", "filed", 120);
+        Path file = directory.resolve("filed.jsonl");
+
+        Result exported = cli("export", "filed", "--output", file.toString());
+        assertThat(exported.exitCode()).as(exported.toString()).isZero();
+        assertThat(exported.err()).contains("exported 120 entries of filed to " + file);
+        assertThat(Files.readAllLines(file)).hasSize(122);
+        assertThat(Files.exists(directory.resolve("filed.jsonl.partial"))).isFalse();
+
+        Result imported = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("redis"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "filed", "--input", file.toString(), "--batch", "50");
+        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+        assertThat(imported.out()).contains("written    120");
+        assertThat(entries("redis", "filed")).isEqualTo(120);
+        Result again = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("redis"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "filed", "--input", file.toString(), "--json");
+        assertThat(JSON.readTree(again.out()).path("unchanged").asLong()).isEqualTo(120);
+    }
+
+    @Test
+    void aMalformedLineIsReportedByItsNumberAndTheBatchesBeforeItAreKept() throws Exception {
+        fill("memory", "malformed", 30);
+        Path file = directory.resolve("malformed.jsonl");
+        assertThat(cli("export", "malformed", "-o", file.toString()).exitCode()).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(25, lines.get(25).replace("\"key\":\"k00024\"", "\"key\":\"not a key\""));
+        assertThat(lines.get(25)).contains("not a key");
+        Files.write(file, lines);
+
+        Result imported = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("embedded"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "malformed", "-i", file.toString(), "--batch", "10");
+
+        assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(1);
+        assertThat(imported.err()).contains("line 26 key must be").contains("the 20 entries before it were imported");
+        assertThat(entries("embedded", "malformed")).isEqualTo(20);
+
+        Files.write(file, lines.subList(0, 12));
+        Result cut = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("embedded"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "cut", "-i", file.toString());
+        assertThat(cut.exitCode()).isEqualTo(1);
+        assertThat(cut.err()).contains("the end line is missing after line 12");
+        assertThat(entries("embedded", "cut")).as("an incomplete file writes nothing").isZero();
+    }
+
+    @Test
+    void migratesInEachDirectionBetweenTheThreeStoresAndValidatesClean() throws Exception {
+        for (String from : services.keySet()) {
+            for (String to : services.keySet()) {
+                if (from.equals(to)) {
+                    continue;
+                }
+                String project = "migrated-" + from + "-" + to;
+                fill(from, project, 150);
+
+                Result migrated = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), "migrate", "--from", url(from),
+                        "--to", url(to), "--project", project, "--batch", "40", "--validate");
+
+                assertThat(migrated.exitCode()).as("%s to %s: %s", from, to, migrated).isZero();
+                assertThat(migrated.out()).contains(project + ": written 150 of 150 entries, 0 unchanged, 0 conflicts")
+                        .contains(project + ": consistent - source 150 entries, target 150, matched 150");
+                assertThat(entries(to, project)).isEqualTo(150);
+            }
+        }
+    }
+
+    @Test
+    void aDryRunReportsWhatWouldMoveAndChangesNothing() throws Exception {
+        fill("embedded", "dry", 60);
+
+        Result dry = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), "migrate", "--from", url("embedded"),
+                "--to", url("redis"), "--project", "dry", "--dry-run", "--checkpoint", directory.resolve("dry.json").toString());
+
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("dry: would write 60 of 60 entries");
+        assertThat(entries("redis", "dry")).isZero();
+        assertThat(Files.exists(directory.resolve("dry.json"))).as("a dry run writes no checkpoint").isFalse();
+        Result validation = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), "migrate", "--from", url("embedded"),
+                "--to", url("redis"), "--project", "dry", "--validate-only", "--json");
+        assertThat(validation.exitCode()).as("differences found").isEqualTo(4);
+        JsonNode result = JSON.readTree(validation.out()).path("validations").get(0);
+        assertThat(result.path("consistent").asBoolean()).isFalse();
+        assertThat(result.path("missingCount").asLong()).isEqualTo(60);
+        assertThat(result.path("missing")).hasSize(60);
+    }
+
+    @Test
+    void aMigrationKilledHalfWayResumesFromItsCheckpointAndValidatesClean() throws Exception {
+        fill("memory", "resumed", 2_000);
+        Path checkpoint = directory.resolve("resumed.json");
+        Map<String, String> env = Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN);
+        String[] migrate = {"migrate", "--from", url("memory"), "--to", url("redis"), "--project", "resumed", "--batch", "20",
+                "--checkpoint", checkpoint.toString()};
+
+        CommandLineProcess first = CommandLineProcess.start(env, migrate);
+        org.awaitility.Awaitility.await("a few batches acknowledged").atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(10))
+                .until(() -> written(checkpoint) >= 200 || !first.isAlive());
+        first.kill();
+        long before = written(checkpoint);
+        assertThat(before).as("killed half-way, not after the end").isBetween(200L, 1_980L);
+        assertThat(JSON.readTree(checkpoint.toFile()).path("projects").path("resumed").path("done").asBoolean()).isFalse();
+
+        Result second = CommandLineProcess.run(env, Stream.concat(Stream.of(migrate), Stream.of("--validate")).toArray(String[]::new));
+
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("(resumed after k").contains("resumed: consistent - source 2,000 entries, target 2,000");
+        JsonNode state = JSON.readTree(checkpoint.toFile()).path("projects").path("resumed");
+        assertThat(state.path("done").asBoolean()).isTrue();
+        assertThat(state.path("written").asLong()).as("each entry written once, over both runs").isLessThanOrEqualTo(2_000)
+                .isGreaterThanOrEqualTo(2_000 - 20);
+        assertThat(entries("redis", "resumed")).isEqualTo(2_000);
+        Result third = CommandLineProcess.run(env, migrate);
+        assertThat(third.out()).contains("resumed: done in an earlier run");
+    }
+
+    private static long written(Path checkpoint) {
+        try {
+            return Files.exists(checkpoint) ? JSON.readTree(checkpoint.toFile()).path("projects").path("resumed").path("written").asLong() : 0;
+        } catch (java.io.IOException e) {
+            return 0; // replaced while read
+        }
+    }
+}
