@@ -8,7 +8,7 @@
 # keys of fixed names (a second run on the same data gets 409 for them). Needs bash, curl and jq only.
 #
 # The README is the source, and this script holds its text: every line of every README bash block
-# that runs curl (its commands, their continuation lines and the variables they set) appears here
+# that runs curl or the command line (its commands, their continuation lines and the variables they set) appears here
 # verbatim and in the same order, each command preceded by `expect <status>`, the status it must
 # answer. QuickstartIT checks that, so an example changed in one place and not the other fails
 # `./mvnw verify`, and then runs this script against the packaged service. curl here is a function:
@@ -267,6 +267,10 @@ curl -i -X DELETE $BASE/v1/admin/api-keys/billing-backend -H "$A"               
 expect 200
 curl -s $BASE/v1/admin/health -H "Authorization: Bearer $ADMIN"
 
+# --- Projects
+expect 200
+curl -s $BASE/v1/admin/projects -H "Authorization: Bearer $ADMIN"
+
 # --- Export
 expect 200
 curl -s $BASE/v1/admin/projects/shop/export -H "Authorization: Bearer $ADMIN"
@@ -284,6 +288,15 @@ cd - >/dev/null
 expect 403
 curl -i -X OPTIONS $BASE/v1/projects/shop/progress/import-42/events \
   -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: GET'
+
+# --- The command line (the jar, built; run from the repository's root, where the README's function finds it)
+cache-domain() { java -jar target/quarkus-app/quarkus-run.jar "$@"; }
+export CACHE_DOMAIN_URL=http://$BASE CACHE_DOMAIN_ADMIN_KEY=$ADMIN
+cache-domain status
+cache-domain projects list
+cache-domain export shop -o shop.jsonl
+cache-domain import shop -i shop.jsonl --dry-run
+rm -f shop.jsonl
 
 echo
 echo "quickstart: every example answered as the README says"

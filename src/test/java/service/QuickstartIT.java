@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README runs as written: docs/quickstart.sh holds every line of the README's curl examples, in order,
+ * The README runs as written: docs/quickstart.sh holds every line of the README's curl and command-line examples, in order,
  * each with the status it must answer, and runs green against the packaged service on the default store (embedded).
  */
 class QuickstartIT {
@@ -26,12 +26,12 @@ class QuickstartIT {
     private static final String BOOTSTRAP = "quickstart-bootstrap-key-0123456789abcdefghij";
     private static final Pattern BASH_BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
 
-    /** The lines of the README's walk-through: every line but comments and blanks of each bash block that runs curl. */
+    /** The lines of the README's walk-through: every line but comments and blanks of each bash block that runs curl or the command line. */
     private static List<String> walkThrough() throws IOException {
         List<String> lines = new ArrayList<>();
         Matcher block = BASH_BLOCK.matcher(Files.readString(README));
         while (block.find()) {
-            if (block.group(1).contains("curl ")) {
+            if (block.group(1).contains("curl ") || block.group(1).contains("cache-domain ")) {
                 block.group(1).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(lines::add);
             }
         }
