@@ -24,7 +24,8 @@ import picocli.CommandLine.HelpCommand;
                 "4:done, with differences or warnings to look at",
                 "5:the key was refused (401) or may not do this (403)"},
         footer = {"", "Environment: CACHE_DOMAIN_URL (default http://localhost:8080), CACHE_DOMAIN_ADMIN_KEY (an API key with "
-                + "the scope admin; the bootstrap key will do)."})
+                + "the scopes the command needs: admin, and for clear cache:write, for status's statistics cache:read, for queues "
+                + "tasks, for --wait and progress reports progress and progress:read; the bootstrap key has them all)."})
 public final class CacheDomainCli {
 
     private CacheDomainCli() {
@@ -54,7 +55,11 @@ public final class CacheDomainCli {
                 to.flush();
                 return stopped.exitCode();
             }
-            throw failure;
+            // Anything else is a fault of this command line: said as such, with its trace, and exit 3 ("failed").
+            to.println("error: the command failed unexpectedly: " + failure);
+            failure.printStackTrace(to);
+            to.flush();
+            return ExitCodes.UNAVAILABLE;
         });
         return cli;
     }

@@ -31,8 +31,15 @@ final class Checkpoint {
         this.state = state;
     }
 
-    /** The checkpoint in {@code file}, or a new one; fails when the file is of a migration between other services. */
-    static Checkpoint open(Path file, String from, String to) {
+    /**
+     * The checkpoint in {@code file}, or a new one; fails when the file is of a migration between other
+     * services or in another mode (a merge resumed as a replace would never empty the target), or when
+     * another run holds it. The run holds it until it exits.
+     */
+    static Checkpoint open(Path file, String from, String to, String mode) {
+        if (file != null) {
+            lock(file);
+        }
         if (file != null && Files.exists(file)) {
             JsonNode read;
             try {
@@ -47,12 +54,40 @@ final class Checkpoint {
                 throw new CliException(ExitCodes.USAGE, "the checkpoint " + file + " is of a migration from "
                         + read.path("from").asText() + " to " + read.path("to").asText() + "; use another file");
             }
+            if (!mode.equals(read.path("mode").asText())) {
+                throw new CliException(ExitCodes.USAGE, "the checkpoint " + file + " is of a migration in mode "
+                        + read.path("mode").asText() + "; resume it in that mode, or use another file");
+            }
+            if (!read.path("projects").isObject()) {
+                throw new CliException(ExitCodes.USAGE, file + " is not a migration checkpoint");
+            }
             return new Checkpoint(file, (ObjectNode) read);
         }
-        ObjectNode state = ServiceClient.JSON.createObjectNode().put("format", FORMAT).put("version", 1).put("from", from).put("to", to);
+        ObjectNode state = ServiceClient.JSON.createObjectNode().put("format", FORMAT).put("version", 1).put("from", from).put("to", to)
+                .put("mode", mode);
         state.putObject("projects");
         return new Checkpoint(file, state);
     }
+
+    /** Holds {@code FILE.lock} for the rest of this process (the system lets it go when the process ends, however it ends). */
+    private static void lock(Path file) {
+        try {
+            FileChannel channel = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new CliException(ExitCodes.USAGE, "another migration is using the checkpoint " + file);
+            }
+            HELD.add(channel);
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new CliException(ExitCodes.USAGE, "another migration is using the checkpoint " + file);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot lock the checkpoint " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The locks this process holds: referenced, so that they are not collected (and let go) before it exits. */
+    private static final java.util.List<FileChannel> HELD = new java.util.ArrayList<>();
 
     boolean isDone(String project) {
         return state.path("projects").path(project).path("done").asBoolean(false);

@@ -18,8 +18,9 @@ import java.util.Iterator;
  * key order (every store exports in the same order; keys are ASCII), entry by entry, holding one
  * line of each at a time. An entry matches when the target has it with the same value (its JSON
  * exactly, numbers as written), tags and creation, an expiry within {@value #TTL_TOLERANCE_MILLIS}
- * ms and a version no lower. Entries that expire within {@value #SETTLING_MILLIS} ms of being read
- * are left out: they may be gone from one side by the time the other is read.
+ * ms and a version no lower. Entries that expire within {@value #SETTLING_MILLIS} ms of being read,
+ * on either side, are left out (and counted as settling): they may be gone from one side by the time
+ * the other is read.
  */
 final class Comparison {
 
@@ -54,10 +55,15 @@ final class Comparison {
         String path = ServiceClient.path("/v1/admin/projects/%s/export", project);
         try (BufferedReader left = ExportFiles.reader(source.download(path));
                 BufferedReader right = ExportFiles.reader(target.download(path))) {
-            return new Comparison(project).compare(entries(ExportLine.read(left), "source"), entries(ExportLine.read(right), "target"));
+            return of(left, right, project);
         } catch (IOException | UncheckedIOException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, "reading the exports of " + project + " failed: " + e.getMessage());
         }
+    }
+
+    /** Compares two exports of the project, read from these readers. */
+    static ObjectNode of(BufferedReader source, BufferedReader target, String project) {
+        return new Comparison(project).compare(entries(ExportLine.read(source), "source"), entries(ExportLine.read(target), "target"));
     }
 
     /** The cache lines of an export, checked to be complete once read to the end. */
@@ -69,10 +75,14 @@ final class Comparison {
         return new Iterator<>() {
             private ExportLine next;
             private long records;
+            private boolean ended;
 
             @Override
             public boolean hasNext() {
-                while (next == null && lines.hasNext()) {
+                while (next == null && !ended) {
+                    if (!lines.hasNext()) {
+                        throw new CliException(ExitCodes.UNAVAILABLE, "the " + side + "'s export is incomplete: it has no end line");
+                    }
                     ExportLine line = lines.next();
                     switch (line.type()) {
                         case "cache" -> {
@@ -83,9 +93,10 @@ final class Comparison {
                                 + line.json().path("detail").asText());
                         case "end" -> {
                             if (line.json().path("records").asLong() != records) {
-                                throw new CliException(ExitCodes.UNAVAILABLE, "the " + side + "'s export is incomplete");
+                                throw new CliException(ExitCodes.UNAVAILABLE, "the " + side + "'s export is incomplete: its end "
+                                        + "line counts " + line.json().path("records").asText() + " entries, it holds " + records);
                             }
-                            return false;
+                            ended = true;
                         }
                         default -> {
                         }
@@ -105,28 +116,28 @@ final class Comparison {
     }
 
     private ObjectNode compare(Iterator<ExportLine> source, Iterator<ExportLine> target) {
-        ExportLine s = advance(source);
-        ExportLine t = advance(target);
+        Iterator<ExportLine> left = compared(source, "source");
+        Iterator<ExportLine> right = compared(target, "target");
+        ExportLine s = advance(left);
+        ExportLine t = advance(right);
         while (s != null || t != null) {
             int order = s == null ? 1 : t == null ? -1 : s.key().compareTo(t.key());
             if (order < 0) {
-                if (countSource(s)) {
-                    missing++;
-                    list("missing", ServiceClient.JSON.getNodeFactory().textNode(s.key()));
-                }
-                s = advance(source);
+                sourceEntries++;
+                missing++;
+                list("missing", ServiceClient.JSON.getNodeFactory().textNode(s.key()));
+                s = advance(left);
             } else if (order > 0) {
                 targetEntries++;
                 extra++;
                 list("extra", ServiceClient.JSON.getNodeFactory().textNode(t.key()));
-                t = advance(target);
+                t = advance(right);
             } else {
+                sourceEntries++;
                 targetEntries++;
-                if (countSource(s)) {
-                    match(s.json(), t.json());
-                }
-                s = advance(source);
-                t = advance(target);
+                match(s.json(), t.json());
+                s = advance(left);
+                t = advance(right);
             }
         }
         boolean consistent = missing == 0 && valueMismatches == 0 && ttlMismatches == 0 && metadataMismatches == 0;
@@ -139,20 +150,49 @@ final class Comparison {
         return result;
     }
 
-    /** Counts a source entry; false for one too close to its expiry to compare. */
-    private boolean countSource(ExportLine line) {
-        if (line.json().path("ttlMillis").asLong() < SETTLING_MILLIS) {
-            settling++;
-            return false;
-        }
-        sourceEntries++;
-        return true;
+    /**
+     * The entries of one side worth comparing: those not about to expire (counted apart), each checked
+     * to come after the one before, as every export lists them; a side out of order is an error, not a
+     * flood of false differences.
+     */
+    private Iterator<ExportLine> compared(Iterator<ExportLine> entries, String side) {
+        return new Iterator<>() {
+            private ExportLine next;
+            private String last;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && entries.hasNext()) {
+                    ExportLine line = entries.next();
+                    if (last != null && line.key().compareTo(last) <= 0) {
+                        throw new CliException(ExitCodes.UNAVAILABLE, "the " + side + "'s export is not in key order at line "
+                                + line.number() + " (" + line.key() + " after " + last + ")");
+                    }
+                    last = line.key();
+                    if (line.json().path("ttlMillis").asLong() < SETTLING_MILLIS) {
+                        settling++;
+                    } else {
+                        next = line;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public ExportLine next() {
+                hasNext();
+                ExportLine line = next;
+                next = null;
+                return line;
+            }
+        };
     }
 
     private void match(JsonNode s, JsonNode t) {
         String key = s.path("key").asText();
         boolean ok = true;
-        if (!s.path("value").equals(t.path("value"))) {
+        // As text: Jackson finds 1.50 and 1.5 equal, but the service keeps numbers as written, so they are not.
+        if (!s.path("value").toString().equals(t.path("value").toString())) {
             valueMismatches++;
             ok = false;
             list("valueMismatches", ServiceClient.JSON.createObjectNode().put("key", key)

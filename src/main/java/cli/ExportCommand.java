@@ -32,26 +32,36 @@ final class ExportCommand extends ServiceCommand {
     @Option(names = "--after", paramLabel = "KEY", description = "Only the entries after this key (to resume a cut export).")
     String after;
 
+    @Option(names = "--no-progress", description = "Do not report the export through the project's progress capability.")
+    boolean noProgress;
+
     @Override
     int run(ServiceClient service, Console console) {
         long total = ImportCommand.entries(service, project);
         Path partial = output == null ? null : output.resolveSibling(output.getFileName() + ".partial");
-        ProgressBar bar = new ProgressBar(console.err(), "exporting " + project);
         long records = 0;
         long unreadable = 0;
         boolean complete = false;
         String why = "the connection broke before the end line";
-        try (BufferedReader reader = ExportFiles.reader(service.download(ServiceClient.path("/v1/admin/projects/%s/export", project)
+        // Opened first: a refusal (403, 404, 503) is the service's answer, with nothing begun.
+        BufferedReader reader = ExportFiles.reader(service.download(ServiceClient.path("/v1/admin/projects/%s/export", project)
                 + (after == null ? "" : "?after=" + ServiceClient.query(after))));
-                OutputStream out = partial == null ? new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16)
-                        : new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
-            Iterator<ExportLine> lines = ExportLine.read(reader);
+        ProgressReport report = noProgress ? ProgressReport.none() : ProgressReport.start(service, project, "export", total, "exporting", console);
+        ProgressBar bar = new ProgressBar(console.err(), "exporting " + project);
+        try (reader; OutputStream out = partial == null ? new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16)
+                : new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
+            Iterator<ExportLine> lines = ExportLine.read(reader, ExitCodes.UNAVAILABLE);
             while (lines.hasNext()) {
                 ExportLine line = lines.next();
                 out.write(line.text().getBytes(StandardCharsets.UTF_8));
                 out.write('\n');
                 switch (line.type()) {
-                    case "cache" -> bar.update(++records, total, "entries");
+                    case "cache" -> {
+                        bar.update(++records, total, "entries");
+                        if (records % 1000 == 0) {
+                            report.advance(records);
+                        }
+                    }
                     case "unreadable" -> unreadable++;
                     case "error" -> why = line.json().path("detail").asText();
                     case "end" -> complete = line.json().path("records").asLong() == records;
@@ -60,18 +70,22 @@ final class ExportCommand extends ServiceCommand {
                 }
             }
             out.flush();
-        } catch (IOException | UncheckedIOException e) {
-            why = "reading it failed: " + e.getMessage();
+        } catch (IOException | RuntimeException e) {
+            why = e instanceof UncheckedIOException u ? "reading it failed: " + u.getCause().getMessage()
+                    : e instanceof CliException c ? c.getMessage() : "reading it failed: " + e.getMessage();
         } finally {
             bar.finish();
         }
         if (!complete) {
+            report.fail("the export is incomplete");
             if (partial != null) {
                 delete(partial);
             }
             throw new CliException(ExitCodes.UNAVAILABLE, "the export of " + project + " is incomplete after " + records
                     + " entries: " + why + "; export again (--after the last key to resume)");
         }
+        report.advance(records);
+        report.complete(Console.count(records) + " entries exported");
         if (partial != null) {
             try {
                 Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

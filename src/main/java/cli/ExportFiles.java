@@ -57,6 +57,7 @@ final class ExportFiles {
             checkHeader(header);
             long records = 0;
             long unreadable = 0;
+            java.util.Set<String> keys = new java.util.HashSet<>();
             ExportLine last = header;
             while (lines.hasNext()) {
                 ExportLine line = lines.next();
@@ -64,7 +65,13 @@ final class ExportFiles {
                     throw new CliException(ExitCodes.REFUSED, "line " + line.number() + " comes after the end line");
                 }
                 switch (line.type()) {
-                    case "cache" -> records++;
+                    case "cache" -> {
+                        records++;
+                        if (!keys.add(line.key())) {
+                            throw new CliException(ExitCodes.REFUSED, "line " + line.number() + " repeats the key " + line.key()
+                                    + " of an earlier line: an export holds each key once");
+                        }
+                    }
                     case "unreadable" -> unreadable++;
                     case "error" -> throw new CliException(ExitCodes.REFUSED, "line " + line.number()
                             + ": the export stopped where it was taken (" + line.json().path("detail").asText() + "); export again");
@@ -78,9 +85,10 @@ final class ExportFiles {
                 throw new CliException(ExitCodes.REFUSED, "the end line is missing after line " + last.number()
                         + ": the file is incomplete; export again");
             }
-            if (last.json().path("records").asLong(-1) != records || last.json().path("unreadable").asLong(-1) != unreadable) {
+            if (last.json().path("records").asLong(-1) != records || last.json().path("unreadable").asLong(0) != unreadable) {
                 throw new CliException(ExitCodes.REFUSED, "line " + last.number() + ": the end line counts "
-                        + last.json().path("records").asText() + " entries, the file holds " + records);
+                        + last.json().path("records").asText() + " entries and " + last.json().path("unreadable").asLong(0)
+                        + " unreadable, the file holds " + records + " and " + unreadable);
             }
             return new Checked(header, records);
         } catch (IOException e) {

@@ -22,8 +22,16 @@ record ExportLine(long number, String text, JsonNode json) {
         return json.path("key").asText();
     }
 
-    /** The lines of a reader, one at a time; blank lines are skipped; a line that is not a JSON object fails with its number. */
+    /** The lines of a file the operator gave: a line that is not a JSON object is bad input ({@link ExitCodes#REFUSED}). */
     static Iterator<ExportLine> read(BufferedReader reader) {
+        return read(reader, ExitCodes.REFUSED);
+    }
+
+    /**
+     * The lines of a reader, one at a time; blank lines are skipped; a line that is not a JSON object
+     * fails with its number and {@code malformed} as exit code (a service's stream that breaks mid-line: {@link ExitCodes#UNAVAILABLE}).
+     */
+    static Iterator<ExportLine> read(BufferedReader reader, int malformed) {
         return new Iterator<>() {
             private long number;
             private ExportLine next;
@@ -43,10 +51,10 @@ record ExportLine(long number, String text, JsonNode json) {
                         try {
                             json = ServiceClient.JSON.readTree(text);
                         } catch (IOException e) {
-                            throw new CliException(ExitCodes.REFUSED, "line " + number + " is not JSON");
+                            throw new CliException(malformed, "line " + number + " is not JSON");
                         }
                         if (json == null || !json.isObject() || !json.path("type").isTextual()) {
-                            throw new CliException(ExitCodes.REFUSED, "line " + number + " is not an object with a type");
+                            throw new CliException(malformed, "line " + number + " is not an object with a type");
                         }
                         next = new ExportLine(number, text, json);
                         return true;

@@ -14,9 +14,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code import}: an export file into a project, in batches the service's import limit takes. */
 @Command(name = "import", description = {"Imports an export file into a project (of this service or another, from any store).",
-        "The whole file is checked first (header, end line, counts): an incomplete file writes nothing. It is then sent in "
-                + "batches; the service checks each whole before writing it, so a batch it refuses (its lines named by their "
-                + "number in the file) writes nothing, and the batches before it stay written, as the mode says (exit 1)."})
+        "The whole file is checked first (header, end line, counts, keys once): an incomplete file writes nothing. It is then "
+                + "sent in batches; the service checks each whole before writing it, so a batch it refuses (its lines named by "
+                + "their number in the file) writes nothing, and the batches before it stay written (exit 1). With --mode "
+                + "replace every batch is first sent as a dry run, so that a file the service refuses does not leave the "
+                + "project emptied."})
 final class ImportCommand extends ServiceCommand {
 
     /** Bytes of record lines per batch at most: well within the service's default import limit (32 MiB). */
@@ -38,6 +40,9 @@ final class ImportCommand extends ServiceCommand {
     @Option(names = "--batch", paramLabel = "ENTRIES", defaultValue = "5000", description = "Entries per request at most (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--no-progress", description = "Do not report the import through the project's progress capability.")
+    boolean noProgress;
+
     @Override
     int run(ServiceClient service, Console console) {
         if (!mode.equals("merge") && !mode.equals("replace")) {
@@ -45,6 +50,9 @@ final class ImportCommand extends ServiceCommand {
         }
         if (batch < 1 || batch > 100_000) {
             throw new CliException(ExitCodes.USAGE, "--batch is 1 to 100000 entries");
+        }
+        if (input != null && !Files.isReadable(input)) {
+            throw new CliException(ExitCodes.USAGE, "cannot read " + input);
         }
         Path file = input;
         Path spooled = null;
@@ -57,33 +65,22 @@ final class ImportCommand extends ServiceCommand {
                 file = spooled;
             }
             ExportFiles.Checked checked = ExportFiles.checkWhole(file);
-            ExportLine header = checked.header();
-            Importer importer = new Importer(service, project, mode, dryRun, false);
-            ProgressBar bar = new ProgressBar(console.err(), "importing " + project);
-            long total = 0;
-            try (BufferedReader reader = ExportFiles.reader(Files.newInputStream(file))) {
-                Iterator<ExportLine> lines = ExportLine.read(reader);
-                lines.next(); // the header, checked
-                ImportBatch current = new ImportBatch(header.text());
-                while (lines.hasNext()) {
-                    ExportLine line = lines.next();
-                    if (line.type().equals("end")) {
-                        break;
-                    }
-                    current.add(line);
-                    if (current.records() >= batch || current.size() >= BATCH_BYTES) {
-                        total += current.records();
-                        importer.send(current);
-                        bar.update(total, checked.records(), "entries");
-                        current = new ImportBatch(header.text());
-                    }
-                }
-                if (!current.isEmpty() || importer.totals().path("batches").asLong() == 0) {
-                    importer.send(current);
-                }
-            } finally {
-                bar.finish();
+            if (mode.equals("replace") && !dryRun) {
+                // A replace empties the project with its first batch: every batch is judged first, nothing written.
+                send(service, file, checked, new Importer(service, project, mode, true, false), ProgressReport.none(), console);
             }
+            ProgressReport report = noProgress || dryRun ? ProgressReport.none()
+                    : ProgressReport.start(service, project, "import", checked.records(), "importing a file", console);
+            Importer importer = new Importer(service, project, mode, dryRun, false);
+            try {
+                send(service, file, checked, importer, report, console);
+            } catch (RuntimeException e) {
+                report.fail("the import stopped: " + (e instanceof ServiceException s ? "the service answered " + s.status() : "see the command's output"));
+                throw e;
+            }
+            report.complete(Console.count(importer.totals().path("written").asLong()) + " written, "
+                    + Console.count(importer.totals().path("unchanged").asLong()) + " unchanged, "
+                    + Console.count(importer.totals().path("conflicts").asLong()) + " conflicts");
             if (console.json()) {
                 console.print(importer.totals());
             } else {
@@ -100,6 +97,38 @@ final class ImportCommand extends ServiceCommand {
                     // a temporary file: the system's to clean
                 }
             }
+        }
+    }
+
+    /** Reads the checked file again and sends it in batches. */
+    private void send(ServiceClient service, Path file, ExportFiles.Checked checked, Importer importer, ProgressReport report,
+            Console console) throws IOException {
+        ProgressBar bar = new ProgressBar(console.err(), (importer.totals().path("dryRun").asBoolean() ? "checking " : "importing ") + project);
+        long sent = 0;
+        try (BufferedReader reader = ExportFiles.reader(Files.newInputStream(file))) {
+            Iterator<ExportLine> lines = ExportLine.read(reader);
+            ExportLine header = lines.next(); // checked
+            ImportBatch current = new ImportBatch(header);
+            while (lines.hasNext()) {
+                ExportLine line = lines.next();
+                if (line.type().equals("end")) {
+                    break;
+                }
+                current.add(line);
+                if (current.records() >= batch || current.size() >= BATCH_BYTES) {
+                    sent += current.records();
+                    importer.send(current);
+                    bar.update(sent, checked.records(), "entries");
+                    report.advance(sent);
+                    current = new ImportBatch(header);
+                }
+            }
+            if (!current.isEmpty() || importer.totals().path("batches").asLong() == 0) {
+                importer.send(current);
+            }
+            report.advance(checked.records());
+        } finally {
+            bar.finish();
         }
     }
 

@@ -34,20 +34,33 @@ final class Importer {
         totals.putArray("conflictingKeys");
     }
 
-    /** Sends one batch; answers the service's report of it. */
+    /**
+     * Sends one batch; answers the service's report of it. In a dry run of a replace every batch is
+     * judged as a replace (against a project emptied first, as the real run would find it), and only
+     * the first one's removals count.
+     */
     JsonNode send(ImportBatch batch) {
-        String batchMode = mode.equals("replace") && !replaced ? "replace" : "merge";
+        boolean first = !replaced;
+        String batchMode = mode.equals("replace") && (first || dryRun) ? "replace" : "merge";
         JsonNode report;
         try {
             report = target.upload(ServiceClient.path("/v1/admin/projects/%s/import", project) + "?mode=" + batchMode
                     + "&dryRun=" + dryRun, batch.file(), "application/jsonl");
         } catch (ServiceException e) {
-            throw e.status() == 400 ? renumbered(e, batch, totals.path("entries").asLong()) : e;
+            throw switch (e.status()) {
+                case 400 -> renumbered(e, batch, dryRun ? 0 : totals.path("written").asLong());
+                case 413 -> new CliException(ExitCodes.REFUSED, "the service takes smaller imports than a batch of " + batch.records()
+                        + " entries (" + batch.size() + " bytes): run again with a smaller --batch");
+                default -> e;
+            };
         }
         replaced = true;
         totals.put("batches", totals.path("batches").asLong() + 1);
-        for (String count : new String[] {"entries", "written", "unchanged", "conflicts", "removed", "skipped"}) {
+        for (String count : new String[] {"entries", "written", "unchanged", "conflicts", "skipped"}) {
             totals.put(count, totals.path(count).asLong() + report.path(count).asLong());
+        }
+        if (first) {
+            totals.put("removed", report.path("removed").asLong());
         }
         ArrayNode kept = (ArrayNode) totals.path("conflictingKeys");
         for (JsonNode key : report.path("conflictingKeys")) {
@@ -64,10 +77,10 @@ final class Importer {
     }
 
     /** The refusal of a batch, its line numbers those of the whole export (a batch's line 2 is its first record). */
-    private static ServiceException renumbered(ServiceException refused, ImportBatch batch, long before) {
+    private static ServiceException renumbered(ServiceException refused, ImportBatch batch, long written) {
         ObjectNode problem = refused.problem().deepCopy();
-        problem.put("detail", problem.path("detail").asText() + " (in the batch from line " + batch.firstLine() + "; the "
-                + before + " entries before it were imported)");
+        problem.put("detail", problem.path("detail").asText() + " (in the batch from line " + batch.firstLine() + "; "
+                + written + " entries were written before it)");
         if (problem.path("violations").isArray()) {
             for (JsonNode violation : problem.path("violations")) {
                 ObjectNode v = (ObjectNode) violation;
@@ -82,8 +95,8 @@ final class Importer {
         Matcher m = LINE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            long inBatch = Long.parseLong(m.group(1));
-            m.appendReplacement(out, "line " + (batch.firstLine() + inBatch - 2));
+            long inExport = batch.lineInExport(Long.parseLong(m.group(1)));
+            m.appendReplacement(out, inExport > 0 ? "line " + inExport : "the batch's end line");
         }
         m.appendTail(out);
         return out.toString();

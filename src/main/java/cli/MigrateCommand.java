@@ -76,6 +76,16 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts instead of text.")
     boolean json;
 
+    @Option(names = "--no-progress", description = "Do not report each project's move through the target's progress capability.")
+    boolean noProgress;
+
+    @Option(names = "--no-policies", description = "Leave the rate-limit policies stored at runtime where they are (when no "
+            + "--project is given they are copied too: they belong to the whole service, not to a project).")
+    boolean noPolicies;
+
+    @Option(names = "--policies", description = "Copy the stored rate-limit policies also when projects are named.")
+    boolean policies;
+
     @Spec
     CommandSpec spec;
 
@@ -94,12 +104,28 @@ final class MigrateCommand implements Callable<Integer> {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         ServiceClient source = new ServiceClient(from, Connection.key(fromKeyFile, "CACHE_DOMAIN_FROM_KEY"), timeout);
         ServiceClient target = new ServiceClient(to, Connection.key(toKeyFile, "CACHE_DOMAIN_TO_KEY"), timeout);
-        if (source.base().equals(target.base())) {
-            throw new CliException(ExitCodes.USAGE, "--from and --to name the same service");
+        if (sameService(source.base(), target.base())) {
+            throw new CliException(ExitCodes.USAGE, "--from and --to name the same service (" + source.base() + ", " + target.base() + ")");
+        }
+        for (ServiceClient service : List.of(source, target)) {
+            if (service.sendsKeyInClear()) {
+                console.note("warning: the key for " + service.base() + " crosses the network in clear: use https");
+            }
         }
         List<String> moved = projects.isEmpty() ? ProjectsCommand.all(source) : projects;
-        Checkpoint progress = Checkpoint.open(dryRun ? null : checkpoint, source.base().toString(), target.base().toString());
+        Checkpoint progress = Checkpoint.open(dryRun ? null : checkpoint, source.base().toString(), target.base().toString(), mode);
         ObjectNode answer = ServiceClient.JSON.createObjectNode().put("from", source.base().toString()).put("to", target.base().toString());
+        boolean clean = true;
+        if (!validateOnly && (policies || (projects.isEmpty() && !noPolicies))) {
+            ObjectNode copied = policies(source, target);
+            answer.set("policies", copied);
+            clean = copied.path("refused").isEmpty();
+            if (!console.json()) {
+                console.line("rate-limit policies: " + (dryRun ? "would write " : "written ") + copied.path("written").size()
+                        + ", unchanged " + copied.path("unchanged").asLong() + ", kept in the target " + copied.path("kept").size()
+                        + (copied.path("refused").isEmpty() ? "" : ", refused " + copied.path("refused")));
+            }
+        }
         ArrayNode migrated = answer.putArray("migrated");
         if (!validateOnly) {
             for (String project : moved) {
@@ -110,12 +136,11 @@ final class MigrateCommand implements Callable<Integer> {
                 }
             }
         }
-        boolean consistent = true;
         if (validate || validateOnly) {
             ArrayNode validations = answer.putArray("validations");
             for (String project : moved) {
                 ObjectNode validation = Comparison.of(source, target, project);
-                consistent &= validation.path("consistent").asBoolean();
+                clean &= validation.path("consistent").asBoolean();
                 validations.add(validation);
                 if (!console.json()) {
                     Comparison.print(validation, console);
@@ -125,7 +150,38 @@ final class MigrateCommand implements Callable<Integer> {
         if (console.json()) {
             console.print(answer);
         }
-        return consistent ? ExitCodes.OK : ExitCodes.ATTENTION;
+        return clean ? ExitCodes.OK : ExitCodes.ATTENTION;
+    }
+
+    /**
+     * Whether two addresses reach one service: the same port on a host whose addresses overlap (any
+     * two loopback addresses count as one). Two instances sharing one store are one service too, and
+     * this cannot see it: the README says so.
+     */
+    static boolean sameService(URI a, URI b) {
+        if (port(a) != port(b)) {
+            return false;
+        }
+        try {
+            java.util.Set<String> left = new java.util.HashSet<>();
+            boolean leftLoopback = false;
+            for (java.net.InetAddress address : java.net.InetAddress.getAllByName(a.getHost())) {
+                left.add(address.getHostAddress());
+                leftLoopback |= address.isLoopbackAddress();
+            }
+            for (java.net.InetAddress address : java.net.InetAddress.getAllByName(b.getHost())) {
+                if (left.contains(address.getHostAddress()) || (leftLoopback && address.isLoopbackAddress())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.net.UnknownHostException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, "cannot resolve " + e.getMessage());
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
     }
 
     private JsonNode migrate(ServiceClient source, ServiceClient target, String project, Checkpoint progress, Console console) {
@@ -137,18 +193,22 @@ final class MigrateCommand implements Callable<Integer> {
         Optional<String> after = progress.after(project);
         Importer importer = new Importer(target, project, mode, dryRun, progress.isStarted(project));
         long total = ImportCommand.entries(source, project);
+        String path = ServiceClient.path("/v1/admin/projects/%s/export", project) + after.map(key -> "?after=" + ServiceClient.query(key)).orElse("");
+        // Opened first: a refusal of the export is the source's answer, with nothing begun on the target.
+        BufferedReader reader = ExportFiles.reader(source.download(path));
+        ProgressReport report = noProgress || dryRun ? ProgressReport.none()
+                : ProgressReport.start(target, project, "migrate", total, after.isPresent() ? "migrating, resumed" : "migrating", console);
         ProgressBar bar = new ProgressBar(console.err(), project);
         long records = 0;
         boolean complete = false;
-        String path = ServiceClient.path("/v1/admin/projects/%s/export", project) + after.map(key -> "?after=" + ServiceClient.query(key)).orElse("");
-        try (BufferedReader reader = ExportFiles.reader(source.download(path))) {
-            Iterator<ExportLine> lines = ExportLine.read(reader);
+        try (reader) {
+            Iterator<ExportLine> lines = ExportLine.read(reader, ExitCodes.UNAVAILABLE);
             if (!lines.hasNext()) {
                 throw new CliException(ExitCodes.UNAVAILABLE, "the source's export of " + project + " is empty");
             }
             ExportLine header = lines.next();
             ExportFiles.checkHeader(header);
-            ImportBatch current = new ImportBatch(header.text());
+            ImportBatch current = new ImportBatch(header);
             while (lines.hasNext() && !complete) {
                 ExportLine line = lines.next();
                 switch (line.type()) {
@@ -159,7 +219,7 @@ final class MigrateCommand implements Callable<Integer> {
                         complete = true;
                     }
                     case "error" -> throw new CliException(ExitCodes.UNAVAILABLE, "the source's export of " + project + " stopped: "
-                            + line.json().path("detail").asText() + "; run again to resume");
+                            + line.json().path("detail").asText());
                     default -> {
                         current.add(line);
                         if (line.type().equals("cache")) {
@@ -170,28 +230,91 @@ final class MigrateCommand implements Callable<Integer> {
                 if (current.records() >= batch || current.size() >= ImportCommand.BATCH_BYTES) {
                     send(importer, current, project, progress);
                     bar.update(records, total, "entries");
-                    current = new ImportBatch(header.text());
+                    report.advance(records);
+                    current = new ImportBatch(header);
                 }
             }
             if (!complete) {
-                throw new CliException(ExitCodes.UNAVAILABLE, "the source's export of " + project
-                        + " broke off before its end line; run again to resume");
+                throw new CliException(ExitCodes.UNAVAILABLE, "the source's export of " + project + " broke off before its end line");
             }
             if (!current.isEmpty() || (importer.totals().path("batches").asLong() == 0 && !progress.isStarted(project))) {
                 send(importer, current, project, progress);
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, "reading the source's export of " + project + " failed: " + e.getMessage()
-                    + "; run again to resume");
+            report.fail("the migration stopped: the source's export broke off");
+            throw new CliException(ExitCodes.UNAVAILABLE, "reading the source's export of " + project + " failed: "
+                    + (e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage())
+                    + (checkpoint == null ? "" : "; run again to resume"));
+        } catch (CliException e) {
+            report.fail("the migration stopped: the source's export broke off");
+            throw e.exitCode() == ExitCodes.UNAVAILABLE && checkpoint != null
+                    ? new CliException(e.exitCode(), e.getMessage() + "; run again to resume") : e;
+        } catch (RuntimeException e) {
+            report.fail("the migration stopped" + (e instanceof ServiceException s ? ": the target answered " + s.status() : ""));
+            throw e;
         } finally {
             bar.finish();
         }
+        report.advance(records);
+        report.complete(Console.count(importer.totals().path("written").asLong()) + " written, "
+                + Console.count(importer.totals().path("unchanged").asLong()) + " unchanged, "
+                + Console.count(importer.totals().path("conflicts").asLong()) + " conflicts");
         if (!dryRun) {
             progress.done(project);
         }
         ObjectNode result = importer.totals().deepCopy();
         after.ifPresent(key -> result.put("resumedAfter", key));
         return result;
+    }
+
+    /**
+     * Copies the rate-limit policies stored at runtime on the source (not those its configuration
+     * defines) to the target: written where the target has none of that name (or, in mode replace,
+     * one that differs), kept where the target's differs in mode merge; a policy the target refuses is
+     * named (exit 4), and the migration goes on.
+     */
+    private ObjectNode policies(ServiceClient source, ServiceClient target) {
+        ObjectNode result = ServiceClient.JSON.createObjectNode();
+        ArrayNode written = result.putArray("written");
+        ArrayNode kept = result.putArray("kept");
+        ArrayNode refused = result.putArray("refused");
+        long unchanged = 0;
+        java.util.Map<String, JsonNode> held = new java.util.HashMap<>();
+        for (JsonNode policy : PoliciesCommand.all(target)) {
+            held.put(policy.path("name").asText(), policy);
+        }
+        for (JsonNode policy : PoliciesCommand.all(source)) {
+            if (!policy.path("source").asText().equals("stored")) {
+                continue;
+            }
+            String name = policy.path("name").asText();
+            ObjectNode body = ServiceClient.JSON.createObjectNode();
+            body.set("limits", policy.path("limits"));
+            body.set("burst", policy.path("burst"));
+            body.set("failMode", policy.path("failMode"));
+            JsonNode there = held.get(name);
+            boolean storedThere = there != null && there.path("source").asText().equals("stored");
+            if (storedThere && there.path("limits").equals(policy.path("limits")) && there.path("burst").equals(policy.path("burst"))
+                    && there.path("failMode").equals(policy.path("failMode"))) {
+                unchanged++;
+                continue;
+            }
+            if (storedThere && mode.equals("merge")) {
+                kept.add(name);
+                continue;
+            }
+            if (dryRun) {
+                written.add(name);
+                continue;
+            }
+            try {
+                target.put(ServiceClient.path("/v1/rate-limit-policies/%s", name), body);
+                written.add(name);
+            } catch (ServiceException e) {
+                refused.addObject().put("name", name).put("error", e.getMessage());
+            }
+        }
+        return result.put("unchanged", unchanged);
     }
 
     private void send(Importer importer, ImportBatch current, String project, Checkpoint progress) {

@@ -24,13 +24,7 @@ final class PoliciesCommand {
 
         @Override
         int run(ServiceClient service, Console console) {
-            ArrayNode policies = ServiceClient.JSON.createArrayNode();
-            String cursor = null;
-            do {
-                JsonNode page = service.get("/v1/rate-limit-policies?limit=1000" + (cursor == null ? "" : "&cursor=" + ServiceClient.query(cursor)));
-                page.path("items").forEach(policies::add);
-                cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
-            } while (cursor != null);
+            ArrayNode policies = all(service);
             if (console.json()) {
                 console.print(policies);
                 return ExitCodes.OK;
@@ -125,6 +119,18 @@ final class PoliciesCommand {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** Every policy the service lists, configured and stored, through all pages. */
+    static ArrayNode all(ServiceClient service) {
+        ArrayNode policies = ServiceClient.JSON.createArrayNode();
+        String cursor = null;
+        do {
+            JsonNode page = service.get("/v1/rate-limit-policies?limit=1000" + (cursor == null ? "" : "&cursor=" + ServiceClient.query(cursor)));
+            page.path("items").forEach(policies::add);
+            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        return policies;
     }
 
     private static String limits(JsonNode policy) {

@@ -19,7 +19,20 @@ final class ProgressBar {
     private boolean drawn;
 
     ProgressBar(PrintWriter err, String label) {
-        this(err, label, System.console() != null);
+        this(err, label, onTerminal());
+    }
+
+    /** Whether standard error is a terminal: System.console() says so up to Java 21, and its isTerminal() from Java 22 on. */
+    private static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     ProgressBar(PrintWriter err, String label, boolean shown) {

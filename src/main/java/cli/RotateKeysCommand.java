@@ -57,7 +57,15 @@ final class RotateKeysCommand extends ServiceCommand {
             }
             return ExitCodes.OK;
         }
-        JsonNode end = follow(service, started.path("eventsUrl").asText(), new ProgressBar(console.err(), "re-encrypting " + target.project));
+        JsonNode end;
+        try {
+            end = follow(service, started.path("eventsUrl").asText(), new ProgressBar(console.err(), "re-encrypting " + target.project));
+        } catch (ServiceException e) {
+            // The rotation runs: only following it was refused. Running the command again would rotate again.
+            console.note("the rotation to key " + started.path("primaryKey").asText() + " started, but its progress cannot be "
+                    + "followed (" + e.getMessage().lines().findFirst().orElse("") + "): it needs progress:read on " + target.project);
+            return ExitCodes.ATTENTION;
+        }
         if (console.json()) {
             console.print(end);
         } else {

@@ -35,6 +35,10 @@ final class ServiceClient {
     private final Duration timeout;
 
     ServiceClient(URI base, String key, Duration timeout) {
+        if (base.getScheme() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https")) || base.getHost() == null) {
+            throw new CliException(ExitCodes.USAGE, "the service's address must be an http:// or https:// URL, such as "
+                    + "http://localhost:8080, not " + base);
+        }
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.key = key;
@@ -44,6 +48,13 @@ final class ServiceClient {
 
     URI base() {
         return base;
+    }
+
+    /** Whether the key would cross the network in clear: plain http to a host other than this machine. */
+    boolean sendsKeyInClear() {
+        String host = base.getHost();
+        return base.getScheme().equals("http") && !(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+                || host.equals("::1"));
     }
 
     /** A path from a template whose {@code %s} are filled with {@code segments}, each percent-encoded. */

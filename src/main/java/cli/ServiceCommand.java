@@ -20,7 +20,12 @@ abstract class ServiceCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        return run(connection.client(), new Console(spec, json));
+        ServiceClient client = connection.client();
+        Console console = new Console(spec, json);
+        if (client.sendsKeyInClear()) {
+            console.note("warning: the key crosses the network in clear (http to " + client.base().getHost() + "): use https");
+        }
+        return run(client, console);
     }
 
     /** Runs the command; answers its exit code ({@link ExitCodes}). Failures are thrown, and shown by {@link CacheDomainCli}. */

@@ -21,7 +21,17 @@ final class StatusCommand extends ServiceCommand {
     @Override
     int run(ServiceClient service, Console console) {
         JsonNode health = service.get("/v1/admin/health");
-        List<String> shown = projects.isEmpty() ? ProjectsCommand.all(service) : projects;
+        List<String> shown = projects;
+        String unlisted = null;
+        if (projects.isEmpty()) {
+            try {
+                shown = ProjectsCommand.all(service);
+            } catch (ServiceException e) {
+                // A store that does not answer cannot list: the report still says why.
+                shown = List.of();
+                unlisted = e.getMessage().lines().findFirst().orElse("");
+            }
+        }
         ArrayNode stats = ServiceClient.JSON.createArrayNode();
         for (String project : shown) {
             ObjectNode row = stats.addObject().put("project", project);
@@ -35,9 +45,15 @@ final class StatusCommand extends ServiceCommand {
             ObjectNode both = ServiceClient.JSON.createObjectNode();
             both.set("health", health);
             both.set("projects", stats);
+            if (unlisted != null) {
+                both.put("projectsError", unlisted);
+            }
             console.print(both);
         } else {
             print(health, stats, console);
+            if (unlisted != null) {
+                console.line("projects cannot be listed: " + unlisted);
+            }
         }
         return switch (health.path("status").asText()) {
             case "UP" -> ExitCodes.OK;
@@ -87,7 +103,7 @@ final class StatusCommand extends ServiceCommand {
         console.fields(fields);
         if (stats.isEmpty()) {
             console.line("");
-            console.line("no project holds data");
+            console.line("no project to show");
             return;
         }
         List<List<String>> rows = new ArrayList<>();

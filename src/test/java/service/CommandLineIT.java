@@ -19,7 +19,8 @@ import support.RedisServer;
 
 /**
  * The operator's command line run as a process against running services, one per store, command by
- * command: what it prints and the exit code scripts rely on. Then migrations between the stores.
+ * command: what it prints and the exit code scripts rely on. Then projects moved between the stores in
+ * each of the six directions (export into import, a batch at a time), and found the same there.
  */
 class CommandLineIT {
 
@@ -212,6 +213,10 @@ class CommandLineIT {
                 "import", "filed", "--input", file.toString(), "--batch", "50");
         assertThat(imported.exitCode()).as(imported.toString()).isZero();
         assertThat(imported.out()).contains("written    120");
+        JsonNode progress = progressOf(imported);
+        assertThat(progress.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(progress.path("percentage").asDouble()).isEqualTo(100.0);
+        assertThat(progress.path("message").asText()).contains("120 written");
         assertThat(entries("redis", "filed")).isEqualTo(120);
         Result again = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("redis"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
                 "import", "filed", "--input", file.toString(), "--json");
@@ -232,8 +237,14 @@ class CommandLineIT {
                 "import", "malformed", "-i", file.toString(), "--batch", "10");
 
         assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(1);
-        assertThat(imported.err()).contains("line 26 key must be").contains("the 20 entries before it were imported");
+        assertThat(imported.err()).contains("line 26 key must be").contains("20 entries were written before it");
         assertThat(entries("embedded", "malformed")).isEqualTo(20);
+
+        Result replaced = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("embedded"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "malformed", "-i", file.toString(), "--batch", "10", "--mode", "replace");
+        assertThat(replaced.exitCode()).as(replaced.toString()).isEqualTo(1);
+        assertThat(replaced.err()).contains("line 26 key must be");
+        assertThat(entries("embedded", "malformed")).as("a replace the service refuses in part empties nothing").isEqualTo(20);
 
         Files.write(file, lines.subList(0, 12));
         Result cut = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("embedded"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
@@ -260,7 +271,29 @@ class CommandLineIT {
                 assertThat(migrated.out()).contains(project + ": written 150 of 150 entries, 0 unchanged, 0 conflicts")
                         .contains(project + ": consistent - source 150 entries, target 150, matched 150");
                 assertThat(entries(to, project)).isEqualTo(150);
+                assertThat(progressOf(migrated).path("status").asText()).as("the move, told through the target's progress")
+                        .isEqualTo("COMPLETED");
+                sameEntries(from, to, project);
             }
+        }
+    }
+
+    /** Checked apart from the command line's own validation: every entry's value, tags and creation the same, versions no lower, expiry within a second. */
+    private static void sameEntries(String from, String to, String project) throws Exception {
+        Map<String, JsonNode> there = support.ExportFiles.entries(services.get(from).send("GET", "/v1/admin/projects/" + project + "/export",
+                ADMIN, null).body());
+        Map<String, JsonNode> here = support.ExportFiles.entries(services.get(to).send("GET", "/v1/admin/projects/" + project + "/export",
+                ADMIN, null).body());
+        assertThat(here.keySet()).as("%s to %s", from, to).containsExactlyElementsOf(there.keySet());
+        for (Map.Entry<String, JsonNode> e : there.entrySet()) {
+            JsonNode moved = here.get(e.getKey());
+            for (String field : List.of("value", "tags", "createdAt")) {
+                assertThat(moved.path(field).toString()).as("%s to %s: %s of %s", from, to, field, e.getKey())
+                        .isEqualTo(e.getValue().path(field).toString());
+            }
+            assertThat(moved.path("version").asLong()).isGreaterThanOrEqualTo(e.getValue().path("version").asLong());
+            assertThat(java.time.Duration.between(java.time.Instant.parse(e.getValue().path("expiresAt").asText()),
+                    java.time.Instant.parse(moved.path("expiresAt").asText())).abs()).isLessThanOrEqualTo(java.time.Duration.ofSeconds(1));
         }
     }
 
@@ -282,6 +315,39 @@ class CommandLineIT {
         assertThat(result.path("consistent").asBoolean()).isFalse();
         assertThat(result.path("missingCount").asLong()).isEqualTo(60);
         assertThat(result.path("missing")).hasSize(60);
+    }
+
+    @Test
+    void refusesToMigrateAServiceIntoItselfUnderAnotherName() throws Exception {
+        String sameService = "http://localhost:" + services.get("memory").port();
+
+        Result refused = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), "migrate", "--from", url("memory"),
+                "--to", sameService, "--mode", "replace");
+
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("name the same service");
+        Result badUrl = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), "status", "--url", "localhost:8080");
+        assertThat(badUrl.exitCode()).isEqualTo(2);
+        assertThat(badUrl.err()).contains("must be an http:// or https:// URL");
+    }
+
+    @Test
+    void copiesTheStoredRateLimitPoliciesWithTheProjectsOnce() throws Exception {
+        assertThat(services.get("embedded").send("PUT", "/v1/rate-limit-policies/moved-policy", ADMIN,
+                "{\"limits\": [{\"requests\": 7, \"windowSeconds\": 60}], \"burst\": 1, \"failMode\": \"closed\"}").statusCode())
+                .isEqualTo(201);
+        String[] migrate = {"migrate", "--from", url("embedded"), "--to", url("memory"), "--project", "no-data-here", "--policies"};
+
+        Result first = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), migrate);
+
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out()).containsPattern("rate-limit policies: written [1-9]");
+        JsonNode copied = JSON.readTree(services.get("memory").send("GET", "/v1/rate-limit-policies/moved-policy", ADMIN, null).body());
+        assertThat(copied.path("limits").get(0).path("requests").asLong()).isEqualTo(7);
+        assertThat(copied.path("failMode").asText()).isEqualTo("closed");
+        assertThat(copied.path("source").asText()).isEqualTo("stored");
+        Result second = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), migrate);
+        assertThat(second.out()).contains("rate-limit policies: written 0");
     }
 
     @Test
@@ -312,6 +378,18 @@ class CommandLineIT {
         assertThat(entries("redis", "resumed")).isEqualTo(2_000);
         Result third = CommandLineProcess.run(env, migrate);
         assertThat(third.out()).contains("resumed: done in an earlier run");
+        Result otherMode = CommandLineProcess.run(env, Stream.concat(Stream.of(migrate), Stream.of("--mode", "replace")).toArray(String[]::new));
+        assertThat(otherMode.exitCode()).isEqualTo(2);
+        assertThat(otherMode.err()).contains("is of a migration in mode merge");
+    }
+
+    /** The state of the progress operation a command said it reports through. */
+    private static JsonNode progressOf(Result result) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("progress: curl -N (http://[^ ]+)/events").matcher(result.err());
+        assertThat(m.find()).as("where to follow the progress, in %s", result).isTrue();
+        java.net.URI state = java.net.URI.create(m.group(1));
+        ServiceProcess service = services.values().stream().filter(s -> s.port() == state.getPort()).findFirst().orElseThrow();
+        return JSON.readTree(service.send("GET", state.getPath(), ADMIN, null).body());
     }
 
     private static long written(Path checkpoint) {

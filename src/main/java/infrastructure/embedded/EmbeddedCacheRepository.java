@@ -543,7 +543,9 @@ public final class EmbeddedCacheRepository implements CacheRepository {
     public Uni<List<ProjectId>> projects() {
         return db.read(c -> {
             try (PreparedStatement select = c.prepareStatement(
-                    "SELECT DISTINCT project FROM cache_entries WHERE expires_at > ? ORDER BY project")) {
+                    "SELECT project FROM cache_projects p WHERE EXISTS (SELECT 1 FROM cache_entries e "
+                            + "WHERE e.project = p.project AND e.expires_at > ?) ORDER BY project")) {
+                // One probe of cache_entries_live per project the store knows, not a walk over every entry.
                 select.setLong(1, clock.millis());
                 List<ProjectId> projects = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
