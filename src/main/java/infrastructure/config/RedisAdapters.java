@@ -52,6 +52,7 @@ final class RedisAdapters implements StoreAdapters {
     private final StoreConfig.NearCache nearCache;
     private final MeterRegistry meters;
     private final Supplier<RedisTrackedNodes> trackedNodes;
+    private RedisTrackedNodes nodes;
     private volatile RedisEntryTracking tracking;
 
     /** @param trackedNodes the nodes whose changes the near cache hears: every master on a cluster */
@@ -67,16 +68,36 @@ final class RedisAdapters implements StoreAdapters {
 
     @Override
     public CacheRepository cache(ValueCodec values) {
-        RedisCacheRepository cache = new RedisCacheRepository(redis, prefix, settings.clock(), settings.cacheRetention(), values);
+        RedisCacheRepository cache = new RedisCacheRepository(redis, prefix, settings.clock(), settings.cacheRetention(), values,
+                nodes());
         if (!nearCache.enabled()) {
             return cache;
         }
         HotEntries copies = new HotEntries(nearCache.maxBytes().asLongValue(), nearCache.maxEntries(), nearCache.maxLifetime(),
                 settings.clock());
         RedisNearCache near = new RedisNearCache(cache, copies, nearCacheProjects(nearCache), meters);
-        tracking = new RedisEntryTracking(trackedNodes.get(), prefix, nearCache.pingInterval(), nearCache.pingTimeout(), near);
+        tracking = new RedisEntryTracking(nodes(), prefix, nearCache.pingInterval(), nearCache.pingTimeout(), near);
         tracking.start();
         return near;
+    }
+
+    /**
+     * The nodes holding keys, made once and shared by the near cache's tracking and the listing of
+     * projects; the data source's one node when the client's options cannot tell them (as in tests that
+     * make the data source themselves).
+     */
+    private synchronized RedisTrackedNodes nodes() {
+        if (nodes == null) {
+            try {
+                nodes = trackedNodes.get();
+            } catch (IllegalStateException e) {
+                if (nearCache.enabled()) {
+                    throw e;
+                }
+                nodes = RedisTrackedNodes.single(redis);
+            }
+        }
+        return nodes;
     }
 
     /** The per-project setting: the projects named (all when none are), less the excluded ones. */
@@ -90,6 +111,11 @@ final class RedisAdapters implements StoreAdapters {
     public void close() {
         RedisEntryTracking running = tracking;
         if (running == null) {
+            synchronized (this) {
+                if (nodes != null) {
+                    nodes.close();
+                }
+            }
             return;
         }
         try {

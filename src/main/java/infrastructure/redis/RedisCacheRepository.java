@@ -17,7 +17,6 @@ import domain.cache.ResealPage;
 import domain.cache.Versions;
 import domain.project.ProjectId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.keys.KeyScanArgs;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -62,7 +62,11 @@ public final class RedisCacheRepository implements CacheRepository {
     private static final LuaScript ENTRIES = LuaScript.load("cache_entries");
 
     private final ReactiveRedisDataSource redis;
+    /** How long the listing of projects waits for a connection to each node. */
+    private static final Duration SCAN_CONNECT_BUDGET = Duration.ofSeconds(5);
+
     private final ReactiveKeyCommands<String> keyCommands;
+    private final RedisTrackedNodes nodes;
     private final RedisKeys keys;
     private final Clock clock;
     private final String projectRetentionMillis;
@@ -75,6 +79,13 @@ public final class RedisCacheRepository implements CacheRepository {
      */
     public RedisCacheRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Duration projectRetention,
             ValueCodec values) {
+        this(redis, keyPrefix, clock, projectRetention, values, RedisTrackedNodes.single(redis));
+    }
+
+    /** @param nodes every node holding keys (every master of a cluster), for the one listing that scans them: {@link #projects} */
+    public RedisCacheRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Duration projectRetention,
+            ValueCodec values, RedisTrackedNodes nodes) {
+        this.nodes = nodes;
         this.redis = redis;
         this.values = values;
         this.keyCommands = redis.key(String.class);
@@ -369,16 +380,20 @@ public final class RedisCacheRepository implements CacheRepository {
     }
 
     /**
-     * SCANs the key space for the projects' name indexes ({@code cd:{p:ID}:k}), then asks each found
-     * whether its expiry index still holds a live name (ZCOUNT), one project at a time.
+     * SCANs the key space of every node holding keys (each master of a cluster, on a connection of its
+     * own: a SCAN through the cluster client would go to any one node) for the projects' name indexes
+     * ({@code cd:{p:ID}:k}), then asks each found whether its expiry index still holds a live name
+     * (ZCOUNT), one project at a time.
      */
     @Override
     public Uni<List<ProjectId>> projects() {
-        return keyCommands.scan(new KeyScanArgs().match(keys.keyIndexPattern()).count(1000)).toMulti()
-                .map(keys::projectOfKeyIndex)
-                .filter(Optional::isPresent)
-                .map(Optional::get)
-                .collect().asSet()
+        return nodes.topology()
+                .chain(topology -> nodes.connect(topology, SCAN_CONNECT_BUDGET))
+                .chain(connections -> Multi.createFrom().iterable(connections)
+                        .onItem().transformToUniAndConcatenate(connection -> scan(connection, keys.keyIndexPattern())
+                                .eventually(() -> connection.close().onFailure().recoverWithNull()))
+                        .collect().in(HashSet<String>::new, Set::addAll))
+                .map(found -> found.stream().map(keys::projectOfKeyIndex).flatMap(Optional::stream).collect(Collectors.toSet()))
                 .chain(found -> Multi.createFrom().iterable(found)
                         .onItem().transformToUniAndConcatenate(project -> redis.getRedis().send(io.vertx.mutiny.redis.client.Request
                                         .cmd(Command.ZCOUNT).arg(keys.expiryIndex(project)).arg("(" + clock.millis()).arg("+inf"))
@@ -387,6 +402,22 @@ public final class RedisCacheRepository implements CacheRepository {
                         .map(Optional::get)
                         .collect().asList())
                 .map(projects -> projects.stream().sorted(java.util.Comparator.comparing(ProjectId::value)).toList());
+    }
+
+    /** Every key of one node that {@code pattern} matches, SCANned a thousand at a time until the cursor comes back to 0. */
+    private static Uni<Set<String>> scan(io.vertx.mutiny.redis.client.RedisConnection connection, String pattern) {
+        Set<String> found = new HashSet<>();
+        AtomicReference<String> cursor = new AtomicReference<>("0");
+        return Multi.createBy().repeating()
+                .uni(() -> connection.send(io.vertx.mutiny.redis.client.Request.cmd(Command.SCAN).arg(cursor.get())
+                                .arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
+                        .invoke(page -> {
+                            cursor.set(page.get(0).toString());
+                            page.get(1).forEach(key -> found.add(key.toString()));
+                        }))
+                .until(page -> cursor.get().equals("0"))
+                .collect().last()
+                .map(last -> found);
     }
 
     private Uni<Long> removeBatch(ProjectId project, List<String> batch) {

@@ -40,7 +40,7 @@ public abstract sealed class RedisTrackedNodes {
     abstract Uni<String> topology();
 
     /** Closes what it made for itself (the clients of cluster masters); the data source's pool stays. */
-    void close() {
+    public void close() {
     }
 
     /**
@@ -188,7 +188,7 @@ public abstract sealed class RedisTrackedNodes {
         }
 
         @Override
-        void close() {
+        public void close() {
             clients.values().forEach(Redis::close);
             clients.clear();
         }

@@ -157,4 +157,23 @@ class NearCacheOnClusterTest {
                     .until(() -> b.read(project, "behind").map(CacheEntry::value).orElse("").equals("\"changed\""));
         }
     }
+
+    @Test
+    void listsTheProjectsOfEveryMasterNotOnlyOfTheNodeAScanWouldReach() {
+        ReactiveRedisDataSource redis = RedisClients.dataSource(cluster.options());
+        RedisTrackedNodes nodes = RedisTrackedNodes.of(redis, cluster.options(), RedisClients.vertx());
+        try {
+            RedisCacheRepository repository = new RedisCacheRepository(redis, "listed", Clock.systemUTC(), Duration.ofDays(31),
+                    ValueCodecs.standard(), nodes);
+            for (ProjectId project : projects) {
+                repository.put(project, CacheKey.of("k"), new domain.cache.CacheWrite("1", domain.cache.Ttl.ofSeconds(60), java.util.Set.of(),
+                        domain.cache.Precondition.always())).await().atMost(WAIT);
+            }
+
+            assertThat(repository.projects().await().atMost(WAIT)).as("one project on each of the three masters")
+                    .containsExactlyElementsOf(projects.stream().sorted(java.util.Comparator.comparing(ProjectId::value)).toList());
+        } finally {
+            nodes.close();
+        }
+    }
 }
