@@ -72,14 +72,13 @@ final class Comparison {
             throw new CliException(ExitCodes.UNAVAILABLE, "the " + side + "'s export is empty");
         }
         ExportFiles.checkHeader(lines.next());
-        return new Iterator<>() {
-            private ExportLine next;
+        return new Lookahead<>() {
             private long records;
             private boolean ended;
 
             @Override
-            public boolean hasNext() {
-                while (next == null && !ended) {
+            protected ExportLine fetch() {
+                while (!ended) {
                     if (!lines.hasNext()) {
                         throw new CliException(ExitCodes.UNAVAILABLE, "the " + side + "'s export is incomplete: it has no end line");
                     }
@@ -87,7 +86,7 @@ final class Comparison {
                     switch (line.type()) {
                         case "cache" -> {
                             records++;
-                            next = line;
+                            return line;
                         }
                         case "error" -> throw new CliException(ExitCodes.UNAVAILABLE, "the " + side + "'s export stopped: "
                                 + line.json().path("detail").asText());
@@ -102,15 +101,7 @@ final class Comparison {
                         }
                     }
                 }
-                return next != null;
-            }
-
-            @Override
-            public ExportLine next() {
-                hasNext();
-                ExportLine line = next;
-                next = null;
-                return line;
+                return null;
             }
         };
     }
@@ -156,34 +147,24 @@ final class Comparison {
      * flood of false differences.
      */
     private Iterator<ExportLine> compared(Iterator<ExportLine> entries, String side) {
-        return new Iterator<>() {
-            private ExportLine next;
+        return new Lookahead<>() {
             private String last;
 
             @Override
-            public boolean hasNext() {
-                while (next == null && entries.hasNext()) {
+            protected ExportLine fetch() {
+                while (entries.hasNext()) {
                     ExportLine line = entries.next();
                     if (last != null && line.key().compareTo(last) <= 0) {
                         throw new CliException(ExitCodes.UNAVAILABLE, "the " + side + "'s export is not in key order at line "
                                 + line.number() + " (" + line.key() + " after " + last + ")");
                     }
                     last = line.key();
-                    if (line.json().path("ttlMillis").asLong() < SETTLING_MILLIS) {
-                        settling++;
-                    } else {
-                        next = line;
+                    if (line.json().path("ttlMillis").asLong() >= SETTLING_MILLIS) {
+                        return line;
                     }
+                    settling++;
                 }
-                return next != null;
-            }
-
-            @Override
-            public ExportLine next() {
-                hasNext();
-                ExportLine line = next;
-                next = null;
-                return line;
+                return null;
             }
         };
     }

@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * One line of an export file (docs/export-format.md): its number from 1, its text exactly as read (so
@@ -32,15 +31,11 @@ record ExportLine(long number, String text, JsonNode json) {
      * fails with its number and {@code malformed} as exit code (a service's stream that breaks mid-line: {@link ExitCodes#UNAVAILABLE}).
      */
     static Iterator<ExportLine> read(BufferedReader reader, int malformed) {
-        return new Iterator<>() {
+        return new Lookahead<>() {
             private long number;
-            private ExportLine next;
 
             @Override
-            public boolean hasNext() {
-                if (next != null) {
-                    return true;
-                }
+            protected ExportLine fetch() {
                 try {
                     for (String text = reader.readLine(); text != null; text = reader.readLine()) {
                         number++;
@@ -56,23 +51,12 @@ record ExportLine(long number, String text, JsonNode json) {
                         if (json == null || !json.isObject() || !json.path("type").isTextual()) {
                             throw new CliException(malformed, "line " + number + " is not an object with a type");
                         }
-                        next = new ExportLine(number, text, json);
-                        return true;
+                        return new ExportLine(number, text, json);
                     }
-                    return false;
+                    return null;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }
-
-            @Override
-            public ExportLine next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ExportLine line = next;
-                next = null;
-                return line;
             }
         };
     }

@@ -60,13 +60,7 @@ final class KeysCommand {
 
         @Override
         int run(ServiceClient service, Console console) {
-            ArrayNode keys = ServiceClient.JSON.createArrayNode();
-            String cursor = null;
-            do {
-                JsonNode page = service.get("/v1/admin/api-keys?limit=1000" + (cursor == null ? "" : "&cursor=" + ServiceClient.query(cursor)));
-                page.path("items").forEach(keys::add);
-                cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
-            } while (cursor != null);
+            ArrayNode keys = service.all("/v1/admin/api-keys");
             if (console.json()) {
                 console.print(keys);
                 return ExitCodes.OK;

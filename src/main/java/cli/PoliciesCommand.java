@@ -123,14 +123,7 @@ final class PoliciesCommand {
 
     /** Every policy the service lists, configured and stored, through all pages. */
     static ArrayNode all(ServiceClient service) {
-        ArrayNode policies = ServiceClient.JSON.createArrayNode();
-        String cursor = null;
-        do {
-            JsonNode page = service.get("/v1/rate-limit-policies?limit=1000" + (cursor == null ? "" : "&cursor=" + ServiceClient.query(cursor)));
-            page.path("items").forEach(policies::add);
-            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
-        } while (cursor != null);
-        return policies;
+        return service.all("/v1/rate-limit-policies");
     }
 
     private static String limits(JsonNode policy) {

@@ -13,12 +13,7 @@ final class ProjectsCommand {
     /** Every project holding data that the service lists to this key, through all pages. */
     static List<String> all(ServiceClient service) {
         List<String> projects = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = service.get("/v1/admin/projects?limit=1000" + (cursor == null ? "" : "&cursor=" + ServiceClient.query(cursor)));
-            page.path("items").forEach(p -> projects.add(p.asText()));
-            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
-        } while (cursor != null);
+        service.all("/v1/admin/projects").forEach(p -> projects.add(p.asText()));
         return projects;
     }
 

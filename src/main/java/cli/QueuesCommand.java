@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,18 +16,24 @@ import picocli.CommandLine.Parameters;
         subcommands = {QueuesCommand.Show.class, QueuesCommand.Dead.class, QueuesCommand.Redrive.class})
 final class QueuesCommand {
 
-    @Command(name = "show", description = "A queue's tasks by state, the age of its oldest queued task, its settings.")
-    static final class Show extends ServiceCommand {
-
+    /** The queue a command is about: its project and its name. */
+    static final class Queue {
         @Parameters(index = "0", paramLabel = "PROJECT")
         String project;
 
         @Parameters(index = "1", paramLabel = "QUEUE")
-        String queue;
+        String name;
+    }
+
+    @Command(name = "show", description = "A queue's tasks by state, the age of its oldest queued task, its settings.")
+    static final class Show extends ServiceCommand {
+
+        @Mixin
+        Queue queue;
 
         @Override
         int run(ServiceClient service, Console console) {
-            JsonNode view = service.get(ServiceClient.path("/v1/projects/%s/queues/%s", project, queue));
+            JsonNode view = service.get(ServiceClient.path("/v1/projects/%s/queues/%s", queue.project, queue.name));
             if (console.json()) {
                 console.print(view);
                 return ExitCodes.OK;
@@ -51,22 +58,12 @@ final class QueuesCommand {
     @Command(name = "dead", description = "The queue's dead letters: tasks that failed their last attempt.")
     static final class Dead extends ServiceCommand {
 
-        @Parameters(index = "0", paramLabel = "PROJECT")
-        String project;
-
-        @Parameters(index = "1", paramLabel = "QUEUE")
-        String queue;
+        @Mixin
+        Queue queue;
 
         @Override
         int run(ServiceClient service, Console console) {
-            ArrayNode dead = ServiceClient.JSON.createArrayNode();
-            String cursor = null;
-            do {
-                JsonNode page = service.get(ServiceClient.path("/v1/projects/%s/queues/%s/dead", project, queue) + "?limit=1000"
-                        + (cursor == null ? "" : "&cursor=" + ServiceClient.query(cursor)));
-                page.path("items").forEach(dead::add);
-                cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
-            } while (cursor != null);
+            ArrayNode dead = service.all(ServiceClient.path("/v1/projects/%s/queues/%s/dead", queue.project, queue.name));
             if (console.json()) {
                 console.print(dead);
                 return ExitCodes.OK;
@@ -84,11 +81,8 @@ final class QueuesCommand {
     @Command(name = "redrive", description = "Puts dead letters back in the queue, their attempts reset: all, or those named.")
     static final class Redrive extends ServiceCommand {
 
-        @Parameters(index = "0", paramLabel = "PROJECT")
-        String project;
-
-        @Parameters(index = "1", paramLabel = "QUEUE")
-        String queue;
+        @Mixin
+        Queue queue;
 
         @Option(names = "--id", paramLabel = "TASK", description = "A dead task to redrive (repeatable; default: every one).")
         List<String> ids = new ArrayList<>();
@@ -99,11 +93,11 @@ final class QueuesCommand {
             if (!ids.isEmpty()) {
                 ids.forEach(body.putArray("ids")::add);
             }
-            JsonNode answer = service.post(ServiceClient.path("/v1/projects/%s/queues/%s/dead/redrive", project, queue), body);
+            JsonNode answer = service.post(ServiceClient.path("/v1/projects/%s/queues/%s/dead/redrive", queue.project, queue.name), body);
             if (console.json()) {
                 console.print(answer);
             } else {
-                console.line("redriven " + Console.count(answer.path("redriven").asLong()) + " tasks of " + project + "/" + queue);
+                console.line("redriven " + Console.count(answer.path("redriven").asLong()) + " tasks of " + queue.project + "/" + queue.name);
             }
             return ExitCodes.OK;
         }

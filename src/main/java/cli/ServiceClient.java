@@ -3,6 +3,7 @@ package cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -73,6 +74,21 @@ final class ServiceClient {
 
     JsonNode get(String path) {
         return json("GET", path, null);
+    }
+
+    /**
+     * Every item of a paged list ({@code {"items": [...], "nextCursor": ...}}), a thousand a page,
+     * following {@code nextCursor} until it is null.
+     */
+    ArrayNode all(String path) {
+        ArrayNode items = JSON.createArrayNode();
+        String cursor = null;
+        do {
+            JsonNode page = get(path + (path.contains("?") ? "&" : "?") + "limit=1000" + (cursor == null ? "" : "&cursor=" + query(cursor)));
+            page.path("items").forEach(items::add);
+            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        return items;
     }
 
     JsonNode post(String path, JsonNode body) {

@@ -86,7 +86,8 @@ public class ExportResource {
                     + "was cut, after the last key it holds)") @QueryParam("after") String after) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
-        Optional<CacheKey> from = after == null ? Optional.empty() : Optional.ofNullable(violations.check("after", () -> CacheKey.of(after)));
+        Optional<CacheKey> from = after == null || after.isEmpty() ? Optional.empty()
+                : Optional.ofNullable(violations.check("after", () -> CacheKey.of(after)));
         violations.throwIfAny();
         Principal caller = this.caller.principal();
         Uni<Multi<ExportService.Item>> items = exports.cacheEntries(caller, project, from);

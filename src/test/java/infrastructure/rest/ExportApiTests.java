@@ -165,9 +165,13 @@ abstract class ExportApiTests {
         assertThat(lines.get(0).path("after").asText()).isEqualTo("b");
         assertThat(lines.subList(1, lines.size() - 1)).extracting(line -> line.path("key").asText()).containsExactly("c", "d");
         assertThat(lines.get(lines.size() - 1).path("records").asLong()).isEqualTo(2);
-        Response bad = as(admin).queryParam("after", "not a key").get(export());
-        bad.then().statusCode(400).contentType("application/problem+json");
-        assertThat(bad.asString()).contains("after");
+        for (String notAKey : List.of("not a key", "k".repeat(251), "caf\u00e9", "a\u0000b")) {
+            Response bad = as(admin).queryParam("after", notAKey).get(export());
+            bad.then().statusCode(400).contentType("application/problem+json");
+            assertThat(bad.asString()).contains("after");
+        }
+        assertThat(lines(as(admin).queryParam("after", "").get(export()).then().statusCode(200).extract().response()))
+                .as("an empty after is the whole export").hasSize(6);
     }
 
     @Test
