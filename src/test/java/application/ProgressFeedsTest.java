@@ -50,6 +50,11 @@ class ProgressFeedsTest {
         }
 
         @Override
+        public Uni<Boolean> restore(Progress progress, java.util.List<ProgressEvent> events, Duration kept) {
+            return memory.restore(progress, events, kept);
+        }
+
+        @Override
         public Uni<RecordOutcome> record(ProjectId project, ProgressId id, ProgressChange change) {
             return memory.record(project, id, change);
         }

@@ -755,4 +755,41 @@ public abstract class ProgressRepositoryContract {
         assertThat(sequences(eventsAfter(SHOP, IMPORT, 0).events())).containsExactly(1L);
         assertThat(recorded(SHOP, IMPORT, steps(1)).event().sequence()).isEqualTo(2);
     }
+
+    // --- restoring (an import)
+
+    private static Progress movedTo(ProjectId project, Progress p) {
+        return new Progress(project, p.id(), p.totalSteps(), p.currentStep(), p.status(), p.message(), p.startedAt(), p.updatedAt(),
+                p.lastSequence());
+    }
+
+    @Test
+    void restoresAnOperationWithItsEventsAsTheyWereAndGoesOnFromItsLastSequence() {
+        started(SHOP, IMPORT, 10);
+        recordSteps(SHOP, IMPORT, 4);
+        Progress original = current(SHOP, IMPORT);
+        List<ProgressEvent> history = eventsAfter(SHOP, IMPORT, 0).events();
+
+        assertThat(await(progress.restore(movedTo(BLOG, original), history, Duration.ofMinutes(5)))).isTrue();
+
+        assertThat(current(BLOG, IMPORT)).isEqualTo(movedTo(BLOG, original));
+        assertThat(eventsAfter(BLOG, IMPORT, 0).events()).isEqualTo(history);
+        assertThat(await(progress.list(BLOG, Optional.empty(), 10)).items()).extracting(Progress::id).containsExactly(IMPORT);
+        RecordOutcome.Recorded next = recorded(BLOG, IMPORT, step("after the move"));
+        assertThat(next.event().sequence()).isEqualTo(original.lastSequence() + 1);
+        assertThat(next.progress().currentStep()).isEqualTo(5);
+    }
+
+    @Test
+    void neverRestoresOverALiveOperationOfTheSameId() {
+        started(SHOP, IMPORT, 10);
+        recordSteps(SHOP, IMPORT, 2);
+        Progress held = current(SHOP, IMPORT);
+        Progress other = new Progress(SHOP, IMPORT, 3, 3, ProgressStatus.COMPLETED, "elsewhere", held.startedAt(), held.updatedAt(), 4);
+
+        assertThat(await(progress.restore(other, List.of(), Duration.ofMinutes(5)))).isFalse();
+
+        assertThat(current(SHOP, IMPORT)).isEqualTo(held);
+        assertThat(sequences(eventsAfter(SHOP, IMPORT, 0).events())).containsExactly(1L, 2L, 3L);
+    }
 }

@@ -28,6 +28,14 @@ public interface ProgressRepository {
     Uni<Boolean> start(Progress progress, Duration keptAtLeast);
 
     /**
+     * Stores an operation as another store held it (an import): its state and its retained events,
+     * their sequences as they were (ascending, the last one {@code progress.lastSequence()}), unless the
+     * project holds a live operation of that id; answers whether it stored it. It is kept {@code kept}
+     * from now; followers are not told (none can follow an operation that did not exist).
+     */
+    Uni<Boolean> restore(Progress progress, java.util.List<ProgressEvent> events, Duration kept);
+
+    /**
      * Records a change atomically: new state, one event with the next sequence, history trimmed
      * to the newest {@code maxRetained} events, expiry moved, and the event published to followers.
      * Refused on an ended operation.

@@ -118,6 +118,39 @@ public final class EmbeddedProgressRepository implements ProgressRepository {
     }
 
     @Override
+    public Uni<Boolean> restore(Progress progress, List<ProgressEvent> events, Duration kept) {
+        return db.write(c -> {
+            long now = clock.millis();
+            try (PreparedStatement select = c.prepareStatement("SELECT expires_at FROM progress WHERE project = ? AND id = ?")) {
+                bind(select, progress.project(), progress.id());
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next() && row.getLong(1) > now) {
+                        return false;
+                    }
+                }
+            }
+            deleteEvents(c, progress.project(), progress.id());
+            try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO progress (project, id, " + STATE
+                    + ", expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(insert, progress.project(), progress.id());
+                insert.setLong(3, progress.totalSteps());
+                insert.setLong(4, progress.currentStep());
+                insert.setString(5, progress.status().name());
+                insert.setString(6, progress.message());
+                insert.setLong(7, progress.startedAt().toEpochMilli());
+                insert.setLong(8, progress.updatedAt().toEpochMilli());
+                insert.setLong(9, progress.lastSequence());
+                insert.setLong(10, now + kept.toMillis());
+                insert.executeUpdate();
+            }
+            for (ProgressEvent event : events) {
+                insertEvent(c, progress.project(), progress.id(), event);
+            }
+            return true;
+        });
+    }
+
+    @Override
     public Uni<RecordOutcome> record(ProjectId project, ProgressId id, ProgressChange change) {
         return db.write(c -> {
             long now = clock.millis();

@@ -77,6 +77,27 @@ public final class InMemoryProgressRepository implements ProgressRepository {
     }
 
     @Override
+    public Uni<Boolean> restore(Progress progress, List<ProgressEvent> events, Duration kept) {
+        return Uni.createFrom().item(() -> {
+            long now = clock.millis();
+            boolean[] stored = {false};
+            operations.compute(new Key(progress.project(), progress.id()), (k, op) -> {
+                if (op != null && op.expiresAtMillis > now) {
+                    return op;
+                }
+                Operation restored = new Operation();
+                restored.progress = progress;
+                restored.events.addAll(events);
+                restored.expiresAtMillis = now + kept.toMillis();
+                stored[0] = true;
+                index.computeIfAbsent(progress.project(), p -> new ConcurrentSkipListSet<>()).add(progress.id().value());
+                return restored;
+            });
+            return stored[0];
+        });
+    }
+
+    @Override
     public Uni<RecordOutcome> record(ProjectId project, ProgressId id, ProgressChange change) {
         return Uni.createFrom().item(() -> {
             Key key = new Key(project, id);

@@ -38,6 +38,7 @@ public final class RedisProgressRepository implements ProgressRepository {
 
     private static final LuaScript START = LuaScript.load("progress_start");
     private static final LuaScript RECORD = LuaScript.load("progress_record");
+    private static final LuaScript RESTORE = LuaScript.load("progress_restore");
     private static final LuaScript INDEX_PAGE = LuaScript.load("index_page");
     /**
      * The longest a follow waits for the store to confirm the pattern subscription; past it the
@@ -70,6 +71,21 @@ public final class RedisProgressRepository implements ProgressRepository {
                         List.of(Long.toString(progress.totalSteps()), progress.message(),
                                 Long.toString(progress.startedAt().toEpochMilli()), Long.toString(kept.toMillis()),
                                 progress.id().value()))
+                .map(r -> r.toInteger() == 1)
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<Boolean> restore(Progress progress, List<ProgressEvent> events, Duration kept) {
+        List<String> args = new ArrayList<>(10 + 5 * events.size());
+        args.addAll(List.of(Long.toString(progress.totalSteps()), Long.toString(progress.currentStep()), progress.status().name(),
+                progress.message(), Long.toString(progress.startedAt().toEpochMilli()), Long.toString(progress.updatedAt().toEpochMilli()),
+                Long.toString(progress.lastSequence()), Long.toString(clock.millis()), Long.toString(kept.toMillis()), progress.id().value()));
+        for (ProgressEvent event : events) {
+            args.addAll(List.of(Long.toString(event.sequence()), event.type().wireName(), Long.toString(event.step()), event.message(),
+                    Long.toString(event.at().toEpochMilli())));
+        }
+        return RESTORE.run(redis, keysOf(progress.project(), progress.id()), args)
                 .map(r -> r.toInteger() == 1)
                 .onFailure().transform(RedisFailures::translate);
     }
