@@ -8,6 +8,10 @@ import domain.cache.CacheKey;
 import domain.cache.CacheRepository;
 import domain.cache.EntryPage;
 import domain.cache.PageSize;
+import domain.progress.Progress;
+import domain.progress.ProgressEvent;
+import domain.progress.ProgressId;
+import domain.progress.ProgressRepository;
 import domain.project.ProjectId;
 import domain.session.SessionRepository;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
@@ -25,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The use cases of taking a project's data out of the service: its export, read page by page so that
+ * The use cases of taking a project's data out of the service: its export (cache entries, then
+ * progress operations with their events), read page by page so that
  * neither the service's memory nor any writer waits on the project's size. Each needs the scope
  * {@code admin} on the project: an export holds every value in clear.
  *
@@ -47,13 +52,19 @@ public class ExportService {
     /** Exports running on this instance at once, at most: each holds a page in memory and a store connection in turn. */
     static final int MAX_RUNNING = 4;
 
+    /** Progress operations read per page. */
+    static final int OPERATIONS_PAGE = 50;
+
     private final CacheRepository cache;
+    private final ProgressRepository progress;
     private final CredentialCheck credentials;
     private final AtomicInteger running = new AtomicInteger();
 
     @Inject
-    public ExportService(CacheRepository cache, ApiKeyRepository keys, SessionRepository sessions, Clock clock) {
+    public ExportService(CacheRepository cache, ProgressRepository progress, ApiKeyRepository keys, SessionRepository sessions,
+            Clock clock) {
         this.cache = cache;
+        this.progress = progress;
         this.credentials = new CredentialCheck(keys, sessions, clock);
     }
 
@@ -66,6 +77,10 @@ public class ExportService {
 
         /** A live entry whose stored value cannot be read (changed in the store, or its key gone): named, never served. */
         record Unreadable(CacheKey key) implements Item {
+        }
+
+        /** A progress operation, its state and the events it retains, each read whole. */
+        record Operation(Progress progress, List<ProgressEvent> events) implements Item {
         }
     }
 
@@ -91,8 +106,40 @@ public class ExportService {
                 .onFailure().invoke(ended)
                 .map(first -> Multi.createBy().concatenating().streams(
                                 items(first),
-                                first.next().isEmpty() ? Multi.createFrom().empty() : rest(caller, project, first.next().get()))
+                                first.next().isEmpty() ? Multi.createFrom().empty() : rest(caller, project, first.next().get()),
+                                operations(caller, project))
                         .onTermination().invoke(ended));
+    }
+
+    /** The project's progress operations in id order, a page at a time, each page once the credential was found to permit it still. */
+    private Multi<Item> operations(Principal caller, ProjectId project) {
+        return Multi.createBy().repeating()
+                .uni(OperationWalk::new, walk -> permitted(caller, project)
+                        .chain(() -> operationPage(project, walk.after))
+                        .invoke(page -> walk.after = page.next()))
+                .whilst(page -> page.next().isPresent())
+                .onItem().transformToIterable(OperationPage::operations);
+    }
+
+    /** Up to {@value #OPERATIONS_PAGE} operations after {@code after}, each with the events it retains. */
+    @Measured
+    @WithSpan("admin.export-progress-page")
+    @ApplyGuard(Guards.BULK)
+    Uni<OperationPage> operationPage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressId> after) {
+        return progress.list(project, after, OPERATIONS_PAGE).chain(page -> Multi.createFrom().iterable(page.items())
+                .onItem().transformToUniAndConcatenate(operation -> progress.eventsAfter(project, operation.id(), 0)
+                        .map(events -> (Item) new Item.Operation(operation, events.events())))
+                .collect().asList()
+                .map(operations -> new OperationPage(operations, page.next())));
+    }
+
+    /** A page of operations, and where the next starts. */
+    record OperationPage(List<Item> operations, Optional<ProgressId> next) {
+    }
+
+    /** Where a walk over operations is. */
+    private static final class OperationWalk {
+        Optional<ProgressId> after = Optional.empty();
     }
 
     /** The pages after the first, each once the credential was found to permit it still. */

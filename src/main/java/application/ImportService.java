@@ -9,6 +9,10 @@ import domain.cache.CacheWrite;
 import domain.cache.Precondition;
 import domain.cache.PutOutcome;
 import domain.cache.Ttl;
+import domain.progress.Progress;
+import domain.progress.ProgressEvent;
+import domain.progress.ProgressPolicy;
+import domain.progress.ProgressRepository;
 import domain.project.ProjectId;
 import domain.StoreUnavailableException;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
@@ -53,12 +57,68 @@ public class ImportService {
     static final int MAX_NAMED = 100;
 
     private final CacheRepository cache;
+    private final ProgressRepository progress;
+    private final ProgressPolicy progressPolicy;
     private final Clock clock;
 
     @Inject
-    public ImportService(CacheRepository cache, Clock clock) {
+    public ImportService(CacheRepository cache, ProgressRepository progress, ProgressPolicy progressPolicy, Clock clock) {
         this.cache = cache;
+        this.progress = progress;
+        this.progressPolicy = progressPolicy;
         this.clock = clock;
+    }
+
+    /** One progress operation to import, checked: its state and its retained events. */
+    public record Operation(Progress progress, List<ProgressEvent> events) {
+
+        public Operation {
+            events = List.copyOf(events);
+        }
+    }
+
+    /**
+     * What became of the operations of an import.
+     *
+     * @param written  operations stored (in a dry run: that would be)
+     * @param existing operations the project holds under the same id already, kept as they are
+     * @param expired  operations whose time ran out before they could be stored (their ttl after their last update)
+     */
+    public record OperationsReport(long written, long existing, long expired) {
+    }
+
+    /**
+     * Stores each operation the project does not hold (an id it holds is kept as it is: a progress
+     * operation has no version to judge by, and its history is its own), kept its ttl after its last
+     * update, as it would have been where it came from; with {@code dryRun}, only reads.
+     */
+    @Measured
+    @WithSpan("admin.import-progress")
+    public Uni<OperationsReport> importOperations(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project,
+            List<Operation> operations, boolean dryRun) {
+        return Uni.createFrom().deferred(() -> {
+            authorize(caller, project);
+            long[] counts = new long[3];
+            return Multi.createFrom().iterable(operations)
+                    .onItem().transformToUni(operation -> restore(project, operation, dryRun)).merge(CONCURRENCY)
+                    .invoke(outcome -> counts[outcome]++)
+                    .collect().last()
+                    .map(last -> new OperationsReport(counts[0], counts[1], counts[2]));
+        });
+    }
+
+    /** 0 written, 1 existing, 2 expired. */
+    @ApplyGuard(Guards.BULK)
+    Uni<Integer> restore(ProjectId project, Operation operation, boolean dryRun) {
+        Progress moved = operation.progress();
+        Duration kept = Duration.between(clock.instant(), moved.updatedAt().plus(progressPolicy.ttl()));
+        if (kept.toMillis() < 1_000) {
+            return Uni.createFrom().item(2);
+        }
+        if (dryRun) {
+            return progress.find(project, moved.id()).map(held -> held.isPresent() ? 1 : 0);
+        }
+        return progress.restore(moved, operation.events(), kept).map(stored -> stored ? 0 : 1);
     }
 
     /** What an import does with the entries the project holds already. */

@@ -30,7 +30,8 @@ final class Importer {
         this.dryRun = dryRun;
         this.replaced = replaced;
         totals.put("project", project).put("mode", mode).put("dryRun", dryRun).put("batches", 0).put("entries", 0)
-                .put("written", 0).put("unchanged", 0).put("conflicts", 0).put("removed", 0).put("skipped", 0);
+                .put("written", 0).put("unchanged", 0).put("conflicts", 0).put("removed", 0).put("skipped", 0)
+                .put("operations", 0).put("operationsWritten", 0).put("operationsExisting", 0).put("operationsExpired", 0);
         totals.putArray("conflictingKeys");
     }
 
@@ -56,7 +57,8 @@ final class Importer {
         }
         replaced = true;
         totals.put("batches", totals.path("batches").asLong() + 1);
-        for (String count : new String[] {"entries", "written", "unchanged", "conflicts", "skipped"}) {
+        for (String count : new String[] {"entries", "written", "unchanged", "conflicts", "skipped", "operations",
+                "operationsWritten", "operationsExisting", "operationsExpired"}) {
             totals.put(count, totals.path(count).asLong() + report.path(count).asLong());
         }
         if (first) {
@@ -115,6 +117,12 @@ final class Importer {
             fields.add(new String[] {"removed", Console.count(totals.path("removed").asLong())});
         }
         fields.add(new String[] {"skipped", Console.count(totals.path("skipped").asLong())});
+        if (totals.path("operations").asLong() > 0) {
+            fields.add(new String[] {"progress", Console.count(totals.path("operations").asLong()) + " operations: "
+                    + Console.count(totals.path("operationsWritten").asLong()) + (totals.path("dryRun").asBoolean() ? " would be" : "")
+                    + " stored, " + Console.count(totals.path("operationsExisting").asLong()) + " held already, "
+                    + Console.count(totals.path("operationsExpired").asLong()) + " expired"});
+        }
         console.fields(fields);
     }
 }

@@ -335,6 +335,8 @@ final class MigrateCommand implements Callable<Integer> {
                 + " entries, " + Console.count(result.path("unchanged").asLong()) + " unchanged, "
                 + Console.count(result.path("conflicts").asLong()) + " conflicts"
                 + (result.path("removed").asLong() > 0 ? ", " + Console.count(result.path("removed").asLong()) + " removed first" : "")
+                + (result.path("operations").asLong() > 0 ? "; progress operations: " + Console.count(result.path("operationsWritten").asLong())
+                        + " stored, " + Console.count(result.path("operationsExisting").asLong()) + " held already" : "")
                 + (result.has("resumedAfter") ? " (resumed after " + result.path("resumedAfter").asText() + ")" : ""));
         if (result.path("conflicts").asLong() > 0) {
             console.line("  newer in the target, kept: " + KeysCommand.join(result.path("conflictingKeys")));

@@ -41,7 +41,8 @@ class ExportServiceTest {
     private final InMemoryApiKeyRepository keys = new InMemoryApiKeyRepository();
     private final FailingCacheStore cache = new FailingCacheStore(
             new InMemoryCacheRepository(Clock.systemUTC(), 100_000, Duration.ofDays(1), ValueCodecs.standard()));
-    private final ExportService exports = new ExportService(cache, keys, new InMemorySessionRepository(Clock.systemUTC()),
+    private final ExportService exports = new ExportService(cache, new infrastructure.memory.InMemoryProgressRepository(Clock.systemUTC(),
+            new domain.progress.ProgressRepository.Retention(100, java.time.Duration.ofMinutes(30))), keys, new InMemorySessionRepository(Clock.systemUTC()),
             Clock.systemUTC());
     private Principal exporter;
 

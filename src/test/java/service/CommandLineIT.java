@@ -263,6 +263,10 @@ class CommandLineIT {
                 }
                 String project = "migrated-" + from + "-" + to;
                 fill(from, project, 150);
+                assertThat(services.get(from).send("POST", "/v1/projects/" + project + "/progress", ADMIN,
+                        "{\"correlationId\": \"nightly\", \"totalSteps\": 4, \"message\": \"started\"}").statusCode()).isEqualTo(201);
+                assertThat(services.get(from).send("POST", "/v1/projects/" + project + "/progress/nightly/steps", ADMIN,
+                        "{\"increment\": 2, \"message\": \"half\"}").statusCode()).isEqualTo(200);
 
                 Result migrated = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), "migrate", "--from", url(from),
                         "--to", url(to), "--project", project, "--batch", "40", "--validate");
@@ -274,6 +278,11 @@ class CommandLineIT {
                 assertThat(progressOf(migrated).path("status").asText()).as("the move, told through the target's progress")
                         .isEqualTo("COMPLETED");
                 sameEntries(from, to, project);
+                JsonNode nightly = JSON.readTree(services.get(to).send("GET", "/v1/projects/" + project + "/progress/nightly", ADMIN, null)
+                        .body());
+                assertThat(nightly.path("currentStep").asLong()).as("%s to %s: the progress operation moved", from, to).isEqualTo(2);
+                assertThat(nightly.path("message").asText()).isEqualTo("half");
+                assertThat(nightly.path("lastEventId").asLong()).isEqualTo(2);
             }
         }
     }

@@ -6,7 +6,9 @@ import domain.access.Principal;
 import domain.access.Scope;
 import domain.cache.CacheEntry;
 import domain.cache.CacheKey;
+import domain.progress.Progress;
 import domain.project.ProjectId;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import infrastructure.config.StoreConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -52,15 +54,22 @@ public class ExportResource {
             {"type":"header","format":"cache-domain-export","version":1,"project":"shop","store":"redis","exportedAt":"2026-12-06T07:00:00.000Z"}
             {"type":"cache","key":"user:42:profile","value":{"name":"Ada"},"version":1795341000412318,"tags":["user:42"],\
             "createdAt":"2026-12-06T06:50:00.412Z","expiresAt":"2026-12-06T07:50:00.412Z","ttlMillis":2999588}
-            {"type":"end","records":1,"unreadable":0}
+            {"type":"progress","id":"import-42","status":"COMPLETED","totalSteps":2,"currentStep":2,"message":"imported",\
+            "startedAt":"2026-12-06T06:55:00.000Z","updatedAt":"2026-12-06T06:56:10.000Z","lastSequence":3,"events":[\
+            {"sequence":1,"type":"started","step":0,"message":"reading","at":"2026-12-06T06:55:00.000Z"},\
+            {"sequence":2,"type":"progress","step":1,"message":"rows 1-1000","at":"2026-12-06T06:55:40.000Z"},\
+            {"sequence":3,"type":"completed","step":2,"message":"imported","at":"2026-12-06T06:56:10.000Z"}]}
+            {"type":"end","records":1,"unreadable":0,"progress":1}
             """;
 
     private final ExportService exports;
     private final Caller caller;
     private final Clock clock;
     private final String store;
+    private final ObjectMapper json;
 
-    public ExportResource(ExportService exports, Caller caller, Clock clock, StoreConfig store) {
+    public ExportResource(ExportService exports, Caller caller, Clock clock, StoreConfig store, ObjectMapper json) {
+        this.json = json;
         this.exports = exports;
         this.caller = caller;
         this.clock = clock;
@@ -94,15 +103,16 @@ public class ExportResource {
         Instant exportedAt = clock.instant();
         AtomicLong records = new AtomicLong();
         AtomicLong unreadable = new AtomicLong();
+        AtomicLong operations = new AtomicLong();
         AtomicBoolean answered = new AtomicBoolean();
         // The first page is read before the header: a store that does not answer is a 503, not a cut stream.
         Multi<String> lines = Multi.createFrom().uni(items).onItem().transformToMultiAndConcatenate(read -> {
             answered.set(true);
             return Multi.createBy().concatenating().streams(
                     Multi.createFrom().item(header(project, exportedAt, from)),
-                    read.map(item -> line(item, records, unreadable)).filter(line -> !line.isEmpty()),
+                    read.map(item -> line(item, records, unreadable, operations)).filter(line -> !line.isEmpty()),
                     Multi.createFrom().item(() -> "{\"type\":\"end\",\"records\":" + records.get() + ",\"unreadable\":"
-                            + unreadable.get() + "}"));
+                            + unreadable.get() + ",\"progress\":" + operations.get() + "}"));
         })
                 .onCompletion().invoke(() -> exports.ended(caller, project, records.get(), unreadable.get(), Optional.empty()))
                 // Once the answer has begun, a failure can only end it: said in a last line, so the file reads as
@@ -116,7 +126,11 @@ public class ExportResource {
                 .header("Cache-Control", "no-store").build();
     }
 
-    private String line(ExportService.Item item, AtomicLong records, AtomicLong unreadable) {
+    private String line(ExportService.Item item, AtomicLong records, AtomicLong unreadable, AtomicLong operations) {
+        if (item instanceof ExportService.Item.Operation operation) {
+            operations.incrementAndGet();
+            return progressLine(operation);
+        }
         if (item instanceof ExportService.Item.Unreadable u) {
             unreadable.incrementAndGet();
             return "{\"type\":\"unreadable\",\"key\":\"" + u.key().value() + "\"}";
@@ -128,6 +142,29 @@ public class ExportResource {
         }
         records.incrementAndGet();
         return cacheLine(entry, now);
+    }
+
+    /** A progress operation's line: its state and its retained events, as {@link ImportResource} reads them back. */
+    record ProgressLine(String type, String id, String status, long totalSteps, long currentStep, String message, String startedAt,
+            String updatedAt, long lastSequence, List<EventLine> events) {
+    }
+
+    /** One event of an operation's line. */
+    record EventLine(long sequence, String type, long step, String message, String at) {
+    }
+
+    private String progressLine(ExportService.Item.Operation operation) {
+        Progress p = operation.progress();
+        List<EventLine> events = operation.events().stream().map(e -> new EventLine(e.sequence(), e.type().wireName(), e.step(),
+                e.message(), Timestamps.format(e.at()))).toList();
+        try {
+            // Messages are the operations' own text: written by Jackson, which escapes what JSON and line splitters need.
+            return json.writeValueAsString(new ProgressLine("progress", p.id().value(), p.status().name(), p.totalSteps(),
+                    p.currentStep(), p.message(), Timestamps.format(p.startedAt()), Timestamps.format(p.updatedAt()), p.lastSequence(),
+                    events)).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String reason(Throwable failure) {

@@ -62,8 +62,11 @@ public class ImportResource {
     private final ObjectMapper json;
     private final CachePolicy policy;
     private final Clock clock;
+    private final domain.progress.ProgressPolicy progressPolicy;
 
-    public ImportResource(ImportService imports, Caller caller, ObjectMapper json, CachePolicy policy, Clock clock) {
+    public ImportResource(ImportService imports, Caller caller, ObjectMapper json, CachePolicy policy, Clock clock,
+            domain.progress.ProgressPolicy progressPolicy) {
+        this.progressPolicy = progressPolicy;
         this.imports = imports;
         this.caller = caller;
         this.json = json;
@@ -74,7 +77,14 @@ public class ImportResource {
     /** Any line of an export: which fields it has depends on its type; fields unknown here are left alone. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Line(String type, String format, Long version, String key, JsonValue value, List<String> tags, Instant createdAt,
-            Instant expiresAt, Long records, Long unreadable, String detail) {
+            Instant expiresAt, Long records, Long unreadable, String detail,
+            String id, String status, Long totalSteps, Long currentStep, String message, Instant startedAt, Instant updatedAt,
+            Long lastSequence, List<EventLine> events, Long progress) {
+    }
+
+    /** One event of a progress line. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record EventLine(Long sequence, String type, Long step, String message, Instant at) {
     }
 
     /** What an import did, or would do. */
@@ -85,11 +95,16 @@ public class ImportResource {
             @Schema(description = "entries the project holds in a newer version, kept") long conflicts,
             @Schema(description = "entries removed first (mode replace)") long removed,
             @Schema(description = "entries left out: expired, or unreadable where they were exported") long skipped,
-            @Schema(description = "the first 100 conflicting keys") List<String> conflictingKeys) {
+            @Schema(description = "the first 100 conflicting keys") List<String> conflictingKeys,
+            @Schema(description = "progress operations in the file") long operations,
+            @Schema(description = "progress operations stored (in a dry run: that would be)") long operationsWritten,
+            @Schema(description = "progress operations the project holds under the same id already, kept as they are") long operationsExisting,
+            @Schema(description = "progress operations whose time ran out (their ttl after their last update)") long operationsExpired) {
 
         static final String EXAMPLE = "{\"project\": \"shop\", \"mode\": \"merge\", \"dryRun\": false, \"entries\": 2000, "
                 + "\"written\": 1997, \"unchanged\": 0, \"conflicts\": 2, \"removed\": 0, \"skipped\": 1, "
-                + "\"conflictingKeys\": [\"cart:17\", \"user:42:profile\"]}";
+                + "\"conflictingKeys\": [\"cart:17\", \"user:42:profile\"], \"operations\": 3, \"operationsWritten\": 2, "
+                + "\"operationsExisting\": 1, \"operationsExpired\": 0}";
     }
 
     @POST
@@ -123,11 +138,13 @@ public class ImportResource {
         imports.authorize(principal, project);
         byte[] body = file == null ? new byte[0] : file;
         // Reading up to the import limit of lines takes a while: on a worker, never on the event loop.
-        return Uni.createFrom().item(() -> check(body, clock.instant())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return Uni.createFrom().item(() -> check(body, project, clock.instant())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(checked -> imports.importEntries(principal, project, checked.entries, chosen, dry)
-                        .map(report -> new ImportReport(project.value(), chosen.name().toLowerCase(Locale.ROOT), dry,
-                                checked.records, report.written(), report.unchanged(), report.conflicts(), report.removed(),
-                                checked.skipped + report.expired(), report.conflictingKeys().stream().map(CacheKey::value).toList())));
+                        .chain(report -> imports.importOperations(principal, project, checked.operations, dry)
+                                .map(operations -> new ImportReport(project.value(), chosen.name().toLowerCase(Locale.ROOT), dry,
+                                        checked.records, report.written(), report.unchanged(), report.conflicts(), report.removed(),
+                                        checked.skipped + report.expired(), report.conflictingKeys().stream().map(CacheKey::value).toList(),
+                                        checked.operations.size(), operations.written(), operations.existing(), operations.expired()))));
     }
 
     private static ImportService.Mode mode(String mode) {
@@ -153,18 +170,21 @@ public class ImportResource {
      * @param skipped of those, how many are left out: expired, or unreadable where they came from; and records of a
      *                type this version does not know
      */
-    private record Checked(List<ImportService.Entry> entries, long records, long skipped) {
+    private record Checked(List<ImportService.Entry> entries, long records, long skipped, List<ImportService.Operation> operations) {
     }
 
     /**
      * Reads every line; refuses the file, naming its bad lines, unless every line is sound: a header
      * first, entries, an end line last whose counts match.
      */
-    Checked check(byte[] file, Instant now) {
+    Checked check(byte[] file, ProjectId project, Instant now) {
         List<Problem.Violation> bad = new ArrayList<>();
         long[] badCount = {0};
         List<ImportService.Entry> entries = new ArrayList<>();
+        List<ImportService.Operation> operations = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> seenOperations = new HashMap<>();
+        long progressLines = 0;
         long cacheLines = 0;
         long unreadableLines = 0;
         long skipped = 0;
@@ -245,6 +265,20 @@ public class ImportResource {
                     unreadableLines++;
                     skipped++;
                 }
+                case "progress" -> {
+                    progressLines++;
+                    try {
+                        ImportService.Operation operation = operation(line, project, now);
+                        Integer before = seenOperations.putIfAbsent(operation.progress().id().value(), number);
+                        if (before != null) {
+                            note(bad, badCount, number, "repeats the operation " + operation.progress().id().value() + " of line " + before);
+                            continue;
+                        }
+                        operations.add(operation);
+                    } catch (InvalidValueException e) {
+                        note(bad, badCount, number, e.rule());
+                    }
+                }
                 case "end" -> {
                     ended = true;
                     if (line.records() == null || line.records() != cacheLines) {
@@ -253,6 +287,9 @@ public class ImportResource {
                     if (line.unreadable() != null && line.unreadable() != unreadableLines) {
                         note(bad, badCount, number, "counts " + line.unreadable() + " unreadable entries; the file holds "
                                 + unreadableLines);
+                    }
+                    if (line.progress() != null && line.progress() != progressLines) {
+                        note(bad, badCount, number, "counts " + line.progress() + " progress operations; the file holds " + progressLines);
                     }
                 }
                 case "error" -> note(bad, badCount, number, "says the export stopped there (" + line.detail()
@@ -270,7 +307,52 @@ public class ImportResource {
         if (badCount[0] > 0) {
             throw new InvalidRequestException(bad, badCount[0] + " lines of the file are not sound; nothing was written");
         }
-        return new Checked(entries, cacheLines + unreadableLines, skipped);
+        return new Checked(entries, cacheLines + unreadableLines, skipped, operations);
+    }
+
+    /**
+     * A progress line as the operation it brings in: its id, state and events each by the rules of
+     * this service (steps and message within its limits; events in ascending sequence, the last one the
+     * operation's, at most the number it retains: the newest are kept).
+     */
+    private ImportService.Operation operation(Line line, ProjectId project, Instant now) {
+        domain.progress.ProgressId id = domain.progress.ProgressId.of(line.id() == null ? "" : line.id());
+        if (line.status() == null || line.totalSteps() == null || line.currentStep() == null || line.startedAt() == null
+                || line.updatedAt() == null || line.lastSequence() == null) {
+            throw new InvalidValueException("lacks status, totalSteps, currentStep, startedAt, updatedAt or lastSequence");
+        }
+        domain.progress.ProgressStatus status = domain.progress.ProgressStatus.parse(line.status());
+        if (line.totalSteps() < 1 || line.totalSteps() > progressPolicy.maxTotalSteps() || line.currentStep() < 0
+                || line.currentStep() > line.totalSteps()) {
+            throw new InvalidValueException("has steps out of their rule: totalSteps 1 to " + progressPolicy.maxTotalSteps()
+                    + ", currentStep 0 to totalSteps");
+        }
+        if (line.updatedAt().isBefore(line.startedAt()) || line.updatedAt().isAfter(now.plus(Duration.ofDays(1)))) {
+            throw new InvalidValueException("was updated before it started, or in the future");
+        }
+        if (line.lastSequence() < 1) {
+            throw new InvalidValueException("has no lastSequence (a positive integer)");
+        }
+        List<domain.progress.ProgressEvent> events = new ArrayList<>();
+        long previous = 0;
+        for (EventLine event : line.events() == null ? List.<EventLine>of() : line.events()) {
+            if (event == null || event.sequence() == null || event.type() == null || event.step() == null || event.at() == null
+                    || event.sequence() <= previous || event.sequence() > line.lastSequence() || event.step() < 0) {
+                throw new InvalidValueException("has an event that is incomplete, out of sequence, or after lastSequence");
+            }
+            previous = event.sequence();
+            events.add(new domain.progress.ProgressEvent(event.sequence(), domain.progress.ProgressEventType.parse(event.type()),
+                    event.step(), progressPolicy.message(event.message() == null ? "" : event.message()), event.at()));
+        }
+        if (!events.isEmpty() && previous != line.lastSequence()) {
+            throw new InvalidValueException("has events that end before its lastSequence");
+        }
+        if (events.size() > progressPolicy.maxRetainedEvents()) {
+            events = new ArrayList<>(events.subList(events.size() - progressPolicy.maxRetainedEvents(), events.size()));
+        }
+        return new ImportService.Operation(new domain.progress.Progress(project, id, line.totalSteps(), line.currentStep(), status,
+                progressPolicy.message(line.message() == null ? "" : line.message()), line.startedAt(), line.updatedAt(),
+                line.lastSequence()), events);
     }
 
     /** An entry's line as the write that imports it; null for an entry that expires before it could be kept a second. */

@@ -180,4 +180,39 @@ abstract class ImportApiTests {
         importInto(target, file, "?mode=overwrite").then().statusCode(400).contentType("application/problem+json");
         importInto(target, file, "?dryRun=yes").then().statusCode(400);
     }
+
+    @Test
+    void bringsProgressOperationsOverWithTheirEventsAndKeepsAnOperationTheProjectHolds() {
+        String worker = keyFor(List.of(source, target), "progress", "progress:read");
+        String operations = "/v1/projects/" + source + "/progress";
+        as(worker).body("{\"correlationId\": \"import-42\", \"totalSteps\": 10, \"message\": \"reading \\u2028 the file\"}")
+                .post(operations).then().statusCode(201);
+        for (int i = 1; i <= 3; i++) {
+            as(worker).body("{\"message\": \"rows " + i + "\"}").post(operations + "/import-42/steps").then().statusCode(200);
+        }
+        as(worker).body("{\"correlationId\": \"done-7\", \"totalSteps\": 2}").post(operations).then().statusCode(201);
+        as(worker).body("{\"message\": \"all read\"}").post(operations + "/done-7/complete").then().statusCode(200);
+        String file = export(source);
+        assertThat(file).contains("\"type\":\"progress\",\"id\":\"done-7\"").contains("\"progress\":2}");
+
+        Response imported = importInto(target, file, "");
+
+        imported.then().statusCode(200).body("operations", org.hamcrest.Matchers.equalTo(2))
+                .body("operationsWritten", org.hamcrest.Matchers.equalTo(2));
+        Response moved = as(worker).get("/v1/projects/" + target + "/progress/import-42");
+        moved.then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("RUNNING"))
+                .body("currentStep", org.hamcrest.Matchers.equalTo(3)).body("message", org.hamcrest.Matchers.equalTo("rows 3"));
+        as(worker).get("/v1/projects/" + target + "/progress/done-7").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("COMPLETED")).body("lastEventId", org.hamcrest.Matchers.equalTo(2));
+        as(worker).body("{\"message\": \"rows 4\"}").post("/v1/projects/" + target + "/progress/import-42/steps").then()
+                .statusCode(200).body("currentStep", org.hamcrest.Matchers.equalTo(4)).body("lastEventId", org.hamcrest.Matchers.equalTo(5));
+        importInto(target, file, "").then().statusCode(200).body("operationsWritten", org.hamcrest.Matchers.equalTo(0))
+                .body("operationsExisting", org.hamcrest.Matchers.equalTo(2));
+        as(worker).get("/v1/projects/" + target + "/progress/import-42").then().body("currentStep", org.hamcrest.Matchers.equalTo(4));
+
+        String outOfOrder = file.replaceFirst("\"sequence\":2,", "\"sequence\":9,");
+        Response refused = importInto(target, outOfOrder, "");
+        refused.then().statusCode(400).contentType("application/problem+json");
+        assertThat(refused.asString()).contains("out of sequence");
+    }
 }
