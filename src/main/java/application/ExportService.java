@@ -52,8 +52,11 @@ public class ExportService {
     /** Exports running on this instance at once, at most: each holds a page in memory and a store connection in turn. */
     static final int MAX_RUNNING = 4;
 
-    /** Progress operations read per page. */
-    static final int OPERATIONS_PAGE = 50;
+    /**
+     * Progress operations read per page: each holds up to the retained events (1,000 by default) of up to
+     * the longest message each, so a page is bounded by this many times that, not by bytes as entries are.
+     */
+    static final int OPERATIONS_PAGE = 10;
 
     private final CacheRepository cache;
     private final ProgressRepository progress;
@@ -127,8 +130,11 @@ public class ExportService {
     @ApplyGuard(Guards.BULK)
     Uni<OperationPage> operationPage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressId> after) {
         return progress.list(project, after, OPERATIONS_PAGE).chain(page -> Multi.createFrom().iterable(page.items())
+                // The events are read after the state: those a change recorded in between are left out, so that the
+                // line holds the operation as its state says (its last event the state's last sequence).
                 .onItem().transformToUniAndConcatenate(operation -> progress.eventsAfter(project, operation.id(), 0)
-                        .map(events -> (Item) new Item.Operation(operation, events.events())))
+                        .map(events -> (Item) new Item.Operation(operation, events.events().stream()
+                                .filter(event -> event.sequence() <= operation.lastSequence()).toList())))
                 .collect().asList()
                 .map(operations -> new OperationPage(operations, page.next())));
     }

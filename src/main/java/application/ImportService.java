@@ -111,7 +111,10 @@ public class ImportService {
     @ApplyGuard(Guards.BULK)
     Uni<Integer> restore(ProjectId project, Operation operation, boolean dryRun) {
         Progress moved = operation.progress();
-        Duration kept = Duration.between(clock.instant(), moved.updatedAt().plus(progressPolicy.ttl()));
+        // Kept its ttl after its last update, and never longer than a ttl from now (a clock ahead of ours gains nothing).
+        Instant now = clock.instant();
+        Instant updated = moved.updatedAt().isAfter(now) ? now : moved.updatedAt();
+        Duration kept = Duration.between(now, updated.plus(progressPolicy.ttl()));
         if (kept.toMillis() < 1_000) {
             return Uni.createFrom().item(2);
         }

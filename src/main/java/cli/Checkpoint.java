@@ -54,7 +54,7 @@ final class Checkpoint {
                 throw new CliException(ExitCodes.USAGE, "the checkpoint " + file + " is of a migration from "
                         + read.path("from").asText() + " to " + read.path("to").asText() + "; use another file");
             }
-            if (!mode.equals(read.path("mode").asText())) {
+            if (!mode.equals(read.path("mode").asText("merge"))) {
                 throw new CliException(ExitCodes.USAGE, "the checkpoint " + file + " is of a migration in mode "
                         + read.path("mode").asText() + "; resume it in that mode, or use another file");
             }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code export}: a project's data as an export file (docs/export-format.md). */
 @Command(name = "export", description = {"Writes a project's export to a file (or standard output): JSON Lines, a header, "
-        + "the live cache entries in key order, an end line.", "A file is written only whole: until its end line has come it is "
+        + "the live cache entries in key order, the progress operations with their events, an end line.", "A file is written only whole: until its end line has come it is "
         + "FILE.partial, removed if the export breaks (exit 3)."})
 final class ExportCommand extends ServiceCommand {
 

@@ -18,6 +18,7 @@ final class ImportBatch {
     private final List<Long> numbers = new ArrayList<>();
     private long records;
     private long unreadable;
+    private long operations;
     private String lastKey;
 
     ImportBatch(ExportLine header) {
@@ -30,6 +31,7 @@ final class ImportBatch {
         switch (line.type()) {
             case "cache" -> records++;
             case "unreadable" -> unreadable++;
+            case "progress" -> operations++;
             default -> {
             }
         }
@@ -77,7 +79,8 @@ final class ImportBatch {
     /** The batch's file as the import endpoint takes it. */
     byte[] file() {
         byte[] head = (header.text() + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] end = ("{\"type\":\"end\",\"records\":" + records + ",\"unreadable\":" + unreadable + "}\n").getBytes(StandardCharsets.UTF_8);
+        byte[] end = ("{\"type\":\"end\",\"records\":" + records + ",\"unreadable\":" + unreadable + ",\"progress\":" + operations
+                + "}\n").getBytes(StandardCharsets.UTF_8);
         byte[] file = new byte[head.length + body.size() + end.length];
         System.arraycopy(head, 0, file, 0, head.length);
         System.arraycopy(body.toByteArray(), 0, file, head.length, body.size());

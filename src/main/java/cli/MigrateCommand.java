@@ -336,7 +336,9 @@ final class MigrateCommand implements Callable<Integer> {
                 + Console.count(result.path("conflicts").asLong()) + " conflicts"
                 + (result.path("removed").asLong() > 0 ? ", " + Console.count(result.path("removed").asLong()) + " removed first" : "")
                 + (result.path("operations").asLong() > 0 ? "; progress operations: " + Console.count(result.path("operationsWritten").asLong())
-                        + " stored, " + Console.count(result.path("operationsExisting").asLong()) + " held already" : "")
+                        + (result.path("dryRun").asBoolean() ? " would be stored, " : " stored, ")
+                        + Console.count(result.path("operationsExisting").asLong()) + " held already, "
+                        + Console.count(result.path("operationsExpired").asLong()) + " expired" : "")
                 + (result.has("resumedAfter") ? " (resumed after " + result.path("resumedAfter").asText() + ")" : ""));
         if (result.path("conflicts").asLong() > 0) {
             console.line("  newer in the target, kept: " + KeysCommand.join(result.path("conflictingKeys")));

@@ -12,11 +12,11 @@ end
 local now, kept = tonumber(ARGV[8]), tonumber(ARGV[9])
 redis.call('HSET', KEYS[1], 'total', ARGV[1], 'current', ARGV[2], 'status', ARGV[3], 'message', ARGV[4],
     'started', ARGV[5], 'updated', ARGV[6], 'seq', ARGV[7])
+redis.call('PEXPIRE', KEYS[1], kept)
 redis.call('DEL', KEYS[2])
 for i = 11, #ARGV, 5 do
   redis.call('XADD', KEYS[2], '0-' .. ARGV[i], 't', ARGV[i + 1], 's', ARGV[i + 2], 'm', ARGV[i + 3], 'a', ARGV[i + 4])
 end
-redis.call('PEXPIRE', KEYS[1], kept)
 if redis.call('EXISTS', KEYS[2]) == 1 then
   redis.call('PEXPIRE', KEYS[2], kept)
 end

@@ -1,5 +1,12 @@
 package application;
 
+import domain.progress.ProgressChange;
+import domain.progress.ProgressEvent;
+import domain.progress.ProgressId;
+import domain.progress.ProgressPolicy;
+import domain.progress.ProgressRepository;
+import infrastructure.memory.InMemoryProgressRepository;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -119,5 +126,33 @@ class ExportServiceTest {
 
         assertThatThrownBy(() -> exports.cacheEntries(reader, SHOP, java.util.Optional.empty())).isInstanceOf(AccessDeniedException.class);
         assertThat(cache.entryPages.get()).isZero();
+    }
+
+    @Test
+    void exportsEachProgressOperationAsItsStateSaysEvenWhenAStepLandsWhileItIsRead() {
+        InMemoryProgressRepository memory = new InMemoryProgressRepository(Clock.systemUTC(), new ProgressRepository.Retention(100, WAIT));
+        ProgressId id = ProgressId.of("busy");
+        ProgressPolicy policy = new ProgressPolicy(1_000, 200, 100, Duration.ofMinutes(30), Duration.ofMinutes(5));
+        memory.start(policy.start(SHOP, id, 10, "go", Instant.now())).await().atMost(WAIT);
+        // Between the state's read and the events' read, a worker records a step.
+        ProgressRepository racing = (ProgressRepository) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ProgressRepository.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("eventsAfter")) {
+                        memory.record(SHOP, id, new ProgressChange.Step(1, "meanwhile")).await().atMost(WAIT);
+                    }
+                    return method.invoke(memory, args);
+                });
+        ExportService racingExports = new ExportService(cache, racing, keys, new InMemorySessionRepository(Clock.systemUTC()),
+                Clock.systemUTC());
+
+        AssertSubscriber<ExportService.Item> export = racingExports.cacheEntries(exporter, SHOP, java.util.Optional.empty())
+                .await().atMost(WAIT).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        export.awaitCompletion(WAIT);
+
+        ExportService.Item.Operation operation = export.getItems().stream().filter(ExportService.Item.Operation.class::isInstance)
+                .map(ExportService.Item.Operation.class::cast).findFirst().orElseThrow();
+        assertThat(operation.progress().lastSequence()).isEqualTo(1);
+        assertThat(operation.events()).extracting(ProgressEvent::sequence).containsExactly(1L);
+        assertThat(memory.find(SHOP, id).await().atMost(WAIT).orElseThrow().lastSequence()).as("the step was recorded").isEqualTo(2);
     }
 }

@@ -18,7 +18,13 @@ public enum ProgressEventType {
         return this == COMPLETED || this == FAILED || this == STALLED;
     }
 
+    /** The type its wire name names. Rule: one of started, progress, completed, failed, stalled. */
     public static ProgressEventType parse(String wireName) {
-        return valueOf(wireName.toUpperCase(Locale.ROOT));
+        for (ProgressEventType type : values()) {
+            if (type.wireName().equals(wireName)) {
+                return type;
+            }
+        }
+        throw new domain.InvalidValueException("an event's type is one of started, progress, completed, failed, stalled");
     }
 }

@@ -63,6 +63,8 @@ public class ImportResource {
     private final CachePolicy policy;
     private final Clock clock;
     private final domain.progress.ProgressPolicy progressPolicy;
+    /** The highest event sequence an import takes: far beyond any operation's, and exact in every store (Redis's Lua numbers included). */
+    static final long MAX_SEQUENCE = 1_000_000_000_000L;
 
     public ImportResource(ImportService imports, Caller caller, ObjectMapper json, CachePolicy policy, Clock clock,
             domain.progress.ProgressPolicy progressPolicy) {
@@ -277,6 +279,8 @@ public class ImportResource {
                         operations.add(operation);
                     } catch (InvalidValueException e) {
                         note(bad, badCount, number, e.rule());
+                    } catch (ArithmeticException | java.time.DateTimeException e) {
+                        note(bad, badCount, number, "has a time out of range");
                     }
                 }
                 case "end" -> {
@@ -327,11 +331,12 @@ public class ImportResource {
             throw new InvalidValueException("has steps out of their rule: totalSteps 1 to " + progressPolicy.maxTotalSteps()
                     + ", currentStep 0 to totalSteps");
         }
-        if (line.updatedAt().isBefore(line.startedAt()) || line.updatedAt().isAfter(now.plus(Duration.ofDays(1)))) {
-            throw new InvalidValueException("was updated before it started, or in the future");
+        Instant latest = now.plus(Duration.ofDays(1));
+        if (line.startedAt().isBefore(Instant.EPOCH) || line.updatedAt().isBefore(line.startedAt()) || line.updatedAt().isAfter(latest)) {
+            throw new InvalidValueException("started before 1970, was updated before it started, or in the future");
         }
-        if (line.lastSequence() < 1) {
-            throw new InvalidValueException("has no lastSequence (a positive integer)");
+        if (line.lastSequence() < 1 || line.lastSequence() > MAX_SEQUENCE) {
+            throw new InvalidValueException("has a lastSequence out of its rule: 1 to " + MAX_SEQUENCE);
         }
         List<domain.progress.ProgressEvent> events = new ArrayList<>();
         long previous = 0;
@@ -340,12 +345,26 @@ public class ImportResource {
                     || event.sequence() <= previous || event.sequence() > line.lastSequence() || event.step() < 0) {
                 throw new InvalidValueException("has an event that is incomplete, out of sequence, or after lastSequence");
             }
+            if (event.at().isBefore(line.startedAt()) || event.at().isAfter(latest)) {
+                throw new InvalidValueException("has an event before the operation started, or in the future");
+            }
+            domain.progress.ProgressEventType type = domain.progress.ProgressEventType.parse(event.type());
+            if ((type == domain.progress.ProgressEventType.STARTED) != (event.sequence() == 1)) {
+                throw new InvalidValueException("has a started event other than its first (sequence 1), or a first that is not one");
+            }
+            if (type.isTerminal() && event.sequence() != line.lastSequence()) {
+                throw new InvalidValueException("has an operation's end (" + event.type() + ") before its last event");
+            }
             previous = event.sequence();
-            events.add(new domain.progress.ProgressEvent(event.sequence(), domain.progress.ProgressEventType.parse(event.type()),
-                    event.step(), progressPolicy.message(event.message() == null ? "" : event.message()), event.at()));
+            events.add(new domain.progress.ProgressEvent(event.sequence(), type, event.step(),
+                    progressPolicy.message(event.message() == null ? "" : event.message()), event.at()));
         }
         if (!events.isEmpty() && previous != line.lastSequence()) {
             throw new InvalidValueException("has events that end before its lastSequence");
+        }
+        if (!events.isEmpty() && events.get(events.size() - 1).type().isTerminal() != status.isTerminal()) {
+            throw new InvalidValueException("has a status (" + status + ") its last event (" + events.get(events.size() - 1).type()
+                    .wireName() + ") contradicts");
         }
         if (events.size() > progressPolicy.maxRetainedEvents()) {
             events = new ArrayList<>(events.subList(events.size() - progressPolicy.maxRetainedEvents(), events.size()));

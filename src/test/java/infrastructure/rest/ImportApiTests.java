@@ -210,9 +210,18 @@ abstract class ImportApiTests {
                 .body("operationsExisting", org.hamcrest.Matchers.equalTo(2));
         as(worker).get("/v1/projects/" + target + "/progress/import-42").then().body("currentStep", org.hamcrest.Matchers.equalTo(4));
 
-        String outOfOrder = file.replaceFirst("\"sequence\":2,", "\"sequence\":9,");
-        Response refused = importInto(target, outOfOrder, "");
-        refused.then().statusCode(400).contentType("application/problem+json");
-        assertThat(refused.asString()).contains("out of sequence");
+        Map<String, String> unsound = Map.of(
+                "out of sequence", file.replaceFirst("\"sequence\":2,", "\"sequence\":9,"),
+                "one of started, progress", file.replaceFirst("\"type\":\"progress\",\"step\"", "\"type\":\"bogus\",\"step\""),
+                "lastSequence out of its rule", file.replaceFirst("\"lastSequence\":4", "\"lastSequence\":99999999999999"),
+                "before its last event", file.replaceFirst("\"type\":\"progress\",\"step\":1", "\"type\":\"completed\",\"step\":1"),
+                "in the future", file.replaceFirst("\"at\":\"20[0-9-]+T", "\"at\":\"2999-01-01T"),
+                "was updated before it started", file.replaceFirst("\"startedAt\":\"20[0-9-]+T", "\"startedAt\":\"+292278994-08-17T"));
+        for (Map.Entry<String, String> bad : unsound.entrySet()) {
+            assertThat(bad.getValue()).as(bad.getKey()).isNotEqualTo(file);
+            Response refused = importInto(target, bad.getValue(), "");
+            refused.then().statusCode(400).contentType("application/problem+json");
+            assertThat(refused.asString()).as(bad.getKey()).contains(bad.getKey());
+        }
     }
 }
