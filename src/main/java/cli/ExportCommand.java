@@ -23,10 +23,15 @@ import picocli.CommandLine.Parameters;
         + "FILE.partial, removed if the export breaks (exit 3)."})
 final class ExportCommand extends ServiceCommand {
 
-    @Parameters(paramLabel = "PROJECT")
+    @Parameters(paramLabel = "PROJECT", arity = "0..1", description = "The project to export (or --all).")
     String project;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write it (default: standard output).")
+    @Option(names = "--all", description = "Every project the service lists, one file each, and the stored rate-limit "
+            + "policies, into the directory --output names (with a manifest.json that `import --all` reads).")
+    boolean all;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write it (default: standard output); "
+            + "with --all, a directory.")
     Path output;
 
     @Option(names = "--after", paramLabel = "KEY", description = "Only the entries after this key (to resume a cut export).")
@@ -37,10 +42,80 @@ final class ExportCommand extends ServiceCommand {
 
     @Override
     int run(ServiceClient service, Console console) {
+        if (all == (project != null)) {
+            throw new CliException(ExitCodes.USAGE, "name a project, or --all");
+        }
+        if (all) {
+            return exportAll(service, console);
+        }
+        Exported done = export(service, project, output, after, noProgress, console);
+        if (console.json() && output != null) {
+            ObjectNode summary = ServiceClient.JSON.createObjectNode().put("project", project).put("records", done.records())
+                    .put("unreadable", done.unreadable()).put("operations", done.operations()).put("file", output.toString());
+            console.print(summary);
+        } else {
+            console.note("exported " + Console.count(done.records()) + " entries" + (done.operations() > 0
+                    ? " and " + Console.count(done.operations()) + " progress operations" : "") + " of " + project
+                    + (output == null ? "" : " to " + output)
+                    + (done.unreadable() > 0 ? " (" + done.unreadable() + " unreadable, named in the file)" : ""));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** What an export wrote. */
+    record Exported(long records, long unreadable, long operations) {
+    }
+
+    /**
+     * Every project the service lists into a directory, one export file each ({@code <project>.jsonl}),
+     * the stored rate-limit policies ({@code policies.json}), and a manifest naming them, written last:
+     * a directory without its manifest is incomplete.
+     */
+    private int exportAll(ServiceClient service, Console console) {
+        if (output == null) {
+            throw new CliException(ExitCodes.USAGE, "--all writes into a directory: name it with --output");
+        }
+        try {
+            Files.createDirectories(output);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot make the directory " + output + ": " + e.getMessage());
+        }
+        ObjectNode manifest = ServiceClient.JSON.createObjectNode().put("format", Backup.FORMAT).put("version", 1)
+                .put("from", service.base().toString()).put("exportedAt", java.time.Instant.now().toString());
+        com.fasterxml.jackson.databind.node.ArrayNode files = manifest.putArray("projects");
+        for (String each : ProjectsCommand.all(service)) {
+            Exported done = export(service, each, output.resolve(each + ".jsonl"), null, noProgress, console);
+            files.addObject().put("project", each).put("file", each + ".jsonl").put("records", done.records())
+                    .put("operations", done.operations());
+            if (!console.json()) {
+                console.line(each + ": " + Console.count(done.records()) + " entries, " + Console.count(done.operations())
+                        + " progress operations");
+            }
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode stored = ServiceClient.JSON.createArrayNode();
+        PoliciesCommand.all(service).forEach(policy -> {
+            if (policy.path("source").asText().equals("stored")) {
+                stored.add(policy);
+            }
+        });
+        Backup.write(output.resolve("policies.json"), stored);
+        manifest.put("policies", stored.size());
+        Backup.write(output.resolve(Backup.MANIFEST), manifest);
+        if (console.json()) {
+            console.print(manifest);
+        } else {
+            console.line("rate-limit policies: " + stored.size() + "; the manifest: " + output.resolve(Backup.MANIFEST));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** One project's export to {@code output} (standard output when null), written whole or not at all. */
+    static Exported export(ServiceClient service, String project, Path output, String after, boolean noProgress, Console console) {
         long total = ImportCommand.entries(service, project);
         Path partial = output == null ? null : output.resolveSibling(output.getFileName() + ".partial");
         long records = 0;
         long unreadable = 0;
+        long operations = 0;
         boolean complete = false;
         String why = "the connection broke before the end line";
         // Opened first: a refusal (403, 404, 503) is the service's answer, with nothing begun.
@@ -63,6 +138,7 @@ final class ExportCommand extends ServiceCommand {
                         }
                     }
                     case "unreadable" -> unreadable++;
+                    case "progress" -> operations++;
                     case "error" -> why = line.json().path("detail").asText();
                     case "end" -> complete = line.json().path("records").asLong() == records;
                     default -> {
@@ -93,15 +169,7 @@ final class ExportCommand extends ServiceCommand {
                 throw new CliException(ExitCodes.UNAVAILABLE, "cannot write " + output + ": " + e.getMessage());
             }
         }
-        if (console.json() && output != null) {
-            ObjectNode done = ServiceClient.JSON.createObjectNode().put("project", project).put("records", records)
-                    .put("unreadable", unreadable).put("file", output.toString());
-            console.print(done);
-        } else {
-            console.note("exported " + Console.count(records) + " entries of " + project + (output == null ? "" : " to " + output)
-                    + (unreadable > 0 ? " (" + unreadable + " unreadable, named in the file)" : ""));
-        }
-        return ExitCodes.OK;
+        return new Exported(records, unreadable, operations);
     }
 
     private static void delete(Path file) {

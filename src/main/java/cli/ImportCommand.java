@@ -1,5 +1,8 @@
 package cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +27,15 @@ final class ImportCommand extends ServiceCommand {
     /** Bytes of record lines per batch at most: well within the service's default import limit (32 MiB). */
     static final long BATCH_BYTES = 8L << 20;
 
-    @Parameters(paramLabel = "PROJECT")
+    @Parameters(paramLabel = "PROJECT", arity = "0..1", description = "The project to import into (or --all).")
     String project;
 
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "The export file (default: standard input).")
+    @Option(names = "--all", description = "A whole service's backup (the directory `export --all` wrote, named by --input): "
+            + "each project from its file, then the stored rate-limit policies.")
+    boolean all;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "The export file (default: standard input); with "
+            + "--all, the backup's directory.")
     Path input;
 
     @Option(names = "--mode", paramLabel = "merge|replace", defaultValue = "merge", description = "merge (default): keep the "
@@ -54,6 +62,66 @@ final class ImportCommand extends ServiceCommand {
         if (input != null && !Files.isReadable(input)) {
             throw new CliException(ExitCodes.USAGE, "cannot read " + input);
         }
+        if (all == (project != null)) {
+            throw new CliException(ExitCodes.USAGE, "name a project, or --all");
+        }
+        if (all) {
+            return importAll(service, console);
+        }
+        ObjectNode totals = importFile(service, project, input, console);
+        if (console.json()) {
+            console.print(totals);
+        } else {
+            Importer.print(totals, console);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** A whole service's backup: each project's file, then the stored policies; answers 4 when a policy was refused. */
+    private int importAll(ServiceClient service, Console console) {
+        if (input == null || !Files.isDirectory(input)) {
+            throw new CliException(ExitCodes.USAGE, "--all reads a backup's directory: name it with --input");
+        }
+        JsonNode manifest = Backup.manifest(input);
+        ObjectNode answer = ServiceClient.JSON.createObjectNode().put("from", manifest.path("from").asText());
+        ArrayNode imported = answer.putArray("imported");
+        for (JsonNode entry : manifest.path("projects")) {
+            String each = entry.path("project").asText();
+            Path file = input.resolve(entry.path("file").asText());
+            if (!file.normalize().startsWith(input.normalize()) || !Files.isReadable(file)) {
+                throw new CliException(ExitCodes.USAGE, "the manifest names a file that is not in " + input + ": " + file);
+            }
+            ObjectNode totals = importFile(service, each, file, console);
+            imported.add(totals);
+            if (!console.json()) {
+                console.line(each + ": " + (dryRun ? "would write " : "written ") + Console.count(totals.path("written").asLong())
+                        + " of " + Console.count(totals.path("entries").asLong()) + " entries, "
+                        + Console.count(totals.path("unchanged").asLong()) + " unchanged, "
+                        + Console.count(totals.path("conflicts").asLong()) + " conflicts; progress operations: "
+                        + Console.count(totals.path("operationsWritten").asLong()) + " stored, "
+                        + Console.count(totals.path("operationsExisting").asLong()) + " held already");
+            }
+        }
+        JsonNode policies;
+        try {
+            policies = ServiceClient.JSON.readTree(input.resolve("policies.json").toFile());
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read the backup's policies.json: " + e.getMessage());
+        }
+        ObjectNode copied = PoliciesCommand.copy(policies, service, mode, dryRun);
+        answer.set("policies", copied);
+        if (console.json()) {
+            console.print(answer);
+        } else {
+            console.line("rate-limit policies: " + (dryRun ? "would write " : "written ") + copied.path("written").size()
+                    + ", unchanged " + copied.path("unchanged").asLong() + ", kept " + copied.path("kept").size()
+                    + (copied.path("refused").isEmpty() ? "" : ", refused " + copied.path("refused")));
+        }
+        return copied.path("refused").isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
+    }
+
+    /** One export file (standard input when null) into the project: checked whole, then sent in batches; answers the totals. */
+    private ObjectNode importFile(ServiceClient service, String project, Path input, Console console) {
         Path file = input;
         Path spooled = null;
         try {
@@ -67,13 +135,13 @@ final class ImportCommand extends ServiceCommand {
             ExportFiles.Checked checked = ExportFiles.checkWhole(file);
             if (mode.equals("replace") && !dryRun) {
                 // A replace empties the project with its first batch: every batch is judged first, nothing written.
-                send(service, file, checked, new Importer(service, project, mode, true, false), ProgressReport.none(), console);
+                send(service, project, file, checked, new Importer(service, project, mode, true, false), ProgressReport.none(), console);
             }
             ProgressReport report = noProgress || dryRun ? ProgressReport.none()
                     : ProgressReport.start(service, project, "import", checked.records(), "importing a file", console);
             Importer importer = new Importer(service, project, mode, dryRun, false);
             try {
-                send(service, file, checked, importer, report, console);
+                send(service, project, file, checked, importer, report, console);
             } catch (RuntimeException e) {
                 report.fail("the import stopped: " + (e instanceof ServiceException s ? "the service answered " + s.status() : "see the command's output"));
                 throw e;
@@ -81,12 +149,7 @@ final class ImportCommand extends ServiceCommand {
             report.complete(Console.count(importer.totals().path("written").asLong()) + " written, "
                     + Console.count(importer.totals().path("unchanged").asLong()) + " unchanged, "
                     + Console.count(importer.totals().path("conflicts").asLong()) + " conflicts");
-            if (console.json()) {
-                console.print(importer.totals());
-            } else {
-                Importer.print(importer.totals(), console);
-            }
-            return ExitCodes.OK;
+            return importer.totals();
         } catch (IOException | UncheckedIOException e) {
             throw new CliException(ExitCodes.REFUSED, "cannot read the export: " + e.getMessage());
         } finally {
@@ -101,8 +164,8 @@ final class ImportCommand extends ServiceCommand {
     }
 
     /** Reads the checked file again and sends it in batches. */
-    private void send(ServiceClient service, Path file, ExportFiles.Checked checked, Importer importer, ProgressReport report,
-            Console console) throws IOException {
+    private void send(ServiceClient service, String project, Path file, ExportFiles.Checked checked, Importer importer,
+            ProgressReport report, Console console) throws IOException {
         ProgressBar bar = new ProgressBar(console.err(), (importer.totals().path("dryRun").asBoolean() ? "checking " : "importing ") + project);
         long sent = 0;
         try (BufferedReader reader = ExportFiles.reader(Files.newInputStream(file))) {

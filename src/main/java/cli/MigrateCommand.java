@@ -117,7 +117,7 @@ final class MigrateCommand implements Callable<Integer> {
         ObjectNode answer = ServiceClient.JSON.createObjectNode().put("from", source.base().toString()).put("to", target.base().toString());
         boolean clean = true;
         if (!validateOnly && (policies || (projects.isEmpty() && !noPolicies))) {
-            ObjectNode copied = policies(source, target);
+            ObjectNode copied = PoliciesCommand.copy(PoliciesCommand.all(source), target, mode, dryRun);
             answer.set("policies", copied);
             clean = copied.path("refused").isEmpty();
             if (!console.json()) {
@@ -265,56 +265,6 @@ final class MigrateCommand implements Callable<Integer> {
         ObjectNode result = importer.totals().deepCopy();
         after.ifPresent(key -> result.put("resumedAfter", key));
         return result;
-    }
-
-    /**
-     * Copies the rate-limit policies stored at runtime on the source (not those its configuration
-     * defines) to the target: written where the target has none of that name (or, in mode replace,
-     * one that differs), kept where the target's differs in mode merge; a policy the target refuses is
-     * named (exit 4), and the migration goes on.
-     */
-    private ObjectNode policies(ServiceClient source, ServiceClient target) {
-        ObjectNode result = ServiceClient.JSON.createObjectNode();
-        ArrayNode written = result.putArray("written");
-        ArrayNode kept = result.putArray("kept");
-        ArrayNode refused = result.putArray("refused");
-        long unchanged = 0;
-        java.util.Map<String, JsonNode> held = new java.util.HashMap<>();
-        for (JsonNode policy : PoliciesCommand.all(target)) {
-            held.put(policy.path("name").asText(), policy);
-        }
-        for (JsonNode policy : PoliciesCommand.all(source)) {
-            if (!policy.path("source").asText().equals("stored")) {
-                continue;
-            }
-            String name = policy.path("name").asText();
-            ObjectNode body = ServiceClient.JSON.createObjectNode();
-            body.set("limits", policy.path("limits"));
-            body.set("burst", policy.path("burst"));
-            body.set("failMode", policy.path("failMode"));
-            JsonNode there = held.get(name);
-            boolean storedThere = there != null && there.path("source").asText().equals("stored");
-            if (storedThere && there.path("limits").equals(policy.path("limits")) && there.path("burst").equals(policy.path("burst"))
-                    && there.path("failMode").equals(policy.path("failMode"))) {
-                unchanged++;
-                continue;
-            }
-            if (storedThere && mode.equals("merge")) {
-                kept.add(name);
-                continue;
-            }
-            if (dryRun) {
-                written.add(name);
-                continue;
-            }
-            try {
-                target.put(ServiceClient.path("/v1/rate-limit-policies/%s", name), body);
-                written.add(name);
-            } catch (ServiceException e) {
-                refused.addObject().put("name", name).put("error", e.getMessage());
-            }
-        }
-        return result.put("unchanged", unchanged);
     }
 
     private void send(Importer importer, ImportBatch current, String project, Checkpoint progress) {

@@ -360,6 +360,40 @@ class CommandLineIT {
     }
 
     @Test
+    void backsUpAWholeServiceIntoADirectoryAndRestoresItOnAnotherStore() throws Exception {
+        fill("embedded", "backed-up", 30);
+        fill("embedded", "backed-up-too", 10);
+        assertThat(services.get("embedded").send("POST", "/v1/projects/backed-up/progress", ADMIN,
+                "{\"correlationId\": \"nightly\", \"totalSteps\": 3}").statusCode()).isEqualTo(201);
+        assertThat(services.get("embedded").send("PUT", "/v1/rate-limit-policies/backed-up-policy", ADMIN,
+                "{\"limits\": [{\"requests\": 9, \"windowSeconds\": 60}]}").statusCode()).isEqualTo(201);
+        Path backup = directory.resolve("backup");
+
+        Result exported = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("embedded"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "export", "--all", "-o", backup.toString());
+
+        assertThat(exported.exitCode()).as(exported.toString()).isZero();
+        assertThat(exported.out()).contains("backed-up: 30 entries, 1 progress operations").contains("backed-up-too: 10 entries");
+        JsonNode manifest = JSON.readTree(backup.resolve("manifest.json").toFile());
+        assertThat(manifest.path("projects").findValuesAsText("project")).contains("backed-up", "backed-up-too");
+        assertThat(Files.readString(backup.resolve("policies.json"))).contains("backed-up-policy");
+
+        Result restored = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("redis"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "--all", "-i", backup.toString());
+
+        assertThat(restored.exitCode()).as(restored.toString()).isZero();
+        assertThat(restored.out()).contains("backed-up: written 30 of 30 entries").contains("rate-limit policies: written");
+        assertThat(entries("redis", "backed-up")).isEqualTo(30);
+        assertThat(entries("redis", "backed-up-too")).isEqualTo(10);
+        assertThat(services.get("redis").send("GET", "/v1/projects/backed-up/progress/nightly", ADMIN, null).statusCode()).isEqualTo(200);
+        assertThat(services.get("redis").send("GET", "/v1/rate-limit-policies/backed-up-policy", ADMIN, null).statusCode()).isEqualTo(200);
+        Result notABackup = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("redis"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "--all", "-i", directory.toString());
+        assertThat(notABackup.exitCode()).isEqualTo(2);
+        assertThat(notABackup.err()).contains("holds no manifest.json");
+    }
+
+    @Test
     void aMigrationKilledHalfWayResumesFromItsCheckpointAndValidatesClean() throws Exception {
         fill("memory", "resumed", 2_000);
         Path checkpoint = directory.resolve("resumed.json");
