@@ -86,40 +86,14 @@ public final class EmbeddedProgressRepository implements ProgressRepository {
 
     @Override
     public Uni<Boolean> start(Progress progress, Duration keptAtLeast) {
-        long kept = Math.max(retention.ttl().toMillis(), keptAtLeast.toMillis());
-        return db.write(c -> {
-            long now = clock.millis();
-            try (PreparedStatement select = c.prepareStatement("SELECT expires_at FROM progress WHERE project = ? AND id = ?")) {
-                bind(select, progress.project(), progress.id());
-                try (ResultSet row = select.executeQuery()) {
-                    if (row.next() && row.getLong(1) > now) {
-                        return false;
-                    }
-                }
-            }
-            // The id may be an expired operation's, not swept yet: its history goes, and its row is replaced.
-            deleteEvents(c, progress.project(), progress.id());
-            try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO progress (project, id, " + STATE
-                    + ", expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(insert, progress.project(), progress.id());
-                insert.setLong(3, progress.totalSteps());
-                insert.setLong(4, progress.currentStep());
-                insert.setString(5, progress.status().name());
-                insert.setString(6, progress.message());
-                insert.setLong(7, progress.startedAt().toEpochMilli());
-                insert.setLong(8, progress.updatedAt().toEpochMilli());
-                insert.setLong(9, progress.lastSequence());
-                insert.setLong(10, now + kept);
-                insert.executeUpdate();
-            }
-            insertEvent(c, progress.project(), progress.id(), progress.startedEvent());
-            return true;
-        });
+        // A start is the restore of an operation whose one event is its start.
+        return restore(progress, List.of(progress.startedEvent()), keptAtLeast.compareTo(retention.ttl()) > 0 ? keptAtLeast : retention.ttl());
     }
 
     @Override
     public Uni<Boolean> restore(Progress progress, List<ProgressEvent> events, Duration kept) {
         return db.write(c -> {
+            // The id may be an expired operation's, not swept yet: its history goes, and its row is replaced.
             long now = clock.millis();
             try (PreparedStatement select = c.prepareStatement("SELECT expires_at FROM progress WHERE project = ? AND id = ?")) {
                 bind(select, progress.project(), progress.id());

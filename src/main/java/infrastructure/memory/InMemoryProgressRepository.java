@@ -55,25 +55,8 @@ public final class InMemoryProgressRepository implements ProgressRepository {
 
     @Override
     public Uni<Boolean> start(Progress progress, Duration keptAtLeast) {
-        long kept = Math.max(retention.ttl().toMillis(), keptAtLeast.toMillis());
-        return Uni.createFrom().item(() -> {
-            long now = clock.millis();
-            boolean[] started = {false};
-            operations.compute(new Key(progress.project(), progress.id()), (k, op) -> {
-                if (op != null && op.expiresAtMillis > now) {
-                    return op;
-                }
-                Operation fresh = new Operation();
-                fresh.progress = progress;
-                fresh.events.add(progress.startedEvent());
-                fresh.expiresAtMillis = now + kept;
-                started[0] = true;
-                // Index changes happen under the operation's lock, so a concurrent drop cannot undo this.
-                index.computeIfAbsent(progress.project(), p -> new ConcurrentSkipListSet<>()).add(progress.id().value());
-                return fresh;
-            });
-            return started[0];
-        });
+        // A start is the restore of an operation whose one event is its start.
+        return restore(progress, List.of(progress.startedEvent()), keptAtLeast.compareTo(retention.ttl()) > 0 ? keptAtLeast : retention.ttl());
     }
 
     @Override
@@ -90,6 +73,7 @@ public final class InMemoryProgressRepository implements ProgressRepository {
                 restored.events.addAll(events);
                 restored.expiresAtMillis = now + kept.toMillis();
                 stored[0] = true;
+                // Index changes happen under the operation's lock, so a concurrent drop cannot undo this.
                 index.computeIfAbsent(progress.project(), p -> new ConcurrentSkipListSet<>()).add(progress.id().value());
                 return restored;
             });
