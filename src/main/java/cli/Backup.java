@@ -15,6 +15,8 @@ final class Backup {
 
     static final String FORMAT = "cache-domain-backup";
     static final String MANIFEST = "manifest.json";
+    static final String POLICIES = "policies.json";
+    private static final java.util.regex.Pattern PROJECT = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     private Backup() {
     }
@@ -26,7 +28,36 @@ final class Backup {
             Files.write(temporary, ServiceClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // its name says it is partial
+            }
             throw new CliException(ExitCodes.UNAVAILABLE, "cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The file of a project in the backup in {@code directory}: {@code <project>.jsonl}, the project id
+     * checked against its rule first, so that no name a service (or a manifest) gives leads out of the directory.
+     */
+    static Path fileOf(Path directory, String project, int refused) {
+        if (!PROJECT.matcher(project).matches()) {
+            throw new CliException(refused, "not a project id: " + project);
+        }
+        return directory.resolve(project + ".jsonl");
+    }
+
+    /** The stored policies of a backup: a JSON array; read before anything is imported. */
+    static JsonNode policies(Path directory) {
+        try {
+            JsonNode policies = ServiceClient.JSON.readTree(directory.resolve(POLICIES).toFile());
+            if (policies == null || !policies.isArray()) {
+                throw new CliException(ExitCodes.USAGE, directory.resolve(POLICIES) + " is not an array of policies");
+            }
+            return policies;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read " + directory.resolve(POLICIES) + ": " + e.getMessage());
         }
     }
 

@@ -37,8 +37,9 @@ final class ExportCommand extends ServiceCommand {
     @Option(names = "--after", paramLabel = "KEY", description = "Only the entries after this key (to resume a cut export).")
     String after;
 
-    @Option(names = "--no-progress", description = "Do not report the export through the project's progress capability.")
-    boolean noProgress;
+    @Option(names = "--progress", description = "Report the export through the project's progress capability (off by "
+            + "default: the operation would be part of the project's next export).")
+    boolean progress;
 
     @Override
     int run(ServiceClient service, Console console) {
@@ -46,9 +47,12 @@ final class ExportCommand extends ServiceCommand {
             throw new CliException(ExitCodes.USAGE, "name a project, or --all");
         }
         if (all) {
+            if (after != null) {
+                throw new CliException(ExitCodes.USAGE, "--after resumes one project's export, not --all");
+            }
             return exportAll(service, console);
         }
-        Exported done = export(service, project, output, after, noProgress, console);
+        Exported done = export(service, project, output, after, !progress, console);
         if (console.json() && output != null) {
             ObjectNode summary = ServiceClient.JSON.createObjectNode().put("project", project).put("records", done.records())
                     .put("unreadable", done.unreadable()).put("operations", done.operations()).put("file", output.toString());
@@ -77,15 +81,19 @@ final class ExportCommand extends ServiceCommand {
         }
         try {
             Files.createDirectories(output);
+            // An earlier backup's manifest goes first: until this one's is written, the directory reads as unfinished.
+            Files.deleteIfExists(output.resolve(Backup.MANIFEST));
+            Files.deleteIfExists(output.resolve(Backup.POLICIES));
         } catch (IOException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot make the directory " + output + ": " + e.getMessage());
+            throw new CliException(ExitCodes.USAGE, "cannot make the directory " + output + " ready: " + e.getMessage());
         }
         ObjectNode manifest = ServiceClient.JSON.createObjectNode().put("format", Backup.FORMAT).put("version", 1)
                 .put("from", service.base().toString()).put("exportedAt", java.time.Instant.now().toString());
         com.fasterxml.jackson.databind.node.ArrayNode files = manifest.putArray("projects");
         for (String each : ProjectsCommand.all(service)) {
-            Exported done = export(service, each, output.resolve(each + ".jsonl"), null, noProgress, console);
-            files.addObject().put("project", each).put("file", each + ".jsonl").put("records", done.records())
+            Path file = Backup.fileOf(output, each, ExitCodes.UNAVAILABLE);
+            Exported done = export(service, each, file, null, !progress, console);
+            files.addObject().put("project", each).put("file", file.getFileName().toString()).put("records", done.records())
                     .put("operations", done.operations());
             if (!console.json()) {
                 console.line(each + ": " + Console.count(done.records()) + " entries, " + Console.count(done.operations())
@@ -98,7 +106,7 @@ final class ExportCommand extends ServiceCommand {
                 stored.add(policy);
             }
         });
-        Backup.write(output.resolve("policies.json"), stored);
+        Backup.write(output.resolve(Backup.POLICIES), stored);
         manifest.put("policies", stored.size());
         Backup.write(output.resolve(Backup.MANIFEST), manifest);
         if (console.json()) {

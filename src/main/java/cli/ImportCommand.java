@@ -83,30 +83,33 @@ final class ImportCommand extends ServiceCommand {
             throw new CliException(ExitCodes.USAGE, "--all reads a backup's directory: name it with --input");
         }
         JsonNode manifest = Backup.manifest(input);
-        ObjectNode answer = ServiceClient.JSON.createObjectNode().put("from", manifest.path("from").asText());
-        ArrayNode imported = answer.putArray("imported");
+        // Everything is read and checked before the first write: the projects' files by name, the policies.
+        java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
         for (JsonNode entry : manifest.path("projects")) {
             String each = entry.path("project").asText();
-            Path file = input.resolve(entry.path("file").asText());
-            if (!file.normalize().startsWith(input.normalize()) || !Files.isReadable(file)) {
-                throw new CliException(ExitCodes.USAGE, "the manifest names a file that is not in " + input + ": " + file);
+            Path file = Backup.fileOf(input, each, ExitCodes.USAGE);
+            if (!Files.isReadable(file)) {
+                throw new CliException(ExitCodes.USAGE, "the backup lacks the file of project " + each + ": " + file);
             }
-            ObjectNode totals = importFile(service, each, file, console);
+            ExportFiles.checkWhole(file);
+            files.put(each, file);
+        }
+        JsonNode policies = Backup.policies(input);
+        ObjectNode answer = ServiceClient.JSON.createObjectNode().put("from", manifest.path("from").asText());
+        ArrayNode imported = answer.putArray("imported");
+        for (java.util.Map.Entry<String, Path> entry : files.entrySet()) {
+            String each = entry.getKey();
+            ObjectNode totals = importFile(service, each, entry.getValue(), console);
             imported.add(totals);
             if (!console.json()) {
                 console.line(each + ": " + (dryRun ? "would write " : "written ") + Console.count(totals.path("written").asLong())
                         + " of " + Console.count(totals.path("entries").asLong()) + " entries, "
                         + Console.count(totals.path("unchanged").asLong()) + " unchanged, "
                         + Console.count(totals.path("conflicts").asLong()) + " conflicts; progress operations: "
-                        + Console.count(totals.path("operationsWritten").asLong()) + " stored, "
-                        + Console.count(totals.path("operationsExisting").asLong()) + " held already");
+                        + Console.count(totals.path("operationsWritten").asLong()) + (dryRun ? " would be stored, " : " stored, ")
+                        + Console.count(totals.path("operationsExisting").asLong()) + " held already, "
+                        + Console.count(totals.path("operationsExpired").asLong()) + " expired");
             }
-        }
-        JsonNode policies;
-        try {
-            policies = ServiceClient.JSON.readTree(input.resolve("policies.json").toFile());
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot read the backup's policies.json: " + e.getMessage());
         }
         ObjectNode copied = PoliciesCommand.copy(policies, service, mode, dryRun);
         answer.set("policies", copied);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -391,6 +392,13 @@ class CommandLineIT {
                 "import", "--all", "-i", directory.toString());
         assertThat(notABackup.exitCode()).isEqualTo(2);
         assertThat(notABackup.err()).contains("holds no manifest.json");
+        ObjectNode crafted = manifest.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) crafted.path("projects")).addObject().put("project", "../outside").put("file", "../outside.jsonl");
+        Files.writeString(backup.resolve("manifest.json"), crafted.toString());
+        Result outside = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("redis"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "--all", "-i", backup.toString(), "--dry-run");
+        assertThat(outside.exitCode()).as("checked before anything is written").isEqualTo(2);
+        assertThat(outside.err()).contains("not a project id: ../outside");
     }
 
     @Test

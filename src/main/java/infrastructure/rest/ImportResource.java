@@ -65,6 +65,8 @@ public class ImportResource {
     private final domain.progress.ProgressPolicy progressPolicy;
     /** The highest event sequence an import takes: far beyond any operation's, and exact in every store (Redis's Lua numbers included). */
     static final long MAX_SEQUENCE = 1_000_000_000_000L;
+    /** How far before its start an operation's update may read: the clocks of the instances that recorded them may differ. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
     public ImportResource(ImportService imports, Caller caller, ObjectMapper json, CachePolicy policy, Clock clock,
             domain.progress.ProgressPolicy progressPolicy) {
@@ -332,7 +334,9 @@ public class ImportResource {
                     + ", currentStep 0 to totalSteps");
         }
         Instant latest = now.plus(Duration.ofDays(1));
-        if (line.startedAt().isBefore(Instant.EPOCH) || line.updatedAt().isBefore(line.startedAt()) || line.updatedAt().isAfter(latest)) {
+        // Instances' clocks differ a little: an update recorded on one a little behind the starter's may read as earlier.
+        Instant earliest = line.startedAt().minus(CLOCK_SKEW);
+        if (line.startedAt().isBefore(Instant.EPOCH) || line.updatedAt().isBefore(earliest) || line.updatedAt().isAfter(latest)) {
             throw new InvalidValueException("started before 1970, was updated before it started, or in the future");
         }
         if (line.lastSequence() < 1 || line.lastSequence() > MAX_SEQUENCE) {
@@ -345,7 +349,7 @@ public class ImportResource {
                     || event.sequence() <= previous || event.sequence() > line.lastSequence() || event.step() < 0) {
                 throw new InvalidValueException("has an event that is incomplete, out of sequence, or after lastSequence");
             }
-            if (event.at().isBefore(line.startedAt()) || event.at().isAfter(latest)) {
+            if (event.at().isBefore(earliest) || event.at().isAfter(latest)) {
                 throw new InvalidValueException("has an event before the operation started, or in the future");
             }
             domain.progress.ProgressEventType type = domain.progress.ProgressEventType.parse(event.type());
