@@ -34,7 +34,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -264,21 +263,6 @@ public class CacheService {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_READ);
             return Retries.idempotent(() -> cache.stats(project)).map(stored -> readRecorder.stats(project, stored));
-        });
-    }
-
-    /**
-     * The projects holding live entries that the caller may administer, in id order (scope {@code admin}):
-     * an operator's listing. It reads the whole store, so it runs under the bulk guard.
-     */
-    @Measured
-    @WithSpan("cache.projects")
-    @ApplyGuard(Guards.BULK)
-    public Uni<List<ProjectId>> projects(Principal caller) {
-        return Uni.createFrom().deferred(() -> {
-            Access.require(caller, Scope.ADMIN);
-            return Retries.idempotent(cache::projects)
-                    .map(all -> all.stream().filter(project -> caller.permits(project, Scope.ADMIN)).toList());
         });
     }
 }

@@ -114,6 +114,26 @@ public class ExportService {
                         .onTermination().invoke(ended));
     }
 
+    /**
+     * The projects holding data (a live cache entry or a live progress operation) that the caller may
+     * administer, in id order (scope {@code admin}): what an operator moves or backs up. It reads the
+     * whole store, so it runs under the bulk guard.
+     */
+    @Measured
+    @WithSpan("admin.projects")
+    @ApplyGuard(Guards.BULK)
+    public Uni<List<ProjectId>> projects(Principal caller) {
+        return Uni.createFrom().deferred(() -> {
+            Access.require(caller, Scope.ADMIN);
+            return Uni.combine().all().unis(Retries.idempotent(cache::projects), Retries.idempotent(progress::projects))
+                    .with((cached, followed) -> java.util.stream.Stream.concat(cached.stream(), followed.stream())
+                            .filter(project -> caller.permits(project, Scope.ADMIN))
+                            .distinct()
+                            .sorted(java.util.Comparator.comparing(ProjectId::value))
+                            .toList());
+        });
+    }
+
     /** The project's progress operations in id order, a page at a time, each page once the credential was found to permit it still. */
     private Multi<Item> operations(Principal caller, ProjectId project) {
         return Multi.createBy().repeating()

@@ -50,6 +50,11 @@ class ProgressFeedsTest {
         }
 
         @Override
+        public Uni<java.util.List<ProjectId>> projects() {
+            return memory.projects();
+        }
+
+        @Override
         public Uni<Boolean> restore(Progress progress, java.util.List<ProgressEvent> events, Duration kept) {
             return memory.restore(progress, events, kept);
         }

@@ -792,4 +792,13 @@ public abstract class ProgressRepositoryContract {
         assertThat(current(SHOP, IMPORT)).isEqualTo(held);
         assertThat(sequences(eventsAfter(SHOP, IMPORT, 0).events())).containsExactly(1L, 2L, 3L);
     }
+
+    @Test
+    void listsTheProjectsHoldingLiveOperationsInIdOrder() {
+        started(SHOP, IMPORT, 3);
+        started(BLOG, EXPORT, 3);
+        started(ProjectId.of("zeta-2"), IMPORT, 3);
+
+        assertThat(await(progress.projects())).extracting(ProjectId::value).containsExactly("blog", "shop", "zeta-2");
+    }
 }

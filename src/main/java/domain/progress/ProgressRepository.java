@@ -36,6 +36,12 @@ public interface ProgressRepository {
     Uni<Boolean> restore(Progress progress, java.util.List<ProgressEvent> events, Duration kept);
 
     /**
+     * Every project holding at least one live operation, in id order: for an operator's listing, never
+     * a request path (on Redis a SCAN of the key space, then one count per project found).
+     */
+    Uni<java.util.List<ProjectId>> projects();
+
+    /**
      * Records a change atomically: new state, one event with the next sequence, history trimmed
      * to the newest {@code maxRetained} events, expiry moved, and the event published to followers.
      * Refused on an ended operation.

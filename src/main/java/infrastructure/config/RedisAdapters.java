@@ -152,7 +152,7 @@ final class RedisAdapters implements StoreAdapters {
 
     @Override
     public ProgressRepository progress() {
-        return new RedisProgressRepository(redis, prefix, settings.clock(), settings.progress());
+        return new RedisProgressRepository(redis, prefix, settings.clock(), settings.progress(), nodes());
     }
 
     @Override

@@ -91,6 +91,23 @@ public final class EmbeddedProgressRepository implements ProgressRepository {
     }
 
     @Override
+    public Uni<List<ProjectId>> projects() {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT DISTINCT project FROM progress WHERE expires_at > ? ORDER BY project")) {
+                select.setLong(1, clock.millis());
+                List<ProjectId> projects = new java.util.ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        projects.add(ProjectId.of(rows.getString(1)));
+                    }
+                }
+                return projects;
+            }
+        });
+    }
+
+    @Override
     public Uni<Boolean> restore(Progress progress, List<ProgressEvent> events, Duration kept) {
         return db.write(c -> {
             // The id may be an expired operation's, not swept yet: its history goes, and its row is replaced.

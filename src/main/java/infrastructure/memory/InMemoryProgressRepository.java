@@ -176,6 +176,16 @@ public final class InMemoryProgressRepository implements ProgressRepository {
         return operations.size();
     }
 
+    @Override
+    public Uni<List<ProjectId>> projects() {
+        return Uni.createFrom().item(() -> index.entrySet().stream()
+                .filter(project -> project.getValue().stream()
+                        .anyMatch(id -> liveOrUnlisted(new Key(project.getKey(), ProgressId.of(id))) != null))
+                .map(Map.Entry::getKey)
+                .sorted(java.util.Comparator.comparing(ProjectId::value))
+                .toList());
+    }
+
     /** The live operation under {@code key}; when there is none, its id leaves the index, under the key's lock. */
     private Operation liveOrUnlisted(Key key) {
         long now = clock.millis();

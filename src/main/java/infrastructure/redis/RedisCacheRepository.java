@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -62,9 +61,6 @@ public final class RedisCacheRepository implements CacheRepository {
     private static final LuaScript ENTRIES = LuaScript.load("cache_entries");
 
     private final ReactiveRedisDataSource redis;
-    /** How long the listing of projects waits for a connection to each node. */
-    private static final Duration SCAN_CONNECT_BUDGET = Duration.ofSeconds(5);
-
     private final ReactiveKeyCommands<String> keyCommands;
     private final RedisTrackedNodes nodes;
     private final RedisKeys keys;
@@ -387,12 +383,7 @@ public final class RedisCacheRepository implements CacheRepository {
      */
     @Override
     public Uni<List<ProjectId>> projects() {
-        return nodes.topology()
-                .chain(topology -> nodes.connect(topology, SCAN_CONNECT_BUDGET))
-                .chain(connections -> Multi.createFrom().iterable(connections)
-                        .onItem().transformToUniAndConcatenate(connection -> scan(connection, keys.keyIndexPattern())
-                                .eventually(() -> connection.close().onFailure().recoverWithNull()))
-                        .collect().in(HashSet<String>::new, Set::addAll))
+        return nodes.scan(keys.keyIndexPattern())
                 .map(found -> found.stream().map(keys::projectOfKeyIndex).flatMap(Optional::stream).collect(Collectors.toSet()))
                 .chain(found -> Multi.createFrom().iterable(found)
                         .onItem().transformToUniAndConcatenate(project -> redis.getRedis().send(io.vertx.mutiny.redis.client.Request
@@ -402,22 +393,6 @@ public final class RedisCacheRepository implements CacheRepository {
                         .map(Optional::get)
                         .collect().asList())
                 .map(projects -> projects.stream().sorted(java.util.Comparator.comparing(ProjectId::value)).toList());
-    }
-
-    /** Every key of one node that {@code pattern} matches, SCANned a thousand at a time until the cursor comes back to 0. */
-    private static Uni<Set<String>> scan(io.vertx.mutiny.redis.client.RedisConnection connection, String pattern) {
-        Set<String> found = new HashSet<>();
-        AtomicReference<String> cursor = new AtomicReference<>("0");
-        return Multi.createBy().repeating()
-                .uni(() -> connection.send(io.vertx.mutiny.redis.client.Request.cmd(Command.SCAN).arg(cursor.get())
-                                .arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
-                        .invoke(page -> {
-                            cursor.set(page.get(0).toString());
-                            page.get(1).forEach(key -> found.add(key.toString()));
-                        }))
-                .until(page -> cursor.get().equals("0"))
-                .collect().last()
-                .map(last -> found);
     }
 
     private Uni<Long> removeBatch(ProjectId project, List<String> batch) {

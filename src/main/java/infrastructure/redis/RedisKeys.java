@@ -137,8 +137,21 @@ final class RedisKeys {
 
     /** The project whose name index {@code redisKey} is, if it is one. */
     Optional<ProjectId> projectOfKeyIndex(String redisKey) {
+        return projectOf(redisKey, "}:k");
+    }
+
+    /** A SCAN pattern matching every project's index of operations (check with {@link #projectOfProgressIndex}). */
+    String progressIndexPattern() {
+        return prefix + ":{p:*}:pgl";
+    }
+
+    /** The project whose index of operations {@code redisKey} is, if it is one. */
+    Optional<ProjectId> projectOfProgressIndex(String redisKey) {
+        return projectOf(redisKey, "}:pgl");
+    }
+
+    private Optional<ProjectId> projectOf(String redisKey, String end) {
         String start = prefix + ":{p:";
-        String end = "}:k";
         if (!redisKey.startsWith(start) || !redisKey.endsWith(end) || redisKey.length() <= start.length() + end.length()) {
             return Optional.empty();
         }

@@ -48,6 +48,7 @@ public final class RedisProgressRepository implements ProgressRepository {
     private static final Logger LOG = Logger.getLogger(RedisProgressRepository.class);
 
     private final ReactiveRedisDataSource redis;
+    private final RedisTrackedNodes nodes;
     private final RedisKeys keys;
     private final Clock clock;
     private final Retention retention;
@@ -57,6 +58,13 @@ public final class RedisProgressRepository implements ProgressRepository {
     private final RedisSubscription subscription;
 
     public RedisProgressRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Retention retention) {
+        this(redis, keyPrefix, clock, retention, RedisTrackedNodes.single(redis));
+    }
+
+    /** @param nodes every node holding keys (every master of a cluster), for the one listing that scans them: {@link #projects} */
+    public RedisProgressRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Retention retention,
+            RedisTrackedNodes nodes) {
+        this.nodes = nodes;
         this.redis = redis;
         this.keys = new RedisKeys(keyPrefix);
         this.clock = clock;
@@ -87,6 +95,22 @@ public final class RedisProgressRepository implements ProgressRepository {
         }
         return RESTORE.run(redis, keysOf(progress.project(), progress.id()), args)
                 .map(r -> r.toInteger() == 1)
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** SCANs every node for the projects' indexes of operations, then counts each one's live ids (ZCOUNT), one at a time. */
+    @Override
+    public Uni<List<ProjectId>> projects() {
+        return nodes.scan(keys.progressIndexPattern())
+                .map(found -> found.stream().map(keys::projectOfProgressIndex).flatMap(Optional::stream).distinct().toList())
+                .chain(found -> io.smallrye.mutiny.Multi.createFrom().iterable(found)
+                        .onItem().transformToUniAndConcatenate(project -> redis.execute(Command.ZCOUNT, keys.progressExpiries(project),
+                                        "(" + clock.millis(), "+inf")
+                                .map(count -> count.toLong() > 0 ? Optional.of(project) : Optional.<ProjectId>empty()))
+                        .filter(Optional::isPresent)
+                        .map(Optional::get)
+                        .collect().asList())
+                .map(projects -> projects.stream().sorted(java.util.Comparator.comparing(ProjectId::value)).toList())
                 .onFailure().transform(RedisFailures::translate);
     }
 

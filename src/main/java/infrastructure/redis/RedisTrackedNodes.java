@@ -39,6 +39,38 @@ public abstract sealed class RedisTrackedNodes {
     /** What the nodes are now, to tell a change; null for a data source whose node cannot change under it. */
     abstract Uni<String> topology();
 
+    /** How long a scan waits for a connection to each node. */
+    private static final Duration SCAN_CONNECT_BUDGET = Duration.ofSeconds(5);
+
+    /**
+     * Every key {@code pattern} matches on every node holding keys, each node SCANned on a connection of
+     * its own (a SCAN through a cluster client would go to any one node), a thousand at a time until
+     * its cursor comes back to 0: for an operator's listing, never a request path.
+     */
+    public Uni<java.util.Set<String>> scan(String pattern) {
+        return topology()
+                .chain(topology -> connect(topology, SCAN_CONNECT_BUDGET))
+                .chain(connections -> io.smallrye.mutiny.Multi.createFrom().iterable(connections)
+                        .onItem().transformToUniAndConcatenate(connection -> scan(connection, pattern)
+                                .eventually(() -> connection.close().onFailure().recoverWithNull()))
+                        .collect().in(java.util.HashSet<String>::new, java.util.Set::addAll));
+    }
+
+    private static Uni<java.util.Set<String>> scan(RedisConnection connection, String pattern) {
+        java.util.Set<String> found = new java.util.HashSet<>();
+        java.util.concurrent.atomic.AtomicReference<String> cursor = new java.util.concurrent.atomic.AtomicReference<>("0");
+        return io.smallrye.mutiny.Multi.createBy().repeating()
+                .uni(() -> connection.send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.SCAN)
+                                .arg(cursor.get()).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
+                        .invoke(page -> {
+                            cursor.set(page.get(0).toString());
+                            page.get(1).forEach(key -> found.add(key.toString()));
+                        }))
+                .until(page -> cursor.get().equals("0"))
+                .collect().last()
+                .map(last -> found);
+    }
+
     /** Closes what it made for itself (the clients of cluster masters); the data source's pool stays. */
     public void close() {
     }

@@ -1,6 +1,6 @@
 package infrastructure.rest;
 
-import application.CacheService;
+import application.ExportService;
 import domain.access.Scope;
 import domain.project.ProjectId;
 import io.smallrye.mutiny.Uni;
@@ -19,17 +19,17 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The projects that hold data, for an operator: {@code GET /v1/admin/projects} (scope {@code admin}). */
+/** The projects that hold data (cache entries or progress operations), for an operator: {@code GET /v1/admin/projects} (scope {@code admin}). */
 @Path("/v1/admin/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")
 public class ProjectResource {
 
-    private final CacheService cache;
+    private final ExportService exports;
     private final Caller caller;
 
-    public ProjectResource(CacheService cache, Caller caller) {
-        this.cache = cache;
+    public ProjectResource(ExportService exports, Caller caller) {
+        this.exports = exports;
         this.caller = caller;
     }
 
@@ -41,7 +41,7 @@ public class ProjectResource {
 
     @GET
     @Operation(summary = "List the projects holding data",
-            description = "The projects with at least one live cache entry that the caller administers, by id, a page at a "
+            description = "The projects with at least one live cache entry or progress operation that the caller administers, by id, a page at a "
                     + "time (pass nextCursor as cursor until it is null). It reads the whole store (on Redis a SCAN of the key "
                     + "space), so it is meant for operators, not request paths.")
     @APIResponse(responseCode = "200", description = "A page of project ids", content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -55,7 +55,7 @@ public class ProjectResource {
         Optional<String> after = Paging.position(Paging.Listing.PROJECTS, cursor, raw -> ProjectId.of(raw).value(), violations);
         int size = Paging.limit(limit, violations);
         violations.throwIfAny();
-        return cache.projects(caller.principal()).map(all -> {
+        return exports.projects(caller.principal()).map(all -> {
             Paging.Slice<String> page = Paging.byName(Paging.Listing.PROJECTS, all.stream().map(ProjectId::value).toList(),
                     id -> id, after, size);
             return new ProjectList(page.items(), page.next().orElse(null));

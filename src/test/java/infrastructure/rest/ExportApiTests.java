@@ -180,7 +180,10 @@ abstract class ExportApiTests {
         as(writer).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
         as(cacheKeyFor(other)).body("{\"value\": 1}").put("/v1/projects/" + other + "/cache/k").then().statusCode(201);
         String empty = freshProject();
-        String both = keyFor(List.of(project, other, empty), "admin");
+        String followed = freshProject();
+        as(keyFor(List.of(followed), "progress")).body("{\"correlationId\": \"only-progress\", \"totalSteps\": 2}")
+                .post("/v1/projects/" + followed + "/progress").then().statusCode(201);
+        String both = keyFor(List.of(project, other, empty, followed), "admin");
 
         List<String> seen = new ArrayList<>();
         String cursor = null;
@@ -191,7 +194,8 @@ abstract class ExportApiTests {
             cursor = page.jsonPath().getString("nextCursor");
         } while (cursor != null);
 
-        assertThat(seen).containsExactlyElementsOf(List.of(project, other).stream().sorted().toList());
+        assertThat(seen).as("projects with entries, and one with only a progress operation")
+                .containsExactlyElementsOf(List.of(project, other, followed).stream().sorted().toList());
         assertThat(as(admin).get("/v1/admin/projects").jsonPath().getList("items", String.class)).containsExactly(project);
         as(writer).get("/v1/admin/projects").then().statusCode(403).contentType("application/problem+json");
         as(both).queryParam("limit", 0).get("/v1/admin/projects").then().statusCode(400).contentType("application/problem+json");
