@@ -68,7 +68,7 @@ final class ImportCommand extends ServiceCommand {
         if (all) {
             return importAll(service, console);
         }
-        ObjectNode totals = importFile(service, project, input, console);
+        ObjectNode totals = importFile(service, project, input, null, console);
         if (console.json()) {
             console.print(totals);
         } else {
@@ -84,22 +84,23 @@ final class ImportCommand extends ServiceCommand {
         }
         JsonNode manifest = Backup.manifest(input);
         // Everything is read and checked before the first write: the projects' files by name, the policies.
-        java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
+        java.util.Map<String, ExportFiles.Checked> files = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Path> paths = new java.util.HashMap<>();
         for (JsonNode entry : manifest.path("projects")) {
             String each = entry.path("project").asText();
             Path file = Backup.fileOf(input, each, ExitCodes.USAGE);
             if (!Files.isReadable(file)) {
                 throw new CliException(ExitCodes.USAGE, "the backup lacks the file of project " + each + ": " + file);
             }
-            ExportFiles.checkWhole(file);
-            files.put(each, file);
+            files.put(each, ExportFiles.checkWhole(file));
+            paths.put(each, file);
         }
         JsonNode policies = Backup.policies(input);
         ObjectNode answer = ServiceClient.JSON.createObjectNode().put("from", manifest.path("from").asText());
         ArrayNode imported = answer.putArray("imported");
-        for (java.util.Map.Entry<String, Path> entry : files.entrySet()) {
+        for (java.util.Map.Entry<String, ExportFiles.Checked> entry : files.entrySet()) {
             String each = entry.getKey();
-            ObjectNode totals = importFile(service, each, entry.getValue(), console);
+            ObjectNode totals = importFile(service, each, paths.get(each), entry.getValue(), console);
             imported.add(totals);
             if (!console.json()) {
                 console.line(each + ": " + (dryRun ? "would write " : "written ") + Console.count(totals.path("written").asLong())
@@ -123,8 +124,12 @@ final class ImportCommand extends ServiceCommand {
         return copied.path("refused").isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
     }
 
-    /** One export file (standard input when null) into the project: checked whole, then sent in batches; answers the totals. */
-    private ObjectNode importFile(ServiceClient service, String project, Path input, Console console) {
+    /**
+     * One export file (standard input when null) into the project: checked whole (unless {@code checkedBefore}
+     * says it was already), then sent in batches; answers the totals.
+     */
+    private ObjectNode importFile(ServiceClient service, String project, Path input, ExportFiles.Checked checkedBefore,
+            Console console) {
         Path file = input;
         Path spooled = null;
         try {
@@ -135,7 +140,7 @@ final class ImportCommand extends ServiceCommand {
                 }
                 file = spooled;
             }
-            ExportFiles.Checked checked = ExportFiles.checkWhole(file);
+            ExportFiles.Checked checked = checkedBefore != null ? checkedBefore : ExportFiles.checkWhole(file);
             if (mode.equals("replace") && !dryRun) {
                 // A replace empties the project with its first batch: every batch is judged first, nothing written.
                 send(service, project, file, checked, new Importer(service, project, mode, true, false), ProgressReport.none(), console);
