@@ -43,4 +43,18 @@ final class CredentialCheck {
         }
         return Uni.createFrom().item(true);
     }
+
+    /**
+     * True while the principal's credential still permits {@code scope} on every project (a key's
+     * access may only have narrowed since); never for a session. Fails when the store cannot answer.
+     */
+    Uni<Boolean> stillPermitsServiceWide(Principal principal, Scope scope) {
+        Credential credential = principal.credential();
+        if (credential instanceof Credential.Key key) {
+            return Retries.idempotent(() -> keys.findByName(key.name()))
+                    .map(found -> found.filter(k -> !k.expiredAt(clock.instant())).map(ApiKey::principal)
+                            .filter(p -> p.hasScope(scope) && p.projects() instanceof domain.access.ProjectAccess.All).isPresent());
+        }
+        return Uni.createFrom().item(!(credential instanceof Credential.Session));
+    }
 }

@@ -581,4 +581,109 @@ public abstract class SessionRepositoryContract {
         long opening = twenty.stream().filter(s -> peek(s).isPresent()).count();
         assertThat(opening).isEqualTo(3);
     }
+
+    // --- walking every session, and restoring copies (export and import)
+
+    /** Every session a walk with pages of about {@code limit} reads, by id; a session read twice must be the same. */
+    protected java.util.Map<SessionId, domain.session.StoredSession> walk(int limit) {
+        java.util.Map<SessionId, domain.session.StoredSession> read = new java.util.HashMap<>();
+        String cursor = "";
+        for (int pages = 0; pages < 1_000; pages++) {
+            domain.session.SessionPage page = await(sessions.page(cursor, limit));
+            for (domain.session.StoredSession stored : page.sessions()) {
+                domain.session.StoredSession before = read.put(stored.session().id(), stored);
+                assertThat(before == null || before.equals(stored)).as("a session read twice reads the same").isTrue();
+            }
+            if (page.next().isEmpty()) {
+                return read;
+            }
+            cursor = page.next().get();
+        }
+        throw new AssertionError("the walk did not end within 1,000 pages");
+    }
+
+    @Test
+    void walksEveryLiveSessionWithItsVerifierDigestAndNoOther() {
+        List<SessionPolicy.Opened> live = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            live.add(createdSessionOf(UserId.of("user-" + (i % 9))));
+        }
+        SessionPolicy.Opened revoked = createdSessionOf(BOB);
+        await(sessions.revoke(idOf(revoked)));
+        SessionPolicy.Opened ended = createdSessionOf(CAROL, Duration.ofSeconds(5), ABSOLUTE);
+        clock.advance(Duration.ofSeconds(10));
+
+        var read = walk(4);
+
+        assertThat(read.keySet()).containsExactlyInAnyOrderElementsOf(live.stream().map(o -> idOf(o)).toList());
+        for (SessionPolicy.Opened opened : live) {
+            assertThat(read.get(idOf(opened)).session()).isEqualTo(opened.session());
+            assertThat(read.get(idOf(opened)).verifierDigest()).isEqualTo(opened.token().verifierDigest());
+        }
+        assertThat(read).doesNotContainKeys(idOf(revoked), idOf(ended));
+    }
+
+    @Test
+    void walksAnEmptyStoreInOnePage() {
+        assertThat(walk(10)).isEmpty();
+    }
+
+    @Test
+    void restoresACopiedSessionWithItsTimesSoThatItsTokenOpensIt() {
+        SessionPolicy.Opened copy = sessionOf(ADA, "{\"n\":1}", Set.of(SHOP, BLOG), IDLE, ABSOLUTE);
+        clock.advance(Duration.ofMinutes(10)); // it was last active ten minutes ago, where it came from
+        domain.session.StoredSession stored = new domain.session.StoredSession(copy.session(), copy.token().verifierDigest());
+
+        assertThat(await(sessions.restore(stored))).isTrue();
+
+        assertThat(find(copy)).contains(copy.session());
+        clock.advance(IDLE.minus(Duration.ofMinutes(10)).plusSeconds(1));
+        assertThat(peek(copy)).as("its idle expiry counts from its last activity there").isEmpty();
+    }
+
+    @Test
+    void restoredSessionOpensWithItsTokenAndCountsAmongItsUsersSessions() {
+        SessionPolicy.Opened copy = sessionOf(ADA);
+        await(sessions.restore(new domain.session.StoredSession(copy.session(), copy.token().verifierDigest())));
+
+        assertThat(open(copy)).isPresent();
+        assertThat(idsOfSessionsOf(ADA)).containsExactly(idOf(copy));
+        assertThat(await(sessions.revoke(idOf(copy)))).isTrue();
+        assertThat(peek(copy)).isEmpty();
+    }
+
+    @Test
+    void keepsALiveSessionOfTheSameIdInsteadOfTheCopy() {
+        SessionPolicy.Opened held = createdSessionOf(ADA);
+        UserSession other = held.session().granting(BLOG);
+        SessionToken otherToken = SessionToken.issue(idOf(held));
+
+        assertThat(await(sessions.restore(new domain.session.StoredSession(other, otherToken.verifierDigest())))).isFalse();
+
+        assertThat(find(held)).contains(held.session());
+        assertThat(peek(held)).isPresent();
+        assertThat(open(otherToken)).isEmpty();
+    }
+
+    @Test
+    void refusesACopyThatHasEndedAlready() {
+        SessionPolicy.Opened copy = sessionOf(ADA, Duration.ofSeconds(5), ABSOLUTE);
+        clock.advance(Duration.ofSeconds(6));
+
+        assertThat(await(sessions.restore(new domain.session.StoredSession(copy.session(), copy.token().verifierDigest())))).isFalse();
+
+        assertThat(find(copy)).isEmpty();
+        assertThat(walk(10)).isEmpty();
+    }
+
+    @Test
+    void restoresNoMatterHowManySessionsItsUserHolds() {
+        createdSessionOf(ADA);
+        createdSessionOf(ADA);
+        SessionPolicy.Opened copy = sessionOf(ADA);
+
+        assertThat(await(sessions.restore(new domain.session.StoredSession(copy.session(), copy.token().verifierDigest())))).isTrue();
+
+        assertThat(idsOfSessionsOf(ADA)).hasSize(3);
+    }
 }

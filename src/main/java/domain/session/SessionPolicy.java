@@ -62,6 +62,41 @@ public record SessionPolicy(
         return new Opened(session, SessionToken.issue(id));
     }
 
+    /**
+     * A session copied from another service (an import), as this service would have opened it: its
+     * user data, projects and timeouts within this policy's limits, its times in order (created, then
+     * active, then its absolute end), and its id its user's. The same session when it is.
+     *
+     * @param latest the latest time a copy may name as its creation or activity (now, and the clocks' difference)
+     * @throws InvalidValueException naming the rule the copy breaks
+     */
+    public UserSession admitCopy(UserSession copy, Instant latest) {
+        if (!copy.id().userTag().equals(copy.userId().tag())) {
+            throw new InvalidValueException("id", "the session id is not one of its user's (its first 16 characters are the user's tag)");
+        }
+        String data = copy.userData();
+        if (data.length() > maxUserDataBytes || data.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxUserDataBytes) {
+            throw new InvalidValueException("userData", "userData must be at most " + maxUserDataBytes + " bytes of JSON");
+        }
+        if (copy.projectAccess().size() > maxProjects) {
+            throw new InvalidValueException("projectAccess", "projectAccess may name at most " + maxProjects + " projects");
+        }
+        if (copy.idleTimeout().compareTo(Duration.ofSeconds(1)) < 0 || copy.idleTimeout().compareTo(maxIdleTimeout) > 0) {
+            throw new InvalidValueException("idleTimeout", "the idle timeout must be between 1 and " + maxIdleTimeout.getSeconds()
+                    + " seconds");
+        }
+        if (copy.createdAt().isBefore(Instant.EPOCH) || copy.lastActivityAt().isBefore(copy.createdAt())
+                || copy.lastActivityAt().isAfter(latest) || !copy.absoluteExpiresAt().isAfter(copy.createdAt())) {
+            throw new InvalidValueException("createdAt", "the session's times are out of order: created (after 1970), then active "
+                    + "(not in the future), then its absolute end");
+        }
+        if (Duration.between(copy.createdAt(), copy.absoluteExpiresAt()).compareTo(maxAbsoluteTimeout) > 0) {
+            throw new InvalidValueException("absoluteExpiresAt", "the absolute end lies more than " + maxAbsoluteTimeout.getSeconds()
+                    + " seconds after the creation");
+        }
+        return copy;
+    }
+
     private static Duration timeout(String field, OptionalLong seconds, Duration fallback, Duration max) {
         if (seconds.isEmpty()) {
             return fallback;

@@ -44,4 +44,22 @@ public interface SessionRepository {
 
     /** Ends and deletes every session the user holds when the call begins; answers how many were live. */
     Uni<Long> revokeAll(UserId user);
+
+    /**
+     * Every live session, a page at a time, for a copy of the store: from the start with the empty
+     * cursor, then from each page's {@link SessionPage#next()} until a page has none. A page holds
+     * about {@code limit} sessions (a page may hold none while more follow). Each session is read
+     * whole; one live throughout the walk is in some page, and may be in two (Redis's SCAN may
+     * repeat a key); one created or ended during it may or may not be. The cursor is the adapter's
+     * own: pass it back unchanged.
+     */
+    Uni<SessionPage> page(String cursor, int limit);
+
+    /**
+     * Stores a session copied from elsewhere as it was there (its creation, last activity, expiries,
+     * project access and verifier digest), so that its tokens open it here. False, and nothing
+     * changed, when a session of its id is live already or when it is no longer live itself. No
+     * per-user maximum applies: a copy never revokes.
+     */
+    Uni<Boolean> restore(StoredSession stored);
 }

@@ -137,7 +137,7 @@ final class RedisAdapters implements StoreAdapters {
 
     @Override
     public SessionRepository sessions() {
-        return new RedisSessionRepository(redis, prefix, settings.clock());
+        return new RedisSessionRepository(redis, prefix, settings.clock(), nodes());
     }
 
     @Override

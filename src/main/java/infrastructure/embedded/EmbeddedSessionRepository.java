@@ -3,8 +3,10 @@ package infrastructure.embedded;
 import domain.Secrets;
 import domain.project.ProjectId;
 import domain.session.SessionId;
+import domain.session.SessionPage;
 import domain.session.SessionRepository;
 import domain.session.SessionToken;
+import domain.session.StoredSession;
 import domain.session.UserId;
 import domain.session.UserSession;
 import io.smallrye.mutiny.Uni;
@@ -102,16 +104,7 @@ public final class EmbeddedSessionRepository implements SessionRepository {
             // REPLACE, like the in-memory store's put: an id is 128 random bits, so this only matters in theory.
             try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO sessions (" + COLUMNS
                     + ", digest, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, session.id().value());
-                insert.setString(2, session.userId().value());
-                insert.setString(3, session.userData());
-                insert.setString(4, projects(session.projectAccess()));
-                insert.setLong(5, session.createdAt().toEpochMilli());
-                insert.setLong(6, session.lastActivityAt().toEpochMilli());
-                insert.setLong(7, session.idleTimeout().toMillis());
-                insert.setLong(8, session.absoluteExpiresAt().toEpochMilli());
-                insert.setString(9, verifierDigest);
-                insert.setLong(10, session.idleExpiresAt().toEpochMilli());
+                bind(insert, session, verifierDigest);
                 insert.executeUpdate();
             }
             return revoked;
@@ -226,6 +219,61 @@ public final class EmbeddedSessionRepository implements SessionRepository {
             }
             return live;
         });
+    }
+
+    /** In id order (the unique index on {@code id}), the cursor the last id read. */
+    @Override
+    public Uni<SessionPage> page(String cursor, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS
+                    + ", digest FROM sessions WHERE id > ? AND expires_at > ? ORDER BY id LIMIT ?")) {
+                select.setString(1, cursor);
+                select.setLong(2, clock.millis());
+                select.setInt(3, limit);
+                List<StoredSession> sessions = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        Stored stored = stored(rows);
+                        sessions.add(new StoredSession(stored.session, stored.digest));
+                    }
+                }
+                Optional<String> next = sessions.size() < limit ? Optional.empty()
+                        : Optional.of(sessions.get(sessions.size() - 1).session().id().value());
+                return new SessionPage(sessions, 0, next);
+            }
+        });
+    }
+
+    @Override
+    public Uni<Boolean> restore(StoredSession stored) {
+        UserSession session = stored.session();
+        return db.write(c -> {
+            long now = clock.millis();
+            if (!session.isActiveAt(Instant.ofEpochMilli(now)) || live(c, session.id(), now).isPresent()) {
+                return false;
+            }
+            // REPLACE: a row of the id that is no longer live may still wait for the sweep.
+            try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO sessions (" + COLUMNS
+                    + ", digest, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(insert, session, stored.verifierDigest());
+                insert.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** The row's ten values, in the order of {@link #COLUMNS}, then the digest and the idle expiry. */
+    private static void bind(PreparedStatement insert, UserSession session, String verifierDigest) throws SQLException {
+        insert.setString(1, session.id().value());
+        insert.setString(2, session.userId().value());
+        insert.setString(3, session.userData());
+        insert.setString(4, projects(session.projectAccess()));
+        insert.setLong(5, session.createdAt().toEpochMilli());
+        insert.setLong(6, session.lastActivityAt().toEpochMilli());
+        insert.setLong(7, session.idleTimeout().toMillis());
+        insert.setLong(8, session.absoluteExpiresAt().toEpochMilli());
+        insert.setString(9, verifierDigest);
+        insert.setLong(10, session.idleExpiresAt().toEpochMilli());
     }
 
     private static Optional<Stored> live(Connection c, SessionId id, long now) throws SQLException {

@@ -2,8 +2,10 @@ package infrastructure.memory;
 
 import domain.project.ProjectId;
 import domain.session.SessionId;
+import domain.session.SessionPage;
 import domain.session.SessionRepository;
 import domain.session.SessionToken;
+import domain.session.StoredSession;
 import domain.session.UserId;
 import domain.session.UserSession;
 import domain.Secrets;
@@ -16,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
 
 /**
@@ -26,7 +28,8 @@ import java.util.function.Function;
 public final class InMemorySessionRepository implements SessionRepository {
 
     private final Clock clock;
-    private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
+    /** By user tag, in tag order: a walk over every session goes group by group, its cursor the last tag read. */
+    private final ConcurrentSkipListMap<String, Group> groups = new ConcurrentSkipListMap<>();
 
     public InMemorySessionRepository(Clock clock) {
         this.clock = clock;
@@ -113,6 +116,37 @@ public final class InMemorySessionRepository implements SessionRepository {
             long before = group.sessions.size();
             group.sessions.values().removeIf(s -> s.session.userId().equals(user));
             return before - group.sessions.size();
+        });
+    }
+
+    @Override
+    public Uni<SessionPage> page(String cursor, int limit) {
+        return Uni.createFrom().item(() -> {
+            Instant now = now();
+            List<StoredSession> sessions = new ArrayList<>();
+            String last = cursor;
+            for (Map.Entry<String, Group> entry : groups.tailMap(cursor, false).entrySet()) {
+                if (sessions.size() >= limit) {
+                    return new SessionPage(sessions, 0, Optional.of(last));
+                }
+                synchronized (entry.getValue()) {
+                    entry.getValue().prune(now);
+                    entry.getValue().sessions.values().forEach(s -> sessions.add(new StoredSession(s.session, s.digest)));
+                }
+                last = entry.getKey();
+            }
+            return new SessionPage(sessions, 0, Optional.empty());
+        });
+    }
+
+    @Override
+    public Uni<Boolean> restore(StoredSession stored) {
+        return inGroup(stored.session().id().userTag(), group -> {
+            if (!stored.session().isActiveAt(now()) || group.live(stored.session().id(), now()) != null) {
+                return false;
+            }
+            group.sessions.put(stored.session().id(), new Stored(stored.session(), stored.verifierDigest()));
+            return true;
         });
     }
 

@@ -203,6 +203,21 @@ final class RedisKeys {
         return users(userTag) + "o";
     }
 
+    /** A SCAN pattern matching every user tag's liveness index (and possibly more: check with {@link #userTagOfLiveness}). */
+    String sessionLivenessPattern() {
+        return prefix + ":{u:*}:e";
+    }
+
+    /** The user tag whose liveness index {@code redisKey} is, if it is one. */
+    Optional<String> userTagOfLiveness(String redisKey) {
+        String start = prefix + ":{u:";
+        if (!redisKey.startsWith(start) || !redisKey.endsWith("}:e") || redisKey.length() != start.length() + 16 + 3) {
+            return Optional.empty();
+        }
+        String tag = redisKey.substring(start.length(), start.length() + 16);
+        return tag.matches("[0-9a-f]{16}") ? Optional.of(tag) : Optional.empty();
+    }
+
     private String users(String userTag) {
         return prefix + ":{u:" + userTag + "}:";
     }

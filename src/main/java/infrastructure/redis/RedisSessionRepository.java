@@ -2,11 +2,14 @@ package infrastructure.redis;
 
 import domain.project.ProjectId;
 import domain.session.SessionId;
+import domain.session.SessionPage;
+import domain.session.StoredSession;
 import domain.session.SessionRepository;
 import domain.session.SessionToken;
 import domain.session.UserId;
 import domain.session.UserSession;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Response;
@@ -32,15 +35,26 @@ public final class RedisSessionRepository implements SessionRepository {
     private static final LuaScript UPDATE = LuaScript.load("session_update");
     private static final LuaScript REVOKE = LuaScript.load("session_revoke");
     private static final LuaScript LIST = LuaScript.load("session_list");
+    private static final LuaScript RESTORE = LuaScript.load("session_restore");
+    /** User tags whose sessions are read at once in a walk over every session. */
+    private static final int CONCURRENT_TAGS = 8;
 
     private final ReactiveRedisDataSource redis;
     private final RedisKeys keys;
     private final Clock clock;
+    private final RedisTrackedNodes nodes;
 
+    /** On a data source of one node (standalone or Sentinel). */
     public RedisSessionRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock) {
+        this(redis, keyPrefix, clock, RedisTrackedNodes.single(redis));
+    }
+
+    /** @param nodes the nodes holding keys, SCANned by a walk over every session */
+    public RedisSessionRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, RedisTrackedNodes nodes) {
         this.redis = redis;
         this.keys = new RedisKeys(keyPrefix);
         this.clock = clock;
+        this.nodes = nodes;
     }
 
     @Override
@@ -104,14 +118,58 @@ public final class RedisSessionRepository implements SessionRepository {
         String tag = user.tag();
         return idsOf(tag).chain(ids -> run(LIST, indexesAnd(tag, ids), nowAnd(ids))).map(flat -> {
             List<UserSession> sessions = new ArrayList<>();
-            for (int i = 0; i + 7 < flat.size(); i += 8) {
-                UserSession s = session(SessionId.of(flat.get(i).toString()), flat, i + 1);
-                if (s.userId().equals(user)) { // another user may share the tag (one in 2^64)
-                    sessions.add(s);
+            for (StoredSession stored : stored(flat)) {
+                if (stored.session().userId().equals(user)) { // another user may share the tag (one in 2^64)
+                    sessions.add(stored.session());
                 }
             }
             return sessions;
         });
+    }
+
+    /**
+     * One SCAN step over the user tags' liveness indexes ({@link RedisTrackedNodes#scanStep}), then the
+     * live sessions of each tag found, each tag's read in one script; the cursor is the scan's.
+     */
+    @Override
+    public Uni<SessionPage> page(String cursor, int limit) {
+        return nodes.scanStep(keys.sessionLivenessPattern(), cursor, limit)
+                .onFailure().transform(RedisFailures::translate)
+                .chain(step -> Multi.createFrom().iterable(step.keys())
+                        .map(keys::userTagOfLiveness)
+                        .filter(Optional::isPresent)
+                        .onItem().transformToUni(tag -> sessionsOf(tag.get())).merge(CONCURRENT_TAGS)
+                        .collect().in(ArrayList<StoredSession>::new, List::addAll)
+                        .map(sessions -> new SessionPage(sessions, 0, step.next())));
+    }
+
+    @Override
+    public Uni<Boolean> restore(StoredSession stored) {
+        UserSession session = stored.session();
+        String tag = session.id().userTag();
+        return run(RESTORE, List.of(keys.session(session.id()), keys.sessionLiveness(tag), keys.sessionCreation(tag)),
+                List.of(session.id().value(), Long.toString(clock.millis()), session.userId().value(), stored.verifierDigest(),
+                        session.userData(), joinProjects(session.projectAccess()),
+                        Long.toString(session.createdAt().toEpochMilli()), Long.toString(session.lastActivityAt().toEpochMilli()),
+                        Long.toString(session.idleTimeout().toMillis()), Long.toString(session.absoluteExpiresAt().toEpochMilli()),
+                        Long.toString(session.idleExpiresAt().toEpochMilli())))
+                .map(done -> done.toLong() == 1);
+    }
+
+    /** The live sessions of every user sharing the tag, with their digests. */
+    private Uni<List<StoredSession>> sessionsOf(String tag) {
+        return idsOf(tag).chain(ids -> ids.isEmpty()
+                ? Uni.createFrom().item(List.<StoredSession>of())
+                : run(LIST, indexesAnd(tag, ids), nowAnd(ids)).map(RedisSessionRepository::stored));
+    }
+
+    /** The sessions of the list script's answer: for each, its id, 7 fields and its digest. */
+    private static List<StoredSession> stored(Response flat) {
+        List<StoredSession> sessions = new ArrayList<>();
+        for (int i = 0; i + 8 < flat.size(); i += 9) {
+            sessions.add(new StoredSession(session(SessionId.of(flat.get(i).toString()), flat, i + 1), flat.get(i + 8).toString()));
+        }
+        return sessions;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package infrastructure.redis;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -69,6 +70,48 @@ public abstract sealed class RedisTrackedNodes {
                 .until(page -> cursor.get().equals("0"))
                 .collect().last()
                 .map(last -> found);
+    }
+
+    /**
+     * One step of a walk over the keys {@code pattern} matches on every node holding keys: one SCAN of
+     * about {@code count} keys on one node, on a connection of its own. Begin with the empty cursor and
+     * go on with each step's {@link ScanStep#next()} until it is empty. The cursor names the nodes it
+     * was made for: when they changed (a failover, a reshard), the walk begins again from the first
+     * node, so a key may come twice, as SCAN itself may repeat one; a key present throughout comes at
+     * least once. For an operator's walk, never a request path.
+     */
+    public Uni<ScanStep> scanStep(String pattern, String cursor, int count) {
+        return topology().chain(topology -> {
+            String nodes = topology == null ? "1" : Integer.toHexString(topology.hashCode());
+            String[] at = cursor.split(":", -1);
+            boolean resumes = at.length == 3 && at[0].equals(nodes);
+            int node = resumes ? Integer.parseInt(at[1]) : 0;
+            String scan = resumes ? at[2] : "0";
+            return connect(topology, SCAN_CONNECT_BUDGET).chain(connections -> {
+                Uni<ScanStep> step = node >= connections.size()
+                        ? Uni.createFrom().item(new ScanStep(List.of(), java.util.Optional.empty()))
+                        : connections.get(node).send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.SCAN)
+                                        .arg(scan).arg("MATCH").arg(pattern).arg("COUNT").arg(count))
+                                .map(page -> {
+                                    List<String> keys = new java.util.ArrayList<>(page.get(1).size());
+                                    page.get(1).forEach(key -> keys.add(key.toString()));
+                                    String after = page.get(0).toString();
+                                    java.util.Optional<String> next = !after.equals("0")
+                                            ? java.util.Optional.of(nodes + ":" + node + ":" + after)
+                                            : node + 1 < connections.size()
+                                                    ? java.util.Optional.of(nodes + ":" + (node + 1) + ":0")
+                                                    : java.util.Optional.empty();
+                                    return new ScanStep(keys, next);
+                                });
+                return step.eventually(() -> Multi.createFrom().iterable(connections)
+                        .onItem().transformToUniAndConcatenate(c -> c.close().onFailure().recoverWithNull())
+                        .collect().last());
+            });
+        });
+    }
+
+    /** The keys one SCAN found, and the cursor of the next step; empty after the last. */
+    public record ScanStep(List<String> keys, java.util.Optional<String> next) {
     }
 
     /** Closes what it made for itself (the clients of cluster masters); the data source's pool stays. */

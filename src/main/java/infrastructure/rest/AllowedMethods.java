@@ -32,7 +32,7 @@ public class AllowedMethods {
     static final List<Class<?>> RESOURCES = List.of(CacheResource.class, CacheKeyResource.class, ProgressResource.class,
             ProjectRateLimitResource.class, RateLimitResource.class, SessionResource.class, ApiKeyResource.class,
             HealthResource.class, KeyResource.class, SessionKeyResource.class, ExportResource.class, ImportResource.class,
-            BackupResource.class, TaskResource.class, TaskClaimResource.class, ProjectResource.class);
+            BackupResource.class, TaskResource.class, TaskClaimResource.class, ProjectResource.class, CredentialsResource.class);
 
     private record Endpoint(Pattern path, String method) {
     }

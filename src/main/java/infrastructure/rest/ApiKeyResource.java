@@ -97,13 +97,13 @@ public class ApiKeyResource {
         }
     }
 
-    private static List<String> projectsOf(ApiKey key) {
+    static List<String> projectsOf(ApiKey key) {
         return key.projects() instanceof ProjectAccess.Only only
                 ? only.projects().stream().map(ProjectId::value).sorted().toList()
                 : List.of("*");
     }
 
-    private static List<String> scopesOf(ApiKey key) {
+    static List<String> scopesOf(ApiKey key) {
         return key.scopes().stream().map(Scope::wireName).sorted().toList();
     }
 
@@ -136,18 +136,7 @@ public class ApiKeyResource {
         }
         ApiKeyName name = violations.check("name", () -> ApiKeyName.of(body.name()));
         ProjectAccess projects = projects(body.projects(), violations);
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        if (body.scopes() == null || body.scopes().isEmpty()) {
-            violations.add("scopes", "scopes must name at least one scope");
-        } else {
-            for (int i = 0; i < body.scopes().size() && i < Scope.values().length * 2; i++) {
-                String raw = body.scopes().get(i);
-                Scope scope = violations.check("scopes[" + i + "]", () -> Scope.parse(raw));
-                if (scope != null) {
-                    scopes.add(scope);
-                }
-            }
-        }
+        Set<Scope> scopes = scopes(body.scopes(), violations);
         Optional<Instant> expiresAt = Optional.empty();
         if (body.expiresAt() != null) {
             try {
@@ -215,7 +204,25 @@ public class ApiKeyResource {
         return keys.revoke(caller.principal(), keyName).map(revoked -> Response.noContent().build());
     }
 
-    private static ProjectAccess projects(List<String> raw, Violations violations) {
+    /** The scopes named, each a known one; at least one. */
+    static Set<Scope> scopes(List<String> raw, Violations violations) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        if (raw == null || raw.isEmpty()) {
+            violations.add("scopes", "scopes must name at least one scope");
+            return scopes;
+        }
+        for (int i = 0; i < raw.size() && i < Scope.values().length * 2; i++) {
+            String name = raw.get(i);
+            Scope scope = violations.check("scopes[" + i + "]", () -> Scope.parse(name));
+            if (scope != null) {
+                scopes.add(scope);
+            }
+        }
+        return scopes;
+    }
+
+    /** {@code ["*"]} for every project, else the project ids named (at most {@value #MAX_PROJECTS}). */
+    static ProjectAccess projects(List<String> raw, Violations violations) {
         if (raw == null || raw.isEmpty()) {
             violations.add("projects", "projects must be [\"*\"] or name at least one project");
             return null;

@@ -34,12 +34,12 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class BodyLimit {
 
     /**
-     * The path of a project's import, whose body is a whole export file, with a limit of its own: only
-     * with a well-formed project id, the ones {@link EndpointAccess} checked the caller's access to
+     * The paths of a project's import and of the credentials' import, whose body is a whole export file, with a
+     * limit of its own: a project's only with a well-formed project id, the ones {@link EndpointAccess} checked the caller's access to
      * before any body is read.
      */
     private static final java.util.regex.Pattern IMPORT = java.util.regex.Pattern.compile(
-            "/v1/admin/projects/[a-z0-9][a-z0-9_-]{0,63}/import");
+            "/v1/admin/(projects/[a-z0-9][a-z0-9_-]{0,63}|credentials)/import");
     /** Import bodies held at once on this instance: one (each may be as large as the import limit). */
     private static final java.util.concurrent.Semaphore IMPORTS = new java.util.concurrent.Semaphore(1);
 

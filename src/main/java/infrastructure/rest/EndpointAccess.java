@@ -34,6 +34,10 @@ public class EndpointAccess {
                 request.getHeaderString("Content-Length"))) {
             return;
         }
+        if (requires.serviceWide()) {
+            Access.requireServiceWide(caller.principal(), requires.value());
+            return;
+        }
         String projectId = request.getUriInfo().getPathParameters().getFirst("projectId");
         if (projectId == null) {
             Access.require(caller.principal(), requires.value());

@@ -2,7 +2,6 @@ package infrastructure.rest;
 
 import application.ImportService;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.InvalidValueException;
 import domain.access.Scope;
@@ -54,8 +53,6 @@ public class ImportResource {
     static final String PATH = "/v1/admin/projects/{projectId}/import";
     /** Seconds an entry may expire past the longest TTL from now and be cut to it: the clocks' difference. */
     static final long SKEW_SECONDS = 5;
-    /** Bad lines named in a refusal, at most; all are counted. */
-    static final int MAX_NAMED = 100;
 
     private final ImportService imports;
     private final Caller caller;
@@ -83,7 +80,7 @@ public class ImportResource {
     record Line(String type, String format, Long version, String key, JsonValue value, List<String> tags, Instant createdAt,
             Instant expiresAt, Long records, Long unreadable, String detail,
             String id, String status, Long totalSteps, Long currentStep, String message, Instant startedAt, Instant updatedAt,
-            Long lastSequence, List<EventLine> events, Long progress) {
+            Long lastSequence, List<EventLine> events, Long progress) implements JsonLinesFile.Line {
     }
 
     /** One event of a progress line. */
@@ -136,7 +133,7 @@ public class ImportResource {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         ImportService.Mode chosen = violations.check("mode", () -> mode(mode));
-        Boolean dry = violations.check("dryRun", () -> flag(dryRun));
+        Boolean dry = violations.check("dryRun", () -> flag("dryRun", dryRun));
         violations.throwIfAny();
         domain.access.Principal principal = caller.principal(); // the request's: read here, not on the worker
         imports.authorize(principal, project);
@@ -159,11 +156,12 @@ public class ImportResource {
         };
     }
 
-    private static boolean flag(String value) {
+    /** A query flag: {@code true} or {@code false}, nothing else. */
+    static boolean flag(String name, String value) {
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new InvalidValueException("dryRun is true or false");
+            default -> throw new InvalidValueException(name + " is true or false");
         };
     }
 
@@ -182,68 +180,35 @@ public class ImportResource {
      * first, entries, an end line last whose counts match.
      */
     Checked check(byte[] file, ProjectId project, Instant now) {
-        List<Problem.Violation> bad = new ArrayList<>();
-        long[] badCount = {0};
-        List<ImportService.Entry> entries = new ArrayList<>();
-        List<ImportService.Operation> operations = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
-        Map<String, Integer> seenOperations = new HashMap<>();
-        long progressLines = 0;
-        long cacheLines = 0;
-        long unreadableLines = 0;
-        long skipped = 0;
-        boolean header = false;
-        boolean ended = false;
-        int number = 0;
-        int start = 0;
-        while (start < file.length) {
-            int end = start;
-            while (end < file.length && file[end] != '\n') {
-                end++;
-            }
-            number++;
-            int length = end - start;
-            if (length > 0 && file[end - 1] == '\r') {
-                length--;
-            }
-            int at = start;
-            start = end + 1;
-            if (length == 0 || isBlank(file, at, length)) {
-                continue;
-            }
-            Line line;
-            try {
-                line = json.readValue(file, at, length, Line.class);
-                if (line == null) {
-                    note(bad, badCount, number, "is not a JSON object: null");
-                    continue;
-                }
-            } catch (JsonProcessingException e) {
-                note(bad, badCount, number, "is not a JSON object: " + firstLine(e.getOriginalMessage()));
-                continue;
-            } catch (java.io.IOException e) {
-                note(bad, badCount, number, "cannot be read: " + firstLine(e.getMessage()));
-                continue;
-            }
-            if (ended) {
-                note(bad, badCount, number, "follows the end line");
-                continue;
-            }
-            String type = line.type() == null ? "" : line.type();
-            if (!header) {
-                if (!type.equals("header") || !ExportResource.FORMAT.equals(line.format())) {
-                    note(bad, badCount, number, "must be an export's header: {\"type\":\"header\",\"format\":\""
-                            + ExportResource.FORMAT + "\",\"version\":" + ExportResource.VERSION + ",...}");
-                    header = true; // said once; the lines below are checked all the same
-                    continue;
-                }
-                if (line.version() == null || line.version() != ExportResource.VERSION) {
-                    note(bad, badCount, number, "names format version " + line.version() + "; this service reads version "
-                            + ExportResource.VERSION);
-                }
-                header = true;
-                continue;
-            }
+        JsonLinesFile<Line> lines = new JsonLinesFile<>(json, Line.class, ExportResource.FORMAT, ExportResource.VERSION);
+        FileCheck check = new FileCheck(lines, project, now);
+        lines.read(file, check);
+        lines.throwIfBad();
+        return new Checked(check.entries, check.cacheLines + check.unreadableLines, check.skipped, check.operations);
+    }
+
+    /** The records of one file as they are read, and the end line's counts checked against them. */
+    private final class FileCheck implements JsonLinesFile.Lines<Line> {
+        final JsonLinesFile<Line> lines;
+        final ProjectId project;
+        final Instant now;
+        final List<ImportService.Entry> entries = new ArrayList<>();
+        final List<ImportService.Operation> operations = new ArrayList<>();
+        final Map<String, Integer> seen = new HashMap<>();
+        final Map<String, Integer> seenOperations = new HashMap<>();
+        long progressLines;
+        long cacheLines;
+        long unreadableLines;
+        long skipped;
+
+        FileCheck(JsonLinesFile<Line> lines, ProjectId project, Instant now) {
+            this.lines = lines;
+            this.project = project;
+            this.now = now;
+        }
+
+        @Override
+        public void record(int number, String type, Line line) {
             switch (type) {
                 case "cache" -> {
                     cacheLines++;
@@ -251,18 +216,18 @@ public class ImportResource {
                         ImportService.Entry entry = entry(line, now);
                         if (entry == null) {
                             skipped++;
-                            continue;
+                            return;
                         }
                         Integer before = seen.putIfAbsent(entry.key().value(), number);
                         if (before != null) {
-                            note(bad, badCount, number, "repeats the key " + entry.key().value() + " of line " + before);
-                            continue;
+                            lines.note(number, "repeats the key " + entry.key().value() + " of line " + before);
+                            return;
                         }
                         entries.add(entry);
                     } catch (InvalidValueException e) {
-                        note(bad, badCount, number, e.rule());
+                        lines.note(number, e.rule());
                     } catch (ValueTooLargeException | ArithmeticException | java.time.DateTimeException e) {
-                        note(bad, badCount, number, e.getMessage());
+                        lines.note(number, e.getMessage());
                     }
                 }
                 case "unreadable" -> {
@@ -275,45 +240,32 @@ public class ImportResource {
                         ImportService.Operation operation = operation(line, project, now);
                         Integer before = seenOperations.putIfAbsent(operation.progress().id().value(), number);
                         if (before != null) {
-                            note(bad, badCount, number, "repeats the operation " + operation.progress().id().value() + " of line " + before);
-                            continue;
+                            lines.note(number, "repeats the operation " + operation.progress().id().value() + " of line " + before);
+                            return;
                         }
                         operations.add(operation);
                     } catch (InvalidValueException e) {
-                        note(bad, badCount, number, e.rule());
+                        lines.note(number, e.rule());
                     } catch (ArithmeticException | java.time.DateTimeException e) {
-                        note(bad, badCount, number, "has a time out of range");
+                        lines.note(number, "has a time out of range");
                     }
                 }
-                case "end" -> {
-                    ended = true;
-                    if (line.records() == null || line.records() != cacheLines) {
-                        note(bad, badCount, number, "counts " + line.records() + " entries; the file holds " + cacheLines);
-                    }
-                    if (line.unreadable() != null && line.unreadable() != unreadableLines) {
-                        note(bad, badCount, number, "counts " + line.unreadable() + " unreadable entries; the file holds "
-                                + unreadableLines);
-                    }
-                    if (line.progress() != null && line.progress() != progressLines) {
-                        note(bad, badCount, number, "counts " + line.progress() + " progress operations; the file holds " + progressLines);
-                    }
-                }
-                case "error" -> note(bad, badCount, number, "says the export stopped there (" + line.detail()
-                        + "): the file is incomplete; export again");
-                case "header" -> note(bad, badCount, number, "is a second header");
-                case "" -> note(bad, badCount, number, "has no type");
                 default -> skipped++; // a record of a kind this version does not know: left out, as the format says
             }
         }
-        if (!header) {
-            note(bad, badCount, 1, "the file is empty: an export starts with its header line");
-        } else if (!ended) {
-            note(bad, badCount, number + 1, "the end line is missing: the file is incomplete; export again");
+
+        @Override
+        public void end(int number, Line line) {
+            if (line.records() == null || line.records() != cacheLines) {
+                lines.note(number, "counts " + line.records() + " entries; the file holds " + cacheLines);
+            }
+            if (line.unreadable() != null && line.unreadable() != unreadableLines) {
+                lines.note(number, "counts " + line.unreadable() + " unreadable entries; the file holds " + unreadableLines);
+            }
+            if (line.progress() != null && line.progress() != progressLines) {
+                lines.note(number, "counts " + line.progress() + " progress operations; the file holds " + progressLines);
+            }
         }
-        if (badCount[0] > 0) {
-            throw new InvalidRequestException(bad, badCount[0] + " lines of the file are not sound; nothing was written");
-        }
-        return new Checked(entries, cacheLines + unreadableLines, skipped, operations);
     }
 
     /**
@@ -413,29 +365,5 @@ public class ImportResource {
         CacheWrite write = policy.write(line.value().text(), OptionalLong.of(seconds), tags, Precondition.always())
                 .from(new CacheWrite.Origin(line.version(), line.createdAt()));
         return new ImportService.Entry(key, write, line.expiresAt());
-    }
-
-    private static boolean isBlank(byte[] file, int at, int length) {
-        for (int i = at; i < at + length; i++) {
-            if (file[i] != ' ' && file[i] != '\t') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void note(List<Problem.Violation> bad, long[] count, int number, String message) {
-        count[0]++;
-        if (bad.size() < MAX_NAMED) {
-            bad.add(new Problem.Violation("line " + number, "line " + number + " " + message));
-        }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int cut = message.indexOf('\n');
-        return cut < 0 ? message : message.substring(0, cut);
     }
 }

@@ -80,22 +80,11 @@ public final class OpenApiDocument implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
-        PathItem export = openAPI.getPaths().getPathItem(ExportResource.PATH);
-        if (export != null && export.getGET() != null && export.getGET().getResponses() != null
-                && export.getGET().getResponses().getAPIResponse("200") != null) {
-            var lines = export.getGET().getResponses().getAPIResponse("200").getContent().getMediaType(ExportResource.JSON_LINES);
-            if (lines != null) {
-                lines.setExamples(new java.util.LinkedHashMap<>(Map.of("one entry", OASFactory.createExample().value(ExportResource.EXAMPLE))));
-            }
-        }
-        PathItem imports = openAPI.getPaths().getPathItem(ImportResource.PATH);
-        if (imports != null && imports.getPOST() != null && imports.getPOST().getRequestBody() != null
-                && imports.getPOST().getRequestBody().getContent() != null) {
-            // The file an import takes is an export, as text: the same example.
-            imports.getPOST().getRequestBody().getContent().getMediaTypes().values().forEach(file -> file
-                    .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING).description("an export file, JSON Lines"))
-                    .setExamples(new java.util.LinkedHashMap<>(Map.of("an export", OASFactory.createExample().value(ExportResource.EXAMPLE)))));
-        }
+        // The files of exports and imports, as text (an annotation's example would be read as JSON): the same example for both.
+        jsonLines(openAPI.getPaths().getPathItem(ExportResource.PATH), openAPI.getPaths().getPathItem(ImportResource.PATH),
+                "an export", ExportResource.EXAMPLE);
+        jsonLines(openAPI.getPaths().getPathItem(CredentialsResource.PATH + "/export"),
+                openAPI.getPaths().getPathItem(CredentialsResource.PATH + "/import"), "credentials", CredentialsResource.EXAMPLE);
         PathItem entry = openAPI.getPaths().getPathItem(CACHE_ENTRY);
         if (entry != null && entry.getGET() != null && entry.getHEAD() == null) {
             entry.setHEAD(headOf(entry.getGET()));
@@ -232,5 +221,22 @@ public final class OpenApiDocument implements OASFilter {
                 .addProperty("violations", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
                         .items(OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
                                 .addProperty("field", string).addProperty("message", string)));
+    }
+
+    /** Sets the example of a JSON Lines file on the export's answer and on the import's body. */
+    private static void jsonLines(PathItem export, PathItem imports, String name, String example) {
+        if (export != null && export.getGET() != null && export.getGET().getResponses() != null
+                && export.getGET().getResponses().getAPIResponse("200") != null) {
+            var lines = export.getGET().getResponses().getAPIResponse("200").getContent().getMediaType(ExportResource.JSON_LINES);
+            if (lines != null) {
+                lines.setExamples(new java.util.LinkedHashMap<>(Map.of(name, OASFactory.createExample().value(example))));
+            }
+        }
+        if (imports != null && imports.getPOST() != null && imports.getPOST().getRequestBody() != null
+                && imports.getPOST().getRequestBody().getContent() != null) {
+            imports.getPOST().getRequestBody().getContent().getMediaTypes().values().forEach(file -> file
+                    .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING).description("a file of JSON Lines"))
+                    .setExamples(new java.util.LinkedHashMap<>(Map.of(name, OASFactory.createExample().value(example)))));
+        }
     }
 }

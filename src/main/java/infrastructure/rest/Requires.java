@@ -17,4 +17,7 @@ import java.lang.annotation.Target;
 public @interface Requires {
 
     Scope value();
+
+    /** True where the scope is needed on every project (a use case of the whole service, such as its credentials). */
+    boolean serviceWide() default false;
 }

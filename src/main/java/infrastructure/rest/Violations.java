@@ -36,6 +36,11 @@ final class Violations {
         found.add(new Problem.Violation(field, message));
     }
 
+    /** The violations recorded so far. */
+    List<Problem.Violation> found() {
+        return List.copyOf(found);
+    }
+
     /** Throws an {@link InvalidRequestException} listing every violation, if there is any. */
     void throwIfAny() {
         if (!found.isEmpty()) {

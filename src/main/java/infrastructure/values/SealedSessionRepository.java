@@ -2,6 +2,8 @@ package infrastructure.values;
 
 import domain.project.ProjectId;
 import domain.session.SessionId;
+import domain.session.SessionPage;
+import domain.session.StoredSession;
 import domain.session.SessionRepository;
 import domain.session.SessionToken;
 import domain.session.UserId;
@@ -79,6 +81,27 @@ public final class SealedSessionRepository implements SessionRepository {
     @Override
     public Uni<Long> revokeAll(UserId user) {
         return store.revokeAll(user);
+    }
+
+    /** The page with each session's user data read; a session whose user data cannot be read is left out and counted. */
+    @Override
+    public Uni<SessionPage> page(String cursor, int limit) {
+        return store.page(cursor, limit).chain(page -> page.sessions().isEmpty()
+                ? Uni.createFrom().item(page)
+                : Uni.join().all(page.sessions().stream()
+                                .map(stored -> unsealed(stored.session())
+                                        .map(read -> read.map(session -> new StoredSession(session, stored.verifierDigest()))))
+                                .toList())
+                        .andFailFast()
+                        .map(read -> new SessionPage(read.stream().flatMap(Optional::stream).toList(),
+                                page.unreadable() + read.stream().filter(Optional::isEmpty).count(), page.next())));
+    }
+
+    @Override
+    public Uni<Boolean> restore(StoredSession stored) {
+        UserSession session = stored.session();
+        return values.encodeText(ValueContext.sessionData(session.id()), session.userData())
+                .chain(sealed -> store.restore(new StoredSession(session.withUserData(sealed), stored.verifierDigest())));
     }
 
     private Uni<Optional<UserSession>> withheldIfUnreadable(Optional<UserSession> stored) {
