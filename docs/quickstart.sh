@@ -284,6 +284,16 @@ curl -s -X POST "$BASE/v1/admin/projects/shop/import?dryRun=true" -H "Authorizat
   -H 'Content-Type: application/jsonl' --data-binary @shop.jsonl
 cd - >/dev/null
 
+# --- Credentials
+cd "${TMPDIR:-/tmp}"
+expect 200
+curl -s $BASE/v1/admin/credentials/export -H "Authorization: Bearer $ADMIN" > credentials.jsonl
+expect 200
+curl -s -X POST "$BASE/v1/admin/credentials/import?includeCredentials=true&dryRun=true" -H "Authorization: Bearer $ADMIN" \
+  -H 'Content-Type: application/jsonl' --data-binary @credentials.jsonl
+rm -f credentials.jsonl
+cd - >/dev/null
+
 # --- Browsers
 expect 403
 curl -i -X OPTIONS $BASE/v1/projects/shop/progress/import-42/events \

@@ -1,5 +1,6 @@
 package cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -27,7 +28,8 @@ final class ExportCommand extends ServiceCommand {
     String project;
 
     @Option(names = "--all", description = "Every project the service lists, one file each, and the stored rate-limit "
-            + "policies, into the directory --output names (with a manifest.json that `import --all` reads).")
+            + "policies and its credentials (API keys and sessions, as digests), into the directory --output names (with a "
+            + "manifest.json that `import --all` reads).")
     boolean all;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write it (default: standard output); "
@@ -84,6 +86,7 @@ final class ExportCommand extends ServiceCommand {
             // An earlier backup's manifest goes first: until this one's is written, the directory reads as unfinished.
             Files.deleteIfExists(output.resolve(Backup.MANIFEST));
             Files.deleteIfExists(output.resolve(Backup.POLICIES));
+            Files.deleteIfExists(output.resolve(Credentials.FILE));
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot make the directory " + output + " ready: " + e.getMessage());
         }
@@ -108,13 +111,28 @@ final class ExportCommand extends ServiceCommand {
         });
         Backup.write(output.resolve(Backup.POLICIES), stored);
         manifest.put("policies", stored.size());
+        int exit = ExitCodes.OK;
+        try {
+            JsonNode end = Credentials.download(service, output.resolve(Credentials.FILE));
+            manifest.putObject("credentials").put("file", Credentials.FILE).put("apikeys", end.path("apikeys").asLong())
+                    .put("sessions", end.path("sessions").asLong());
+        } catch (ServiceException e) {
+            if (e.status() != 403) {
+                throw e;
+            }
+            // A key that administers some projects backs them up; the credentials need one that administers every project.
+            console.note("warning: the API keys and sessions were not exported: the key is not an admin of every project");
+            exit = ExitCodes.ATTENTION;
+        }
         Backup.write(output.resolve(Backup.MANIFEST), manifest);
         if (console.json()) {
             console.print(manifest);
         } else {
-            console.line("rate-limit policies: " + stored.size() + "; the manifest: " + output.resolve(Backup.MANIFEST));
+            console.line("rate-limit policies: " + stored.size() + (manifest.has("credentials") ? "; API keys: "
+                    + manifest.path("credentials").path("apikeys").asLong() + ", sessions: "
+                    + manifest.path("credentials").path("sessions").asLong() : "") + "; the manifest: " + output.resolve(Backup.MANIFEST));
         }
-        return ExitCodes.OK;
+        return exit;
     }
 
     /** One project's export to {@code output} (standard output when null), written whole or not at all. */

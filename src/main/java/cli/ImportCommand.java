@@ -51,6 +51,10 @@ final class ImportCommand extends ServiceCommand {
     @Option(names = "--no-progress", description = "Do not report the import through the project's progress capability.")
     boolean noProgress;
 
+    @Option(names = "--include-credentials", description = "With --all: import the backup's API keys and sessions too, so that "
+            + "their secrets and tokens work on this service (needs admin on every project).")
+    boolean includeCredentials;
+
     @Override
     int run(ServiceClient service, Console console) {
         if (!mode.equals("merge") && !mode.equals("replace")) {
@@ -96,6 +100,14 @@ final class ImportCommand extends ServiceCommand {
             paths.put(each, file);
         }
         JsonNode policies = Backup.policies(input);
+        boolean withCredentials = manifest.has("credentials");
+        java.util.List<String> credentials = withCredentials && includeCredentials
+                ? Credentials.read(input.resolve(Credentials.FILE)) : java.util.List.of();
+        if (withCredentials && !includeCredentials) {
+            console.note("the backup's API keys and sessions are left out: add --include-credentials to import them");
+        } else if (!withCredentials && includeCredentials) {
+            console.note("warning: the backup holds no API keys or sessions (its export lacked the rights to read them)");
+        }
         ObjectNode answer = ServiceClient.JSON.createObjectNode().put("from", manifest.path("from").asText());
         ArrayNode imported = answer.putArray("imported");
         for (java.util.Map.Entry<String, ExportFiles.Checked> entry : files.entrySet()) {
@@ -114,14 +126,24 @@ final class ImportCommand extends ServiceCommand {
         }
         ObjectNode copied = PoliciesCommand.copy(policies, service, mode, dryRun);
         answer.set("policies", copied);
-        if (console.json()) {
-            console.print(answer);
-        } else {
+        if (!console.json()) {
             console.line("rate-limit policies: " + (dryRun ? "would write " : "written ") + copied.path("written").size()
                     + ", unchanged " + copied.path("unchanged").asLong() + ", kept " + copied.path("kept").size()
                     + (copied.path("refused").isEmpty() ? "" : ", refused " + copied.path("refused")));
         }
-        return copied.path("refused").isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
+        boolean clean = copied.path("refused").isEmpty() && !(includeCredentials && !withCredentials);
+        if (!credentials.isEmpty()) {
+            ObjectNode report = Credentials.send(service, credentials, dryRun);
+            answer.set("credentials", report);
+            if (!console.json()) {
+                console.line("credentials: " + Credentials.summary(report, dryRun));
+            }
+            clean &= report.path("apikeyConflicts").asLong() == 0;
+        }
+        if (console.json()) {
+            console.print(answer);
+        }
+        return clean ? ExitCodes.OK : ExitCodes.ATTENTION;
     }
 
     /**

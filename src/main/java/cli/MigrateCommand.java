@@ -86,6 +86,10 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--policies", description = "Copy the stored rate-limit policies also when projects are named.")
     boolean policies;
 
+    @Option(names = "--include-credentials", description = "Copy every API key and live session too, so that their secrets and "
+            + "tokens work on the target (needs admin on every project of both).")
+    boolean includeCredentials;
+
     @Spec
     CommandSpec spec;
 
@@ -124,6 +128,14 @@ final class MigrateCommand implements Callable<Integer> {
                 console.line("rate-limit policies: " + (dryRun ? "would write " : "written ") + copied.path("written").size()
                         + ", unchanged " + copied.path("unchanged").asLong() + ", kept in the target " + copied.path("kept").size()
                         + (copied.path("refused").isEmpty() ? "" : ", refused " + copied.path("refused")));
+            }
+        }
+        if (!validateOnly && includeCredentials) {
+            ObjectNode copied = Credentials.send(target, Credentials.export(source), dryRun);
+            answer.set("credentials", copied);
+            clean &= copied.path("apikeyConflicts").asLong() == 0;
+            if (!console.json()) {
+                console.line("credentials: " + Credentials.summary(copied, dryRun));
             }
         }
         ArrayNode migrated = answer.putArray("migrated");

@@ -346,18 +346,23 @@ class CommandLineIT {
         assertThat(services.get("embedded").send("PUT", "/v1/rate-limit-policies/moved-policy", ADMIN,
                 "{\"limits\": [{\"requests\": 7, \"windowSeconds\": 60}], \"burst\": 1, \"failMode\": \"closed\"}").statusCode())
                 .isEqualTo(201);
-        String[] migrate = {"migrate", "--from", url("embedded"), "--to", url("memory"), "--project", "no-data-here", "--policies"};
+        String moved = JSON.readTree(services.get("embedded").send("POST", "/v1/admin/api-keys", ADMIN,
+                "{\"name\": \"moved-key\", \"projects\": [\"no-data-here\"], \"scopes\": [\"cache:read\"]}").body()).path("key").asText();
+        String[] migrate = {"migrate", "--from", url("embedded"), "--to", url("memory"), "--project", "no-data-here", "--policies",
+            "--include-credentials"};
 
         Result first = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), migrate);
 
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        assertThat(first.out()).containsPattern("rate-limit policies: written [1-9]");
+        assertThat(first.out()).containsPattern("rate-limit policies: written [1-9]").containsPattern("credentials: written [1-9]");
+        assertThat(services.get("memory").send("GET", "/v1/projects/no-data-here/cache/anything", moved, null).statusCode())
+                .as("the key, with its secret, works on the target").isEqualTo(404);
         JsonNode copied = JSON.readTree(services.get("memory").send("GET", "/v1/rate-limit-policies/moved-policy", ADMIN, null).body());
         assertThat(copied.path("limits").get(0).path("requests").asLong()).isEqualTo(7);
         assertThat(copied.path("failMode").asText()).isEqualTo("closed");
         assertThat(copied.path("source").asText()).isEqualTo("stored");
         Result second = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), migrate);
-        assertThat(second.out()).contains("rate-limit policies: written 0");
+        assertThat(second.out()).contains("rate-limit policies: written 0").contains("credentials: written 0 of");
     }
 
     @Test
@@ -368,6 +373,8 @@ class CommandLineIT {
                 "{\"correlationId\": \"nightly\", \"totalSteps\": 3}").statusCode()).isEqualTo(201);
         assertThat(services.get("embedded").send("PUT", "/v1/rate-limit-policies/backed-up-policy", ADMIN,
                 "{\"limits\": [{\"requests\": 9, \"windowSeconds\": 60}]}").statusCode()).isEqualTo(201);
+        JsonNode session = JSON.readTree(services.get("embedded").send("POST", "/v1/sessions", ADMIN,
+                "{\"userId\": \"backed-up-user\", \"userData\": {\"n\": 1.50}, \"projectAccess\": [\"backed-up\"]}").body());
         Path backup = directory.resolve("backup");
 
         Result exported = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("embedded"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
@@ -388,6 +395,17 @@ class CommandLineIT {
         assertThat(entries("redis", "backed-up-too")).isEqualTo(10);
         assertThat(services.get("redis").send("GET", "/v1/projects/backed-up/progress/nightly", ADMIN, null).statusCode()).isEqualTo(200);
         assertThat(services.get("redis").send("GET", "/v1/rate-limit-policies/backed-up-policy", ADMIN, null).statusCode()).isEqualTo(200);
+        String validate = "{\"token\": \"" + session.path("token").asText() + "\"}";
+        assertThat(restored.err()).contains("add --include-credentials");
+        assertThat(services.get("redis").send("POST", "/v1/sessions/validate", ADMIN, validate).statusCode()).isEqualTo(401);
+
+        Result withCredentials = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("redis"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
+                "import", "--all", "-i", backup.toString(), "--include-credentials");
+
+        assertThat(withCredentials.exitCode()).as(withCredentials.toString()).isZero();
+        assertThat(withCredentials.out()).containsPattern("credentials: written \\d+ of \\d+ API keys .*, [1-9]\\d* of [1-9]\\d* sessions");
+        assertThat(services.get("redis").send("POST", "/v1/sessions/validate", ADMIN, validate).statusCode())
+                .as("the session's token opens it on the other store").isEqualTo(200);
         Result notABackup = CommandLineProcess.run(Map.of("CACHE_DOMAIN_URL", url("redis"), "CACHE_DOMAIN_ADMIN_KEY", ADMIN),
                 "import", "--all", "-i", directory.toString());
         assertThat(notABackup.exitCode()).isEqualTo(2);
