@@ -85,15 +85,22 @@ public class CredentialTransferService {
      * @throws TooManyStreamsException when this instance runs as many credential exports as it may
      */
     public Uni<Multi<Item>> export(Principal caller) {
-        Access.requireServiceWide(caller, Scope.ADMIN);
+        authorize(caller);
         if (running.incrementAndGet() > MAX_RUNNING) {
             running.decrementAndGet();
             throw new TooManyStreamsException("this instance runs " + MAX_RUNNING + " credential exports at once already; "
                     + "export again once one has ended");
         }
-        Runnable ended = running::decrementAndGet;
+        // Once, whichever comes first: the keys' read failing or cancelled (the client left), or the stream ending.
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable ended = () -> {
+            if (released.compareAndSet(false, true)) {
+                running.decrementAndGet();
+            }
+        };
         return allKeys()
                 .onFailure().invoke(ended)
+                .onCancellation().invoke(ended)
                 .map(all -> Multi.createBy().concatenating().streams(
                                 Multi.createFrom().iterable(all).map(key -> (Item) new Item.Key(key)),
                                 sessions(caller))
@@ -148,11 +155,13 @@ public class CredentialTransferService {
     }
 
     /**
-     * Fails unless the caller may import credentials: what the web edge checks before it reads a body,
-     * so that a refused caller's file is never read.
+     * Fails unless the caller may export or import credentials: {@code admin} on every project, and
+     * {@code sessions} (sessions hold their users' data, and make a user's browser trusted). What the
+     * web edge checks before it reads a body, so that a refused caller's file is never read.
      */
     public void authorize(Principal caller) {
         Access.requireServiceWide(caller, Scope.ADMIN);
+        Access.require(caller, Scope.SESSIONS);
     }
 
     /**
@@ -186,6 +195,11 @@ public class CredentialTransferService {
     public Uni<Report> restore(Principal caller, List<ApiKey> imported, List<StoredSession> importedSessions, boolean dryRun) {
         return Uni.createFrom().deferred(() -> {
             authorize(caller);
+            // No key may mint a more powerful one (as ApiKeyService.create): a file's key grants at most what the caller holds.
+            imported.stream().filter(key -> !caller.mayGrant(key.projects(), key.scopes())).findFirst().ifPresent(key -> {
+                throw new AccessDeniedException("the file's API key " + key.name() + " grants projects or scopes this key does not "
+                        + "hold itself; nothing was imported");
+            });
             Tally tally = new Tally();
             return Multi.createFrom().iterable(imported)
                     .onItem().transformToUniAndConcatenate(key -> restore(key, dryRun).invoke(outcome -> tally.key(key, outcome)))
@@ -212,13 +226,17 @@ public class CredentialTransferService {
         if (key.name().value().equals(BootstrapKey.NAME)) {
             return Uni.createFrom().item(Outcome.CONFLICT);
         }
-        Uni<Boolean> stored = dryRun ? keys.findByName(key.name()).map(Optional::isEmpty) : keys.create(key);
+        // A digest names one key: a key of another name with this secret is a conflict, never overwritten.
+        Uni<Boolean> stored = dryRun
+                ? Uni.combine().all().unis(keys.findByName(key.name()), keys.findByDigest(key.secretDigest()))
+                        .with((byName, byDigest) -> byName.isEmpty() && byDigest.isEmpty())
+                : keys.create(key);
         return stored.chain(written -> written
                 ? Uni.createFrom().item(Outcome.WRITTEN)
                 : keys.findByName(key.name()).map(held -> held.filter(h -> same(h, key)).isPresent() ? Outcome.EXISTING : Outcome.CONFLICT));
     }
 
-    /** The same key: the same secret, grants and expiry (its creation aside: a key made again by hand is another). */
+    /** The same key: the same secret, grants and expiry (its creation aside). */
     private static boolean same(ApiKey held, ApiKey imported) {
         return domain.Secrets.sameDigest(held.secretDigest(), imported.secretDigest()) && held.projects().equals(imported.projects())
                 && held.scopes().equals(imported.scopes()) && Objects.equals(held.expiresAt(), imported.expiresAt());

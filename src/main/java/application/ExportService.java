@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The use cases of taking a project's data out of the service: its export (cache entries, then
- * progress operations with their events), read page by page so that
+ * progress operations with their events, then the tasks of its queues), read page by page so that
  * neither the service's memory nor any writer waits on the project's size. Each needs the scope
  * {@code admin} on the project: an export holds every value in clear.
  *
@@ -60,14 +60,16 @@ public class ExportService {
 
     private final CacheRepository cache;
     private final ProgressRepository progress;
+    private final domain.task.TaskRepository tasks;
     private final CredentialCheck credentials;
     private final AtomicInteger running = new AtomicInteger();
 
     @Inject
-    public ExportService(CacheRepository cache, ProgressRepository progress, ApiKeyRepository keys, SessionRepository sessions,
-            Clock clock) {
+    public ExportService(CacheRepository cache, ProgressRepository progress, domain.task.TaskRepository tasks, ApiKeyRepository keys,
+            SessionRepository sessions, Clock clock) {
         this.cache = cache;
         this.progress = progress;
+        this.tasks = tasks;
         this.credentials = new CredentialCheck(keys, sessions, clock);
     }
 
@@ -84,6 +86,10 @@ public class ExportService {
 
         /** A progress operation, its state and the events it retains, each read whole. */
         record Operation(Progress progress, List<ProgressEvent> events) implements Item {
+        }
+
+        /** A task of one of the project's queues, read whole. */
+        record Task(domain.task.Task task) implements Item {
         }
     }
 
@@ -104,13 +110,21 @@ public class ExportService {
             throw new TooManyStreamsException("this instance runs " + MAX_RUNNING + " exports at once already; "
                     + "export again once one has ended");
         }
-        Runnable ended = running::decrementAndGet;
+        // Once, whichever comes first: the first page failing or cancelled (the client left), or the stream ending.
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable ended = () -> {
+            if (released.compareAndSet(false, true)) {
+                running.decrementAndGet();
+            }
+        };
         return cachePage(project, after)
                 .onFailure().invoke(ended)
+                .onCancellation().invoke(ended)
                 .map(first -> Multi.createBy().concatenating().streams(
                                 items(first),
                                 first.next().isEmpty() ? Multi.createFrom().empty() : rest(caller, project, first.next().get()),
-                                operations(caller, project))
+                                operations(caller, project),
+                                tasks(caller, project))
                         .onTermination().invoke(ended));
     }
 
@@ -157,6 +171,47 @@ public class ExportService {
                                 .filter(event -> event.sequence() <= operation.lastSequence()).toList())))
                 .collect().asList()
                 .map(operations -> new OperationPage(operations, page.next())));
+    }
+
+    /** Tasks read per store call at most. */
+    static final int TASKS_PAGE = 200;
+
+    /**
+     * The tasks of each of the project's queues, queue by queue in name order, state by state, each state's
+     * in sequence order: a page at a time, each page once the credential was found to permit it still.
+     */
+    private Multi<Item> tasks(Principal caller, ProjectId project) {
+        return Multi.createFrom().uni(permitted(caller, project).chain(() -> queues(project)))
+                .onItem().transformToIterable(names -> names)
+                .onItem().transformToMultiAndConcatenate(queue -> Multi.createFrom().items(domain.task.TaskState.values())
+                        .onItem().transformToMultiAndConcatenate(state -> Multi.createBy().repeating()
+                                .uni(TaskWalk::new, walk -> permitted(caller, project)
+                                        .chain(() -> taskPage(project, queue, state, walk.after))
+                                        .invoke(page -> page.next().ifPresent(next -> walk.after = next)))
+                                .whilst(page -> page.next().isPresent())
+                                .onItem().transformToIterable(page -> page.items().stream().map(task -> (Item) new Item.Task(task)).toList())));
+    }
+
+    /** The project's queues that hold tasks, in one guarded store call. */
+    @Measured
+    @WithSpan("admin.export-queues")
+    @ApplyGuard(Guards.BULK)
+    Uni<List<domain.task.QueueName>> queues(@SpanAttribute(Outcomes.PROJECT) ProjectId project) {
+        return Retries.idempotent(() -> tasks.queues(project));
+    }
+
+    /** Up to {@value #TASKS_PAGE} tasks of the queue in the state, after the sequence {@code after}. */
+    @Measured
+    @WithSpan("admin.export-tasks-page")
+    @ApplyGuard(Guards.BULK)
+    Uni<domain.task.TaskPage> taskPage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, domain.task.QueueName queue,
+            domain.task.TaskState state, long after) {
+        return Retries.idempotent(() -> tasks.list(project, queue, state, after, TASKS_PAGE));
+    }
+
+    /** Where a walk over one queue's tasks of one state is. */
+    private static final class TaskWalk {
+        long after;
     }
 
     /** A page of operations, and where the next starts. */

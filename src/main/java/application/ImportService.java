@@ -57,12 +57,15 @@ public class ImportService {
     static final int MAX_NAMED = 100;
 
     private final CacheRepository cache;
+    private final domain.task.TaskRepository tasks;
     private final ProgressRepository progress;
     private final ProgressPolicy progressPolicy;
     private final Clock clock;
 
     @Inject
-    public ImportService(CacheRepository cache, ProgressRepository progress, ProgressPolicy progressPolicy, Clock clock) {
+    public ImportService(CacheRepository cache, ProgressRepository progress, domain.task.TaskRepository tasks, ProgressPolicy progressPolicy,
+            Clock clock) {
+        this.tasks = tasks;
         this.cache = cache;
         this.progress = progress;
         this.progressPolicy = progressPolicy;
@@ -105,6 +108,55 @@ public class ImportService {
                     .collect().last()
                     .map(last -> new OperationsReport(counts[0], counts[1], counts[2]));
         });
+    }
+
+    /**
+     * Stores each task its queue does not hold (an id the queue holds is kept as it is), queue by queue
+     * in sequence order, so that a queue imported into an empty one keeps its order; a finished task
+     * whose retention passed is left out. The tasks come without leases (see {@link domain.task.Task#copiedAt}).
+     * With {@code dryRun}, only reads.
+     */
+    @Measured
+    @WithSpan("admin.import-tasks")
+    public Uni<OperationsReport> importTasks(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project,
+            List<domain.task.Task> imported, boolean dryRun) {
+        return Uni.createFrom().deferred(() -> {
+            authorize(caller, project);
+            java.util.Map<domain.task.QueueName, List<domain.task.Task>> byQueue = new java.util.TreeMap<>(
+                    java.util.Comparator.comparing(domain.task.QueueName::value));
+            imported.forEach(task -> byQueue.computeIfAbsent(task.queue(), q -> new java.util.ArrayList<>()).add(task));
+            long[] counts = new long[3];
+            return Multi.createFrom().iterable(byQueue.entrySet())
+                    .onItem().transformToMultiAndConcatenate(queue -> {
+                        List<domain.task.Task> ordered = queue.getValue().stream()
+                                .sorted(java.util.Comparator.comparingLong(domain.task.Task::sequence)).toList();
+                        List<List<domain.task.Task>> chunks = new java.util.ArrayList<>();
+                        for (int from = 0; from < ordered.size(); from += TASKS_CHUNK) {
+                            chunks.add(ordered.subList(from, Math.min(ordered.size(), from + TASKS_CHUNK)));
+                        }
+                        return Multi.createFrom().iterable(chunks)
+                                .onItem().transformToUniAndConcatenate(chunk -> restoreTasks(project, queue.getKey(), chunk, dryRun));
+                    })
+                    .invoke(outcomes -> outcomes.forEach(outcome -> counts[outcome.ordinal()]++))
+                    .collect().last()
+                    .map(last -> new OperationsReport(counts[0], counts[1], counts[2]));
+        });
+    }
+
+    /** Tasks restored per store call. */
+    private static final int TASKS_CHUNK = 200;
+
+    /** One chunk of one queue's tasks, in one guarded store call (a dry run reads each instead). */
+    @ApplyGuard(Guards.BULK)
+    Uni<List<domain.task.TaskRepository.Restored>> restoreTasks(ProjectId project, domain.task.QueueName queue,
+            List<domain.task.Task> chunk, boolean dryRun) {
+        if (!dryRun) {
+            return tasks.restore(project, queue, chunk);
+        }
+        return Multi.createFrom().iterable(chunk)
+                .onItem().transformToUniAndConcatenate(task -> tasks.find(task.ref()).map(held -> held.isPresent()
+                        ? domain.task.TaskRepository.Restored.EXISTING : domain.task.TaskRepository.Restored.STORED))
+                .collect().asList();
     }
 
     /** 0 written, 1 existing, 2 expired. */

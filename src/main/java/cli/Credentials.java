@@ -21,8 +21,8 @@ import java.util.List;
  */
 final class Credentials {
 
-    /** The file of a backup's credentials. */
-    static final String FILE = "credentials.jsonl";
+    /** The file of a backup's credentials: a name no project's file has (a project id starts with a letter or digit). */
+    static final String FILE = "_credentials.jsonl";
     static final String FORMAT = "cache-domain-credentials";
     private static final String EXPORT = "/v1/admin/credentials/export";
     private static final String IMPORT = "/v1/admin/credentials/import?includeCredentials=true";
@@ -54,6 +54,14 @@ final class Credentials {
         List<String> lines = export(service);
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
+            Files.deleteIfExists(partial);
+            // Readable by its owner only: the digests make the same secrets work wherever the file is imported.
+            try {
+                Files.createFile(partial, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(partial);
+            }
             Files.write(partial, lines, StandardCharsets.UTF_8);
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -78,10 +86,18 @@ final class Credentials {
     }
 
     /**
-     * Sends the credentials to the service in batches (with {@code dryRun}, to be checked only); answers
-     * the totals of the reports. A batch the service refuses stops it: the batches before it stay written.
+     * Sends the credentials to the service in batches, each checked by the service as a dry run before the
+     * first is written (with {@code dryRun}, only that); answers the totals of the reports.
      */
     static ObjectNode send(ServiceClient service, List<String> lines, boolean dryRun) {
+        if (!dryRun) {
+            // Every batch checked by the service first: a file it refuses in part writes nothing.
+            sendBatches(service, lines, true);
+        }
+        return sendBatches(service, lines, dryRun);
+    }
+
+    private static ObjectNode sendBatches(ServiceClient service, List<String> lines, boolean dryRun) {
         String header = lines.get(0);
         ObjectNode totals = ServiceClient.JSON.createObjectNode();
         List<String> batch = new ArrayList<>();
@@ -92,7 +108,7 @@ final class Credentials {
             String line = lines.get(i);
             String type = parse(line, "line " + (i + 1)).path("type").asText();
             batch.add(line);
-            bytes += line.length() + 1L;
+            bytes += line.getBytes(StandardCharsets.UTF_8).length + 1L;
             keys += type.equals("apikey") ? 1 : 0;
             sessions += type.equals("session") ? 1 : 0;
             if (batch.size() >= BATCH_LINES || bytes >= BATCH_BYTES) {

@@ -39,6 +39,9 @@ final class ExportCommand extends ServiceCommand {
     @Option(names = "--after", paramLabel = "KEY", description = "Only the entries after this key (to resume a cut export).")
     String after;
 
+    @Option(names = "--no-credentials", description = "With --all: leave the API keys and sessions out of the backup.")
+    boolean noCredentials;
+
     @Option(names = "--progress", description = "Report the export through the project's progress capability (off by "
             + "default: the operation would be part of the project's next export).")
     boolean progress;
@@ -57,11 +60,13 @@ final class ExportCommand extends ServiceCommand {
         Exported done = export(service, project, output, after, !progress, console);
         if (console.json() && output != null) {
             ObjectNode summary = ServiceClient.JSON.createObjectNode().put("project", project).put("records", done.records())
-                    .put("unreadable", done.unreadable()).put("operations", done.operations()).put("file", output.toString());
+                    .put("unreadable", done.unreadable()).put("operations", done.operations()).put("tasks", done.tasks())
+                    .put("file", output.toString());
             console.print(summary);
         } else {
             console.note("exported " + Console.count(done.records()) + " entries" + (done.operations() > 0
-                    ? " and " + Console.count(done.operations()) + " progress operations" : "") + " of " + project
+                    ? ", " + Console.count(done.operations()) + " progress operations" : "") + (done.tasks() > 0
+                    ? ", " + Console.count(done.tasks()) + " tasks" : "") + " of " + project
                     + (output == null ? "" : " to " + output)
                     + (done.unreadable() > 0 ? " (" + done.unreadable() + " unreadable, named in the file)" : ""));
         }
@@ -69,7 +74,7 @@ final class ExportCommand extends ServiceCommand {
     }
 
     /** What an export wrote. */
-    record Exported(long records, long unreadable, long operations) {
+    record Exported(long records, long unreadable, long operations, long tasks) {
     }
 
     /**
@@ -97,10 +102,10 @@ final class ExportCommand extends ServiceCommand {
             Path file = Backup.fileOf(output, each, ExitCodes.UNAVAILABLE);
             Exported done = export(service, each, file, null, !progress, console);
             files.addObject().put("project", each).put("file", file.getFileName().toString()).put("records", done.records())
-                    .put("operations", done.operations());
+                    .put("operations", done.operations()).put("tasks", done.tasks());
             if (!console.json()) {
                 console.line(each + ": " + Console.count(done.records()) + " entries, " + Console.count(done.operations())
-                        + " progress operations");
+                        + " progress operations, " + Console.count(done.tasks()) + " tasks");
             }
         }
         com.fasterxml.jackson.databind.node.ArrayNode stored = ServiceClient.JSON.createArrayNode();
@@ -113,15 +118,19 @@ final class ExportCommand extends ServiceCommand {
         manifest.put("policies", stored.size());
         int exit = ExitCodes.OK;
         try {
-            JsonNode end = Credentials.download(service, output.resolve(Credentials.FILE));
-            manifest.putObject("credentials").put("file", Credentials.FILE).put("apikeys", end.path("apikeys").asLong())
-                    .put("sessions", end.path("sessions").asLong());
+            if (!noCredentials) {
+                JsonNode end = Credentials.download(service, output.resolve(Credentials.FILE));
+                manifest.putObject("credentials").put("file", Credentials.FILE).put("apikeys", end.path("apikeys").asLong())
+                        .put("sessions", end.path("sessions").asLong());
+            }
         } catch (ServiceException e) {
-            if (e.status() != 403) {
+            if (e.status() != 403 && e.status() != 404 && e.status() != 429) {
                 throw e;
             }
-            // A key that administers some projects backs them up; the credentials need one that administers every project.
-            console.note("warning: the API keys and sessions were not exported: the key is not an admin of every project");
+            // A key that administers some projects backs them up; the credentials need more (or a newer service).
+            console.note("warning: the API keys and sessions were not exported (" + e.status() + ": " + (e.status() == 403
+                    ? "the key needs admin on every project and sessions" : e.status() == 404 ? "the service cannot export them"
+                    : "the service runs as many credential exports as it may") + ")");
             exit = ExitCodes.ATTENTION;
         }
         Backup.write(output.resolve(Backup.MANIFEST), manifest);
@@ -142,6 +151,7 @@ final class ExportCommand extends ServiceCommand {
         long records = 0;
         long unreadable = 0;
         long operations = 0;
+        long tasks = 0;
         boolean complete = false;
         String why = "the connection broke before the end line";
         // Opened first: a refusal (403, 404, 503) is the service's answer, with nothing begun.
@@ -165,6 +175,7 @@ final class ExportCommand extends ServiceCommand {
                     }
                     case "unreadable" -> unreadable++;
                     case "progress" -> operations++;
+                    case "task" -> tasks++;
                     case "error" -> why = line.json().path("detail").asText();
                     case "end" -> complete = line.json().path("records").asLong() == records;
                     default -> {
@@ -195,7 +206,7 @@ final class ExportCommand extends ServiceCommand {
                 throw new CliException(ExitCodes.UNAVAILABLE, "cannot write " + output + ": " + e.getMessage());
             }
         }
-        return new Exported(records, unreadable, operations);
+        return new Exported(records, unreadable, operations, tasks);
     }
 
     private static void delete(Path file) {

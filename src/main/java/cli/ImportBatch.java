@@ -19,6 +19,7 @@ final class ImportBatch {
     private long records;
     private long unreadable;
     private long operations;
+    private long tasks;
     private String lastKey;
 
     ImportBatch(ExportLine header) {
@@ -32,6 +33,7 @@ final class ImportBatch {
             case "cache" -> records++;
             case "unreadable" -> unreadable++;
             case "progress" -> operations++;
+            case "task" -> tasks++;
             default -> {
             }
         }
@@ -80,7 +82,7 @@ final class ImportBatch {
     byte[] file() {
         byte[] head = (header.text() + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] end = ("{\"type\":\"end\",\"records\":" + records + ",\"unreadable\":" + unreadable + ",\"progress\":" + operations
-                + "}\n").getBytes(StandardCharsets.UTF_8);
+                + ",\"tasks\":" + tasks + "}\n").getBytes(StandardCharsets.UTF_8);
         byte[] file = new byte[head.length + body.size() + end.length];
         System.arraycopy(head, 0, file, 0, head.length);
         System.arraycopy(body.toByteArray(), 0, file, head.length, body.size());

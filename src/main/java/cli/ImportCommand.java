@@ -69,6 +69,9 @@ final class ImportCommand extends ServiceCommand {
         if (all == (project != null)) {
             throw new CliException(ExitCodes.USAGE, "name a project, or --all");
         }
+        if (includeCredentials && !all) {
+            throw new CliException(ExitCodes.USAGE, "--include-credentials goes with --all: a project's file holds no credentials");
+        }
         if (all) {
             return importAll(service, console);
         }
@@ -103,6 +106,9 @@ final class ImportCommand extends ServiceCommand {
         boolean withCredentials = manifest.has("credentials");
         java.util.List<String> credentials = withCredentials && includeCredentials
                 ? Credentials.read(input.resolve(Credentials.FILE)) : java.util.List.of();
+        if (!credentials.isEmpty() && !dryRun) {
+            Credentials.send(service, credentials, true); // checked by the service before the first project is written
+        }
         if (withCredentials && !includeCredentials) {
             console.note("the backup's API keys and sessions are left out: add --include-credentials to import them");
         } else if (!withCredentials && includeCredentials) {

@@ -31,7 +31,8 @@ final class Importer {
         this.replaced = replaced;
         totals.put("project", project).put("mode", mode).put("dryRun", dryRun).put("batches", 0).put("entries", 0)
                 .put("written", 0).put("unchanged", 0).put("conflicts", 0).put("removed", 0).put("skipped", 0)
-                .put("operations", 0).put("operationsWritten", 0).put("operationsExisting", 0).put("operationsExpired", 0);
+                .put("operations", 0).put("operationsWritten", 0).put("operationsExisting", 0).put("operationsExpired", 0)
+                .put("tasks", 0).put("tasksWritten", 0).put("tasksExisting", 0).put("tasksExpired", 0);
         totals.putArray("conflictingKeys");
     }
 
@@ -58,7 +59,7 @@ final class Importer {
         replaced = true;
         totals.put("batches", totals.path("batches").asLong() + 1);
         for (String count : new String[] {"entries", "written", "unchanged", "conflicts", "skipped", "operations",
-                "operationsWritten", "operationsExisting", "operationsExpired"}) {
+                "operationsWritten", "operationsExisting", "operationsExpired", "tasks", "tasksWritten", "tasksExisting", "tasksExpired"}) {
             totals.put(count, totals.path(count).asLong() + report.path(count).asLong());
         }
         if (first) {
@@ -122,6 +123,12 @@ final class Importer {
                     + Console.count(totals.path("operationsWritten").asLong()) + (totals.path("dryRun").asBoolean() ? " would be" : "")
                     + " stored, " + Console.count(totals.path("operationsExisting").asLong()) + " held already, "
                     + Console.count(totals.path("operationsExpired").asLong()) + " expired"});
+        }
+        if (totals.path("tasks").asLong() > 0) {
+            fields.add(new String[] {"tasks", Console.count(totals.path("tasks").asLong()) + " tasks: "
+                    + Console.count(totals.path("tasksWritten").asLong()) + (totals.path("dryRun").asBoolean() ? " would be" : "")
+                    + " stored, " + Console.count(totals.path("tasksExisting").asLong()) + " held already, "
+                    + Console.count(totals.path("tasksExpired").asLong()) + " expired"});
         }
         console.fields(fields);
     }

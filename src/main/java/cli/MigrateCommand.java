@@ -301,6 +301,9 @@ final class MigrateCommand implements Callable<Integer> {
                         + (result.path("dryRun").asBoolean() ? " would be stored, " : " stored, ")
                         + Console.count(result.path("operationsExisting").asLong()) + " held already, "
                         + Console.count(result.path("operationsExpired").asLong()) + " expired" : "")
+                + (result.path("tasks").asLong() > 0 ? "; tasks: " + Console.count(result.path("tasksWritten").asLong())
+                        + (result.path("dryRun").asBoolean() ? " would be stored, " : " stored, ")
+                        + Console.count(result.path("tasksExisting").asLong()) + " held already" : "")
                 + (result.has("resumedAfter") ? " (resumed after " + result.path("resumedAfter").asText() + ")" : ""));
         if (result.path("conflicts").asLong() > 0) {
             console.line("  newer in the target, kept: " + KeysCommand.join(result.path("conflictingKeys")));

@@ -46,11 +46,13 @@ class ExportServiceTest {
     private static final int ENTRIES = 2 * ExportService.PAGE + 50;
 
     private final InMemoryApiKeyRepository keys = new InMemoryApiKeyRepository();
+    private static final domain.task.TaskRepository TASKS = new infrastructure.memory.InMemoryTaskRepository(Clock.systemUTC(),
+            domain.task.TaskRepository.Retention.DEFAULT, domain.task.QueueSettings.DEFAULT);
     private final FailingCacheStore cache = new FailingCacheStore(
             new InMemoryCacheRepository(Clock.systemUTC(), 100_000, Duration.ofDays(1), ValueCodecs.standard()));
     private final ExportService exports = new ExportService(cache, new infrastructure.memory.InMemoryProgressRepository(Clock.systemUTC(),
-            new domain.progress.ProgressRepository.Retention(100, java.time.Duration.ofMinutes(30))), keys, new InMemorySessionRepository(Clock.systemUTC()),
-            Clock.systemUTC());
+            new domain.progress.ProgressRepository.Retention(100, java.time.Duration.ofMinutes(30))), TASKS, keys,
+            new InMemorySessionRepository(Clock.systemUTC()), Clock.systemUTC());
     private Principal exporter;
 
     @BeforeEach
@@ -142,7 +144,7 @@ class ExportServiceTest {
                     }
                     return method.invoke(memory, args);
                 });
-        ExportService racingExports = new ExportService(cache, racing, keys, new InMemorySessionRepository(Clock.systemUTC()),
+        ExportService racingExports = new ExportService(cache, racing, TASKS, keys, new InMemorySessionRepository(Clock.systemUTC()),
                 Clock.systemUTC());
 
         AssertSubscriber<ExportService.Item> export = racingExports.cacheEntries(exporter, SHOP, java.util.Optional.empty())

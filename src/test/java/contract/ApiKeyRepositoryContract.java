@@ -63,6 +63,18 @@ public abstract class ApiKeyRepositoryContract {
     }
 
     @Test
+    void refusesASecondKeyWithTheSameSecretDigestAndKeepsTheFirst() {
+        ApiKeySecret secret = ApiKeySecret.generate();
+        ApiKey first = key("first", secret, ProjectAccess.only(Set.of(ProjectId.of("shop"))), Scope.CACHE_READ);
+        assertThat(await(keys.create(first))).isTrue();
+
+        assertThat(await(keys.create(key("second", secret, ProjectAccess.all(), Scope.ADMIN)))).isFalse();
+
+        assertThat(await(keys.findByDigest(secret.digest()))).contains(first);
+        assertThat(await(keys.findByName(ApiKeyName.of("second")))).isEmpty();
+    }
+
+    @Test
     void refusesASecondKeyOfTheSameName() {
         ApiKeySecret first = ApiKeySecret.generate();
         ApiKeySecret second = ApiKeySecret.generate();

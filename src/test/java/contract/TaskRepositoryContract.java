@@ -942,4 +942,115 @@ public abstract class TaskRepositoryContract {
     protected AssertSubscriber<QueueSignal> watcher(ProjectId project, QueueName queue) {
         return watcher(tasks, project, queue);
     }
+
+    // --- copies (export and import)
+
+    /** The task as a copy in another project's queue of the same name: what an import of another project's file brings. */
+    protected static Task copyInto(ProjectId project, Task task) {
+        return new Task(project, task.queue(), task.id(), task.payload(), task.state(), task.attempt(), task.maxAttempts(),
+                task.priority(), task.sequence(), task.runAt(), task.lease(), task.fencingToken(), task.idempotencyKey(),
+                task.progressId(), task.result(), task.lastError(), task.cancelRequested(), task.createdAt(), task.updatedAt(),
+                task.finishedAt()).copiedAt(task.updatedAt());
+    }
+
+    @Test
+    void listsTheQueuesOfAProjectThatHoldTasks() {
+        enqueued(email("a"));
+        enqueued(NewTask.of(SHOP, REPORTS, "{}"));
+        enqueued(NewTask.of(BLOG, QueueName.of("comments"), "{}"));
+
+        assertThat(await(tasks.queues(SHOP))).containsExactly(EMAILS, REPORTS);
+        assertThat(await(tasks.queues(ProjectId.of("nothing-here")))).isEmpty();
+    }
+
+    @Test
+    void restoresCopiedTasksInEveryStateAsTheyWere() {
+        Task queued = enqueued(email("queued").withIdempotencyKey("order-7").withPriority(3));
+        Task scheduled = enqueued(email("later").delayedBy(Duration.ofMinutes(5)));
+        enqueued(email("done"));
+        enqueued(email("dead").withMaxAttempts(1));
+        Task cancelled = enqueued(email("cancelled"));
+        await(tasks.cancel(cancelled.ref()));
+        List<Task> running = claimed(SHOP, EMAILS, 3); // the three without a delay that are not cancelled, by priority
+        complete(running.get(1));
+        await(tasks.fail(running.get(2).ref(), tokenOf(running.get(2)), "bounced", false));
+        List<Task> originals = new ArrayList<>();
+        for (Task t : List.of(queued, scheduled, running.get(1), running.get(2), cancelled)) {
+            originals.add(current(t.ref()));
+        }
+        Task runningNow = current(running.get(0).ref());
+        originals.removeIf(t -> t.id().equals(runningNow.id()));
+        List<Task> copies = originals.stream().map(t -> copyInto(BLOG, t)).toList();
+        Task requeued = copyInto(BLOG, runningNow);
+
+        List<TaskRepository.Restored> outcomes = await(tasks.restore(BLOG, EMAILS,
+                java.util.stream.Stream.concat(copies.stream(), java.util.stream.Stream.of(requeued))
+                        .sorted(java.util.Comparator.comparingLong(Task::sequence)).toList()));
+
+        assertThat(outcomes).containsOnly(TaskRepository.Restored.STORED).hasSize(copies.size() + 1);
+        for (Task copy : copies) {
+            assertThat(current(copy.ref())).as("%s", copy.state()).isEqualTo(copy);
+        }
+        assertThat(requeued.state()).as("a running task gives up its lease when copied").isEqualTo(TaskState.QUEUED);
+        assertThat(current(requeued.ref()).lease()).isEmpty();
+        assertThat(await(tasks.counts(BLOG, EMAILS)).byState()).containsEntry(TaskState.QUEUED, 1L)
+                .containsEntry(TaskState.SCHEDULED, 1L).containsEntry(TaskState.SUCCEEDED, 1L).containsEntry(TaskState.DEAD, 1L)
+                .containsEntry(TaskState.CANCELLED, 1L);
+    }
+
+    @Test
+    void aRestoredTaskIsClaimedAndItsIdempotencyKeyStillNamesIt() {
+        Task original = enqueued(email("a").withIdempotencyKey("order-7"));
+        Task copy = copyInto(BLOG, original);
+        assertThat(await(tasks.restore(BLOG, EMAILS, List.of(copy)))).containsExactly(TaskRepository.Restored.STORED);
+
+        EnqueueOutcome repeat = await(tasks.enqueue(NewTask.of(BLOG, EMAILS, "{}").withIdempotencyKey("order-7")));
+        assertThat(repeat).isInstanceOf(EnqueueOutcome.Repeated.class);
+        assertThat(((EnqueueOutcome.Repeated) repeat).task().id()).isEqualTo(copy.id());
+        Task later = enqueued(NewTask.of(BLOG, EMAILS, "{\"n\":2}"));
+        assertThat(later.sequence()).as("the queue's sequence goes on after the copy's").isGreaterThan(copy.sequence());
+        List<Task> claims = claimed(BLOG, EMAILS, 2);
+        assertThat(claims).extracting(Task::id).containsExactly(copy.id(), later.id());
+        assertThat(claims.get(0).fencingToken()).isEqualTo(copy.fencingToken() + 1);
+    }
+
+    @Test
+    void keepsATaskOfTheSameIdAndGivesACopyANewSequenceWhereItsOwnIsTaken() {
+        Task held = enqueued(NewTask.of(BLOG, EMAILS, "{\"held\":true}"));
+        Task other = enqueued(email("a"));
+        Task sameId = new Task(BLOG, EMAILS, held.id(), "{\"copy\":true}", TaskState.QUEUED, 0, 3, held.priority(), 1,
+                held.runAt(), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false,
+                held.createdAt(), held.updatedAt(), Optional.empty());
+
+        List<TaskRepository.Restored> outcomes = await(tasks.restore(BLOG, EMAILS, List.of(sameId, copyInto(BLOG, other))));
+
+        assertThat(outcomes).containsExactly(TaskRepository.Restored.EXISTING, TaskRepository.Restored.STORED);
+        assertThat(current(held.ref()).payload()).isEqualTo("{\"held\":true}");
+        assertThat(current(TaskRef.of(BLOG, EMAILS, other.id())).sequence()).as("sequence 1 was the held task's")
+                .isGreaterThan(held.sequence());
+        assertThat(await(tasks.restore(BLOG, EMAILS, List.of(copyInto(BLOG, other))))).containsExactly(TaskRepository.Restored.EXISTING);
+    }
+
+    @Test
+    void leavesOutAFinishedCopyWhoseRetentionPassed() {
+        enqueued(email("a"));
+        Task done = claimedOne();
+        complete(done);
+        Task finished = current(done.ref());
+        clock.advance(RETENTION.statusTtl().plusSeconds(1));
+
+        assertThat(await(tasks.restore(BLOG, EMAILS, List.of(copyInto(BLOG, finished))))).containsExactly(TaskRepository.Restored.EXPIRED);
+        assertThat(find(TaskRef.of(BLOG, EMAILS, finished.id()))).isEmpty();
+    }
+
+    @Test
+    void refusesARunningTaskOrOneOfAnotherQueue() {
+        enqueued(email("a"));
+        Task running = claimedOne();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tasks.restore(SHOP, EMAILS, List.of(running)))
+                .isInstanceOf(domain.InvalidValueException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tasks.restore(BLOG, REPORTS, List.of(copyInto(BLOG, running))))
+                .isInstanceOf(domain.InvalidValueException.class);
+    }
 }

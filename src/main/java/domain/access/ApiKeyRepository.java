@@ -10,7 +10,7 @@ import java.util.Optional;
 /** The port to the store of API keys, which it holds by the digest of their secret only. */
 public interface ApiKeyRepository {
 
-    /** Stores a new key; answers false, storing nothing, when the name is taken. */
+    /** Stores a new key; answers false, storing nothing, when the name is taken or another key has its secret digest. */
     Uni<Boolean> create(ApiKey key);
 
     /** The key whose secret has this SHA-256 digest. */

@@ -219,6 +219,37 @@ public record Task(
                 ms(now), Optional.empty()));
     }
 
+    /** The same task under another sequence (a copy placed into a queue that gave its own already). */
+    public Task withSequence(long newSequence) {
+        return new Task(project, queue, id, payload, state, attempt, maxAttempts, priority, newSequence, runAt, lease, fencingToken,
+                idempotencyKey, progressId, result, lastError, cancelRequested, createdAt, updatedAt, finishedAt);
+    }
+
+    /**
+     * The task as a copy in another store keeps it (an import): no lease, since a worker's lease never
+     * carries over, so a running task is taken back from its worker at {@code now} as {@link #expireLease}
+     * does (queued again, dead after its last attempt, cancelled if that was requested).
+     */
+    public Task copiedAt(Instant now) {
+        Task unleased = new Task(project, queue, id, payload, state, attempt, maxAttempts, priority, sequence, runAt,
+                Optional.empty(), fencingToken, idempotencyKey, progressId, result, lastError, cancelRequested, createdAt, updatedAt,
+                finishedAt);
+        return state == TaskState.RUNNING ? ((TaskOutcome.Done) unleased.expireLease(now)).task() : unleased;
+    }
+
+    /**
+     * Fails unless a store may take this task as a copy into that project's queue
+     * ({@link TaskRepository#restore}): it is the queue's, and it is not running (a copy holds no lease).
+     */
+    public void requireRestorableInto(ProjectId intoProject, QueueName intoQueue) {
+        if (!project.equals(intoProject) || !queue.equals(intoQueue)) {
+            throw new domain.InvalidValueException("a restored task belongs to the queue it is restored into");
+        }
+        if (state == TaskState.RUNNING || lease.isPresent()) {
+            throw new domain.InvalidValueException("a restored task holds no lease: a running one is given up first (copiedAt)");
+        }
+    }
+
     /**
      * Why a worker presenting {@code token} may not change the task now, if it may not: not the
      * current lease, cancelled (a running task whose cancel was requested becomes cancelled here),

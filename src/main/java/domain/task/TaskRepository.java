@@ -102,6 +102,36 @@ public interface TaskRepository {
      */
     Uni<Long> redrive(ProjectId project, QueueName queue, Optional<Set<TaskId>> ids);
 
+    /**
+     * The queues of the project that hold a task (waiting, running, or finished within its retention),
+     * by name: what an export of the project walks. On Redis it SCANs the keyspace.
+     */
+    Uni<List<QueueName>> queues(ProjectId project);
+
+    /** What became of one task a {@link #restore} was given. */
+    enum Restored {
+        /** Stored as it was. */
+        STORED,
+        /** The queue holds a task of its id: kept as it is. */
+        EXISTING,
+        /** A finished task whose retention had passed: not stored. */
+        EXPIRED
+    }
+
+    /**
+     * Stores tasks copied from elsewhere (an import) into the queue as they were: state, attempts,
+     * priority, run-at, fencing token, result, error, cancel request and times. Answers, in order, what
+     * became of each; the tasks are stored in one atomic step per call. A task keeps its sequence when
+     * the queue has given none as high yet, else takes the queue's next, so that sequences stay unique
+     * (restored in sequence order into an empty queue, every task keeps its own). Its idempotency key
+     * names it until its window, counted from its creation, ends (unless the key names another task of
+     * the queue). A waiting task may exceed the queue's maximum: a copy is not refused for room.
+     *
+     * @throws domain.InvalidValueException for a task of another queue, or a RUNNING one: a lease never
+     *                                      carries over (see {@link Task#expireLease}, which a copy applies first)
+     */
+    Uni<List<Restored>> restore(ProjectId project, QueueName queue, List<Task> tasks);
+
     /** How many tasks the queue holds in each state, and the age of its oldest queued task. */
     Uni<QueueCounts> counts(ProjectId project, QueueName queue);
 

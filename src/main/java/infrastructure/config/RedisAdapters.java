@@ -162,7 +162,8 @@ final class RedisAdapters implements StoreAdapters {
 
     @Override
     public TaskRepository tasks() {
-        return new RedisTaskRepository(redis, prefix, settings.clock(), settings.tasks(), settings.queueDefaults());
+        return new RedisTaskRepository(redis, prefix, settings.clock(), settings.tasks(), settings.queueDefaults(),
+                () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), nodes());
     }
 
     @Override

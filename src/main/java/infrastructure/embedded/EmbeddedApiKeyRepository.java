@@ -49,7 +49,7 @@ public final class EmbeddedApiKeyRepository implements ApiKeyRepository {
     public Uni<Boolean> create(ApiKey key) {
         return db.write(c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) { // the name, or the digest (unique too)
                 insert.setString(1, key.name().value());
                 insert.setString(2, key.secretDigest());
                 insert.setString(3, projects(key.projects()));

@@ -417,18 +417,86 @@ public final class EmbeddedTaskRepository implements TaskRepository {
         Task task = Task.enqueue(request, TaskId.generate(step.now), queue.nextSequence(), queue.settings, step.now);
         step.store(queue, null, task);
         if (request.idempotencyKey().isPresent()) {
-            try (PreparedStatement remember = step.c.prepareStatement("INSERT INTO task_idempotency (project, queue, key, task_id, "
-                    + "expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (project, queue, key) DO UPDATE SET task_id = excluded.task_id, "
-                    + "expires_at = excluded.expires_at")) {
-                remember.setString(1, queue.project.value());
-                remember.setString(2, queue.name.value());
-                remember.setString(3, request.idempotencyKey().get().value());
-                remember.setString(4, task.id().value());
-                remember.setLong(5, step.now.plus(retention.idempotencyWindow()).toEpochMilli());
-                remember.executeUpdate();
-            }
+            remember(step, queue, request.idempotencyKey().get(), task.id(), step.now.plus(retention.idempotencyWindow()));
         }
         return new EnqueueOutcome.Enqueued(task);
+    }
+
+    /** Remembers that the key names the task until {@code until}. */
+    private static void remember(Step step, Queue queue, IdempotencyKey key, TaskId task, Instant until) throws SQLException {
+        try (PreparedStatement remember = step.c.prepareStatement("INSERT INTO task_idempotency (project, queue, key, task_id, "
+                + "expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (project, queue, key) DO UPDATE SET task_id = excluded.task_id, "
+                + "expires_at = excluded.expires_at")) {
+            remember.setString(1, queue.project.value());
+            remember.setString(2, queue.name.value());
+            remember.setString(3, key.value());
+            remember.setString(4, task.value());
+            remember.setLong(5, until.toEpochMilli());
+            remember.executeUpdate();
+        }
+    }
+
+    // --- copies (import)
+
+    @Override
+    public Uni<List<QueueName>> queues(ProjectId project) {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT queue FROM tasks WHERE project = ? AND " + KEPT
+                    + " ORDER BY queue")) {
+                select.setString(1, project.value());
+                select.setLong(2, clock.millis());
+                List<QueueName> names = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        names.add(QueueName.of(rows.getString(1)));
+                    }
+                }
+                return names;
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<Restored>> restore(ProjectId project, QueueName name, List<Task> copies) {
+        copies.forEach(task -> task.requireRestorableInto(project, name));
+        if (copies.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return write(step -> {
+            Queue queue = step.queue(project, name);
+            List<Restored> outcomes = new ArrayList<>(copies.size());
+            for (Task copy : copies) {
+                if (step.find(copy.ref()) != null) {
+                    outcomes.add(Restored.EXISTING);
+                    continue;
+                }
+                Optional<Instant> kept = copy.keptUntil(retention.statusTtl(), queue.settings.deadLetterRetention());
+                if (kept.isPresent() && !kept.get().isAfter(step.now)) {
+                    outcomes.add(Restored.EXPIRED);
+                    continue;
+                }
+                long sequence;
+                if (copy.sequence() > queue.sequence) {
+                    sequence = queue.sequence = copy.sequence();
+                    queue.dirty = true;
+                } else {
+                    sequence = queue.nextSequence();
+                }
+                Task task = copy.withSequence(sequence);
+                step.store(queue, null, task);
+                if (task.idempotencyKey().isPresent()) {
+                    Instant until = task.createdAt().plus(retention.idempotencyWindow());
+                    if (until.isAfter(step.now) && remembered(step, queue, task.idempotencyKey().get()).isEmpty()) {
+                        remember(step, queue, task.idempotencyKey().get(), task.id(), until);
+                    }
+                }
+                if (task.state() == TaskState.QUEUED) {
+                    step.signal(queue);
+                }
+                outcomes.add(Restored.STORED);
+            }
+            return outcomes;
+        });
     }
 
     /** The task the key names, while its window lasts and the task is still kept. */

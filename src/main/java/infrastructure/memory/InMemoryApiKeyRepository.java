@@ -23,7 +23,7 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
     public Uni<Boolean> create(ApiKey key) {
         return Uni.createFrom().item(() -> {
             synchronized (this) {
-                if (byName.containsKey(key.name().value())) {
+                if (byName.containsKey(key.name().value()) || byDigest.containsKey(key.secretDigest())) {
                     return false;
                 }
                 byName.put(key.name().value(), key);

@@ -410,6 +410,58 @@ public final class InMemoryTaskRepository implements TaskRepository {
     }
 
     @Override
+    public Uni<List<QueueName>> queues(ProjectId project) {
+        return Uni.createFrom().item(() -> queues.keySet().stream()
+                .filter(key -> key.project().equals(project))
+                .map(QueueKey::queue)
+                .filter(name -> locked(project, name, (queue, now) -> !queue.tasks.isEmpty()))
+                .sorted(java.util.Comparator.comparing(QueueName::value))
+                .toList());
+    }
+
+    @Override
+    public Uni<List<Restored>> restore(ProjectId project, QueueName name, List<Task> copies) {
+        copies.forEach(task -> task.requireRestorableInto(project, name));
+        return Uni.createFrom().item(() -> {
+            List<Restored> outcomes = new ArrayList<>(copies.size());
+            boolean claimable = locked(project, name, (queue, now) -> {
+                boolean ready = false;
+                for (Task copy : copies) {
+                    if (queue.tasks.containsKey(copy.id())) {
+                        outcomes.add(Restored.EXISTING);
+                        continue;
+                    }
+                    Optional<Instant> kept = copy.keptUntil(retention.statusTtl(), queue.settings.deadLetterRetention());
+                    if (kept.isPresent() && !kept.get().isAfter(now)) {
+                        outcomes.add(Restored.EXPIRED);
+                        continue;
+                    }
+                    long sequence = copy.sequence() > queue.sequence ? copy.sequence() : queue.sequence + 1;
+                    queue.sequence = sequence;
+                    Task task = copy.withSequence(sequence);
+                    queue.index(task);
+                    task.idempotencyKey().ifPresent(key -> {
+                        Instant until = task.createdAt().plus(retention.idempotencyWindow());
+                        Remembered known = queue.keys.get(key);
+                        if (until.isAfter(now) && (known == null || !queue.tasks.containsKey(known.id()))) {
+                            Remembered remembered = new Remembered(key, task.id(), until);
+                            queue.keys.put(key, remembered);
+                            queue.keysByAge.addLast(remembered);
+                        }
+                    });
+                    ready |= task.state() == TaskState.QUEUED;
+                    outcomes.add(Restored.STORED);
+                }
+                return ready;
+            });
+            if (claimable) {
+                watchers.signal(project, name);
+            }
+            return outcomes;
+        });
+    }
+
+    @Override
     public Uni<QueueCounts> counts(ProjectId project, QueueName name) {
         return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> {
             Map<TaskState, Long> byState = new EnumMap<>(TaskState.class);

@@ -266,6 +266,25 @@ final class RedisKeys {
                 taskStates(q, TaskState.CANCELLED));
     }
 
+    /** A SCAN pattern matching the task records of every queue of the project (check with {@link #queueOfTaskRecords}). */
+    String taskRecordsPattern(ProjectId project) {
+        return project(project) + "q:*:t";
+    }
+
+    /** The queue whose task records {@code redisKey} are, if they are the project's. */
+    Optional<QueueName> queueOfTaskRecords(ProjectId project, String redisKey) {
+        String start = project(project) + "q:";
+        if (!redisKey.startsWith(start) || !redisKey.endsWith(":t")) {
+            return Optional.empty();
+        }
+        String name = redisKey.substring(start.length(), redisKey.length() - 2);
+        try {
+            return Optional.of(QueueName.of(name));
+        } catch (domain.InvalidValueException e) {
+            return Optional.empty();
+        }
+    }
+
     String taskSettings(ProjectId project, QueueName queue) {
         return taskQueuePrefix(project, queue) + "c";
     }

@@ -118,9 +118,10 @@ public final class RedisSessionRepository implements SessionRepository {
         String tag = user.tag();
         return idsOf(tag).chain(ids -> run(LIST, indexesAnd(tag, ids), nowAnd(ids))).map(flat -> {
             List<UserSession> sessions = new ArrayList<>();
-            for (StoredSession stored : stored(flat)) {
-                if (stored.session().userId().equals(user)) { // another user may share the tag (one in 2^64)
-                    sessions.add(stored.session());
+            for (int i = 0; i + 8 < flat.size(); i += 9) {
+                UserSession s = session(SessionId.of(flat.get(i).toString()), flat, i + 1);
+                if (s.userId().equals(user)) { // another user may share the tag (one in 2^64)
+                    sessions.add(s);
                 }
             }
             return sessions;
@@ -163,7 +164,7 @@ public final class RedisSessionRepository implements SessionRepository {
                 : run(LIST, indexesAnd(tag, ids), nowAnd(ids)).map(RedisSessionRepository::stored));
     }
 
-    /** The sessions of the list script's answer: for each, its id, 7 fields and its digest. */
+    /** The sessions of the list script's answer (for each, its id, 7 fields and its digest), with their digests. */
     private static List<StoredSession> stored(Response flat) {
         List<StoredSession> sessions = new ArrayList<>();
         for (int i = 0; i + 8 < flat.size(); i += 9) {

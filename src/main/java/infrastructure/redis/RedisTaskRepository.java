@@ -81,6 +81,7 @@ public final class RedisTaskRepository implements TaskRepository {
     private static final LuaScript COUNTS = LuaScript.load("task_counts");
     private static final LuaScript LIST = LuaScript.load("task_list");
     private static final LuaScript FIND = LuaScript.load("task_find");
+    private static final LuaScript RESTORE = LuaScript.load("task_restore");
     /** Dead letters redriven by one script call; "redrive all" repeats until fewer come back. */
     private static final int REDRIVE_CHUNK = 1_000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,15 +100,23 @@ public final class RedisTaskRepository implements TaskRepository {
     private final Map<String, Set<UnicastProcessor<QueueSignal>>> watchers = new ConcurrentHashMap<>();
     /** The one pattern subscription of this instance, to every task queue channel, shared by all watchers. */
     private final RedisSubscription subscription;
+    private final RedisTrackedNodes nodes;
 
     public RedisTaskRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Retention retention,
             QueueSettings defaults) {
         this(redis, keyPrefix, clock, retention, defaults, () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** With {@code jitter} giving the retry jitter in [0, 1) (see {@link RetryPolicy}). */
+    /** With {@code jitter} giving the retry jitter in [0, 1) (see {@link RetryPolicy}), on a data source of one node. */
     public RedisTaskRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Retention retention,
             QueueSettings defaults, DoubleSupplier jitter) {
+        this(redis, keyPrefix, clock, retention, defaults, jitter, RedisTrackedNodes.single(redis));
+    }
+
+    /** @param nodes the nodes holding keys, SCANned for a project's queues */
+    public RedisTaskRepository(ReactiveRedisDataSource redis, String keyPrefix, Clock clock, Retention retention,
+            QueueSettings defaults, DoubleSupplier jitter, RedisTrackedNodes nodes) {
+        this.nodes = nodes;
         this.redis = redis;
         this.keys = new RedisKeys(keyPrefix);
         this.clock = clock;
@@ -343,6 +352,75 @@ public final class RedisTaskRepository implements TaskRepository {
                     return new TaskPage(items, more ? Optional.of(items.get(items.size() - 1).sequence()) : Optional.empty());
                 })
                 .onFailure().transform(RedisFailures::translate);
+    }
+
+    @Override
+    public Uni<List<QueueName>> queues(ProjectId project) {
+        return nodes.scan(keys.taskRecordsPattern(project))
+                .map(found -> found.stream().map(key -> keys.queueOfTaskRecords(project, key)).flatMap(Optional::stream)
+                        .distinct().sorted(java.util.Comparator.comparing(QueueName::value)).toList())
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /**
+     * One script call per chunk of {@value #RESTORE_CHUNK} tasks ({@code task_restore.lua}): each record as the
+     * scripts write it, placed in the indexes of its state by the same rules.
+     */
+    @Override
+    public Uni<List<Restored>> restore(ProjectId project, QueueName queue, List<Task> copies) {
+        copies.forEach(task -> task.requireRestorableInto(project, queue));
+        Uni<List<Restored>> all = Uni.createFrom().item(new ArrayList<>());
+        for (int from = 0; from < copies.size(); from += RESTORE_CHUNK) {
+            List<Task> chunk = copies.subList(from, Math.min(copies.size(), from + RESTORE_CHUNK));
+            all = all.chain(done -> restoreChunk(project, queue, chunk).map(outcomes -> {
+                done.addAll(outcomes);
+                return done;
+            }));
+        }
+        return all;
+    }
+
+    private static final int RESTORE_CHUNK = 200;
+
+    private Uni<List<Restored>> restoreChunk(ProjectId project, QueueName queue, List<Task> chunk) {
+        List<String> scriptKeys = new ArrayList<>(keys.taskQueue(project, queue));
+        List<String> args = new ArrayList<>(common(clock.instant()));
+        args.add(Long.toString(retention.idempotencyWindow().toMillis()));
+        args.add(keys.taskChannel(project, queue));
+        args.add(Integer.toString(chunk.size()));
+        for (Task task : chunk) {
+            String keyAt = "0";
+            if (task.idempotencyKey().isPresent()) {
+                scriptKeys.add(keys.taskIdempotency(project, queue, task.idempotencyKey().get()));
+                keyAt = Integer.toString(scriptKeys.size());
+            }
+            args.add(task.id().value());
+            args.add(record(task));
+            args.add(task.payload());
+            args.add(keyAt);
+        }
+        return run(RESTORE, project, queue, scriptKeys, args)
+                .map(r -> r.stream().map(kind -> switch (kind.toString()) {
+                    case "stored" -> Restored.STORED;
+                    case "existing" -> Restored.EXISTING;
+                    default -> Restored.EXPIRED;
+                }).toList())
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** The task's record as the scripts write it (the inverse of {@link #task(ProjectId, QueueName, String, String, String)}), without a lease. */
+    private static String record(Task task) {
+        ObjectNode t = JSON.createObjectNode()
+                .put("st", task.state().name()).put("at", task.attempt()).put("ma", task.maxAttempts())
+                .put("pr", task.priority().value()).put("sq", task.sequence()).put("ra", task.runAt().toEpochMilli())
+                .put("fe", task.fencingToken()).put("cr", task.cancelRequested())
+                .put("ca", task.createdAt().toEpochMilli()).put("ua", task.updatedAt().toEpochMilli());
+        task.finishedAt().ifPresent(at -> t.put("fa", at.toEpochMilli()));
+        task.idempotencyKey().ifPresent(key -> t.put("ik", key.value()));
+        task.progressId().ifPresent(id -> t.put("pi", id.value()));
+        task.result().ifPresent(result -> t.put("rs", result));
+        task.lastError().ifPresent(error -> t.put("er", error));
+        return t.toString();
     }
 
     @Override

@@ -72,42 +72,72 @@ public abstract sealed class RedisTrackedNodes {
                 .map(last -> found);
     }
 
+    /** Keys a SCAN call examines at most; a step makes calls until it found what it wants or {@value #SCAN_CALLS} were made. */
+    private static final int SCAN_COUNT = 1000;
+    private static final int SCAN_CALLS = 16;
+
     /**
-     * One step of a walk over the keys {@code pattern} matches on every node holding keys: one SCAN of
-     * about {@code count} keys on one node, on a connection of its own. Begin with the empty cursor and
-     * go on with each step's {@link ScanStep#next()} until it is empty. The cursor names the nodes it
-     * was made for: when they changed (a failover, a reshard), the walk begins again from the first
-     * node, so a key may come twice, as SCAN itself may repeat one; a key present throughout comes at
-     * least once. For an operator's walk, never a request path.
+     * One step of a walk over the keys {@code pattern} matches on every node holding keys: SCAN calls on
+     * one node, on a connection of its own, until about {@code wanted} keys matched, the node's keyspace
+     * ended, or {@value #SCAN_CALLS} calls of {@value #SCAN_COUNT} were made. Begin with the empty cursor
+     * and go on with each step's {@link ScanStep#next()} until it is empty. The cursor names the nodes
+     * it was made for and the server it was scanning (its run id): when they changed (a failover, a
+     * reshard, a restart), the walk begins that node again, or all of them, so a key may come twice, as
+     * SCAN itself may repeat one; a key present throughout comes at least once. For an operator's walk,
+     * never a request path.
      */
-    public Uni<ScanStep> scanStep(String pattern, String cursor, int count) {
+    public Uni<ScanStep> scanStep(String pattern, String cursor, int wanted) {
         return topology().chain(topology -> {
             String nodes = topology == null ? "1" : Integer.toHexString(topology.hashCode());
             String[] at = cursor.split(":", -1);
-            boolean resumes = at.length == 3 && at[0].equals(nodes);
-            int node = resumes ? Integer.parseInt(at[1]) : 0;
-            String scan = resumes ? at[2] : "0";
+            boolean sameNodes = at.length == 4 && at[0].equals(nodes);
+            int node = sameNodes ? Integer.parseInt(at[1]) : 0;
             return connect(topology, SCAN_CONNECT_BUDGET).chain(connections -> {
                 Uni<ScanStep> step = node >= connections.size()
                         ? Uni.createFrom().item(new ScanStep(List.of(), java.util.Optional.empty()))
-                        : connections.get(node).send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.SCAN)
-                                        .arg(scan).arg("MATCH").arg(pattern).arg("COUNT").arg(count))
-                                .map(page -> {
-                                    List<String> keys = new java.util.ArrayList<>(page.get(1).size());
-                                    page.get(1).forEach(key -> keys.add(key.toString()));
-                                    String after = page.get(0).toString();
-                                    java.util.Optional<String> next = !after.equals("0")
-                                            ? java.util.Optional.of(nodes + ":" + node + ":" + after)
-                                            : node + 1 < connections.size()
-                                                    ? java.util.Optional.of(nodes + ":" + (node + 1) + ":0")
-                                                    : java.util.Optional.empty();
-                                    return new ScanStep(keys, next);
-                                });
+                        : runId(connections.get(node)).chain(server -> {
+                            String from = sameNodes && at[2].equals(server) ? at[3] : "0";
+                            return scanOn(connections.get(node), pattern, from, wanted).map(found -> {
+                                java.util.Optional<String> next = !found.cursor().equals("0")
+                                        ? java.util.Optional.of(nodes + ":" + node + ":" + server + ":" + found.cursor())
+                                        : node + 1 < connections.size()
+                                                ? java.util.Optional.of(nodes + ":" + (node + 1) + "::0")
+                                                : java.util.Optional.empty();
+                                return new ScanStep(found.keys(), next);
+                            });
+                        });
                 return step.eventually(() -> Multi.createFrom().iterable(connections)
                         .onItem().transformToUniAndConcatenate(c -> c.close().onFailure().recoverWithNull())
                         .collect().last());
             });
         });
+    }
+
+    /** The server's run id, which a restart or a failover to another server changes. */
+    private static Uni<String> runId(RedisConnection connection) {
+        return connection.send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.INFO).arg("server"))
+                .map(info -> info.toString().lines().filter(line -> line.startsWith("run_id:")).findFirst()
+                        .map(line -> line.substring("run_id:".length()).trim()).orElse(""));
+    }
+
+    private record Found(List<String> keys, String cursor) {
+    }
+
+    /** SCAN calls from {@code cursor} until about {@code wanted} keys matched, the keyspace ended, or the calls ran out. */
+    private static Uni<Found> scanOn(RedisConnection connection, String pattern, String cursor, int wanted) {
+        List<String> keys = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> at = new java.util.concurrent.atomic.AtomicReference<>(cursor);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        return Multi.createBy().repeating()
+                .uni(() -> connection.send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.SCAN)
+                                .arg(at.get()).arg("MATCH").arg(pattern).arg("COUNT").arg(SCAN_COUNT))
+                        .invoke(page -> {
+                            at.set(page.get(0).toString());
+                            page.get(1).forEach(key -> keys.add(key.toString()));
+                        }))
+                .until(page -> at.get().equals("0") || keys.size() >= wanted || calls.incrementAndGet() >= SCAN_CALLS)
+                .collect().last()
+                .map(last -> new Found(keys, at.get()));
     }
 
     /** The keys one SCAN found, and the cursor of the next step; empty after the last. */

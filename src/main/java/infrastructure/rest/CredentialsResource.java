@@ -124,8 +124,8 @@ public class CredentialsResource {
                     + "never the secret), one session line per live session (its user, user data, project access, times "
                     + "and the digest of its token's verifier: never a token), and an end line counting them. Imported "
                     + "into another service (POST /v1/admin/credentials/import), they make the same keys and tokens work "
-                    + "there: keep the file as you keep the secrets. Needs admin on every project. An instance runs 2 at "
-                    + "once at most (429).")
+                    + "there: keep the file as you keep the secrets. Needs admin on every project and sessions. An instance "
+                    + "runs 2 at once at most (429).")
     @APIResponse(responseCode = "200", description = "The credentials", content = @Content(mediaType = ExportResource.JSON_LINES,
             schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
     @Requires(value = Scope.ADMIN, serviceWide = true)
@@ -176,13 +176,11 @@ public class CredentialsResource {
             StoredSession stored = ((CredentialTransferService.Item.Session) item).session();
             UserSession s = stored.session();
             sessions.incrementAndGet();
-            return json.writeValueAsString(new SessionLine("session", s.id().value(), s.userId().value(), s.userData(),
+            // User data is stored JSON, written as it is: on one line (ExportResource.oneLine).
+            return ExportResource.oneLine(json.writeValueAsString(new SessionLine("session", s.id().value(), s.userId().value(), s.userData(),
                     s.projectAccess().stream().map(ProjectId::value).sorted().toList(), Timestamps.format(s.createdAt()),
                     Timestamps.format(s.lastActivityAt()), s.idleTimeout().toSeconds(), Timestamps.format(s.absoluteExpiresAt()),
-                    stored.verifierDigest()))
-                    // User data is stored JSON: on one line, and readable by any line splitter (see ExportResource.cacheLine).
-                    .replace("\n", " ").replace("\r", " ")
-                    .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085");
+                    stored.verifierDigest())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -227,7 +225,9 @@ public class CredentialsResource {
                     + "found existing, one of the same name and other grants or secret is a conflict and kept; a session of "
                     + "the same id is kept. Expired keys and ended sessions are left out. dryRun=true reads what would "
                     + "change and writes nothing. A key that an instance was asked for before the import works there within "
-                    + "its unknown-key memory (5 s by default). Needs admin on every project.")
+                    + "its unknown-key memory (5 s by default). Needs admin on every project and sessions, and every key of the "
+                    + "file may grant only what the caller holds (else 403, nothing imported). It brings back keys and "
+                    + "sessions revoked since the export, if they have not expired.")
     @APIResponse(responseCode = "200", description = "The report", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = CredentialsReport.class),
             examples = @ExampleObject(name = "imported", value = CredentialsReport.EXAMPLE)))
@@ -272,6 +272,7 @@ public class CredentialsResource {
         final List<ApiKey> keys = new ArrayList<>();
         final List<StoredSession> sessions = new ArrayList<>();
         private final Map<String, Integer> seenKeys = new HashMap<>();
+        private final Map<String, Integer> seenDigests = new HashMap<>();
         private final Set<String> seenSessions = new HashSet<>();
         long keyLines;
         long sessionLines;
@@ -289,8 +290,11 @@ public class CredentialsResource {
                     Optional<ApiKey> key = key(number, line);
                     key.ifPresent(k -> {
                         Integer before = seenKeys.putIfAbsent(k.name().value(), number);
+                        Integer sameSecret = seenDigests.putIfAbsent(k.secretDigest(), number);
                         if (before != null) {
                             lines.note(number, "repeats the key " + k.name().value() + " of line " + before);
+                        } else if (sameSecret != null) {
+                            lines.note(number, "has the secret digest of the key of line " + sameSecret + ": a secret is one key's");
                         } else {
                             keys.add(k);
                         }

@@ -59,7 +59,10 @@ public class ExportResource {
             {"sequence":1,"type":"started","step":0,"message":"reading","at":"2026-12-06T06:55:00.000Z"},\
             {"sequence":2,"type":"progress","step":1,"message":"rows 1-1000","at":"2026-12-06T06:55:40.000Z"},\
             {"sequence":3,"type":"completed","step":2,"message":"imported","at":"2026-12-06T06:56:10.000Z"}]}
-            {"type":"end","records":1,"unreadable":0,"progress":1}
+            {"type":"task","queue":"emails","id":"01JE7Q3ZK4M8V2T6Y9B0C1D2E3","state":"QUEUED","payload":{"to":"ada@example.com"},\
+            "attempt":0,"maxAttempts":5,"priority":0,"sequence":12,"runAt":"2026-12-06T06:58:00.000Z","fencingToken":0,\
+            "cancelRequested":false,"createdAt":"2026-12-06T06:58:00.000Z","updatedAt":"2026-12-06T06:58:00.000Z"}
+            {"type":"end","records":1,"unreadable":0,"progress":1,"tasks":1}
             """;
 
     private final ExportService exports;
@@ -80,10 +83,11 @@ public class ExportResource {
     @Produces(JSON_LINES)
     @Operation(summary = "Export a project",
             description = "Streams the project's data as JSON Lines (docs/export-format.md): a header line (format, "
-                    + "version, project, source store, time), then one line per record (today the live cache entries, "
-                    + "in key order, values verbatim, with version, tags, creation, expiry and the TTL left when the line "
-                    + "was written; an entry whose stored value cannot be read is named in an unreadable line), then an "
-                    + "end line counting them. A file without its end line is incomplete: the store stopped answering or "
+                    + "version, project, source store, time), then one line per record: the live cache entries, in key "
+                    + "order, values verbatim, with version, tags, creation, expiry and the TTL left when the line was "
+                    + "written (an entry whose stored value cannot be read is named in an unreadable line); the progress "
+                    + "operations with their events; the tasks of every queue, without their leases. Then an end line "
+                    + "counting them. A file without its end line is incomplete: the store stopped answering or "
                     + "the key was revoked (said in a last error line), or the connection broke. Writers never wait on "
                     + "an export, and its memory does not grow with the project; an instance runs 4 at once at most "
                     + "(429). The values are in clear, encrypted at rest or not: keep the file as you keep the data.")
@@ -104,15 +108,16 @@ public class ExportResource {
         AtomicLong records = new AtomicLong();
         AtomicLong unreadable = new AtomicLong();
         AtomicLong operations = new AtomicLong();
+        AtomicLong tasks = new AtomicLong();
         AtomicBoolean answered = new AtomicBoolean();
         // The first page is read before the header: a store that does not answer is a 503, not a cut stream.
         Multi<String> lines = Multi.createFrom().uni(items).onItem().transformToMultiAndConcatenate(read -> {
             answered.set(true);
             return Multi.createBy().concatenating().streams(
                     Multi.createFrom().item(header(project, exportedAt, from)),
-                    read.map(item -> line(item, records, unreadable, operations)).filter(line -> !line.isEmpty()),
+                    read.map(item -> line(item, records, unreadable, operations, tasks)).filter(line -> !line.isEmpty()),
                     Multi.createFrom().item(() -> "{\"type\":\"end\",\"records\":" + records.get() + ",\"unreadable\":"
-                            + unreadable.get() + ",\"progress\":" + operations.get() + "}"));
+                            + unreadable.get() + ",\"progress\":" + operations.get() + ",\"tasks\":" + tasks.get() + "}"));
         })
                 .onCompletion().invoke(() -> exports.ended(caller, project, records.get(), unreadable.get(), Optional.empty()))
                 // Once the answer has begun, a failure can only end it: said in a last line, so the file reads as
@@ -126,10 +131,14 @@ public class ExportResource {
                 .header("Cache-Control", "no-store").build();
     }
 
-    private String line(ExportService.Item item, AtomicLong records, AtomicLong unreadable, AtomicLong operations) {
+    private String line(ExportService.Item item, AtomicLong records, AtomicLong unreadable, AtomicLong operations, AtomicLong tasks) {
         if (item instanceof ExportService.Item.Operation operation) {
             operations.incrementAndGet();
-            return progressLine(operation);
+            return oneLine(progressLine(operation));
+        }
+        if (item instanceof ExportService.Item.Task task) {
+            tasks.incrementAndGet();
+            return oneLine(taskLine(task.task()));
         }
         if (item instanceof ExportService.Item.Unreadable u) {
             unreadable.incrementAndGet();
@@ -161,7 +170,30 @@ public class ExportResource {
             // Messages are the operations' own text: written by Jackson, which escapes what JSON and line splitters need.
             return json.writeValueAsString(new ProgressLine("progress", p.id().value(), p.status().name(), p.totalSteps(),
                     p.currentStep(), p.message(), Timestamps.format(p.startedAt()), Timestamps.format(p.updatedAt()), p.lastSequence(),
-                    events)).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085");
+                    events));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A task's line: its state, attempts, times and JSON as {@link ImportResource} reads them back. Never
+     * its lease: a worker's lease does not carry over, so a running task is imported waiting again.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record TaskLine(String type, String queue, String id, String state, @com.fasterxml.jackson.annotation.JsonRawValue String payload,
+            int attempt, int maxAttempts, int priority, long sequence, String runAt, long fencingToken, String idempotencyKey,
+            String progressId, @com.fasterxml.jackson.annotation.JsonRawValue String result, String lastError, boolean cancelRequested,
+            String createdAt, String updatedAt, String finishedAt) {
+    }
+
+    private String taskLine(domain.task.Task t) {
+        try {
+            return json.writeValueAsString(new TaskLine("task", t.queue().value(), t.id().value(), t.state().name(), t.payload(),
+                    t.attempt(), t.maxAttempts(), t.priority().value(), t.sequence(), Timestamps.format(t.runAt()), t.fencingToken(),
+                    t.idempotencyKey().map(k -> k.value()).orElse(null), t.progressId().map(p -> p.value()).orElse(null),
+                    t.result().orElse(null), t.lastError().orElse(null), t.cancelRequested(), Timestamps.format(t.createdAt()),
+                    Timestamps.format(t.updatedAt()), t.finishedAt().map(Timestamps::format).orElse(null)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -185,6 +217,21 @@ public class ExportResource {
     }
 
     /**
+     * JSON text on one line, readable by any line splitter, meaning the same: a line break outside a JSON
+     * string is whitespace, and inside one it cannot be (it is escaped); U+2028, U+2029 and U+0085, which
+     * some splitters break at, can only be inside strings, where their escapes mean the same.
+     */
+    static String oneLine(String json) {
+        if (json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0) {
+            json = json.replace('\n', ' ').replace('\r', ' ');
+        }
+        if (json.indexOf('\u2028') >= 0 || json.indexOf('\u2029') >= 0 || json.indexOf('\u0085') >= 0) {
+            json = json.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085");
+        }
+        return json;
+    }
+
+    /**
      * One entry's line. Keys and tags need no escaping (their alphabet has no quote, backslash or
      * control character); the value is stored JSON, written verbatim, but on one line and readable by
      * any line splitter: a line break outside a JSON string is whitespace, and inside one it cannot be
@@ -192,13 +239,7 @@ public class ExportResource {
      * strings, where their escapes mean the same.
      */
     static String cacheLine(CacheEntry entry, Instant now) {
-        String value = entry.value();
-        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            value = value.replace('\n', ' ').replace('\r', ' ');
-        }
-        if (value.indexOf('\u2028') >= 0 || value.indexOf('\u2029') >= 0 || value.indexOf('\u0085') >= 0) {
-            value = value.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085");
-        }
+        String value = oneLine(entry.value());
         List<String> tags = entry.tags().stream().map(t -> t.value()).sorted().toList();
         StringBuilder out = new StringBuilder(200 + value.length() + 16 * tags.size());
         out.append("{\"type\":\"cache\",\"key\":\"").append(entry.key().value()).append("\",\"value\":").append(value)

@@ -12,6 +12,7 @@ import domain.cache.CacheWrite;
 import domain.cache.Precondition;
 import domain.cache.ValueTooLargeException;
 import domain.project.ProjectId;
+import domain.task.TaskLimits;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
@@ -65,8 +66,11 @@ public class ImportResource {
     /** How far before its start an operation's update may read: the clocks of the instances that recorded them may differ. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
+    private final application.TaskSettings taskSettings;
+
     public ImportResource(ImportService imports, Caller caller, ObjectMapper json, CachePolicy policy, Clock clock,
-            domain.progress.ProgressPolicy progressPolicy) {
+            domain.progress.ProgressPolicy progressPolicy, application.TaskSettings taskSettings) {
+        this.taskSettings = taskSettings;
         this.progressPolicy = progressPolicy;
         this.imports = imports;
         this.caller = caller;
@@ -80,7 +84,10 @@ public class ImportResource {
     record Line(String type, String format, Long version, String key, JsonValue value, List<String> tags, Instant createdAt,
             Instant expiresAt, Long records, Long unreadable, String detail,
             String id, String status, Long totalSteps, Long currentStep, String message, Instant startedAt, Instant updatedAt,
-            Long lastSequence, List<EventLine> events, Long progress) implements JsonLinesFile.Line {
+            Long lastSequence, List<EventLine> events, Long progress,
+            String queue, String state, JsonValue payload, Integer attempt, Integer maxAttempts, Integer priority, Long sequence,
+            Instant runAt, Long fencingToken, String idempotencyKey, String progressId, JsonValue result, String lastError,
+            Boolean cancelRequested, Instant finishedAt, Long tasks) implements JsonLinesFile.Line {
     }
 
     /** One event of a progress line. */
@@ -100,12 +107,17 @@ public class ImportResource {
             @Schema(description = "progress operations in the file") long operations,
             @Schema(description = "progress operations stored (in a dry run: that would be)") long operationsWritten,
             @Schema(description = "progress operations the project holds under the same id already, kept as they are") long operationsExisting,
-            @Schema(description = "progress operations whose time ran out (their ttl after their last update)") long operationsExpired) {
+            @Schema(description = "progress operations whose time ran out (their ttl after their last update)") long operationsExpired,
+            @Schema(description = "tasks in the file") long tasks,
+            @Schema(description = "tasks stored (in a dry run: that would be); a running one is stored waiting again") long tasksWritten,
+            @Schema(description = "tasks the project's queue holds under the same id already, kept as they are") long tasksExisting,
+            @Schema(description = "finished tasks whose retention passed") long tasksExpired) {
 
         static final String EXAMPLE = "{\"project\": \"shop\", \"mode\": \"merge\", \"dryRun\": false, \"entries\": 2000, "
                 + "\"written\": 1997, \"unchanged\": 0, \"conflicts\": 2, \"removed\": 0, \"skipped\": 1, "
                 + "\"conflictingKeys\": [\"cart:17\", \"user:42:profile\"], \"operations\": 3, \"operationsWritten\": 2, "
-                + "\"operationsExisting\": 1, \"operationsExpired\": 0}";
+                + "\"operationsExisting\": 1, \"operationsExpired\": 0, \"tasks\": 4, \"tasksWritten\": 4, \"tasksExisting\": 0, "
+                + "\"tasksExpired\": 0}";
     }
 
     @POST
@@ -142,10 +154,14 @@ public class ImportResource {
         return Uni.createFrom().item(() -> check(body, project, clock.instant())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(checked -> imports.importEntries(principal, project, checked.entries, chosen, dry)
                         .chain(report -> imports.importOperations(principal, project, checked.operations, dry)
-                                .map(operations -> new ImportReport(project.value(), chosen.name().toLowerCase(Locale.ROOT), dry,
-                                        checked.records, report.written(), report.unchanged(), report.conflicts(), report.removed(),
-                                        checked.skipped + report.expired(), report.conflictingKeys().stream().map(CacheKey::value).toList(),
-                                        checked.operations.size(), operations.written(), operations.existing(), operations.expired()))));
+                                .chain(operations -> imports.importTasks(principal, project, checked.tasks, dry)
+                                        .map(tasks -> new ImportReport(project.value(), chosen.name().toLowerCase(Locale.ROOT), dry,
+                                                checked.records, report.written(), report.unchanged(), report.conflicts(), report.removed(),
+                                                checked.skipped + report.expired(),
+                                                report.conflictingKeys().stream().map(CacheKey::value).toList(),
+                                                checked.operations.size(), operations.written(), operations.existing(),
+                                                operations.expired(), checked.tasks.size(), tasks.written(), tasks.existing(),
+                                                tasks.expired())))));
     }
 
     private static ImportService.Mode mode(String mode) {
@@ -172,7 +188,8 @@ public class ImportResource {
      * @param skipped of those, how many are left out: expired, or unreadable where they came from; and records of a
      *                type this version does not know
      */
-    private record Checked(List<ImportService.Entry> entries, long records, long skipped, List<ImportService.Operation> operations) {
+    private record Checked(List<ImportService.Entry> entries, long records, long skipped, List<ImportService.Operation> operations,
+            List<domain.task.Task> tasks) {
     }
 
     /**
@@ -184,7 +201,7 @@ public class ImportResource {
         FileCheck check = new FileCheck(lines, project, now);
         lines.read(file, check);
         lines.throwIfBad();
-        return new Checked(check.entries, check.cacheLines + check.unreadableLines, check.skipped, check.operations);
+        return new Checked(check.entries, check.cacheLines + check.unreadableLines, check.skipped, check.operations, check.tasks);
     }
 
     /** The records of one file as they are read, and the end line's counts checked against them. */
@@ -196,6 +213,9 @@ public class ImportResource {
         final List<ImportService.Operation> operations = new ArrayList<>();
         final Map<String, Integer> seen = new HashMap<>();
         final Map<String, Integer> seenOperations = new HashMap<>();
+        final List<domain.task.Task> tasks = new ArrayList<>();
+        final Map<String, Integer> seenTasks = new HashMap<>();
+        long taskLines;
         long progressLines;
         long cacheLines;
         long unreadableLines;
@@ -250,6 +270,23 @@ public class ImportResource {
                         lines.note(number, "has a time out of range");
                     }
                 }
+                case "task" -> {
+                    taskLines++;
+                    try {
+                        domain.task.Task task = task(line, project, now);
+                        Integer before = seenTasks.putIfAbsent(task.queue().value() + "/" + task.id().value(), number);
+                        if (before != null) {
+                            lines.note(number, "repeats the task " + task.id().value() + " of queue " + task.queue().value()
+                                    + " of line " + before);
+                            return;
+                        }
+                        tasks.add(task);
+                    } catch (InvalidValueException e) {
+                        lines.note(number, e.rule());
+                    } catch (ValueTooLargeException | ArithmeticException | java.time.DateTimeException e) {
+                        lines.note(number, e.getMessage());
+                    }
+                }
                 default -> skipped++; // a record of a kind this version does not know: left out, as the format says
             }
         }
@@ -264,6 +301,9 @@ public class ImportResource {
             }
             if (line.progress() != null && line.progress() != progressLines) {
                 lines.note(number, "counts " + line.progress() + " progress operations; the file holds " + progressLines);
+            }
+            if (line.tasks() != null && line.tasks() != taskLines) {
+                lines.note(number, "counts " + line.tasks() + " tasks; the file holds " + taskLines);
             }
         }
     }
@@ -328,6 +368,60 @@ public class ImportResource {
         return new ImportService.Operation(new domain.progress.Progress(project, id, line.totalSteps(), line.currentStep(), status,
                 progressPolicy.message(line.message() == null ? "" : line.message()), line.startedAt(), line.updatedAt(),
                 line.lastSequence()), events);
+    }
+
+    /**
+     * A task's line as the task it brings into the project: its queue, id, state, attempts, priority,
+     * times and JSON each by the rules of this service (payload and result within the task size limit,
+     * an error within its length, times in order, finished exactly when its state is), and without a
+     * lease: a running task is given up as its lease's expiry would ({@link domain.task.Task#copiedAt}).
+     */
+    private domain.task.Task task(Line line, ProjectId project, Instant now) {
+        domain.task.QueueName queue = domain.task.QueueName.of(line.queue() == null ? "" : line.queue());
+        domain.task.TaskId id = domain.task.TaskId.of(line.id() == null ? "" : line.id());
+        if (line.state() == null || line.payload() == null || line.attempt() == null || line.maxAttempts() == null
+                || line.priority() == null || line.sequence() == null || line.runAt() == null || line.fencingToken() == null
+                || line.createdAt() == null || line.updatedAt() == null) {
+            throw new InvalidValueException("lacks state, payload, attempt, maxAttempts, priority, sequence, runAt, fencingToken, "
+                    + "createdAt or updatedAt");
+        }
+        domain.task.TaskState state;
+        try {
+            state = domain.task.TaskState.valueOf(line.state());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException("has a state that is none of " + java.util.Arrays.toString(domain.task.TaskState.values()));
+        }
+        TaskLimits.attempts("maxAttempts", line.maxAttempts());
+        if (line.attempt() < 0 || line.attempt() > line.maxAttempts() || line.sequence() < 1 || line.sequence() > MAX_SEQUENCE
+                || line.fencingToken() < 0 || line.fencingToken() > MAX_SEQUENCE) {
+            throw new InvalidValueException("has an attempt out of 0 to maxAttempts, or a sequence or fencing token out of range");
+        }
+        for (JsonValue json : java.util.Arrays.asList(line.payload(), line.result())) {
+            long bytes = json == null ? 0 : json.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > taskSettings.payloadMaxBytes()) {
+                throw new ValueTooLargeException(bytes, taskSettings.payloadMaxBytes());
+            }
+        }
+        Instant latest = now.plus(CLOCK_SKEW);
+        if (line.createdAt().isBefore(Instant.EPOCH) || line.createdAt().isAfter(latest) || line.updatedAt().isBefore(line.createdAt())
+                || line.updatedAt().isAfter(latest) || line.runAt().isBefore(line.createdAt())
+                || line.runAt().isAfter(now.plus(domain.task.TaskLimits.MAX_DELAY).plus(CLOCK_SKEW))) {
+            throw new InvalidValueException("has its times out of order: created (after 1970, not in the future), then updated, "
+                    + "and a runAt from its creation to 30 days from now");
+        }
+        if (state.isFinished() != (line.finishedAt() != null)
+                || line.finishedAt() != null && (line.finishedAt().isBefore(line.createdAt()) || line.finishedAt().isAfter(latest))) {
+            throw new InvalidValueException("has a finishedAt where its state is not finished, or none where it is, or out of order");
+        }
+        domain.task.Task task = new domain.task.Task(project, queue, id, line.payload().text(), state, line.attempt(), line.maxAttempts(),
+                domain.task.Priority.of(line.priority()), line.sequence(), line.runAt(), java.util.Optional.empty(), line.fencingToken(),
+                java.util.Optional.ofNullable(line.idempotencyKey()).map(domain.task.IdempotencyKey::of),
+                java.util.Optional.ofNullable(line.progressId()).map(domain.progress.ProgressId::of),
+                java.util.Optional.ofNullable(line.result()).map(JsonValue::text),
+                java.util.Optional.ofNullable(line.lastError()).map(domain.task.TaskLimits::error),
+                Boolean.TRUE.equals(line.cancelRequested()), line.createdAt(), line.updatedAt(),
+                java.util.Optional.ofNullable(line.finishedAt()));
+        return task.copiedAt(now);
     }
 
     /** An entry's line as the write that imports it; null for an entry that expires before it could be kept a second. */

@@ -160,6 +160,37 @@ abstract class CredentialsApiTests {
     }
 
     @Test
+    void refusesAFileWhoseKeyGrantsMoreThanTheCallerHolds() {
+        String file = export();
+        asAdmin().delete("/v1/admin/api-keys/" + keyName).then().statusCode(204);
+        String narrowAdmin = keyFor(List.of("*"), "admin", "sessions");
+
+        as(narrowAdmin).contentType("application/jsonl").body(file.getBytes(StandardCharsets.UTF_8))
+                .post("/v1/admin/credentials/import?includeCredentials=true").then().statusCode(403)
+                .contentType("application/problem+json");
+
+        asAdmin().get("/v1/admin/api-keys/" + keyName).then().statusCode(404);
+    }
+
+    @Test
+    void refusesAFileGivingOneSecretToTwoKeys() {
+        String file = export();
+        String[] lines = file.split("\n");
+        String keyLine = List.of(lines).stream().filter(l -> l.contains("\"name\":\"" + keyName + "\"")).findFirst().orElseThrow();
+        String twin = keyLine.replace(keyName, keyName + "-twin");
+        List<String> crafted = new ArrayList<>(List.of(lines));
+        crafted.add(crafted.size() - 1, twin);
+        crafted.set(crafted.size() - 1, crafted.get(crafted.size() - 1).replaceFirst("\"apikeys\":(\\d+)", "\"apikeys\":X"));
+        long keys = crafted.stream().filter(l -> l.contains("\"type\":\"apikey\"")).count();
+        crafted.set(crafted.size() - 1, crafted.get(crafted.size() - 1).replace("\"apikeys\":X", "\"apikeys\":" + keys));
+
+        importFile(String.join("\n", crafted), "?includeCredentials=true").then().statusCode(400)
+                .body("violations.field", hasItem("line " + (crafted.size() - 1)));
+
+        asAdmin().get("/v1/admin/api-keys/" + keyName + "-twin").then().statusCode(404);
+    }
+
+    @Test
     void refusesCallersWithoutAdminOnEveryProject() {
         String projectAdmin = keyFor(List.of(project), "admin");
 

@@ -90,7 +90,7 @@ abstract class ExportApiTests {
         assertThat(header.path("version").asInt()).isEqualTo(1);
         assertThat(header.path("project").asText()).isEqualTo(project);
         assertThat(header.path("store").asText()).isNotEmpty();
-        assertThat(lines.get(lines.size() - 1).toString()).isEqualTo("{\"type\":\"end\",\"records\":" + ENTRIES + ",\"unreadable\":0,\"progress\":0}");
+        assertThat(lines.get(lines.size() - 1).toString()).isEqualTo("{\"type\":\"end\",\"records\":" + ENTRIES + ",\"unreadable\":0,\"progress\":0,\"tasks\":0}");
         List<JsonNode> entries = lines.subList(1, lines.size() - 1);
         assertThat(entries).hasSize(ENTRIES);
         assertThat(entries).extracting(e -> e.path("key").asText()).isSorted().doesNotHaveDuplicates()
@@ -126,7 +126,7 @@ abstract class ExportApiTests {
         List<JsonNode> lines = lines(as(admin).get(export()).then().statusCode(200).extract().response());
 
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(1).toString()).isEqualTo("{\"type\":\"end\",\"records\":0,\"unreadable\":0,\"progress\":0}");
+        assertThat(lines.get(1).toString()).isEqualTo("{\"type\":\"end\",\"records\":0,\"unreadable\":0,\"progress\":0,\"tasks\":0}");
     }
 
     @Test

@@ -193,7 +193,7 @@ abstract class ImportApiTests {
         as(worker).body("{\"correlationId\": \"done-7\", \"totalSteps\": 2}").post(operations).then().statusCode(201);
         as(worker).body("{\"message\": \"all read\"}").post(operations + "/done-7/complete").then().statusCode(200);
         String file = export(source);
-        assertThat(file).contains("\"type\":\"progress\",\"id\":\"done-7\"").contains("\"progress\":2}");
+        assertThat(file).contains("\"type\":\"progress\",\"id\":\"done-7\"").contains("\"progress\":2,");
 
         Response imported = importInto(target, file, "");
 
@@ -223,5 +223,48 @@ abstract class ImportApiTests {
             refused.then().statusCode(400).contentType("application/problem+json");
             assertThat(refused.asString()).as(bad.getKey()).contains(bad.getKey());
         }
+    }
+
+    @Test
+    void bringsTasksOverInEveryStateAndARunningOneWaitingAgain() {
+        String worker = keyFor(List.of(source, target), "tasks");
+        String queue = "/v1/projects/" + source + "/queues/emails";
+        String waiting = as(worker).body("{\"payload\": {\"to\": \"ada\", \"n\": 1.50}, \"idempotencyKey\": \"order-7\", \"priority\": 2}")
+                .post(queue + "/tasks").then().statusCode(201).extract().path("id");
+        String later = as(worker).body("{\"payload\": {\"to\": \"bob\"}, \"delaySeconds\": 600}")
+                .post(queue + "/tasks").then().statusCode(201).extract().path("id");
+        as(worker).body("{\"payload\": {\"to\": \"carol\"}}").post(queue + "/tasks").then().statusCode(201);
+        as(worker).body("{\"payload\": {\"to\": \"dan\"}}").post(queue + "/tasks").then().statusCode(201);
+        Response claimed = as(worker).body("{\"max\": 3}").post(queue + "/claims");
+        claimed.then().statusCode(200);
+        List<String> ids = claimed.path("tasks.id");
+        List<String> leases = claimed.path("tasks.leaseToken");
+        assertThat(ids).hasSize(3).startsWith(waiting);
+        as(worker).body("{\"leaseToken\": \"" + leases.get(1) + "\", \"result\": {\"sent\": true}}")
+                .post(queue + "/tasks/" + ids.get(1) + "/complete").then().statusCode(200);
+        String file = export(source);
+        assertThat(file).contains("\"type\":\"task\",\"queue\":\"emails\"").contains("\"tasks\":4}").doesNotContain(leases.get(0));
+
+        importInto(target, file, "?dryRun=true").then().statusCode(200).body("tasks", equalTo(4)).body("tasksWritten", equalTo(4));
+        as(worker).get("/v1/projects/" + target + "/queues/emails/tasks/" + waiting).then().statusCode(404);
+        importInto(target, file, "").then().statusCode(200).body("tasks", equalTo(4)).body("tasksWritten", equalTo(4));
+
+        String moved = "/v1/projects/" + target + "/queues/emails/tasks/";
+        as(worker).get(moved + later).then().statusCode(200).body("state", equalTo("SCHEDULED"));
+        as(worker).get(moved + ids.get(1)).then().statusCode(200).body("state", equalTo("SUCCEEDED")).body("result.sent", equalTo(true));
+        as(worker).get(moved + waiting).then().statusCode(200).body("state", equalTo("QUEUED")).body("attempt", equalTo(1))
+                .body("payload.n", equalTo(1.5f));
+        as(worker).body("{\"payload\": {}, \"idempotencyKey\": \"order-7\"}").post("/v1/projects/" + target + "/queues/emails/tasks")
+                .then().statusCode(200).body("id", equalTo(waiting));
+        Response again = as(worker).body("{\"max\": 5}").post("/v1/projects/" + target + "/queues/emails/claims");
+        assertThat(again.<List<String>>path("tasks.id")).as("the running one waits again, the highest priority first")
+                .containsExactly(waiting, ids.get(2));
+        as(worker).body("{\"leaseToken\": \"" + leases.get(0) + "\", \"result\": {}}").post(moved + waiting + "/complete")
+                .then().statusCode(409);
+
+        importInto(target, file, "").then().statusCode(200).body("tasksWritten", equalTo(0)).body("tasksExisting", equalTo(4));
+        Response refused = importInto(target, file.replaceFirst("\"state\":\"SCHEDULED\"", "\"state\":\"NAPPING\""), "");
+        refused.then().statusCode(400).contentType("application/problem+json");
+        assertThat(refused.asString()).contains("has a state that is none of");
     }
 }
