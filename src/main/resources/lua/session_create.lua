@@ -7,6 +7,7 @@
 -- ARGV[8] createdAt (ms)   ARGV[9] idle timeout (ms)   ARGV[10] absolute expiry (ms)
 -- ARGV[11] idle expiry (ms)   ARGV[12..] the session ids of KEYS[4..], in the same order
 -- Returns the ids revoked to make room.
+-- #include lib_session
 local now, max = tonumber(ARGV[2]), tonumber(ARGV[3])
 
 -- The indexes clean themselves: names whose expiry passed leave on every write. (In chunks:
@@ -39,16 +40,6 @@ if max > 0 then
   end
 end
 
-local idleExpiry = tonumber(ARGV[11])
-redis.call('HSET', KEYS[1], 'u', ARGV[4], 'd', ARGV[5], 'ud', ARGV[6], 'p', ARGV[7],
-    'ca', ARGV[8], 'la', ARGV[8], 'it', ARGV[9], 'ax', ARGV[10])
-redis.call('PEXPIREAT', KEYS[1], idleExpiry)
-redis.call('ZADD', KEYS[2], idleExpiry, ARGV[1])
-redis.call('ZADD', KEYS[3], tonumber(ARGV[8]), ARGV[1])
-for i = 2, 3 do
-  local ttl = redis.call('PTTL', KEYS[i])
-  if ttl < 0 or now + ttl < idleExpiry then
-    redis.call('PEXPIREAT', KEYS[i], idleExpiry)
-  end
-end
+store_session(ARGV[1], {'u', ARGV[4], 'd', ARGV[5], 'ud', ARGV[6], 'p', ARGV[7], 'ca', ARGV[8], 'la', ARGV[8],
+    'it', ARGV[9], 'ax', ARGV[10]}, tonumber(ARGV[8]), tonumber(ARGV[11]), now)
 return revoked

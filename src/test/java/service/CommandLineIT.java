@@ -263,19 +263,41 @@ class CommandLineIT {
                     continue;
                 }
                 String project = "migrated-" + from + "-" + to;
-                fill(from, project, 150);
-                assertThat(services.get(from).send("POST", "/v1/projects/" + project + "/progress", ADMIN,
+                fill(from, project, 2_000);
+                ServiceProcess source = services.get(from);
+                assertThat(source.send("POST", "/v1/projects/" + project + "/progress", ADMIN,
                         "{\"correlationId\": \"nightly\", \"totalSteps\": 4, \"message\": \"started\"}").statusCode()).isEqualTo(201);
-                assertThat(services.get(from).send("POST", "/v1/projects/" + project + "/progress/nightly/steps", ADMIN,
+                assertThat(source.send("POST", "/v1/projects/" + project + "/progress/nightly/steps", ADMIN,
                         "{\"increment\": 2, \"message\": \"half\"}").statusCode()).isEqualTo(200);
+                String queue = "/v1/projects/" + project + "/queues/mail/tasks";
+                String waiting = JSON.readTree(source.send("POST", queue, ADMIN, "{\"payload\": {\"to\": \"ada\"}, \"priority\": 1}")
+                        .body()).path("id").asText();
+                String later = JSON.readTree(source.send("POST", queue, ADMIN, "{\"payload\": {\"to\": \"bob\"}, \"delaySeconds\": 900}")
+                        .body()).path("id").asText();
+                JsonNode session = JSON.readTree(source.send("POST", "/v1/sessions", ADMIN, "{\"userId\": \"user-" + project
+                        + "\", \"userData\": {\"n\": 1}, \"projectAccess\": [\"" + project + "\"]}").body());
+                assertThat(source.send("PUT", "/v1/rate-limit-policies/" + project, ADMIN,
+                        "{\"limits\": [{\"requests\": 5, \"windowSeconds\": 60}]}").statusCode()).isEqualTo(201);
 
                 Result migrated = CommandLineProcess.run(Map.of("CACHE_DOMAIN_ADMIN_KEY", ADMIN), "migrate", "--from", url(from),
-                        "--to", url(to), "--project", project, "--batch", "40", "--validate");
+                        "--to", url(to), "--project", project, "--batch", "500", "--validate", "--policies", "--include-credentials");
 
                 assertThat(migrated.exitCode()).as("%s to %s: %s", from, to, migrated).isZero();
-                assertThat(migrated.out()).contains(project + ": written 150 of 150 entries, 0 unchanged, 0 conflicts")
-                        .contains(project + ": consistent - source 150 entries, target 150, matched 150");
-                assertThat(entries(to, project)).isEqualTo(150);
+                assertThat(migrated.out()).contains(project + ": written 2,000 of 2,000 entries, 0 unchanged, 0 conflicts")
+                        .contains("tasks: 2 stored")
+                        .contains(project + ": consistent - source 2,000 entries, target 2,000, matched 2,000");
+                assertThat(entries(to, project)).isEqualTo(2_000);
+                ServiceProcess target = services.get(to);
+                for (String task : List.of(waiting, later)) {
+                    JsonNode moved = JSON.readTree(target.send("GET", queue + "/" + task, ADMIN, null).body());
+                    assertThat(moved).as("%s to %s: task %s, every field", from, to, task)
+                            .isEqualTo(JSON.readTree(source.send("GET", queue + "/" + task, ADMIN, null).body()));
+                }
+                assertThat(JSON.readTree(target.send("GET", queue + "/" + later, ADMIN, null).body()).path("state").asText())
+                        .isEqualTo("SCHEDULED");
+                assertThat(target.send("POST", "/v1/sessions/validate", ADMIN, "{\"token\": \"" + session.path("token").asText() + "\"}")
+                        .statusCode()).as("%s to %s: the session's token", from, to).isEqualTo(200);
+                assertThat(target.send("GET", "/v1/rate-limit-policies/" + project, ADMIN, null).statusCode()).isEqualTo(200);
                 assertThat(progressOf(migrated).path("status").asText()).as("the move, told through the target's progress")
                         .isEqualTo("COMPLETED");
                 sameEntries(from, to, project);
