@@ -177,19 +177,19 @@ public class ExportService {
     static final int TASKS_PAGE = 200;
 
     /**
-     * The tasks of each of the project's queues, queue by queue in name order, state by state, each state's
-     * in sequence order: a page at a time, each page once the credential was found to permit it still.
+     * The tasks of each of the project's queues, queue by queue in name order, each queue's walked by id
+     * ({@link domain.task.TaskRepository#walk}: a task that changes state during the export is in it all the
+     * same): a page at a time, each page once the credential was found to permit it still.
      */
     private Multi<Item> tasks(Principal caller, ProjectId project) {
         return Multi.createFrom().uni(permitted(caller, project).chain(() -> queues(project)))
                 .onItem().transformToIterable(names -> names)
-                .onItem().transformToMultiAndConcatenate(queue -> Multi.createFrom().items(domain.task.TaskState.values())
-                        .onItem().transformToMultiAndConcatenate(state -> Multi.createBy().repeating()
-                                .uni(TaskWalk::new, walk -> permitted(caller, project)
-                                        .chain(() -> taskPage(project, queue, state, walk.after))
-                                        .invoke(page -> page.next().ifPresent(next -> walk.after = next)))
-                                .whilst(page -> page.next().isPresent())
-                                .onItem().transformToIterable(page -> page.items().stream().map(task -> (Item) new Item.Task(task)).toList())));
+                .onItem().transformToMultiAndConcatenate(queue -> Multi.createBy().repeating()
+                        .uni(TaskWalk::new, walk -> permitted(caller, project)
+                                .chain(() -> taskPage(project, queue, walk.cursor))
+                                .invoke(page -> page.next().ifPresent(next -> walk.cursor = next)))
+                        .whilst(page -> page.next().isPresent())
+                        .onItem().transformToIterable(page -> page.tasks().stream().map(task -> (Item) new Item.Task(task)).toList()));
     }
 
     /** The project's queues that hold tasks, in one guarded store call. */
@@ -200,18 +200,18 @@ public class ExportService {
         return Retries.idempotent(() -> tasks.queues(project));
     }
 
-    /** Up to {@value #TASKS_PAGE} tasks of the queue in the state, after the sequence {@code after}. */
+    /** About {@value #TASKS_PAGE} tasks of the queue from {@code cursor} on, in one store call. */
     @Measured
     @WithSpan("admin.export-tasks-page")
     @ApplyGuard(Guards.BULK)
-    Uni<domain.task.TaskPage> taskPage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, domain.task.QueueName queue,
-            domain.task.TaskState state, long after) {
-        return Retries.idempotent(() -> tasks.list(project, queue, state, after, TASKS_PAGE));
+    Uni<domain.task.TaskBatch> taskPage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, domain.task.QueueName queue,
+            String cursor) {
+        return Retries.idempotent(() -> tasks.walk(project, queue, cursor, TASKS_PAGE));
     }
 
-    /** Where a walk over one queue's tasks of one state is. */
+    /** Where a walk over one queue's tasks is. */
     private static final class TaskWalk {
-        long after;
+        String cursor = "";
     }
 
     /** A page of operations, and where the next starts. */

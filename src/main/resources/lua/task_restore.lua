@@ -1,6 +1,7 @@
 -- Stores tasks copied from elsewhere (an import) into one queue, as they were, each unless the queue
--- holds a task of its id. A task keeps its sequence when the queue gave none as high yet, else takes
--- the queue's next; a finished one whose retention passed is left out. Publishes once on the queue's
+-- holds a task of its id. A task keeps its sequence unless a task of the queue has it (then it takes the
+-- queue's next), and the queue's sequence goes on after the highest; a finished one whose retention
+-- passed is left out. Publishes once on the queue's
 -- channel when a task became claimable.
 -- KEYS[16..] idempotency keys (string "<id>|<window end ms>"), as the tasks name them
 -- ARGV[4] idempotency window (ms)   ARGV[5] channel   ARGV[6] number of tasks, then 4 per task:
@@ -26,11 +27,17 @@ for i = 1, tonumber(ARGV[6]) do
   elseif finished and task.fa + ttl <= NOW then
     out[#out + 1] = 'expired'
   else
-    local last = tonumber(redis.call('HGET', QUEUE, 'seq') or '0')
-    if task.sq > last then
-      redis.call('HSET', QUEUE, 'seq', num(task.sq))
-    else
+    local taken = false
+    for _, ids in pairs(STATE) do
+      if redis.call('ZCOUNT', ids, task.sq, task.sq) > 0 then
+        taken = true
+        break
+      end
+    end
+    if taken then
       task.sq = next_sequence()
+    elseif task.sq > tonumber(redis.call('HGET', QUEUE, 'seq') or '0') then
+      redis.call('HSET', QUEUE, 'seq', num(task.sq))
     end
     redis.call('HSET', PAYLOADS, id, payload)
     place(id, task)
@@ -49,7 +56,7 @@ for i = 1, tonumber(ARGV[6]) do
         end
       end
     end
-    if task.st == 'QUEUED' then
+    if (task.st == 'QUEUED' or task.st == 'SCHEDULED' or task.st == 'FAILED') and task.ra <= NOW then
       claimable = true
     end
     out[#out + 1] = 'stored'

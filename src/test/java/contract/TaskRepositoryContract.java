@@ -12,6 +12,7 @@ import domain.task.EnqueueOutcome;
 import domain.task.Handover;
 import domain.task.LeaseToken;
 import domain.task.NewTask;
+import domain.task.Priority;
 import domain.task.QueueCounts;
 import domain.task.QueueName;
 import domain.task.QueueSettings;
@@ -1048,9 +1049,67 @@ public abstract class TaskRepositoryContract {
         enqueued(email("a"));
         Task running = claimedOne();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tasks.restore(SHOP, EMAILS, List.of(running)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(tasks.restore(SHOP, EMAILS, List.of(running))))
                 .isInstanceOf(domain.InvalidValueException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tasks.restore(BLOG, REPORTS, List.of(copyInto(BLOG, running))))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(tasks.restore(BLOG, REPORTS, List.of(copyInto(BLOG, running)))))
                 .isInstanceOf(domain.InvalidValueException.class);
+        Task notDue = new Task(BLOG, EMAILS, TaskId.of("not-due"), "{}", TaskState.QUEUED, 0, 3, Priority.of(10), 1,
+                clock.instant().plusSeconds(60), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), false, clock.instant(), clock.instant(), Optional.empty());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(tasks.restore(BLOG, EMAILS, List.of(notDue))))
+                .as("queued means claimable now").isInstanceOf(domain.InvalidValueException.class);
+        assertThat(await(tasks.restore(BLOG, EMAILS, List.of(notDue.copiedAt(clock.instant())))))
+                .containsExactly(TaskRepository.Restored.STORED);
+        assertThat(claimed(BLOG, EMAILS, 1)).extracting(Task::id).containsExactly(notDue.id());
+    }
+
+    @Test
+    void walksEveryTaskOfAQueueByIdWhateverItsState() {
+        for (int i = 0; i < 23; i++) {
+            enqueued(email("n" + i).delayedBy(i % 5 == 0 ? Duration.ofMinutes(1) : Duration.ZERO));
+        }
+        List<Task> running = claimed(SHOP, EMAILS, 6);
+        complete(running.get(0));
+        fail(running.get(1));
+        enqueued(NewTask.of(SHOP, REPORTS, "{}"));
+
+        java.util.Map<TaskId, Task> read = new java.util.HashMap<>();
+        String cursor = "";
+        for (int pages = 0; ; pages++) {
+            assertThat(pages).as("the walk ends").isLessThan(100);
+            domain.task.TaskBatch page = await(tasks.walk(SHOP, EMAILS, cursor, 4));
+            page.tasks().forEach(task -> read.merge(task.id(), task, (a, b) -> a.updatedAt().isAfter(b.updatedAt()) ? a : b));
+            if (page.next().isEmpty()) {
+                break;
+            }
+            cursor = page.next().get();
+        }
+
+        assertThat(read).hasSize(23);
+        read.values().forEach(task -> assertThat(task).isEqualTo(current(task.ref())));
+        assertThat(read.values()).extracting(Task::state).contains(TaskState.QUEUED, TaskState.SCHEDULED, TaskState.RUNNING,
+                TaskState.SUCCEEDED, TaskState.FAILED);
+    }
+
+    @Test
+    void aCopyKeepsItsSequenceUnlessTheQueueHasItAndTheQueueGoesOnAfterTheHighest() {
+        Task first = enqueued(email("a"));
+        Task second = enqueued(email("b"));
+        Task third = enqueued(email("c"));
+
+        // In two calls, the later sequence first: each keeps its own, as in a file imported in batches.
+        await(tasks.restore(BLOG, EMAILS, List.of(copyInto(BLOG, third))));
+        await(tasks.restore(BLOG, EMAILS, List.of(copyInto(BLOG, first))));
+
+        assertThat(current(TaskRef.of(BLOG, EMAILS, third.id())).sequence()).isEqualTo(third.sequence());
+        assertThat(current(TaskRef.of(BLOG, EMAILS, first.id())).sequence()).isEqualTo(first.sequence());
+        Task fresh = enqueued(NewTask.of(BLOG, EMAILS, "{}"));
+        assertThat(fresh.sequence()).isGreaterThan(third.sequence());
+        Task clash = new Task(BLOG, EMAILS, second.id(), second.payload(), TaskState.QUEUED, 0, 3, second.priority(), fresh.sequence(),
+                second.runAt(), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false,
+                second.createdAt(), second.updatedAt(), Optional.empty());
+        await(tasks.restore(BLOG, EMAILS, List.of(clash)));
+        assertThat(current(clash.ref()).sequence()).as("its sequence was the fresh task's").isGreaterThan(fresh.sequence());
+        assertThat(claimed(BLOG, EMAILS, 4)).extracting(Task::id).containsExactly(first.id(), third.id(), fresh.id(), second.id());
     }
 }

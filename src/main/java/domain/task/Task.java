@@ -231,7 +231,9 @@ public record Task(
      * does (queued again, dead after its last attempt, cancelled if that was requested).
      */
     public Task copiedAt(Instant now) {
-        Task unleased = new Task(project, queue, id, payload, state, attempt, maxAttempts, priority, sequence, runAt,
+        // Queued means claimable now: a copy from a store whose clock ran ahead may say later.
+        Instant due = state == TaskState.QUEUED && runAt.isAfter(now) ? ms(now) : runAt;
+        Task unleased = new Task(project, queue, id, payload, state, attempt, maxAttempts, priority, sequence, due,
                 Optional.empty(), fencingToken, idempotencyKey, progressId, result, lastError, cancelRequested, createdAt, updatedAt,
                 finishedAt);
         return state == TaskState.RUNNING ? ((TaskOutcome.Done) unleased.expireLease(now)).task() : unleased;
@@ -241,14 +243,41 @@ public record Task(
      * Fails unless a store may take this task as a copy into that project's queue
      * ({@link TaskRepository#restore}): it is the queue's, and it is not running (a copy holds no lease).
      */
-    public void requireRestorableInto(ProjectId intoProject, QueueName intoQueue) {
+    public void requireRestorableInto(ProjectId intoProject, QueueName intoQueue, Instant now) {
         if (!project.equals(intoProject) || !queue.equals(intoQueue)) {
             throw new domain.InvalidValueException("a restored task belongs to the queue it is restored into");
         }
         if (state == TaskState.RUNNING || lease.isPresent()) {
             throw new domain.InvalidValueException("a restored task holds no lease: a running one is given up first (copiedAt)");
         }
+        requireConsistent();
+        if (state == TaskState.QUEUED && runAt.isAfter(now)) {
+            throw new domain.InvalidValueException("a queued task is due: its runAt is not after now (copiedAt makes it so)");
+        }
     }
+
+    /**
+     * Fails unless the fields agree as the transitions leave them, whatever a file says: finished
+     * exactly when it has a finish time; a waiting task has an attempt left; at most max attempts.
+     */
+    public void requireConsistent() {
+        if (state.isFinished() != finishedAt.isPresent()) {
+            throw new domain.InvalidValueException("finishedAt", "a task has a finish time exactly when it succeeded, died or was cancelled");
+        }
+        if (attempt < 0 || attempt > maxAttempts || state.isWaiting() && attempt >= maxAttempts) {
+            throw new domain.InvalidValueException("attempt", "a task's attempt lies from 0 to its max attempts, and below it while it waits");
+        }
+        if (sequence < 1 || sequence > MAX_SEQUENCE || fencingToken < 0 || fencingToken > MAX_SEQUENCE) {
+            throw new domain.InvalidValueException("sequence", "a task's sequence lies from 1 to " + MAX_SEQUENCE
+                    + ", its fencing token from 0 to it");
+        }
+    }
+
+    /**
+     * The highest sequence (and fencing token) a task may have: far beyond any queue's, and low enough
+     * that Redis's claim order, priority times 10^12 plus sequence, stays exact for every priority.
+     */
+    public static final long MAX_SEQUENCE = 100_000_000_000L;
 
     /**
      * Why a worker presenting {@code token} may not change the task now, if it may not: not the

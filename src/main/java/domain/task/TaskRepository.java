@@ -108,6 +108,16 @@ public interface TaskRepository {
      */
     Uni<List<QueueName>> queues(ProjectId project);
 
+    /**
+     * The queue's tasks (waiting, running, or finished within their retention), a page of about
+     * {@code limit} at a time, for a copy of the store: from the empty cursor, then from each page's
+     * {@link TaskBatch#next()} until a page has none. Walked by id, which never changes, so a task
+     * present throughout the walk is in some page whatever states it goes through meanwhile; it may be
+     * in two (Redis's HSCAN may repeat one): the copy with the later {@code updatedAt} is the newer.
+     * Each task is read whole. The cursor is the adapter's own: pass it back unchanged.
+     */
+    Uni<TaskBatch> walk(ProjectId project, QueueName queue, String cursor, int limit);
+
     /** What became of one task a {@link #restore} was given. */
     enum Restored {
         /** Stored as it was. */
@@ -121,9 +131,10 @@ public interface TaskRepository {
     /**
      * Stores tasks copied from elsewhere (an import) into the queue as they were: state, attempts,
      * priority, run-at, fencing token, result, error, cancel request and times. Answers, in order, what
-     * became of each; the tasks are stored in one atomic step per call. A task keeps its sequence when
-     * the queue has given none as high yet, else takes the queue's next, so that sequences stay unique
-     * (restored in sequence order into an empty queue, every task keeps its own). Its idempotency key
+     * became of each; the tasks are stored in atomic steps (one per call; on Redis one per 200 tasks). A
+     * task keeps its sequence unless a task of the queue has it already (then it takes the queue's next),
+     * and the queue's sequence goes on after the highest: restored into an empty queue, in any order and
+     * any number of calls, every task keeps its own and its place. Its idempotency key
      * names it until its window, counted from its creation, ends (unless the key names another task of
      * the queue). A waiting task may exceed the queue's maximum: a copy is not refused for room.
      *

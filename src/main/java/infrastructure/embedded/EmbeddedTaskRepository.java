@@ -19,6 +19,7 @@ import domain.task.QueueSettings;
 import domain.task.QueueSignal;
 import domain.task.RetryPolicy;
 import domain.task.Task;
+import domain.task.TaskBatch;
 import domain.task.TaskId;
 import domain.task.TaskLimits;
 import domain.task.TaskOutcome;
@@ -456,13 +457,46 @@ public final class EmbeddedTaskRepository implements TaskRepository {
         });
     }
 
+    /** By id (the primary key), the cursor the last id read. */
+    @Override
+    public Uni<TaskBatch> walk(ProjectId project, QueueName name, String cursor, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS
+                    + " FROM tasks WHERE project = ? AND queue = ? AND id > ? AND " + KEPT + " ORDER BY id LIMIT ?")) {
+                select.setString(1, project.value());
+                select.setString(2, name.value());
+                select.setString(3, cursor);
+                select.setLong(4, clock.millis());
+                select.setInt(5, limit);
+                List<Task> page = tasks(select);
+                return new TaskBatch(page, page.size() < limit ? Optional.empty()
+                        : Optional.of(page.get(page.size() - 1).id().value()));
+            }
+        });
+    }
+
+    /** True when a task of the queue has that sequence (one probe of the state index per state). */
+    private static boolean sequenceTaken(Step step, Queue queue, long sequence) throws SQLException {
+        try (PreparedStatement select = step.c.prepareStatement("SELECT 1 FROM tasks WHERE project = ? AND queue = ? AND state IN "
+                + "('QUEUED', 'SCHEDULED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'DEAD', 'CANCELLED') AND seq = ? LIMIT 1")) {
+            select.setString(1, queue.project.value());
+            select.setString(2, queue.name.value());
+            select.setLong(3, sequence);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
     @Override
     public Uni<List<Restored>> restore(ProjectId project, QueueName name, List<Task> copies) {
-        copies.forEach(task -> task.requireRestorableInto(project, name));
         if (copies.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         return write(step -> {
+            for (Task task : copies) {
+                task.requireRestorableInto(project, name, step.now);
+            }
             Queue queue = step.queue(project, name);
             List<Restored> outcomes = new ArrayList<>(copies.size());
             for (Task copy : copies) {
@@ -475,12 +509,10 @@ public final class EmbeddedTaskRepository implements TaskRepository {
                     outcomes.add(Restored.EXPIRED);
                     continue;
                 }
-                long sequence;
-                if (copy.sequence() > queue.sequence) {
-                    sequence = queue.sequence = copy.sequence();
+                long sequence = sequenceTaken(step, queue, copy.sequence()) ? queue.nextSequence() : copy.sequence();
+                if (sequence > queue.sequence) {
+                    queue.sequence = sequence;
                     queue.dirty = true;
-                } else {
-                    sequence = queue.nextSequence();
                 }
                 Task task = copy.withSequence(sequence);
                 step.store(queue, null, task);
@@ -490,7 +522,7 @@ public final class EmbeddedTaskRepository implements TaskRepository {
                         remember(step, queue, task.idempotencyKey().get(), task.id(), until);
                     }
                 }
-                if (task.state() == TaskState.QUEUED) {
+                if (task.isDueAt(step.now)) {
                     step.signal(queue);
                 }
                 outcomes.add(Restored.STORED);

@@ -15,6 +15,7 @@ import domain.task.QueueName;
 import domain.task.QueueSettings;
 import domain.task.QueueSignal;
 import domain.task.Task;
+import domain.task.TaskBatch;
 import domain.task.TaskId;
 import domain.task.TaskLimits;
 import domain.task.TaskOutcome;
@@ -276,7 +277,8 @@ public final class InMemoryTaskRepository implements TaskRepository {
     private EnqueueOutcome enqueueInto(Queue queue, NewTask request, Instant now) {
         if (request.idempotencyKey().isPresent()) {
             Remembered known = queue.keys.get(request.idempotencyKey().get());
-            if (known != null && queue.tasks.containsKey(known.id())) {
+            // Its own window: a restored key's may end before keys remembered earlier (keysByAge is in order of remembering).
+            if (known != null && known.until().isAfter(now) && queue.tasks.containsKey(known.id())) {
                 return new EnqueueOutcome.Repeated(queue.tasks.get(known.id()));
             }
         }
@@ -419,12 +421,25 @@ public final class InMemoryTaskRepository implements TaskRepository {
                 .toList());
     }
 
+    /** By id, in a sorted copy of the queue's ids taken under its lock; the cursor is the last id read. */
+    @Override
+    public Uni<TaskBatch> walk(ProjectId project, QueueName name, String cursor, int limit) {
+        return Uni.createFrom().item(() -> locked(project, name, (queue, now) -> {
+            List<Task> page = queue.tasks.values().stream()
+                    .filter(task -> task.id().value().compareTo(cursor) > 0)
+                    .sorted(java.util.Comparator.comparing((Task task) -> task.id().value()))
+                    .limit(limit)
+                    .toList();
+            return new TaskBatch(page, page.size() < limit ? Optional.empty() : Optional.of(page.get(page.size() - 1).id().value()));
+        }));
+    }
+
     @Override
     public Uni<List<Restored>> restore(ProjectId project, QueueName name, List<Task> copies) {
-        copies.forEach(task -> task.requireRestorableInto(project, name));
         return Uni.createFrom().item(() -> {
             List<Restored> outcomes = new ArrayList<>(copies.size());
             boolean claimable = locked(project, name, (queue, now) -> {
+                copies.forEach(task -> task.requireRestorableInto(project, name, now));
                 boolean ready = false;
                 for (Task copy : copies) {
                     if (queue.tasks.containsKey(copy.id())) {
@@ -436,8 +451,11 @@ public final class InMemoryTaskRepository implements TaskRepository {
                         outcomes.add(Restored.EXPIRED);
                         continue;
                     }
-                    long sequence = copy.sequence() > queue.sequence ? copy.sequence() : queue.sequence + 1;
-                    queue.sequence = sequence;
+                    long sequence = copy.sequence();
+                    if (queue.byState.values().stream().anyMatch(ids -> ids.containsKey(copy.sequence()))) {
+                        sequence = ++queue.sequence;
+                    }
+                    queue.sequence = Math.max(queue.sequence, sequence);
                     Task task = copy.withSequence(sequence);
                     queue.index(task);
                     task.idempotencyKey().ifPresent(key -> {
@@ -449,7 +467,7 @@ public final class InMemoryTaskRepository implements TaskRepository {
                             queue.keysByAge.addLast(remembered);
                         }
                     });
-                    ready |= task.state() == TaskState.QUEUED;
+                    ready |= task.isDueAt(now);
                     outcomes.add(Restored.STORED);
                 }
                 return ready;

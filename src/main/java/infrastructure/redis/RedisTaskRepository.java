@@ -23,6 +23,7 @@ import domain.task.QueueSettings;
 import domain.task.QueueSignal;
 import domain.task.RetryPolicy;
 import domain.task.Task;
+import domain.task.TaskBatch;
 import domain.task.TaskId;
 import domain.task.TaskLimits;
 import domain.task.TaskOutcome;
@@ -363,12 +364,56 @@ public final class RedisTaskRepository implements TaskRepository {
     }
 
     /**
+     * One HSCAN step over the queue's records (the cursor is HSCAN's), then the payloads of the tasks it
+     * found; a finished task past its retention that upkeep has not dropped yet is left out, as is one
+     * dropped between the two reads.
+     */
+    @Override
+    public Uni<TaskBatch> walk(ProjectId project, QueueName queue, String cursor, int limit) {
+        List<String> queueKeys = keys.taskQueue(project, queue);
+        String records = queueKeys.get(0);
+        String payloads = queueKeys.get(1);
+        return redis.execute(Command.HSCAN, records, cursor.isEmpty() ? "0" : cursor, "COUNT", Integer.toString(limit))
+                .chain(step -> {
+                    String next = step.get(0).toString();
+                    Response found = step.get(1);
+                    List<String> ids = new ArrayList<>();
+                    List<String> recordsFound = new ArrayList<>();
+                    for (int i = 0; i + 1 < found.size(); i += 2) {
+                        ids.add(found.get(i).toString());
+                        recordsFound.add(found.get(i + 1).toString());
+                    }
+                    Optional<String> more = next.equals("0") ? Optional.empty() : Optional.of(next);
+                    if (ids.isEmpty()) {
+                        return Uni.createFrom().item(new TaskBatch(List.of(), more));
+                    }
+                    List<String> args = new ArrayList<>(ids.size() + 1);
+                    args.add(payloads);
+                    args.addAll(ids);
+                    long now = clock.millis();
+                    return redis.execute(Command.HMGET, args.toArray(String[]::new)).map(bodies -> {
+                        List<Task> tasks = new ArrayList<>(ids.size());
+                        for (int i = 0; i < ids.size(); i++) {
+                            JsonNode record = parse(recordsFound.get(i));
+                            if (bodies.get(i) == null || record.hasNonNull("ku") && record.get("ku").asLong() <= now) {
+                                continue;
+                            }
+                            tasks.add(task(project, queue, ids.get(i), recordsFound.get(i), bodies.get(i).toString()));
+                        }
+                        return new TaskBatch(tasks, more);
+                    });
+                })
+                .onFailure().transform(RedisFailures::translate);
+    }
+
+    /**
      * One script call per chunk of {@value #RESTORE_CHUNK} tasks ({@code task_restore.lua}): each record as the
      * scripts write it, placed in the indexes of its state by the same rules.
      */
     @Override
     public Uni<List<Restored>> restore(ProjectId project, QueueName queue, List<Task> copies) {
-        copies.forEach(task -> task.requireRestorableInto(project, queue));
+        Instant now = clock.instant();
+        copies.forEach(task -> task.requireRestorableInto(project, queue, now));
         Uni<List<Restored>> all = Uni.createFrom().item(new ArrayList<>());
         for (int from = 0; from < copies.size(); from += RESTORE_CHUNK) {
             List<Task> chunk = copies.subList(from, Math.min(copies.size(), from + RESTORE_CHUNK));

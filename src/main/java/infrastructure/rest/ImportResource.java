@@ -274,13 +274,13 @@ public class ImportResource {
                     taskLines++;
                     try {
                         domain.task.Task task = task(line, project, now);
-                        Integer before = seenTasks.putIfAbsent(task.queue().value() + "/" + task.id().value(), number);
-                        if (before != null) {
-                            lines.note(number, "repeats the task " + task.id().value() + " of queue " + task.queue().value()
-                                    + " of line " + before);
-                            return;
+                        // A task may come twice (Redis's HSCAN may repeat one, in another state by then): the later is kept.
+                        Integer before = seenTasks.putIfAbsent(task.queue().value() + "/" + task.id().value(), tasks.size());
+                        if (before == null) {
+                            tasks.add(task);
+                        } else if (task.updatedAt().isAfter(tasks.get(before).updatedAt())) {
+                            tasks.set(before, task);
                         }
-                        tasks.add(task);
                     } catch (InvalidValueException e) {
                         lines.note(number, e.rule());
                     } catch (ValueTooLargeException | ArithmeticException | java.time.DateTimeException e) {
@@ -392,10 +392,7 @@ public class ImportResource {
             throw new InvalidValueException("has a state that is none of " + java.util.Arrays.toString(domain.task.TaskState.values()));
         }
         TaskLimits.attempts("maxAttempts", line.maxAttempts());
-        if (line.attempt() < 0 || line.attempt() > line.maxAttempts() || line.sequence() < 1 || line.sequence() > MAX_SEQUENCE
-                || line.fencingToken() < 0 || line.fencingToken() > MAX_SEQUENCE) {
-            throw new InvalidValueException("has an attempt out of 0 to maxAttempts, or a sequence or fencing token out of range");
-        }
+
         for (JsonValue json : java.util.Arrays.asList(line.payload(), line.result())) {
             long bytes = json == null ? 0 : json.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > taskSettings.payloadMaxBytes()) {
@@ -409,9 +406,8 @@ public class ImportResource {
             throw new InvalidValueException("has its times out of order: created (after 1970, not in the future), then updated, "
                     + "and a runAt from its creation to 30 days from now");
         }
-        if (state.isFinished() != (line.finishedAt() != null)
-                || line.finishedAt() != null && (line.finishedAt().isBefore(line.createdAt()) || line.finishedAt().isAfter(latest))) {
-            throw new InvalidValueException("has a finishedAt where its state is not finished, or none where it is, or out of order");
+        if (line.finishedAt() != null && (line.finishedAt().isBefore(line.createdAt()) || line.finishedAt().isAfter(latest))) {
+            throw new InvalidValueException("has a finishedAt before its creation or in the future");
         }
         domain.task.Task task = new domain.task.Task(project, queue, id, line.payload().text(), state, line.attempt(), line.maxAttempts(),
                 domain.task.Priority.of(line.priority()), line.sequence(), line.runAt(), java.util.Optional.empty(), line.fencingToken(),
@@ -421,6 +417,7 @@ public class ImportResource {
                 java.util.Optional.ofNullable(line.lastError()).map(domain.task.TaskLimits::error),
                 Boolean.TRUE.equals(line.cancelRequested()), line.createdAt(), line.updatedAt(),
                 java.util.Optional.ofNullable(line.finishedAt()));
+        task.requireConsistent();
         return task.copiedAt(now);
     }
 

@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import domain.InvalidValueException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -353,5 +354,57 @@ class TaskTest {
     @Test
     void theTaskKnowsWhereItLives() {
         assertThat(queuedTask().ref()).isEqualTo(TaskRef.of(SHOP, EMAILS, TaskId.of("t1")));
+    }
+
+    // --- copies (import)
+
+    @Test
+    void aCopyOfARunningTaskGivesUpItsLeaseAndWaitsAgainWithItsAttemptCounted() {
+        Task copy = runningTask().copiedAt(NOON.plusSeconds(5));
+
+        assertThat(copy.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(copy.lease()).isEmpty();
+        assertThat(copy.attempt()).isEqualTo(1);
+        assertThat(copy.runAt()).isEqualTo(NOON.plusSeconds(5));
+    }
+
+    @Test
+    void aCopyOfARunningTaskOnItsLastAttemptIsDead() {
+        Task running = done(Task.enqueue(welcomeEmail().withMaxAttempts(1), TaskId.of("t1"), 1, SETTINGS, NOON).claim(NOON, LEASE, "w1"));
+
+        Task copy = running.copiedAt(NOON.plusSeconds(5));
+
+        assertThat(copy.state()).isEqualTo(TaskState.DEAD);
+        assertThat(copy.finishedAt()).contains(NOON.plusSeconds(5));
+    }
+
+    @Test
+    void aCopyOfAQueuedTaskFromAClockAheadIsDueNow() {
+        Task queued = Task.enqueue(welcomeEmail(), TaskId.of("t1"), 1, SETTINGS, NOON.plusSeconds(30));
+
+        Task copy = queued.copiedAt(NOON);
+
+        assertThat(copy.runAt()).isEqualTo(NOON);
+        assertThat(copy.isDueAt(NOON)).isTrue();
+        copy.requireRestorableInto(copy.project(), copy.queue(), NOON);
+        assertThatThrownBy(() -> queued.requireRestorableInto(queued.project(), queued.queue(), NOON))
+                .isInstanceOf(domain.InvalidValueException.class);
+    }
+
+    @Test
+    void aTaskWhoseFieldsTheTransitionsNeverLeaveIsRefused() {
+        Task queued = Task.enqueue(welcomeEmail().withMaxAttempts(2), TaskId.of("t1"), 1, SETTINGS, NOON);
+        Task noAttemptLeft = new Task(queued.project(), queued.queue(), queued.id(), queued.payload(), TaskState.QUEUED, 2, 2,
+                queued.priority(), 1, NOON, Optional.empty(), 2, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                false, NOON, NOON, Optional.empty());
+        Task finishedNever = new Task(queued.project(), queued.queue(), queued.id(), queued.payload(), TaskState.SUCCEEDED, 1, 2,
+                queued.priority(), 1, NOON, Optional.empty(), 1, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                false, NOON, NOON, Optional.empty());
+        Task beyondSequences = queued.withSequence(Task.MAX_SEQUENCE + 1);
+
+        for (Task broken : List.of(noAttemptLeft, finishedNever, beyondSequences)) {
+            assertThatThrownBy(broken::requireConsistent).isInstanceOf(domain.InvalidValueException.class);
+        }
+        queued.requireConsistent();
     }
 }
