@@ -94,8 +94,15 @@ final class StatusCommand extends ServiceCommand {
                 : "not compressed") + ", " + (values.path("encrypted").asBoolean() ? "encrypted" : "not encrypted")});
         JsonNode slow = health.path("slowOperations");
         fields.add(new String[] {"slow", slow.path("total").asLong() + " operations over " + slow.path("thresholdMillis").asText() + " ms"});
+        JsonNode security = store.path("security");
+        if (security.isObject()) {
+            fields.add(new String[] {"security", (security.path("tls").isBoolean() ? (security.path("tls").asBoolean() ? "TLS" : "no TLS")
+                    : "TLS unknown") + ", auth " + security.path("auth").asText()
+                    + (security.hasNonNull("user") ? " as " + security.path("user").asText() : "")});
+        }
         List<String> warnings = new ArrayList<>();
         health.path("warnings").forEach(w -> warnings.add(w.asText()));
+        security.path("warnings").forEach(w -> warnings.add("security: " + w.asText()));
         fields.add(new String[] {"warnings", warnings.isEmpty() ? "none" : warnings.get(0)});
         for (int i = 1; i < warnings.size(); i++) {
             fields.add(new String[] {"", warnings.get(i)});

@@ -58,6 +58,24 @@ class AdminHealthTest {
     }
 
     @Test
+    void itsSecuritySectionWarnsOfAStoreWithoutPasswordAndWithProtectedModeOffWithoutDegradingTheReport() {
+        // The test's Redis: on this machine, no password, protected-mode no (see RedisServer).
+        JsonPath report = asAdmin().get("/v1/admin/health").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("store.security.tls", equalTo(false))
+                .body("store.security.auth", equalTo("none"))
+                .body("store.security.user", equalTo("default"))
+                .body("store.security.protectedMode", equalTo(false))
+                .extract().jsonPath();
+
+        List<String> warnings = report.getList("store.security.warnings", String.class);
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).contains("asks no password");
+        assertThat(warnings.get(1)).contains("protected-mode no");
+        assertThat(report.getList("warnings")).as("a choice on this machine, not a degradation").isEmpty();
+    }
+
+    @Test
     void warnsWhenTheEvictionPolicyCouldEvictSessionsAndKeysAndShowsMemoryAgainstItsLimit() throws IOException {
         Assumptions.assumeTrue(redis.isControllable(), "REDIS_URL points at a server this test may not reconfigure");
         redis.command("CONFIG SET maxmemory-policy allkeys-lru");

@@ -18,9 +18,16 @@ import java.util.OptionalDouble;
  * @param eviction       what the store drops when full
  * @param slowCommands   the most recent commands the store logged as slow, newest first
  * @param slowlogLength  how many slow commands the store currently keeps in its log
+ * @param security       how the connection to the store stands (Redis); empty for a store in process
  */
 public record StoreStatus(String store, Optional<String> version, Duration latency, long usedBytes, long maxBytes,
-        EvictionPolicy eviction, List<SlowCommand> slowCommands, long slowlogLength) {
+        EvictionPolicy eviction, List<SlowCommand> slowCommands, long slowlogLength, Optional<StoreSecurity> security) {
+
+    /** A store with nothing to say about security (an embedded one: no network, no password). */
+    public StoreStatus(String store, Optional<String> version, Duration latency, long usedBytes, long maxBytes,
+            EvictionPolicy eviction, List<SlowCommand> slowCommands, long slowlogLength) {
+        this(store, version, latency, usedBytes, maxBytes, eviction, slowCommands, slowlogLength, Optional.empty());
+    }
 
     /** Above this share of the limit, memory is reported as a warning. */
     public static final double MEMORY_WARNING_PERCENT = 90.0;

@@ -55,9 +55,15 @@ final class RedisAdapters implements StoreAdapters {
     private RedisTrackedNodes nodes;
     private volatile RedisEntryTracking tracking;
 
-    /** @param trackedNodes the nodes whose changes the near cache hears: every master on a cluster */
+    private final Supplier<infrastructure.redis.RedisConnectionFacts> connection;
+
+    /**
+     * @param trackedNodes the nodes whose changes the near cache hears: every master on a cluster
+     * @param connection   what the client's options say about its connections' security
+     */
     RedisAdapters(ReactiveRedisDataSource redis, String prefix, StoreSettings settings, StoreConfig.NearCache nearCache,
-            MeterRegistry meters, Supplier<RedisTrackedNodes> trackedNodes) {
+            MeterRegistry meters, Supplier<RedisTrackedNodes> trackedNodes, Supplier<infrastructure.redis.RedisConnectionFacts> connection) {
+        this.connection = connection;
         this.redis = redis;
         this.prefix = prefix;
         this.settings = settings;
@@ -179,6 +185,6 @@ final class RedisAdapters implements StoreAdapters {
 
     @Override
     public StoreProbe probe() {
-        return new RedisStoreProbe(redis, settings.pingTimeout());
+        return new RedisStoreProbe(redis, settings.pingTimeout(), connection);
     }
 }

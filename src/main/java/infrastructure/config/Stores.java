@@ -100,7 +100,8 @@ public class Stores {
                 ReactiveRedisDataSource dataSource = redis.get();
                 // The data source is made by now, and with it the options its client was made with.
                 yield new RedisAdapters(dataSource, store.redisKeyPrefix(), settings, store.nearCache(), meters,
-                        () -> RedisTrackedNodes.of(dataSource, redisOptions.defaultClient(), vertx.get()));
+                        () -> RedisTrackedNodes.of(dataSource, redisOptions.defaultClient(), vertx.get()),
+                        () -> infrastructure.redis.RedisConnectionFacts.of(redisOptions.defaultClient()));
             }
             case memory -> new MemoryAdapters(settings, store.memoryMaxEntries(), store.memorySweepInterval());
             case embedded -> new EmbeddedAdapters(EmbeddedDatabase.open(embeddedSettings(store.embedded()), pulse::answered), settings,

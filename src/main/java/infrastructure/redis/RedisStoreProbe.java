@@ -4,6 +4,7 @@ import domain.StoreUnavailableException;
 import domain.store.EvictionPolicy;
 import domain.store.SlowCommand;
 import domain.store.StoreProbe;
+import domain.store.StoreSecurity;
 import domain.store.StoreStatus;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -31,10 +32,17 @@ public final class RedisStoreProbe implements StoreProbe {
 
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
+    private final java.util.function.Supplier<RedisConnectionFacts> connection;
 
     public RedisStoreProbe(ReactiveRedisDataSource redis, Duration timeout) {
+        this(redis, timeout, () -> RedisConnectionFacts.UNKNOWN);
+    }
+
+    /** @param connection what the client's options say about its connections, read at each probe */
+    public RedisStoreProbe(ReactiveRedisDataSource redis, Duration timeout, java.util.function.Supplier<RedisConnectionFacts> connection) {
         this.redis = redis;
         this.timeout = timeout;
+        this.connection = connection;
     }
 
     @Override
@@ -49,11 +57,22 @@ public final class RedisStoreProbe implements StoreProbe {
                 Uni<Long> slowlogLength = call(Command.SLOWLOG, "LEN").map(Response::toLong).onFailure().recoverWithItem(0L);
                 Uni<List<SlowCommand>> slow = call(Command.SLOWLOG, "GET", Integer.toString(SLOW_COMMANDS))
                         .map(RedisStoreProbe::slowCommands).onFailure().recoverWithItem(List.of());
-                return Uni.combine().all().unis(info, slowlogLength, slow).with((fields, length, commands) -> new StoreStatus(
-                        "redis", Optional.ofNullable(fields.get("redis_version")), latency,
-                        number(fields.get("used_memory")), number(fields.get("maxmemory")),
-                        Optional.ofNullable(fields.get("maxmemory_policy")).map(EvictionPolicy::new).orElse(EvictionPolicy.UNKNOWN),
-                        commands, length));
+                // Asked, not required: a user restricted to what the service needs may not run CONFIG GET.
+                Uni<Optional<String>> user = call(Command.ACL, "WHOAMI").map(who -> Optional.of(who.toString()))
+                        .onFailure().recoverWithItem(Optional.empty());
+                Uni<Optional<Boolean>> protectedMode = call(Command.CONFIG, "GET", "protected-mode")
+                        .map(RedisStoreProbe::protectedMode).onFailure().recoverWithItem(Optional.empty());
+                return Uni.combine().all().unis(info, slowlogLength, slow, user, protectedMode)
+                        .with((fields, length, commands, who, guarded) -> {
+                            EvictionPolicy eviction = Optional.ofNullable(fields.get("maxmemory_policy")).map(EvictionPolicy::new)
+                                    .orElse(EvictionPolicy.UNKNOWN);
+                            RedisConnectionFacts facts = connection.get();
+                            StoreSecurity.Auth auth = who.isPresent() && !who.get().equals("default") ? StoreSecurity.Auth.ACL_USER
+                                    : facts.auth();
+                            return new StoreStatus("redis", Optional.ofNullable(fields.get("redis_version")), latency,
+                                    number(fields.get("used_memory")), number(fields.get("maxmemory")), eviction, commands, length,
+                                    Optional.of(StoreSecurity.assess(facts.tls(), facts.remoteHosts(), auth, who, guarded, eviction)));
+                        });
             });
         });
     }
@@ -62,6 +81,20 @@ public final class RedisStoreProbe implements StoreProbe {
         return redis.execute(command, args)
                 .ifNoItem().after(timeout).failWith(() -> new StoreUnavailableException("redis did not answer " + command + " in time", null))
                 .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** {@code CONFIG GET protected-mode} answers the name and its value (a map in RESP3, a list in RESP2). */
+    private static Optional<Boolean> protectedMode(Response answer) {
+        Response value = null;
+        try {
+            value = answer.get("protected-mode");
+        } catch (RuntimeException notAMap) {
+            // RESP2: [name, value]
+        }
+        if (value == null && answer.size() >= 2) {
+            value = answer.get(1);
+        }
+        return value == null ? Optional.empty() : Optional.of(value.toString().equalsIgnoreCase("yes"));
     }
 
     /** The {@code field:value} lines of INFO. */

@@ -45,7 +45,9 @@ public class HealthResource {
         static final String UP = "{\"status\": \"UP\", \"store\": {\"type\": \"redis\", \"reachable\": true, \"error\": null, "
                 + "\"version\": \"7.2.4\", \"latencyMillis\": 0.214, \"memory\": {\"usedBytes\": 1203456, \"maxBytes\": 4294967296, "
                 + "\"usedPercent\": 0.028020143508911133}, \"evictionPolicy\": \"noeviction\", \"slowlog\": {\"length\": 1, "
-                + "\"recent\": [{\"command\": \"EVALSHA\", \"micros\": 12840, \"at\": \"2026-11-22T09:41:02.000Z\"}]}}, "
+                + "\"recent\": [{\"command\": \"EVALSHA\", \"micros\": 12840, \"at\": \"2026-11-22T09:41:02.000Z\"}]}, "
+                + "\"security\": {\"tls\": true, \"auth\": \"acl-user\", \"user\": \"cache-domain\", \"protectedMode\": null, "
+                + "\"warnings\": []}}, "
                 + "\"breakers\": {\"cache\": \"closed\", \"sessions\": \"closed\", \"ratelimit\": \"closed\", "
                 + "\"apikeys\": \"closed\", \"progress\": \"closed\", \"tasks\": \"closed\"}, \"slowOperations\": "
                 + "{\"thresholdMillis\": 100.0, \"total\": 1, \"recent\": [{\"operation\": \"cache.invalidate\", \"millis\": 143.7, "
@@ -59,7 +61,8 @@ public class HealthResource {
         /** Redis does not answer: the store's fields are null but its error, and the cache's breaker has opened. */
         static final String DOWN = "{\"status\": \"DOWN\", \"store\": {\"type\": null, \"reachable\": false, "
                 + "\"error\": \"redis did not answer PING in time\", \"version\": null, \"latencyMillis\": null, \"memory\": null, "
-                + "\"evictionPolicy\": null, \"slowlog\": null}, \"breakers\": {\"cache\": \"open\", \"sessions\": \"closed\", "
+                + "\"evictionPolicy\": null, \"slowlog\": null, \"security\": null}, \"breakers\": {\"cache\": \"open\", "
+                + "\"sessions\": \"closed\", "
                 + "\"ratelimit\": \"closed\", \"apikeys\": \"closed\", \"progress\": \"closed\", \"tasks\": \"closed\"}, "
                 + "\"slowOperations\": {\"thresholdMillis\": 100.0, \"total\": 0, \"recent\": []}, "
                 + "\"warnings\": [\"circuit breaker cache is open: cache answers by its failure policy\"], "
@@ -122,16 +125,38 @@ public class HealthResource {
             Double latencyMillis,
             @Schema(implementation = MemoryView.class, nullable = true, description = "null when unreachable") MemoryView memory,
             @Schema(type = SchemaType.STRING, nullable = true, description = "null when unreachable") String evictionPolicy,
-            @Schema(implementation = SlowlogView.class, nullable = true, description = "null when unreachable") SlowlogView slowlog) {
+            @Schema(implementation = SlowlogView.class, nullable = true, description = "null when unreachable") SlowlogView slowlog,
+            @Schema(implementation = SecurityView.class, nullable = true, description = "null when unreachable, or for a store in "
+                    + "process (memory, embedded)") SecurityView security) {
 
         static StoreView from(StoreStatus s) {
             return new StoreView(s.store(), true, null, s.version().orElse(null), s.latency().toNanos() / 1e6,
                     new MemoryView(s.usedBytes(), s.maxBytes(), s.usedPercent().isPresent() ? s.usedPercent().getAsDouble() : null),
-                    s.eviction().name(), new SlowlogView(s.slowlogLength(), s.slowCommands().stream().map(SlowCommandView::from).toList()));
+                    s.eviction().name(), new SlowlogView(s.slowlogLength(), s.slowCommands().stream().map(SlowCommandView::from).toList()),
+                    s.security().map(SecurityView::from).orElse(null));
         }
 
         static StoreView unreachable(String error) {
-            return new StoreView(null, false, error, null, null, null, null, null);
+            return new StoreView(null, false, error, null, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * How the connection to the store stands, security-wise (the seed's security status): TLS, how the service
+     * authenticates, the ACL user the store says it is, the store's protected-mode, and what to fix. These
+     * warnings do not make the report DEGRADED: a store on this machine without a password is a choice.
+     */
+    public record SecurityView(
+            @Schema(type = SchemaType.BOOLEAN, nullable = true, description = "null when the service cannot tell") Boolean tls,
+            @Schema(enumeration = {"none", "password", "acl-user"}) String auth,
+            @Schema(type = SchemaType.STRING, nullable = true, description = "null when the store did not say (ACL WHOAMI)") String user,
+            @Schema(type = SchemaType.BOOLEAN, nullable = true, description = "null when the store would not say (CONFIG GET)")
+            Boolean protectedMode,
+            List<String> warnings) {
+
+        static SecurityView from(domain.store.StoreSecurity s) {
+            return new SecurityView(s.tls().orElse(null), s.auth().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    s.user().orElse(null), s.protectedMode().orElse(null), s.warnings());
         }
     }
 
