@@ -102,7 +102,11 @@ final class StatusCommand extends ServiceCommand {
         }
         List<String> warnings = new ArrayList<>();
         health.path("warnings").forEach(w -> warnings.add(w.asText()));
-        security.path("warnings").forEach(w -> warnings.add("security: " + w.asText()));
+        security.path("warnings").forEach(w -> {
+            if (!warnings.contains(w.asText())) { // the eviction policy's warning stands in both lists
+                warnings.add("security: " + w.asText());
+            }
+        });
         fields.add(new String[] {"warnings", warnings.isEmpty() ? "none" : warnings.get(0)});
         for (int i = 1; i < warnings.size(); i++) {
             fields.add(new String[] {"", warnings.get(i)});

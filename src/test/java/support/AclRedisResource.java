@@ -28,7 +28,7 @@ public class AclRedisResource implements QuarkusTestResourceLifecycleManager {
         try {
             List<String> rule = Files.readAllLines(Path.of("deploy", "redis-acl.conf")).stream()
                     .filter(line -> line.startsWith("user "))
-                    .map(line -> line.replaceFirst("#[0-9a-f]{64}", "#" + domain.Secrets.sha256Hex(PASSWORD)))
+                    .map(line -> line.replace("#<sha256-of-your-password>", "#" + domain.Secrets.sha256Hex(PASSWORD)))
                     .toList();
             if (rule.size() != 1) {
                 throw new IllegalStateException("deploy/redis-acl.conf must hold the service's user line");

@@ -29,7 +29,9 @@ public record StoreSecurity(Optional<Boolean> tls, Auth auth, Optional<String> u
         /** A password for the store's default user ({@code requirepass}). */
         PASSWORD,
         /** A user of its own, with a password ({@code ACL}). */
-        ACL_USER
+        ACL_USER,
+        /** The service cannot tell (its client's settings are not known to it): no warning either way. */
+        UNKNOWN
     }
 
     public StoreSecurity {
@@ -39,25 +41,24 @@ public record StoreSecurity(Optional<Boolean> tls, Auth auth, Optional<String> u
     /**
      * The status, its warnings derived from the facts.
      *
-     * @param remoteHosts the hosts the service connects to that are not this machine (loopback ones left out)
+     * @param plainRemote the hosts, not this machine, the service reaches without TLS
      */
-    public static StoreSecurity assess(Optional<Boolean> tls, List<String> remoteHosts, Auth auth, Optional<String> user,
+    public static StoreSecurity assess(Optional<Boolean> tls, List<String> plainRemote, Auth auth, Optional<String> user,
             Optional<Boolean> protectedMode, EvictionPolicy eviction) {
         List<String> warnings = new ArrayList<>();
         if (auth == Auth.NONE) {
             warnings.add("the store asks no password: anyone who reaches its port reads and changes every project's data; "
                     + "give the service an ACL user (deploy/redis-acl.conf) or at least requirepass");
         }
-        if (tls.isPresent() && !tls.get() && !remoteHosts.isEmpty()) {
-            warnings.add("the connection to " + String.join(", ", remoteHosts) + " is not encrypted: data and credentials cross "
+        if (!plainRemote.isEmpty()) {
+            warnings.add("the connection to " + String.join(", ", plainRemote) + " is not encrypted: data and credentials cross "
                     + "the network in clear; use rediss:// (TLS)");
         }
-        if (protectedMode.isPresent() && !protectedMode.get()) {
-            warnings.add("the store runs with protected-mode no: without a password it answers any host that reaches it");
+        if (auth == Auth.NONE && protectedMode.isPresent() && !protectedMode.get()) {
+            warnings.add("the store runs with protected-mode no and no password: it answers any host that reaches it");
         }
         if (!eviction.isSafe() && !eviction.equals(EvictionPolicy.UNKNOWN) && !eviction.name().startsWith("volatile-")) {
-            warnings.add("maxmemory-policy " + eviction.name() + " drops keys without a TTL: API keys and stored rate-limit "
-                    + "policies may vanish; use noeviction");
+            eviction.warning().ifPresent(warnings::add); // the same words as the report's own warning: said once where both show
         }
         return new StoreSecurity(tls, auth, user, protectedMode, warnings);
     }

@@ -1,8 +1,6 @@
 package infrastructure.redis;
 
-import domain.store.StoreSecurity;
 import io.vertx.redis.client.RedisOptions;
-import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,67 +8,86 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What the Redis client's options say about its connections' security: TLS or not, the hosts other than
- * this machine, and how it authenticates (a user and password in the endpoint, or a password alone).
- * Never the secrets themselves.
+ * What the Redis client's options say about its connections' security: whether every endpoint uses TLS,
+ * the hosts other than this machine reached without it, and whether a password (and a user) is given
+ * (in the endpoint's user info or query, as the Vert.x client reads them, or in the options). Never the
+ * secrets themselves. Only the configured endpoints are seen: for Sentinel those are the sentinels, for a
+ * cluster its seed nodes.
  *
- * @param tls         empty when the options are unknown (a data source made without them, as in some tests)
- * @param remoteHosts the endpoints' hosts that are not loopback addresses
+ * @param tls            true when every endpoint uses TLS; empty when the options are unknown
+ * @param plainRemote    the hosts, not loopback addresses, of endpoints without TLS
+ * @param password       whether a password is configured; empty when the options are unknown
  */
-public record RedisConnectionFacts(Optional<Boolean> tls, List<String> remoteHosts, StoreSecurity.Auth auth) {
+public record RedisConnectionFacts(Optional<Boolean> tls, List<String> plainRemote, Optional<Boolean> password) {
 
     public RedisConnectionFacts {
-        remoteHosts = List.copyOf(remoteHosts);
+        plainRemote = List.copyOf(plainRemote);
     }
 
-    /** Nothing known: no TLS claim, no hosts, and the auth as the server tells it (its user) alone. */
-    public static final RedisConnectionFacts UNKNOWN = new RedisConnectionFacts(Optional.empty(), List.of(), StoreSecurity.Auth.NONE);
+    /** Nothing known (a data source made without options, as in some tests): no claim and no warning from it. */
+    public static final RedisConnectionFacts UNKNOWN = new RedisConnectionFacts(Optional.empty(), List.of(), Optional.empty());
 
-    /** The facts of {@code options}; {@link #UNKNOWN} when null. */
+    /** The facts of {@code options}; {@link #UNKNOWN} when null. Reads no DNS: names are judged as written. */
     public static RedisConnectionFacts of(RedisOptions options) {
         if (options == null) {
             return UNKNOWN;
         }
-        boolean tls = options.getNetClientOptions() != null && options.getNetClientOptions().isSsl();
-        boolean user = false;
+        boolean everyTls = !options.getEndpoints().isEmpty();
+        boolean clientTls = options.getNetClientOptions() != null && options.getNetClientOptions().isSsl();
         boolean password = options.getPassword() != null && !options.getPassword().isEmpty();
-        List<String> remote = new ArrayList<>();
+        List<String> plainRemote = new ArrayList<>();
         for (String endpoint : options.getEndpoints()) {
             URI uri;
             try {
                 uri = URI.create(endpoint);
             } catch (IllegalArgumentException e) {
-                continue; // a unix socket path, say: on this machine
+                everyTls = false;
+                continue;
             }
-            tls |= "rediss".equalsIgnoreCase(uri.getScheme());
+            boolean tls = clientTls || "rediss".equalsIgnoreCase(uri.getScheme());
+            everyTls &= tls || "unix".equalsIgnoreCase(uri.getScheme());
             String info = uri.getRawUserInfo();
-            if (info != null && !info.isEmpty()) {
-                int colon = info.indexOf(':');
-                user |= colon > 0;
-                password |= colon >= 0 && colon < info.length() - 1;
-            }
+            password |= info != null && info.indexOf(':') >= 0 && info.indexOf(':') < info.length() - 1;
+            password |= query(uri, "password").isPresent();
             String host = uri.getHost();
-            if (host != null && !isLoopback(host) && !remote.contains(host)) {
-                remote.add(host);
+            if (!tls && host != null && !isLoopback(host) && !plainRemote.contains(host)) {
+                plainRemote.add(host);
             }
         }
-        StoreSecurity.Auth auth = user ? StoreSecurity.Auth.ACL_USER : password ? StoreSecurity.Auth.PASSWORD : StoreSecurity.Auth.NONE;
-        return new RedisConnectionFacts(Optional.of(tls), remote, auth);
+        return new RedisConnectionFacts(Optional.of(everyTls), plainRemote, Optional.of(password));
     }
 
-    /** True for localhost and loopback addresses, without a DNS lookup of any other name. */
+    private static Optional<String> query(URI uri, String name) {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return Optional.empty();
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name) && eq < pair.length() - 1) {
+                return Optional.of(pair.substring(eq + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True for {@code localhost} and the loopback addresses written as literals (127.x.x.x, ::1 in any spelling); no lookup. */
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost") || h.startsWith("[") && h.endsWith("]") && h.equals("[::1]")) {
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equals("localhost")) {
             return true;
         }
-        if (!h.matches("[0-9.]+|[0-9a-f:]+")) {
-            return false;
+        if (h.matches("127(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")) {
+            return true;
         }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
+        if (h.contains(":") && h.matches("[0-9a-f:]+")) {
+            String[] groups = h.split(":", -1);
+            long nonZero = java.util.Arrays.stream(groups).filter(g -> !g.isEmpty() && !g.matches("0+")).count();
+            return nonZero == 1 && groups[groups.length - 1].matches("0*1") && h.indexOf("::") == h.lastIndexOf("::");
         }
+        return false;
     }
 }

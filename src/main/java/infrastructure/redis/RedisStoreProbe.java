@@ -57,21 +57,28 @@ public final class RedisStoreProbe implements StoreProbe {
                 Uni<Long> slowlogLength = call(Command.SLOWLOG, "LEN").map(Response::toLong).onFailure().recoverWithItem(0L);
                 Uni<List<SlowCommand>> slow = call(Command.SLOWLOG, "GET", Integer.toString(SLOW_COMMANDS))
                         .map(RedisStoreProbe::slowCommands).onFailure().recoverWithItem(List.of());
-                // Asked, not required: a user restricted to what the service needs may not run CONFIG GET.
+                // Who the service is; protected-mode only as the default user: a user of its own is not granted CONFIG
+                // (it would read requirepass), and each refusal would be a line in Redis's ACL LOG.
                 Uni<Optional<String>> user = call(Command.ACL, "WHOAMI").map(who -> Optional.of(who.toString()))
                         .onFailure().recoverWithItem(Optional.empty());
-                Uni<Optional<Boolean>> protectedMode = call(Command.CONFIG, "GET", "protected-mode")
-                        .map(RedisStoreProbe::protectedMode).onFailure().recoverWithItem(Optional.empty());
-                return Uni.combine().all().unis(info, slowlogLength, slow, user, protectedMode)
-                        .with((fields, length, commands, who, guarded) -> {
+                Uni<Security> security = user.chain(who -> who.isPresent() && !who.get().equals("default")
+                        ? Uni.createFrom().item(new Security(who, Optional.empty()))
+                        : call(Command.CONFIG, "GET", "protected-mode").map(RedisStoreProbe::protectedMode)
+                                .onFailure().recoverWithItem(Optional.empty())
+                                .map(mode -> new Security(who, mode)));
+                return Uni.combine().all().unis(info, slowlogLength, slow, security)
+                        .with((fields, length, commands, asked) -> {
                             EvictionPolicy eviction = Optional.ofNullable(fields.get("maxmemory_policy")).map(EvictionPolicy::new)
                                     .orElse(EvictionPolicy.UNKNOWN);
                             RedisConnectionFacts facts = connection.get();
-                            StoreSecurity.Auth auth = who.isPresent() && !who.get().equals("default") ? StoreSecurity.Auth.ACL_USER
-                                    : facts.auth();
+                            StoreSecurity.Auth auth = asked.user().isPresent() && !asked.user().get().equals("default")
+                                    ? StoreSecurity.Auth.ACL_USER
+                                    : facts.password().map(p -> p ? StoreSecurity.Auth.PASSWORD : StoreSecurity.Auth.NONE)
+                                            .orElse(StoreSecurity.Auth.UNKNOWN);
                             return new StoreStatus("redis", Optional.ofNullable(fields.get("redis_version")), latency,
                                     number(fields.get("used_memory")), number(fields.get("maxmemory")), eviction, commands, length,
-                                    Optional.of(StoreSecurity.assess(facts.tls(), facts.remoteHosts(), auth, who, guarded, eviction)));
+                                    Optional.of(StoreSecurity.assess(facts.tls(), facts.plainRemote(), auth, asked.user(),
+                                            asked.protectedMode(), eviction)));
                         });
             });
         });
@@ -81,6 +88,10 @@ public final class RedisStoreProbe implements StoreProbe {
         return redis.execute(command, args)
                 .ifNoItem().after(timeout).failWith(() -> new StoreUnavailableException("redis did not answer " + command + " in time", null))
                 .onFailure().transform(RedisFailures::translate);
+    }
+
+    /** What the store said of the service's user and its protected-mode, each empty when it did not. */
+    private record Security(Optional<String> user, Optional<Boolean> protectedMode) {
     }
 
     /** {@code CONFIG GET protected-mode} answers the name and its value (a map in RESP3, a list in RESP2). */

@@ -148,7 +148,7 @@ public class HealthResource {
      */
     public record SecurityView(
             @Schema(type = SchemaType.BOOLEAN, nullable = true, description = "null when the service cannot tell") Boolean tls,
-            @Schema(enumeration = {"none", "password", "acl-user"}) String auth,
+            @Schema(enumeration = {"none", "password", "acl-user", "unknown"}) String auth,
             @Schema(type = SchemaType.STRING, nullable = true, description = "null when the store did not say (ACL WHOAMI)") String user,
             @Schema(type = SchemaType.BOOLEAN, nullable = true, description = "null when the store would not say (CONFIG GET)")
             Boolean protectedMode,
