@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The service's credentials exported and imported over HTTP, end to end: a key and a session revoked
- * after the export work again, with the same secret and token, once the file is imported. Runs once
- * per store (see the subclasses).
+ * after the export work again, with the same secret and token, once the file is imported. Runs on Redis
+ * (the subclass): the walk and restore of sessions and keys are the ports' contract suites' on every store.
  */
 abstract class CredentialsApiTests {
 
