@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,10 +45,12 @@ public class CredentialTransferService {
     private static final int CONCURRENCY = 16;
 
     private final ApiKeyRepository keys;
+    /** The credential exports running on this instance, each holding a slot until it ends. */
+    private final StreamSlots running = new StreamSlots(MAX_RUNNING, n -> new TooManyStreamsException("this instance runs "
+            + MAX_RUNNING + " credential exports at once already; export again once one has ended"));
     private final SessionRepository sessions;
     private final CredentialCheck credentials;
     private final Clock clock;
-    private final AtomicInteger running = new AtomicInteger();
 
     @Inject
     public CredentialTransferService(ApiKeyRepository keys, SessionRepository sessions, Clock clock) {
@@ -86,18 +87,7 @@ public class CredentialTransferService {
      */
     public Uni<Multi<Item>> export(Principal caller) {
         authorize(caller);
-        if (running.incrementAndGet() > MAX_RUNNING) {
-            running.decrementAndGet();
-            throw new TooManyStreamsException("this instance runs " + MAX_RUNNING + " credential exports at once already; "
-                    + "export again once one has ended");
-        }
-        // Once, whichever comes first: the keys' read failing or cancelled (the client left), or the stream ending.
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable ended = () -> {
-            if (released.compareAndSet(false, true)) {
-                running.decrementAndGet();
-            }
-        };
+        Runnable ended = running.acquire(""); // released once: the keys' read failing or cancelled, or the stream ending
         return allKeys()
                 .onFailure().invoke(ended)
                 .onCancellation().invoke(ended)

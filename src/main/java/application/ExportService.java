@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,10 +58,12 @@ public class ExportService {
     static final int OPERATIONS_PAGE = 10;
 
     private final CacheRepository cache;
+    /** The exports running on this instance, each holding a slot until it ends. */
+    private final StreamSlots running = new StreamSlots(MAX_RUNNING, n -> new TooManyStreamsException("this instance runs "
+            + MAX_RUNNING + " exports at once already; export again once one has ended"));
     private final ProgressRepository progress;
     private final domain.task.TaskRepository tasks;
     private final CredentialCheck credentials;
-    private final AtomicInteger running = new AtomicInteger();
 
     @Inject
     public ExportService(CacheRepository cache, ProgressRepository progress, domain.task.TaskRepository tasks, ApiKeyRepository keys,
@@ -105,18 +106,7 @@ public class ExportService {
      */
     public Uni<Multi<Item>> cacheEntries(Principal caller, ProjectId project, Optional<CacheKey> after) {
         Access.require(caller, project, Scope.ADMIN);
-        if (running.incrementAndGet() > MAX_RUNNING) {
-            running.decrementAndGet();
-            throw new TooManyStreamsException("this instance runs " + MAX_RUNNING + " exports at once already; "
-                    + "export again once one has ended");
-        }
-        // Once, whichever comes first: the first page failing or cancelled (the client left), or the stream ending.
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable ended = () -> {
-            if (released.compareAndSet(false, true)) {
-                running.decrementAndGet();
-            }
-        };
+        Runnable ended = running.acquire(""); // released once: the first page failing or cancelled, or the stream ending
         return cachePage(project, after)
                 .onFailure().invoke(ended)
                 .onCancellation().invoke(ended)
