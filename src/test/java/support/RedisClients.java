@@ -5,7 +5,9 @@ import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import infrastructure.redis.RedisClusterRouter;
 
 /** The reactive Redis client outside Quarkus, so adapter contract tests run without booting the service. */
 public final class RedisClients {
@@ -20,9 +22,11 @@ public final class RedisClients {
         return VERTX;
     }
 
-    /** A data source made with {@code options} (a cluster, say). */
+    /** A data source made with {@code options}; a cluster's through the router the service uses on a cluster. */
     public static ReactiveRedisDataSource dataSource(RedisOptions options) {
-        Redis client = Redis.createClient(VERTX, options);
+        Redis client = options.getType() == RedisClientType.CLUSTER
+                ? Redis.newInstance(new RedisClusterRouter(VERTX.getDelegate(), options, null))
+                : Redis.createClient(VERTX, options);
         return new ReactiveRedisDataSourceImpl(VERTX, client, RedisAPI.api(client));
     }
 

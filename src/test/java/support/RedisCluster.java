@@ -21,19 +21,40 @@ public final class RedisCluster implements AutoCloseable {
     private static final Duration FORMED = Duration.ofSeconds(30);
 
     private final List<RedisServer> masters;
+    /** Each master's replica, in the masters' order; empty without replicas. */
+    private final List<RedisServer> replicas;
 
-    private RedisCluster(List<RedisServer> masters) {
+    private RedisCluster(List<RedisServer> masters, List<RedisServer> replicas) {
         this.masters = masters;
+        this.replicas = replicas;
+    }
+
+    private static RedisServer node() {
+        // Without full coverage a cluster keeps serving the slots of the masters that answer while one is
+        // down, as a production cluster should be set up.
+        return RedisServer.startOwn("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "no");
     }
 
     /** Starts {@code count} masters and waits until every one reports the cluster ok. */
     public static RedisCluster start(int count) {
+        return start(count, false);
+    }
+
+    /**
+     * Starts {@code count} masters, each with one replica when {@code withReplicas}, and waits until every
+     * node reports the cluster ok and every replica is in sync with its master.
+     */
+    public static RedisCluster start(int count, boolean withReplicas) {
         List<RedisServer> masters = new ArrayList<>();
+        List<RedisServer> replicas = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            masters.add(RedisServer.startOwn("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                    "--cluster-node-timeout", "2000"));
+            masters.add(node());
+            if (withReplicas) {
+                replicas.add(node());
+            }
         }
-        RedisCluster cluster = new RedisCluster(masters);
+        RedisCluster cluster = new RedisCluster(masters, replicas);
         try {
             for (int i = 0; i < count; i++) {
                 StringBuilder slots = new StringBuilder("CLUSTER ADDSLOTS");
@@ -45,17 +66,56 @@ public final class RedisCluster implements AutoCloseable {
             for (int i = 1; i < count; i++) {
                 expectOk(masters.get(0).command("CLUSTER MEET 127.0.0.1 " + masters.get(i).port()));
             }
+            for (RedisServer replica : replicas) {
+                expectOk(masters.get(0).command("CLUSTER MEET 127.0.0.1 " + replica.port()));
+            }
         } catch (IOException e) {
             cluster.close();
             throw new IllegalStateException("cannot form the cluster", e);
         }
-        for (RedisServer master : masters) {
-            ReactiveRedisDataSource node = RedisClients.dataSource(master.url());
-            Awaitility.await("cluster state ok on " + master.url()).atMost(FORMED).pollInterval(Duration.ofMillis(50))
-                    .until(() -> node.execute(Command.CLUSTER, "INFO").await().atMost(Duration.ofSeconds(2)).toString()
+        for (int i = 0; i < replicas.size(); i++) {
+            String master = RedisClients.dataSource(masters.get(i).url()).execute(Command.CLUSTER, "MYID")
+                    .await().atMost(Duration.ofSeconds(2)).toString();
+            RedisServer replica = replicas.get(i);
+            // The replica must have heard of its master through the cluster bus before it can follow it.
+            Awaitility.await("replica of master " + i).atMost(FORMED).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .until(() -> replica.command("CLUSTER REPLICATE " + master).equals("+OK"));
+        }
+        for (RedisServer node : cluster.nodes()) {
+            ReactiveRedisDataSource client = RedisClients.dataSource(node.url());
+            Awaitility.await("cluster state ok on " + node.url()).atMost(FORMED).pollInterval(Duration.ofMillis(50))
+                    .until(() -> client.execute(Command.CLUSTER, "INFO").await().atMost(Duration.ofSeconds(2)).toString()
                             .contains("cluster_state:ok"));
         }
+        for (RedisServer replica : replicas) {
+            ReactiveRedisDataSource client = RedisClients.dataSource(replica.url());
+            Awaitility.await("replica in sync on " + replica.url()).atMost(FORMED).pollInterval(Duration.ofMillis(50))
+                    .until(() -> client.execute(Command.INFO, "replication").await().atMost(Duration.ofSeconds(2)).toString()
+                            .contains("master_link_status:up"));
+        }
         return cluster;
+    }
+
+    /** Every node: the masters, then the replicas. */
+    public List<RedisServer> nodes() {
+        List<RedisServer> all = new ArrayList<>(masters);
+        all.addAll(replicas);
+        return all;
+    }
+
+    /** Master {@code i}'s replica. */
+    public RedisServer replicaOf(int i) {
+        return replicas.get(i);
+    }
+
+    /** The index of the master that serves {@code slot} as the cluster was formed. */
+    public int masterOf(int slot) {
+        for (int i = 0; i < masters.size(); i++) {
+            if (slot >= firstSlot(i) && slot <= lastSlot(i)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no slot " + slot);
     }
 
     private static void expectOk(String reply) {
@@ -88,6 +148,6 @@ public final class RedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        masters.forEach(RedisServer::close);
+        nodes().forEach(RedisServer::close);
     }
 }

@@ -1,5 +1,6 @@
 package infrastructure.config;
 
+import io.smallrye.common.annotation.Identifier;
 import application.ApiLeasing;
 import application.ProgressSettings;
 import application.RateLimitSettings;
@@ -90,7 +91,7 @@ public class Stores {
     @Produces
     @Singleton
     StoreAdapters storeAdapters(StoreConfig store, CacheConfig cache, ProgressPolicy progress, TaskConfig tasks,
-            HealthConfig health, Clock clock, ObjectMapper json, Instance<ReactiveRedisDataSource> redis, StorePulse pulse,
+            HealthConfig health, Clock clock, ObjectMapper json, @Identifier(RedisDataSources.STORE) Instance<ReactiveRedisDataSource> redis, StorePulse pulse,
             MeterRegistry meters, RedisClientOptions redisOptions, Instance<Vertx> vertx) {
         StoreSettings settings = new StoreSettings(clock, json, Duration.ofSeconds(cache.maxTtl()).plus(RETENTION_MARGIN),
                 new ProgressRepository.Retention(progress.maxRetainedEvents(), progress.ttl()), taskRetention(tasks),

@@ -1,5 +1,7 @@
 package infrastructure.redis;
 
+import infrastructure.config.RedisDataSources;
+import io.smallrye.common.annotation.Identifier;
 import infrastructure.config.HealthConfig;
 import infrastructure.config.StoreConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -25,7 +27,8 @@ public class RedisReadinessCheck implements AsyncHealthCheck {
     private final Duration pingTimeout;
     private final Instance<ReactiveRedisDataSource> redis;
 
-    public RedisReadinessCheck(StoreConfig store, HealthConfig health, Instance<ReactiveRedisDataSource> redis) {
+    public RedisReadinessCheck(StoreConfig store, HealthConfig health,
+            @Identifier(RedisDataSources.STORE) Instance<ReactiveRedisDataSource> redis) {
         this.store = store;
         this.pingTimeout = health.pingTimeout();
         this.redis = redis;

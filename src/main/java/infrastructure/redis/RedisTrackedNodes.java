@@ -12,7 +12,6 @@ import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -235,20 +234,10 @@ public abstract sealed class RedisTrackedNodes {
          */
         @Override
         Uni<String> topology() {
-            return redis.execute(Command.CLUSTER, "SLOTS").map(slots -> {
-                TreeSet<String> masters = new TreeSet<>();
-                for (Response range : slots) {
-                    Response master = range.get(2);
-                    Response host = master.get(0);
-                    String name = host == null || host.toString().isEmpty() || host.toString().equals("?")
-                            ? URI.create(options.getEndpoint()).getHost() : host.toString();
-                    if (name.contains(":") && !name.startsWith("[")) {
-                        name = "[" + name + "]";
-                    }
-                    masters.add(name + ":" + master.get(1).toLong());
-                }
-                return String.join(",", masters);
-            });
+            URI first = URI.create(options.getEndpoint());
+            String seed = first.getHost() + ":" + first.getPort();
+            return redis.execute(Command.CLUSTER, "SLOTS")
+                    .map(slots -> String.join(",", RedisClusterRouter.SlotMap.of(slots.getDelegate(), seed).masters()));
         }
 
         /** A connection to every master, each within the budget, all at once; or none. */
@@ -280,16 +269,8 @@ public abstract sealed class RedisTrackedNodes {
 
         /** A client of one master: the data source's options, with that master as its only endpoint. */
         private Redis client(String master) {
-            return clients.computeIfAbsent(master, m -> {
-                URI first = URI.create(options.getEndpoint());
-                String userInfo = first.getRawUserInfo() == null ? "" : first.getRawUserInfo() + "@";
-                RedisOptions own = new RedisOptions(options)
-                        .setType(RedisClientType.STANDALONE)
-                        .setEndpoints(new ArrayList<>(List.of(first.getScheme() + "://" + userInfo + m)))
-                        .setMaxPoolSize(2)
-                        .setMaxPoolWaiting(16);
-                return Redis.createClient(vertx, own);
-            });
+            return clients.computeIfAbsent(master, m -> Redis.createClient(vertx,
+                    RedisClusterRouter.nodeOptions(options, m).setMaxPoolSize(2).setMaxPoolWaiting(16)));
         }
 
         @Override

@@ -1,5 +1,7 @@
 package infrastructure.redis;
 
+import infrastructure.config.RedisDataSources;
+import io.smallrye.common.annotation.Identifier;
 import domain.ratelimit.FailMode;
 import domain.ratelimit.Limit;
 import domain.ratelimit.PolicyName;
@@ -58,7 +60,7 @@ public class RedisWarmUp {
     private final Instance<RateLimitPolicies> policies;
     private final int poolSize;
 
-    public RedisWarmUp(StoreConfig store, Instance<ReactiveRedisDataSource> redis, Instance<RateLimitRepository> counters,
+    public RedisWarmUp(StoreConfig store, @Identifier(RedisDataSources.STORE) Instance<ReactiveRedisDataSource> redis, Instance<RateLimitRepository> counters,
             Instance<RateLimitPolicies> policies,
             @ConfigProperty(name = "quarkus.redis.max-pool-size", defaultValue = "6") int poolSize) {
         this.store = store;

@@ -1,0 +1,55 @@
+package infrastructure.config;
+
+import infrastructure.redis.RedisClusterRouter;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.runtime.client.ObservableRedisMetrics;
+import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
+import io.smallrye.common.annotation.Identifier;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * The Redis data source of the store, which every Redis adapter, the readiness check and the warm-up
+ * use: the one Quarkus made from {@code quarkus.redis.*}, except on a Redis Cluster, where commands go
+ * through a {@link RedisClusterRouter} made from the same options (its javadoc says why). Asked for only
+ * when Redis is the store.
+ */
+@ApplicationScoped
+public class RedisDataSources {
+
+    /** The qualifier of the store's data source. */
+    public static final String STORE = "cache-domain-store";
+
+    private volatile RedisClusterRouter router;
+
+    @Produces
+    @Singleton
+    @Identifier(STORE)
+    ReactiveRedisDataSource store(Instance<ReactiveRedisDataSource> quarkus, RedisClientOptions options, Vertx vertx,
+            Instance<ObservableRedisMetrics> metrics) {
+        ReactiveRedisDataSource made = quarkus.get();
+        // The data source is made by now, and with it the options its client was made with.
+        RedisOptions client = options.defaultClient();
+        if (client == null || client.getType() != RedisClientType.CLUSTER) {
+            return made;
+        }
+        router = new RedisClusterRouter(vertx.getDelegate(), client, metrics.isResolvable() ? metrics.get() : null);
+        Redis routed = Redis.newInstance(router);
+        return new ReactiveRedisDataSourceImpl(vertx, routed, RedisAPI.api(routed));
+    }
+
+    void close(@Disposes @Identifier(STORE) ReactiveRedisDataSource dataSource) {
+        RedisClusterRouter made = router;
+        if (made != null) {
+            made.close();
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package infrastructure.redis;
+
+import domain.StorePartUnavailableException;
+import domain.StoreUnavailableException;
+import io.quarkus.redis.runtime.client.ObservableRedisMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.RequestImpl;
+import io.vertx.redis.client.impl.ZModem;
+import io.vertx.redis.client.impl.types.ErrorType;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The service's client of a Redis Cluster: each command goes to the master of its first key's hash
+ * slot alone, through a pooled client of that master, so that a node that fails affects only the
+ * slots it serves and only until its replica takes over.
+ *
+ * <p>Why not the Vert.x cluster client: it connects to every node of the slot map, replicas included,
+ * for every command, and fails the command when any one of them cannot be reached; one node lost was
+ * every request failing until the cluster had forgotten it.
+ *
+ * <p>The slot map comes from {@code CLUSTER SLOTS}, asked of any node that answers (the known masters
+ * first, then the configured endpoints): at the first command, every {@code hash-slot-cache-ttl} (the
+ * client's own setting, 1 s by default), at once on a {@code MOVED} answer, and on a failure to reach a
+ * node (at most every {@value #MIN_REFRESH_GAP_MILLIS} ms). {@code MOVED} is followed to the node it
+ * names, {@code ASK} with {@code ASKING} first, up to {@value #REDIRECTS} times. A command without
+ * keys (PING, INFO, PUBLISH, SCRIPT LOAD) goes to any master that answers, and {@link #connect()} gives
+ * a connection to one, for pub/sub (Redis forwards every PUBLISH to every node) and server commands;
+ * never for commands with keys, which the connection would not route.
+ *
+ * <p>A node that cannot be reached fails its commands with {@link StorePartUnavailableException} while
+ * another master answered within the last {@value #OTHERS_ANSWERED_MILLIS} ms, else with a plain
+ * {@link StoreUnavailableException}: the circuit breakers open on the second, not on the first. Every
+ * command's completion is reported to the client metrics as the Quarkus client reports its own.
+ */
+public final class RedisClusterRouter implements Redis {
+
+    private static final Logger LOG = Logger.getLogger(RedisClusterRouter.class);
+
+    /** The number of hash slots of every Redis Cluster. */
+    static final int SLOTS = 16_384;
+    private static final int REDIRECTS = 5;
+    private static final long MIN_REFRESH_GAP_MILLIS = 100;
+    private static final long OTHERS_ANSWERED_MILLIS = 3_000;
+    /** How long a client of a node that left the slot map stays open, for the commands already sent to it. */
+    private static final long RETIRE_AFTER_MILLIS = 10_000;
+    /** The name the Quarkus client reports the default client's commands under. */
+    private static final String CLIENT_NAME = "<default>";
+
+    private final Vertx vertx;
+    private final RedisOptions options;
+    private final ObservableRedisMetrics metrics;
+    private final List<String> seeds;
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final AtomicReference<Future<SlotMap>> refreshing = new AtomicReference<>();
+    private final long timer;
+    private volatile SlotMap slots;
+    private volatile long refreshStartedAt;
+    private volatile boolean closed;
+
+    /**
+     * @param options the cluster client's options (its endpoints are the seeds; credentials, TLS and pool
+     *                sizes apply to each node's client)
+     * @param metrics where each command's completion is reported; null for nowhere
+     */
+    public RedisClusterRouter(Vertx vertx, RedisOptions options, ObservableRedisMetrics metrics) {
+        if (options.getType() != RedisClientType.CLUSTER) {
+            throw new IllegalArgumentException("a cluster router needs the options of a cluster client, not " + options.getType());
+        }
+        this.vertx = vertx;
+        this.options = new RedisOptions(options);
+        this.metrics = metrics;
+        this.seeds = options.getEndpoints().stream().map(RedisClusterRouter::address).distinct().toList();
+        long interval = Math.max(MIN_REFRESH_GAP_MILLIS, options.getTopologyCacheTTL());
+        this.timer = vertx.setPeriodic(interval, id -> refreshNow());
+    }
+
+    /** {@code host:port} of a connection string. */
+    private static String address(String endpoint) {
+        URI uri = URI.create(endpoint);
+        return uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+    }
+
+    /**
+     * The options of a client of one node: the cluster's options (credentials, TLS, pool) with that node
+     * as the only endpoint, reached with the first configured endpoint's scheme and user info.
+     */
+    static RedisOptions nodeOptions(RedisOptions cluster, String address) {
+        URI first = URI.create(cluster.getEndpoint());
+        String userInfo = first.getRawUserInfo() == null ? "" : first.getRawUserInfo() + "@";
+        return new RedisOptions(cluster)
+                .setType(RedisClientType.STANDALONE)
+                .setEndpoints(new ArrayList<>(List.of(first.getScheme() + "://" + userInfo + address)));
+    }
+
+    @Override
+    public Future<Response> send(Request request) {
+        long start = System.nanoTime();
+        return slotMap()
+                .compose(map -> {
+                    String master = masterOf(map, List.of(request));
+                    Call<Response> call = (client, asking) -> asking
+                            ? client.batch(List.of(Request.cmd(Command.ASKING), request)).map(replies -> replies.get(1))
+                            : client.send(request);
+                    return master == null ? anyMaster(map, call) : onNode(master, call, REDIRECTS);
+                })
+                .andThen(done -> report(start, done.succeeded()));
+    }
+
+    @Override
+    public Future<List<Response>> batch(List<Request> requests) {
+        long start = System.nanoTime();
+        return slotMap()
+                .compose(map -> {
+                    String master = masterOf(map, requests);
+                    Call<List<Response>> call = (client, asking) -> {
+                        if (!asking) {
+                            return client.batch(requests);
+                        }
+                        List<Request> after = new ArrayList<>(requests.size() + 1);
+                        after.add(Request.cmd(Command.ASKING));
+                        after.addAll(requests);
+                        return client.batch(after).map(replies -> replies.subList(1, replies.size()));
+                    };
+                    return master == null ? anyMaster(map, call) : onNode(master, call, REDIRECTS);
+                })
+                .andThen(done -> report(start, done.succeeded()));
+    }
+
+    /** A connection to a master that answers, for pub/sub and commands without keys. */
+    @Override
+    public Future<RedisConnection> connect() {
+        return slotMap().compose(map -> anyMaster(map, (client, asking) -> client.connect()));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        vertx.cancelTimer(timer);
+        nodes.values().forEach(node -> node.client.close());
+        nodes.clear();
+    }
+
+    private void report(long start, boolean succeeded) {
+        if (metrics != null) {
+            metrics.report(CLIENT_NAME, System.nanoTime() - start, succeeded);
+        }
+    }
+
+    /** One command or batch, sent with a client; after an {@code ASK}, with {@code ASKING} first. */
+    @FunctionalInterface
+    private interface Call<T> {
+        Future<T> on(Redis client, boolean asking);
+    }
+
+    /** The master of the first key of the requests; null when none has a key. */
+    private String masterOf(SlotMap map, List<Request> requests) {
+        for (Request request : requests) {
+            List<byte[]> keys = ((RequestImpl) request).keys();
+            if (!keys.isEmpty()) {
+                int slot = ZModem.generate(keys.get(0));
+                String master = map.bySlot[slot];
+                if (master == null) {
+                    refreshSoon();
+                    throw new StorePartUnavailableException("no Redis Cluster master serves hash slot " + slot + " now", null);
+                }
+                return master;
+            }
+        }
+        return null;
+    }
+
+    private <T> Future<T> onNode(String address, Call<T> call, int redirects) {
+        return onNode(node(address), call, false, redirects);
+    }
+
+    private <T> Future<T> onNode(Node node, Call<T> call, boolean asking, int redirects) {
+        return call.on(node.client, asking).compose(
+                answer -> {
+                    node.answered();
+                    return Future.succeededFuture(answer);
+                },
+                failure -> {
+                    if (failure instanceof ErrorType error) {
+                        // The node answered; an error reply is the command's own unless it sends the command elsewhere.
+                        node.answered();
+                        if (redirects > 0 && error.is("MOVED")) {
+                            refreshNow();
+                            return onNode(node(redirectedTo(error, node)), call, false, redirects - 1);
+                        }
+                        if (redirects > 0 && error.is("ASK")) {
+                            return onNode(node(redirectedTo(error, node)), call, true, redirects - 1);
+                        }
+                        return Future.failedFuture(failure);
+                    }
+                    node.failed();
+                    refreshSoon();
+                    return Future.failedFuture(unreachable(node, failure));
+                });
+    }
+
+    /** {@code host:port} of a {@code MOVED} or {@code ASK} answer ({@code MOVED 3999 127.0.0.1:6381}); an empty host is the node's. */
+    private static String redirectedTo(ErrorType error, Node from) {
+        String target = error.slice(' ', 2);
+        return target.startsWith(":") ? from.address.substring(0, from.address.lastIndexOf(':')) + target : target;
+    }
+
+    /** Tries the masters in turn, those not failing first, until one is reached. */
+    private <T> Future<T> anyMaster(SlotMap map, Call<T> call) {
+        List<Node> order = new ArrayList<>();
+        map.masters.stream().map(this::node).filter(node -> !node.failing()).forEach(order::add);
+        map.masters.stream().map(this::node).filter(Node::failing).forEach(order::add);
+        return anyOf(order, 0, call, null);
+    }
+
+    private <T> Future<T> anyOf(List<Node> order, int index, Call<T> call, Throwable last) {
+        if (index >= order.size()) {
+            return Future.failedFuture(new StoreUnavailableException("no Redis Cluster master could be reached"
+                    + (last == null ? "" : ": " + last.getMessage()), last));
+        }
+        Node node = order.get(index);
+        return call.on(node.client, false).compose(
+                answer -> {
+                    node.answered();
+                    return Future.succeededFuture(answer);
+                },
+                failure -> {
+                    if (failure instanceof ErrorType) {
+                        node.answered();
+                        return Future.failedFuture(failure);
+                    }
+                    node.failed();
+                    refreshSoon();
+                    return anyOf(order, index + 1, call, failure);
+                });
+    }
+
+    private Throwable unreachable(Node node, Throwable failure) {
+        String message = "Redis Cluster node " + node.address + " did not answer: "
+                + (failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName());
+        long since = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(OTHERS_ANSWERED_MILLIS);
+        boolean othersAnswer = nodes.values().stream().anyMatch(other -> other != node && other.answeredAt - since > 0);
+        return othersAnswer ? new StorePartUnavailableException(message, failure) : new StoreUnavailableException(message, failure);
+    }
+
+    private Node node(String address) {
+        Node node = nodes.get(address);
+        if (node != null) {
+            return node;
+        }
+        if (closed) {
+            throw new StoreUnavailableException("the Redis client is closed", null);
+        }
+        return nodes.computeIfAbsent(address, a -> new Node(a, Redis.createClient(vertx, nodeOptions(options, a))));
+    }
+
+    private Future<SlotMap> slotMap() {
+        SlotMap current = slots;
+        return current != null ? Future.succeededFuture(current) : refresh();
+    }
+
+    /** Refreshes the slot map unless one was asked for very recently: a dead node's every request must not ask again. */
+    private void refreshSoon() {
+        if (System.nanoTime() - refreshStartedAt > TimeUnit.MILLISECONDS.toNanos(MIN_REFRESH_GAP_MILLIS)) {
+            refreshNow();
+        }
+    }
+
+    /** Refreshes the slot map in the background; a failure leaves the one there is. */
+    private void refreshNow() {
+        if (!closed) {
+            refresh().onFailure(failure -> LOG.debugf("the Redis Cluster slot map could not be refreshed: %s", failure.getMessage()));
+        }
+    }
+
+    /** The slot map as a node says it is now; one question at a time, shared by every caller meanwhile. */
+    private Future<SlotMap> refresh() {
+        Promise<SlotMap> promise = Promise.promise();
+        Future<SlotMap> running = refreshing.compareAndExchange(null, promise.future());
+        if (running != null) {
+            return running;
+        }
+        refreshStartedAt = System.nanoTime();
+        LinkedHashSet<String> candidates = new LinkedHashSet<>();
+        SlotMap current = slots;
+        if (current != null) {
+            current.masters.stream().filter(address -> !node(address).failing()).forEach(candidates::add);
+        }
+        candidates.addAll(seeds);
+        if (current != null) {
+            candidates.addAll(current.masters);
+        }
+        ask(new ArrayList<>(candidates), 0, null).onComplete(done -> {
+            if (done.succeeded()) {
+                adopt(done.result());
+            }
+            refreshing.set(null);
+            promise.handle(done);
+        });
+        return promise.future();
+    }
+
+    private Future<SlotMap> ask(List<String> candidates, int index, Throwable last) {
+        if (index >= candidates.size()) {
+            return Future.failedFuture(new StoreUnavailableException("no Redis Cluster node told its slot map"
+                    + (last == null ? "" : ": " + last.getMessage()), last));
+        }
+        Node node = node(candidates.get(index));
+        return node.client.send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
+                .map(reply -> SlotMap.of(reply, node.address))
+                .compose(map -> {
+                    node.answered();
+                    return Future.succeededFuture(map);
+                }, failure -> {
+                    if (!(failure instanceof ErrorType)) {
+                        node.failed();
+                    }
+                    return ask(candidates, index + 1, failure);
+                });
+    }
+
+    /** Takes a new slot map; the clients of nodes that are neither in it nor seeds are closed a while later. */
+    private void adopt(SlotMap map) {
+        SlotMap before = slots;
+        slots = map;
+        if (before != null && !before.masters.equals(map.masters)) {
+            LOG.infof("Redis Cluster masters are now %s (were %s)", map.masters, before.masters);
+        }
+        for (String address : List.copyOf(nodes.keySet())) {
+            if (!map.masters.contains(address) && !seeds.contains(address)) {
+                Node gone = nodes.remove(address);
+                if (gone != null) {
+                    vertx.setTimer(RETIRE_AFTER_MILLIS, id -> gone.client.close());
+                }
+            }
+        }
+    }
+
+    /** The masters' addresses, sorted, as the current slot map has them; empty before the first command. */
+    public List<String> masters() {
+        SlotMap current = slots;
+        return current == null ? List.of() : current.masters;
+    }
+
+    /** One node: its pooled client, when it last answered and when it last could not be reached. */
+    private static final class Node {
+
+        final String address;
+        final Redis client;
+        volatile long answeredAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+        volatile long failedAt = answeredAt;
+
+        Node(String address, Redis client) {
+            this.address = address;
+            this.client = client;
+        }
+
+        void answered() {
+            answeredAt = System.nanoTime();
+        }
+
+        void failed() {
+            failedAt = System.nanoTime();
+        }
+
+        /** Could not be reached since it last answered. */
+        boolean failing() {
+            return failedAt - answeredAt > 0;
+        }
+    }
+
+    /** Which master serves each slot ({@code host:port}, null for a slot none serves), and the masters, sorted. */
+    record SlotMap(String[] bySlot, List<String> masters) {
+
+        /**
+         * From a {@code CLUSTER SLOTS} reply: ranges of {@code [first, last, [host, port, id, ...], replicas...]}.
+         * A master announced without a host (Redis's "unknown endpoint": empty or {@code ?}) has the host of
+         * the node asked.
+         */
+        static SlotMap of(Response reply, String asked) {
+            String askedHost = asked.substring(0, asked.lastIndexOf(':'));
+            String[] bySlot = new String[SLOTS];
+            Set<String> masters = new TreeSet<>();
+            for (Response range : reply) {
+                Response master = range.get(2);
+                Response hostField = master.get(0);
+                String host = hostField == null || hostField.toString().isEmpty() || hostField.toString().equals("?")
+                        ? askedHost : hostField.toString();
+                if (host.contains(":") && !host.startsWith("[")) {
+                    host = "[" + host + "]";
+                }
+                String address = host + ":" + master.get(1).toInteger();
+                masters.add(address);
+                Arrays.fill(bySlot, range.get(0).toInteger(), range.get(1).toInteger() + 1, address);
+            }
+            if (masters.isEmpty()) {
+                throw new IllegalStateException("the Redis Cluster node " + asked + " serves no slots");
+            }
+            return new SlotMap(bySlot, List.copyOf(masters));
+        }
+    }
+}
