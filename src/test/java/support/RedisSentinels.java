@@ -88,6 +88,26 @@ public final class RedisSentinels implements AutoCloseable {
         }
     }
 
+    /** The sentinels' connection strings, comma-separated, as {@code quarkus.redis.hosts} takes them. */
+    public String sentinelUrls() {
+        return String.join(",", sentinelPorts.stream().map(port -> "redis://127.0.0.1:" + port).toList());
+    }
+
+    /** Whether a majority of the sentinels name the replica as the master now. */
+    public boolean replicaPromoted() {
+        int naming = 0;
+        for (int port : sentinelPorts) {
+            try {
+                if (reply(port, "SENTINEL GET-MASTER-ADDR-BY-NAME " + MASTER_NAME).contains("\r\n" + replica.port() + "\r\n")) {
+                    naming++;
+                }
+            } catch (IOException down) {
+                // a sentinel that does not answer does not name it
+            }
+        }
+        return naming >= 2;
+    }
+
     public RedisServer master() {
         return master;
     }

@@ -69,7 +69,7 @@ public final class RedisProgressRepository implements ProgressRepository {
         this.keys = new RedisKeys(keyPrefix);
         this.clock = clock;
         this.retention = retention;
-        this.subscription = RedisSubscription.toPattern(redis, keys.progressChannels() + "*", this::deliver);
+        this.subscription = RedisSubscription.toPattern(redis, keys.progressChannels() + "*", this::deliver, this::subscriptionLost);
     }
 
     @Override
@@ -209,6 +209,16 @@ public final class RedisProgressRepository implements ProgressRepository {
                     .onFailure().transform(RedisFailures::translate)
                     .replaceWith(events);
         });
+    }
+
+    /**
+     * A lost subscription is made again at once while anyone follows: live delivery resumes within a
+     * second of a failover, not at each follower's next heartbeat.
+     */
+    private void subscriptionLost() {
+        if (!followers.isEmpty()) {
+            subscription.keepMade();
+        }
     }
 
     private void forget(String channel, UnicastProcessor<ProgressEvent> buffer) {

@@ -7,11 +7,9 @@ import domain.access.Revocations;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.smallrye.mutiny.Uni;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,18 +25,12 @@ import org.jboss.logging.Logger;
 public final class RedisRevocations implements Revocations {
 
     private static final Logger LOG = Logger.getLogger(RedisRevocations.class);
-    /** The first wait before making a lost subscription again; it doubles up to {@link #MAX_BACKOFF}. */
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-
     private final ReactivePubSubCommands<String> pubsub;
     private final String channel;
     /** Tells this instance's messages from the others'. */
     private final String instance = UUID.randomUUID().toString();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final RedisSubscription subscription;
-    /** Requests to make the subscription not yet served: one attempt at a time, again if more came meanwhile. */
-    private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closed;
     /** True from the moment the subscription is made until it is lost or closed. */
     private volatile boolean live;
@@ -61,7 +53,7 @@ public final class RedisRevocations implements Revocations {
     @Override
     public void listen(Listener listener) {
         listeners.add(listener);
-        remake();
+        subscription.keepMade();
     }
 
     @Override
@@ -79,34 +71,7 @@ public final class RedisRevocations implements Revocations {
     private void lost() {
         live = false;
         listeners.forEach(Listener::lost);
-        remake();
-    }
-
-    /** Makes the subscription unless it is made; a request during an attempt makes sure once more afterwards. */
-    private void remake() {
-        if (!closed && pending.getAndIncrement() == 0) {
-            attempt();
-        }
-    }
-
-    /**
-     * One attempt, retried with backoff until the subscription is made: a deliberate
-     * fire-and-forget, since nobody waits for it and every failure is retried.
-     */
-    private void attempt() {
-        int served = pending.get();
-        subscription.ready()
-                .onFailure(failure -> !closed).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).indefinitely()
-                .subscribe().with(made -> settled(served), failure -> {
-                    LOG.debugf("revocation subscription not made: %s", failure.toString());
-                    settled(served);
-                });
-    }
-
-    private void settled(int served) {
-        if (pending.addAndGet(-served) > 0 && !closed) {
-            attempt();
-        }
+        subscription.keepMade();
     }
 
     /** Ends the subscription; notices from other instances are not heard any more, and the listeners are told so. */

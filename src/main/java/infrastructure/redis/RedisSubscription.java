@@ -1,5 +1,6 @@
 package infrastructure.redis;
 
+import org.jboss.logging.Logger;
 import domain.StoreUnavailableException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +11,7 @@ import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
@@ -31,12 +33,17 @@ import java.util.function.BiConsumer;
  */
 final class RedisSubscription {
 
+    private static final Logger LOG = Logger.getLogger(RedisSubscription.class);
+
     /**
      * The longest one attempt to subscribe may take. A connection the pool handed out may be dead
      * without knowing it yet (just after Redis restarted); an attempt on it must fail, so that the
      * next caller tries again, rather than hang and hold every later caller.
      */
     private static final Duration ATTEMPT = Duration.ofSeconds(3);
+    /** The first wait before making a lost subscription again ({@link #keepMade()}); it doubles up to {@link #MAX_BACKOFF}. */
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final ReactiveRedisDataSource redis;
     private final Command command;
@@ -49,6 +56,9 @@ final class RedisSubscription {
     /** The connection of the subscription being made or made: the only one whose messages count. */
     private final AtomicReference<RedisConnection> current = new AtomicReference<>();
     private final Uni<Void> ready;
+    /** Requests to keep the subscription made not yet served: one attempt at a time, again if more came meanwhile. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean closed;
 
     private RedisSubscription(ReactiveRedisDataSource redis, Command command, String channel, BiConsumer<String, String> onMessage,
             Runnable onMade, Runnable onLost) {
@@ -83,7 +93,13 @@ final class RedisSubscription {
 
     /** A subscription to every channel matching a glob pattern; {@code onMessage} gets the channel and the message. */
     static RedisSubscription toPattern(ReactiveRedisDataSource redis, String pattern, BiConsumer<String, String> onMessage) {
-        return new RedisSubscription(redis, Command.PSUBSCRIBE, pattern, onMessage, () -> { }, () -> { });
+        return toPattern(redis, pattern, onMessage, () -> { });
+    }
+
+    /** A subscription to every channel matching a glob pattern that also reports each time its connection is lost ({@code onLost}). */
+    static RedisSubscription toPattern(ReactiveRedisDataSource redis, String pattern, BiConsumer<String, String> onMessage,
+            Runnable onLost) {
+        return new RedisSubscription(redis, Command.PSUBSCRIBE, pattern, onMessage, () -> { }, onLost);
     }
 
     private Uni<Void> subscribe() {
@@ -163,10 +179,39 @@ final class RedisSubscription {
     }
 
     /**
+     * Makes the subscription in the background unless it is made, retrying with backoff (100
+     * ms doubling up to two seconds) until it is, or until it is closed: for a holder that must hear its
+     * messages again soon after a lost connection (a failover), without waiting for its next caller. A
+     * request during an attempt makes sure once more afterwards. A deliberate fire-and-forget: nobody
+     * waits for it, and every failure is retried.
+     */
+    void keepMade() {
+        if (!closed && pending.getAndIncrement() == 0) {
+            attempt();
+        }
+    }
+
+    private void attempt() {
+        int served = pending.get();
+        ready.onFailure(failure -> !closed).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).indefinitely()
+                .subscribe().with(made -> settled(served), failure -> {
+                    LOG.debugf("subscription to %s not made: %s", channel, failure.toString());
+                    settled(served);
+                });
+    }
+
+    private void settled(int served) {
+        if (pending.addAndGet(-served) > 0 && !closed) {
+            attempt();
+        }
+    }
+
+    /**
      * Ends the subscription and gives its connection back to the pool, unsubscribed first: a
      * connection still subscribed would refuse every ordinary command of its next borrower.
      */
     Uni<Void> close() {
+        closed = true;
         RedisConnection connection = current.getAndSet(null);
         if (connection == null) {
             return Uni.createFrom().voidItem();

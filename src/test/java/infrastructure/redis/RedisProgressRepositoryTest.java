@@ -97,6 +97,28 @@ class RedisProgressRepositoryTest extends ProgressRepositoryContract {
         }
     }
 
+    @Test
+    void makesALostSubscriptionAgainByItselfWhileAnyoneFollows() {
+        try (RedisServer own = RedisServer.start()) {
+            ReactiveRedisDataSource redis = RedisClients.dataSource(own.url());
+            RedisProgressRepository service = kept(new RedisProgressRepository(redis, "k", clock, RETENTION));
+            RedisProgressRepository writer = kept(new RedisProgressRepository(RedisClients.dataSource(own.url()), "k", clock, RETENTION));
+            assertThat(await(service.start(operationOf(SHOP, IMPORT, 100)))).isTrue();
+            AssertSubscriber<ProgressEvent> follower = follower(service, SHOP, IMPORT);
+
+            // As a failover does: the subscribed connection ends under the service.
+            await(redis.execute(Command.CLIENT, "KILL", "TYPE", "pubsub"));
+            // No catch-up from history here (no eventsAfter): only live delivery can bring the probe.
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+                await(writer.record(SHOP, IMPORT, step("probe")));
+                return !follower.getItems().isEmpty();
+            });
+
+            assertThat(follower.getItems().get(0).message()).isEqualTo("probe");
+            follower.cancel();
+        }
+    }
+
     // --- the operation indexes
 
     @Test
