@@ -31,17 +31,15 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code java -jar quarkus-run.jar} with only these environment settings of ours, and waits until it listens. */
     static ServiceProcess start(Map<String, String> env) throws IOException {
-        String jar = System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar");
-        int port = freePort();
-        Path log = Files.createTempFile("service", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("CACHE_") || k.startsWith("REDIS_")
-                || k.startsWith("QUARKUS_") || k.startsWith("OTEL_"));
-        builder.environment().putAll(env);
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        ServiceProcess service = new ServiceProcess(builder.start(), log, port);
+        return start(env, Map.of());
+    }
+
+    /**
+     * Starts it with these environment settings and these system properties ({@code -Dname=value}, for
+     * settings whose names an environment variable cannot say, such as a named TLS configuration's).
+     */
+    static ServiceProcess start(Map<String, String> env, Map<String, String> properties) throws IOException {
+        ServiceProcess service = launch(env, properties);
         Awaitility.await("the service to listen").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     if (!service.process.isAlive()) {
@@ -50,6 +48,41 @@ final class ServiceProcess implements AutoCloseable {
                     return service.output().contains("Listening on");
                 });
         return service;
+    }
+
+    /** Starts it with settings it must refuse, and waits until it exits: its exit code and what it wrote. */
+    static Refusal refusedStart(Map<String, String> env, Map<String, String> properties) throws IOException {
+        ServiceProcess service = launch(env, properties);
+        try {
+            if (!service.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                service.kill();
+                throw new AssertionError("the service did not exit within 60 s:\n" + service.output());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return new Refusal(service.process.exitValue(), service.output());
+    }
+
+    /** How a start ended that the service refused. */
+    record Refusal(int exitCode, String output) {
+    }
+
+    private static ServiceProcess launch(Map<String, String> env, Map<String, String> properties) throws IOException {
+        String jar = System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar");
+        int port = freePort();
+        Path log = Files.createTempFile("service", ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m"));
+        properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.addAll(List.of("-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("CACHE_") || k.startsWith("REDIS_")
+                || k.startsWith("QUARKUS_") || k.startsWith("OTEL_"));
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        return new ServiceProcess(builder.start(), log, port);
     }
 
     String output() throws IOException {

@@ -8,11 +8,27 @@ final class RedisFailures {
     private RedisFailures() {
     }
 
+    /**
+     * The failure's message and those of its causes, joined by ": " (a message its cause repeats is said
+     * once): "Failed to create SSL connection" alone does not tell a refused certificate from a refused
+     * protocol; its causes do.
+     */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        int depth = 0;
+        for (Throwable at = failure; at != null && depth < 6; at = at.getCause() == at ? null : at.getCause(), depth++) {
+            String message = at.getMessage() != null ? at.getMessage() : at.getClass().getSimpleName();
+            if (text.indexOf(message) < 0) {
+                text.append(text.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
+    }
+
     static Throwable translate(Throwable failure) {
         if (failure instanceof StoreUnavailableException) {
             return failure;
         }
-        String reason = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-        return new StoreUnavailableException("redis did not answer: " + reason, failure);
+        return new StoreUnavailableException("redis did not answer: " + describe(failure), failure);
     }
 }

@@ -45,6 +45,6 @@ public class RedisReadinessCheck implements AsyncHealthCheck {
                 .map(pong -> HealthCheckResponse.named("store").up().withData("store", "redis")
                         .withData("pingMillis", (System.nanoTime() - start) / 1_000_000).build())
                 .onFailure().recoverWithItem(failure -> HealthCheckResponse.named("store").down()
-                        .withData("store", "redis").withData("error", String.valueOf(failure.getMessage())).build());
+                        .withData("store", "redis").withData("error", RedisFailures.describe(failure)).build());
     }
 }
