@@ -904,7 +904,7 @@ public abstract class TaskRepositoryContract {
 
         enqueued(email("ada"));
 
-        assertThat(watcher.awaitItems(1, WAIT).getItems()).containsExactly(new QueueSignal(SHOP, EMAILS));
+        signalled(watcher);
         watcher.cancel();
     }
 
@@ -917,7 +917,7 @@ public abstract class TaskRepositoryContract {
         enqueued(email("ada"));
 
         // Signals arrive in order: one of another queue would come first.
-        assertThat(watcher.awaitItems(1, WAIT).getItems()).containsExactly(new QueueSignal(SHOP, EMAILS));
+        signalled(watcher);
         watcher.cancel();
     }
 
@@ -929,8 +929,17 @@ public abstract class TaskRepositoryContract {
 
         await(tasks.redrive(SHOP, EMAILS, Optional.empty()));
 
-        assertThat(watcher.awaitItems(1, WAIT).getItems()).containsExactly(new QueueSignal(SHOP, EMAILS));
+        signalled(watcher);
         watcher.cancel();
+    }
+
+    /**
+     * The watcher of shop's emails heard of its queue, and of no other. More than once is allowed: on a Redis
+     * Cluster the signal of a change made just before the watch may cross the cluster bus after it (a
+     * spurious wake-up, after which a long poll claims, finds nothing and waits on).
+     */
+    private static void signalled(AssertSubscriber<QueueSignal> watcher) {
+        assertThat(watcher.awaitItems(1, WAIT).getItems()).isNotEmpty().containsOnly(new QueueSignal(SHOP, EMAILS));
     }
 
     protected AssertSubscriber<QueueSignal> watcher(TaskRepository repository, ProjectId project, QueueName queue) {

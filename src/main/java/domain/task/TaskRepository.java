@@ -156,7 +156,9 @@ public interface TaskRepository {
      * Signals, from any instance sharing the store, that a task became claimable in the queue
      * (enqueued for now, or redriven). Delivery starts when the returned Uni completes, so "watch,
      * then claim, then wait for a signal" loses no wake-up; signals are at most once otherwise, and
-     * a long poll also wakes at the {@link ClaimBatch#nextDueAt()} of its last empty claim. The
+     * a long poll also wakes at the {@link ClaimBatch#nextDueAt()} of its last empty claim. A signal
+     * of a change made just before the watch may still come (on a Redis Cluster it crosses the cluster
+     * bus after the change answered): a spurious wake-up, after which a claim finds nothing. The
      * caller must subscribe to, and in the end cancel, the stream.
      */
     Uni<Multi<QueueSignal>> watch(ProjectId project, QueueName queue);

@@ -205,9 +205,15 @@ public final class RedisProgressRepository implements ProgressRepository {
                                 CONFIRMATION);
                         return null;
                     })
+                    // On a cluster the subscription may be on another master than the operation's, which hears a
+                    // record's PUBLISH over the cluster bus after the script answered: an event recorded before
+                    // this follow may still come. The operation's own master has run every earlier record, so its
+                    // sequence now is the floor below which nothing is delivered.
+                    .chain(() -> redis.execute(Command.HGET, keys.progress(project, id), "seq"))
+                    .map(seq -> seq == null ? 0L : seq.toLong())
                     .onFailure().invoke(() -> forget(channel, buffer))
                     .onFailure().transform(RedisFailures::translate)
-                    .replaceWith(events);
+                    .map(floor -> events.select().where(event -> event.sequence() > floor));
         });
     }
 
