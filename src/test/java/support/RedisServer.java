@@ -178,7 +178,9 @@ public final class RedisServer implements AutoCloseable {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("redis-server exited: " + Files.readString(dataDir.resolve("redis.log")));
                     }
-                    return command("PING").equals("+PONG");
+                    // A server that asks for a password first (requirepass) answers too.
+                    String reply = command("PING");
+                    return reply.equals("+PONG") || reply.startsWith("-NOAUTH");
                 });
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
