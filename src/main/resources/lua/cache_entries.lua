@@ -1,3 +1,4 @@
+-- read-only
 -- Reads a page of one project's entries whole, in the order given, for an export; changes nothing.
 -- KEYS[i] an entry's hash (cd:c:{p:ID}:KEY), all of one project, in key order
 -- ARGV[1] now (ms)   ARGV[2] the most value bytes to return: reading stops once they are reached (one entry at least)

@@ -1,3 +1,4 @@
+-- read-only
 -- Reads one cache entry with its statistics; changes nothing.
 -- KEYS[1] entry hash   KEYS[2] the entry's statistics (hash: h hits, la last access)
 -- Returns {value, version, createdAt, expiresAt, tags, hits, lastAccessAt}, or {} when there is no entry.

@@ -1,3 +1,4 @@
+-- read-only
 -- Reads a project's cache statistics in one consistent snapshot.
 -- KEYS[1] expiry index   KEYS[2] project meta (hash: seq, hits, misses)
 -- ARGV[1] now (ms)

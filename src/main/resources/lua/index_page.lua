@@ -1,3 +1,4 @@
+-- read-only
 -- One page of a lexical name index (cache keys, progress operations), without the names whose item expired.
 -- KEYS[1] lexical key index   KEYS[2] expiry index
 -- ARGV[1] lexical min (ZRANGE BYLEX syntax)   ARGV[2] lexical max   ARGV[3] how many names to examine

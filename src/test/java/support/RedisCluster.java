@@ -33,7 +33,9 @@ public final class RedisCluster implements AutoCloseable {
         // Without full coverage a cluster keeps serving the slots of the masters that answer while one is
         // down, as a production cluster should be set up.
         return RedisServer.startOwn("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "no");
+                "--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "no",
+                // A replica's first sync otherwise waits five seconds for more replicas to come.
+                "--repl-diskless-sync-delay", "0");
     }
 
     /** Starts {@code count} masters and waits until every one reports the cluster ok. */

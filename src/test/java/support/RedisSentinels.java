@@ -38,7 +38,7 @@ public final class RedisSentinels implements AutoCloseable {
 
     /** Starts them all and waits until every sentinel knows the master and its replica. */
     public static RedisSentinels start() {
-        RedisServer master = RedisServer.startOwn();
+        RedisServer master = RedisServer.startOwn("--repl-diskless-sync-delay", "0");
         RedisServer replica = RedisServer.startOwn("--replicaof", "127.0.0.1", Integer.toString(master.port()));
         List<Process> sentinels = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();

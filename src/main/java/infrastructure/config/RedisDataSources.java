@@ -1,6 +1,7 @@
 package infrastructure.config;
 
 import infrastructure.redis.RedisClusterRouter;
+import infrastructure.redis.RedisReplicaWait;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.runtime.client.ObservableRedisMetrics;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
@@ -19,8 +20,9 @@ import jakarta.inject.Singleton;
 /**
  * The Redis data source of the store, which every Redis adapter, the readiness check and the warm-up
  * use: the one Quarkus made from {@code quarkus.redis.*}, except on a Redis Cluster, where commands go
- * through a {@link RedisClusterRouter} made from the same options (its javadoc says why). Asked for only
- * when Redis is the store.
+ * through a {@link RedisClusterRouter} made from the same options (its javadoc says why), and with
+ * {@code cache-domain.redis.wait-for-replicas} through a {@link RedisReplicaWait}. Asked for only when
+ * Redis is the store.
  */
 @ApplicationScoped
 public class RedisDataSources {
@@ -34,16 +36,23 @@ public class RedisDataSources {
     @Singleton
     @Identifier(STORE)
     ReactiveRedisDataSource store(Instance<ReactiveRedisDataSource> quarkus, RedisClientOptions options, Vertx vertx,
-            Instance<ObservableRedisMetrics> metrics) {
+            Instance<ObservableRedisMetrics> metrics, StoreConfig store) {
         ReactiveRedisDataSource made = quarkus.get();
         // The data source is made by now, and with it the options its client was made with.
         RedisOptions client = options.defaultClient();
-        if (client == null || client.getType() != RedisClientType.CLUSTER) {
+        io.vertx.redis.client.Redis commands = made.getRedis().getDelegate();
+        if (client != null && client.getType() == RedisClientType.CLUSTER) {
+            router = new RedisClusterRouter(vertx.getDelegate(), client, metrics.isResolvable() ? metrics.get() : null);
+            commands = router;
+        }
+        if (store.redisWaitForReplicas() > 0) {
+            commands = new RedisReplicaWait(commands, store.redisWaitForReplicas(), store.redisWaitTimeout());
+        }
+        if (commands == made.getRedis().getDelegate()) {
             return made;
         }
-        router = new RedisClusterRouter(vertx.getDelegate(), client, metrics.isResolvable() ? metrics.get() : null);
-        Redis routed = Redis.newInstance(router);
-        return new ReactiveRedisDataSourceImpl(vertx, routed, RedisAPI.api(routed));
+        Redis wrapped = Redis.newInstance(commands);
+        return new ReactiveRedisDataSourceImpl(vertx, wrapped, RedisAPI.api(wrapped));
     }
 
     void close(@Disposes @Identifier(STORE) ReactiveRedisDataSource dataSource) {

@@ -39,6 +39,21 @@ public interface StoreConfig {
     @WithDefault("2s")
     Duration redisWarmUp();
 
+    /**
+     * With the Redis store, how many replicas must hold a write before the service acknowledges it
+     * ({@code WAIT} after each write, on the same connection): {@code 0} acknowledges what the master
+     * applied, which a failover may lose (Redis replicates asynchronously); {@code 1} or more answers
+     * a write only once that many replicas have it, else 503. Default 0.
+     */
+    @WithName("redis.wait-for-replicas")
+    @WithDefault("0")
+    int redisWaitForReplicas();
+
+    /** How long a write waits for {@code redis.wait-for-replicas} replicas before it is answered 503. Default 100 ms. */
+    @WithName("redis.wait-timeout")
+    @WithDefault("100ms")
+    Duration redisWaitTimeout();
+
     /** With the Redis store, the near cache of hot cache entries in each instance. */
     @WithName("redis.near-cache")
     NearCache nearCache();

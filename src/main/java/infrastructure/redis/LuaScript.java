@@ -2,6 +2,7 @@ package infrastructure.redis;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
@@ -27,14 +28,19 @@ final class LuaScript {
     /** A line naming a library whose text takes its place: {@code -- #include lib_task_queue}. */
     private static final String INCLUDE = "-- #include ";
 
+    /** A line of a script that calls no command that writes, and includes no library: it never waits for replicas. */
+    static final String READ_ONLY = "-- read-only";
+
     private final String name;
     private final String source;
     private final String sha1;
+    private final boolean readOnly;
 
     private LuaScript(String name, String source) {
         this.name = name;
         this.source = source;
         this.sha1 = sha1(source);
+        this.readOnly = source.lines().anyMatch(line -> line.strip().equals(READ_ONLY));
     }
 
     /**
@@ -77,9 +83,22 @@ final class LuaScript {
      * (sent as UTF-8) or a {@code byte[]} (sent as it is: stored values are binary).
      */
     Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, List<?> args) {
-        return redis.getRedis().send(request(Command.EVALSHA, sha1, keys, args))
+        return send(redis, request(Command.EVALSHA, sha1, keys, args))
                 .onFailure(LuaScript::isNoScript)
-                .recoverWithUni(() -> redis.getRedis().send(request(Command.EVAL, source, keys, args)));
+                .recoverWithUni(() -> send(redis, request(Command.EVAL, source, keys, args)));
+    }
+
+    /** A read-only script never waits for replicas ({@link RedisReplicaWait}): it wrote nothing they could lack. */
+    private Uni<Response> send(ReactiveRedisDataSource redis, Request request) {
+        if (readOnly && redis.getRedis().getDelegate() instanceof RedisReplicaWait replicas) {
+            return UniHelper.toUni(replicas.unwaited(request.getDelegate())).map(Response::newInstance);
+        }
+        return redis.getRedis().send(request);
+    }
+
+    /** Whether the script says it is read-only (a line {@value #READ_ONLY}). */
+    boolean readOnly() {
+        return readOnly;
     }
 
     /** Loads the script into the server's cache (SCRIPT LOAD), so that its first EVALSHA finds it. */
