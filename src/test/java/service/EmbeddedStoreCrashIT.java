@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import support.EmbeddedDatabases;
 
@@ -29,6 +30,7 @@ import support.EmbeddedDatabases;
  * takes concurrent writes of every kind over HTTP, is killed while they run, and on restart holds each
  * write that got a 2xx; five times in a row on one data directory, which stays sound.
  */
+@Tag("faults")
 class EmbeddedStoreCrashIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,0 +1,155 @@
+package infrastructure.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import domain.StorePartUnavailableException;
+import domain.StoreUnavailableException;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import support.RedisClients;
+import support.RedisCluster;
+import support.RedisServer;
+
+/**
+ * The service's Redis Cluster client on a cluster of three masters of the test's own: each command
+ * to its slot's master, redirections followed while a slot moves, and a master that cannot be reached
+ * failing its own slots only, as a part of the store.
+ */
+class RedisClusterRouterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private RedisCluster cluster;
+    private ReactiveRedisDataSource routed;
+
+    @BeforeEach
+    void cluster() {
+        cluster = RedisCluster.start(3);
+        routed = RedisClients.dataSource(cluster.options());
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    /** A key whose slot master {@code i} serves. */
+    private String keyOn(int i) {
+        ReactiveRedisDataSource node = direct(0);
+        for (int n = 0; ; n++) {
+            String key = "k" + n;
+            if (cluster.masterOf(node.execute(Command.CLUSTER, "KEYSLOT", key).await().atMost(WAIT).toInteger()) == i) {
+                return key;
+            }
+        }
+    }
+
+    private ReactiveRedisDataSource direct(int i) {
+        return RedisClients.dataSource(cluster.masters().get(i).url());
+    }
+
+    private String get(String key) {
+        Response value = routed.execute(Command.GET, key).await().atMost(WAIT);
+        return value == null ? null : value.toString();
+    }
+
+    private static String id(RedisServer node) {
+        return RedisClients.dataSource(node.url()).execute(Command.CLUSTER, "MYID").await().atMost(WAIT).toString();
+    }
+
+    private static int slot(ReactiveRedisDataSource node, String key) {
+        return node.execute(Command.CLUSTER, "KEYSLOT", key).await().atMost(WAIT).toInteger();
+    }
+
+    @Test
+    void writesEachKeyOnTheMasterOfItsSlot() {
+        for (int i = 0; i < 3; i++) {
+            String key = keyOn(i);
+            routed.execute(Command.SET, key, "on-" + i).await().atMost(WAIT);
+
+            // Read on that master alone, without following any redirection: it holds the key.
+            assertThat(direct(i).execute(Command.GET, key).await().atMost(WAIT).toString()).isEqualTo("on-" + i);
+            assertThat(get(key)).isEqualTo("on-" + i);
+        }
+    }
+
+    @Test
+    void followsMovedToTheNewMasterOfASlotAtOnce() {
+        String key = keyOn(0);
+        routed.execute(Command.SET, key, "moving").await().atMost(WAIT);
+        int slot = slot(direct(0), key);
+        RedisServer source = cluster.masters().get(0);
+        RedisServer target = cluster.masters().get(1);
+
+        // The slot moves to master 1, as redis-cli --cluster reshard moves it.
+        direct(1).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "IMPORTING", id(source)).await().atMost(WAIT);
+        direct(0).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "MIGRATING", id(target)).await().atMost(WAIT);
+        direct(0).execute(Command.MIGRATE, "127.0.0.1", Integer.toString(target.port()), key, "0", "5000").await().atMost(WAIT);
+        for (int i = 0; i < 3; i++) {
+            direct(i).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "NODE", id(target)).await().atMost(WAIT);
+        }
+
+        // The router's slot map still names master 0: it follows MOVED, no retry needed.
+        assertThat(get(key)).isEqualTo("moving");
+        routed.execute(Command.SET, key, "moved").await().atMost(WAIT);
+        assertThat(direct(1).execute(Command.GET, key).await().atMost(WAIT).toString()).isEqualTo("moved");
+    }
+
+    @Test
+    void followsAskToTheMasterASlotIsBeingMovedTo() {
+        String key = keyOn(0);
+        routed.execute(Command.SET, key, "asked").await().atMost(WAIT);
+        int slot = slot(direct(0), key);
+        RedisServer source = cluster.masters().get(0);
+        RedisServer target = cluster.masters().get(1);
+
+        // Halfway through a move: the key is on the target already, the slot still the source's.
+        direct(1).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "IMPORTING", id(source)).await().atMost(WAIT);
+        direct(0).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "MIGRATING", id(target)).await().atMost(WAIT);
+        direct(0).execute(Command.MIGRATE, "127.0.0.1", Integer.toString(target.port()), key, "0", "5000").await().atMost(WAIT);
+
+        assertThat(get(key)).isEqualTo("asked");
+    }
+
+    @Test
+    void failsOnlyTheSlotsOfAMasterThatCannotBeReachedAsAPartOfTheStore() {
+        String alive = keyOn(0);
+        String lost = keyOn(2);
+        routed.execute(Command.SET, alive, "here").await().atMost(WAIT);
+        routed.execute(Command.SET, lost, "gone").await().atMost(WAIT);
+
+        cluster.masters().get(2).kill();
+
+        assertThatThrownBy(() -> get(lost)).isInstanceOf(StorePartUnavailableException.class)
+                .hasMessageContaining(":" + cluster.masters().get(2).port());
+        assertThat(get(alive)).isEqualTo("here");
+        // Commands without keys go to a master that answers.
+        assertThat(routed.execute(Command.PING).await().atMost(WAIT).toString()).isEqualTo("PONG");
+    }
+
+    @Test
+    void failsAsTheWholeStoreOnceNoMasterHasAnsweredForAWhile() {
+        String key = keyOn(1);
+        routed.execute(Command.SET, key, "v").await().atMost(WAIT);
+
+        cluster.masters().forEach(RedisServer::kill);
+
+        Awaitility.await("a failure of the whole store").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try {
+                get(key);
+                return false;
+            } catch (CompletionException | StoreUnavailableException failure) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                return cause instanceof StoreUnavailableException && !(cause instanceof StorePartUnavailableException);
+            }
+        });
+    }
+}
