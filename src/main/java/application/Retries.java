@@ -1,6 +1,7 @@
 package application;
 
 import domain.StoreFullException;
+import domain.StoreNotReplicatedException;
 import domain.StoreUnavailableException;
 import io.smallrye.mutiny.Uni;
 import java.util.function.Supplier;
@@ -21,11 +22,13 @@ final class Retries {
 
     /**
      * The call, attempted again once if the store failed; {@code call} must be safe to repeat. A full
-     * store is not retried: it answered, and will answer the same.
+     * store is not retried: it answered, and will answer the same; nor a write its replicas did not
+     * confirm in time: it was applied, and would wait for them again.
      */
     static <T> Uni<T> idempotent(Supplier<Uni<? extends T>> call) {
         return Uni.createFrom().<T>deferred(call)
-                .onFailure(f -> f instanceof StoreUnavailableException && !(f instanceof StoreFullException)).retry()
+                .onFailure(f -> f instanceof StoreUnavailableException && !(f instanceof StoreFullException)
+                        && !(f instanceof StoreNotReplicatedException)).retry()
                 .atMost(EXTRA_ATTEMPTS);
     }
 }

@@ -13,7 +13,7 @@ import support.RedisServer;
 /**
  * The packaged service with {@code CACHE_DOMAIN_REDIS_WAIT_FOR_REPLICAS=1} on a master and a replica:
  * a write is acknowledged while the replica confirms it, and answered 503 (saying why) while the
- * replica does not, when reads still answer.
+ * replica does not, when reads still answer, however many writes were refused.
  */
 @Tag("faults")
 class RedisReplicaWaitIT {
@@ -35,6 +35,11 @@ class RedisReplicaWaitIT {
                     HttpResponse<String> refused = put(service, "2");
                     assertThat(refused.statusCode()).isEqualTo(503);
                     assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                    assertThat(refused.body()).contains("may or may not be kept");
+                    // More refused writes than a breaker's window: the store answers, so no breaker opens and reads go on.
+                    for (int i = 0; i < 25; i++) {
+                        assertThat(put(service, "2").statusCode()).isEqualTo(503);
+                    }
                     assertThat(service.send("GET", "/v1/projects/shop/cache/a", BOOTSTRAP, null).statusCode()).isEqualTo(200);
                     assertThat(service.output()).contains("0 of 1 replicas");
                 } finally {

@@ -53,4 +53,42 @@ public record StoreStatus(String store, Optional<String> version, Duration laten
         });
         return List.copyOf(warnings);
     }
+
+    /**
+     * One status for a store made of several nodes (the masters of a Redis Cluster), each probed on its
+     * own, that hides no node's trouble: the slowest node's latency; the memory of the node nearest its
+     * limit (a full one refuses the writes of its own slots whatever the others hold), else the sum; an
+     * eviction policy that endangers data if any node has one; every node's slow commands, newest first,
+     * at most {@code slowCommands}; every security warning of any node, once.
+     *
+     * @param nodes at least one
+     */
+    public static StoreStatus across(List<StoreStatus> nodes, int slowCommands) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("a status across nodes needs at least one node");
+        }
+        if (nodes.size() == 1) {
+            return nodes.get(0);
+        }
+        StoreStatus first = nodes.get(0);
+        Duration latency = nodes.stream().map(StoreStatus::latency).max(Duration::compareTo).orElseThrow();
+        StoreStatus fullest = nodes.stream().filter(node -> node.usedPercent().isPresent())
+                .max(java.util.Comparator.comparingDouble(node -> node.usedPercent().getAsDouble())).orElse(null);
+        long used = fullest != null ? fullest.usedBytes() : nodes.stream().mapToLong(StoreStatus::usedBytes).sum();
+        long max = fullest != null ? fullest.maxBytes() : 0;
+        EvictionPolicy eviction = nodes.stream().map(StoreStatus::eviction).filter(policy -> policy.warning().isPresent())
+                .findFirst().orElse(first.eviction());
+        List<SlowCommand> slow = nodes.stream().flatMap(node -> node.slowCommands().stream())
+                .sorted(java.util.Comparator.comparing(SlowCommand::at).reversed()).limit(slowCommands).toList();
+        long slowlog = nodes.stream().mapToLong(StoreStatus::slowlogLength).sum();
+        Optional<StoreSecurity> security = first.security().map(own -> {
+            List<String> warnings = nodes.stream().flatMap(node -> node.security().stream())
+                    .flatMap(node -> node.warnings().stream()).distinct().toList();
+            List<Optional<Boolean>> modes = nodes.stream().map(node -> node.security().flatMap(StoreSecurity::protectedMode)).toList();
+            Optional<Boolean> protectedMode = modes.stream().anyMatch(mode -> mode.isPresent() && !mode.get()) ? Optional.of(false)
+                    : modes.stream().allMatch(Optional::isPresent) ? Optional.of(true) : Optional.empty();
+            return new StoreSecurity(own.tls(), own.auth(), own.user(), protectedMode, warnings);
+        });
+        return new StoreStatus(first.store(), first.version(), latency, used, max, eviction, slow, slowlog, security);
+    }
 }

@@ -185,6 +185,6 @@ final class RedisAdapters implements StoreAdapters {
 
     @Override
     public StoreProbe probe() {
-        return new RedisStoreProbe(redis, settings.pingTimeout(), connection);
+        return new RedisStoreProbe(redis, settings.pingTimeout(), connection, nodes());
     }
 }

@@ -3,6 +3,7 @@ package infrastructure.config;
 import application.Guards;
 import application.StoreBudget;
 import domain.StoreFullException;
+import domain.StoreNotReplicatedException;
 import domain.StorePartUnavailableException;
 import domain.StoreUnavailableException;
 import infrastructure.values.KeysetUnreadableException;
@@ -130,8 +131,10 @@ public class StoreGuards {
                 .failOn(failures)
                 // A full store answered: reads still work, so a run of refused writes must not open the breaker.
                 // Nor may one project whose keyset cannot be used open it for every project, nor one Redis Cluster
-                // node that is down (while the others answer) for the slots the others serve.
-                .skipOn(List.of(StoreFullException.class, KeysetUnreadableException.class, StorePartUnavailableException.class))
+                // node that is down (while the others answer) for the slots the others serve, nor a write that a
+                // replica did not confirm in time (the store answered).
+                .skipOn(List.of(StoreFullException.class, KeysetUnreadableException.class, StorePartUnavailableException.class,
+                        StoreNotReplicatedException.class))
                 .onStateChange(new StateLog(name)::changed)
                 .done()
                 .build();

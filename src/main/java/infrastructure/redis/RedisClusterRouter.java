@@ -26,7 +26,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,19 +40,24 @@ import org.jboss.logging.Logger;
  * for every command, and fails the command when any one of them cannot be reached; one node lost was
  * every request failing until the cluster had forgotten it.
  *
- * <p>The slot map comes from {@code CLUSTER SLOTS}, asked of any node that answers (the known masters
- * first, then the configured endpoints): at the first command, every {@code hash-slot-cache-ttl} (the
- * client's own setting, 1 s by default), at once on a {@code MOVED} answer, and on a failure to reach a
- * node (at most every {@value #MIN_REFRESH_GAP_MILLIS} ms). {@code MOVED} is followed to the node it
- * names, {@code ASK} with {@code ASKING} first, up to {@value #REDIRECTS} times. A command without
- * keys (PING, INFO, PUBLISH, SCRIPT LOAD) goes to any master that answers, and {@link #connect()} gives
- * a connection to one, for pub/sub (Redis forwards every PUBLISH to every node) and server commands;
- * never for commands with keys, which the connection would not route.
+ * <p>The slot map comes from {@code CLUSTER SLOTS}, asked of any node that answers (the masters that
+ * answer first, then the configured endpoints, each within {@value #ASK_MILLIS} ms): at the first
+ * command, every {@code hash-slot-cache-ttl} (the client's own setting, 1 s by default), on a
+ * {@code MOVED} answer and on a failure to reach a node (at most every {@value #MIN_REFRESH_GAP_MILLIS}
+ * ms). {@code MOVED} is followed to the node it names, {@code ASK} with {@code ASKING} first, up to
+ * {@value #REDIRECTS} times. A command without keys (PING, INFO, PUBLISH, SCRIPT LOAD) goes to a master
+ * that answers, in turn, and {@link #connect()} gives a connection to one, for pub/sub (Redis forwards
+ * every PUBLISH to every node) and server commands; never for commands with keys, which the connection
+ * would not route.
  *
- * <p>A node that cannot be reached fails its commands with {@link StorePartUnavailableException} while
- * another master answered within the last {@value #OTHERS_ANSWERED_MILLIS} ms, else with a plain
- * {@link StoreUnavailableException}: the circuit breakers open on the second, not on the first. Every
- * command's completion is reported to the client metrics as the Quarkus client reports its own.
+ * <p>At each refresh every master is also asked PING within {@value #PING_MILLIS} ms: one that lets two in a
+ * row go unanswered (a hung process, a host gone without a word) is held <em>silent</em>, and the commands
+ * of its slots fail at once instead of each waiting for its caller's timeout, until it answers again. A master
+ * that cannot be reached or is silent fails its commands with {@link StorePartUnavailableException}
+ * while another master of the slot map answered a command within the last {@value #OTHERS_ANSWERED_MILLIS}
+ * ms, else with a plain {@link StoreUnavailableException}: the circuit breakers open on the second, not
+ * on the first. Every command's completion is reported to the client metrics as the Quarkus client
+ * reports its own.
  */
 public final class RedisClusterRouter implements Redis {
 
@@ -61,6 +68,10 @@ public final class RedisClusterRouter implements Redis {
     private static final int REDIRECTS = 5;
     private static final long MIN_REFRESH_GAP_MILLIS = 100;
     private static final long OTHERS_ANSWERED_MILLIS = 3_000;
+    /** How long one node may take to tell the slot map before the next is asked. */
+    private static final long ASK_MILLIS = 1_000;
+    /** How long a master may take to answer the refresh's PING before it is held silent. */
+    private static final long PING_MILLIS = 500;
     /** How long a client of a node that left the slot map stays open, for the commands already sent to it. */
     private static final long RETIRE_AFTER_MILLIS = 10_000;
     /** The name the Quarkus client reports the default client's commands under. */
@@ -72,9 +83,11 @@ public final class RedisClusterRouter implements Redis {
     private final List<String> seeds;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final AtomicReference<Future<SlotMap>> refreshing = new AtomicReference<>();
+    /** Where the next command without keys begins its turn among the masters. */
+    private final AtomicInteger turn = new AtomicInteger();
     private final long timer;
     private volatile SlotMap slots;
-    private volatile long refreshStartedAt;
+    private volatile long refreshStartedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private volatile boolean closed;
 
     /**
@@ -90,8 +103,11 @@ public final class RedisClusterRouter implements Redis {
         this.options = new RedisOptions(options);
         this.metrics = metrics;
         this.seeds = options.getEndpoints().stream().map(RedisClusterRouter::address).distinct().toList();
-        long interval = Math.max(MIN_REFRESH_GAP_MILLIS, options.getTopologyCacheTTL());
-        this.timer = vertx.setPeriodic(interval, id -> refreshNow());
+        long interval = Math.max(MIN_REFRESH_GAP_MILLIS, options.getHashSlotCacheTTL());
+        this.timer = vertx.setPeriodic(interval, id -> {
+            refreshNow();
+            pingMasters();
+        });
     }
 
     /** {@code host:port} of a connection string. */
@@ -115,41 +131,32 @@ public final class RedisClusterRouter implements Redis {
     @Override
     public Future<Response> send(Request request) {
         long start = System.nanoTime();
-        return slotMap()
-                .compose(map -> {
-                    String master = masterOf(map, List.of(request));
-                    Call<Response> call = (client, asking) -> asking
-                            ? client.batch(List.of(Request.cmd(Command.ASKING), request)).map(replies -> replies.get(1))
-                            : client.send(request);
-                    return master == null ? anyMaster(map, call) : onNode(master, call, REDIRECTS);
-                })
-                .andThen(done -> report(start, done.succeeded()));
+        Call<Response> call = (client, asking) -> asking
+                ? client.batch(List.of(Request.cmd(Command.ASKING), request)).map(replies -> replies.get(1))
+                : client.send(request);
+        return routed(List.of(request), call).andThen(done -> report(start, done.succeeded()));
     }
 
+    /** Sends the batch to the master of its first key (a batch whose keys are in several slots fails as Redis fails it). */
     @Override
     public Future<List<Response>> batch(List<Request> requests) {
         long start = System.nanoTime();
-        return slotMap()
-                .compose(map -> {
-                    String master = masterOf(map, requests);
-                    Call<List<Response>> call = (client, asking) -> {
-                        if (!asking) {
-                            return client.batch(requests);
-                        }
-                        List<Request> after = new ArrayList<>(requests.size() + 1);
-                        after.add(Request.cmd(Command.ASKING));
-                        after.addAll(requests);
-                        return client.batch(after).map(replies -> replies.subList(1, replies.size()));
-                    };
-                    return master == null ? anyMaster(map, call) : onNode(master, call, REDIRECTS);
-                })
-                .andThen(done -> report(start, done.succeeded()));
+        Call<List<Response>> call = (client, asking) -> {
+            if (!asking) {
+                return client.batch(requests);
+            }
+            List<Request> after = new ArrayList<>(requests.size() + 1);
+            after.add(Request.cmd(Command.ASKING));
+            after.addAll(requests);
+            return client.batch(after).map(replies -> replies.subList(1, replies.size()));
+        };
+        return routed(requests, call).andThen(done -> report(start, done.succeeded()));
     }
 
     /** A connection to a master that answers, for pub/sub and commands without keys. */
     @Override
     public Future<RedisConnection> connect() {
-        return slotMap().compose(map -> anyMaster(map, (client, asking) -> client.connect()));
+        return guarded(() -> slotMap().compose(map -> anyMaster(map, (client, asking) -> client.connect())));
     }
 
     @Override
@@ -158,6 +165,22 @@ public final class RedisClusterRouter implements Redis {
         vertx.cancelTimer(timer);
         nodes.values().forEach(node -> node.client.close());
         nodes.clear();
+    }
+
+    private <T> Future<T> routed(List<Request> requests, Call<T> call) {
+        return guarded(() -> slotMap().compose(map -> {
+            String master = masterOf(map, requests);
+            return master == null ? anyMaster(map, call) : onNode(node(master), call, false, REDIRECTS);
+        }));
+    }
+
+    /** What a step throws becomes its failed future: a caller always gets a future, and never an exception. */
+    private static <T> Future<T> guarded(Supplier<Future<T>> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     private void report(long start, boolean succeeded) {
@@ -189,46 +212,71 @@ public final class RedisClusterRouter implements Redis {
         return null;
     }
 
-    private <T> Future<T> onNode(String address, Call<T> call, int redirects) {
-        return onNode(node(address), call, false, redirects);
-    }
-
     private <T> Future<T> onNode(Node node, Call<T> call, boolean asking, int redirects) {
+        if (node.silent()) {
+            return Future.failedFuture(unreachable(node, new StoreUnavailableException("it let " + node.missedPings
+                    + " PINGs in a row go unanswered (" + PING_MILLIS + " ms each)", null)));
+        }
         return call.on(node.client, asking).compose(
                 answer -> {
                     node.answered();
                     return Future.succeededFuture(answer);
                 },
                 failure -> {
-                    if (failure instanceof ErrorType error) {
+                    Throwable own = RedisFailures.ownError(failure);
+                    if (answeredWithError(own)) {
                         // The node answered; an error reply is the command's own unless it sends the command elsewhere.
+                        ErrorType error = (ErrorType) own;
                         node.answered();
                         if (redirects > 0 && error.is("MOVED")) {
-                            refreshNow();
-                            return onNode(node(redirectedTo(error, node)), call, false, redirects - 1);
+                            refreshSoon();
+                            return onNode(node(redirectedTo(error.getMessage(), node.address)), call, false, redirects - 1);
                         }
                         if (redirects > 0 && error.is("ASK")) {
-                            return onNode(node(redirectedTo(error, node)), call, true, redirects - 1);
+                            return onNode(node(redirectedTo(error.getMessage(), node.address)), call, true, redirects - 1);
                         }
-                        return Future.failedFuture(failure);
+                        return Future.failedFuture(own);
                     }
                     node.failed();
                     refreshSoon();
-                    return Future.failedFuture(unreachable(node, failure));
+                    return Future.failedFuture(unreachable(node, own));
                 });
     }
 
-    /** {@code host:port} of a {@code MOVED} or {@code ASK} answer ({@code MOVED 3999 127.0.0.1:6381}); an empty host is the node's. */
-    private static String redirectedTo(ErrorType error, Node from) {
-        String target = error.slice(' ', 2);
-        return target.startsWith(":") ? from.address.substring(0, from.address.lastIndexOf(':')) + target : target;
+    /** An error reply of the node, not a lost connection (which the Vert.x client also reports as an error, CONNECTION_CLOSED). */
+    private static boolean answeredWithError(Throwable failure) {
+        return failure instanceof ErrorType error && !error.is("CONNECTION_CLOSED");
     }
 
-    /** Tries the masters in turn, those not failing first, until one is reached. */
+    /**
+     * {@code host:port} of a {@code MOVED} or {@code ASK} answer ({@code MOVED 3999 127.0.0.1:6381}): Redis
+     * writes an IPv6 address without brackets, and an unknown host as nothing or {@code ?}, which is the
+     * answering node's host.
+     */
+    static String redirectedTo(String answer, String from) {
+        String target = answer.trim().split(" ")[2];
+        int colon = target.lastIndexOf(':');
+        String host = target.substring(0, colon);
+        if (host.isEmpty() || host.equals("?")) {
+            host = from.substring(0, from.lastIndexOf(':'));
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return host + target.substring(colon);
+    }
+
+    /** Tries the masters in turn, beginning at the next in a rotation, those not failing first, until one is reached. */
     private <T> Future<T> anyMaster(SlotMap map, Call<T> call) {
-        List<Node> order = new ArrayList<>();
-        map.masters.stream().map(this::node).filter(node -> !node.failing()).forEach(order::add);
-        map.masters.stream().map(this::node).filter(Node::failing).forEach(order::add);
+        List<Node> masters = map.masters.stream().map(this::node).toList();
+        int first = Math.floorMod(turn.getAndIncrement(), masters.size());
+        List<Node> order = new ArrayList<>(masters.size());
+        for (int i = 0; i < masters.size(); i++) {
+            Node node = masters.get((first + i) % masters.size());
+            if (!node.failing() && !node.silent()) {
+                order.add(node);
+            }
+        }
+        masters.stream().filter(node -> !order.contains(node)).forEach(order::add);
         return anyOf(order, 0, call, null);
     }
 
@@ -244,13 +292,14 @@ public final class RedisClusterRouter implements Redis {
                     return Future.succeededFuture(answer);
                 },
                 failure -> {
-                    if (failure instanceof ErrorType) {
+                    Throwable own = RedisFailures.ownError(failure);
+                    if (answeredWithError(own)) {
                         node.answered();
-                        return Future.failedFuture(failure);
+                        return Future.failedFuture(own);
                     }
                     node.failed();
                     refreshSoon();
-                    return anyOf(order, index + 1, call, failure);
+                    return anyOf(order, index + 1, call, own);
                 });
     }
 
@@ -258,15 +307,14 @@ public final class RedisClusterRouter implements Redis {
         String message = "Redis Cluster node " + node.address + " did not answer: "
                 + (failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName());
         long since = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(OTHERS_ANSWERED_MILLIS);
-        boolean othersAnswer = nodes.values().stream().anyMatch(other -> other != node && other.answeredAt - since > 0);
+        SlotMap map = slots;
+        // Only masters count: a replica or a load balancer answering CLUSTER SLOTS serves no command.
+        boolean othersAnswer = map != null && map.masters.stream().filter(master -> !master.equals(node.address))
+                .map(nodes::get).anyMatch(other -> other != null && other.answeredAt - since > 0);
         return othersAnswer ? new StorePartUnavailableException(message, failure) : new StoreUnavailableException(message, failure);
     }
 
     private Node node(String address) {
-        Node node = nodes.get(address);
-        if (node != null) {
-            return node;
-        }
         if (closed) {
             throw new StoreUnavailableException("the Redis client is closed", null);
         }
@@ -292,6 +340,39 @@ public final class RedisClusterRouter implements Redis {
         }
     }
 
+    /** Asks every master of the slot map PING; one that does not answer within {@value #PING_MILLIS} ms is held silent. */
+    private void pingMasters() {
+        SlotMap map = slots;
+        if (closed || map == null) {
+            return;
+        }
+        for (String address : map.masters) {
+            Node node = node(address);
+            within(node.client.send(Request.cmd(Command.PING)), PING_MILLIS).onComplete(pong -> {
+                if (pong.succeeded()) {
+                    node.answered();
+                } else if (!answeredWithError(RedisFailures.ownError(pong.cause()))) {
+                    node.missedPing();
+                }
+            });
+        }
+    }
+
+    /** The future, or a failure once {@code millis} passed without it. */
+    private <T> Future<T> within(Future<T> future, long millis) {
+        Promise<T> bounded = Promise.promise();
+        long deadline = vertx.setTimer(millis, id -> bounded.tryFail(new StoreUnavailableException("no answer within " + millis + " ms", null)));
+        future.onComplete(done -> {
+            vertx.cancelTimer(deadline);
+            if (done.succeeded()) {
+                bounded.tryComplete(done.result());
+            } else {
+                bounded.tryFail(done.cause());
+            }
+        });
+        return bounded.future();
+    }
+
     /** The slot map as a node says it is now; one question at a time, shared by every caller meanwhile. */
     private Future<SlotMap> refresh() {
         Promise<SlotMap> promise = Promise.promise();
@@ -300,16 +381,22 @@ public final class RedisClusterRouter implements Redis {
             return running;
         }
         refreshStartedAt = System.nanoTime();
-        LinkedHashSet<String> candidates = new LinkedHashSet<>();
-        SlotMap current = slots;
-        if (current != null) {
-            current.masters.stream().filter(address -> !node(address).failing()).forEach(candidates::add);
+        Future<SlotMap> asked;
+        try {
+            LinkedHashSet<String> candidates = new LinkedHashSet<>();
+            SlotMap current = slots;
+            if (current != null) {
+                current.masters.stream().filter(address -> !node(address).failing() && !node(address).silent()).forEach(candidates::add);
+            }
+            candidates.addAll(seeds);
+            if (current != null) {
+                candidates.addAll(current.masters);
+            }
+            asked = ask(new ArrayList<>(candidates), 0, null);
+        } catch (RuntimeException e) {
+            asked = Future.failedFuture(e);
         }
-        candidates.addAll(seeds);
-        if (current != null) {
-            candidates.addAll(current.masters);
-        }
-        ask(new ArrayList<>(candidates), 0, null).onComplete(done -> {
+        asked.onComplete(done -> {
             if (done.succeeded()) {
                 adopt(done.result());
             }
@@ -325,17 +412,9 @@ public final class RedisClusterRouter implements Redis {
                     + (last == null ? "" : ": " + last.getMessage()), last));
         }
         Node node = node(candidates.get(index));
-        return node.client.send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
+        return within(node.client.send(Request.cmd(Command.CLUSTER).arg("SLOTS")), ASK_MILLIS)
                 .map(reply -> SlotMap.of(reply, node.address))
-                .compose(map -> {
-                    node.answered();
-                    return Future.succeededFuture(map);
-                }, failure -> {
-                    if (!(failure instanceof ErrorType)) {
-                        node.failed();
-                    }
-                    return ask(candidates, index + 1, failure);
-                });
+                .recover(failure -> ask(candidates, index + 1, failure));
     }
 
     /** Takes a new slot map; the clients of nodes that are neither in it nor seeds are closed a while later. */
@@ -361,13 +440,14 @@ public final class RedisClusterRouter implements Redis {
         return current == null ? List.of() : current.masters;
     }
 
-    /** One node: its pooled client, when it last answered and when it last could not be reached. */
+    /** One node: its pooled client, when it last answered or could not be reached, and the PINGs it let go unanswered since. */
     private static final class Node {
 
         final String address;
         final Redis client;
         volatile long answeredAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
         volatile long failedAt = answeredAt;
+        volatile int missedPings;
 
         Node(String address, Redis client) {
             this.address = address;
@@ -376,16 +456,28 @@ public final class RedisClusterRouter implements Redis {
 
         void answered() {
             answeredAt = System.nanoTime();
+            missedPings = 0;
         }
 
         void failed() {
             failedAt = System.nanoTime();
         }
 
+        void missedPing() {
+            missedPings++;
+        }
+
         /** Could not be reached since it last answered. */
         boolean failing() {
             return failedAt - answeredAt > 0;
         }
+
+        /** Let {@value #SILENT_AFTER} PINGs in a row go unanswered: one alone may be a pause of this process, not of the node. */
+        boolean silent() {
+            return missedPings >= SILENT_AFTER;
+        }
+
+        static final int SILENT_AFTER = 2;
     }
 
     /** Which master serves each slot ({@code host:port}, null for a slot none serves), and the masters, sorted. */

@@ -1,6 +1,9 @@
 package infrastructure.redis;
 
 import domain.StoreUnavailableException;
+import io.vertx.redis.client.impl.types.ErrorType;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Translates a Redis client failure into the domain's store failure, once, at the adapter. */
 final class RedisFailures {
@@ -24,6 +27,24 @@ final class RedisFailures {
         }
         return text.toString();
     }
+
+    /**
+     * The error a command of a batch got, as the command alone would have got it: the Vert.x client fails a
+     * whole batch with one error whose text is {@code ERR [<index>] <the command's error>} for each command
+     * that failed, so that a NOSCRIPT, a MOVED or a lost connection would no longer read as one. The first
+     * command's error is given back; any other failure is returned as it is.
+     */
+    static Throwable ownError(Throwable failure) {
+        if (failure instanceof ErrorType error && error.getMessage() != null) {
+            Matcher batch = BATCH_ERROR.matcher(error.getMessage());
+            if (batch.lookingAt()) {
+                return ErrorType.create(batch.group(1));
+            }
+        }
+        return failure;
+    }
+
+    private static final Pattern BATCH_ERROR = Pattern.compile("ERR \\[\\d+\\] ([^\\r\\n]*)");
 
     static Throwable translate(Throwable failure) {
         if (failure instanceof StoreUnavailableException) {

@@ -1,6 +1,6 @@
 package infrastructure.redis;
 
-import domain.StoreUnavailableException;
+import domain.StoreNotReplicatedException;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * A Redis client that answers a write only once enough replicas hold it: each write goes in one batch
  * with {@code WAIT <replicas> <timeout>} after it, on the same connection, and fails with a
- * {@link StoreUnavailableException} when fewer replicas confirmed it in time. Without it an
+ * {@link StoreNotReplicatedException} when fewer replicas confirmed it in time. A command's own error
+ * comes back as the command alone would have got it (a NOSCRIPT stays one, so its script is sent again). Without it an
  * acknowledged write lives on the master alone until it is replicated (asynchronously, usually within
  * a millisecond), and a failover in between loses it.
  *
@@ -48,7 +49,9 @@ public final class RedisReplicaWait implements Redis {
         if (!WRITES.contains(request.command())) {
             return redis.send(request);
         }
-        return redis.batch(List.of(request, waitRequest())).compose(replies -> held(replies.get(1), replies.get(0)));
+        return redis.batch(List.of(request, waitRequest()))
+                .recover(failure -> Future.failedFuture(RedisFailures.ownError(failure)))
+                .compose(replies -> held(replies.get(1), replies.get(0)));
     }
 
     @Override
@@ -58,7 +61,8 @@ public final class RedisReplicaWait implements Redis {
         }
         List<Request> waited = new ArrayList<>(requests);
         waited.add(waitRequest());
-        return redis.batch(waited).compose(replies -> held(replies.get(replies.size() - 1), replies.subList(0, replies.size() - 1)));
+        return redis.batch(waited)
+                .compose(replies -> held(replies.get(replies.size() - 1), replies.subList(0, replies.size() - 1)));
     }
 
     private Request waitRequest() {
@@ -70,9 +74,9 @@ public final class RedisReplicaWait implements Redis {
         if (replicated >= replicas) {
             return Future.succeededFuture(answer);
         }
-        return Future.failedFuture(new StoreUnavailableException("the write reached the Redis master but " + replicated + " of "
+        return Future.failedFuture(new StoreNotReplicatedException("the write reached the Redis master but " + replicated + " of "
                 + replicas + " replicas within " + timeoutMillis + " ms (cache-domain.redis.wait-for-replicas): a failover "
-                + "now could lose it", null));
+                + "now could lose it"));
     }
 
     /**

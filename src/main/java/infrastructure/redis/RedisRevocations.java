@@ -63,6 +63,9 @@ public final class RedisRevocations implements Revocations {
 
     /** Live first, then the listeners check what they hold: nothing they keep from now on can miss a notice. */
     private void made() {
+        if (closed) {
+            return;
+        }
         live = true;
         listeners.forEach(Listener::mayHaveMissed);
     }

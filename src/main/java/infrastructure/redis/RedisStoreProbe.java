@@ -8,7 +8,10 @@ import domain.store.StoreSecurity;
 import domain.store.StoreStatus;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The store probe on Redis: one PING (timed), {@code INFO server} and {@code INFO memory}, and
+ * The store probe on Redis: on each node holding keys (every master of a cluster), one PING (timed),
+ * {@code INFO server} and {@code INFO memory}, and
  * {@code SLOWLOG LEN} / {@code SLOWLOG GET}, of which only command names and durations are kept.
  * Each call waits at most the probe timeout; a server that refuses INFO or SLOWLOG (a managed
  * Redis, say) is reported with what it did tell.
@@ -33,37 +37,68 @@ public final class RedisStoreProbe implements StoreProbe {
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
     private final java.util.function.Supplier<RedisConnectionFacts> connection;
+    /** The nodes holding keys, each probed on its own (the masters of a cluster); null: the data source's one node. */
+    private final RedisTrackedNodes nodes;
 
     public RedisStoreProbe(ReactiveRedisDataSource redis, Duration timeout) {
-        this(redis, timeout, () -> RedisConnectionFacts.UNKNOWN);
+        this(redis, timeout, () -> RedisConnectionFacts.UNKNOWN, null);
     }
 
-    /** @param connection what the client's options say about its connections, read at each probe */
-    public RedisStoreProbe(ReactiveRedisDataSource redis, Duration timeout, java.util.function.Supplier<RedisConnectionFacts> connection) {
+    /**
+     * @param connection what the client's options say about its connections, read at each probe
+     * @param nodes      the nodes holding keys: on a cluster each master is probed and the report hides no
+     *                   master's trouble ({@link StoreStatus#across}); null probes the data source's node
+     */
+    public RedisStoreProbe(ReactiveRedisDataSource redis, Duration timeout, java.util.function.Supplier<RedisConnectionFacts> connection,
+            RedisTrackedNodes nodes) {
         this.redis = redis;
         this.timeout = timeout;
         this.connection = connection;
+        this.nodes = nodes;
+    }
+
+    /** One node to probe: a command and its arguments, answered within the probe timeout. */
+    @FunctionalInterface
+    private interface Node {
+        Uni<Response> call(Command command, String... args);
     }
 
     @Override
     public Uni<StoreStatus> probe() {
+        Node any = this::call;
+        if (nodes == null) {
+            return probe(any);
+        }
+        return nodes.topology().chain(topology -> topology == null ? probe(any) : nodes.connect(topology, timeout)
+                .chain(connections -> Multi.createFrom().iterable(connections)
+                        .onItem().transformToUniAndConcatenate(connection -> probe((command, args) -> call(connection, command, args)))
+                        .collect().asList()
+                        .eventually(() -> Multi.createFrom().iterable(connections)
+                                .onItem().transformToUniAndConcatenate(c -> c.close().onFailure().recoverWithNull())
+                                .collect().last())
+                        .map(statuses -> StoreStatus.across(statuses, SLOW_COMMANDS)))
+                // A master that cannot be reached now: what the others say, through the data source, rather than nothing.
+                .onFailure().recoverWithUni(() -> probe(any)));
+    }
+
+    private Uni<StoreStatus> probe(Node node) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return call(Command.PING).chain(pong -> {
+            return node.call(Command.PING).chain(pong -> {
                 Duration latency = Duration.ofNanos(System.nanoTime() - start);
-                Uni<Map<String, String>> info = call(Command.INFO, "server").chain(server -> call(Command.INFO, "memory")
+                Uni<Map<String, String>> info = node.call(Command.INFO, "server").chain(server -> node.call(Command.INFO, "memory")
                                 .map(memory -> fields(server.toString() + "\n" + memory.toString())))
                         .onFailure().recoverWithItem(Map.of());
-                Uni<Long> slowlogLength = call(Command.SLOWLOG, "LEN").map(Response::toLong).onFailure().recoverWithItem(0L);
-                Uni<List<SlowCommand>> slow = call(Command.SLOWLOG, "GET", Integer.toString(SLOW_COMMANDS))
+                Uni<Long> slowlogLength = node.call(Command.SLOWLOG, "LEN").map(Response::toLong).onFailure().recoverWithItem(0L);
+                Uni<List<SlowCommand>> slow = node.call(Command.SLOWLOG, "GET", Integer.toString(SLOW_COMMANDS))
                         .map(RedisStoreProbe::slowCommands).onFailure().recoverWithItem(List.of());
                 // Who the service is; protected-mode only as the default user: a user of its own is not granted CONFIG
                 // (it would read requirepass), and each refusal would be a line in Redis's ACL LOG.
-                Uni<Optional<String>> user = call(Command.ACL, "WHOAMI").map(who -> Optional.of(who.toString()))
+                Uni<Optional<String>> user = node.call(Command.ACL, "WHOAMI").map(who -> Optional.of(who.toString()))
                         .onFailure().recoverWithItem(Optional.empty());
                 Uni<Security> security = user.chain(who -> who.isPresent() && !who.get().equals("default")
                         ? Uni.createFrom().item(new Security(who, Optional.empty()))
-                        : call(Command.CONFIG, "GET", "protected-mode").map(RedisStoreProbe::protectedMode)
+                        : node.call(Command.CONFIG, "GET", "protected-mode").map(RedisStoreProbe::protectedMode)
                                 .onFailure().recoverWithItem(Optional.empty())
                                 .map(mode -> new Security(who, mode)));
                 return Uni.combine().all().unis(info, slowlogLength, slow, security)
@@ -85,7 +120,19 @@ public final class RedisStoreProbe implements StoreProbe {
     }
 
     private Uni<Response> call(Command command, String... args) {
-        return redis.execute(command, args)
+        return within(redis.execute(command, args), command);
+    }
+
+    private Uni<Response> call(RedisConnection connection, Command command, String... args) {
+        Request request = Request.cmd(command);
+        for (String arg : args) {
+            request.arg(arg);
+        }
+        return within(connection.send(request), command);
+    }
+
+    private Uni<Response> within(Uni<Response> answer, Command command) {
+        return answer
                 .ifNoItem().after(timeout).failWith(() -> new StoreUnavailableException("redis did not answer " + command + " in time", null))
                 .onFailure().transform(RedisFailures::translate);
     }

@@ -103,6 +103,9 @@ final class RedisSubscription {
     }
 
     private Uni<Void> subscribe() {
+        if (closed) {
+            return Uni.createFrom().failure(new StoreUnavailableException("the subscription to " + channel + " is closed", null));
+        }
         return redis.getRedis().connect().chain(connection -> {
             // Whatever subscribed before is done with: never two subscriptions at once.
             RedisConnection previous = current.getAndSet(connection);

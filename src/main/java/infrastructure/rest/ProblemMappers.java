@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import domain.InvalidValueException;
 import domain.StoreFullException;
+import domain.StoreNotReplicatedException;
 import domain.store.BackupUnsupportedException;
 import domain.StoreUnavailableException;
 import domain.cache.ValueTooLargeException;
@@ -135,6 +136,15 @@ public class ProblemMappers {
                 STORE_LOG_PERIOD_MILLIS / 1000));
         return Problem.Type.STORE_FULL.response("the store is full: nothing was written; an operator must free space or raise "
                 + "cache-domain.embedded.max-size");
+    }
+
+    /** 503: the write reached Redis's master, not the replicas it must reach first (cache-domain.redis.wait-for-replicas). */
+    @ServerExceptionMapper
+    public Response storeNotReplicated(StoreNotReplicatedException e) {
+        STORE_UNAVAILABLE_LOG.run(() -> LOG.warnf("answering 503: %s (logged once per %d s)", e.getMessage(), STORE_LOG_PERIOD_MILLIS / 1000));
+        return Problem.Type.STORE_UNAVAILABLE.with("the write reached the store but not the replicas that must hold it before it "
+                + "is acknowledged: it may or may not be kept; retry it").toResponse()
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
     }
 
     @ServerExceptionMapper({StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})

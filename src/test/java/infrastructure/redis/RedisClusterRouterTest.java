@@ -7,8 +7,10 @@ import domain.StorePartUnavailableException;
 import domain.StoreUnavailableException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +40,7 @@ class RedisClusterRouterTest {
 
     @AfterEach
     void stop() {
+        routed.getRedis().close();
         cluster.close();
     }
 
@@ -101,6 +104,70 @@ class RedisClusterRouterTest {
         assertThat(get(key)).isEqualTo("moving");
         routed.execute(Command.SET, key, "moved").await().atMost(WAIT);
         assertThat(direct(1).execute(Command.GET, key).await().atMost(WAIT).toString()).isEqualTo("moved");
+    }
+
+    @Test
+    void followsMovedForABatchAsForOneCommand() {
+        String key = keyOn(0);
+        routed.execute(Command.SET, key, "before").await().atMost(WAIT);
+        moveSlotOf(key, 0, 1);
+
+        // The client fails a batch with "ERR [0] MOVED ...": the router still reads it as the MOVED it is.
+        var replies = routed.getRedis().batch(List.of(Request.cmd(Command.SET).arg(key).arg("batched"),
+                Request.cmd(Command.GET).arg(key))).await().atMost(WAIT);
+
+        assertThat(replies.get(1).toString()).isEqualTo("batched");
+        assertThat(direct(1).execute(Command.GET, key).await().atMost(WAIT).toString()).isEqualTo("batched");
+    }
+
+    private void moveSlotOf(String key, int from, int to) {
+        int slot = slot(direct(from), key);
+        RedisServer source = cluster.masters().get(from);
+        RedisServer target = cluster.masters().get(to);
+        direct(to).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "IMPORTING", id(source)).await().atMost(WAIT);
+        direct(from).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "MIGRATING", id(target)).await().atMost(WAIT);
+        direct(from).execute(Command.MIGRATE, "127.0.0.1", Integer.toString(target.port()), key, "0", "5000").await().atMost(WAIT);
+        for (int i = 0; i < 3; i++) {
+            direct(i).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "NODE", id(target)).await().atMost(WAIT);
+        }
+    }
+
+    @Test
+    void readsTheAddressOfARedirectionAsRedisWritesIt() {
+        assertThat(RedisClusterRouter.redirectedTo("MOVED 3999 127.0.0.1:6381", "127.0.0.1:7000")).isEqualTo("127.0.0.1:6381");
+        assertThat(RedisClusterRouter.redirectedTo("MOVED 3999 ::1:6381", "[::1]:7000")).isEqualTo("[::1]:6381");
+        assertThat(RedisClusterRouter.redirectedTo("ASK 3999 fd00::5:6379", "[fd00::4]:6379")).isEqualTo("[fd00::5]:6379");
+        assertThat(RedisClusterRouter.redirectedTo("MOVED 3999 :6381", "10.0.0.7:7000")).isEqualTo("10.0.0.7:6381");
+        assertThat(RedisClusterRouter.redirectedTo("MOVED 3999 ?:6381", "10.0.0.7:7000")).isEqualTo("10.0.0.7:6381");
+    }
+
+    @Test
+    void failsTheSlotsOfAMasterThatHangsAtOnceOnceItLetPingsGoUnanswered() {
+        String alive = keyOn(0);
+        String hung = keyOn(2);
+        routed.execute(Command.SET, alive, "here").await().atMost(WAIT);
+        routed.execute(Command.SET, hung, "stuck").await().atMost(WAIT);
+
+        cluster.masters().get(2).pause();
+        try {
+            // Each command for the hung master waits (for its caller's timeout, here 300 ms) until two PINGs went unanswered.
+            Awaitility.await("the hung master held silent").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                long began = System.nanoTime();
+                try {
+                    routed.execute(Command.GET, hung).await().atMost(Duration.ofMillis(300));
+                    return false;
+                } catch (StorePartUnavailableException failedAtOnce) {
+                    return System.nanoTime() - began < Duration.ofMillis(100).toNanos();
+                } catch (RuntimeException timedOut) {
+                    return false;
+                }
+            });
+            assertThat(get(alive)).isEqualTo("here");
+        } finally {
+            cluster.masters().get(2).resume();
+        }
+        Awaitility.await("the master answering again").atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> "stuck".equals(get(hung)));
     }
 
     @Test

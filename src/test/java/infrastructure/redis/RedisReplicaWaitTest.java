@@ -3,6 +3,7 @@ package infrastructure.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import domain.StoreNotReplicatedException;
 import domain.StoreUnavailableException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
@@ -84,13 +85,25 @@ class RedisReplicaWaitTest {
     }
 
     @Test
+    void sendsAScriptTheServerForgotAgainAsThoughItWaitedForNothing() {
+        LuaScript script = LuaScript.load("test_set");
+        script.run(waiting, List.of("s"), List.of("1")).await().atMost(WAIT);
+        // A restart, a failover to a replica or SCRIPT FLUSH empties the server's scripts: EVALSHA answers NOSCRIPT.
+        plain.execute(Command.SCRIPT, "FLUSH").await().atMost(WAIT);
+
+        script.run(waiting, List.of("s"), List.of("2")).await().atMost(WAIT);
+
+        assertThat(onReplica("s")).isEqualTo("2");
+    }
+
+    @Test
     void refusesToAcknowledgeAWriteNoReplicaConfirmedAndReadsStillAnswer() {
         SCRIPT.set(waiting, "a", "before");
         replica.pause();
         try {
             long began = System.nanoTime();
             assertThatThrownBy(() -> SCRIPT.set(waiting, "a", "during"))
-                    .isInstanceOf(StoreUnavailableException.class)
+                    .isInstanceOf(StoreNotReplicatedException.class)
                     .hasMessageContaining("0 of 1 replicas within 100 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(2));
             // A read does not wait for replicas.
