@@ -112,6 +112,11 @@ class SentinelFailoverIT {
                 assertThat(after).as("requests from %d ms after the promotion", FOLLOWED.toMillis()).hasSizeGreaterThan(20)
                         .allSatisfy(o -> assertThat(o.normal()).as("%s", o).isTrue());
                 assertThat(lateSteps).as("steps recorded after the failover").hasSizeGreaterThan(10);
+                // The security status through the sentinels: it judges the endpoints it was given, loopback, without TLS.
+                com.fasterxml.jackson.databind.JsonNode security = JSON.readTree(a.send("GET", "/v1/admin/health", BOOTSTRAP, null)
+                        .body()).get("store").get("security");
+                assertThat(security.get("tls").asBoolean()).isFalse();
+                assertThat(security.get("auth").asText()).isEqualTo("none");
                 // Live, through the progress subscription made again on the new master: a catch-up would wait for a heartbeat (15 s).
                 assertThat(Duration.ofNanos(slowestLate)).as("the slowest delivery of a step recorded after the failover")
                         .isLessThan(Duration.ofSeconds(3));
