@@ -169,4 +169,26 @@ class MetricsTest {
     private static double delta(Metrics before, Metrics after, String name, String... labels) {
         return after.value(name, labels) - before.value(name, labels);
     }
+
+    /** Names the monitoring server itself makes, not the service. */
+    private static final java.util.Set<String> PROMETHEUS_OWN = java.util.Set.of("up");
+
+    @Test
+    void exposesEveryMetricTheAlertRulesName() throws Exception {
+        String project = freshProject();
+        String key = keyFor(List.of(project), "cache:read", "cache:write", "tasks");
+        as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
+        as(key).body("{\"payload\": {}}").post("/v1/projects/" + project + "/queues/rules/tasks").then().statusCode(201);
+        java.util.Set<String> named = AlertRules.metricNames(java.nio.file.Path.of("deploy/prometheus/alerts.yaml"));
+
+        assertThat(named).containsExactlyInAnyOrder("breaker_state", "operations_degraded_total", "operations_seconds_count",
+                "redis_pool_queue_delay_seconds_max", "tasks_queue_oldest_age_seconds", "http_server_requests_seconds_count", "up");
+        // Queue gauges are read every 15 s for the queues in use.
+        Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            java.util.Set<String> exposed = new java.util.HashSet<>();
+            Metrics.scrape().samples().forEach(sample -> exposed.add(sample.name()));
+            assertThat(named).allSatisfy(name -> assertThat(exposed.contains(name) || PROMETHEUS_OWN.contains(name))
+                    .as("%s, named by the alert rules, is in /q/metrics", name).isTrue());
+        });
+    }
 }

@@ -29,6 +29,11 @@ public final class Metrics {
         }
     }
 
+    /** Every sample read. */
+    public List<Sample> samples() {
+        return samples;
+    }
+
     /** Reads {@code /q/metrics} now. */
     public static Metrics scrape() {
         String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
