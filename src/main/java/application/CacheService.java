@@ -203,7 +203,8 @@ public class CacheService {
 
     Uni<PutOutcome> dropWhenStoreFails(Principal caller, ProjectId project, CacheKey key, String json,
             OptionalLong ttlSeconds, Set<CacheTag> tags, Precondition precondition, Throwable failure) {
-        if (!settings.dropWritesWhenUnavailable()) {
+        // A write its replicas did not confirm reached the store: it was not dropped, and may be kept.
+        if (!settings.dropWritesWhenUnavailable() || failure instanceof domain.StoreNotReplicatedException) {
             return Uni.createFrom().failure(failure);
         }
         dropWhenUnavailable.record(failure);

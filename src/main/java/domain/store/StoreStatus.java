@@ -76,8 +76,11 @@ public record StoreStatus(String store, Optional<String> version, Duration laten
                 .max(java.util.Comparator.comparingDouble(node -> node.usedPercent().getAsDouble())).orElse(null);
         long used = fullest != null ? fullest.usedBytes() : nodes.stream().mapToLong(StoreStatus::usedBytes).sum();
         long max = fullest != null ? fullest.maxBytes() : 0;
+        // The policy that endangers most: any key (allkeys-*) before keys with a TTL (volatile-*) before an unknown one.
         EvictionPolicy eviction = nodes.stream().map(StoreStatus::eviction).filter(policy -> policy.warning().isPresent())
-                .findFirst().orElse(first.eviction());
+                .min(java.util.Comparator.comparingInt(policy -> policy.equals(EvictionPolicy.UNKNOWN) ? 2
+                        : policy.name().startsWith("volatile-") ? 1 : 0))
+                .orElse(first.eviction());
         List<SlowCommand> slow = nodes.stream().flatMap(node -> node.slowCommands().stream())
                 .sorted(java.util.Comparator.comparing(SlowCommand::at).reversed()).limit(slowCommands).toList();
         long slowlog = nodes.stream().mapToLong(StoreStatus::slowlogLength).sum();

@@ -103,7 +103,8 @@ public final class RedisClusterRouter implements Redis {
         this.options = new RedisOptions(options);
         this.metrics = metrics;
         this.seeds = options.getEndpoints().stream().map(RedisClusterRouter::address).distinct().toList();
-        long interval = Math.max(MIN_REFRESH_GAP_MILLIS, options.getHashSlotCacheTTL());
+        // Never shorter than a PING's own wait: two unanswered PINGs must be two different moments.
+        long interval = Math.max(PING_MILLIS, options.getHashSlotCacheTTL());
         this.timer = vertx.setPeriodic(interval, id -> {
             refreshNow();
             pingMasters();
@@ -195,26 +196,35 @@ public final class RedisClusterRouter implements Redis {
         Future<T> on(Redis client, boolean asking);
     }
 
-    /** The master of the first key of the requests; null when none has a key. */
+    /**
+     * The master of the requests' keys; null when none has a key. Keys of several slots are refused: a batch
+     * sent to one master would run the commands of its own slots and bounce the others.
+     */
     private String masterOf(SlotMap map, List<Request> requests) {
+        int slot = -1;
         for (Request request : requests) {
-            List<byte[]> keys = ((RequestImpl) request).keys();
-            if (!keys.isEmpty()) {
-                int slot = ZModem.generate(keys.get(0));
-                String master = map.bySlot[slot];
-                if (master == null) {
-                    refreshSoon();
-                    throw new StorePartUnavailableException("no Redis Cluster master serves hash slot " + slot + " now", null);
+            for (byte[] key : ((RequestImpl) request).keys()) {
+                int own = ZModem.generate(key);
+                if (slot >= 0 && own != slot) {
+                    throw new IllegalArgumentException("the keys of one command or batch must share a hash slot (CROSSSLOT)");
                 }
-                return master;
+                slot = own;
             }
         }
-        return null;
+        if (slot < 0) {
+            return null;
+        }
+        String master = map.bySlot[slot];
+        if (master == null) {
+            refreshSoon();
+            throw new StorePartUnavailableException("no Redis Cluster master serves hash slot " + slot + " now", null);
+        }
+        return master;
     }
 
     private <T> Future<T> onNode(Node node, Call<T> call, boolean asking, int redirects) {
         if (node.silent()) {
-            return Future.failedFuture(unreachable(node, new StoreUnavailableException("it let " + node.missedPings
+            return Future.failedFuture(unreachable(node, new StoreUnavailableException("it let " + node.missedPings.get()
                     + " PINGs in a row go unanswered (" + PING_MILLIS + " ms each)", null)));
         }
         return call.on(node.client, asking).compose(
@@ -235,12 +245,35 @@ public final class RedisClusterRouter implements Redis {
                         if (redirects > 0 && error.is("ASK")) {
                             return onNode(node(redirectedTo(error.getMessage(), node.address)), call, true, redirects - 1);
                         }
+                        if (CANNOT_SERVE.stream().anyMatch(error::is)) {
+                            // Loading after a restart, busy with a script, or the cluster not serving the slot: this part only.
+                            refreshSoon();
+                            return Future.failedFuture(unreachable(node, own));
+                        }
+                        return Future.failedFuture(own);
+                    }
+                    if (!lostConnection(own)) {
+                        // This process's own trouble (a full pool, a malformed command): not the node's.
                         return Future.failedFuture(own);
                     }
                     node.failed();
                     refreshSoon();
                     return Future.failedFuture(unreachable(node, own));
                 });
+    }
+
+    /** Errors a node answers when it cannot serve its slots now, whatever the command. */
+    private static final List<String> CANNOT_SERVE = List.of("LOADING", "BUSY", "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN");
+
+    /** A failure to reach the node or to hear its answer, as opposed to one of this process or of the command. */
+    private static boolean lostConnection(Throwable failure) {
+        if (failure instanceof ErrorType error) {
+            return error.is("CONNECTION_CLOSED");
+        }
+        String message = String.valueOf(failure.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return failure instanceof java.io.IOException || failure instanceof StoreUnavailableException
+                || message.contains("connection") && (message.contains("closed") || message.contains("reset")
+                        || message.contains("refused"));
     }
 
     /** An error reply of the node, not a lost connection (which the Vert.x client also reports as an error, CONNECTION_CLOSED). */
@@ -272,7 +305,7 @@ public final class RedisClusterRouter implements Redis {
         List<Node> order = new ArrayList<>(masters.size());
         for (int i = 0; i < masters.size(); i++) {
             Node node = masters.get((first + i) % masters.size());
-            if (!node.failing() && !node.silent()) {
+            if (!node.failing() && node.missedPings.get() == 0) {
                 order.add(node);
             }
         }
@@ -286,7 +319,8 @@ public final class RedisClusterRouter implements Redis {
                     + (last == null ? "" : ": " + last.getMessage()), last));
         }
         Node node = order.get(index);
-        return call.on(node.client, false).compose(
+        // Each master within a bound: one that hangs must not hold a command any master could answer.
+        return within(call.on(node.client, false), ASK_MILLIS).compose(
                 answer -> {
                     node.answered();
                     return Future.succeededFuture(answer);
@@ -295,6 +329,9 @@ public final class RedisClusterRouter implements Redis {
                     Throwable own = RedisFailures.ownError(failure);
                     if (answeredWithError(own)) {
                         node.answered();
+                        return Future.failedFuture(own);
+                    }
+                    if (!lostConnection(own)) {
                         return Future.failedFuture(own);
                     }
                     node.failed();
@@ -318,7 +355,13 @@ public final class RedisClusterRouter implements Redis {
         if (closed) {
             throw new StoreUnavailableException("the Redis client is closed", null);
         }
-        return nodes.computeIfAbsent(address, a -> new Node(a, Redis.createClient(vertx, nodeOptions(options, a))));
+        Node node = nodes.computeIfAbsent(address, a -> new Node(a, Redis.createClient(vertx, nodeOptions(options, a))));
+        if (closed) {
+            // closed meanwhile: what close() did not see, this closes
+            node.client.close();
+            throw new StoreUnavailableException("the Redis client is closed", null);
+        }
+        return node;
     }
 
     private Future<SlotMap> slotMap() {
@@ -348,11 +391,16 @@ public final class RedisClusterRouter implements Redis {
         }
         for (String address : map.masters) {
             Node node = node(address);
+            if (!node.pinging.compareAndSet(false, true)) {
+                continue;
+            }
+            long sent = System.nanoTime();
             within(node.client.send(Request.cmd(Command.PING)), PING_MILLIS).onComplete(pong -> {
-                if (pong.succeeded()) {
+                node.pinging.set(false);
+                if (pong.succeeded() || answeredWithError(RedisFailures.ownError(pong.cause()))) {
                     node.answered();
-                } else if (!answeredWithError(RedisFailures.ownError(pong.cause()))) {
-                    node.missedPing();
+                } else if (node.answeredAt - sent < 0) {
+                    node.missedPings.incrementAndGet();
                 }
             });
         }
@@ -447,7 +495,8 @@ public final class RedisClusterRouter implements Redis {
         final Redis client;
         volatile long answeredAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
         volatile long failedAt = answeredAt;
-        volatile int missedPings;
+        final AtomicInteger missedPings = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean pinging = new java.util.concurrent.atomic.AtomicBoolean();
 
         Node(String address, Redis client) {
             this.address = address;
@@ -456,15 +505,11 @@ public final class RedisClusterRouter implements Redis {
 
         void answered() {
             answeredAt = System.nanoTime();
-            missedPings = 0;
+            missedPings.set(0);
         }
 
         void failed() {
             failedAt = System.nanoTime();
-        }
-
-        void missedPing() {
-            missedPings++;
         }
 
         /** Could not be reached since it last answered. */
@@ -474,7 +519,7 @@ public final class RedisClusterRouter implements Redis {
 
         /** Let {@value #SILENT_AFTER} PINGs in a row go unanswered: one alone may be a pause of this process, not of the node. */
         boolean silent() {
-            return missedPings >= SILENT_AFTER;
+            return missedPings.get() >= SILENT_AFTER;
         }
 
         static final int SILENT_AFTER = 2;

@@ -38,13 +38,22 @@ final class RedisFailures {
         if (failure instanceof ErrorType error && error.getMessage() != null) {
             Matcher batch = BATCH_ERROR.matcher(error.getMessage());
             if (batch.lookingAt()) {
-                return ErrorType.create(batch.group(1));
+                String own = batch.group(1);
+                // A lost connection shows as a Java exception's text (its class name first) or CONNECTION_CLOSED: it must
+                // not read as the node's answer. A Redis error starts with its code (NOSCRIPT, MOVED...), or had its ERR
+                // taken off by the client.
+                if (own.startsWith("CONNECTION_CLOSED") || JAVA_EXCEPTION.matcher(own).lookingAt()) {
+                    return new java.io.IOException("the connection failed under a batch: " + own, failure);
+                }
+                return ErrorType.create(REDIS_CODE.matcher(own).lookingAt() ? own : "ERR " + own);
             }
         }
         return failure;
     }
 
     private static final Pattern BATCH_ERROR = Pattern.compile("ERR \\[\\d+\\] ([^\\r\\n]*)");
+    private static final Pattern REDIS_CODE = Pattern.compile("[A-Z][A-Z_]*(\\s|$)");
+    private static final Pattern JAVA_EXCEPTION = Pattern.compile("[a-z][a-z0-9_]*(\\.[A-Za-z0-9_$]+)+(:|$)");
 
     static Throwable translate(Throwable failure) {
         if (failure instanceof StoreUnavailableException) {

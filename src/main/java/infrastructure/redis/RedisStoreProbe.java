@@ -69,16 +69,20 @@ public final class RedisStoreProbe implements StoreProbe {
         if (nodes == null) {
             return probe(any);
         }
-        return nodes.topology().chain(topology -> topology == null ? probe(any) : nodes.connect(topology, timeout)
-                .chain(connections -> Multi.createFrom().iterable(connections)
-                        .onItem().transformToUniAndConcatenate(connection -> probe((command, args) -> call(connection, command, args)))
-                        .collect().asList()
-                        .eventually(() -> Multi.createFrom().iterable(connections)
-                                .onItem().transformToUniAndConcatenate(c -> c.close().onFailure().recoverWithNull())
-                                .collect().last())
-                        .map(statuses -> StoreStatus.across(statuses, SLOW_COMMANDS)))
-                // A master that cannot be reached now: what the others say, through the data source, rather than nothing.
-                .onFailure().recoverWithUni(() -> probe(any)));
+        return nodes.topology().ifNoItem().after(timeout).failWith(() -> new StoreUnavailableException("redis did not tell "
+                        + "its cluster's masters in time", null))
+                .chain(topology -> topology == null ? probe(any) : nodes.connect(topology, timeout)
+                        .chain(connections -> Multi.createFrom().iterable(connections)
+                                .onItem().transformToUniAndConcatenate(connection -> probe((command, args) -> call(connection, command, args)))
+                                .collect().asList()
+                                .eventually(() -> Multi.createFrom().iterable(connections)
+                                        .onItem().transformToUniAndConcatenate(c -> c.close().onFailure().recoverWithNull())
+                                        .collect().last())
+                                .map(statuses -> StoreStatus.across(statuses, SLOW_COMMANDS))))
+                // A master that cannot be reached is the report's news, never hidden behind what the others say.
+                .onFailure(failure -> !(failure instanceof StoreUnavailableException))
+                .transform(failure -> new StoreUnavailableException("a Redis Cluster master could not be probed: " + failure.getMessage(),
+                        failure));
     }
 
     private Uni<StoreStatus> probe(Node node) {

@@ -41,6 +41,7 @@ class RedisClusterRouterTest {
     @AfterEach
     void stop() {
         routed.getRedis().close();
+        directs.values().forEach(client -> client.getRedis().close());
         cluster.close();
     }
 
@@ -55,8 +56,15 @@ class RedisClusterRouterTest {
         }
     }
 
+    /** A client of each master, made once per test and closed after it. */
+    private final java.util.Map<String, ReactiveRedisDataSource> directs = new java.util.HashMap<>();
+
     private ReactiveRedisDataSource direct(int i) {
-        return RedisClients.dataSource(cluster.masters().get(i).url());
+        return direct(cluster.masters().get(i));
+    }
+
+    private ReactiveRedisDataSource direct(RedisServer node) {
+        return directs.computeIfAbsent(node.url(), RedisClients::dataSource);
     }
 
     private String get(String key) {
@@ -64,8 +72,8 @@ class RedisClusterRouterTest {
         return value == null ? null : value.toString();
     }
 
-    private static String id(RedisServer node) {
-        return RedisClients.dataSource(node.url()).execute(Command.CLUSTER, "MYID").await().atMost(WAIT).toString();
+    private String id(RedisServer node) {
+        return direct(node).execute(Command.CLUSTER, "MYID").await().atMost(WAIT).toString();
     }
 
     private static int slot(ReactiveRedisDataSource node, String key) {

@@ -20,7 +20,7 @@ class StoreProbeOnClusterTest extends StoreProbeContract {
     // The shared cluster will do: the contract changes no server setting, and the test below puts back what it changes.
     @Override
     protected StoreProbe newProbe() {
-        return new RedisStoreProbe(SharedCluster.dataSource(), Duration.ofSeconds(1), () -> RedisConnectionFacts.UNKNOWN,
+        return new RedisStoreProbe(SharedCluster.dataSource(), Duration.ofSeconds(5), () -> RedisConnectionFacts.UNKNOWN,
                 SharedCluster.nodes());
     }
 
