@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -35,12 +34,7 @@ class ClusterNodeLossIT {
     /** How long after the promotion the lost master's slots may still fail: the slot map is refreshed every second. */
     private static final Duration RECOVERY = Duration.ofSeconds(2);
 
-    /** One request's outcome: which project (so which master), when it began and ended, and whether it was answered normally. */
-    private record Outcome(String instance, int master, String operation, long began, long ended, int status, boolean normal,
-            String body) {
-    }
-
-    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final Outcomes outcomes = new Outcomes();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     @Test
@@ -53,7 +47,10 @@ class ClusterNodeLossIT {
                     "CACHE_DOMAIN_STORE", "redis",
                     "QUARKUS_REDIS_CLIENT_TYPE", "cluster",
                     "QUARKUS_REDIS_HOSTS", cluster.masters().stream().map(RedisServer::url).collect(Collectors.joining(",")),
-                    "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", BOOTSTRAP);
+                    "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", BOOTSTRAP,
+                    // The traffic is the test's own measure: the service's own allowance per key (api) must not refuse it.
+                    "CACHE_DOMAIN_RATE_LIMITS_API_PER_MINUTE", "1000000000",
+                    "CACHE_DOMAIN_RATE_LIMITS_API_PER_HOUR", "1000000000");
             try (ServiceProcess a = ServiceProcess.start(env); ServiceProcess b = ServiceProcess.start(env)) {
                 HttpResponse<String> created = a.send("POST", "/v1/admin/api-keys", BOOTSTRAP, "{\"name\": \"app\", \"projects\": "
                         + JSON.writeValueAsString(projects) + ", \"scopes\": [\"cache:read\", \"cache:write\", \"rate-limits\"]}");
@@ -67,7 +64,7 @@ class ClusterNodeLossIT {
                     }
                 }
                 clients.forEach(Thread::start);
-                settle(Duration.ofSeconds(2));
+                Outcomes.settle(Duration.ofSeconds(2));
                 long subscribed = subscriptions(cluster.nodes());
                 // The master to lose: the one holding the API key records (the hardest case for the other projects) if
                 // subscriptions sit there too, else the one holding the most subscriptions, which must be made again elsewhere.
@@ -84,7 +81,7 @@ class ClusterNodeLossIT {
                 RedisServer replica = cluster.replicaOf((lost + 1) % 3);
                 replica.kill();
                 awaitFlagged(cluster.masters().get(lost), replica.port(), "fail");
-                settle(Duration.ofSeconds(1));
+                Outcomes.settle(Duration.ofSeconds(1));
 
                 // Then a master: its replica takes over after the node timeout (2 s) and an election.
                 cluster.masters().get(lost).kill();
@@ -94,19 +91,19 @@ class ClusterNodeLossIT {
                 Awaitility.await("the replica promoted").atMost(WAIT).pollInterval(Duration.ofMillis(20))
                         .until(() -> promotedClient.execute(Command.ROLE).await().atMost(WAIT).get(0).toString().equals("master"));
                 long tookOver = System.nanoTime();
-                settle(RECOVERY.plusSeconds(3));
+                Outcomes.settle(RECOVERY.plusSeconds(3));
                 running.set(false);
                 for (Thread client : clients) {
                     client.join(WAIT.toMillis());
                 }
 
-                List<Outcome> all = List.copyOf(outcomes);
-                List<Outcome> survivors = all.stream().filter(o -> o.master() != lost).toList();
-                List<Outcome> lostBefore = all.stream().filter(o -> o.master() == lost && o.ended() < killed).toList();
-                List<Outcome> lostAfter = all.stream()
-                        .filter(o -> o.master() == lost && o.began() > tookOver + RECOVERY.toNanos()).toList();
-                List<Outcome> lostDuring = all.stream()
-                        .filter(o -> o.master() == lost && o.ended() >= killed && o.began() <= tookOver + RECOVERY.toNanos()).toList();
+                List<Outcomes.Outcome> all = outcomes.all();
+                List<Outcomes.Outcome> survivors = all.stream().filter(o -> o.part() != lost).toList();
+                List<Outcomes.Outcome> lostBefore = all.stream().filter(o -> o.part() == lost && o.ended() < killed).toList();
+                List<Outcomes.Outcome> lostAfter = all.stream()
+                        .filter(o -> o.part() == lost && o.began() > tookOver + RECOVERY.toNanos()).toList();
+                List<Outcomes.Outcome> lostDuring = all.stream()
+                        .filter(o -> o.part() == lost && o.ended() >= killed && o.began() <= tookOver + RECOVERY.toNanos()).toList();
                 System.out.printf("cluster node loss: %d requests; surviving masters' %d (%d not normal); lost master's %d before the "
                                 + "kill, %d between the kill and %d ms after the promotion (%d not normal), %d after; promotion "
                                 + "%d ms after the kill%n",
@@ -147,36 +144,17 @@ class ClusterNodeLossIT {
             for (int n = 0; running.get(); n++) {
                 String entry = "/v1/projects/" + project + "/cache/k-" + name + "-" + (n % 50);
                 int written = n;
-                request(name, master, "put", () -> instance.send("PUT", entry, key, "{\"value\": " + written + ", \"ttlSeconds\": 600}"),
+                outcomes.request(name, master, "put", () -> instance.send("PUT", entry, key, "{\"value\": " + written + ", \"ttlSeconds\": 600}"),
                         response -> response.statusCode() / 100 == 2);
-                request(name, master, "get", () -> instance.send("GET", entry, key, null),
+                outcomes.request(name, master, "get", () -> instance.send("GET", entry, key, null),
                         response -> response.statusCode() == 200 && JSON.readTree(response.body()).get("value").asInt() == written);
-                request(name, master, "check", () -> instance.send("POST", "/v1/projects/" + project + "/rate-limits/check", key,
+                outcomes.request(name, master, "check", () -> instance.send("POST", "/v1/projects/" + project + "/rate-limits/check", key,
                                 "{\"policy\": \"default\", \"scope\": \"user\", \"identifier\": \"u-" + name + "\", \"cost\": 1}"),
                         response -> response.statusCode() == 200 && !JSON.readTree(response.body()).get("degraded").asBoolean());
             }
         }, "traffic-" + name + "-" + project);
         thread.setDaemon(true);
         return thread;
-    }
-
-    private interface Call {
-        HttpResponse<String> send() throws Exception;
-    }
-
-    private interface Normal {
-        boolean test(HttpResponse<String> response) throws Exception;
-    }
-
-    private void request(String instance, int master, String operation, Call call, Normal normal) {
-        long began = System.nanoTime();
-        try {
-            HttpResponse<String> response = call.send();
-            outcomes.add(new Outcome(instance, master, operation, began, System.nanoTime(), response.statusCode(),
-                    normal.test(response), response.body()));
-        } catch (Exception e) {
-            outcomes.add(new Outcome(instance, master, operation, began, System.nanoTime(), -1, false, String.valueOf(e)));
-        }
     }
 
     /** A project id whose hash tag falls in each master's slots, in the masters' order. */
@@ -223,9 +201,4 @@ class ClusterNodeLossIT {
         return subscribed;
     }
 
-    /** Lets the traffic run: the test measures what happens meanwhile. */
-    private static void settle(Duration duration) {
-        long until = System.nanoTime() + duration.toNanos();
-        Awaitility.await().atMost(duration.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> System.nanoTime() >= until);
-    }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
@@ -32,10 +31,7 @@ class SentinelFailoverIT {
     /** The bound the service must follow a promotion within, after the sentinels made it. */
     private static final Duration FOLLOWED = Duration.ofSeconds(2);
 
-    private record Outcome(String instance, String operation, long began, long ended, int status, boolean normal, String body) {
-    }
-
-    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final Outcomes outcomes = new Outcomes();
     /** The event id each acknowledged step was given, with when it was acknowledged. */
     private final Map<Long, Long> acknowledgedSteps = new ConcurrentHashMap<>();
     /** The event ids the stream delivered, with when. */
@@ -52,7 +48,10 @@ class SentinelFailoverIT {
                     "QUARKUS_REDIS_CLIENT_TYPE", "sentinel",
                     "QUARKUS_REDIS_HOSTS", redis.sentinelUrls(),
                     "QUARKUS_REDIS_MASTER_NAME", RedisSentinels.MASTER_NAME,
-                    "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", BOOTSTRAP);
+                    "CACHE_DOMAIN_AUTH_BOOTSTRAP_KEY", BOOTSTRAP,
+                    // The traffic is the test's own measure: the service's own allowance per key (api) must not refuse it.
+                    "CACHE_DOMAIN_RATE_LIMITS_API_PER_MINUTE", "1000000000",
+                    "CACHE_DOMAIN_RATE_LIMITS_API_PER_HOUR", "1000000000");
             Thread reader = null;
             try (ServiceProcess a = ServiceProcess.start(env); ServiceProcess b = ServiceProcess.start(env)) {
                 HttpResponse<String> created = a.send("POST", "/v1/admin/api-keys", BOOTSTRAP, "{\"name\": \"app\", \"projects\": "
@@ -71,7 +70,7 @@ class SentinelFailoverIT {
                 reader = reader(a, events, key);
                 threads.forEach(Thread::start);
                 reader.start();
-                settle(Duration.ofSeconds(2));
+                Outcomes.settle(Duration.ofSeconds(2));
 
                 redis.master().kill();
                 long killed = System.nanoTime();
@@ -79,16 +78,16 @@ class SentinelFailoverIT {
                         .until(redis::replicaPromoted);
                 long promoted = System.nanoTime();
                 long followedBy = promoted + FOLLOWED.toNanos();
-                settle(FOLLOWED.plusSeconds(3));
+                Outcomes.settle(FOLLOWED.plusSeconds(3));
                 running.set(false);
                 for (Thread thread : threads) {
                     thread.join(WAIT.toMillis());
                 }
 
-                List<Outcome> all = List.copyOf(outcomes);
-                List<Outcome> before = all.stream().filter(o -> o.ended() < killed).toList();
-                List<Outcome> after = all.stream().filter(o -> o.began() > followedBy).toList();
-                List<Outcome> during = all.stream().filter(o -> o.ended() >= killed && o.began() <= followedBy).toList();
+                List<Outcomes.Outcome> all = outcomes.all();
+                List<Outcomes.Outcome> before = all.stream().filter(o -> o.ended() < killed).toList();
+                List<Outcomes.Outcome> after = all.stream().filter(o -> o.began() > followedBy).toList();
+                List<Outcomes.Outcome> during = all.stream().filter(o -> o.ended() >= killed && o.began() <= followedBy).toList();
                 List<Long> lateSteps = acknowledgedSteps.entrySet().stream()
                         .filter(step -> step.getValue() > followedBy).map(Map.Entry::getKey).sorted().toList();
                 // What Redis's asynchronous replication may lose: acknowledged by the old master, never on the new one.
@@ -97,7 +96,7 @@ class SentinelFailoverIT {
                 Awaitility.await("the stream delivers the steps recorded after the failover").atMost(WAIT)
                         .pollInterval(Duration.ofMillis(50)).until(() -> delivered.keySet().containsAll(lateSteps));
                 long slowestLate = lateSteps.stream().mapToLong(id -> delivered.get(id) - acknowledgedSteps.get(id)).max().orElse(0);
-                long lastAbnormal = all.stream().filter(o -> !o.normal()).mapToLong(Outcome::ended).max().orElse(killed);
+                long lastAbnormal = all.stream().filter(o -> !o.normal()).mapToLong(Outcomes.Outcome::ended).max().orElse(killed);
                 System.out.printf("sentinel failover: promotion %d ms after the kill; %d requests before, %d during (%d not normal), "
                                 + "%d after; the last not normal answered %d ms after the promotion; steps acknowledged before the kill %d, "
                                 + "of which the stream had %d (as events or in its first snapshot); after %d, all delivered, the slowest "
@@ -133,9 +132,9 @@ class SentinelFailoverIT {
             for (int n = 0; running.get(); n++) {
                 String entry = "/v1/projects/shop/cache/k-" + name + "-" + (n % 50);
                 int written = n;
-                request(name, "put", () -> instance.send("PUT", entry, key, "{\"value\": " + written + ", \"ttlSeconds\": 600}"),
+                outcomes.request(name, 0, "put", () -> instance.send("PUT", entry, key, "{\"value\": " + written + ", \"ttlSeconds\": 600}"),
                         response -> response.statusCode() / 100 == 2);
-                request(name, "get", () -> instance.send("GET", entry, key, null),
+                outcomes.request(name, 0, "get", () -> instance.send("GET", entry, key, null),
                         response -> response.statusCode() == 200 && JSON.readTree(response.body()).get("value").asInt() == written);
             }
         }, "traffic-" + name);
@@ -147,7 +146,7 @@ class SentinelFailoverIT {
     private Thread stepper(ServiceProcess instance, String key) {
         Thread thread = new Thread(() -> {
             while (running.get()) {
-                request("b", "step", () -> {
+                outcomes.request("b", 0, "step", () -> {
                     HttpResponse<String> response = instance.send("POST", "/v1/projects/shop/progress/import/steps", key,
                             "{\"message\": \"a step\", \"increment\": 1}");
                     if (response.statusCode() == 200) {
@@ -194,28 +193,4 @@ class SentinelFailoverIT {
         return thread;
     }
 
-    private interface Call {
-        HttpResponse<String> send() throws Exception;
-    }
-
-    private interface Normal {
-        boolean test(HttpResponse<String> response) throws Exception;
-    }
-
-    private void request(String instance, String operation, Call call, Normal normal) {
-        long began = System.nanoTime();
-        try {
-            HttpResponse<String> response = call.send();
-            outcomes.add(new Outcome(instance, operation, began, System.nanoTime(), response.statusCode(), normal.test(response),
-                    response.body()));
-        } catch (Exception e) {
-            outcomes.add(new Outcome(instance, operation, began, System.nanoTime(), -1, false, String.valueOf(e)));
-        }
-    }
-
-    /** Lets the traffic run: the test measures what happens meanwhile. */
-    private static void settle(Duration duration) {
-        long until = System.nanoTime() + duration.toNanos();
-        Awaitility.await().atMost(duration.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> System.nanoTime() >= until);
-    }
 }

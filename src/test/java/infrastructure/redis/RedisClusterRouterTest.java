@@ -96,17 +96,8 @@ class RedisClusterRouterTest {
     void followsMovedToTheNewMasterOfASlotAtOnce() {
         String key = keyOn(0);
         routed.execute(Command.SET, key, "moving").await().atMost(WAIT);
-        int slot = slot(direct(0), key);
-        RedisServer source = cluster.masters().get(0);
-        RedisServer target = cluster.masters().get(1);
 
-        // The slot moves to master 1, as redis-cli --cluster reshard moves it.
-        direct(1).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "IMPORTING", id(source)).await().atMost(WAIT);
-        direct(0).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "MIGRATING", id(target)).await().atMost(WAIT);
-        direct(0).execute(Command.MIGRATE, "127.0.0.1", Integer.toString(target.port()), key, "0", "5000").await().atMost(WAIT);
-        for (int i = 0; i < 3; i++) {
-            direct(i).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "NODE", id(target)).await().atMost(WAIT);
-        }
+        moveSlotOf(key, 0, 1);
 
         // The router's slot map still names master 0: it follows MOVED, no retry needed.
         assertThat(get(key)).isEqualTo("moving");
@@ -128,16 +119,24 @@ class RedisClusterRouterTest {
         assertThat(direct(1).execute(Command.GET, key).await().atMost(WAIT).toString()).isEqualTo("batched");
     }
 
+    /** Moves the key's slot from one master to another, as redis-cli --cluster reshard moves it. */
     private void moveSlotOf(String key, int from, int to) {
+        int slot = beginMovingSlotOf(key, from, to);
+        for (int i = 0; i < 3; i++) {
+            direct(i).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "NODE", id(cluster.masters().get(to)))
+                    .await().atMost(WAIT);
+        }
+    }
+
+    /** Halfway through a move: the key is on the target already, the slot still the source's. Returns the slot. */
+    private int beginMovingSlotOf(String key, int from, int to) {
         int slot = slot(direct(from), key);
         RedisServer source = cluster.masters().get(from);
         RedisServer target = cluster.masters().get(to);
         direct(to).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "IMPORTING", id(source)).await().atMost(WAIT);
         direct(from).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "MIGRATING", id(target)).await().atMost(WAIT);
         direct(from).execute(Command.MIGRATE, "127.0.0.1", Integer.toString(target.port()), key, "0", "5000").await().atMost(WAIT);
-        for (int i = 0; i < 3; i++) {
-            direct(i).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "NODE", id(target)).await().atMost(WAIT);
-        }
+        return slot;
     }
 
     @Test
@@ -182,14 +181,8 @@ class RedisClusterRouterTest {
     void followsAskToTheMasterASlotIsBeingMovedTo() {
         String key = keyOn(0);
         routed.execute(Command.SET, key, "asked").await().atMost(WAIT);
-        int slot = slot(direct(0), key);
-        RedisServer source = cluster.masters().get(0);
-        RedisServer target = cluster.masters().get(1);
 
-        // Halfway through a move: the key is on the target already, the slot still the source's.
-        direct(1).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "IMPORTING", id(source)).await().atMost(WAIT);
-        direct(0).execute(Command.CLUSTER, "SETSLOT", Integer.toString(slot), "MIGRATING", id(target)).await().atMost(WAIT);
-        direct(0).execute(Command.MIGRATE, "127.0.0.1", Integer.toString(target.port()), key, "0", "5000").await().atMost(WAIT);
+        beginMovingSlotOf(key, 0, 1);
 
         assertThat(get(key)).isEqualTo("asked");
     }
