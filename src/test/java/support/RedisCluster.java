@@ -83,11 +83,16 @@ public final class RedisCluster implements AutoCloseable {
             Awaitility.await("replica of master " + i).atMost(FORMED).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                     .until(() -> replica.command("CLUSTER REPLICATE " + master).equals("+OK"));
         }
+        // Without full coverage required, a node says ok before it heard of every node and slot: wait for those too.
+        int known = cluster.nodes().size();
         for (RedisServer node : cluster.nodes()) {
             ReactiveRedisDataSource client = RedisClients.dataSource(node.url());
-            Awaitility.await("cluster state ok on " + node.url()).atMost(FORMED).pollInterval(Duration.ofMillis(50))
-                    .until(() -> client.execute(Command.CLUSTER, "INFO").await().atMost(Duration.ofSeconds(2)).toString()
-                            .contains("cluster_state:ok"));
+            Awaitility.await("cluster formed as seen from " + node.url()).atMost(FORMED).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        String info = client.execute(Command.CLUSTER, "INFO").await().atMost(Duration.ofSeconds(2)).toString();
+                        return info.lines().map(String::strip).filter(line -> line.equals("cluster_state:ok")
+                                || line.equals("cluster_slots_ok:" + SLOTS) || line.equals("cluster_known_nodes:" + known)).count() == 3;
+                    });
         }
         for (RedisServer replica : replicas) {
             ReactiveRedisDataSource client = RedisClients.dataSource(replica.url());
