@@ -35,6 +35,8 @@ final class OpenStreams implements Revocations.Listener {
     private final ConcurrentHashMap<Credential, Set<Stream>> byCredential = new ConcurrentHashMap<>();
     /** The stream of each ticket's latest opening on this instance, by the ticket's digest. */
     private final ConcurrentHashMap<String, Stream> byTicket = new ConcurrentHashMap<>();
+    /** Set once the instance began to shut down: see {@link #drain()}. */
+    private volatile boolean draining;
 
     OpenStreams(CredentialCheck credentials, Duration checkTimeout) {
         this.credentials = credentials;
@@ -92,6 +94,10 @@ final class OpenStreams implements Revocations.Listener {
     Stream register(Principal principal, ProjectId project, Optional<ProgressTicket.Opening> ticket) {
         Stream stream = new Stream(principal, project, ticket);
         byCredential.computeIfAbsent(principal.credential(), c -> ConcurrentHashMap.newKeySet()).add(stream);
+        if (draining) {
+            // This instance is going away: the stream ends as soon as it opened, and its browser reconnects elsewhere.
+            stream.end();
+        }
         if (ticket.isPresent()) {
             Stream[] superseded = new Stream[1];
             byTicket.merge(ticket.get().digest(), stream, (held, opened) -> {
@@ -104,6 +110,16 @@ final class OpenStreams implements Revocations.Listener {
             }
         }
         return stream;
+    }
+
+    /**
+     * Ends every open stream, and from now on every stream as soon as it opened: the instance is shutting
+     * down. Each stream was given its reconnect delay ({@code retry:}) when it opened, so that its browser
+     * comes back, through the load balancer, to an instance that stays.
+     */
+    void drain() {
+        draining = true;
+        byCredential.values().forEach(streams -> List.copyOf(streams).forEach(Stream::end));
     }
 
     void remove(Stream stream) {

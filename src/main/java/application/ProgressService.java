@@ -20,6 +20,7 @@ import domain.progress.RecordOutcome;
 import domain.progress.StreamItem;
 import domain.project.ProjectId;
 import domain.session.SessionRepository;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
@@ -265,6 +266,15 @@ public class ProgressService {
                     .onFailure().invoke(release)
                     .onCancellation().invoke(release);
         });
+    }
+
+    /**
+     * At the start of a shutdown (SIGTERM, before {@code quarkus.shutdown.delay}): every event stream ends, and any
+     * opened meanwhile ends at once, so that browsers reconnect to an instance that stays and no stream holds the
+     * shutdown's wait for requests in flight ({@code quarkus.shutdown.timeout}).
+     */
+    void endStreamsAtShutdown(@Observes ShutdownDelayInitiatedEvent shutdown) {
+        open.drain();
     }
 
     /** The stream's credential still permits it, and, for a ticket's stream, no later opening of the ticket superseded it. */

@@ -122,6 +122,20 @@ final class ServiceProcess implements AutoCloseable {
         process.onExit().join();
     }
 
+    /** Sends SIGTERM, as an orchestrator stopping it does, without waiting. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits at most {@code limit} for the process to exit; how long it took since this call. */
+    Duration awaitExit(Duration limit) throws InterruptedException {
+        long began = System.nanoTime();
+        if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the service did not exit within " + limit);
+        }
+        return Duration.ofNanos(System.nanoTime() - began);
+    }
+
     /** Kills the service as a crash would ({@code kill -9}: no shutdown hook runs) and waits until it is gone. */
     void kill() {
         process.destroyForcibly();
