@@ -94,6 +94,9 @@ class GracefulShutdownIT {
                 assertThat(stream.endsWithin(Duration.ofSeconds(1))).as("a stream ended on SIGTERM").isTrue();
                 assertThat(stream.retry()).as("its reconnect hint").hasValue(3000);
             }
+            // Each answer now asks the client to leave the connection, so that none is kept for a request it would cut.
+            assertThat(service.send("GET", "/v1/projects/shop/cache/k-0-0", BOOTSTRAP, null).headers().firstValue("connection"))
+                    .hasValue("close");
             // Still serving through the delay, unready.
             int servedAtUnready = served.size();
             Outcomes.settle(DELAY.dividedBy(2));

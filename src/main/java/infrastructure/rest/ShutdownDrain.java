@@ -2,7 +2,7 @@ package infrastructure.rest;
 
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.Router;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -17,13 +17,11 @@ public class ShutdownDrain {
 
     private volatile boolean draining;
 
-    void install(@Observes Router router) {
-        router.route().order(HttpEdge.ORDER - 1).handler(context -> {
-            if (draining) {
-                context.response().putHeader(HttpHeaders.CONNECTION, "close");
-            }
-            context.next();
-        });
+    /** Asks the client to close the connection after this answer once shutdown began (called by {@link HttpEdge}'s handler). */
+    void mark(HttpServerResponse response) {
+        if (draining) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
     }
 
     void drain(@Observes ShutdownDelayInitiatedEvent shutdown) {
