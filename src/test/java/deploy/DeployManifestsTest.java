@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,8 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeployManifestsTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    /** Variables the image's launcher reads, not the service. */
-    private static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS_APPEND");
     private static final String DATA = "/var/lib/cache-domain";
 
     private static List<JsonNode> build(String overlay) throws IOException, InterruptedException {
@@ -103,29 +99,10 @@ class DeployManifestsTest {
         Set<String> set = new TreeSet<>();
         container(objects).path("env").forEach(variable -> set.add(variable.get("name").asText()));
         the(objects, "ConfigMap").get("data").fieldNames().forEachRemaining(set::add);
-        Set<String> known = documentedSettings();
+        Set<String> known = Settings.documented();
 
-        assertThat(set).isNotEmpty().allSatisfy(name -> assertThat(known.contains(name) || IMAGE_VARIABLES.contains(name))
+        assertThat(set).isNotEmpty().allSatisfy(name -> assertThat(Settings.known(known, name))
                 .as("%s is a setting of the service (the README's configuration table)", name).isTrue());
-    }
-
-    /** Every name and alias of the README's configuration table, which lists every setting of the service. */
-    private static Set<String> documentedSettings() throws IOException {
-        Set<String> names = new TreeSet<>();
-        Pattern row = Pattern.compile("^\\| `([A-Z0-9_]+)` \\|.*\\|([^|]*)\\|\\s*$");
-        Pattern alias = Pattern.compile("`([A-Z0-9_]+)`");
-        for (String line : Files.readAllLines(Path.of("README.md"))) {
-            Matcher setting = row.matcher(line);
-            if (setting.matches()) {
-                names.add(setting.group(1));
-                Matcher aliases = alias.matcher(setting.group(2));
-                while (aliases.find()) {
-                    names.add(aliases.group(1));
-                }
-            }
-        }
-        assertThat(names).contains("CACHE_DOMAIN_STORE", "REDIS_URL");
-        return names;
     }
 
     @ParameterizedTest

@@ -9,15 +9,18 @@ import static support.Api.keyFor;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import support.SseClient;
 import io.quarkus.test.junit.TestProfile;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import support.Http;
 import support.Metrics;
+import support.PromQl;
 import support.TracingProfile;
 
 /**
@@ -171,7 +174,7 @@ class MetricsTest {
     }
 
     /** Names the monitoring server itself makes, not the service. */
-    private static final java.util.Set<String> PROMETHEUS_OWN = java.util.Set.of("up");
+    static final Set<String> PROMETHEUS_OWN = Set.of("up");
 
     @Test
     void exposesEveryMetricTheAlertRulesName() throws Exception {
@@ -179,13 +182,13 @@ class MetricsTest {
         String key = keyFor(List.of(project), "cache:read", "cache:write", "tasks");
         as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
         as(key).body("{\"payload\": {}}").post("/v1/projects/" + project + "/queues/rules/tasks").then().statusCode(201);
-        java.util.Set<String> named = AlertRules.metricNames(java.nio.file.Path.of("deploy/prometheus/alerts.yaml"));
+        Set<String> named = PromQl.metricNames(PromQl.ruleExpressions(Path.of("deploy/prometheus/alerts.yaml")));
 
         assertThat(named).containsExactlyInAnyOrder("breaker_state", "operations_degraded_total", "operations_seconds_count",
                 "redis_pool_queue_delay_seconds_max", "tasks_queue_oldest_age_seconds", "http_server_requests_seconds_count", "up");
         // Queue gauges are read every 15 s for the queues in use.
         Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            java.util.Set<String> exposed = new java.util.HashSet<>();
+            Set<String> exposed = new java.util.HashSet<>();
             Metrics.scrape().samples().forEach(sample -> exposed.add(sample.name()));
             assertThat(named).allSatisfy(name -> assertThat(exposed.contains(name) || PROMETHEUS_OWN.contains(name))
                     .as("%s, named by the alert rules, is in /q/metrics", name).isTrue());
