@@ -39,7 +39,10 @@ final class ServiceProcess implements AutoCloseable {
      * settings whose names an environment variable cannot say, such as a named TLS configuration's).
      */
     static ServiceProcess start(Map<String, String> env, Map<String, String> properties) throws IOException {
-        ServiceProcess service = launch(env, properties);
+        return awaitListening(launch(env, properties));
+    }
+
+    private static ServiceProcess awaitListening(ServiceProcess service) {
         Awaitility.await("the service to listen").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     if (!service.process.isAlive()) {
@@ -69,15 +72,40 @@ final class ServiceProcess implements AutoCloseable {
     record Refusal(int exitCode, String output) {
     }
 
+    /**
+     * Starts {@code java -jar quarkus-run.jar} in {@code directory} (a copy of the application), its command preceded by
+     * {@code runAs} (e.g. {@code setpriv} to another user), and waits until it listens.
+     */
+    static ServiceProcess startIn(Path directory, List<String> runAs, Map<String, String> env, Map<String, String> properties)
+            throws IOException {
+        return awaitListening(launch(new Launch(directory, runAs), env, properties));
+    }
+
+    /** Where and as whom the process runs: the working directory holding the application, and a command prefix. */
+    private record Launch(Path directory, List<String> runAs) {
+
+        static final Launch HERE = new Launch(null, List.of());
+
+        String jar() {
+            return directory == null ? System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar") : "quarkus-run.jar";
+        }
+    }
+
     private static ServiceProcess launch(Map<String, String> env, Map<String, String> properties) throws IOException {
-        String jar = System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar");
+        return launch(Launch.HERE, env, properties);
+    }
+
+    private static ServiceProcess launch(Launch how, Map<String, String> env, Map<String, String> properties) throws IOException {
         int port = freePort();
         Path log = Files.createTempFile("service", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m"));
+        List<String> command = new ArrayList<>(how.runAs());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
-        command.addAll(List.of("-jar", jar));
+        command.addAll(List.of("-jar", how.jar()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (how.directory() != null) {
+            builder.directory(how.directory().toFile());
+        }
         builder.environment().keySet().removeIf(k -> k.startsWith("CACHE_") || k.startsWith("REDIS_")
                 || k.startsWith("QUARKUS_") || k.startsWith("OTEL_"));
         builder.environment().putAll(env);
@@ -87,6 +115,11 @@ final class ServiceProcess implements AutoCloseable {
 
     String output() throws IOException {
         return Files.readString(log);
+    }
+
+    /** The operating system's id of the process (the JVM's: a {@code runAs} prefix must exec it). */
+    long pid() {
+        return process.pid();
     }
 
     /** The port it listens on, on 127.0.0.1. */
