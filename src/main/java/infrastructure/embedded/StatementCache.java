@@ -19,6 +19,8 @@ import org.sqlite.core.CoreStatement;
  * its parameters and result. The most recently used {@link #SIZE} statements are kept. Like the
  * connection it wraps, used by one thread at a time.
  */
+// The two dynamic proxies it makes are declared for the native image in META-INF/native-image/.../proxy-config.json
+// (Quarkus's @RegisterForProxy reads one per class: repeated, they land in a container annotation it does not open).
 final class StatementCache {
 
     /** Distinct statements kept per connection; the adapters use a few dozen. */

@@ -11,6 +11,7 @@ import domain.project.ProjectId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.Collection;
@@ -146,6 +147,7 @@ public final class RedisApiKeyRepository implements ApiKeyRepository {
      * The stored form: what Redis holds of a key; never the secret, only its digest. {@code expiresAt}
      * (epoch milliseconds) is absent from records written before keys could expire, and for keys that never do.
      */
+    @RegisterForReflection
     record StoredKey(String name, String digest, List<String> projects, List<String> scopes, long createdAt, Long expiresAt) {
     }
 }

@@ -11,6 +11,7 @@ import domain.ratelimit.Window;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
@@ -180,10 +181,12 @@ public final class RedisRateLimitPolicies implements RateLimitPolicies {
     }
 
     /** The stored form of a policy. */
+    @RegisterForReflection
     record StoredPolicy(String name, List<StoredLimit> limits, long burst, String failMode) {
     }
 
     /** The stored form of one limit. */
+    @RegisterForReflection
     record StoredLimit(long requests, long windowSeconds) {
     }
 }

@@ -6,6 +6,7 @@ import domain.access.ApiKeyName;
 import domain.access.ProjectAccess;
 import domain.access.Scope;
 import domain.project.ProjectId;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -55,6 +56,7 @@ public class ApiKeyResource {
      * A key to create: {@code projects} is {@code ["*"]} or project ids; {@code expiresAt}, optional, an
      * ISO-8601 instant in the future after which the key stops working.
      */
+    @RegisterForReflection
     public record CreateApiKeyRequest(String name, List<String> projects, List<String> scopes, String expiresAt) {
     }
 
@@ -62,6 +64,7 @@ public class ApiKeyResource {
      * A key as listed: never its secret. {@code expiresAt} is null for a key that never expires; {@code lastUsedAt}
      * null for one not used yet, and otherwise at most a minute behind its real last use.
      */
+    @RegisterForReflection
     public record ApiKeyView(String name, List<String> projects, List<String> scopes, Instant createdAt,
             @Schema(type = SchemaType.STRING, format = "date-time", nullable = true, description = "null for a key that never expires")
             Instant expiresAt,
@@ -82,6 +85,7 @@ public class ApiKeyResource {
     }
 
     /** A key just created, with its secret: the only time it is shown. */
+    @RegisterForReflection
     public record CreatedApiKey(String name, String key, List<String> projects, List<String> scopes, Instant createdAt,
             @Schema(type = SchemaType.STRING, format = "date-time", nullable = true, description = "null for a key that never expires")
             Instant expiresAt) {
@@ -108,6 +112,7 @@ public class ApiKeyResource {
     }
 
     /** One page of the keys the caller administers, by name; {@code nextCursor} is null on the last page. */
+    @RegisterForReflection
     public record ApiKeyList(List<ApiKeyView> items, String nextCursor) {
 
         /** A page of two that is not the last (limit=2): the cursor this service writes after shop-backend. */

@@ -3,6 +3,7 @@ package infrastructure.rest;
 import application.BackupService;
 import domain.access.Scope;
 import domain.store.Backup;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,6 +33,7 @@ public class BackupResource {
     }
 
     /** A backup taken: the file on the service's machine, its size, and the moment it holds. */
+    @RegisterForReflection
     public record BackupView(String file, long bytes, Instant at) {
 
         static final String EXAMPLE = "{\"file\": \"/var/lib/cache-domain/backups/cache-domain-20261205T041500.123Z.db\", "

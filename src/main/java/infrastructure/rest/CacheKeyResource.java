@@ -5,6 +5,7 @@ import domain.access.Scope;
 import domain.cache.KeyMaterial;
 import domain.cache.KeyNamespace;
 import domain.project.ProjectId;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -35,6 +36,7 @@ public class CacheKeyResource {
     }
 
     /** What to derive a key from: a namespace, and any JSON value as the material ({@code null} included; required). */
+    @RegisterForReflection
     public record KeyRequest(String namespace, @Schema(ref = "JsonValue") KeyMaterial material) {
 
         static final String EXAMPLE = "{\"namespace\": \"quote\", \"material\": {\"sku\": \"A-1\", \"qty\": 2, "
@@ -42,6 +44,7 @@ public class CacheKeyResource {
     }
 
     /** A derived key, and the name of the rule that derived it. */
+    @RegisterForReflection
     public record DerivedKey(String key, String algorithm) {
 
         /** The key of {@link KeyRequest#EXAMPLE}: SHA-256 of {"options":[true,null,1.5],"qty":2,"sku":"A-1"}. */

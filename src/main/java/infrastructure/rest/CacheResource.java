@@ -14,6 +14,7 @@ import domain.cache.PageSize;
 import domain.cache.Precondition;
 import domain.cache.PutOutcome;
 import domain.project.ProjectId;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -60,10 +61,12 @@ public class CacheResource {
     }
 
     /** The body of a write. {@code value} is any JSON, {@code null} included; it is required. */
+    @RegisterForReflection
     public record PutEntryRequest(JsonValue value, Long ttlSeconds, List<String> tags) {
     }
 
     /** The answer to a write. */
+    @RegisterForReflection
     public record WrittenEntry(String key, long version, Instant expiresAt) {
 
         static final String CREATED = "{\"key\": \"user:42:profile\", \"version\": 1795341000412318, "
@@ -73,12 +76,14 @@ public class CacheResource {
     }
 
     /** The answer to a write the store could not take, dropped as the deployment configured: not stored. */
+    @RegisterForReflection
     public record DroppedEntry(String key, boolean stored) {
 
         static final String EXAMPLE = "{\"key\": \"user:42:profile\", \"stored\": false}";
     }
 
     /** An entry as served; {@code value} is the stored JSON, verbatim. */
+    @RegisterForReflection
     public record EntryResponse(String key, @Schema(ref = "JsonValue") @JsonRawValue String value, long version, List<String> tags,
             Instant createdAt, Instant expiresAt, long hits, Instant lastAccessAt) {
 
@@ -112,10 +117,12 @@ public class CacheResource {
     }
 
     /** What to invalidate: any of named keys, tags, and a glob pattern. */
+    @RegisterForReflection
     public record InvalidationRequest(List<String> keys, List<String> tags, String pattern) {
     }
 
     /** How many live entries an invalidation removed. */
+    @RegisterForReflection
     public record Invalidated(long invalidated) {
 
         static final String SOME = "{\"invalidated\": 12}";
@@ -123,6 +130,7 @@ public class CacheResource {
     }
 
     /** One page of keys; {@code nextCursor} is null on the last page. */
+    @RegisterForReflection
     public record KeyListing(List<String> items, String nextCursor) {
 
         /** A page that is not the last: its cursor is the one this service writes after user:2. */
@@ -130,6 +138,7 @@ public class CacheResource {
     }
 
     /** Access statistics of the project's cache. */
+    @RegisterForReflection
     public record Stats(long entries, long hits, long misses, double hitRate) {
 
         static final String EXAMPLE = "{\"entries\": 120, \"hits\": 900, \"misses\": 100, \"hitRate\": 0.9}";

@@ -19,6 +19,7 @@ import domain.session.StoredSession;
 import domain.session.UserId;
 import domain.session.UserSession;
 import infrastructure.config.StoreConfig;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -105,11 +106,13 @@ public class CredentialsResource {
 
     /** An API key's line. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     record KeyLine(String type, String name, String secretDigest, List<String> projects, List<String> scopes, String createdAt,
             String expiresAt) {
     }
 
     /** A session's line; the user data is JSON, written as it is. */
+    @RegisterForReflection
     record SessionLine(String type, String id, String userId, @com.fasterxml.jackson.annotation.JsonRawValue String userData,
             List<String> projectAccess, String createdAt, String lastActivityAt, long idleTimeoutSeconds, String absoluteExpiresAt,
             String verifierDigest) {
@@ -188,6 +191,7 @@ public class CredentialsResource {
 
     /** Any line of a credentials file: which fields it has depends on its type. */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
     record Line(String type, String format, Long version, String detail, String name, String secretDigest, List<String> projects,
             List<String> scopes, Instant createdAt, Instant expiresAt, String id, String userId, JsonValue userData,
             List<String> projectAccess, Instant lastActivityAt, Long idleTimeoutSeconds, Instant absoluteExpiresAt,
@@ -195,6 +199,7 @@ public class CredentialsResource {
     }
 
     /** What an import of credentials did, or would do. */
+    @RegisterForReflection
     public record CredentialsReport(boolean dryRun,
             @Schema(description = "API keys in the file") long apikeys,
             @Schema(description = "keys stored (in a dry run: that would be)") long apikeysWritten,

@@ -10,6 +10,7 @@ import domain.progress.Progress;
 import domain.project.ProjectId;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import infrastructure.config.StoreConfig;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -154,11 +155,13 @@ public class ExportResource {
     }
 
     /** A progress operation's line: its state and its retained events, as {@link ImportResource} reads them back. */
+    @RegisterForReflection
     record ProgressLine(String type, String id, String status, long totalSteps, long currentStep, String message, String startedAt,
             String updatedAt, long lastSequence, List<EventLine> events) {
     }
 
     /** One event of an operation's line. */
+    @RegisterForReflection
     record EventLine(long sequence, String type, long step, String message, String at) {
     }
 
@@ -181,6 +184,7 @@ public class ExportResource {
      * its lease: a worker's lease does not carry over, so a running task is imported waiting again.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     record TaskLine(String type, String queue, String id, String state, @com.fasterxml.jackson.annotation.JsonRawValue String payload,
             int attempt, int maxAttempts, int priority, long sequence, String runAt, long fencingToken, String idempotencyKey,
             String progressId, @com.fasterxml.jackson.annotation.JsonRawValue String result, String lastError, boolean cancelRequested,

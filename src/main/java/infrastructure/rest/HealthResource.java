@@ -7,6 +7,7 @@ import application.SlowOperations.SlowOperation;
 import domain.access.Scope;
 import domain.store.SlowCommand;
 import domain.store.StoreStatus;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -38,6 +39,7 @@ public class HealthResource {
     }
 
     /** The report as served. */
+    @RegisterForReflection
     public record HealthView(String status, StoreView store, Map<String, String> breakers, SlowOperationsView slowOperations,
             List<String> warnings, ValuesView values) {
 
@@ -80,6 +82,7 @@ public class HealthResource {
     }
 
     /** Compression of values: on or off, from which size, at which zstd level. */
+    @RegisterForReflection
     public record CompressionView(boolean enabled, int minSize, int level) {
 
         static CompressionView from(ValueFormat format) {
@@ -91,6 +94,7 @@ public class HealthResource {
      * How values are stored: the service's setting, the key-encryption key's id (never the key), and the
      * projects with a setting of their own or a key rotation (the first 100 by id).
      */
+    @RegisterForReflection
     public record ValuesView(CompressionView compression, boolean encrypted,
             @Schema(type = SchemaType.STRING, nullable = true, description = "null when none is configured") String keyEncryptionKey,
             List<ProjectValuesView> projects) {
@@ -102,6 +106,7 @@ public class HealthResource {
     }
 
     /** One project: its setting, its keys (ids and states; none until it encrypts), its latest rotation. */
+    @RegisterForReflection
     public record ProjectValuesView(String project, CompressionView compression, boolean encrypted,
             @Schema(type = SchemaType.STRING, nullable = true, description = "null when the project has no keys") String primaryKey,
             List<KeyResource.KeyView> keys,
@@ -117,6 +122,7 @@ public class HealthResource {
     }
 
     /** The store: reachability, latency, memory, eviction policy and its own slow log. */
+    @RegisterForReflection
     public record StoreView(@Schema(type = SchemaType.STRING, nullable = true, description = "null when unreachable") String type,
             boolean reachable,
             @Schema(type = SchemaType.STRING, nullable = true, description = "null when reachable") String error,
@@ -146,6 +152,7 @@ public class HealthResource {
      * authenticates, the ACL user the store says it is, the store's protected-mode, and what to fix. These
      * warnings do not make the report DEGRADED: a store on this machine without a password is a choice.
      */
+    @RegisterForReflection
     public record SecurityView(
             @Schema(type = SchemaType.BOOLEAN, nullable = true, description = "null when the service cannot tell") Boolean tls,
             @Schema(enumeration = {"none", "password", "acl-user", "unknown"}) String auth,
@@ -161,16 +168,19 @@ public class HealthResource {
     }
 
     /** Memory in use and its limit ({@code maxBytes} 0: no limit, {@code usedPercent} null). */
+    @RegisterForReflection
     public record MemoryView(long usedBytes, long maxBytes,
             @Schema(type = SchemaType.NUMBER, format = "double", nullable = true, description = "null when maxBytes is 0")
             Double usedPercent) {
     }
 
     /** The store's own slow log: how many it keeps, and the newest, by command name only. */
+    @RegisterForReflection
     public record SlowlogView(long length, List<SlowCommandView> recent) {
     }
 
     /** One slow command: its name and duration, never its arguments. */
+    @RegisterForReflection
     public record SlowCommandView(String command, long micros, Instant at) {
 
         static SlowCommandView from(SlowCommand c) {
@@ -179,10 +189,12 @@ public class HealthResource {
     }
 
     /** The service's own slow operations. */
+    @RegisterForReflection
     public record SlowOperationsView(double thresholdMillis, long total, List<SlowOperationView> recent) {
     }
 
     /** One slow operation: which, how long, how it ended. */
+    @RegisterForReflection
     public record SlowOperationView(String operation, double millis, String outcome, Instant at) {
 
         static SlowOperationView from(SlowOperation o) {

@@ -13,6 +13,7 @@ import domain.cache.Precondition;
 import domain.cache.ValueTooLargeException;
 import domain.project.ProjectId;
 import domain.task.TaskLimits;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
@@ -81,6 +82,7 @@ public class ImportResource {
 
     /** Any line of an export: which fields it has depends on its type; fields unknown here are left alone. */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
     record Line(String type, String format, Long version, String key, JsonValue value, List<String> tags, Instant createdAt,
             Instant expiresAt, Long records, Long unreadable, String detail,
             String id, String status, Long totalSteps, Long currentStep, String message, Instant startedAt, Instant updatedAt,
@@ -92,10 +94,12 @@ public class ImportResource {
 
     /** One event of a progress line. */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
     record EventLine(Long sequence, String type, Long step, String message, Instant at) {
     }
 
     /** What an import did, or would do. */
+    @RegisterForReflection
     public record ImportReport(String project, String mode, boolean dryRun,
             @Schema(description = "entries in the file") long entries,
             @Schema(description = "entries written (in a dry run: that would be)") long written,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import domain.Characters;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * kept exactly as the client wrote it.
  */
 @Schema(description = "any JSON value: an object, array, string, number, true, false or null")
+@RegisterForReflection
 public record JsonValue(@Schema(hidden = true) String text) {
 
     /** JSON {@code null}: a value, unlike an absent field. */

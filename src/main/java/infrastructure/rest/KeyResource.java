@@ -5,6 +5,7 @@ import domain.access.Scope;
 import domain.encryption.KeyRotation;
 import domain.encryption.KeysetInfo;
 import domain.project.ProjectId;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -37,10 +38,12 @@ public class KeyResource {
     }
 
     /** One key: its id (unsigned, as in a stored value's header) and whether it still decrypts. */
+    @RegisterForReflection
     public record KeyView(String id, String status) {
     }
 
     /** A rotation: the key it made primary, when it began, when it disabled the older keys (null: not yet). */
+    @RegisterForReflection
     public record RotationView(String primaryKey, Instant startedAt, @Schema(nullable = true) Instant finishedAt) {
 
         static RotationView from(KeyRotation rotation) {
@@ -50,6 +53,7 @@ public class KeyResource {
     }
 
     /** A project's keys: none until it first encrypts a value. */
+    @RegisterForReflection
     public record KeysView(String project, @Schema(nullable = true) String primaryKey, List<KeyView> keys,
             @Schema(nullable = true) RotationView lastRotation) {
 
@@ -60,6 +64,7 @@ public class KeyResource {
     }
 
     /** A rotation begun, and where to follow it. */
+    @RegisterForReflection
     public record RotationStartedView(String project, String primaryKey, Instant startedAt, String progressId, String eventsUrl) {
 
         static final String EXAMPLE = "{\"project\": \"shop\", \"primaryKey\": \"2866157035\", \"startedAt\": "

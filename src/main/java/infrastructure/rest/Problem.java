@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -10,12 +11,14 @@ import java.util.List;
  * HTTP {@code status}, a {@code detail} for this occurrence, and each violation of a bad request.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@RegisterForReflection
 public record Problem(String type, String title, int status, String detail, List<Violation> violations) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final MediaType MEDIA = MediaType.valueOf(MEDIA_TYPE);
 
     /** One broken rule of a request: where ({@code field}) and which rule ({@code message}). */
+    @RegisterForReflection
     public record Violation(String field, String message) {
     }
 

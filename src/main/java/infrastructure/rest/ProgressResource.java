@@ -10,6 +10,7 @@ import domain.progress.ProgressId;
 import domain.progress.ProgressPage;
 import domain.progress.ProgressStatus;
 import domain.project.ProjectId;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -94,22 +95,27 @@ public class ProgressResource {
     }
 
     /** The body of a start; {@code correlationId} is generated when absent. */
+    @RegisterForReflection
     public record StartRequest(String correlationId, Long totalSteps, String message) {
     }
 
     /** The body of a step; {@code increment} is 1 when absent. */
+    @RegisterForReflection
     public record StepRequest(String message, Long increment) {
     }
 
     /** The body of a completion; optional. */
+    @RegisterForReflection
     public record CompleteRequest(String message) {
     }
 
     /** The body of a failure. */
+    @RegisterForReflection
     public record FailRequest(String error) {
     }
 
     /** An operation's state. {@code lastEventId} is the id of its latest event on the stream. */
+    @RegisterForReflection
     public record ProgressView(String id, String status, long totalSteps, long currentStep, double percentage, String message,
             Instant startedAt, Instant updatedAt, long lastEventId) {
 
@@ -138,6 +144,7 @@ public class ProgressResource {
     }
 
     /** One page of operations; {@code nextCursor} is null on the last page. */
+    @RegisterForReflection
     public record ProgressListing(List<ProgressView> items, String nextCursor) {
 
         /** A page of two that is not the last (limit=2): the cursor this service writes after the second operation. */
@@ -151,6 +158,7 @@ public class ProgressResource {
     }
 
     /** A stream ticket: pass it as {@code ?ticket=} to the events URL; {@code expiresAt} is the deadline of its first use. */
+    @RegisterForReflection
     public record TicketView(String ticket, Instant expiresAt, String eventsUrl) {
 
         static final String EXAMPLE = "{\"ticket\": \"cdt_5jefrTozNbHgOZn-mtpAKprLaDlkJzO79U73Qk0ff6U\", "

@@ -3,6 +3,7 @@ package infrastructure.rest;
 import application.ExportService;
 import domain.access.Scope;
 import domain.project.ProjectId;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -34,6 +35,7 @@ public class ProjectResource {
     }
 
     /** One page of project ids; {@code nextCursor} is null on the last page. */
+    @RegisterForReflection
     public record ProjectList(List<String> items, String nextCursor) {
 
         static final String EXAMPLE = "{\"items\": [\"blog\", \"shop\"], \"nextCursor\": null}";

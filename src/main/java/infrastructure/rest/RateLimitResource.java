@@ -13,6 +13,7 @@ import domain.ratelimit.RateLimitDecision;
 import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.Window;
 import domain.ratelimit.WindowStatus;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -58,14 +59,17 @@ public class RateLimitResource {
     }
 
     /** One limit of a policy. */
+    @RegisterForReflection
     public record LimitBody(Long requests, Long windowSeconds) {
     }
 
     /** A policy to store. {@code burst} defaults to 0, {@code failMode} to open. */
+    @RegisterForReflection
     public record PolicyBody(List<LimitBody> limits, Long burst, String failMode) {
     }
 
     /** A policy as shown; {@code source} is {@code stored} or {@code configuration}. */
+    @RegisterForReflection
     public record PolicyView(String name, List<LimitBody> limits, long burst, String failMode, String source) {
 
         /** As the request example stores it, under the name search. */
@@ -88,6 +92,7 @@ public class RateLimitResource {
     }
 
     /** Every policy. */
+    @RegisterForReflection
     public record PolicyList(List<PolicyView> items, String nextCursor) {
 
         /** The only page: the configured policies and one stored, by name. */
@@ -96,6 +101,7 @@ public class RateLimitResource {
     }
 
     /** A check: {@code cost} defaults to 1. */
+    @RegisterForReflection
     public record CheckBody(String policy, String scope, String identifier, Long cost) {
     }
 
@@ -103,6 +109,7 @@ public class RateLimitResource {
      * One window's standing: {@code requests} as the policy configures it; {@code limit} the units it
      * admits (requests + burst), the ceiling {@code remaining} counts down from and the header's {@code q}.
      */
+    @RegisterForReflection
     public record WindowView(long requests, long windowSeconds, long limit, long remaining, long resetSeconds) {
 
         static WindowView from(WindowStatus w) {
@@ -115,6 +122,7 @@ public class RateLimitResource {
      * A decision; {@code limit} (requests + burst), {@code remaining} and {@code resetSeconds} are the
      * tightest window's, as in the RateLimit headers.
      */
+    @RegisterForReflection
     public record DecisionView(boolean allowed, String policy, long limit, long remaining, long resetSeconds,
             @Schema(type = SchemaType.INTEGER, format = "int64", nullable = true, description = "null when allowed")
             Long retryAfterSeconds, boolean degraded, List<WindowView> windows) {
@@ -139,6 +147,7 @@ public class RateLimitResource {
     }
 
     /** An identifier's standing under a policy, counting nothing. */
+    @RegisterForReflection
     public record StateView(String policy, String scope, String identifier, List<WindowView> windows) {
 
         static final String EXAMPLE = "{\"policy\": \"search\", \"scope\": \"user\", \"identifier\": \"user-42\", "

@@ -4,6 +4,7 @@ import application.EncryptionService;
 import domain.access.Scope;
 import infrastructure.rest.KeyResource.KeyView;
 import infrastructure.rest.KeyResource.RotationView;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -38,6 +39,7 @@ public class SessionKeyResource {
     }
 
     /** The sessions' keys: none until a session's user data is first encrypted. */
+    @RegisterForReflection
     public record SessionKeysView(@Schema(nullable = true) String primaryKey, List<KeyView> keys,
             @Schema(nullable = true) RotationView lastRotation) {
 
@@ -47,6 +49,7 @@ public class SessionKeyResource {
     }
 
     /** A rotation begun, and when it disables the older keys: once every session under them has ended. */
+    @RegisterForReflection
     public record SessionsRotationView(String primaryKey, Instant startedAt, Instant retiresOlderKeysAt) {
 
         static final String EXAMPLE = "{\"primaryKey\": \"803326475\", \"startedAt\": \"2026-12-06T04:10:00.000Z\", "

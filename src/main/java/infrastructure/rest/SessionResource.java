@@ -9,6 +9,7 @@ import domain.session.SessionId;
 import domain.session.SessionPolicy;
 import domain.session.UserId;
 import domain.session.UserSession;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -60,11 +61,13 @@ public class SessionResource {
     }
 
     /** A session to open. {@code userData} is any JSON; {@code projectAccess} may be empty. */
+    @RegisterForReflection
     public record CreateSessionRequest(String userId, JsonValue userData, List<String> projectAccess,
             Long idleTimeoutSeconds, Long absoluteTimeoutSeconds) {
     }
 
     /** A session as shown: never its token. */
+    @RegisterForReflection
     public record SessionView(String sessionId, String userId, @Schema(ref = "JsonValue") @JsonRawValue String userData, List<String> projectAccess,
             Instant createdAt, Instant lastActivityAt, Instant idleExpiresAt, Instant absoluteExpiresAt) {
 
@@ -91,6 +94,7 @@ public class SessionResource {
     }
 
     /** A session just opened or rotated, with its token: the only times the token is shown. */
+    @RegisterForReflection
     public record OpenedSession(String sessionId, String token, String userId, List<String> projectAccess,
             Instant createdAt, Instant idleExpiresAt, Instant absoluteExpiresAt) {
 
@@ -113,10 +117,12 @@ public class SessionResource {
     }
 
     /** A token to check. */
+    @RegisterForReflection
     public record ValidateRequest(String token) {
     }
 
     /** One page of a user's sessions, oldest first; {@code nextCursor} is null on the last page. */
+    @RegisterForReflection
     public record SessionList(List<SessionView> items, String nextCursor) {
 
         /** A page of two that is not the last (limit=2): the cursor this service writes after the second session. */
@@ -125,6 +131,7 @@ public class SessionResource {
     }
 
     /** How many sessions were revoked. */
+    @RegisterForReflection
     public record Revoked(long revoked) {
 
         static final String EXAMPLE = "{\"revoked\": 3}";

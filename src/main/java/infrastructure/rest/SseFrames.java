@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.progress.Progress;
 import domain.progress.StreamItem;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -34,6 +35,7 @@ final class SseFrames {
     }
 
     /** The data of a snapshot event: the state, and whether events before it were missed. */
+    @RegisterForReflection
     record SnapshotData(String id, String status, long totalSteps, long currentStep, double percentage, String message,
             Instant startedAt, Instant updatedAt, long lastEventId, boolean gap) {
 
@@ -44,6 +46,7 @@ final class SseFrames {
     }
 
     /** The data of an event. */
+    @RegisterForReflection
     record EventData(long sequence, String type, long step, long totalSteps, double percentage, String message, Instant time) {
 
         static EventData from(StreamItem.Event e) {

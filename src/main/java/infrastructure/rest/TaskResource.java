@@ -23,6 +23,7 @@ import domain.task.TaskLimits;
 import domain.task.TaskPage;
 import domain.task.TaskRef;
 import domain.task.TaskState;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -85,43 +86,53 @@ public class TaskResource {
     // --- bodies
 
     /** A task to enqueue: {@code payload} is any JSON value; {@code delaySeconds} or {@code runAt}, not both. */
+    @RegisterForReflection
     public record EnqueueRequest(JsonValue payload, Long delaySeconds, String runAt, Integer priority, Integer maxAttempts,
             String idempotencyKey, ProgressRequest progress) {
     }
 
     /** Asks for a progress operation of {@code totalSteps} steps that follows the task. */
+    @RegisterForReflection
     public record ProgressRequest(Long totalSteps) {
     }
 
     /** 1 to 100 tasks to enqueue in one request. */
+    @RegisterForReflection
     public record BatchRequest(List<EnqueueRequest> tasks) {
     }
 
     /** A claim: {@code max} 1 to 100 (default 1), {@code waitSeconds} 0 to 20 (default 0), {@code leaseSeconds} 1 to 43200. */
+    @RegisterForReflection
     public record ClaimBody(Integer max, Integer waitSeconds, Integer leaseSeconds) {
     }
 
     /** A heartbeat, with an optional extension (else the queue's default lease) and a progress step. */
+    @RegisterForReflection
     public record HeartbeatRequest(String leaseToken, Integer extendSeconds, StepRequest progress) {
     }
 
     /** A step of the task's progress: {@code increment} defaults to 1. */
+    @RegisterForReflection
     public record StepRequest(String message, Long increment) {
     }
 
     /** A completion; {@code result} is any JSON value. */
+    @RegisterForReflection
     public record CompleteRequest(String leaseToken, JsonValue result, ClaimBody next) {
     }
 
     /** A failed attempt; {@code retryable} defaults to true. */
+    @RegisterForReflection
     public record FailRequest(String leaseToken, String error, Boolean retryable) {
     }
 
     /** The dead letters to redrive; all of them when {@code ids} is absent. */
+    @RegisterForReflection
     public record RedriveRequest(List<String> ids) {
     }
 
     /** A queue's settings; an absent field takes the deployment's default. */
+    @RegisterForReflection
     public record QueueSettingsRequest(Integer maxAttempts, Long backoffMinSeconds, Long backoffMaxSeconds, Integer defaultLeaseSeconds,
             Long maxQueued, Long deadLetterRetentionSeconds) {
     }
@@ -130,6 +141,7 @@ public class TaskResource {
 
     /** A task as producers and readers see it; the lease token is never shown here, only to the claimant. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record TaskView(String id, String project, String queue, String state, @Schema(ref = "JsonValue") @JsonRawValue String payload, int attempt,
             int maxAttempts, int priority, Instant runAt, Instant leaseExpiresAt, Boolean cancelRequested, String idempotencyKey,
             String progressId, @Schema(ref = "JsonValue") @JsonRawValue String result, String lastError, Instant createdAt, Instant updatedAt,
@@ -197,6 +209,7 @@ public class TaskResource {
 
     /** A task as its claimant receives it, with the lease token that lets it heartbeat, complete or fail it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record ClaimedTask(String id, String project, String queue, @Schema(ref = "JsonValue") @JsonRawValue String payload, int attempt, int maxAttempts,
             int priority, String leaseToken, Instant leaseExpiresAt, String progressId) {
 
@@ -223,12 +236,14 @@ public class TaskResource {
 
     /** A completed task, with the tasks its worker leased next when it asked for them ({@code next}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record Completion(@JsonUnwrapped TaskView task, Claimed next) {
 
         static final String NEXT = "{" + TaskView.SUCCEEDED_FIELDS + ", \"next\": " + Claimed.NEXT + "}";
     }
 
     /** The tasks one claim leased; empty when none came within the wait. */
+    @RegisterForReflection
     public record Claimed(List<ClaimedTask> tasks) {
 
         static final String EXAMPLE = "{\"tasks\": [" + ClaimedTask.ADA + "]}";
@@ -244,6 +259,7 @@ public class TaskResource {
 
     /** One task of a batch: {@code enqueued}, {@code repeated} (its idempotency key named it) or {@code queue-full}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record BatchItem(String outcome, TaskView task, String detail) {
 
         static BatchItem from(EnqueueOutcome outcome) {
@@ -259,6 +275,7 @@ public class TaskResource {
     }
 
     /** The outcome of a batch, one item per task in the order sent. */
+    @RegisterForReflection
     public record BatchAnswer(List<BatchItem> items) {
 
         /** Two reports: the first due now, the second in 60 s (SCHEDULED until then). */
@@ -281,6 +298,7 @@ public class TaskResource {
     }
 
     /** One page of tasks; {@code nextCursor} is null on the last page. */
+    @RegisterForReflection
     public record TaskListing(List<TaskView> items, String nextCursor) {
 
         /** A page of two that is not the last (limit=2): its cursor is the one this service writes after sequence 118. */
@@ -300,6 +318,7 @@ public class TaskResource {
     }
 
     /** A queue's settings; backoff in seconds (fractions for millisecond delays). */
+    @RegisterForReflection
     public record SettingsView(int maxAttempts, double backoffMinSeconds, double backoffMaxSeconds, long defaultLeaseSeconds,
             long maxQueued, long deadLetterRetentionSeconds) {
 
@@ -318,6 +337,8 @@ public class TaskResource {
     }
 
     /** A queue: its tasks by state, how long its oldest queued task has been claimable (null when none), its settings. */
+    // Its counts' keys are an enum of the domain, which Jackson reads by reflection too (its constants' names).
+    @RegisterForReflection(targets = {QueueView.class, TaskState.class})
     public record QueueView(String project, String queue, Map<TaskState, Long> counts,
             @Schema(type = SchemaType.NUMBER, format = "double", nullable = true, description = "null when no task is queued")
             Double oldestQueuedAgeSeconds,
@@ -332,6 +353,7 @@ public class TaskResource {
     }
 
     /** How many dead letters went back to the queue. */
+    @RegisterForReflection
     public record Redriven(long redriven) {
 
         static final String EXAMPLE = "{\"redriven\": 1}";

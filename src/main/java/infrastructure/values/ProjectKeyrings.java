@@ -15,6 +15,7 @@ import domain.encryption.KeysetInfo;
 import domain.encryption.ProjectKeys;
 import domain.encryption.ProjectKeysets;
 import domain.encryption.WrappedKeyset;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -39,6 +40,17 @@ import org.jboss.logging.Logger;
  * retiring and shredding keys go through it too ({@link ProjectKeys}), so this instance takes a change
  * up at once.
  */
+// Tink's keyset messages for AES-GCM keysets (protobuf's generated classes, which its runtime reflects on), declared for
+// the native image.
+@RegisterForReflection(classNames = {"com.google.crypto.tink.proto.Keyset", "com.google.crypto.tink.proto.Keyset$Builder",
+        "com.google.crypto.tink.proto.Keyset$Key", "com.google.crypto.tink.proto.Keyset$Key$Builder",
+        "com.google.crypto.tink.proto.KeyData", "com.google.crypto.tink.proto.KeyData$Builder",
+        "com.google.crypto.tink.proto.KeyData$KeyMaterialType", "com.google.crypto.tink.proto.KeyStatusType",
+        "com.google.crypto.tink.proto.OutputPrefixType", "com.google.crypto.tink.proto.KeysetInfo",
+        "com.google.crypto.tink.proto.KeysetInfo$KeyInfo", "com.google.crypto.tink.proto.KeyTemplate",
+        "com.google.crypto.tink.proto.AesGcmKey", "com.google.crypto.tink.proto.AesGcmKey$Builder",
+        "com.google.crypto.tink.proto.AesGcmKeyFormat", "com.google.crypto.tink.proto.AesGcmKeyFormat$Builder"},
+        methods = true, fields = true)
 public final class ProjectKeyrings implements ProjectKeys {
 
     private static final Logger LOG = Logger.getLogger(ProjectKeyrings.class);
