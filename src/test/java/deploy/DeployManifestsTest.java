@@ -162,6 +162,39 @@ class DeployManifestsTest {
         assertThat(the(objects, "NetworkPolicy").at("/spec/egress").toString()).contains("\"port\":6379", "\"port\":4317");
     }
 
+    /**
+     * hadolint's rules that apply to these files (it cannot be installed where these tests run: no Debian package,
+     * and its releases are not reachable): DL3007 no {@code latest} tag, DL3020 COPY rather than ADD, DL3025 JSON form
+     * for ENTRYPOINT and CMD, DL3004 no sudo, DL4006 no pipe in a RUN without pipefail, DL3002 not root at the end.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
+    void theDockerfilesFollowHadolintsRules(String file) throws IOException {
+        List<String> instructions = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("src/main/docker", file))) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            current.append(line.endsWith("\\") ? line.substring(0, line.length() - 1) : line);
+            if (!line.endsWith("\\")) {
+                instructions.add(current.toString().trim());
+                current.setLength(0);
+            }
+        }
+
+        assertThat(instructions).filteredOn(i -> i.startsWith("FROM ")).allSatisfy(i -> assertThat(i).doesNotContain(":latest"));
+        assertThat(instructions).noneMatch(i -> i.startsWith("ADD "));
+        assertThat(instructions).filteredOn(i -> i.startsWith("ENTRYPOINT ") || i.startsWith("CMD "))
+                .isNotEmpty().allSatisfy(i -> assertThat(i.substring(i.indexOf(' ') + 1).trim()).startsWith("[").endsWith("]"));
+        assertThat(instructions).filteredOn(i -> i.startsWith("RUN ")).allSatisfy(i -> {
+            assertThat(i).doesNotContain("sudo ");
+            assertThat(i.replace("||", "")).as("a pipe hides a failure without pipefail").doesNotContain("|");
+        });
+        List<String> users = instructions.stream().filter(i -> i.startsWith("USER ")).toList();
+        assertThat(users.get(users.size() - 1)).isNotIn("USER root", "USER 0");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
     void theImagesRunAsAUserThatIsNotRootWithTheDataOnAVolumeAndCheckLiveness(String file) throws IOException {

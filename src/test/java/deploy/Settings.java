@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
 /** The service's settings as the deployment files may name them. */
 final class Settings {
 
-    /** Variables the JVM image's launcher reads, not the service. */
-    static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS_APPEND");
+    /**
+     * Variables the JVM image's launcher reads, not the service. Not JAVA_OPTS_APPEND: the image sets it, and setting
+     * it again would replace its flags.
+     */
+    static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_MAX_MEM_RATIO", "GC_CONTAINER_OPTIONS");
 
     private Settings() {
     }
