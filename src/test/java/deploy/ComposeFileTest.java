@@ -83,7 +83,9 @@ class ComposeFileTest {
                 .as("%s is a setting of the service (the README's configuration table)", name).isTrue());
         assertThat(service.get("user").asText()).matches("[1-9][0-9]*");
         assertThat(service.get("read_only").asBoolean()).isTrue();
-        assertThat(service.get("tmpfs").get(0).asText()).startsWith("/tmp");
+        // Its only scratch space, where SQLite and zstd unpack and load their native libraries: exec, which a Docker
+        // tmpfs is not unless asked.
+        assertThat(service.get("tmpfs").get(0).asText()).startsWith("/tmp:").contains("exec").doesNotContain("noexec");
         assertThat(service.get("cap_drop").toString()).isEqualTo("[\"ALL\"]");
         assertThat(service.get("security_opt").toString()).contains("no-new-privileges:true");
         assertThat(service.get("ports").get(0).asText()).isEqualTo("127.0.0.1:8080:8080");
@@ -115,6 +117,10 @@ class ComposeFileTest {
         assertThat(environment("cache-domain").get("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT")).isEqualTo("http://otel-collector:4317");
         assertThat(collector.at("/receivers/otlp/protocols/grpc/endpoint").asText()).endsWith(":4317");
         assertThat(collector.at("/service/pipelines/traces/receivers").toString()).contains("otlp");
+        // And on to Jaeger, a service of this file, on the port where it takes OTLP.
+        assertThat(collector.at("/service/pipelines/traces/exporters").toString()).contains("otlp/jaeger");
+        assertThat(collector.at("/exporters/otlp~1jaeger/endpoint").asText()).isEqualTo("jaeger:4317");
+        assertThat(environment("jaeger").get("COLLECTOR_OTLP_ENABLED")).isEqualTo("true");
         assertThat(service("otel-collector").get("command").toString())
                 .contains("--config=" + mounted.get(DEPLOY.resolve("otel/collector.yaml")));
     }

@@ -15,9 +15,9 @@ final class Settings {
 
     /**
      * Variables the JVM image's launcher reads, not the service. Not JAVA_OPTS_APPEND: the image sets it, and setting
-     * it again would replace its flags.
+     * it again would replace its flags; nor JAVA_MAX_MEM_RATIO, which those flags override.
      */
-    static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_MAX_MEM_RATIO", "GC_CONTAINER_OPTIONS");
+    static final Set<String> IMAGE_VARIABLES = Set.of("GC_CONTAINER_OPTIONS");
 
     private Settings() {
     }

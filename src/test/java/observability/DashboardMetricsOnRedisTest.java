@@ -59,15 +59,27 @@ class DashboardMetricsOnRedisTest {
                 .post(queue + "/tasks/" + ids.get(1) + "/fail").then().statusCode(200);
         as(key).body("{\"leaseToken\": \"" + leases.get(2) + "\", \"error\": \"never\", \"retryable\": false}")
                 .post(queue + "/tasks/" + ids.get(2) + "/fail").then().statusCode(200);
-        Set<String> named = PromQl.metricNames(PromQl.dashboardExpressions(Path.of("deploy/grafana/cache-domain.json")));
+        List<String> expressions = PromQl.dashboardExpressions(Path.of("deploy/grafana/cache-domain.json"));
+        Set<String> named = PromQl.metricNames(expressions);
 
         assertThat(named).contains("operations_seconds_bucket", "operations_degraded_total", "breaker_state",
-                "redis_pool_usage_seconds_sum", "progress_streams_open", "tasks_queue_depth", "cache_near_state");
+                "redis_commands_duration_seconds_sum", "progress_streams_open", "tasks_queue_depth", "cache_near_state");
+        List<PromQl.LabelMatcher> matchers = PromQl.labelMatchers(expressions);
         Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<Metrics.Sample> samples = Metrics.scrape().samples();
             Set<String> exposed = new HashSet<>();
-            Metrics.scrape().samples().forEach(sample -> exposed.add(sample.name()));
+            samples.forEach(sample -> exposed.add(sample.name()));
             assertThat(named).allSatisfy(name -> assertThat(exposed).as("%s, queried by the dashboard, is in /q/metrics", name)
                     .contains(name));
+            // The labels it selects on exist (instance is Prometheus's own), and a value it asks for by name is one seen.
+            assertThat(matchers).filteredOn(m -> !m.label().equals("instance")).allSatisfy(m -> {
+                assertThat(samples).as("%s has the label %s", m.metric(), m.label())
+                        .anyMatch(s -> s.name().equals(m.metric()) && s.labels().containsKey(m.label()));
+                if (m.operator().equals("=") && !m.value().contains("$")) {
+                    assertThat(samples).as("%s{%s=\"%s\"} is in /q/metrics", m.metric(), m.label(), m.value())
+                            .anyMatch(s -> s.name().equals(m.metric()) && m.value().equals(s.labels().get(m.label())));
+                }
+            });
         });
     }
 }

@@ -74,9 +74,34 @@ class NonRootReadOnlyIT {
         }
     }
 
+    /** Deletes the tree, making its read-only directories writable first. */
+    private static void delete(Path root) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = new ArrayList<>(walk.toList());
+        }
+        for (Path file : files) {
+            if (Files.isDirectory(file)) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+        java.util.Collections.reverse(files);
+        for (Path file : files) {
+            Files.delete(file);
+        }
+    }
+
     @Test
     void runsAsAUserThatIsNotRootWritingOnlyItsDataVolumeAndItsTemporaryDirectory() throws Exception {
         Path root = Files.createTempDirectory("non-root");
+        try {
+            runsFrom(root);
+        } finally {
+            delete(root);
+        }
+    }
+
+    private static void runsFrom(Path root) throws Exception {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path data = Files.createDirectory(root.resolve("data"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
         Path tmp = Files.createDirectory(root.resolve("tmp"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -50,6 +50,28 @@ public final class PromQl {
         return expression.replaceAll("\\$__\\w+", "5m").replaceAll("\\$\\w+", "x");
     }
 
+    private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}");
+    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** One label matcher of a selector: {@code label op "value"}. */
+    public record LabelMatcher(String metric, String label, String operator, String value) {
+    }
+
+    /** Every label matcher of every selector with braces ({@code name{label="value", ...}}) in the expressions. */
+    public static List<LabelMatcher> labelMatchers(List<String> expressions) {
+        List<LabelMatcher> matchers = new ArrayList<>();
+        for (String expression : expressions) {
+            Matcher selector = SELECTOR.matcher(expression);
+            while (selector.find()) {
+                Matcher matcher = MATCHER.matcher(selector.group(2));
+                while (matcher.find()) {
+                    matchers.add(new LabelMatcher(selector.group(1), matcher.group(1), matcher.group(2), matcher.group(3)));
+                }
+            }
+        }
+        return matchers;
+    }
+
     /**
      * The metric names the expressions select. A name with a colon is a recorded series (a rule file's own), and an
      * identifier followed by a parenthesis a function.
