@@ -125,7 +125,9 @@ public final class HttpBench {
                 Files.writeString(phase, "raw " + op.name());
                 String before = raw != null && op.redisEquivalent() != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 Files.writeString(phase, "saturate " + op.name());
+                double allocatedBefore = Api.counter(api.metrics(), ALLOCATED);
                 Wrk.Result peak = wrk.run(op, uri, key, saturate);
+                double allocated = Api.counter(api.metrics(), ALLOCATED) - allocatedBefore;
                 Files.writeString(phase, "raw " + op.name());
                 String after = before != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 System.out.printf("%s: %.0f requests/s at saturation (%d unexpected, %d failed%s)%n", op.name(), peak.rate(),
@@ -164,6 +166,12 @@ public final class HttpBench {
                 }
                 r.put("saturationRps", peak.rate()).put("saturationP50Ms", peak.p50Ms()).put("saturationP99Ms", peak.p99Ms())
                         .put("saturationErrors", peak.unexpected() + peak.failed());
+                long answered = peak.ok() + peak.unexpected();
+                if (answered > 0 && allocated > 0) {
+                    // Heap the service allocated per answer (the JVM's own count, young generation): steadier than
+                    // throughput on a shared machine, and what the collector pays for.
+                    r.put("allocatedBytesPerRequest", allocated / answered);
+                }
                 r.put("offeredRps", rate).put("offeredCapped", capped).put("achievedRps", held.rate()).put("p50Ms", ms(held.latency, 50))
                         .put("p95Ms", ms(held.latency, 95)).put("p99Ms", ms(held.latency, 99))
                         .put("p999Ms", ms(held.latency, 99.9)).put("maxMs", held.latency.getMaxValue() / 1000.0)
@@ -197,6 +205,8 @@ public final class HttpBench {
 
     /** The service's counter of answers given by a failure policy (fail mode, degraded miss, remembered key). */
     static final String DEGRADED = "operations_degraded_total";
+    /** The JVM's count of bytes allocated in the young generation, as Micrometer exports it. */
+    static final String ALLOCATED = "jvm_gc_memory_allocated_bytes_total";
 
     static double ms(Histogram h, double percentile) {
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;

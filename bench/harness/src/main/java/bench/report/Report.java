@@ -183,10 +183,12 @@ public final class Report {
         }
 
         md.append("Throughput and CPU at saturation (CPU from /proc, sampled each second; ").append(cores())
-                .append(" cores in all, the rest is the load generator, Redis and the other engineers' work):\n\n");
+                .append(" cores in all, the rest is the load generator, Redis and the other engineers' work; heap allocated: the "
+                        + "service's `jvm_gc_memory_allocated_bytes_total` over the run, which moves at each young collection, "
+                        + "divided by the answers):\n\n");
         md.append("| operation | req/s | vs floor | raw Redis equivalent | vs raw Redis | service, cores | Redis, cores | machine busy "
-                + "| service CPU per request | vs floor's | errors |\n");
-        md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "| service CPU per request | vs floor's | heap allocated per request | errors |\n");
+        md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (JsonNode op : http.get("operations")) {
             String name = op.get("name").asText();
             boolean isFloor = op.path("floor").asBoolean();
@@ -206,7 +208,10 @@ public final class Report {
                     .append(cpu == null ? "–" : String.format(Locale.ROOT, "%.2f", cpu[1])).append(" | ")
                     .append(cpu == null ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * cpu[2])).append(" | ")
                     .append(Double.isNaN(perRequest) ? "–" : String.format(Locale.ROOT, "%.0f µs", perRequest)).append(" | ")
-                    .append(isFloor ? "1.0×" : times(cpuTimes)).append(" | ").append(op.get("saturationErrors").asLong())
+                    .append(isFloor ? "1.0×" : times(cpuTimes)).append(" | ")
+                    .append(op.has("allocatedBytesPerRequest")
+                            ? String.format(Locale.ROOT, "%.1f KB", op.get("allocatedBytesPerRequest").asDouble() / 1000) : "–")
+                    .append(" | ").append(op.get("saturationErrors").asLong())
                     .append(" |\n");
             if (isFloor) {
                 continue;
