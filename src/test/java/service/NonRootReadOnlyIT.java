@@ -9,9 +9,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import support.RedisStoreProfile;
+import support.SmallDisk;
 
 /**
  * The packaged service runs as the container images run it: as a user that is not root, from an application
@@ -94,17 +96,34 @@ class NonRootReadOnlyIT {
     @Test
     void runsAsAUserThatIsNotRootWritingOnlyItsDataVolumeAndItsTemporaryDirectory() throws Exception {
         Path root = Files.createTempDirectory("non-root");
+        // As root, the temporary directory is a tmpfs as compose mounts it (exec: the native libraries load from it).
+        Optional<SmallDisk> tmpfs = root()
+                ? SmallDisk.tryMount("size=64m,exec,mode=0700,uid=" + IMAGE_USER + ",gid=" + IMAGE_USER) : Optional.empty();
         try {
-            runsFrom(root);
+            runsFrom(root, tmpfs.map(SmallDisk::path));
         } finally {
+            tmpfs.ifPresent(SmallDisk::close);
             delete(root);
         }
     }
 
-    private static void runsFrom(Path root) throws Exception {
+    @Test
+    void aTemporaryDirectoryMountedNoexecStopsTheStartNamingTheLibraryItCouldNotLoad() throws Exception {
+        // Docker's own tmpfs default: SQLite unpacks its library there and cannot load it.
+        try (SmallDisk tmpfs = SmallDisk.withOptions("size=64m,noexec"); SmallDisk data = SmallDisk.of(1024)) {
+            ServiceProcess.Refusal refusal = ServiceProcess.refusedStart(Map.of("CACHE_DOMAIN_STORE", "embedded",
+                    "CACHE_DOMAIN_EMBEDDED_PATH", data.path().toString()), Map.of("java.io.tmpdir", tmpfs.path().toString()));
+
+            assertThat(refusal.exitCode()).isNotZero();
+            assertThat(refusal.output()).contains("libsqlitejdbc.so");
+        }
+    }
+
+    private static void runsFrom(Path root, Optional<Path> tmpfs) throws Exception {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path data = Files.createDirectory(root.resolve("data"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
-        Path tmp = Files.createDirectory(root.resolve("tmp"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path tmp = tmpfs.isPresent() ? tmpfs.get()
+                : Files.createDirectory(root.resolve("tmp"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         ownedByTheImageUser(data);
         ownedByTheImageUser(tmp);
         Path application = readOnlyCopyOfTheApplication(root.resolve("deployments"));
