@@ -14,6 +14,7 @@ import domain.cache.Precondition;
 import domain.cache.Ttl;
 import domain.encryption.KeysetOwner;
 import domain.encryption.ProjectKeysets;
+import domain.encryption.ValueFormat;
 import domain.project.ProjectId;
 import domain.session.SessionId;
 import domain.session.SessionPolicy;
@@ -21,19 +22,18 @@ import domain.session.SessionRepository;
 import domain.session.SessionToken;
 import domain.session.UserId;
 import domain.session.UserSession;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Set;
 import infrastructure.values.ProjectKeyrings;
 import infrastructure.values.ValueCodec;
-import domain.encryption.ValueFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -272,10 +272,16 @@ public abstract class ValuesAtRestContract {
 
     private static final UserId ADA = UserId.of("ada");
 
-    /** A session of Ada with {@code userData}, opened now, not yet stored. */
+    private static final AtomicLong LAST_OPENED_MILLIS = new AtomicLong();
+
+    /**
+     * A session of Ada with {@code userData}, opened now, not yet stored. Each one opens at least a millisecond after the
+     * one before, so that "oldest first" orders them as they were made (two sessions opened in one millisecond have no
+     * order the store promises).
+     */
     private static SessionPolicy.Opened sessionWith(String userData) {
         SessionId id = SessionId.newFor(ADA);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant now = Instant.ofEpochMilli(LAST_OPENED_MILLIS.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis())));
         UserSession session = new UserSession(id, ADA, userData, Set.of(SHOP), now, now, Duration.ofHours(1), now.plus(Duration.ofHours(8)));
         return new SessionPolicy.Opened(session, SessionToken.issue(id));
     }
