@@ -57,6 +57,8 @@ class MetricsTest {
                 .isEmpty();
         assertThat(delta(before, after, "cache_reads_total", "result", "hit")).isEqualTo(2);
         assertThat(delta(before, after, "cache_reads_total", "result", "miss")).isEqualTo(1);
+        assertThat(after.samples()).as("no ft_* series: the guards' own metrics would repeat these at a price per call")
+                .extracting(Metrics.Sample::name).noneMatch(name -> name.startsWith("ft_"));
     }
 
     @Test
