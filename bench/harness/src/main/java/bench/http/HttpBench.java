@@ -112,6 +112,19 @@ public final class HttpBench {
                 System.out.printf("stack ceiling: %s against Vert.x with one Redis GET, %.0f requests/s (%d errors)%n",
                         wrk.describe(), stack.rate(), stack.unexpected() + stack.failed());
                 out.put("stackCeilingRps", stack.rate()).put("stackCeilingErrors", stack.unexpected() + stack.failed());
+                if (lowSeconds > 0) {
+                    // The same GET at the modest rate: the p99 of one Redis round trip on this stack and machine, the
+                    // least any operation's p99 below can be.
+                    Files.writeString(phase, "stack low");
+                    try (Paced toStack = new Paced(stackBase.getHost(), stackBase.getPort(), connections, key)) {
+                        toStack.closedLoop(read, Math.min(warmup, 2));
+                        Paced.Result alone = toStack.constantRate(read, lowRate, lowSeconds);
+                        System.out.printf("Vert.x with one Redis GET at %.0f/s: p50 %.2f ms, p99 %.2f ms%n", lowRate,
+                                ms(alone.latency, 50), ms(alone.latency, 99));
+                        out.put("stackLowP50Ms", ms(alone.latency, 50)).put("stackLowP95Ms", ms(alone.latency, 95))
+                                .put("stackLowP99Ms", ms(alone.latency, 99)).put("stackLowErrors", alone.unexpected + alone.failed);
+                    }
+                }
             }
             // Every operation once before any is measured: the service's JIT then sees them all.
             for (Operation op : operations) {

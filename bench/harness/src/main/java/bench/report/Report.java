@@ -282,7 +282,9 @@ public final class Report {
                     .append(floor != null && floor.has("lowAgainP99Ms") ? " (the floor is measured first and again after the last "
                             + "operation; the reference is the mean of its two p99s, " + ms(floorLowP99) + " ms)" : "")
                     .append(http.has("generatorLowP99Ms") ? ". The first row is `Paced` alone, against the null server: "
-                            + "what it and the machine add to every row" : "").append(".\n\n");
+                            + "what it and the machine add to every row" : "")
+                    .append(http.has("stackLowP99Ms") ? "; the next, Vert.x and its Redis client alone making one `GET` per request: "
+                            + "what one Redis round trip adds on this stack, the least an operation's p99 can be" : "").append(".\n\n");
             md.append("| operation | req/s | p50 ms | p95 ms | p99 ms | p99 − floor's p99 | errors |\n");
             md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             if (http.has("generatorLowP99Ms")) {
@@ -292,6 +294,15 @@ public final class Report {
                         .append(ms(http.get("generatorLowP99Ms").asDouble())).append(" | ")
                         .append(String.format(Locale.ROOT, "%+.2f ms", http.get("generatorLowP99Ms").asDouble() - floorLowP99))
                         .append(" | ").append(http.get("generatorLowErrors").asLong()).append(" |\n");
+            }
+            if (http.has("stackLowP99Ms")) {
+                md.append("| Vert.x and its Redis client alone, one `GET` (the reference above) | ")
+                        .append(num(http.path("lowRate").asDouble(1000))).append(" | ")
+                        .append(ms(http.get("stackLowP50Ms").asDouble())).append(" | ")
+                        .append(ms(http.get("stackLowP95Ms").asDouble())).append(" | ")
+                        .append(ms(http.get("stackLowP99Ms").asDouble())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%+.2f ms", http.get("stackLowP99Ms").asDouble() - floorLowP99))
+                        .append(" | ").append(http.get("stackLowErrors").asLong()).append(" |\n");
             }
             for (JsonNode op : http.get("operations")) {
                 double p99 = op.get("lowP99Ms").asDouble();
