@@ -88,6 +88,15 @@ class TracingTest {
     }
 
     @Test
+    void namesTheRequestSpanOfAHotOperationByItsPathTemplate() {
+        as(key).get("/v1/projects/" + project + "/cache/templated").then().statusCode(404);
+
+        SpanData request = awaitSpan("GET /v1/projects/{projectId}/cache/{key}", Map.of());
+        assertThat(request.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.SERVER);
+        assertThat(request.getAttributes().get(AttributeKey.stringKey("http.route"))).isEqualTo("/v1/projects/{projectId}/cache/{key}");
+    }
+
+    @Test
     void marksAnswersTheFailurePolicyGaveWhileTheStoreIsDown() {
         Assumptions.assumeTrue(redis.isControllable(), "REDIS_URL points at a server this test may not stop");
         as(key).get("/v1/projects/" + project + "/cache/warm").then().statusCode(404);

@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import application.RateLimitService;
+import domain.access.Principal;
 import domain.ratelimit.PolicyName;
 import domain.ratelimit.RateLimitDecision;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +38,12 @@ public class ApiQuota {
         }
         boolean administersApiPolicy = endpoint != null && endpoint.isAnnotationPresent(AdministersPolicy.class)
                 && PolicyName.API.value().equals(policyName);
-        return rateLimits.checkApi(caller.principal(), administersApiPolicy).map(decision -> decision
+        return limit(caller.principal(), administersApiPolicy);
+    }
+
+    /** The 429 for {@code principal} over the policy {@code api}, or null to go on; counts this request once. */
+    Uni<Response> limit(Principal principal, boolean administersApiPolicy) {
+        return rateLimits.checkApi(principal, administersApiPolicy).map(decision -> decision
                 .filter(d -> d instanceof RateLimitDecision.Denied)
                 .map(ApiQuota::quotaExceeded)
                 .orElse(null));

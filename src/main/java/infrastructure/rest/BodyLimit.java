@@ -13,6 +13,7 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
+import java.util.function.Consumer;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -83,6 +84,16 @@ public class BodyLimit {
             }
             context.addEndHandler(answered -> IMPORTS.release());
         }
+        return readWithin(context, maxBodyBytes, body -> request.setEntityStream(new ByteArrayInputStream(body.getBytes())));
+    }
+
+    /**
+     * Collects the request's body as it arrives and hands it {@code whole} once it ended: null then, else
+     * the problem that refused it (413 the moment more than {@code maxBodyBytes} arrived, the rest left
+     * unread; 400 when the body broke off).
+     */
+    static Uni<Response> readWithin(RoutingContext context, long maxBodyBytes, Consumer<Buffer> whole) {
+        HttpServerRequest http = context.request();
         return Uni.createFrom().emitter(emitter -> {
             Buffer body = Buffer.buffer();
             boolean[] refused = {false};
@@ -108,7 +119,7 @@ public class BodyLimit {
             });
             http.endHandler(end -> {
                 if (!refused[0]) {
-                    request.setEntityStream(new ByteArrayInputStream(body.getBytes()));
+                    whole.accept(body);
                     emitter.complete(null);
                 }
             });
@@ -133,7 +144,7 @@ public class BodyLimit {
     }
 
     /** An HTTP/2 request may send a body with neither header: it has one until its stream ended. */
-    private static boolean hasBody(HttpServerRequest http) {
+    static boolean hasBody(HttpServerRequest http) {
         return !http.isEnded() && (http.version() == HttpVersion.HTTP_2 && !isBodiless(http.method().name())
                 || declaresBody(http.method().name(), http.getHeader(HttpHeaders.TRANSFER_ENCODING),
                         http.getHeader(HttpHeaders.CONTENT_LENGTH)));

@@ -1,5 +1,6 @@
 package infrastructure.rest;
 
+import domain.access.Principal;
 import application.CacheService;
 import application.EncryptionService;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -168,6 +169,11 @@ public class CacheResource {
     public Uni<Response> put(@PathParam("projectId") String projectId, @PathParam("key") String key,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             PutEntryRequest body) {
+        return write(caller.principal(), projectId, key, ifMatch, ifNoneMatch, body);
+    }
+
+    /** {@link #put} for {@code principal}, authenticated and counted against the policy {@code api} by the caller. */
+    Uni<Response> write(Principal principal, String projectId, String key, String ifMatch, String ifNoneMatch, PutEntryRequest body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         CacheKey cacheKey = violations.check("key", () -> CacheKey.of(key));
@@ -187,7 +193,7 @@ public class CacheResource {
         }
         violations.throwIfAny();
         OptionalLong ttl = body.ttlSeconds() == null ? OptionalLong.empty() : OptionalLong.of(body.ttlSeconds());
-        return cache.write(caller.principal(), project, cacheKey, body.value().text(), ttl, tags, precondition)
+        return cache.write(principal, project, cacheKey, body.value().text(), ttl, tags, precondition)
                 .map(outcome -> {
                     if (outcome instanceof PutOutcome.Stored stored) {
                         return Response.status(stored.created() ? Response.Status.CREATED : Response.Status.OK)
@@ -216,11 +222,16 @@ public class CacheResource {
     @Requires(Scope.CACHE_READ)
     public Uni<Response> get(@PathParam("projectId") String projectId, @PathParam("key") String key,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return read(caller.principal(), projectId, key, ifNoneMatch);
+    }
+
+    /** {@link #get} for {@code principal}, authenticated and counted against the policy {@code api} by the caller. */
+    Uni<Response> read(Principal principal, String projectId, String key, String ifNoneMatch) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         CacheKey cacheKey = violations.check("key", () -> CacheKey.of(key));
         violations.throwIfAny();
-        return cache.read(caller.principal(), project, cacheKey).map(found -> {
+        return cache.read(principal, project, cacheKey).map(found -> {
             if (found.isEmpty()) {
                 return Problem.Type.NOT_FOUND.response("no live entry under this key");
             }

@@ -2,6 +2,7 @@ package infrastructure.rest;
 
 import application.Access;
 import domain.InvalidValueException;
+import domain.access.Principal;
 import domain.project.ProjectId;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -34,13 +35,21 @@ public class EndpointAccess {
                 request.getHeaderString("Content-Length"))) {
             return;
         }
+        require(caller.principal(), requires, request.getUriInfo().getPathParameters().getFirst("projectId"));
+    }
+
+    /**
+     * Refuses {@code principal} the endpoint's scope: service-wide, on the project {@code projectId}
+     * (when it is well-formed; a malformed one is the resource's 400 to list), or anywhere when the
+     * endpoint has no project.
+     */
+    static void require(Principal principal, Requires requires, String projectId) {
         if (requires.serviceWide()) {
-            Access.requireServiceWide(caller.principal(), requires.value());
+            Access.requireServiceWide(principal, requires.value());
             return;
         }
-        String projectId = request.getUriInfo().getPathParameters().getFirst("projectId");
         if (projectId == null) {
-            Access.require(caller.principal(), requires.value());
+            Access.require(principal, requires.value());
             return;
         }
         ProjectId project;
@@ -49,6 +58,6 @@ public class EndpointAccess {
         } catch (InvalidValueException e) {
             return;
         }
-        Access.require(caller.principal(), project, requires.value());
+        Access.require(principal, project, requires.value());
     }
 }

@@ -25,7 +25,11 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
@@ -34,7 +38,12 @@ import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Maps every failure to an RFC 9457 problem: never a stack trace, never a secret, never a 500 for bad input. */
+/**
+ * Maps every failure to an RFC 9457 problem: never a stack trace, never a secret, never a 500 for bad input.
+ * RESTEasy Reactive picks the mapper of the failure's nearest type; {@link #responseFor} does the same
+ * for the requests {@link DirectRoutes} serves outside RESTEasy, from these same methods.
+ */
+@jakarta.inject.Singleton
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -159,9 +168,41 @@ public class ProblemMappers {
     private final AllowedMethods allowedMethods;
     private final ApiQuota apiQuota;
 
+    /** Each mapped failure type's method: the mappers that take the failure alone and answer at once. */
+    private final Map<Class<?>, Method> byType = new HashMap<>();
+
     public ProblemMappers(AllowedMethods allowedMethods, ApiQuota apiQuota) {
         this.allowedMethods = allowedMethods;
         this.apiQuota = apiQuota;
+        for (Method method : ProblemMappers.class.getDeclaredMethods()) {
+            ServerExceptionMapper mapper = method.getAnnotation(ServerExceptionMapper.class);
+            if (mapper == null || method.getParameterCount() != 1 || method.getReturnType() != Response.class) {
+                continue;
+            }
+            Class<?>[] types = mapper.value().length > 0 ? mapper.value() : method.getParameterTypes();
+            for (Class<?> type : types) {
+                byType.put(type, method);
+            }
+        }
+    }
+
+    /**
+     * The answer to {@code failure} as RESTEasy Reactive gives it from this class: the mapper of its
+     * nearest mapped type, up to {@link #unexpected} (a failure only RESTEasy raises, such as its
+     * 404 for an unmatched path, is unexpected here).
+     */
+    Response responseFor(Throwable failure) {
+        for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
+            Method mapper = byType.get(type);
+            if (mapper != null) {
+                try {
+                    return (Response) mapper.invoke(this, failure);
+                } catch (IllegalAccessException | InvocationTargetException e) {
+                    throw new IllegalStateException("a problem mapper failed", e);
+                }
+            }
+        }
+        return unexpected(failure);
     }
 
     /**

@@ -1,5 +1,6 @@
 package infrastructure.rest;
 
+import domain.access.Principal;
 import application.ProgressService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -218,6 +219,11 @@ public class ProgressResource {
     @APIResponse(responseCode = "409", description = "The operation has ended")
     @Requires(Scope.PROGRESS)
     public Uni<ProgressView> step(@PathParam("projectId") String projectId, @PathParam("id") String id, StepRequest body) {
+        return step(caller.principal(), projectId, id, body);
+    }
+
+    /** {@link #step(String, String, StepRequest)} for {@code principal}, authenticated and counted against the policy {@code api} by the caller. */
+    Uni<ProgressView> step(Principal principal, String projectId, String id, StepRequest body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         ProgressId operation = violations.check("id", () -> ProgressId.of(id));
@@ -226,7 +232,7 @@ public class ProgressResource {
         }
         violations.throwIfAny();
         long increment = body.increment() == null ? 1 : body.increment();
-        return progress.step(caller.principal(), project, operation, increment, body.message()).map(ProgressView::from);
+        return progress.step(principal, project, operation, increment, body.message()).map(ProgressView::from);
     }
 
     @POST

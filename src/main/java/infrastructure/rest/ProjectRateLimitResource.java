@@ -1,5 +1,6 @@
 package infrastructure.rest;
 
+import domain.access.Principal;
 import application.RateLimitService;
 import domain.access.Scope;
 import domain.project.ProjectId;
@@ -57,6 +58,11 @@ public class ProjectRateLimitResource {
                     @ExampleObject(name = "denied", value = DecisionView.DENIED)}))
     @Requires(Scope.RATE_LIMITS)
     public Uni<Response> check(@PathParam("projectId") String projectId, CheckBody body) {
+        return check(caller.principal(), projectId, body);
+    }
+
+    /** {@link #check(String, CheckBody)} for {@code principal}, authenticated and counted against the policy {@code api} by the caller. */
+    Uni<Response> check(Principal principal, String projectId, CheckBody body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         if (body == null) {
@@ -67,7 +73,7 @@ public class ProjectRateLimitResource {
         Identifier identifier = RateLimitResource.identifier(body.scope(), body.identifier(), violations);
         violations.throwIfAny();
         OptionalLong cost = body.cost() == null ? OptionalLong.empty() : OptionalLong.of(body.cost());
-        return rateLimits.check(caller.principal(), project, policy, identifier, cost)
+        return rateLimits.check(principal, project, policy, identifier, cost)
                 .map(decision -> RateLimitHeaders.add(Response.ok(DecisionView.from(decision)), decision).build());
     }
 

@@ -178,7 +178,7 @@ public class RequestAuthentication {
     }
 
     /** The credential of a well-formed {@code Bearer} header of bounded length, else null. */
-    private static String bearer(String header) {
+    static String bearer(String header) {
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 || header.length() - BEARER.length() > MAX_CREDENTIAL_LENGTH) {
             return null;

@@ -1,5 +1,6 @@
 package infrastructure.rest;
 
+import domain.access.Principal;
 import application.SessionService;
 import application.UnauthenticatedException;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -187,8 +188,13 @@ public class SessionResource {
     @APIResponse(responseCode = "401", description = "No live session for this token")
     @Requires(Scope.SESSIONS)
     public Uni<Response> validate(ValidateRequest body) {
+        return validate(caller.principal(), body);
+    }
+
+    /** {@link #validate(ValidateRequest)} for {@code principal}, authenticated and counted against the policy {@code api} by the caller. */
+    Uni<Response> validate(Principal principal, ValidateRequest body) {
         String token = body == null || body.token() == null ? "" : body.token();
-        return sessions.validate(caller.principal(), token).map(found -> found
+        return sessions.validate(principal, token).map(found -> found
                 .map(s -> Response.ok(SessionView.from(s)).build())
                 .orElseGet(() -> Problem.Type.UNAUTHENTICATED.response(NO_SESSION)));
     }

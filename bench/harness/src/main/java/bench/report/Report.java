@@ -346,7 +346,7 @@ public final class Report {
             return;
         }
         md.append("\n### 2b. What the service's layers cost on a cache GET\n\n");
-        md.append(String.format(Locale.ROOT, "Instances of the same jar on the same Redis, each with one more layer switched "
+        md.append(String.format(Locale.ROOT, "Instances of the same jar on the same Redis, each with a layer switched on or "
                 + "off, measured in turns (%d s of warm-up each, then %d rounds of %d s closed loop with `%s`, %d connections, each round "
                 + "starting with the next instance) so that the machine's noise falls on all alike; median of the rounds after "
                 + "the first %d, which still catch the JIT compiling.%n%n", v.path("warmupSeconds").asInt(),

@@ -1,0 +1,291 @@
+package infrastructure.rest;
+
+import application.ApiKeyService;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import domain.access.Principal;
+import domain.cache.CachePolicy;
+import domain.session.SessionToken;
+import infrastructure.config.HttpConfig;
+import io.smallrye.common.vertx.ContextLocals;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The hot operations, called with an API key, served straight from Vert.x's router: cache read and
+ * write, rate-limit check, session validate and progress step. Each runs its resource's own method,
+ * so the answers are RESTEasy Reactive's to the byte, but without RESTEasy's request scope, filter
+ * chain and the suspensions between them, which cost a hot request more than its Redis round trip
+ * (docs/benchmarks.md). The checks RESTEasy's filters make run here in the same order: the key
+ * ({@link RequestAuthentication}, 401), the policy {@code api} ({@link ApiQuota}, 429), the
+ * endpoint's scope before a body is read ({@link EndpointAccess}, 403), the body's limit
+ * ({@link BodyLimit}, 413), its JSON ({@link JsonRules}, 400); failures answer through the same
+ * {@link ProblemMappers}.
+ *
+ * <p>Any other request goes on to RESTEasy untouched, decided before anything is read or counted:
+ * another credential (a session, a ticket, none, a malformed one), an {@code Accept} that rules
+ * JSON out, a body that is not {@code application/json}, or HEAD and OPTIONS (no route here).
+ * {@code cache-domain.http.direct-routes=false} sends every request to RESTEasy.
+ */
+@Singleton
+public class DirectRoutes {
+
+    /**
+     * After {@link BrowserCors}, {@link HttpEdge} and Quarkus's own body size check and compression
+     * (orders up to 0); before RESTEasy Reactive's route.
+     */
+    static final int ORDER = 1;
+    /** The request context's local that holds the matched path template. */
+    static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
+    private static final String JSON = "application/json;charset=UTF-8";
+
+    /** What an endpoint answers to an authenticated, counted request; {@code body} is null when none was sent. */
+    @FunctionalInterface
+    interface Endpoint<B> {
+        Uni<Response> answer(Principal principal, RoutingContext request, B body) throws Exception;
+    }
+
+    /**
+     * One resource method served here: its path template, its scope and, for a method that consumes
+     * JSON, the type its body is read as.
+     */
+    private record Route<B>(String method, String template, Requires requires, ObjectReader body, Endpoint<B> endpoint) {
+    }
+
+    private final boolean enabled;
+    private final ApiKeyService keys;
+    private final ApiQuota apiQuota;
+    private final ProblemMappers problems;
+    private final ObjectMapper json;
+    private final long maxBodyBytes;
+    private final CacheResource cache;
+    private final ProjectRateLimitResource rateLimits;
+    private final SessionResource sessions;
+    private final ProgressResource progress;
+
+    public DirectRoutes(HttpConfig config, ApiKeyService keys, ApiQuota apiQuota, ProblemMappers problems, ObjectMapper json,
+            CachePolicy policy, CacheResource cache, ProjectRateLimitResource rateLimits, SessionResource sessions,
+            ProgressResource progress) {
+        this.enabled = config.directRoutes();
+        this.keys = keys;
+        this.apiQuota = apiQuota;
+        this.problems = problems;
+        this.json = json;
+        this.maxBodyBytes = BodyLimit.bound(policy.maxValueBytes());
+        this.cache = cache;
+        this.rateLimits = rateLimits;
+        this.sessions = sessions;
+        this.progress = progress;
+    }
+
+    void install(@Observes Router router) {
+        if (!enabled) {
+            return;
+        }
+        for (Route<?> route : routes()) {
+            // Named by its template, as RESTEasy names its endpoints: the request span's name and http.route.
+            router.route(io.vertx.core.http.HttpMethod.valueOf(route.method()), vertxPath(route.template()))
+                    .setName(route.template()).order(ORDER).handler(context -> serve(context, route));
+        }
+    }
+
+    /** The routes, each named by its resource method, whose annotations give its path, verb, scope and body. */
+    private List<Route<?>> routes() {
+        return List.of(
+                route(CacheResource.class, "get", null, (principal, request, body) -> cache.read(principal,
+                        request.pathParam("projectId"), request.pathParam("key"),
+                        request.request().getHeader(HttpHeaders.IF_NONE_MATCH))),
+                route(CacheResource.class, "put", CacheResource.PutEntryRequest.class, (principal, request, body) -> cache.write(
+                        principal, request.pathParam("projectId"), request.pathParam("key"),
+                        request.request().getHeader(HttpHeaders.IF_MATCH), request.request().getHeader(HttpHeaders.IF_NONE_MATCH),
+                        body)),
+                route(ProjectRateLimitResource.class, "check", RateLimitResource.CheckBody.class,
+                        (principal, request, body) -> rateLimits.check(principal, request.pathParam("projectId"), body)),
+                route(SessionResource.class, "validate", SessionResource.ValidateRequest.class,
+                        (principal, request, body) -> sessions.validate(principal, body)),
+                route(ProgressResource.class, "step", ProgressResource.StepRequest.class, (principal, request, body) -> progress
+                        .step(principal, request.pathParam("projectId"), request.pathParam("id"), body)
+                        .map(view -> Response.ok(view).build())));
+    }
+
+    private <B> Route<B> route(Class<?> resource, String name, Class<B> bodyType, Endpoint<B> endpoint) {
+        Method method = endpointMethod(resource, name);
+        String verb = null;
+        for (Annotation annotation : method.getAnnotations()) {
+            HttpMethod httpMethod = annotation.annotationType().getAnnotation(HttpMethod.class);
+            if (httpMethod != null) {
+                verb = httpMethod.value();
+            }
+        }
+        Path sub = method.getAnnotation(Path.class);
+        String template = (resource.getAnnotation(Path.class).value() + "/" + (sub == null ? "" : sub.value()))
+                .replaceAll("/+", "/").replaceAll("/$", "");
+        if (verb == null || method.getAnnotation(Requires.class) == null
+                || (bodyType != null) != method.isAnnotationPresent(Consumes.class)) {
+            throw new IllegalStateException("not an endpoint served directly: " + resource.getSimpleName() + "." + name);
+        }
+        return new Route<>(verb, template, method.getAnnotation(Requires.class),
+                bodyType == null ? null : json.readerFor(bodyType), endpoint);
+    }
+
+    /** The resource's public endpoint method of that name (its overload for a given principal is not public). */
+    static Method endpointMethod(Class<?> resource, String name) {
+        for (Method method : resource.getDeclaredMethods()) {
+            if (method.getName().equals(name) && Modifier.isPublic(method.getModifiers())) {
+                return method;
+            }
+        }
+        throw new IllegalStateException("no endpoint " + resource.getSimpleName() + "." + name);
+    }
+
+    /** {@code /a/{b}/c} as Vert.x writes it: {@code /a/:b/c}. */
+    static String vertxPath(String template) {
+        return template.replaceAll("\\{([^}/]+)}", ":$1");
+    }
+
+    private <B> void serve(RoutingContext context, Route<B> route) {
+        HttpServerRequest http = context.request();
+        String credential = RequestAuthentication.bearer(http.getHeader(HttpHeaders.AUTHORIZATION));
+        if (credential == null || SessionToken.looksLikeOne(credential) || !acceptsJson(http.getHeader(HttpHeaders.ACCEPT))
+                || route.body() != null && !isJson(http.getHeader(HttpHeaders.CONTENT_TYPE))) {
+            context.next();
+            return;
+        }
+        if (route.body() != null) {
+            // Nothing of the body may arrive before its reader is in place, once the caller is known.
+            http.pause();
+        }
+        // Where Quarkus's HTTP metrics read the path template (the uri tag), as RESTEasy Reactive leaves it.
+        ContextLocals.put(URL_PATH_TEMPLATE, route.template());
+        keys.authenticate(credential)
+                .chain(principal -> principal.isEmpty() ? Uni.createFrom().item(RequestAuthentication.unauthenticated())
+                        : admitted(principal.get(), context, route))
+                .subscribe().with(response -> write(context, response), failure -> write(context, problems.responseFor(failure)));
+    }
+
+    /** The answer to an authenticated caller: over the policy {@code api}, refused the scope, or the endpoint's. */
+    private <B> Uni<Response> admitted(Principal principal, RoutingContext context, Route<B> route) {
+        return apiQuota.limit(principal, false).chain(overQuota -> {
+            if (overQuota != null) {
+                return Uni.createFrom().item(overQuota);
+            }
+            if (route.body() == null || !BodyLimit.hasBody(context.request())) {
+                return answer(principal, context, route, null);
+            }
+            EndpointAccess.require(principal, route.requires(), context.pathParam("projectId"));
+            Buffer[] whole = new Buffer[1];
+            return BodyLimit.readWithin(context, maxBodyBytes, body -> whole[0] = body).chain(refused -> {
+                if (refused != null) {
+                    return Uni.createFrom().item(refused);
+                }
+                B body;
+                try {
+                    body = whole[0].length() == 0 ? null : route.body().readValue(new ByteArrayInputStream(whole[0].getBytes()));
+                } catch (IOException e) {
+                    return Uni.createFrom().failure(e);
+                }
+                return answer(principal, context, route, body);
+            });
+        });
+    }
+
+    private static <B> Uni<Response> answer(Principal principal, RoutingContext context, Route<B> route, B body) {
+        try {
+            return route.endpoint().answer(principal, context, body);
+        } catch (Exception e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    /** Writes {@code response} as RESTEasy Reactive would: status, headers, and the entity as is or as JSON. */
+    private void write(RoutingContext context, Response response) {
+        HttpServerResponse out = context.response();
+        if (out.ended() || out.closed()) {
+            return;
+        }
+        out.setStatusCode(response.getStatus());
+        for (Map.Entry<String, List<String>> header : response.getStringHeaders().entrySet()) {
+            out.putHeader(header.getKey(), header.getValue());
+        }
+        Object entity = response.getEntity();
+        if (entity == null) {
+            out.end();
+            return;
+        }
+        String body;
+        try {
+            body = entity instanceof String text ? text : json.writeValueAsString(entity);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an answer always serializes", e);
+        }
+        if (!out.headers().contains(HttpHeaders.CONTENT_TYPE)) {
+            out.putHeader("Content-Type", JSON);
+        }
+        out.end(body);
+    }
+
+    /**
+     * Whether an {@code Accept} header admits JSON: absent, or naming {@code application/json},
+     * {@code application/*} or {@code *}{@code /*} without {@code q=0}. Anything else is RESTEasy's to
+     * negotiate (and refuse).
+     */
+    static boolean acceptsJson(String accept) {
+        if (accept == null) {
+            return true;
+        }
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            String type = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (!type.equals("application/json") && !type.equals("application/*") && !type.equals("*/*")) {
+                continue;
+            }
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                String parameter = parts[i].replace(" ", "").toLowerCase(Locale.ROOT);
+                refused |= parameter.startsWith("q=") && parameter.matches("q=0(\\.0*)?");
+            }
+            if (!refused) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a {@code Content-Type} is JSON in UTF-8: {@code application/json}, with at most {@code charset=utf-8}. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].replace(" ", "").replace("\"", "").toLowerCase(Locale.ROOT);
+            if (!parameter.equals("charset=utf-8")) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,135 @@
+package infrastructure.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static support.Api.as;
+import static support.Api.asAdmin;
+import static support.Api.freshProject;
+import static support.Api.keyFor;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import support.Metrics;
+
+/**
+ * The hot operations called with an API key are served by {@link DirectRoutes}, before RESTEasy
+ * Reactive, with its answers; every other request goes on to RESTEasy. Which way a request went is
+ * told by {@link RouteProbe}, a route of the tests' own between the two. That the answers are
+ * RESTEasy's to the byte is what every other REST test shows, since they call these operations
+ * with API keys too.
+ */
+@QuarkusTest
+class DirectRoutesTest {
+
+    @Inject
+    RouteProbe probe;
+
+    private String project;
+    private String key;
+
+    @BeforeEach
+    void aProjectWithAnEntryAndAnOperation() {
+        project = freshProject();
+        key = keyFor(List.of(project), "cache:read", "cache:write", "sessions", "rate-limits", "progress");
+        as(key).body(Map.of("value", 1)).put(entry("present")).then().statusCode(201);
+        as(key).body(Map.of("correlationId", "op-1", "totalSteps", 10)).post("/v1/projects/" + project + "/progress")
+                .then().statusCode(201);
+    }
+
+    @Test
+    void servesEachHotOperationCalledWithAnApiKeyItself() {
+        String token = as(key).body(Map.of("userId", "u-1", "projectAccess", List.of(project))).post("/v1/sessions")
+                .then().statusCode(201).extract().path("token");
+
+        assertServedDirectly(marked(as(key)).get(entry("present")), 200);
+        assertServedDirectly(marked(as(key)).get(entry("absent")), 404);
+        assertServedDirectly(marked(as(key)).body(Map.of("value", 2)).put(entry("present")), 200);
+        assertServedDirectly(marked(as(key)).body(Map.of("policy", "default", "scope", "user", "identifier", "u-1"))
+                .post("/v1/projects/" + project + "/rate-limits/check"), 200);
+        assertServedDirectly(marked(as(key)).body(Map.of("token", token)).post("/v1/sessions/validate"), 200);
+        assertServedDirectly(marked(as(key)).body(Map.of("message", "a step")).post("/v1/projects/" + project + "/progress/op-1/steps"), 200);
+    }
+
+    @Test
+    void refusesDirectlyAsRestEasyWouldInTheSameOrder() {
+        String reader = keyFor(List.of(project), "cache:read");
+        // An unknown key: 401 before anything else.
+        assertServedDirectly(marked(as("cdk_" + UUID.randomUUID())).get(entry("present")), 401)
+                .then().header("WWW-Authenticate", "Bearer realm=\"cache-domain\"")
+                .body("type", equalTo("urn:cache-domain:problem:unauthenticated"));
+        // A key without the scope, with a body: refused before the body is read, as EndpointAccess does.
+        assertServedDirectly(marked(as(reader)).body("{\"value\": ").put(entry("present")), 403)
+                .then().contentType("application/problem+json");
+        // Malformed JSON, malformed path values: the 400s of JsonRules and of the resource.
+        assertServedDirectly(marked(as(key)).body("{\"value\": 1, \"value\": 2}").put(entry("present")), 400)
+                .then().body("violations[0].field", equalTo("value"));
+        assertServedDirectly(marked(as(key)).get("/v1/projects/" + project + "/cache/a%20b"), 400)
+                .then().body("violations[0].field", equalTo("key"));
+        // A failed condition and a match: the resource's own answers.
+        assertServedDirectly(marked(as(key)).header("If-None-Match", "*").body(Map.of("value", 3)).put(entry("present")), 412);
+        String etag = as(key).get(entry("present")).then().statusCode(200).extract().header("ETag");
+        assertServedDirectly(marked(as(key)).header("If-None-Match", etag).get(entry("present")), 304);
+    }
+
+    @Test
+    void leavesEveryOtherRequestToRestEasy() {
+        String token = as(key).body(Map.of("userId", "u-1", "projectAccess", List.of(project))).post("/v1/sessions")
+                .then().statusCode(201).extract().path("token");
+
+        assertLeftToRestEasy(marked(RestAssured.given()).get(entry("present")), 401);
+        assertLeftToRestEasy(marked(RestAssured.given()).header("Authorization", "Basic eDp5").get(entry("present")), 401);
+        assertLeftToRestEasy(marked(RestAssured.given()).header("Authorization", "Bearer " + token).get(entry("present")), 403);
+        // Outside the OpenAPI document's contract (which lists no 406): RESTEasy's own refusals.
+        assertLeftToRestEasy(marked(withoutContract(key)).accept("text/plain").get(entry("present")), 406);
+        assertLeftToRestEasy(marked(as(key)).contentType(ContentType.TEXT).body("{\"value\": 1}").put(entry("present")), 415);
+        assertLeftToRestEasy(marked(as(key)).head(entry("present")), 200);
+        assertLeftToRestEasy(marked(as(key)).delete(entry("present")), 204);
+    }
+
+    @Test
+    void countsTheRequestsItServesUnderTheirPathTemplate() {
+        as(key).get(entry("present")).then().statusCode(200);
+        double served = Metrics.scrape().value("http_server_requests_seconds_count",
+                "method", "GET", "status", "200", "uri", "/v1/projects/{projectId}/cache/{key}");
+        assertThat(served).isGreaterThanOrEqualTo(1);
+        // Never the path itself (a series per project and key) nor the route as Vert.x writes it.
+        assertThat(Metrics.scrape().samples()).noneMatch(s -> s.labels().getOrDefault("uri", "").contains(project)
+                || s.labels().getOrDefault("uri", "").contains(":"));
+    }
+
+    private static RequestSpecification withoutContract(String key) {
+        return RestAssured.given().header("Authorization", "Bearer " + key);
+    }
+
+    private String entry(String name) {
+        return "/v1/projects/" + project + "/cache/" + name;
+    }
+
+    private String lastProbe;
+
+    private RequestSpecification marked(RequestSpecification request) {
+        lastProbe = UUID.randomUUID().toString();
+        return request.header(RouteProbe.HEADER, lastProbe);
+    }
+
+    private Response assertServedDirectly(Response response, int status) {
+        response.then().statusCode(status);
+        assertThat(probe.reachedRestEasy(lastProbe)).as("went on to RESTEasy").isFalse();
+        return response;
+    }
+
+    private Response assertLeftToRestEasy(Response response, int status) {
+        response.then().statusCode(status);
+        assertThat(probe.reachedRestEasy(lastProbe)).as("went on to RESTEasy").isTrue();
+        return response;
+    }
+}
