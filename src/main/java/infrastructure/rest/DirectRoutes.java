@@ -177,7 +177,7 @@ public class DirectRoutes {
         }
         // Where Quarkus's HTTP metrics read the path template (the uri tag), as RESTEasy Reactive leaves it.
         ContextLocals.put(URL_PATH_TEMPLATE, route.template());
-        keys.authenticate(credential)
+        Uni.createFrom().deferred(() -> keys.authenticate(credential))
                 .chain(principal -> principal.isEmpty() ? Uni.createFrom().item(RequestAuthentication.unauthenticated())
                         : admitted(principal.get(), context, route))
                 .subscribe().with(response -> write(context, response), failure -> write(context, problems.responseFor(failure)));
