@@ -42,9 +42,11 @@ import java.util.Map;
  * ({@link BodyLimit}, 413), its JSON ({@link JsonRules}, 400); failures answer through the same
  * {@link ProblemMappers}.
  *
- * <p>Any other request goes on to RESTEasy untouched, decided before anything is read or counted:
- * another credential (a session, a ticket, none, a malformed one), an {@code Accept} that rules
- * JSON out, a body that is not {@code application/json}, or HEAD and OPTIONS (no route here).
+ * <p>A request with no credential, or a malformed {@code Authorization}, gets the 401 RESTEasy's
+ * authentication gives on these paths, here: the service's cheapest answer stays cheap. Any other
+ * request goes on to RESTEasy untouched, decided before anything is read or counted: a session
+ * (header or cookie, which these paths refuse with 403), an {@code Accept} that rules JSON out, a
+ * body that is not {@code application/json}, or HEAD and OPTIONS (no route here).
  * {@code cache-domain.http.direct-routes=false} sends every request to RESTEasy.
  */
 @Singleton
@@ -165,7 +167,15 @@ public class DirectRoutes {
 
     private <B> void serve(RoutingContext context, Route<B> route) {
         HttpServerRequest http = context.request();
-        String credential = RequestAuthentication.bearer(http.getHeader(HttpHeaders.AUTHORIZATION));
+        String header = http.getHeader(HttpHeaders.AUTHORIZATION);
+        String credential = RequestAuthentication.bearer(header);
+        if (credential == null && (header != null || http.getHeader(HttpHeaders.COOKIE) == null
+                || http.getCookie(RequestAuthentication.SESSION_COOKIE) == null)) {
+            // No credential at all, or a malformed one: the 401 RESTEasy's authentication gives on these paths.
+            ContextLocals.put(URL_PATH_TEMPLATE, route.template());
+            write(context, RequestAuthentication.unauthenticated());
+            return;
+        }
         if (credential == null || SessionToken.looksLikeOne(credential) || !acceptsJson(http.getHeader(HttpHeaders.ACCEPT))
                 || route.body() != null && !isJson(http.getHeader(HttpHeaders.CONTENT_TYPE))) {
             context.next();
@@ -200,7 +210,7 @@ public class DirectRoutes {
                 }
                 B body;
                 try {
-                    body = whole[0].length() == 0 ? null : route.body().readValue(new ByteArrayInputStream(whole[0].getBytes()));
+                    body = isBlank(whole[0]) ? null : route.body().readValue(new ByteArrayInputStream(whole[0].getBytes()));
                 } catch (IOException e) {
                     return Uni.createFrom().failure(e);
                 }
@@ -223,25 +233,47 @@ public class DirectRoutes {
         if (out.ended() || out.closed()) {
             return;
         }
+        String body;
+        try {
+            body = entityOf(response);
+        } catch (JsonProcessingException | RuntimeException e) {
+            // Never a request left without an answer: the failure is logged and answered as RESTEasy would.
+            response = problems.unexpected(e);
+            try {
+                body = entityOf(response);
+            } catch (JsonProcessingException twice) {
+                body = null;
+            }
+        }
         out.setStatusCode(response.getStatus());
         for (Map.Entry<String, List<String>> header : response.getStringHeaders().entrySet()) {
             out.putHeader(header.getKey(), header.getValue());
         }
-        Object entity = response.getEntity();
-        if (entity == null) {
+        if (body == null) {
             out.end();
             return;
-        }
-        String body;
-        try {
-            body = entity instanceof String text ? text : json.writeValueAsString(entity);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an answer always serializes", e);
         }
         if (!out.headers().contains(HttpHeaders.CONTENT_TYPE)) {
             out.putHeader("Content-Type", JSON);
         }
         out.end(body);
+    }
+
+    /** Whether a body holds nothing but JSON's whitespace: no body, as RESTEasy Reactive's JSON reader takes it. */
+    static boolean isBlank(Buffer body) {
+        for (int i = 0; i < body.length(); i++) {
+            byte b = body.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The response's entity as it goes out: a text as it is, anything else as JSON; null for none. */
+    private String entityOf(Response response) throws JsonProcessingException {
+        Object entity = response.getEntity();
+        return entity == null ? null : entity instanceof String text ? text : json.writeValueAsString(entity);
     }
 
     /**
