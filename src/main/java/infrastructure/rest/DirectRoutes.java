@@ -4,6 +4,7 @@ import application.ApiKeyService;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import domain.access.Principal;
 import domain.cache.CachePolicy;
 import domain.session.SessionToken;
@@ -45,8 +46,9 @@ import java.util.Map;
  * <p>A request with no credential, or a malformed {@code Authorization}, gets the 401 RESTEasy's
  * authentication gives on these paths, here: the service's cheapest answer stays cheap. Any other
  * request goes on to RESTEasy untouched, decided before anything is read or counted: a session
- * (header or cookie, which these paths refuse with 403), an {@code Accept} that rules JSON out, a
- * body that is not {@code application/json}, or HEAD and OPTIONS (no route here).
+ * (header or cookie, which these paths refuse with 403), several {@code Authorization} headers, a
+ * path with matrix parameters, an {@code Accept} that rules JSON out, a body that is not
+ * {@code application/json}, or HEAD and OPTIONS (no route here).
  * {@code cache-domain.http.direct-routes=false} sends every request to RESTEasy.
  */
 @Singleton
@@ -60,6 +62,8 @@ public class DirectRoutes {
     /** The request context's local that holds the matched path template. */
     static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
     private static final String JSON = "application/json;charset=UTF-8";
+    /** How Jackson begins the failure to read a body that holds no JSON value at all. */
+    private static final String NO_CONTENT = "No content to map";
 
     /** What an endpoint answers to an authenticated, counted request; {@code body} is null when none was sent. */
     @FunctionalInterface
@@ -168,15 +172,20 @@ public class DirectRoutes {
     private <B> void serve(RoutingContext context, Route<B> route) {
         HttpServerRequest http = context.request();
         String header = http.getHeader(HttpHeaders.AUTHORIZATION);
-        String credential = RequestAuthentication.bearer(header);
-        if (credential == null && (header != null || http.getHeader(HttpHeaders.COOKIE) == null
-                || http.getCookie(RequestAuthentication.SESSION_COOKIE) == null)) {
-            // No credential at all, or a malformed one: the 401 RESTEasy's authentication gives on these paths.
-            ContextLocals.put(URL_PATH_TEMPLATE, route.template());
-            write(context, RequestAuthentication.unauthenticated());
+        // RESTEasy reads a path with matrix parameters, several Authorization headers and any cookie (a session's) its own way.
+        if (http.path().indexOf(';') >= 0 || header != null && http.headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1
+                || header == null && http.headers().contains(HttpHeaders.COOKIE)) {
+            context.next();
             return;
         }
-        if (credential == null || SessionToken.looksLikeOne(credential) || !acceptsJson(http.getHeader(HttpHeaders.ACCEPT))
+        String credential = RequestAuthentication.bearer(header);
+        if (credential == null) {
+            // No credential at all, or a malformed one: the 401 RESTEasy's authentication gives on these paths.
+            ContextLocals.put(URL_PATH_TEMPLATE, route.template());
+            answer(context, RequestAuthentication.unauthenticated());
+            return;
+        }
+        if (SessionToken.looksLikeOne(credential) || !acceptsJson(http.getHeader(HttpHeaders.ACCEPT))
                 || route.body() != null && !isJson(http.getHeader(HttpHeaders.CONTENT_TYPE))) {
             context.next();
             return;
@@ -190,7 +199,7 @@ public class DirectRoutes {
         Uni.createFrom().deferred(() -> keys.authenticate(credential))
                 .chain(principal -> principal.isEmpty() ? Uni.createFrom().item(RequestAuthentication.unauthenticated())
                         : admitted(principal.get(), context, route))
-                .subscribe().with(response -> write(context, response), failure -> write(context, problems.responseFor(failure)));
+                .subscribe().with(response -> answer(context, response), failure -> answer(context, failure));
     }
 
     /** The answer to an authenticated caller: over the policy {@code api}, refused the scope, or the endpoint's. */
@@ -210,7 +219,13 @@ public class DirectRoutes {
                 }
                 B body;
                 try {
-                    body = isBlank(whole[0]) ? null : route.body().readValue(new ByteArrayInputStream(whole[0].getBytes()));
+                    body = route.body().readValue(new ByteArrayInputStream(whole[0].getBytes()));
+                } catch (MismatchedInputException e) {
+                    // Nothing but whitespace (and a byte order mark): no body, as RESTEasy Reactive's JSON reader takes it.
+                    if (e.getMessage() == null || !e.getMessage().startsWith(NO_CONTENT)) {
+                        return Uni.createFrom().failure(e);
+                    }
+                    body = null;
                 } catch (IOException e) {
                     return Uni.createFrom().failure(e);
                 }
@@ -227,24 +242,39 @@ public class DirectRoutes {
         }
     }
 
+    /** Answers {@code failure} through the problem mappers; a mapper's own failure is the unexpected problem. */
+    private void answer(RoutingContext context, Throwable failure) {
+        Response response;
+        try {
+            response = problems.responseFor(failure);
+        } catch (RuntimeException e) {
+            response = problems.unexpected(e);
+        }
+        answer(context, response);
+    }
+
+    /** Writes {@code response}; should that fail, the unexpected problem, and at worst a bare 500: never no answer. */
+    private void answer(RoutingContext context, Response response) {
+        try {
+            write(context, response);
+        } catch (RuntimeException e) {
+            try {
+                write(context, problems.unexpected(e));
+            } catch (RuntimeException again) {
+                if (!context.response().ended() && !context.response().closed()) {
+                    context.response().setStatusCode(500).end();
+                }
+            }
+        }
+    }
+
     /** Writes {@code response} as RESTEasy Reactive would: status, headers, and the entity as is or as JSON. */
     private void write(RoutingContext context, Response response) {
         HttpServerResponse out = context.response();
         if (out.ended() || out.closed()) {
             return;
         }
-        String body;
-        try {
-            body = entityOf(response);
-        } catch (JsonProcessingException | RuntimeException e) {
-            // Never a request left without an answer: the failure is logged and answered as RESTEasy would.
-            response = problems.unexpected(e);
-            try {
-                body = entityOf(response);
-            } catch (JsonProcessingException twice) {
-                body = null;
-            }
-        }
+        String body = entityOf(response);
         out.setStatusCode(response.getStatus());
         for (Map.Entry<String, List<String>> header : response.getStringHeaders().entrySet()) {
             out.putHeader(header.getKey(), header.getValue());
@@ -259,21 +289,14 @@ public class DirectRoutes {
         out.end(body);
     }
 
-    /** Whether a body holds nothing but JSON's whitespace: no body, as RESTEasy Reactive's JSON reader takes it. */
-    static boolean isBlank(Buffer body) {
-        for (int i = 0; i < body.length(); i++) {
-            byte b = body.getByte(i);
-            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The response's entity as it goes out: a text as it is, anything else as JSON; null for none. */
-    private String entityOf(Response response) throws JsonProcessingException {
+    private String entityOf(Response response) {
         Object entity = response.getEntity();
-        return entity == null ? null : entity instanceof String text ? text : json.writeValueAsString(entity);
+        try {
+            return entity == null ? null : entity instanceof String text ? text : json.writeValueAsString(entity);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an answer that does not serialize", e);
+        }
     }
 
     /**

@@ -44,6 +44,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * for the requests {@link DirectRoutes} serves outside RESTEasy, from these same methods.
  */
 @jakarta.inject.Singleton
+@io.quarkus.runtime.annotations.RegisterForReflection(methods = true)
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);

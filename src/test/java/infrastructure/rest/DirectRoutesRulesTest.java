@@ -36,14 +36,6 @@ class DirectRoutesRulesTest {
     }
 
     @Test
-    void takesABodyOfWhitespaceOnlyForNone() {
-        assertThat(DirectRoutes.isBlank(io.vertx.core.buffer.Buffer.buffer(""))).isTrue();
-        assertThat(DirectRoutes.isBlank(io.vertx.core.buffer.Buffer.buffer(" \r\n\t"))).isTrue();
-        assertThat(DirectRoutes.isBlank(io.vertx.core.buffer.Buffer.buffer(" {}"))).isFalse();
-        assertThat(DirectRoutes.isBlank(io.vertx.core.buffer.Buffer.buffer("\u00a0"))).isFalse();
-    }
-
-    @Test
     void writesAPathTemplateAsVertxRoutesDo() {
         assertThat(DirectRoutes.vertxPath("/v1/projects/{projectId}/cache/{key}")).isEqualTo("/v1/projects/:projectId/cache/:key");
         assertThat(DirectRoutes.vertxPath("/v1/sessions/validate")).isEqualTo("/v1/sessions/validate");

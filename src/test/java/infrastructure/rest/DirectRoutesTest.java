@@ -77,6 +77,9 @@ class DirectRoutesTest {
         // A body of whitespace only is no body, as RESTEasy's JSON reader takes it: the value is missing.
         assertServedDirectly(marked(as(key)).body(" \r\n\t ").put(entry("present")), 400)
                 .then().body("violations[0].field", equalTo("value"));
+        // A byte order mark and a space: no body either, so no token, and no session for it.
+        assertServedDirectly(marked(as(key)).body(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, ' '})
+                .post("/v1/sessions/validate"), 401).then().body("type", equalTo("urn:cache-domain:problem:unauthenticated"));
         // A failed condition and a match: the resource's own answers.
         assertServedDirectly(marked(as(key)).header("If-None-Match", "*").body(Map.of("value", 3)).put(entry("present")), 412);
         String etag = as(key).get(entry("present")).then().statusCode(200).extract().header("ETag");
@@ -104,6 +107,9 @@ class DirectRoutesTest {
         // Outside the OpenAPI document's contract (which lists no 406): RESTEasy's own refusals.
         assertLeftToRestEasy(marked(withoutContract(key)).accept("text/plain").get(entry("present")), 406);
         assertLeftToRestEasy(marked(as(key)).contentType(ContentType.TEXT).body("{\"value\": 1}").put(entry("present")), 415);
+        // Matrix parameters, which RESTEasy strips from the segment, and two Authorization headers, which it joins.
+        assertLeftToRestEasy(marked(as(key)).urlEncodingEnabled(false).get(entry("present") + ";v=1"), 200);
+        assertLeftToRestEasy(marked(as(key)).header("Authorization", "Bearer cdk_other").get(entry("present")), 401);
         assertLeftToRestEasy(marked(as(key)).head(entry("present")), 200);
         assertLeftToRestEasy(marked(as(key)).delete(entry("present")), 204);
     }

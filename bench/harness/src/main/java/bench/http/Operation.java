@@ -49,7 +49,7 @@ public record Operation(String name, HttpMethod method, List<String> uris, List<
 
     /**
      * The benchmark's operations on a fixture: first the HTTP floor (a request the service refuses
-     * with 401 before touching Redis: routing, the authentication filter and a problem body, nothing
+     * with 401 before touching Redis: routing, the authentication check and a problem body, nothing
      * else), then the five operations; progress only when the fixture has operations.
      */
     public static List<Operation> all(Fixture f) {

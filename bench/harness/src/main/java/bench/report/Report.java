@@ -160,8 +160,8 @@ public final class Report {
             md.append("The generators' own ceiling, in this run: each against a null server (`bench.http.NullServer`: Vert.x, ")
                     .append("one event loop, a 204 to every request and nothing else), the cheapest endpoint this machine serves; ")
                     .append("a lower bound of each generator's ceiling, as the null server too takes its share of the cores. ")
-                    .append("The floor is the service's cheapest answer: a 401 from the authentication filter before any ")
-                    .append("Redis call (routing, filter, a problem body, tracing).\n\n");
+                    .append("The floor is the service's cheapest answer: a cache GET without a credential, refused with 401 ")
+                    .append("before any Redis call (routing, the authentication check, a problem body, tracing, metrics).\n\n");
             md.append("| generator | against | req/s | share of its ceiling |\n| --- | --- | ---: | ---: |\n");
             md.append("| `").append(generator).append("` | the null server | ").append(num(ceiling)).append(" | 1.00 |\n");
             md.append("| `").append(generator).append("` | the service's HTTP floor | ").append(num(floorRps)).append(" | ")
