@@ -79,6 +79,13 @@ class MetricsTest {
     }
 
     @Test
+    void exposesTheJitCompilersTimeWhichTheBenchmarkWarmsUpUntilItStopsMoving() {
+        // By the time a request is answered, the JIT has compiled something: the counter exists and has moved.
+        assertThat(Metrics.scrape().series("jvm_compilation_time_ms_total")).as("the JIT compiler's time, bench/run's warm-up signal")
+                .isNotEmpty().allSatisfy(sample -> assertThat(sample.value()).isPositive());
+    }
+
+    @Test
     void countsRateLimitSessionAndProgressOperationsToo() {
         String project = freshProject();
         String limiter = keyFor(List.of(project), "rate-limits", "sessions", "progress");

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -24,8 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * The service's own meters beyond those the use cases register: latency buckets of
- * {@value MeasuredInterceptor#METER}, and the state of every circuit breaker as
- * {@value #BREAKER_STATE}; also the settings the observability of the use cases needs.
+ * {@value MeasuredInterceptor#METER}, the state of every circuit breaker as
+ * {@value #BREAKER_STATE}, the JIT compiler's time; also the settings the observability of the use cases needs.
  */
 @ApplicationScoped
 public class Observability {
@@ -84,6 +86,17 @@ public class Observability {
             return id.replaceTags(Tags.of(id.getTagsAsIterable()).and("uri", "UNKNOWN"));
         }
         return id;
+    }
+
+    /**
+     * The JIT compiler's time ({@code jvm_compilation_time_ms_total}), which Quarkus does not bind:
+     * a service that still compiles is slower than it will be (right after a deploy), and the
+     * benchmark harness warms the service up until this stops moving.
+     */
+    @Produces
+    @Singleton
+    MeterBinder compilation() {
+        return new JvmCompilationMetrics();
     }
 
     @Produces

@@ -102,8 +102,9 @@ public final class Api {
         double sum = 0;
         for (String line : metrics.split("\n")) {
             if ((line.startsWith(name + " ") || line.startsWith(name + "{")) && line.contains(label)) {
-                // name{labels} value [timestamp]: labels hold no spaces in what the service exports
-                sum += Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim().split("\\s+")[0]);
+                // name{labels} value [timestamp]; a label's value may hold spaces (the JIT's compiler="HotSpot 64-Bit ...")
+                int labelsEnd = line.startsWith(name + "{") ? line.lastIndexOf('}') : name.length();
+                sum += Double.parseDouble(line.substring(labelsEnd + 1).trim().split("\\s+")[0]);
             }
         }
         return sum;

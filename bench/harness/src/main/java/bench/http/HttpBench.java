@@ -23,7 +23,9 @@ import org.HdrHistogram.Histogram;
  * {@code --wrk-threads} (1), {@code --work-dir} (wrk's script and data files, and its log),
  * {@code --null-base} (a running {@link NullServer}; without it no ceilings are measured),
  * {@code --stack-base} (a {@link NullServer} with {@code --redis}: one Redis GET through Vert.x alone),
- * {@code --warmup} (seconds, closed loop, not counted), {@code --saturate} and {@code --steady}
+ * {@code --warmup} (seconds per operation and warm-up round, closed loop, not counted; rounds go on
+ * until the service's JIT settles, see {@link #warmUp}), {@code --settle-limit} (150 s for all the warm-up
+ * rounds), {@code --saturate} and {@code --steady}
  * (seconds), {@code --fraction} of the saturation rate for the steady run (0.5; never above that
  * fraction of {@link Paced}'s own ceiling, which wrk's saturation rates may pass), {@code --low-rate}
  * (1,000 per second) and {@code --low-seconds} (6; 0 skips it) for the modest load, {@code --phase-file}
@@ -43,6 +45,7 @@ public final class HttpBench {
         URI uri = URI.create(base);
         int connections = args.integer("connections", 50);
         int warmup = args.integer("warmup", 5);
+        int settleLimit = args.integer("settle-limit", 150);
         int saturate = args.integer("saturate", 10);
         int steady = args.integer("steady", 15);
         double fraction = args.decimal("fraction", 0.5);
@@ -126,21 +129,21 @@ public final class HttpBench {
                     }
                 }
             }
-            // Every operation once before any is measured: the service's JIT then sees them all.
-            for (Operation op : operations) {
-                Files.writeString(phase, "warmup " + op.name());
-                System.out.printf("%s: warming up %d s%n", op.name(), warmup);
-                wrk.run(op, uri, key, warmup);
-            }
+            // Every operation in turn, round after round, until the service's JIT compiler settles: measured
+            // while it still compiles, an operation pays for the compiler's work on the same two cores.
+            double settledAt = warmUp(operations, wrk, uri, key, warmup, settleLimit, api, phase);
+            out.put("jitSettled", settledAt >= 0).put("warmupTotalSeconds", Math.abs(settledAt));
             for (Operation op : operations) {
                 // The same command on raw Redis just before and just after: a ratio of two measurements
                 // made minutes apart on a shared machine would mostly measure the neighbours.
                 Files.writeString(phase, "raw " + op.name());
                 String before = raw != null && op.redisEquivalent() != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 Files.writeString(phase, "saturate " + op.name());
-                double allocatedBefore = Api.counter(api.metrics(), ALLOCATED);
+                String metricsAtStart = api.metrics();
                 Wrk.Result peak = wrk.run(op, uri, key, saturate);
-                double allocated = Api.counter(api.metrics(), ALLOCATED) - allocatedBefore;
+                String metricsAtEnd = api.metrics();
+                double allocated = Api.counter(metricsAtEnd, ALLOCATED) - Api.counter(metricsAtStart, ALLOCATED);
+                double compiling = Api.counter(metricsAtEnd, COMPILATION) - Api.counter(metricsAtStart, COMPILATION);
                 Files.writeString(phase, "raw " + op.name());
                 String after = before != null ? raw.measure(op.redisEquivalent(), pairedRequests) : null;
                 System.out.printf("%s: %.0f requests/s at saturation (%d unexpected, %d failed%s)%n", op.name(), peak.rate(),
@@ -177,6 +180,7 @@ public final class HttpBench {
                     System.out.printf("%s: raw %s %.0f requests/s before, %.0f after%n", op.name(), op.redisEquivalent(),
                             RawRedis.rps(before), RawRedis.rps(after));
                 }
+                r.put("saturationCompileMs", compiling);
                 r.put("saturationRps", peak.rate()).put("saturationP50Ms", peak.p50Ms()).put("saturationP99Ms", peak.p99Ms())
                         .put("saturationErrors", peak.unexpected() + peak.failed());
                 long answered = peak.ok() + peak.unexpected();
@@ -215,6 +219,43 @@ public final class HttpBench {
         System.out.printf("answers by failure policy during the run: %.0f, of which rate limit decisions: %.0f%n", degraded, rateLimits);
         Files.writeString(Path.of(args.get("out")), Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     }
+
+    /**
+     * Runs every operation for {@code slice} seconds in turn, round after round, until a round in which
+     * the service's JIT compiler worked less than {@value #SETTLED} of the round's time, or {@code limit}
+     * seconds in all. A service still compiling is measured at a fraction of its speed (a cache GET at a
+     * third, docs/benchmarks.md).
+     *
+     * @return the seconds spent; negative when the limit came first
+     */
+    static double warmUp(List<Operation> operations, Wrk wrk, URI uri, String key, int slice, int limit, Api api, Path phase)
+            throws Exception {
+        long started = System.nanoTime();
+        for (int round = 1; ; round++) {
+            double compiledBefore = Api.counter(api.metrics(), COMPILATION);
+            long roundStart = System.nanoTime();
+            for (Operation op : operations) {
+                Files.writeString(phase, "warmup " + op.name());
+                wrk.run(op, uri, key, slice);
+            }
+            double roundMs = (System.nanoTime() - roundStart) / 1e6;
+            double compiledMs = Api.counter(api.metrics(), COMPILATION) - compiledBefore;
+            double spent = (System.nanoTime() - started) / 1e9;
+            System.out.printf("warm-up round %d: the JIT compiled for %.0f ms of %.0f ms%n", round, compiledMs, roundMs);
+            if (compiledMs < SETTLED * roundMs) {
+                return spent;
+            }
+            if (spent + roundMs / 1e3 > limit) {
+                System.out.printf("warm-up: the JIT had not settled after %.0f s; measuring anyway%n", spent);
+                return -spent;
+            }
+        }
+    }
+
+    /** The share of a warm-up round's time below which the JIT compiler is taken as settled. */
+    static final double SETTLED = 0.03;
+    /** The service's JIT compiler time (Micrometer's JvmCompilationMetrics), in milliseconds. */
+    static final String COMPILATION = "jvm_compilation_time_ms_total";
 
     /** The service's counter of answers given by a failure policy (fail mode, degraded miss, remembered key). */
     static final String DEGRADED = "operations_degraded_total";

@@ -131,8 +131,8 @@ public final class Report {
             return;
         }
         String generator = http.path("generator").asText("the harness's Java generator");
-        md.append(String.format(Locale.ROOT, "%d connections, no pipelining. Saturation: `%s`, closed loop for %d s after %d s of "
-                        + "warm-up, each operation's requests prepared once in a Lua script (keys, identifiers, tokens in turn). "
+        md.append(String.format(Locale.ROOT, "%d connections, no pipelining. Saturation: `%s`, closed loop for %d s after the "
+                        + "warm-up below (%d s per operation and round), each operation's requests prepared once in a Lua script (keys, identifiers, tokens in turn). "
                         + "Latency: the harness's own generator (`Paced`) at a constant rate, timed from each request's intended "
                         + "send time (no coordinated omission), for %d s at %.0f%% of the saturation rate (at most %.0f%% of "
                         + "`Paced`'s own ceiling below), then for %d s at %s req/s. Raw Redis: the equivalent command "
@@ -182,13 +182,20 @@ public final class Report {
             }
         }
 
+        if (http.has("warmupTotalSeconds")) {
+            md.append(String.format(Locale.ROOT, "Warm-up: every operation in turn for %d s, round after round until the service's "
+                    + "JIT compiler worked less than 3%% of a round (`jvm_compilation_time_ms_total`): %s after %.0f s. Measured "
+                    + "while it still compiles, a cache GET reached a third of its warm throughput (2026-12-07).%n%n",
+                    http.path("warmupSeconds").asInt(), http.path("jitSettled").asBoolean() ? "settled" : "**not settled**",
+                    http.get("warmupTotalSeconds").asDouble()));
+        }
         md.append("Throughput and CPU at saturation (CPU from /proc, sampled each second; ").append(cores())
                 .append(" cores in all, the rest is the load generator, Redis and the other engineers' work; heap allocated: the "
                         + "service's `jvm_gc_memory_allocated_bytes_total` over the run, which moves at each young collection, "
-                        + "divided by the answers):\n\n");
+                        + "divided by the answers; JIT: the service's compiler time during the run):\n\n");
         md.append("| operation | req/s | vs floor | raw Redis equivalent | vs raw Redis | service, cores | Redis, cores | machine busy "
-                + "| service CPU per request | vs floor's | heap allocated per request | errors |\n");
-        md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "| service CPU per request | vs floor's | heap allocated per request | JIT | errors |\n");
+        md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (JsonNode op : http.get("operations")) {
             String name = op.get("name").asText();
             boolean isFloor = op.path("floor").asBoolean();
@@ -211,6 +218,8 @@ public final class Report {
                     .append(isFloor ? "1.0×" : times(cpuTimes)).append(" | ")
                     .append(op.has("allocatedBytesPerRequest")
                             ? String.format(Locale.ROOT, "%.1f KB", op.get("allocatedBytesPerRequest").asDouble() / 1000) : "–")
+                    .append(" | ").append(op.has("saturationCompileMs")
+                            ? String.format(Locale.ROOT, "%.0f ms", op.get("saturationCompileMs").asDouble()) : "–")
                     .append(" | ").append(op.get("saturationErrors").asLong())
                     .append(" |\n");
             if (isFloor) {
