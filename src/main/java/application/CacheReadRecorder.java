@@ -39,8 +39,12 @@ final class CacheReadRecorder {
     /** A batch the store refused is held again while fewer than this many buffers' worth of entries are held. */
     private static final int HELD_BUFFERS = 4;
 
-    /** Entries one store call records at most: one script on Redis, one write on the embedded store. */
-    static final int PART_ENTRIES = 500;
+    /**
+     * Entries one store call records at most: one script on Redis, one write on the embedded store.
+     * Redis runs a script alone: one of 500 entries (2,500 commands) held it about 2 ms, which every
+     * cache read behind it waited, and showed in the reads' tail (docs/benchmarks.md, 2026-12-07).
+     */
+    static final int PART_ENTRIES = 100;
 
     private final CacheRepository cache;
     private final ReadTally tally;
