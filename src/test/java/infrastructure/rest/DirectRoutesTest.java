@@ -13,12 +13,14 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import support.Metrics;
+import support.RawHttp;
 
 /**
  * The hot operations called with an API key are served by {@link DirectRoutes}, before RESTEasy
@@ -112,6 +114,39 @@ class DirectRoutesTest {
         assertLeftToRestEasy(marked(as(key)).header("Authorization", "Bearer cdk_other").get(entry("present")), 401);
         assertLeftToRestEasy(marked(as(key)).head(entry("present")), 200);
         assertLeftToRestEasy(marked(as(key)).delete(entry("present")), 204);
+    }
+
+    @Test
+    void answersAWriteThatWaitsFor100ContinueAndRefusesAKeyRevokedBetweenTwoRequestsOfOneConnection() throws Exception {
+        String name = "k-" + UUID.randomUUID();
+        String revoked = asAdmin().body(Map.of("name", name, "projects", List.of(project), "scopes", List.of("cache:read", "cache:write")))
+                .post("/v1/admin/api-keys").then().statusCode(201).extract().path("key");
+        byte[] body = "{\"value\": 7}".getBytes(StandardCharsets.UTF_8);
+        try (RawHttp http = RawHttp.connect()) {
+            String written = UUID.randomUUID().toString();
+            http.send(head("PUT", entry("continued"), revoked, written) + "Content-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(http.read().status()).as("the interim answer the client waits for").isEqualTo(100);
+            http.send(body);
+            assertThat(http.read().status()).isEqualTo(201);
+            assertThat(probe.reachedRestEasy(written)).as("went on to RESTEasy").isFalse();
+
+            asAdmin().delete("/v1/admin/api-keys/" + name).then().statusCode(204);
+
+            // The same connection, kept alive: nothing of the first request's authentication is left on it.
+            String refused = UUID.randomUUID().toString();
+            http.send(head("GET", entry("continued"), revoked, refused) + "\r\n");
+            RawHttp.Answer answer = http.read();
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.header("content-type")).isEqualTo("application/problem+json");
+            assertThat(probe.reachedRestEasy(refused)).as("went on to RESTEasy").isFalse();
+        }
+        as(key).get(entry("continued")).then().statusCode(200).body("value", equalTo(7));
+    }
+
+    private static String head(String method, String path, String key, String probeId) {
+        return method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key + "\r\n" + RouteProbe.HEADER + ": "
+                + probeId + "\r\n";
     }
 
     @Test
