@@ -41,8 +41,8 @@ final class CacheReadRecorder {
 
     /**
      * Entries one store call records at most: one script on Redis, one write on the embedded store.
-     * Redis runs a script alone: one of 500 entries (2,500 commands) held it about 2 ms, which every
-     * cache read behind it waited, and showed in the reads' tail (docs/benchmarks.md, 2026-12-07).
+     * Redis runs a script alone: one of 500 entries is 2,500 commands, by our estimate a couple of
+     * milliseconds that every cache read behind it waits (the reads' tail, docs/benchmarks.md, 2026-12-07).
      */
     static final int PART_ENTRIES = 100;
 

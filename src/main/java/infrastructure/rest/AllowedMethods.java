@@ -41,14 +41,12 @@ public class AllowedMethods {
 
     public AllowedMethods() {
         for (Class<?> resource : RESOURCES) {
-            String base = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getMethods()) {
                 String verb = verbOf(method);
                 if (verb == null) {
                     continue;
                 }
-                Path path = method.getAnnotation(Path.class);
-                endpoints.add(new Endpoint(template(base, path == null ? "" : path.value()), verb));
+                endpoints.add(new Endpoint(template(pathOf(resource, method)), verb));
             }
         }
     }
@@ -86,7 +84,8 @@ public class AllowedMethods {
         return Uni.createFrom().item(allow == null ? null : Response.ok().header("Allow", allow).build());
     }
 
-    private static String verbOf(Method method) {
+    /** The HTTP method an endpoint method answers, by its annotation ({@code @GET}, ...); null for a method that is not an endpoint. */
+    static String verbOf(Method method) {
         for (Annotation annotation : method.getAnnotations()) {
             HttpMethod verb = annotation.annotationType().getAnnotation(HttpMethod.class);
             if (verb != null) {
@@ -96,12 +95,15 @@ public class AllowedMethods {
         return null;
     }
 
+    /** An endpoint method's path template: its resource's {@code @Path} and its own, joined, without a trailing slash. */
+    static String pathOf(Class<?> resource, Method method) {
+        Path sub = method.getAnnotation(Path.class);
+        String joined = ("/" + resource.getAnnotation(Path.class).value() + "/" + (sub == null ? "" : sub.value())).replaceAll("/+", "/");
+        return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
+    }
+
     /** A path template as a pattern: each {@code {parameter}} one segment, a trailing slash allowed. */
-    private static Pattern template(String base, String path) {
-        String joined = ("/" + base + "/" + path).replaceAll("/+", "/");
-        if (joined.length() > 1 && joined.endsWith("/")) {
-            joined = joined.substring(0, joined.length() - 1);
-        }
+    private static Pattern template(String joined) {
         StringBuilder regex = new StringBuilder();
         for (String part : joined.split("(?=\\{)|(?<=\\})")) {
             regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));

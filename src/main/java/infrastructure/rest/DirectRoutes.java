@@ -20,12 +20,9 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HttpMethod;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
@@ -136,16 +133,8 @@ public class DirectRoutes {
 
     private <B> Route<B> route(Class<?> resource, String name, Class<B> bodyType, Endpoint<B> endpoint) {
         Method method = endpointMethod(resource, name);
-        String verb = null;
-        for (Annotation annotation : method.getAnnotations()) {
-            HttpMethod httpMethod = annotation.annotationType().getAnnotation(HttpMethod.class);
-            if (httpMethod != null) {
-                verb = httpMethod.value();
-            }
-        }
-        Path sub = method.getAnnotation(Path.class);
-        String template = (resource.getAnnotation(Path.class).value() + "/" + (sub == null ? "" : sub.value()))
-                .replaceAll("/+", "/").replaceAll("/$", "");
+        String verb = AllowedMethods.verbOf(method);
+        String template = AllowedMethods.pathOf(resource, method);
         if (verb == null || method.getAnnotation(Requires.class) == null
                 || (bodyType != null) != method.isAnnotationPresent(Consumes.class)) {
             throw new IllegalStateException("not an endpoint served directly: " + resource.getSimpleName() + "." + name);
@@ -199,6 +188,7 @@ public class DirectRoutes {
         Uni.createFrom().deferred(() -> keys.authenticate(credential))
                 .chain(principal -> principal.isEmpty() ? Uni.createFrom().item(RequestAuthentication.unauthenticated())
                         : admitted(principal.get(), context, route))
+                // The route is the request's one subscriber: nothing else subscribes, so nothing else can answer it.
                 .subscribe().with(response -> answer(context, response), failure -> answer(context, failure));
     }
 

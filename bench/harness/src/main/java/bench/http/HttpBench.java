@@ -132,7 +132,7 @@ public final class HttpBench {
             // Every operation in turn, round after round, until the service's JIT compiler settles: measured
             // while it still compiles, an operation pays for the compiler's work on the same two cores.
             double settledAt = warmUp(operations, wrk, uri, key, warmup, settleLimit, api, phase);
-            out.put("jitSettled", settledAt >= 0).put("warmupTotalSeconds", Math.abs(settledAt));
+            out.put("jitSettled", settledAt >= 0).put("warmupTotalSeconds", Math.abs(settledAt)).put("settledShare", SETTLED);
             for (Operation op : operations) {
                 // The same command on raw Redis just before and just after: a ratio of two measurements
                 // made minutes apart on a shared machine would mostly measure the neighbours.
@@ -223,13 +223,17 @@ public final class HttpBench {
     /**
      * Runs every operation for {@code slice} seconds in turn, round after round, until a round in which
      * the service's JIT compiler worked less than {@value #SETTLED} of the round's time, or {@code limit}
-     * seconds in all. A service still compiling is measured at a fraction of its speed (a cache GET at a
-     * third, docs/benchmarks.md).
+     * seconds in all (the round that passes it included). A service still compiling is measured at a
+     * fraction of its speed (docs/benchmarks.md, 2026-12-07).
      *
      * @return the seconds spent; negative when the limit came first
      */
     static double warmUp(List<Operation> operations, Wrk wrk, URI uri, String key, int slice, int limit, Api api, Path phase)
             throws Exception {
+        if (!api.metrics().contains(COMPILATION)) {
+            // Without it every round would look settled: better no figures than figures of a service still compiling.
+            throw new IllegalStateException("the service exports no " + COMPILATION + ", which the warm-up waits on");
+        }
         long started = System.nanoTime();
         for (int round = 1; ; round++) {
             double compiledBefore = Api.counter(api.metrics(), COMPILATION);

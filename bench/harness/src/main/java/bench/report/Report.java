@@ -184,10 +184,10 @@ public final class Report {
 
         if (http.has("warmupTotalSeconds")) {
             md.append(String.format(Locale.ROOT, "Warm-up: every operation in turn for %d s, round after round until the service's "
-                    + "JIT compiler worked less than 3%% of a round (`jvm_compilation_time_ms_total`): %s after %.0f s. Measured "
-                    + "while it still compiles, a cache GET reached a third of its warm throughput (2026-12-07).%n%n",
-                    http.path("warmupSeconds").asInt(), http.path("jitSettled").asBoolean() ? "settled" : "**not settled**",
-                    http.get("warmupTotalSeconds").asDouble()));
+                    + "JIT compiler worked less than %.0f%% of a round (`jvm_compilation_time_ms_total`): %s after %.0f s. Measured "
+                    + "while it still compiled, a cache GET reached about a third of its warm throughput (docs/benchmarks.md, "
+                    + "2026-12-07).%n%n", http.path("warmupSeconds").asInt(), 100 * http.path("settledShare").asDouble(0.03),
+                    http.path("jitSettled").asBoolean() ? "settled" : "**not settled**", http.get("warmupTotalSeconds").asDouble()));
         }
         md.append("Throughput and CPU at saturation (CPU from /proc, sampled each second; ").append(cores())
                 .append(" cores in all, the rest is the load generator, Redis and the other engineers' work; heap allocated: the "
