@@ -72,10 +72,13 @@ class ColdStartRateLimitIT {
                     return null;
                 }));
             }
-            for (Future<?> client : running) {
-                client.get(2, TimeUnit.MINUTES);
+            try {
+                for (Future<?> client : running) {
+                    client.get(2, TimeUnit.MINUTES);
+                }
+            } finally {
+                clients.shutdownNow();
             }
-            clients.shutdown();
 
             long admitted = 0;
             long degraded = 0;
