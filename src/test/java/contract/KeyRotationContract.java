@@ -267,8 +267,10 @@ public abstract class KeyRotationContract {
         assertThat(await(service.keys.describe(KeysetOwner.SESSIONS)).orElseThrow().olderEnabledKeys()).containsExactly(oldKey);
         assertThat(await(keysets.find(KeysetOwner.of(SHOP)))).as("no project's keyset is touched").isEmpty();
 
+        // Disabling the older keys and marking the rotation finished are two writes: wait for both.
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> await(service.keys.describe(KeysetOwner.SESSIONS)).orElseThrow().olderEnabledKeys().isEmpty());
+                .until(() -> await(service.keys.describe(KeysetOwner.SESSIONS)).orElseThrow().olderEnabledKeys().isEmpty()
+                        && await(service.keys.rotations()).stream().anyMatch(r -> r.owner().equals(KeysetOwner.SESSIONS) && r.finished()));
         assertThat(Instant.now()).isAfterOrEqualTo(started.retiresOlderKeysAt());
         assertThat(await(service.keys.rotations())).filteredOn(r -> r.owner().equals(KeysetOwner.SESSIONS))
                 .singleElement().satisfies(r -> assertThat(r.finished()).isTrue());
