@@ -15,7 +15,6 @@ import domain.access.Scope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -150,7 +149,7 @@ public class ApiKeyService {
      */
     @Measured
     @WithSpan("apikeys.authenticate")
-    @ApplyGuard(Guards.API_KEYS)
+    @Guarded(Guards.API_KEYS)
     @Fallback(fallbackMethod = "recentlyConfirmed",
             applyOn = {StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
     Uni<Optional<Principal>> lookUp(String digest) {
@@ -244,7 +243,7 @@ public class ApiKeyService {
      */
     @Measured
     @WithSpan("apikeys.create")
-    @ApplyGuard(Guards.API_KEYS)
+    @Guarded(Guards.API_KEYS)
     public Uni<Created> create(Principal caller, ApiKeyName name, ProjectAccess projects, Set<Scope> scopes,
             Optional<Instant> expiresAt) {
         return Uni.createFrom().deferred(() -> {
@@ -271,7 +270,7 @@ public class ApiKeyService {
     /** The keys the caller administers (those whose projects lie within its own), by name, with their last uses. */
     @Measured
     @WithSpan("apikeys.list")
-    @ApplyGuard(Guards.API_KEYS)
+    @Guarded(Guards.API_KEYS)
     public Uni<List<Listed>> list(Principal caller) {
         return visible(caller).chain(visible -> keys.lastUses(visible.stream().map(ApiKey::name).toList())
                 .map(lastUses -> visible.stream().map(k -> new Listed(k, Optional.ofNullable(lastUses.get(k.name())))).toList()));
@@ -280,7 +279,7 @@ public class ApiKeyService {
     /** One key the caller administers, with its last use; a key outside the caller's projects is, to it, absent. */
     @Measured
     @WithSpan("apikeys.get")
-    @ApplyGuard(Guards.API_KEYS)
+    @Guarded(Guards.API_KEYS)
     public Uni<Listed> get(Principal caller, ApiKeyName name) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
@@ -301,7 +300,7 @@ public class ApiKeyService {
     /** Revokes a key the caller administers, at once; false when there is none it may see. */
     @Measured
     @WithSpan("apikeys.revoke")
-    @ApplyGuard(Guards.API_KEYS)
+    @Guarded(Guards.API_KEYS)
     public Uni<Boolean> revoke(Principal caller, ApiKeyName name) {
         return visible(caller).chain(visible -> visible.stream().anyMatch(k -> k.name().equals(name))
                 ? keys.delete(name).invoke(revoked -> {

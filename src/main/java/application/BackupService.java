@@ -5,7 +5,6 @@ import domain.access.Scope;
 import domain.store.Backup;
 import domain.store.StoreBackups;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -25,7 +24,7 @@ public class BackupService {
 
     /** Takes one backup now; it holds every write acknowledged before it began. */
     @WithSpan("admin.backup")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     public Uni<Backup> backUp(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);

@@ -21,8 +21,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.faulttolerance.api.ApplyGuard;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -81,7 +79,7 @@ public class CacheService {
 
     @Inject
     public CacheService(CacheRepository cache, CachePolicy policy, CacheSettings settings, MeterRegistry meters,
-            Clock clock, HotPaths paths, @Identifier(Guards.CACHE) Guard guard) {
+            Clock clock, HotPaths paths, @Identifier(Guards.CACHE) StoreGuard guard) {
         this(cache, policy, settings, meters, clock, paths.of("cache.read", guard), paths.of("cache.write", guard),
                 paths.of("cache.record", null));
     }
@@ -214,7 +212,7 @@ public class CacheService {
     /** Removes one entry; idempotent, but not retried: its answer (removed or not) would be wrong the second time. */
     @Measured
     @WithSpan("cache.remove")
-    @ApplyGuard(Guards.CACHE)
+    @Guarded(Guards.CACHE)
     public Uni<Boolean> remove(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, CacheKey key) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_WRITE);
@@ -225,7 +223,7 @@ public class CacheService {
     /** Removes what the invalidation selects; answers how many live entries went. */
     @Measured
     @WithSpan("cache.invalidate")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     public Uni<Long> invalidate(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Invalidation invalidation) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_WRITE);
@@ -236,7 +234,7 @@ public class CacheService {
     /** Removes every entry of the project, and nothing of any other. */
     @Measured
     @WithSpan("cache.clear")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     public Uni<Long> clear(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_WRITE);
@@ -247,7 +245,7 @@ public class CacheService {
     /** One page of the project's live keys that match the pattern. */
     @Measured
     @WithSpan("cache.list")
-    @ApplyGuard(Guards.CACHE)
+    @Guarded(Guards.CACHE)
     public Uni<KeyPage> list(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, KeyPattern pattern,
             Optional<CacheKey> after, PageSize size) {
         return Uni.createFrom().deferred(() -> {
@@ -259,7 +257,7 @@ public class CacheService {
     /** Live entries, hits and misses of the project. */
     @Measured
     @WithSpan("cache.stats")
-    @ApplyGuard(Guards.CACHE)
+    @Guarded(Guards.CACHE)
     public Uni<CacheStats> stats(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.CACHE_READ);

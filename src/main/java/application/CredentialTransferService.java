@@ -9,7 +9,6 @@ import domain.session.SessionPage;
 import domain.session.SessionRepository;
 import domain.session.StoredSession;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -100,7 +99,7 @@ public class CredentialTransferService {
     /** Every stored key, expired ones included (they are listed where they are, and stay unusable). */
     @Measured
     @WithSpan("admin.export-keys")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<List<ApiKey>> allKeys() {
         return Retries.idempotent(keys::list);
     }
@@ -125,7 +124,7 @@ public class CredentialTransferService {
     /** About {@value #SESSIONS_PAGE} live sessions from {@code cursor} on, in one store call. */
     @Measured
     @WithSpan("admin.export-sessions-page")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<SessionPage> sessionPage(String cursor) {
         return Retries.idempotent(() -> sessions.page(cursor, SESSIONS_PAGE));
     }
@@ -208,7 +207,7 @@ public class CredentialTransferService {
     /** What became of one key or session. */
     enum Outcome { WRITTEN, EXISTING, EXPIRED, CONFLICT }
 
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<Outcome> restore(ApiKey key, boolean dryRun) {
         if (key.expiredAt(clock.instant())) {
             return Uni.createFrom().item(Outcome.EXPIRED);
@@ -232,7 +231,7 @@ public class CredentialTransferService {
                 && held.scopes().equals(imported.scopes()) && Objects.equals(held.expiresAt(), imported.expiresAt());
     }
 
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<Outcome> restore(StoredSession stored, boolean dryRun) {
         Instant now = clock.instant();
         if (!stored.session().isActiveAt(now)) {

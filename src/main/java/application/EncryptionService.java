@@ -20,7 +20,6 @@ import domain.project.ProjectId;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,7 +88,7 @@ public class EncryptionService {
      */
     @Measured
     @WithSpan("admin.rotate")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     public Uni<RotationStarted> rotate(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.ADMIN);
@@ -118,7 +117,7 @@ public class EncryptionService {
     /** The project's keys (ids and states, never material) and its latest rotation. */
     @Measured
     @WithSpan("admin.keys")
-    @ApplyGuard(Guards.CACHE)
+    @Guarded(Guards.CACHE)
     public Uni<KeysView> describe(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.ADMIN);
@@ -138,7 +137,7 @@ public class EncryptionService {
      */
     @Measured
     @WithSpan("admin.shred")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     public Uni<Boolean> shred(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.ADMIN);
@@ -163,7 +162,7 @@ public class EncryptionService {
      */
     @Measured
     @WithSpan("admin.rotate-sessions")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     public Uni<SessionsRotationStarted> rotateSessions(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             Access.requireServiceWide(caller, Scope.ADMIN);
@@ -179,7 +178,7 @@ public class EncryptionService {
     /** The sessions' keys (ids and states, never material) and their latest rotation; {@code admin} on every project. */
     @Measured
     @WithSpan("admin.sessions-keys")
-    @ApplyGuard(Guards.CACHE)
+    @Guarded(Guards.CACHE)
     public Uni<KeysView> describeSessions(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             Access.requireServiceWide(caller, Scope.ADMIN);

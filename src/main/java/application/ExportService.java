@@ -16,7 +16,6 @@ import domain.project.ProjectId;
 import domain.session.SessionRepository;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -125,7 +124,7 @@ public class ExportService {
      */
     @Measured
     @WithSpan("admin.projects")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     public Uni<List<ProjectId>> projects(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
@@ -151,7 +150,7 @@ public class ExportService {
     /** Up to {@value #OPERATIONS_PAGE} operations after {@code after}, each with the events it retains. */
     @Measured
     @WithSpan("admin.export-progress-page")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<OperationPage> operationPage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressId> after) {
         return progress.list(project, after, OPERATIONS_PAGE).chain(page -> Multi.createFrom().iterable(page.items())
                 // The events are read after the state: those a change recorded in between are left out, so that the
@@ -185,7 +184,7 @@ public class ExportService {
     /** The project's queues that hold tasks, in one guarded store call. */
     @Measured
     @WithSpan("admin.export-queues")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<List<domain.task.QueueName>> queues(@SpanAttribute(Outcomes.PROJECT) ProjectId project) {
         return Retries.idempotent(() -> tasks.queues(project));
     }
@@ -193,7 +192,7 @@ public class ExportService {
     /** About {@value #TASKS_PAGE} tasks of the queue from {@code cursor} on, in one store call. */
     @Measured
     @WithSpan("admin.export-tasks-page")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<domain.task.TaskBatch> taskPage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, domain.task.QueueName queue,
             String cursor) {
         return Retries.idempotent(() -> tasks.walk(project, queue, cursor, TASKS_PAGE));
@@ -242,7 +241,7 @@ public class ExportService {
     /** Up to {@value #PAGE} live entries after {@code after}, read whole in one store call. */
     @Measured
     @WithSpan("admin.export-page")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<EntryPage> cachePage(@SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<CacheKey> after) {
         return cache.entries(project, after, PageSize.of(PAGE), PAGE_BYTES);
     }

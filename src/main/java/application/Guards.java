@@ -3,7 +3,7 @@ package application;
 import java.util.List;
 
 /**
- * The names of the fault tolerance guards that use cases apply with {@code @ApplyGuard}: one per
+ * The names of the guards ({@link StoreGuard}) that use cases apply with {@link Guarded}: one per
  * capability, each with the capability's store timeout and its own circuit breaker (of the same
  * name), and one for bulk operations. The deployment builds them from configuration
  * (infrastructure.config); a capability's methods all share its breaker.

@@ -8,7 +8,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +20,7 @@ import java.util.function.Supplier;
  * interceptor chain: the span {@code <capability>.<operation>} (made current only when it is
  * sampled), the capability's guard, and the timer {@value MeasuredInterceptor#METER} per outcome,
  * with the names, tags, attributes and breaker accounting that {@code @WithSpan}, {@link Measured}
- * and {@code @ApplyGuard} give the other operations. bench/interceptor-cost measured the chain at
+ * and {@link Guarded} give the other operations. bench/interceptor-cost measured the chain at
  * several microseconds of CPU per call more than this (docs/benchmarks.md).
  */
 final class HotPath {
@@ -29,7 +28,7 @@ final class HotPath {
     private final String capability;
     private final String operation;
     private final String name;
-    private final Guard guard;
+    private final StoreGuard guard;
     private final Tracer tracer;
     private final MeterRegistry meters;
     private final SlowOperations slow;
@@ -42,7 +41,7 @@ final class HotPath {
      * @param tracer null for no span
      * @param slow   null to remember no slow operation
      */
-    HotPath(String name, Guard guard, Tracer tracer, MeterRegistry meters, SlowOperations slow) {
+    HotPath(String name, StoreGuard guard, Tracer tracer, MeterRegistry meters, SlowOperations slow) {
         int dot = name.indexOf('.');
         if (dot <= 0 || dot == name.length() - 1) {
             throw new IllegalArgumentException("a hot path is named <capability>.<operation>: " + name);
@@ -124,12 +123,8 @@ final class HotPath {
         return run(project, () -> Uni.createFrom().item(answer.get()), null, false);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> Uni<T> guarded(Supplier<Uni<T>> action) {
-        if (guard == null) {
-            return action.get();
-        }
-        return (Uni<T>) guard.get((Supplier) action, Uni.class);
+        return guard == null ? action.get() : guard.get(action);
     }
 
     private Timer timer(String outcome) {

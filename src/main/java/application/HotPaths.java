@@ -2,7 +2,6 @@ package application;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
-import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Builds the use cases' {@link HotPath}s from what the container provides: the tracer, the meters, the slow operations. */
@@ -20,7 +19,7 @@ public class HotPaths {
     }
 
     /** The operation {@code <capability>.<operation>} under that guard. */
-    HotPath of(String name, Guard guard) {
+    HotPath of(String name, StoreGuard guard) {
         return new HotPath(name, guard, tracer, meters, slow);
     }
 }

@@ -17,7 +17,6 @@ import domain.project.ProjectId;
 import domain.StoreUnavailableException;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -147,7 +146,7 @@ public class ImportService {
     private static final int TASKS_CHUNK = 200;
 
     /** One chunk of one queue's tasks, in one guarded store call (a dry run reads each instead). */
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<List<domain.task.TaskRepository.Restored>> restoreTasks(ProjectId project, domain.task.QueueName queue,
             List<domain.task.Task> chunk, boolean dryRun) {
         if (!dryRun) {
@@ -160,7 +159,7 @@ public class ImportService {
     }
 
     /** 0 written, 1 existing, 2 expired. */
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<Integer> restore(ProjectId project, Operation operation, boolean dryRun) {
         Progress moved = operation.progress();
         // Kept its ttl after its last update, and never longer than a ttl from now (a clock ahead of ours gains nothing).
@@ -271,7 +270,7 @@ public class ImportService {
      * One entry: written unless the project holds a newer one. Conditional on what was read, so that a
      * write racing it is never overwritten (it is newer: a conflict).
      */
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<Outcome> apply(ProjectId project, Entry entry, boolean dryRun) {
         return apply(project, entry, dryRun, true);
     }
@@ -324,12 +323,12 @@ public class ImportService {
         return Duration.between(held.expiresAt(), entry.expiresAt()).abs().compareTo(margin) <= 0;
     }
 
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<Long> clear(ProjectId project) {
         return cache.removeAll(project);
     }
 
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     Uni<Long> liveEntries(ProjectId project) {
         return cache.stats(project).map(stats -> stats.entries());
     }

@@ -28,7 +28,6 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.enterprise.event.Observes;
@@ -40,7 +39,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import org.jboss.logging.Logger;
 
 /**
@@ -82,7 +80,7 @@ public class ProgressService {
     @Inject
     public ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
             Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations,
-            HotPaths paths, @Identifier(Guards.PROGRESS) Guard guard) {
+            HotPaths paths, @Identifier(Guards.PROGRESS) StoreGuard guard) {
         this(progress, tickets, policy, settings, clock, meters, keys, sessions, revocations, paths.of("progress.step", guard));
     }
 
@@ -120,7 +118,7 @@ public class ProgressService {
     /** Starts an operation at step 0 under the given id, or a generated one; 409 when the id is in use. */
     @Measured
     @WithSpan("progress.start")
-    @ApplyGuard(Guards.PROGRESS)
+    @Guarded(Guards.PROGRESS)
     public Uni<Progress> start(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressId> id,
             long totalSteps, String message) {
         return Uni.createFrom().deferred(() -> {
@@ -151,7 +149,7 @@ public class ProgressService {
     /** Ends the operation as completed, at its total. */
     @Measured
     @WithSpan("progress.complete")
-    @ApplyGuard(Guards.PROGRESS)
+    @Guarded(Guards.PROGRESS)
     public Uni<Progress> complete(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String message) {
         return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Complete(policy.message(message))));
     }
@@ -159,7 +157,7 @@ public class ProgressService {
     /** Ends the operation as failed with {@code error}. */
     @Measured
     @WithSpan("progress.fail")
-    @ApplyGuard(Guards.PROGRESS)
+    @Guarded(Guards.PROGRESS)
     public Uni<Progress> fail(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id, String error) {
         return Uni.createFrom().deferred(() -> record(caller, project, id, new ProgressChange.Fail(policy.error(error))));
     }
@@ -178,7 +176,7 @@ public class ProgressService {
     /** The operation's state; a running one silent for the stall timeout is recorded as stalled first. */
     @Measured
     @WithSpan("progress.read")
-    @ApplyGuard(Guards.PROGRESS)
+    @Guarded(Guards.PROGRESS)
     public Uni<Progress> find(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
@@ -194,7 +192,7 @@ public class ProgressService {
      */
     @Measured
     @WithSpan("progress.list")
-    @ApplyGuard(Guards.PROGRESS)
+    @Guarded(Guards.PROGRESS)
     public Uni<ProgressPage> list(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, Optional<ProgressStatus> status,
             Optional<ProgressId> after, int limit) {
         return Uni.createFrom().deferred(() -> {
@@ -238,7 +236,7 @@ public class ProgressService {
      */
     @Measured
     @WithSpan("progress.follow")
-    @ApplyGuard(Guards.PROGRESS)
+    @Guarded(Guards.PROGRESS)
     public Uni<Multi<StreamItem>> follow(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id,
             OptionalLong lastSeen, Executor deliverOn, Optional<ProgressTicket.Opening> ticket) {
         return Uni.createFrom().deferred(() -> {
@@ -309,7 +307,7 @@ public class ProgressService {
      */
     @Measured
     @WithSpan("progress.ticket")
-    @ApplyGuard(Guards.PROGRESS)
+    @Guarded(Guards.PROGRESS)
     public Uni<ProgressTicket.Issued> issueTicket(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.PROGRESS_READ);
@@ -337,7 +335,7 @@ public class ProgressService {
      */
     @Measured
     @WithSpan("progress.redeem-ticket")
-    @ApplyGuard(Guards.PROGRESS)
+    @Guarded(Guards.PROGRESS)
     public Uni<Optional<TicketAdmission>> redeemTicket(@SpanAttribute(Outcomes.PROJECT) ProjectId project, ProgressId id,
             String presented) {
         if (!ProgressTicket.looksLikeOne(presented)) {

@@ -17,7 +17,6 @@ import domain.ratelimit.WindowStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -107,10 +106,10 @@ public class RateLimitService {
         }, null);
     }
 
-    /** Every window's status for the identifier now, counting nothing; bounded by the guard's timeout, not a check's. */
+    /** Every window's status for the identifier now, counting nothing; bounded by the guard's budget, not a check's. */
     @Measured
     @WithSpan("ratelimit.state")
-    @ApplyGuard(Guards.RATE_LIMITS)
+    @Guarded(Guards.RATE_LIMITS)
     public Uni<List<WindowStatus>> state(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name,
             Identifier identifier) {
         return Uni.createFrom().deferred(() -> {
@@ -123,7 +122,7 @@ public class RateLimitService {
     /** Forgets every count of the identifier under the policy. */
     @Measured
     @WithSpan("ratelimit.reset")
-    @ApplyGuard(Guards.RATE_LIMITS)
+    @Guarded(Guards.RATE_LIMITS)
     public Uni<Void> reset(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, PolicyName name, Identifier identifier) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.RATE_LIMITS);
@@ -154,7 +153,7 @@ public class RateLimitService {
     /** Every policy: stored ones, and configured ones not overridden by a stored one. */
     @Measured
     @WithSpan("ratelimit.policies.list")
-    @ApplyGuard(Guards.RATE_LIMITS)
+    @Guarded(Guards.RATE_LIMITS)
     public Uni<List<KnownPolicy>> policies(Principal caller) {
         return Uni.createFrom().deferred(() -> {
             requireAny(caller);
@@ -173,7 +172,7 @@ public class RateLimitService {
     /** One policy, stored or configured. */
     @Measured
     @WithSpan("ratelimit.policies.get")
-    @ApplyGuard(Guards.RATE_LIMITS)
+    @Guarded(Guards.RATE_LIMITS)
     public Uni<KnownPolicy> policy(Principal caller, PolicyName name) {
         return Uni.createFrom().deferred(() -> {
             requireAny(caller);
@@ -189,7 +188,7 @@ public class RateLimitService {
      */
     @Measured
     @WithSpan("ratelimit.policies.save")
-    @ApplyGuard(Guards.RATE_LIMITS)
+    @Guarded(Guards.RATE_LIMITS)
     public Uni<Boolean> save(Principal caller, RateLimitPolicy policy) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);
@@ -207,7 +206,7 @@ public class RateLimitService {
      */
     @Measured
     @WithSpan("ratelimit.policies.delete")
-    @ApplyGuard(Guards.RATE_LIMITS)
+    @Guarded(Guards.RATE_LIMITS)
     public Uni<Void> delete(Principal caller, PolicyName name) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.ADMIN);

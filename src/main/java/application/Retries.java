@@ -1,5 +1,6 @@
 package application;
 
+import domain.StoreBusyException;
 import domain.StoreFullException;
 import domain.StoreNotReplicatedException;
 import domain.StoreUnavailableException;
@@ -23,12 +24,13 @@ final class Retries {
     /**
      * The call, attempted again once if the store failed; {@code call} must be safe to repeat. A full
      * store is not retried: it answered, and will answer the same; nor a write its replicas did not
-     * confirm in time: it was applied, and would wait for them again.
+     * confirm in time: it was applied, and would wait for them again; nor a call this instance had no
+     * room to queue: trying again at once would only add to the queue.
      */
     static <T> Uni<T> idempotent(Supplier<Uni<? extends T>> call) {
         return Uni.createFrom().<T>deferred(call)
                 .onFailure(f -> f instanceof StoreUnavailableException && !(f instanceof StoreFullException)
-                        && !(f instanceof StoreNotReplicatedException)).retry()
+                        && !(f instanceof StoreNotReplicatedException) && !(f instanceof StoreBusyException)).retry()
                 .atMost(EXTRA_ATTEMPTS);
     }
 }

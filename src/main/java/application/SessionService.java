@@ -16,8 +16,6 @@ import domain.session.UserSession;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.faulttolerance.api.ApplyGuard;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,7 +61,7 @@ public class SessionService {
 
     @Inject
     public SessionService(SessionRepository sessions, SessionPolicy policy, Clock clock, Revocations revocations,
-            HotPaths paths, @Identifier(Guards.SESSIONS) Guard guard) {
+            HotPaths paths, @Identifier(Guards.SESSIONS) StoreGuard guard) {
         this(sessions, policy, clock, revocations, paths.of("sessions.validate", guard));
     }
 
@@ -101,7 +99,7 @@ public class SessionService {
     /** Opens a session for a user the backend authenticated; the token is in the result, once. */
     @Measured
     @WithSpan("sessions.create")
-    @ApplyGuard(Guards.SESSIONS)
+    @Guarded(Guards.SESSIONS)
     public Uni<SessionPolicy.Opened> create(Principal caller, UserId user, String userData, Set<ProjectId> projects,
             OptionalLong idleSeconds, OptionalLong absoluteSeconds) {
         return Uni.createFrom().deferred(() -> {
@@ -148,7 +146,7 @@ public class SessionService {
     /** The session, if live and within the caller's projects; does not count as activity. */
     @Measured
     @WithSpan("sessions.get")
-    @ApplyGuard(Guards.SESSIONS)
+    @Guarded(Guards.SESSIONS)
     public Uni<Optional<UserSession>> get(Principal caller, SessionId id) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
@@ -159,7 +157,7 @@ public class SessionService {
     /** Grants ({@code granted}) or revokes one project on a session; takes effect at once. */
     @Measured
     @WithSpan("sessions.change-access")
-    @ApplyGuard(Guards.SESSIONS)
+    @Guarded(Guards.SESSIONS)
     public Uni<Optional<UserSession>> changeAccess(Principal caller, SessionId id, ProjectId project, boolean granted) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.SESSIONS);
@@ -177,7 +175,7 @@ public class SessionService {
     /** Issues a new token for the session; every older token of it stops working at once. */
     @Measured
     @WithSpan("sessions.rotate")
-    @ApplyGuard(Guards.SESSIONS)
+    @Guarded(Guards.SESSIONS)
     public Uni<Optional<SessionPolicy.Opened>> rotate(Principal caller, SessionId id) {
         return get(caller, id).chain(found -> {
             if (found.isEmpty()) {
@@ -197,7 +195,7 @@ public class SessionService {
     /** Ends the session and deletes it; false when the caller sees no such session. */
     @Measured
     @WithSpan("sessions.revoke")
-    @ApplyGuard(Guards.SESSIONS)
+    @Guarded(Guards.SESSIONS)
     public Uni<Boolean> revoke(Principal caller, SessionId id) {
         return get(caller, id).chain(found -> found.isEmpty()
                 ? Uni.createFrom().item(false)
@@ -211,7 +209,7 @@ public class SessionService {
     /** The user's live sessions that the caller sees, oldest first. */
     @Measured
     @WithSpan("sessions.list")
-    @ApplyGuard(Guards.SESSIONS)
+    @Guarded(Guards.SESSIONS)
     public Uni<List<UserSession>> list(Principal caller, UserId user) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
@@ -223,7 +221,7 @@ public class SessionService {
     /** Ends every session of the user that the caller sees; answers how many. */
     @Measured
     @WithSpan("sessions.revoke-all")
-    @ApplyGuard(Guards.BULK)
+    @Guarded(Guards.BULK)
     public Uni<Long> revokeAll(Principal caller, UserId user) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, Scope.SESSIONS);
@@ -241,7 +239,7 @@ public class SessionService {
     /** The session of the presented token, counting as activity; empty for any token that opens none. */
     @Measured
     @WithSpan("sessions.current")
-    @ApplyGuard(Guards.SESSIONS)
+    @Guarded(Guards.SESSIONS)
     public Uni<Optional<UserSession>> current(String presentedToken) {
         return SessionToken.parse(presentedToken)
                 .map(token -> Retries.idempotent(() -> sessions.open(token, true)))
@@ -252,7 +250,7 @@ public class SessionService {
     /** Ends the session of the presented token (logout); false when it opens none. */
     @Measured
     @WithSpan("sessions.logout")
-    @ApplyGuard(Guards.SESSIONS)
+    @Guarded(Guards.SESSIONS)
     public Uni<Boolean> logout(String presentedToken) {
         Optional<SessionToken> token = SessionToken.parse(presentedToken);
         if (token.isEmpty()) {

@@ -70,7 +70,7 @@ public final class StoreBudget {
 
     /**
      * @param budget how long a call may wait without the store answering anything
-     * @param cap    the longest a call waits in any case (the guard's timeout)
+     * @param cap    the longest a call waits in any case
      */
     public StoreBudget(StorePulse pulse, Timer timer, Duration budget, Duration cap) {
         if (budget.isNegative() || budget.isZero() || cap.compareTo(budget) < 0) {
@@ -102,6 +102,15 @@ public final class StoreBudget {
      */
     public <T> Uni<T> read(Supplier<Uni<T>> read) {
         return bound(read, true);
+    }
+
+    /**
+     * Bounds an operation of several store calls, reads and writes alike (a {@link StoreGuard}'s): it
+     * is always started, as a read is, since a circuit breaker, not this budget's stall memory, spares
+     * a dead store its calls.
+     */
+    public <T> Uni<T> operation(Supplier<Uni<T>> operation) {
+        return bound(operation, true);
     }
 
     /** True while a stall was seen and the store has not answered since. */

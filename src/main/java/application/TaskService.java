@@ -33,8 +33,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.faulttolerance.api.ApplyGuard;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -104,7 +102,7 @@ public class TaskService {
     private final ProgressPolicy progressPolicy;
     private final TaskSettings settings;
     private final Clock clock;
-    private final Guard guard;
+    private final StoreGuard guard;
     private final StreamSlots longPolls;
     private final TaskMetrics metrics;
     private final HotPath claiming;
@@ -115,7 +113,7 @@ public class TaskService {
 
     @Inject
     public TaskService(TaskRepository tasks, ProgressRepository progress, ProgressPolicy progressPolicy, TaskSettings settings,
-            Clock clock, MeterRegistry meters, HotPaths paths, @Identifier(Guards.TASKS) Guard guard) {
+            Clock clock, MeterRegistry meters, HotPaths paths, @Identifier(Guards.TASKS) StoreGuard guard) {
         this.tasks = tasks;
         this.progress = progress;
         this.progressPolicy = progressPolicy;
@@ -190,7 +188,7 @@ public class TaskService {
      */
     @Measured
     @WithSpan("tasks.enqueue-batch")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<List<EnqueueOutcome>> enqueueAll(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project,
             QueueName queue, List<Submission> submissions) {
         return Uni.createFrom().deferred(() -> {
@@ -413,7 +411,7 @@ public class TaskService {
      */
     @Measured
     @WithSpan("tasks.heartbeat")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<Task> heartbeat(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, TaskRef ref, LeaseToken lease,
             Optional<Duration> extendBy, Optional<Step> step) {
         return Uni.createFrom().deferred(() -> {
@@ -486,7 +484,7 @@ public class TaskService {
      */
     @Measured
     @WithSpan("tasks.fail")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<Task> fail(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, TaskRef ref, LeaseToken lease,
             String error, boolean retryable) {
         return Uni.createFrom().deferred(() -> {
@@ -513,7 +511,7 @@ public class TaskService {
      */
     @Measured
     @WithSpan("tasks.cancel")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<Task> cancel(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, TaskRef ref) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, ref.project(), Scope.TASKS);
@@ -536,7 +534,7 @@ public class TaskService {
     /** The task, from the caller's project only: 404 for another project's id, as for one that never existed. */
     @Measured
     @WithSpan("tasks.read")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<Task> find(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, TaskRef ref) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, ref.project(), Scope.TASKS);
@@ -548,7 +546,7 @@ public class TaskService {
     /** A page of the queue's tasks in {@code state}, after the cursor {@code after} (0 for the first), in enqueue order. */
     @Measured
     @WithSpan("tasks.list")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<TaskPage> list(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, QueueName queue, TaskState state,
             long after, int limit) {
         return Uni.createFrom().deferred(() -> {
@@ -561,7 +559,7 @@ public class TaskService {
     /** The queue's counts by state, the age of its oldest queued task, and its settings. */
     @Measured
     @WithSpan("tasks.queue")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<QueueInfo> queue(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, QueueName queue) {
         return Uni.createFrom().deferred(() -> {
             Access.require(caller, project, Scope.TASKS);
@@ -579,7 +577,7 @@ public class TaskService {
      */
     @Measured
     @WithSpan("tasks.save-queue")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<QueueSettings> saveSettings(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, QueueName queue,
             QueueSettings saved) {
         return Uni.createFrom().deferred(() -> {
@@ -611,7 +609,7 @@ public class TaskService {
     /** A page of the queue's dead letters. */
     @Measured
     @WithSpan("tasks.dead-letters")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<TaskPage> deadLetters(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, QueueName queue, long after,
             int limit) {
         return Uni.createFrom().deferred(() -> {
@@ -624,7 +622,7 @@ public class TaskService {
     /** Puts dead letters back in the queue with their attempts reset, those named or all; answers how many. */
     @Measured
     @WithSpan("tasks.redrive")
-    @ApplyGuard(Guards.TASKS)
+    @Guarded(Guards.TASKS)
     public Uni<Long> redrive(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, QueueName queue,
             Optional<Set<TaskId>> ids) {
         return Uni.createFrom().deferred(() -> {
@@ -714,9 +712,8 @@ public class TaskService {
                 .collect().last().replaceWithVoid();
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> Uni<T> guarded(Supplier<Uni<T>> action) {
-        return (Uni<T>) guard.get((Supplier) action, Uni.class);
+        return guard.get(action);
     }
 
     private static NoSuchObjectException noSuchTask(TaskRef ref) {

@@ -113,7 +113,7 @@ class HotPathTest {
     }
 
     /** A guard whose breaker is open: it refuses every call, as SmallRye's does then. */
-    private final Guard refusesEverything = new Guard() {
+    private final StoreGuard refusesEverything = new StoreGuard(new Guard() {
         @Override
         public <T> T call(java.util.concurrent.Callable<T> action, Class<T> type) {
             throw new IllegalStateException("circuit breaker open");
@@ -133,5 +133,5 @@ class HotPathTest {
         public <T> T get(java.util.function.Supplier<T> action, jakarta.enterprise.util.TypeLiteral<T> type) {
             throw new IllegalStateException("circuit breaker open");
         }
-    };
+    }, support.Budgets.of(domain.store.StorePulse.onSystemTicker(), WAIT));
 }

@@ -13,11 +13,21 @@ import java.time.Duration;
 public interface ResilienceConfig {
 
     /**
-     * The longest one operation of the cache, sessions, progress and rate limit administration waits
-     * for the store before it fails (or degrades, per the capability's failure policy). Default 1 second.
+     * How long one operation of the cache, sessions, progress, tasks and rate limit administration
+     * waits for a store that answers nothing at all before it fails (or degrades, per the capability's
+     * failure policy). While the store answers other calls, the delay is this process's own (a busy
+     * event loop, a garbage collection pause, a cold JIT), and the operation waits on, up to
+     * {@link #longestWait()}. Default 1 second.
      */
     @WithDefault("1s")
     Duration timeout();
+
+    /**
+     * The longest one operation waits in any case, even while its store keeps answering other calls
+     * (a timeout longer than this is its own cap). Default 5 seconds.
+     */
+    @WithDefault("5s")
+    Duration longestWait();
 
     /**
      * The longest a bulk operation (invalidate, clear a project, revoke all of a user's sessions)

@@ -2,6 +2,8 @@ package infrastructure.config;
 
 import application.Guards;
 import application.StoreBudget;
+import application.StoreGuard;
+import domain.StoreBusyException;
 import domain.StoreFullException;
 import domain.StoreNotReplicatedException;
 import domain.StorePartUnavailableException;
@@ -25,104 +27,131 @@ import org.jboss.logging.Logger;
 
 /**
  * Builds the guards the use cases apply (see {@link Guards}) from configuration, at startup: per
- * capability a timeout and a circuit breaker named after it, which opens on store failures and
- * timeouts only (never on a caller's mistakes) and logs each change of state once.
+ * capability a {@link StoreGuard}, whose budget measures the store rather than this process, inside a
+ * circuit breaker named after the capability, which opens on store failures and timeouts only (never
+ * on a caller's mistakes) and logs each change of state once.
  */
 @ApplicationScoped
 public class StoreGuards {
 
     private static final Logger LOG = Logger.getLogger(StoreGuards.class);
 
+    private final ResilienceConfig resilience;
+    private final StorePulse pulse;
+    private final Vertx vertx;
+
+    StoreGuards(ResilienceConfig resilience, StorePulse pulse, Vertx vertx) {
+        this.resilience = resilience;
+        this.pulse = pulse;
+        this.vertx = vertx;
+    }
+
     @Produces
     @Singleton
     @Startup
     @Identifier(Guards.CACHE)
-    Guard cache(ResilienceConfig resilience) {
-        return capability(Guards.CACHE, resilience.timeout(), resilience.breaker());
+    StoreGuard cache() {
+        return capability(Guards.CACHE, resilience.timeout());
     }
 
     @Produces
     @Singleton
     @Startup
     @Identifier(Guards.SESSIONS)
-    Guard sessions(ResilienceConfig resilience) {
-        return capability(Guards.SESSIONS, resilience.timeout(), resilience.breaker());
+    StoreGuard sessions() {
+        return capability(Guards.SESSIONS, resilience.timeout());
     }
 
     /**
-     * Rate limits: a check's store call runs under the budget {@link #rateLimitBudget} inside this
-     * guard. A stall the budget sees (the store answered nothing within it) is a store failure and
-     * counts toward this breaker; a call that merely waited on this process (one garbage collection
-     * pause under load would hold a whole window of concurrent checks) is not, so timeouts, the
-     * budget's cap included, do not open this breaker: only store failures do.
+     * The rate limits' breaker, which a check's store call passes through around its own budget
+     * ({@link #rateLimitBudget}). A stall the budget sees (the store answered nothing within it) is a
+     * store failure and counts toward this breaker; a call that merely waited on this process (one
+     * garbage collection pause under load would hold a whole window of concurrent checks) is not, so
+     * timeouts, the budget's cap included, do not open it: only store failures do.
      */
     @Produces
     @Singleton
     @Startup
     @Identifier(Guards.RATE_LIMITS)
-    Guard rateLimits(ResilienceConfig resilience) {
-        return capability(Guards.RATE_LIMITS, resilience.timeout(), resilience.breaker(), List.of(StoreUnavailableException.class));
+    Guard rateLimitBreaker() {
+        return breaker(Guards.RATE_LIMITS, List.of(StoreUnavailableException.class));
+    }
+
+    /** Rate limit administration: the rate limits' breaker, and the budget of the other capabilities. */
+    @Produces
+    @Singleton
+    @Identifier(Guards.RATE_LIMITS)
+    StoreGuard rateLimits(@Identifier(Guards.RATE_LIMITS) Guard breaker) {
+        return new StoreGuard(breaker, budget(resilience.timeout(), longest(resilience.timeout())));
     }
 
     /**
      * The budget of a rate limit check's store call: {@code cache-domain.rate-limits.store-timeout}
-     * without any answer from the store, capped by the guard's timeout. Its timers run on the Vert.x
-     * event loop, so that a loop too busy to read the store's answers fires them late, and a late timer
-     * gives no verdict.
+     * without any answer from the store, capped by the capabilities' timeout. Its timers run on the
+     * Vert.x event loop, so that a loop too busy to read the store's answers fires them late, and a late
+     * timer gives no verdict.
      */
     @Produces
     @Singleton
     @Identifier(Guards.RATE_LIMITS)
-    StoreBudget rateLimitBudget(RateLimitConfig rateLimits, ResilienceConfig resilience, StorePulse pulse, Vertx vertx) {
-        return new StoreBudget(pulse, new EventLoopTimer(vertx), rateLimits.storeTimeout(),
-                max(rateLimits.storeTimeout(), resilience.timeout()));
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
+    StoreBudget rateLimitBudget(RateLimitConfig rateLimits) {
+        return budget(rateLimits.storeTimeout(), max(rateLimits.storeTimeout(), resilience.timeout()));
     }
 
     @Produces
     @Singleton
     @Startup
     @Identifier(Guards.API_KEYS)
-    Guard apiKeys(ResilienceConfig resilience, AuthConfig auth) {
-        return capability(Guards.API_KEYS, auth.lookupTimeout(), resilience.breaker());
+    StoreGuard apiKeys(AuthConfig auth) {
+        return capability(Guards.API_KEYS, auth.lookupTimeout());
     }
 
     @Produces
     @Singleton
     @Startup
     @Identifier(Guards.PROGRESS)
-    Guard progress(ResilienceConfig resilience) {
-        return capability(Guards.PROGRESS, resilience.timeout(), resilience.breaker());
+    StoreGuard progress() {
+        return capability(Guards.PROGRESS, resilience.timeout());
     }
 
     @Produces
     @Singleton
     @Startup
     @Identifier(Guards.TASKS)
-    Guard tasks(ResilienceConfig resilience) {
-        return capability(Guards.TASKS, resilience.timeout(), resilience.breaker());
+    StoreGuard tasks() {
+        return capability(Guards.TASKS, resilience.timeout());
     }
 
+    /** Bulk operations: no breaker, and the bulk timeout both as the budget and as its cap. */
     @Produces
     @Singleton
     @Identifier(Guards.BULK)
-    Guard bulk(ResilienceConfig resilience) {
-        return Guard.create().withDescription(Guards.BULK)
-                .withTimeout().duration(resilience.bulkTimeout().toMillis(), ChronoUnit.MILLIS).done()
-                .build();
+    StoreGuard bulk() {
+        return new StoreGuard(null, budget(resilience.bulkTimeout(), resilience.bulkTimeout()));
     }
 
-    private static Guard capability(String name, Duration timeout, ResilienceConfig.Breaker breaker) {
-        return capability(name, timeout, breaker, List.of(StoreUnavailableException.class, TimeoutException.class));
+    private StoreGuard capability(String name, Duration timeout) {
+        return new StoreGuard(breaker(name, List.of(StoreUnavailableException.class, TimeoutException.class)),
+                budget(timeout, longest(timeout)));
     }
 
-    private static Guard capability(String name, Duration timeout, ResilienceConfig.Breaker breaker,
-            List<Class<? extends Throwable>> failures) {
+    /** The cap of an operation whose budget is {@code timeout}: the longest wait, or the budget if that is longer. */
+    private Duration longest(Duration timeout) {
+        return max(timeout, resilience.longestWait());
+    }
+
+    /** Timers on the Vert.x event loops (see {@link EventLoopTimer}): a loop too busy to read answers fires them late. */
+    private StoreBudget budget(Duration budget, Duration cap) {
+        return new StoreBudget(pulse, new EventLoopTimer(vertx), budget, cap);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private Guard breaker(String name, List<Class<? extends Throwable>> failures) {
+        ResilienceConfig.Breaker breaker = resilience.breaker();
         return Guard.create().withDescription(name)
-                .withTimeout().duration(timeout.toMillis(), ChronoUnit.MILLIS).done()
                 .withCircuitBreaker().name(name)
                 .requestVolumeThreshold(breaker.requestVolume())
                 .failureRatio(breaker.failureRatio())
@@ -132,8 +161,8 @@ public class StoreGuards {
                 // A full store answered: reads still work, so a run of refused writes must not open the breaker.
                 // Nor may one project whose keyset cannot be used open it for every project, nor one Redis Cluster
                 // node that is down (while the others answer) for the slots the others serve, nor a write that a
-                // replica did not confirm in time (the store answered).
-                .skipOn(List.of(StoreFullException.class, KeysetUnreadableException.class, StorePartUnavailableException.class,
+                // replica did not confirm in time (the store answered), nor a call this instance had no room to queue.
+                .skipOn(List.of(StoreBusyException.class, StoreFullException.class, KeysetUnreadableException.class, StorePartUnavailableException.class,
                         StoreNotReplicatedException.class))
                 .onStateChange(new StateLog(name)::changed)
                 .done()

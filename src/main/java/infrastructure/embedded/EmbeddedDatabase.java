@@ -1,5 +1,6 @@
 package infrastructure.embedded;
 
+import domain.StoreBusyException;
 import domain.StoreFullException;
 import domain.StoreUnavailableException;
 import io.smallrye.mutiny.Uni;
@@ -318,7 +319,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Pending<T> pending = new Pending<>(work, context, committed, emitter::complete, emitter::fail);
             if (closed || !writes.offer(pending)) {
                 emitter.fail(closed ? new StoreUnavailableException("the embedded store is closed", null)
-                        : new StoreUnavailableException("the embedded store's writer has " + settings.queueBound()
+                        : new StoreBusyException("the embedded store's writer has " + settings.queueBound()
                                 + " calls waiting; refusing more", null));
             }
         });

@@ -1,5 +1,7 @@
 package infrastructure.redis;
 
+import domain.StoreBusyException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import domain.StoreUnavailableException;
 import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.regex.Matcher;
@@ -58,6 +60,12 @@ final class RedisFailures {
     static Throwable translate(Throwable failure) {
         if (failure instanceof StoreUnavailableException) {
             return failure;
+        }
+        for (Throwable at = failure; at != null; at = at.getCause() == at ? null : at.getCause()) {
+            if (at instanceof ConnectionPoolTooBusyException) {
+                return new StoreBusyException("this instance has as many Redis calls waiting for a connection as it may"
+                        + " (quarkus.redis.max-pool-waiting); the call was not sent", failure);
+            }
         }
         return new StoreUnavailableException("redis did not answer: " + describe(failure), failure);
     }

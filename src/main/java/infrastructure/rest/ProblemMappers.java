@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import domain.InvalidValueException;
+import domain.StoreBusyException;
 import domain.StoreFullException;
 import domain.StoreNotReplicatedException;
 import domain.store.BackupUnsupportedException;
@@ -155,6 +156,14 @@ public class ProblemMappers {
         return Problem.Type.STORE_UNAVAILABLE.with("the write reached the store but not the replicas that must hold it before it "
                 + "is acknowledged: it may or may not be kept; retry it").toResponse()
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+    }
+
+    /** 503: this instance had no room to queue another call for its store; the store itself may well be up. */
+    @ServerExceptionMapper
+    public Response storeBusy(StoreBusyException e) {
+        STORE_UNAVAILABLE_LOG.run(() -> LOG.warnf("answering 503: %s (logged once per %d s)", e.getMessage(), STORE_LOG_PERIOD_MILLIS / 1000));
+        return Problem.Type.STORE_UNAVAILABLE.with("this instance has as many calls waiting for its store as it may hold; retry "
+                + "shortly").toResponse().header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
     }
 
     @ServerExceptionMapper({StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})

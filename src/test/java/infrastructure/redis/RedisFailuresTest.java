@@ -2,11 +2,23 @@ package infrastructure.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import domain.StoreBusyException;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.impl.types.ErrorType;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import support.RedisClients;
+import support.SharedRedis;
 
-/** A batch's failure read back as its command's own: a Redis error stays one, a lost connection never reads as an answer. */
+/**
+ * A batch's failure read back as its command's own: a Redis error stays one, a lost connection never reads as an answer;
+ * a call the client's pool had no room to queue reads as this instance's load.
+ */
 class RedisFailuresTest {
 
     @Test
@@ -40,5 +52,26 @@ class RedisFailuresTest {
 
         assertThat(RedisFailures.ownError(single)).isSameAs(single);
         assertThat(RedisFailures.ownError(local)).isSameAs(local);
+    }
+
+    @Test
+    void readsACallThePoolHadNoRoomToQueueAsThisInstancesLoadNotAsADeadStore() {
+        // One connection, no room to wait for it: the second of two calls at once is refused by the pool, not by Redis.
+        ReactiveRedisDataSource redis = RedisClients.dataSource(new RedisOptions()
+                .setConnectionString(SharedRedis.server().url()).setMaxPoolSize(1).setMaxPoolWaiting(0));
+        try {
+            List<Throwable> failures = Uni.join().all(IntStream.range(0, 8)
+                            .mapToObj(i -> redis.execute("PING").onFailure().transform(RedisFailures::translate)
+                                    .map(answered -> (Throwable) null).onFailure().recoverWithItem(failure -> failure))
+                            .toList())
+                    .andCollectFailures().await().atMost(Duration.ofSeconds(10));
+
+            assertThat(failures).filteredOn(failure -> failure != null).isNotEmpty()
+                    .allSatisfy(failure -> assertThat(failure).isInstanceOf(StoreBusyException.class)
+                            .hasMessageContaining("quarkus.redis.max-pool-waiting"));
+            assertThat(failures).as("the call that got the connection was answered").contains((Throwable) null);
+        } finally {
+            redis.getRedis().close();
+        }
     }
 }
