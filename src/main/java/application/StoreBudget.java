@@ -26,7 +26,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * process itself paused: garbage collection, a busy event loop) proves nothing about the store: the
  * call gets a fresh budget instead of a verdict. Before a verdict of stall, the process first catches
  * up with its own queued work ({@link Timer#settle}): answers already waiting there are progress, and
- * a slow catch-up is a late timer.</li>
+ * a slow catch-up is a late timer. Then it asks the store itself ({@link Heartbeat}): a store that
+ * answers that is alive, and the silence was this process's (every call waiting for a connection
+ * still being made, say, as in a burst right after start).</li>
  * <li><b>Stall memory.</b> Once a call saw the store stall, later calls that change the store fail at
  * once, without reaching it, until the store answers again; one trial call per budget still goes to
  * the store, so that a store that returns is noticed even when nothing else talks to it (a circuit
@@ -56,8 +58,23 @@ public final class StoreBudget {
         }
     }
 
+    /**
+     * Asks the store for a sign of life apart from the calls being judged, whose answer moves the pulse:
+     * the production one sends Redis a PING on a connection of its own.
+     */
+    @FunctionalInterface
+    public interface Heartbeat {
+
+        /** None: silence is judged by the calls' own answers alone. */
+        Heartbeat NONE = () -> { };
+
+        /** Sends the store one cheap request, unless one is under way; its answer is recorded on the pulse. */
+        void beat();
+    }
+
     private final StorePulse pulse;
     private final Timer timer;
+    private final Heartbeat heartbeat;
     private final long budget;
     private final long cap;
     private final long lateness;
@@ -73,11 +90,20 @@ public final class StoreBudget {
      * @param cap    the longest a call waits in any case
      */
     public StoreBudget(StorePulse pulse, Timer timer, Duration budget, Duration cap) {
+        this(pulse, timer, Heartbeat.NONE, budget, cap);
+    }
+
+    /**
+     * @param heartbeat asked before a verdict of stall; the verdict then waits up to an eighth of the
+     *                  budget for its answer
+     */
+    public StoreBudget(StorePulse pulse, Timer timer, Heartbeat heartbeat, Duration budget, Duration cap) {
         if (budget.isNegative() || budget.isZero() || cap.compareTo(budget) < 0) {
             throw new IllegalArgumentException("a budget must be positive and no longer than its cap");
         }
         this.pulse = pulse;
         this.timer = timer;
+        this.heartbeat = heartbeat;
         this.budget = budget.toNanos();
         this.cap = cap.toNanos();
         this.lateness = this.budget / 4;
@@ -205,9 +231,15 @@ public final class StoreBudget {
             } else if (now - due > lateness || pulse.answeredSince(since)) {
                 // Late: this process paused, so the store had no fair hearing. Progress: the store answers, we are slow.
                 arm(now);
-            } else {
+            } else if (heartbeat == Heartbeat.NONE) {
                 // Silence so far; answers may still wait in this process's own queues: read them before judging.
                 timer.settle(() -> judge(now));
+            } else {
+                // Read what waits in our queues, and ask the store itself: it may have had nothing to answer yet.
+                timer.settle(() -> {
+                    heartbeat.beat();
+                    timer.schedule(lateness / 2, () -> judge(now));
+                });
             }
         }
 

@@ -113,6 +113,40 @@ class StoreBudgetTest {
     }
 
     @Test
+    void aSilenceTheStoresHeartbeatAnswersIsThisProcesssNotAStall() {
+        AtomicInteger beats = new AtomicInteger();
+        // The store answers the heartbeat 2 ms after it is asked: it is alive, only our calls are not through yet.
+        StoreBudget asking = new StoreBudget(pulse, clock, () -> {
+            beats.incrementAndGet();
+            clock.schedule(2 * MS, pulse::answered);
+        }, BUDGET, CAP);
+        Pending<String> store = new Pending<>();
+        UniAssertSubscriber<String> check = subscribe(asking.call(store::uni));
+
+        clock.advance(120);
+        check.assertNotTerminated();
+        store.answer("counted once connected");
+
+        check.assertItem("counted once connected");
+        assertThat(beats).hasValueGreaterThanOrEqualTo(2);
+        assertThat(asking.stalled()).isFalse();
+    }
+
+    @Test
+    void aHeartbeatTheStoreLeavesUnansweredEndsInAStallAnEighthOfTheBudgetLater() {
+        AtomicInteger beats = new AtomicInteger();
+        StoreBudget asking = new StoreBudget(pulse, clock, beats::incrementAndGet, BUDGET, CAP);
+        UniAssertSubscriber<String> check = subscribe(asking.call(new Pending<String>()::uni));
+
+        clock.advance(50);
+        check.assertNotTerminated();
+        clock.advance(7);
+
+        assertThat(check.assertFailed().getFailure()).isInstanceOf(StoreUnavailableException.class);
+        assertThat(beats).hasValue(1);
+    }
+
+    @Test
     void aSlowCatchUpWithThisProcesssOwnWorkGivesAFreshBudgetNotAVerdict() {
         UniAssertSubscriber<String> check = subscribe(budget.call(new Pending<String>()::uni));
         clock.catchUpMillis = 30;

@@ -1,5 +1,8 @@
 package infrastructure.config;
 
+import application.StoreBudget;
+import domain.store.StorePulse;
+import infrastructure.redis.RedisHeartbeat;
 import domain.access.ApiKeyRepository;
 import domain.access.Revocations;
 import domain.cache.CacheRepository;
@@ -50,6 +53,7 @@ final class RedisAdapters implements StoreAdapters {
     private final String prefix;
     private final StoreSettings settings;
     private final StoreConfig.NearCache nearCache;
+    private RedisHeartbeat heartbeat;
     private final MeterRegistry meters;
     private final Supplier<RedisTrackedNodes> trackedNodes;
     private RedisTrackedNodes nodes;
@@ -113,8 +117,22 @@ final class RedisAdapters implements StoreAdapters {
         return project -> (only.isEmpty() || only.contains(project.value())) && !never.contains(project.value());
     }
 
+    /** One heartbeat, made on first request, with its own connection. */
+    @Override
+    public synchronized StoreBudget.Heartbeat heartbeat(StorePulse pulse) {
+        if (heartbeat == null) {
+            heartbeat = new RedisHeartbeat(redis, pulse);
+        }
+        return heartbeat;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (heartbeat != null) {
+                heartbeat.close();
+            }
+        }
         RedisEntryTracking running = tracking;
         if (running == null) {
             synchronized (this) {

@@ -1,5 +1,7 @@
 package infrastructure.config;
 
+import application.StoreBudget;
+import domain.store.StorePulse;
 import domain.access.ApiKeyRepository;
 import domain.access.Revocations;
 import domain.cache.CacheRepository;
@@ -48,6 +50,11 @@ sealed interface StoreAdapters permits RedisAdapters, MemoryAdapters, EmbeddedAd
 
     /** Online copies of the whole store, where it has files to copy. */
     StoreBackups backups();
+
+    /** What the store budgets ask before a verdict of stall; none where the pulse alone tells (no store connection to wait for). */
+    default StoreBudget.Heartbeat heartbeat(StorePulse pulse) {
+        return StoreBudget.Heartbeat.NONE;
+    }
 
     /** Stops what the adapters run in the background; called once, when the service stops. */
     default void close() {

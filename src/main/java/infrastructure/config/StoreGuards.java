@@ -39,11 +39,13 @@ public class StoreGuards {
     private final ResilienceConfig resilience;
     private final StorePulse pulse;
     private final Vertx vertx;
+    private final StoreBudget.Heartbeat heartbeat;
 
-    StoreGuards(ResilienceConfig resilience, StorePulse pulse, Vertx vertx) {
+    StoreGuards(ResilienceConfig resilience, StorePulse pulse, Vertx vertx, StoreBudget.Heartbeat heartbeat) {
         this.resilience = resilience;
         this.pulse = pulse;
         this.vertx = vertx;
+        this.heartbeat = heartbeat;
     }
 
     @Produces
@@ -140,9 +142,12 @@ public class StoreGuards {
         return max(timeout, resilience.longestWait());
     }
 
-    /** Timers on the Vert.x event loops (see {@link EventLoopTimer}): a loop too busy to read answers fires them late. */
+    /**
+     * Timers on the Vert.x event loops (see {@link EventLoopTimer}): a loop too busy to read answers fires them late;
+     * the store's heartbeat asked before a verdict of stall.
+     */
     private StoreBudget budget(Duration budget, Duration cap) {
-        return new StoreBudget(pulse, new EventLoopTimer(vertx), budget, cap);
+        return new StoreBudget(pulse, new EventLoopTimer(vertx), heartbeat, budget, cap);
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -4,6 +4,7 @@ import io.smallrye.common.annotation.Identifier;
 import application.ApiLeasing;
 import application.ProgressSettings;
 import application.RateLimitSettings;
+import application.StoreBudget;
 import application.TaskSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.InvalidValueException;
@@ -85,6 +86,13 @@ public class Stores {
     CachePolicy cachePolicy(CacheConfig cache) {
         return new CachePolicy(Ttl.ofSeconds(cache.defaultTtl()), Ttl.ofSeconds(cache.maxTtl()),
                 cache.maxValueBytes(), cache.maxTagsPerEntry());
+    }
+
+    /** What the store budgets ask before a verdict of stall: the configured store's heartbeat. */
+    @Produces
+    @Singleton
+    StoreBudget.Heartbeat storeHeartbeat(StoreAdapters adapters, StorePulse pulse) {
+        return adapters.heartbeat(pulse);
     }
 
     /** The adapters of the configured store; each port below is asked of them once. */

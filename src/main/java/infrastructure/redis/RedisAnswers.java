@@ -16,9 +16,8 @@ import jakarta.inject.Inject;
  *
  * <p>A decorator, not a second bean: two beans of that type would be ambiguous, and the client would
  * then report to neither. It needs the Micrometer Redis binder (on by default); should an upgrade or a
- * setting take that away, budgets would see no answers and call every slow check a stall, which
- * {@code RateLimitStallTest} would show (checks would not count again once Redis returns), and
- * {@code ColdStartRateLimitIT} at once, when run (neither test pass runs it yet).
+ * setting take that away, budgets would see no answers but their heartbeat's ({@link RedisHeartbeat}),
+ * and each slow call would wait for a PING before it goes on.
  */
 @Decorator
 @Priority(10)
