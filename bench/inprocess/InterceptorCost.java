@@ -15,8 +15,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.faulttolerance.api.ApplyGuard;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,7 +40,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A study, not a test: what a hot use case's instrumentation costs per call, in process, on the
  * memory store. One cache read's body is called bare, through the interceptor chain it carried
- * before ({@code @WithSpan @Measured @ApplyGuard @Fallback}, kept here as {@link AnnotatedRead}),
+ * before ({@code @WithSpan @Measured @Guarded @Fallback}, kept here as {@link AnnotatedRead}),
  * through the precomputed {@link HotPath} that replaced it, through the guard alone, and as
  * {@link CacheService#read} itself. Run by bench/interceptor-cost once per tracing mode
  * ({@code -Dbench.tracing=off|sampled-out|sampled-in}); appends one line per variant to
@@ -96,7 +94,7 @@ class InterceptorCost {
         CacheRepository cache;
 
         @WithSpan("cache.read")
-        @ApplyGuard(Guards.CACHE)
+        @Guarded(Guards.CACHE)
         @Fallback(fallbackMethod = "miss",
                 applyOn = {StoreUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
         public Uni<Optional<CacheEntry>> read(Principal caller, @SpanAttribute(Outcomes.PROJECT) ProjectId project, CacheKey key) {
@@ -122,7 +120,7 @@ class InterceptorCost {
     InMemorySpanExporter spans;
     @Inject
     @Identifier(Guards.CACHE)
-    Guard guard;
+    StoreGuard guard;
 
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -136,9 +134,8 @@ class InterceptorCost {
 
         Map<String, Supplier<Uni<Optional<CacheEntry>>>> variants = new LinkedHashMap<>();
         variants.put(BARE, () -> body(repository, caller, project, key));
-        variants.put("guard alone (timeout, breaker)",
-                () -> (Uni<Optional<CacheEntry>>) guard.get((Supplier) () -> body(repository, caller, project, key), Uni.class));
-        variants.put("interceptor chain (@WithSpan @Measured @ApplyGuard @Fallback)", () -> annotated.read(caller, project, key));
+        variants.put("guard alone (budget, breaker)", () -> guard.get(() -> body(repository, caller, project, key)));
+        variants.put("interceptor chain (@WithSpan @Measured @Guarded @Fallback)", () -> annotated.read(caller, project, key));
         variants.put("HotPath (span if sampled, guard call, timer)",
                 () -> hot.call(project, () -> body(repository, caller, project, key), failure -> Uni.createFrom().item(Optional.empty())));
         variants.put("CacheService.read as shipped", () -> service.read(caller, project, key));

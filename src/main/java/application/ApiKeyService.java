@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
 /**
  * Authenticates API keys, and lets administrators create, list and revoke them.
  *
- * <p>Every store call is bounded by the guard {@value Guards#API_KEYS} (the lookup timeout and the
+ * <p>Every store call is bounded by the guard {@value Guards#API_KEYS} (the lookup timeout as its budget, and the
  * API keys' circuit breaker). Lookups are idempotent and tried once more after a store failure.
  * Keys the store confirmed are held in process ({@link KnownKeys}) while revocation notices reach
  * this instance, and secrets it refused are remembered briefly ({@link UnknownKeys}), so that most

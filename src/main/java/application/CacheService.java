@@ -42,7 +42,7 @@ import org.jboss.logging.Logger;
  * caller's access to the project is checked.
  *
  * <p>Failure policy: every store call is bounded by the guard {@value Guards#CACHE} (the store
- * timeout and the cache's circuit breaker), bulk operations by {@value Guards#BULK}. A read the
+ * budget and the cache's circuit breaker), bulk operations by {@value Guards#BULK}. A read the
  * store cannot answer is a miss (the caller falls back to its source), counted and logged once per
  * burst; a write fails with 503, or is accepted and dropped where so configured; everything else
  * fails with 503. Reads, listings and statistics are idempotent and tried once more after a store

@@ -46,6 +46,10 @@ public class GuardedInterceptor {
         if (!Uni.class.isAssignableFrom(method.getReturnType())) {
             throw new IllegalStateException("a guarded operation returns a Uni: " + method);
         }
-        return guards.select(Identifier.Literal.of(method.getAnnotation(Guarded.class).value())).get();
+        Guarded named = method.getAnnotation(Guarded.class);
+        if (named == null) {
+            named = method.getDeclaringClass().getAnnotation(Guarded.class);
+        }
+        return guards.select(Identifier.Literal.of(named.value())).get();
     }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The names of the guards ({@link StoreGuard}) that use cases apply with {@link Guarded}: one per
- * capability, each with the capability's store timeout and its own circuit breaker (of the same
+ * capability, each with the capability's budget (see {@link StoreBudget}) and its own circuit breaker (of the same
  * name), and one for bulk operations. The deployment builds them from configuration
  * (infrastructure.config); a capability's methods all share its breaker.
  */
@@ -23,7 +23,7 @@ public final class Guards {
     /** The task queue: every store call of a task use case, one at a time (a long poll's wait is not a store call). */
     public static final String TASKS = "tasks";
     /**
-     * Bulk operations (invalidate, clear, revoke all): the longer bulk timeout and no breaker, since
+     * Bulk operations (invalidate, clear, revoke all): the longer bulk budget and no breaker, since
      * each is many store calls and rare.
      */
     public static final String BULK = "bulk";

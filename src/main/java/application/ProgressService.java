@@ -56,7 +56,7 @@ import org.jboss.logging.Logger;
  * (deleted, logged out, revoked with all of its user's, evicted), or the session's access to the
  * project. Revocation notices end it at once; every heartbeat checks the credential as well.
  *
- * <p>Every store call is bounded by the guard {@value Guards#PROGRESS} (the store timeout and the
+ * <p>Every store call is bounded by the guard {@value Guards#PROGRESS} (the store budget and the
  * progress circuit breaker); a store that cannot answer gives 503. Reads are idempotent and tried
  * once more after a store failure; recording is never retried: a retried step could count twice.
  */

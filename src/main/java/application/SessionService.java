@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Sessions fail closed: when the store cannot answer, every operation fails (503); a session
  * is never accepted without being checked. Every operation is bounded by the guard
- * {@value Guards#SESSIONS} (the store timeout and the sessions' circuit breaker), revoking all of a
+ * {@value Guards#SESSIONS} (the store budget and the sessions' circuit breaker), revoking all of a
  * user's sessions by {@value Guards#BULK}. Reads and validations are idempotent and tried once more
  * after a store failure; nothing that creates, changes or revokes is. Audit lines never carry a
  * token or its digest. Every revocation and every access withdrawn is announced to all instances

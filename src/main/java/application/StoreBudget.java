@@ -235,10 +235,15 @@ public final class StoreBudget {
                 // Silence so far; answers may still wait in this process's own queues: read them before judging.
                 timer.settle(() -> judge(now));
             } else {
-                // Read what waits in our queues, and ask the store itself: it may have had nothing to answer yet.
+                // Read what waits in our queues, and ask the store itself: it may have had nothing to answer yet. The
+                // verdict waits for the answer; only a wait beyond that counts as this process's lateness.
+                long wait = lateness / 2;
                 timer.settle(() -> {
                     heartbeat.beat();
-                    timer.schedule(lateness / 2, () -> judge(now));
+                    pending = timer.schedule(wait, () -> judge(now + wait));
+                    if (done.get()) {
+                        pending.cancel();
+                    }
                 });
             }
         }

@@ -16,8 +16,9 @@ public interface AuthConfig {
     Optional<String> bootstrapKey();
 
     /**
-     * How long one API key lookup (and each API key administration call) may wait for the store
-     * before it counts as unavailable. Default 1 second.
+     * How long one API key lookup (and each API key administration call) may wait for a store that
+     * answers nothing at all before it counts as unavailable; while the store answers other calls it
+     * waits on, up to {@code cache-domain.resilience.longest-wait}. Default 1 second.
      */
     @WithDefault("1s")
     Duration lookupTimeout();

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The store budget's timers on the Vert.x event loops: a budget timer runs on the caller's loop, so
- * that a loop too busy to read the store's answers fires it late; a catch-up waits until every loop
+ * The store budget's timers on the Vert.x event loops: a budget timer runs on the caller's loop (on
+ * one of them for a caller off the loops), so that a loop too busy to read the store's answers fires
+ * it late; a catch-up waits until every loop
  * has read what was waiting on its sockets.
  *
  * <p>The catch-up is a task scheduled on each loop, not one executed there: an event loop runs all

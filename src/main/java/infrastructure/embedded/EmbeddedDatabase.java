@@ -352,7 +352,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                emitter.fail(new StoreUnavailableException("the embedded store's readers have " + settings.queueBound()
+                emitter.fail(new StoreBusyException("the embedded store's readers have " + settings.queueBound()
                         + " calls waiting; refusing more", null));
             }
         });

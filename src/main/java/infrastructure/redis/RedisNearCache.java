@@ -225,7 +225,7 @@ public final class RedisNearCache implements CacheRepository, RedisEntryTracking
 
     /**
      * Drops the copies a change touched once Redis answered it, and also when it failed or was
-     * given up (a guard's timeout): such a change may still have been made.
+     * given up (a guard's verdict): such a change may still have been made.
      */
     private <T> Uni<T> dropping(Uni<T> change, java.util.function.Consumer<T> drop) {
         return change.onTermination().invoke((item, failure, cancelled) -> drop.accept(item));
