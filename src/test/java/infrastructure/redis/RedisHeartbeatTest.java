@@ -26,24 +26,19 @@ class RedisHeartbeatTest {
         });
     }
 
-    @Test
-    void aPongMovesThePulseAndAHungRedisLeavesItStanding() {
+    /** A heartbeat on a Redis of its own, answered once; its steps then run with the server, the heartbeat and their pulse. */
+    private interface Steps {
+        void run(RedisServer own, RedisHeartbeat heartbeat, StorePulse pulse) throws Exception;
+    }
+
+    private static void withHeartbeat(Steps steps) throws Exception {
         try (RedisServer own = RedisServer.startOwn()) {
             ReactiveRedisDataSource redis = RedisClients.dataSource(own.url());
             StorePulse pulse = StorePulse.onSystemTicker();
             RedisHeartbeat heartbeat = new RedisHeartbeat(redis, pulse);
             try {
                 answeredAfter(heartbeat, pulse, pulse.now());
-
-                own.pause();
-                long hung = pulse.now();
-                for (int i = 0; i < 20; i++) {
-                    heartbeat.beat();
-                }
-                // No PONG can come from a stopped process; the PING waits for it, and one is answered once it resumes.
-                Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !pulse.answeredSince(hung));
-                own.resume();
-                Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> pulse.answeredSince(hung));
+                steps.run(own, heartbeat, pulse);
             } finally {
                 heartbeat.close();
                 redis.getRedis().close();
@@ -52,20 +47,25 @@ class RedisHeartbeatTest {
     }
 
     @Test
-    void replacesALostConnectionSoThatBeatsAreAnsweredAgain() throws Exception {
-        try (RedisServer own = RedisServer.startOwn()) {
-            ReactiveRedisDataSource redis = RedisClients.dataSource(own.url());
-            StorePulse pulse = StorePulse.onSystemTicker();
-            RedisHeartbeat heartbeat = new RedisHeartbeat(redis, pulse);
-            try {
-                answeredAfter(heartbeat, pulse, pulse.now());
-
-                own.command("CLIENT KILL TYPE normal");
-                answeredAfter(heartbeat, pulse, pulse.now());
-            } finally {
-                heartbeat.close();
-                redis.getRedis().close();
+    void aPongMovesThePulseAndAHungRedisLeavesItStanding() throws Exception {
+        withHeartbeat((own, heartbeat, pulse) -> {
+            own.pause();
+            long hung = pulse.now();
+            for (int i = 0; i < 20; i++) {
+                heartbeat.beat();
             }
-        }
+            // No PONG can come from a stopped process; the PING waits for it, and one is answered once it resumes.
+            Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !pulse.answeredSince(hung));
+            own.resume();
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> pulse.answeredSince(hung));
+        });
+    }
+
+    @Test
+    void replacesALostConnectionSoThatBeatsAreAnsweredAgain() throws Exception {
+        withHeartbeat((own, heartbeat, pulse) -> {
+            own.command("CLIENT KILL TYPE normal");
+            answeredAfter(heartbeat, pulse, pulse.now());
+        });
     }
 }
