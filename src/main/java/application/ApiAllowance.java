@@ -44,14 +44,17 @@ public class ApiAllowance {
     private final Guard guard;
     private final StoreBudget budget;
     private final Clock clock;
+    private final RequestContexts contexts;
     private final Degradation degraded;
     private final ConcurrentHashMap<String, Holder> holders = new ConcurrentHashMap<>();
     private final AtomicLong lastSweepMillis = new AtomicLong(Long.MIN_VALUE / 2);
 
     public ApiAllowance(RateLimitRepository counters, ApiLeasing leasing,
             @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard,
-            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) StoreBudget budget, MeterRegistry meters, Clock clock) {
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) StoreBudget budget, MeterRegistry meters, Clock clock,
+            RequestContexts contexts) {
         this.counters = counters;
+        this.contexts = contexts;
         this.leasing = leasing;
         this.guard = guard;
         this.budget = budget;
@@ -111,7 +114,8 @@ public class ApiAllowance {
     }
 
     private Uni<RateLimitDecision> afterLease(CompletableFuture<Optional<Throwable>> lease, String principal, RateLimitPolicy policy) {
-        return Uni.createFrom().completionStage(lease).chain(failure -> {
+        // Many requests wait for one lease; each goes on in its own context.
+        return contexts.onCaller(Uni.createFrom().completionStage(lease)).chain(failure -> {
             if (failure.isPresent()) {
                 degraded.record(failure.get());
                 return Uni.createFrom().item(RateLimiter.degraded(policy, 1));

@@ -60,6 +60,7 @@ public class ApiKeyService {
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
     private final Degradation stale;
     private final Revocations revocations;
+    private final RequestContexts contexts;
     /** Store lookups running now, by digest and epoch of {@link KnownKeys}. */
     private final ConcurrentHashMap<String, Uni<Optional<Principal>>> lookups = new ConcurrentHashMap<>();
     /** Keys the store confirmed, answering without a lookup while revocation notices reach this instance. */
@@ -73,8 +74,9 @@ public class ApiKeyService {
     private final Counter unknownAnswers;
 
     public ApiKeyService(ApiKeyRepository keys, BootstrapKey bootstrap, AuthenticationPolicy policy, Clock clock,
-            MeterRegistry meters, Revocations revocations) {
+            MeterRegistry meters, Revocations revocations, RequestContexts contexts) {
         this.keys = keys;
+        this.contexts = contexts;
         this.revocations = revocations;
         this.bootstrap = bootstrap;
         this.policy = policy;
@@ -155,7 +157,7 @@ public class ApiKeyService {
     Uni<Optional<Principal>> lookUp(String digest) {
         return Uni.createFrom().deferred(() -> {
             KnownKeys.Lookup lookup = known.begin();
-            return sharedLookup(digest, lookup).invoke(principal -> Outcomes.mark(principal.isPresent() ? "known" : "unknown"));
+            return contexts.onCaller(sharedLookup(digest, lookup)).invoke(principal -> Outcomes.mark(principal.isPresent() ? "known" : "unknown"));
         });
     }
 

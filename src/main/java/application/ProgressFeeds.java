@@ -50,16 +50,19 @@ final class ProgressFeeds {
     private final Clock clock;
     private final Duration trustFor;
     private final Duration ttl;
+    private final RequestContexts contexts;
     private final ConcurrentHashMap<Key, Feed> feeds = new ConcurrentHashMap<>();
 
     /**
      * @param read     reads an operation's state from the store (with whatever retry the caller wants)
      * @param trustFor how long a confirmed state stands in for a store read
      * @param ttl      how long an operation lives after its last update
+     * @param contexts where an opening, read or page shared by several followers is handed back to each
      */
     ProgressFeeds(ProgressRepository store, BiFunction<ProjectId, ProgressId, Uni<Optional<Progress>>> read, Clock clock,
-            Duration trustFor, Duration ttl) {
+            Duration trustFor, Duration ttl, RequestContexts contexts) {
         this.store = store;
+        this.contexts = contexts;
         this.read = read;
         this.clock = clock;
         this.trustFor = trustFor;
@@ -84,7 +87,7 @@ final class ProgressFeeds {
             return target;
         });
         Member member = joined[0];
-        return feed.opened().onFailure().invoke(member::leave).onCancellation().invoke(member::leave).replaceWith(member);
+        return contexts.onCaller(feed.opened()).onFailure().invoke(member::leave).onCancellation().invoke(member::leave).replaceWith(member);
     }
 
     /** Feeds open on this instance. */
@@ -260,7 +263,7 @@ final class ProgressFeeds {
                     return Uni.createFrom().item(trustworthy);
                 }
             }
-            return sharedRead().chain(() -> {
+            return contexts.onCaller(sharedRead()).chain(() -> {
                 synchronized (this) {
                     Optional<Progress> trustworthy = trustworthy();
                     if (trustworthy.isPresent() || state == null && trusted) {
@@ -295,7 +298,7 @@ final class ProgressFeeds {
                         .memoize().indefinitely();
                 pages.put(after, page);
             }
-            return page;
+            return contexts.onCaller(page);
         }
 
         /** The store held nothing after {@code sequence} at {@code at}: a state at that sequence was current then. */

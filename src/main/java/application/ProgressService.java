@@ -80,20 +80,21 @@ public class ProgressService {
     @Inject
     public ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
             Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations,
-            HotPaths paths, @Identifier(Guards.PROGRESS) StoreGuard guard) {
-        this(progress, tickets, policy, settings, clock, meters, keys, sessions, revocations, paths.of("progress.step", guard));
+            HotPaths paths, @Identifier(Guards.PROGRESS) StoreGuard guard, RequestContexts contexts) {
+        this(progress, tickets, policy, settings, clock, meters, keys, sessions, revocations, paths.of("progress.step", guard),
+                contexts);
     }
 
     /** Outside the container: a step has no span and no guard. */
     public ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
             Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations) {
         this(progress, tickets, policy, settings, clock, meters, keys, sessions, revocations,
-                new HotPath("progress.step", null, null, meters, null));
+                new HotPath("progress.step", null, null, meters, null), RequestContexts.NONE);
     }
 
     private ProgressService(ProgressRepository progress, ProgressTickets tickets, ProgressPolicy policy, ProgressSettings settings,
             Clock clock, MeterRegistry meters, ApiKeyRepository keys, SessionRepository sessions, Revocations revocations,
-            HotPath stepping) {
+            HotPath stepping, RequestContexts contexts) {
         this.stepping = stepping;
         this.progress = progress;
         this.tickets = tickets;
@@ -104,7 +105,7 @@ public class ProgressService {
         this.credentials = new CredentialCheck(keys, sessions, clock);
         this.open = new OpenStreams(credentials, settings.streamStoreTimeout());
         this.feeds = new ProgressFeeds(progress, (project, id) -> Retries.idempotent(() -> progress.find(project, id)), clock,
-                settings.heartbeat(), policy.ttl());
+                settings.heartbeat(), policy.ttl(), contexts);
         revocations.listen(open);
         Gauge.builder("progress.streams.open", slots, StreamSlots::open)
                 .description("Event streams open on this instance")

@@ -103,6 +103,7 @@ public class TaskService {
     private final TaskSettings settings;
     private final Clock clock;
     private final StoreGuard guard;
+    private final RequestContexts contexts;
     private final StreamSlots longPolls;
     private final TaskMetrics metrics;
     private final HotPath claiming;
@@ -113,8 +114,9 @@ public class TaskService {
 
     @Inject
     public TaskService(TaskRepository tasks, ProgressRepository progress, ProgressPolicy progressPolicy, TaskSettings settings,
-            Clock clock, MeterRegistry meters, HotPaths paths, @Identifier(Guards.TASKS) StoreGuard guard) {
+            Clock clock, MeterRegistry meters, HotPaths paths, @Identifier(Guards.TASKS) StoreGuard guard, RequestContexts contexts) {
         this.tasks = tasks;
+        this.contexts = contexts;
         this.progress = progress;
         this.progressPolicy = progressPolicy;
         this.settings = settings;
@@ -369,7 +371,8 @@ public class TaskService {
             }
             Instant until = batch.nextDueAt().filter(due -> due.isBefore(deadline)).orElse(deadline);
             Duration pause = Duration.between(now, until);
-            return wakeups.next(pause.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : pause)
+            // A wake-up comes from the pub/sub connection or a timer: the claim goes on in its own request's context.
+            return contexts.onCaller(wakeups.next(pause.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : pause))
                     .chain(() -> poll(claimOnce, deadline, wakeups));
         });
     }

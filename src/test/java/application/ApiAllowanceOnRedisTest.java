@@ -86,7 +86,8 @@ class ApiAllowanceOnRedisTest {
         };
         Guard guard = Guard.create().withTimeout().duration(2, ChronoUnit.SECONDS).done().build();
         return new ApiAllowance(counting, new ApiLeasing(PLAN, maxPrincipals),
-                guard, support.Budgets.of(domain.store.StorePulse.onSystemTicker(), Duration.ofSeconds(2)), new SimpleMeterRegistry(), clock);
+                guard, support.Budgets.of(domain.store.StorePulse.onSystemTicker(), Duration.ofSeconds(2)), new SimpleMeterRegistry(), clock,
+                RequestContexts.NONE);
     }
 
     @Test

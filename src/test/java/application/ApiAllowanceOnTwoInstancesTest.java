@@ -96,7 +96,8 @@ class ApiAllowanceOnTwoInstancesTest {
         RateLimitRepository store = new RedisRateLimitRepository(RedisClients.dataSource(redis.url()), prefix, clock);
         Guard guard = Guard.create().withTimeout().duration(2, ChronoUnit.SECONDS).done().build();
         return new ApiAllowance(new Recording(store, clock, grants), new ApiLeasing(PLAN, 100),
-                guard, support.Budgets.of(domain.store.StorePulse.onSystemTicker(), Duration.ofSeconds(2)), new SimpleMeterRegistry(), clock);
+                guard, support.Budgets.of(domain.store.StorePulse.onSystemTicker(), Duration.ofSeconds(2)), new SimpleMeterRegistry(), clock,
+                RequestContexts.NONE);
     }
 
     @Test

@@ -37,7 +37,7 @@ class ApiKeyExpiryAndUseTest {
     private final InMemoryApiKeyRepository store = new InMemoryApiKeyRepository();
     private final ApiKeyService service = new ApiKeyService(new CountingNotes(store, notes), BootstrapKey.of(ApiKeySecret.generate()),
             new AuthenticationPolicy(Duration.ofMinutes(5), 10_000, Duration.ofMinutes(10), 10_000), clock,
-            new SimpleMeterRegistry(), new InMemoryRevocations());
+            new SimpleMeterRegistry(), new InMemoryRevocations(), RequestContexts.NONE);
 
     private String storedKey(String name, Instant expiresAt) {
         ApiKeySecret secret = ApiKeySecret.generate();

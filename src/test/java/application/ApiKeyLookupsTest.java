@@ -82,7 +82,7 @@ class ApiKeyLookupsTest {
     private final InMemoryRevocations revocations = new InMemoryRevocations();
     private final ApiKeyService service = new ApiKeyService(store, BootstrapKey.of(ApiKeySecret.generate()),
             new AuthenticationPolicy(Duration.ofMinutes(5), 10_000, Duration.ofSeconds(60), 10_000), Clock.systemUTC(),
-            new SimpleMeterRegistry(), revocations);
+            new SimpleMeterRegistry(), revocations, RequestContexts.NONE);
 
     private String storedKey(String name) {
         ApiKeySecret secret = ApiKeySecret.generate();

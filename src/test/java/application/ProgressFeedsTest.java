@@ -89,7 +89,7 @@ class ProgressFeedsTest {
     private final ProgressFeeds feeds = new ProgressFeeds(store, (project, id) -> {
         reads.incrementAndGet();
         return memory.find(project, id);
-    }, clock, TRUST, TTL);
+    }, clock, TRUST, TTL, RequestContexts.NONE);
 
     private ProgressId started() {
         ProgressId id = ProgressId.generate();

@@ -7,22 +7,31 @@ import static support.Api.freshProject;
 import static support.Api.keyFor;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import support.Http;
 import support.OwnRedisResource;
+import support.RedisClients;
+import support.RedisInspection;
 import support.RedisServer;
 import support.TracingProfile;
 
@@ -176,6 +185,47 @@ class TracingTest {
 
         assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
                 .as("keys answered in process make no span of their own").doesNotContain("apikeys.authenticate");
+    }
+
+    @Test
+    void keepsEveryRequestInItsOwnTraceWhenRequestsShareOneKeyLookup() throws Exception {
+        String fresh = cacheKeyFor(project); // not yet used: the first requests with it look it up in the store
+        int requests = 24;
+        ReactiveRedisDataSource inspection = RedisClients.dataSource(redis.url());
+        long lookupsBefore = RedisInspection.commandCalls(inspection).getOrDefault("get", 0L);
+        spans.reset();
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
+        try {
+            // Redis holds every command a moment, so that each request's key lookup joins the first one's.
+            redis.command("CLIENT PAUSE 300 ALL");
+            List<Future<Http.Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                String path = "/v1/projects/" + project + "/cache/shared-" + i;
+                answers.add(clients.submit(() -> Http.get(path, fresh)));
+            }
+            for (Future<Http.Answer> answer : answers) {
+                assertThat(answer.get().status()).isEqualTo(404);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long lookups = RedisInspection.commandCalls(inspection).getOrDefault("get", 0L) - lookupsBefore;
+        assertThat(lookups).as("store lookups of the key: the requests shared them").isLessThan(requests / 2);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> reads().size() == requests);
+        List<SpanData> all = spans.getFinishedSpanItems();
+        assertThat(reads()).extracting(SpanData::getTraceId).as("each request's read in a trace of its own").doesNotHaveDuplicates();
+        for (SpanData read : reads()) {
+            assertThat(all).filteredOn(s -> s.getTraceId().equals(read.getTraceId()) && s.getKind() == SpanKind.SERVER)
+                    .as("the read's trace holds its own request").hasSize(1);
+        }
+    }
+
+    /** The finished cache reads of this test's project. */
+    private List<SpanData> reads() {
+        return spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("cache.read") && project.equals(s.getAttributes().get(PROJECT)))
+                .toList();
     }
 
     /** The first finished span of that name with those attributes, waiting for it to be exported. */

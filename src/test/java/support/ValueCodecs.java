@@ -48,7 +48,7 @@ public final class ValueCodecs {
      */
     public static ProjectKeyrings keyrings(ProjectKeysets keysets, String kekBase64, Duration refresh) {
         return new ProjectKeyrings(keysets, Optional.of(LocalKeyEncryptionKey.fromBase64(kekBase64)), refresh, refresh.dividedBy(10),
-                System::nanoTime, java.time.Clock.systemUTC());
+                System::nanoTime, java.time.Clock.systemUTC(), application.RequestContexts.NONE);
     }
 
     /** A fresh key-encryption key, in base64. */

@@ -4,6 +4,7 @@ import io.smallrye.common.annotation.Identifier;
 import application.ApiLeasing;
 import application.ProgressSettings;
 import application.RateLimitSettings;
+import application.RequestContexts;
 import application.StoreBudget;
 import application.TaskSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -141,14 +142,15 @@ public class Stores {
      */
     @Produces
     @Singleton
-    ProjectKeyrings projectKeyrings(StoreAdapters store, ValuesConfig values, Clock clock) {
+    ProjectKeyrings projectKeyrings(StoreAdapters store, ValuesConfig values, Clock clock, RequestContexts contexts) {
         Optional<KeyEncryptionKey> kek = keyEncryptionKey(values.encryption());
         if (kek.isEmpty() && ConfiguredValueFormats.of(values, Optional.empty()).encryptsAny()) {
             throw new IllegalStateException("cache-domain.values.encryption asks to encrypt values, and no key-encryption key "
                     + "is configured: set CACHE_DOMAIN_VALUES_ENCRYPTION_KEY (openssl rand -base64 32) or "
                     + "cache-domain.values.encryption.key-file");
         }
-        return new ProjectKeyrings(store.keysets(), kek, values.encryption().keysetRefresh(), System::nanoTime, clock);
+        return new ProjectKeyrings(store.keysets(), kek, values.encryption().keysetRefresh(), System::nanoTime, clock,
+                contexts);
     }
 
     /** How each project's values are stored, from {@code cache-domain.values.*}. */

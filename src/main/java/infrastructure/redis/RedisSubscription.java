@@ -1,7 +1,9 @@
 package infrastructure.redis;
 
 import org.jboss.logging.Logger;
+import application.RequestContexts;
 import domain.StoreUnavailableException;
+import infrastructure.config.VertxRequestContexts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -44,6 +46,9 @@ final class RedisSubscription {
     /** The first wait before making a lost subscription again ({@link #keepMade()}); it doubles up to {@link #MAX_BACKOFF}. */
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+    /** Callers waiting for the subscription being made go on in their own request's context, not the connection's. */
+    private static final RequestContexts CALLERS = new VertxRequestContexts();
 
     private final ReactiveRedisDataSource redis;
     private final Command command;
@@ -169,7 +174,7 @@ final class RedisSubscription {
 
     /** Completes once the subscription is active (at once after the first time); fails if it cannot be made. */
     Uni<Void> ready() {
-        return ready;
+        return CALLERS.onCaller(ready);
     }
 
     /**

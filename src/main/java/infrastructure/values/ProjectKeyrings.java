@@ -1,5 +1,6 @@
 package infrastructure.values;
 
+import application.RequestContexts;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
@@ -98,15 +99,21 @@ public final class ProjectKeyrings implements ProjectKeys {
     private final ConcurrentHashMap<KeysetOwner, Uni<Keyring>> encrypting = new ConcurrentHashMap<>();
     /** When this instance last changed each owner's keyset: reads begun before then are not held. */
     private final ConcurrentHashMap<KeysetOwner, Long> forgottenAt = new ConcurrentHashMap<>();
+    private final RequestContexts contexts;
 
     /** @param kek empty when none is configured: nothing can be encrypted, and encrypted values read as unreadable */
-    public ProjectKeyrings(ProjectKeysets store, Optional<KeyEncryptionKey> kek, Duration refresh, LongSupplier ticker, Clock clock) {
-        this(store, kek, refresh, WRITE_MARGIN, ticker, clock);
+    public ProjectKeyrings(ProjectKeysets store, Optional<KeyEncryptionKey> kek, Duration refresh, LongSupplier ticker, Clock clock,
+            RequestContexts contexts) {
+        this(store, kek, refresh, WRITE_MARGIN, ticker, clock, contexts);
     }
 
-    /** @param writeMargin how long a write may take from encrypting its value to storing it */
+    /**
+     * @param writeMargin how long a write may take from encrypting its value to storing it
+     * @param contexts    where a load shared by several requests is handed back to each
+     */
     public ProjectKeyrings(ProjectKeysets store, Optional<KeyEncryptionKey> kek, Duration refresh, Duration writeMargin,
-            LongSupplier ticker, Clock clock) {
+            LongSupplier ticker, Clock clock, RequestContexts contexts) {
+        this.contexts = contexts;
         this.writeMargin = writeMargin;
         this.store = store;
         this.kek = kek;
@@ -141,10 +148,10 @@ public final class ProjectKeyrings implements ProjectKeys {
      * The one load of the owner's keys in flight, shared by every caller that needs it meanwhile: a
      * burst of first requests to an owner reads (and makes) its keyset once, not once per request.
      */
-    private static <T> Uni<T> once(ConcurrentHashMap<KeysetOwner, Uni<T>> inFlight, KeysetOwner owner, Supplier<Uni<? extends T>> load) {
+    private <T> Uni<T> once(ConcurrentHashMap<KeysetOwner, Uni<T>> inFlight, KeysetOwner owner, Supplier<Uni<? extends T>> load) {
         Uni<T> running = inFlight.get(owner);
         if (running != null) {
-            return running;
+            return contexts.onCaller(running);
         }
         AtomicReference<Uni<T>> self = new AtomicReference<>();
         Uni<T> shared = Uni.createFrom().deferred(load)
@@ -152,7 +159,7 @@ public final class ProjectKeyrings implements ProjectKeys {
                 .memoize().indefinitely();
         self.set(shared);
         Uni<T> raced = inFlight.putIfAbsent(owner, shared);
-        return raced != null ? raced : shared;
+        return contexts.onCaller(raced != null ? raced : shared);
     }
 
     /**

@@ -3,6 +3,7 @@ package infrastructure.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import application.ApiKeyService;
+import application.RequestContexts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import contract.RevocationsContract.Heard;
 import domain.access.ApiKeyName;
@@ -93,7 +94,7 @@ class KeyCacheCoherenceOnRedisTest {
         Heard heard = new Heard();
         revocations.listen(heard);
         RedisApiKeyRepository store = new RedisApiKeyRepository(redis, prefix, new ObjectMapper());
-        return new Instance(new ApiKeyService(store, BOOTSTRAP, POLICY, Clock.systemUTC(), new SimpleMeterRegistry(), revocations),
+        return new Instance(new ApiKeyService(store, BOOTSTRAP, POLICY, Clock.systemUTC(), new SimpleMeterRegistry(), revocations, RequestContexts.NONE),
                 store, revocations, heard);
     }
 

@@ -3,6 +3,7 @@ package infrastructure.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import application.ApiKeyService;
+import application.RequestContexts;
 import application.SessionService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.access.ApiKeyName;
@@ -64,7 +65,7 @@ class StreamRevocationOnRedisTest extends StreamRevocationTests {
         Clock clock = Clock.systemUTC();
         otherRevocations = new RedisRevocations(other, prefix);
         otherKeys = new ApiKeyService(new RedisApiKeyRepository(other, prefix, json), bootstrap, authentication, clock,
-                new SimpleMeterRegistry(), otherRevocations);
+                new SimpleMeterRegistry(), otherRevocations, RequestContexts.NONE);
         otherSessions = new SessionService(new RedisSessionRepository(other, prefix, clock), sessionPolicy, clock, otherRevocations);
     }
 

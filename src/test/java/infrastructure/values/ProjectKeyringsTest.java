@@ -83,7 +83,7 @@ class ProjectKeyringsTest {
         String kek = ValueCodecs.randomKek();
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
         ProjectKeyrings idle = new ProjectKeyrings(store, Optional.of(LocalKeyEncryptionKey.fromBase64(kek)), Duration.ofSeconds(10),
-                now::get, java.time.Clock.systemUTC());
+                now::get, java.time.Clock.systemUTC(), application.RequestContexts.NONE);
         ProjectKeyrings rotating = ValueCodecs.keyrings(store, kek);
         int first = idle.forEncrypting(SHOP).await().atMost(Duration.ofSeconds(5)).primaryKeyId();
 

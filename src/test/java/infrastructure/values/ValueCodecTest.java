@@ -123,12 +123,12 @@ class ValueCodecTest {
     void readsAnEncryptedValueAsAbsentWhenNoKeyEncryptionKeyIsConfigured() {
         byte[] stored = await(codec(new ValueFormat(false, 3, 0, true)).encode(PRICES, "1"));
         ValueCodec keyless = new ValueCodec(p -> ValueFormat.DEFAULT,
-                new ProjectKeyrings(keysets, Optional.empty(), Duration.ofSeconds(10), System::nanoTime, java.time.Clock.systemUTC()), 1 << 20, meters);
+                new ProjectKeyrings(keysets, Optional.empty(), Duration.ofSeconds(10), System::nanoTime, java.time.Clock.systemUTC(), application.RequestContexts.NONE), 1 << 20, meters);
 
         assertThat(await(keyless.decode(PRICES, stored))).isEmpty();
         assertThat(unreadable("keyset-unreadable")).isEqualTo(1);
         assertThatThrownBy(() -> await(new ValueCodec(p -> new ValueFormat(false, 3, 0, true),
-                new ProjectKeyrings(new InMemoryProjectKeysets(), Optional.empty(), Duration.ofSeconds(10), System::nanoTime, java.time.Clock.systemUTC()),
+                new ProjectKeyrings(new InMemoryProjectKeysets(), Optional.empty(), Duration.ofSeconds(10), System::nanoTime, java.time.Clock.systemUTC(), application.RequestContexts.NONE),
                 1 << 20, meters).encode(PRICES, "1")))
                 .isInstanceOf(KeysetUnreadableException.class).hasMessageContaining("no key-encryption key is configured");
     }
