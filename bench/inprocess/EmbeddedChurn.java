@@ -45,7 +45,8 @@ public final class EmbeddedChurn {
                 4L << 30, 2, 4096, Duration.ofDays(365)));
         // Values as the service stores them by default: compressed from 1 KiB (these are smaller), in clear.
         ValueCodec values = new ValueCodec(p -> ValueFormat.DEFAULT, new ProjectKeyrings(new InMemoryProjectKeysets(), Optional.empty(),
-                Duration.ofSeconds(10), System::nanoTime, Clock.systemUTC()), 1 << 24, new SimpleMeterRegistry());
+                Duration.ofSeconds(10), System::nanoTime, Clock.systemUTC(), application.RequestContexts.NONE), 1 << 24,
+                new SimpleMeterRegistry());
         EmbeddedCacheRepository cache = new EmbeddedCacheRepository(db, clock, Duration.ofDays(31), 0, values);
         ProjectId project = ProjectId.of("churn");
         String value = "\"" + "x".repeat(254) + "\"";

@@ -58,7 +58,7 @@ public final class CodecCost {
         new SecureRandom().nextBytes(kek);
         ValueCodec codec = new ValueCodec(p -> formats.get(projectNames.get(p.value())), new ProjectKeyrings(new InMemoryProjectKeysets(),
                 Optional.of(LocalKeyEncryptionKey.fromBase64(Base64.getEncoder().encodeToString(kek))), Duration.ofSeconds(10),
-                System::nanoTime, java.time.Clock.systemUTC()), 1 << 24, new SimpleMeterRegistry());
+                System::nanoTime, java.time.Clock.systemUTC(), application.RequestContexts.NONE), 1 << 24, new SimpleMeterRegistry());
 
         Documents source = new Documents(SEED);
         Map<String, List<String>> documents = new LinkedHashMap<>();
