@@ -3,6 +3,7 @@ package infrastructure.config;
 import application.StoreBudget;
 import io.netty.util.concurrent.EventExecutor;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
 import java.util.ArrayList;
@@ -34,21 +35,28 @@ final class EventLoopTimer implements StoreBudget.Timer {
         this.vertx = vertx;
     }
 
+    /** The task runs on the caller's Vert.x context, where Vert.x runs a timer set there. */
     @Override
     public Cancellable schedule(long delayNanos, Runnable task) {
         long id = vertx.setTimer(Math.max(1, (delayNanos + 999_999) / 1_000_000), fired -> task.run());
         return () -> vertx.cancelTimer(id);
     }
 
+    /**
+     * {@inheritDoc} The task runs on the caller's Vert.x context (its request's, which holds its trace and
+     * request scope), as a timer set there would: the loops' own tasks run on none.
+     */
     @Override
     public void settle(Runnable task) {
+        Context caller = Vertx.currentContext();
+        Runnable onCaller = caller == null ? task : () -> caller.runOnContext(ignored -> task.run());
         List<EventExecutor> loops = new ArrayList<>();
         ((VertxInternal) vertx).getEventLoopGroup().forEach(loops::add);
         AtomicInteger left = new AtomicInteger(loops.size());
         for (EventExecutor loop : loops) {
             loop.schedule(() -> {
                 if (left.decrementAndGet() == 0) {
-                    task.run();
+                    onCaller.run();
                 }
             }, NEXT_ROUND_NANOS, TimeUnit.NANOSECONDS);
         }

@@ -98,7 +98,7 @@ public final class RedisCacheRepository implements CacheRepository {
     public Uni<Optional<CacheEntry>> find(ProjectId project, CacheKey key) {
         return run(READ, List.of(keys.entry(project, key), keys.entryStats(project, key.value())), List.of())
                 .chain(r -> {
-                    if (r == null || r.size() == 0 || r.get(3).toLong() <= clock.millis()) {
+                    if (r == null || r.size() == 0 || RespNumbers.toLong(r.get(3)) <= clock.millis()) {
                         return Uni.createFrom().item(Optional.<CacheEntry>empty());
                     }
                     CacheEntry entry = entry(key, r);
@@ -445,9 +445,9 @@ public final class RedisCacheRepository implements CacheRepository {
                 tags.add(CacheTag.of(t));
             }
         }
-        return new CacheEntry(key, "", r.get(1).toLong(),
-                Instant.ofEpochMilli(r.get(2).toLong()), Instant.ofEpochMilli(r.get(3).toLong()),
-                tags, r.get(5).toLong(), Instant.ofEpochMilli(r.get(6).toLong()));
+        return new CacheEntry(key, "", RespNumbers.toLong(r.get(1)),
+                Instant.ofEpochMilli(RespNumbers.toLong(r.get(2))), Instant.ofEpochMilli(RespNumbers.toLong(r.get(3))),
+                tags, RespNumbers.toLong(r.get(5)), Instant.ofEpochMilli(RespNumbers.toLong(r.get(6))));
     }
 
     private static String encode(Precondition precondition) {

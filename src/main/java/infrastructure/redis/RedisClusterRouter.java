@@ -6,6 +6,7 @@ import io.quarkus.redis.runtime.client.ObservableRedisMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
@@ -366,7 +367,14 @@ public final class RedisClusterRouter implements Redis {
 
     private Future<SlotMap> slotMap() {
         SlotMap current = slots;
-        return current != null ? Future.succeededFuture(current) : refresh();
+        if (current != null) {
+            return Future.succeededFuture(current);
+        }
+        // Every caller meanwhile waits for one refresh: each goes on in its own (request's) context, not in the one
+        // that happened to complete it.
+        Promise<SlotMap> own = ((ContextInternal) vertx.getOrCreateContext()).promise();
+        refresh().onComplete(own);
+        return own.future();
     }
 
     /** Refreshes the slot map unless one was asked for very recently: a dead node's every request must not ask again. */

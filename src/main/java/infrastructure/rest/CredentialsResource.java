@@ -2,6 +2,7 @@ package infrastructure.rest;
 
 import application.AccessDeniedException;
 import application.CredentialTransferService;
+import application.RequestContexts;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -87,6 +88,7 @@ public class CredentialsResource {
             {"type":"end","apikeys":1,"sessions":1,"unreadable":0}
             """;
 
+    private final RequestContexts contexts;
     private final CredentialTransferService transfers;
     private final Caller caller;
     private final Clock clock;
@@ -95,7 +97,8 @@ public class CredentialsResource {
     private final String store;
 
     public CredentialsResource(CredentialTransferService transfers, Caller caller, Clock clock, ObjectMapper json,
-            SessionPolicy sessionPolicy, StoreConfig store) {
+            SessionPolicy sessionPolicy, StoreConfig store, RequestContexts contexts) {
+        this.contexts = contexts;
         this.transfers = transfers;
         this.caller = caller;
         this.clock = clock;
@@ -254,7 +257,8 @@ public class CredentialsResource {
         Principal principal = caller.principal();
         transfers.authorize(principal);
         byte[] body = file == null ? new byte[0] : file;
-        return Uni.createFrom().item(() -> check(body, clock.instant())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return contexts.onCaller(Uni.createFrom().item(() -> check(body, clock.instant()))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .chain(checked -> transfers.restore(principal, checked.keys, checked.sessions, dry)
                         .map(report -> new CredentialsReport(dry, checked.keyLines, report.keysWritten(), report.keysExisting(),
                                 report.keysExpired(), report.keyConflicts(), report.conflictingKeys(), checked.sessionLines,

@@ -1,6 +1,7 @@
 package infrastructure.rest;
 
 import application.ImportService;
+import application.RequestContexts;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import domain.InvalidValueException;
@@ -56,6 +57,7 @@ public class ImportResource {
     /** Seconds an entry may expire past the longest TTL from now and be cut to it: the clocks' difference. */
     static final long SKEW_SECONDS = 5;
 
+    private final RequestContexts contexts;
     private final ImportService imports;
     private final Caller caller;
     private final ObjectMapper json;
@@ -70,7 +72,8 @@ public class ImportResource {
     private final application.TaskSettings taskSettings;
 
     public ImportResource(ImportService imports, Caller caller, ObjectMapper json, CachePolicy policy, Clock clock,
-            domain.progress.ProgressPolicy progressPolicy, application.TaskSettings taskSettings) {
+            domain.progress.ProgressPolicy progressPolicy, application.TaskSettings taskSettings, RequestContexts contexts) {
+        this.contexts = contexts;
         this.taskSettings = taskSettings;
         this.progressPolicy = progressPolicy;
         this.imports = imports;
@@ -154,8 +157,10 @@ public class ImportResource {
         domain.access.Principal principal = caller.principal(); // the request's: read here, not on the worker
         imports.authorize(principal, project);
         byte[] body = file == null ? new byte[0] : file;
-        // Reading up to the import limit of lines takes a while: on a worker, never on the event loop.
-        return Uni.createFrom().item(() -> check(body, project, clock.instant())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        // Reading up to the import limit of lines takes a while: on a worker, never on the event loop; the
+        // import's use cases then run back in the request's context, where its trace is.
+        return contexts.onCaller(Uni.createFrom().item(() -> check(body, project, clock.instant()))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .chain(checked -> imports.importEntries(principal, project, checked.entries, chosen, dry)
                         .chain(report -> imports.importOperations(principal, project, checked.operations, dry)
                                 .chain(operations -> imports.importTasks(principal, project, checked.tasks, dry)

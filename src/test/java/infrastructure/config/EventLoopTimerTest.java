@@ -72,6 +72,22 @@ class EventLoopTimerTest {
     }
 
     @Test
+    void runsTheCatchUpAndTimersOnTheCallersRequestContext() throws Exception {
+        Context request = ((io.vertx.core.impl.ContextInternal) vertx.getOrCreateContext()).duplicate();
+        CompletableFuture<Context> settledOn = new CompletableFuture<>();
+        CompletableFuture<Context> firedOn = new CompletableFuture<>();
+
+        // A stall verdict comes from these: it must reach the request where its scope and its trace are.
+        request.runOnContext(v -> {
+            timer.settle(() -> settledOn.complete(Vertx.currentContext()));
+            timer.schedule(TimeUnit.MILLISECONDS.toNanos(5), () -> firedOn.complete(Vertx.currentContext()));
+        });
+
+        assertThat(settledOn.get(10, TimeUnit.SECONDS)).isSameAs(request);
+        assertThat(firedOn.get(10, TimeUnit.SECONDS)).isSameAs(request);
+    }
+
+    @Test
     void runsTheCatchUpOnceAfterEveryLoopHadItsTurn() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         CompletableFuture<Void> settled = new CompletableFuture<>();
