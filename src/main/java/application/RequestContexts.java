@@ -8,10 +8,12 @@ import java.util.concurrent.Executor;
  * key, say) back to each of them on its own request context, where that request's trace and request
  * scope are the current ones. Without it, every follower of a shared pipeline would go on in the
  * context of the request that started it: its spans children of another request's trace, its log
- * lines under another trace id.
+ * lines under another trace id, its request scope another request's (no context is propagated across
+ * callbacks: see application.properties).
  *
- * <p>The production one (Vert.x) captures the caller's duplicated context; {@link #NONE}, for code
- * run without any (plain tests), delivers where the result completes.
+ * <p>The production one captures the caller's Vert.x context (for a request, the duplicated context
+ * Quarkus gives it); {@link #NONE}, for code run without any (plain tests), delivers where the result
+ * completes.
  */
 @FunctionalInterface
 public interface RequestContexts {
