@@ -6,11 +6,13 @@ import static support.Api.asAdmin;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import support.MemoryStoreProfile;
 
 /** The memory store has nothing on disk: a backup is a 409 saying so. */
 @QuarkusTest
+@Tag("memory-store")
 @TestProfile(MemoryStoreProfile.class)
 class BackupApiOnMemoryStoreTest {
 
