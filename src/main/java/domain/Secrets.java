@@ -12,6 +12,12 @@ public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder URL_SAFE = Base64.getUrlEncoder().withoutPadding();
+    private static final HexFormat HEX = HexFormat.of();
+    /**
+     * A fresh SHA-256 digest to clone: every request's presented key is digested, and cloning costs a
+     * fraction of {@link MessageDigest#getInstance}'s look-up through the security providers.
+     */
+    private static final MessageDigest SHA_256 = sha256();
 
     private Secrets() {
     }
@@ -25,8 +31,18 @@ public final class Secrets {
 
     /** The SHA-256 digest of {@code value}'s UTF-8 bytes, lowercase hex. */
     public static String sha256Hex(String value) {
+        MessageDigest digest;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            digest = sha256();
+        }
+        return HEX.formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }
