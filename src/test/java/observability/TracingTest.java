@@ -7,9 +7,15 @@ import static support.Api.freshProject;
 import static support.Api.keyFor;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.semconv.ClientAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -219,6 +225,69 @@ class TracingTest {
             assertThat(all).filteredOn(s -> s.getTraceId().equals(read.getTraceId()) && s.getKind() == SpanKind.SERVER)
                     .as("the read's trace holds its own request").hasSize(1);
         }
+    }
+
+    @Test
+    void makesEachRequestOneServerSpanNamedByItsRouteAndParentOfItsUseCase() {
+        as(key).get("/v1/projects/" + project + "/cache/absent").then().statusCode(404);
+        SpanData read = awaitSpan("cache.read", Map.of(PROJECT, project, OUTCOME, "miss"));
+        SpanData request = awaitServerSpan(read.getTraceId());
+
+        assertThat(request.getName()).isEqualTo("GET /v1/projects/{projectId}/cache/{key}");
+        Attributes attributes = request.getAttributes();
+        assertThat(attributes.get(HttpAttributes.HTTP_ROUTE)).isEqualTo("/v1/projects/{projectId}/cache/{key}");
+        assertThat(attributes.get(HttpAttributes.HTTP_REQUEST_METHOD)).isEqualTo("GET");
+        assertThat(attributes.get(HttpAttributes.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(404L);
+        assertThat(attributes.get(UrlAttributes.URL_PATH)).as("redacted").isEqualTo("/v1/projects/" + project + "/cache/{key}");
+        assertThat(attributes.get(UrlAttributes.URL_SCHEME)).isEqualTo("http");
+        assertThat(attributes.get(ServerAttributes.SERVER_PORT)).isPositive();
+        assertThat(attributes.get(ClientAttributes.CLIENT_ADDRESS)).isNotBlank();
+        assertThat(request.getParentSpanContext().isValid()).as("a request without trace headers starts a trace").isFalse();
+        assertThat(request.getStatus().getStatusCode()).as("a 4xx is the client's error, not the server's").isEqualTo(StatusCode.UNSET);
+        assertThat(read.getParentSpanId()).as("the use case is the request's child").isEqualTo(request.getSpanId());
+    }
+
+    @Test
+    void continuesTheCallersTraceFromItsTraceparentHeader() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String callerSpanId = traceId.substring(0, 16);
+        as(key).header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
+                .get("/v1/projects/" + project + "/cache/absent").then().statusCode(404);
+
+        SpanData request = awaitServerSpan(traceId);
+
+        assertThat(request.getParentSpanContext().isRemote()).isTrue();
+        assertThat(request.getParentSpanId()).isEqualTo(callerSpanId);
+    }
+
+    @Test
+    void namesRequestsRestEasyServesByTheirTemplateAndLeavesQuarkusEndpointsOut() {
+        RestAssured.get("/q/health/live").then().statusCode(200);
+        RestAssured.get("/v1/no-such-route").then().statusCode(401);
+        as(key).get("/v1/projects/" + project + "/cache?pattern=card-*").then().statusCode(200);
+
+        SpanData listing = Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> serverSpans().stream().filter(s -> s.getName().equals("GET /v1/projects/{projectId}/cache")).findFirst(),
+                        Optional::isPresent)
+                .get();
+
+        assertThat(listing.getAttributes().get(UrlAttributes.URL_QUERY)).as("query values redacted").isEqualTo("pattern=redacted");
+        assertThat(serverSpans()).as("the unknown path: no route, and its path as it came")
+                .anyMatch(s -> s.getName().equals("GET") && "/v1/no-such-route".equals(s.getAttributes().get(UrlAttributes.URL_PATH))
+                        && s.getAttributes().get(HttpAttributes.HTTP_RESPONSE_STATUS_CODE) == 401L);
+        assertThat(serverSpans()).as("Quarkus's own endpoints make no span")
+                .noneMatch(s -> String.valueOf(s.getAttributes().get(UrlAttributes.URL_PATH)).startsWith("/q/"));
+    }
+
+    private List<SpanData> serverSpans() {
+        return spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.SERVER).toList();
+    }
+
+    /** The request's span in that trace, waiting for it to be exported. */
+    private SpanData awaitServerSpan(String traceId) {
+        return Awaitility.await("the server span of " + traceId).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> serverSpans().stream().filter(s -> s.getTraceId().equals(traceId)).findFirst(), Optional::isPresent)
+                .get();
     }
 
     /** The finished cache reads of this test's project. */

@@ -33,7 +33,7 @@ public class SpanRedaction implements SpanProcessor {
     }
 
     /** The path with tenant data replaced by placeholders. */
-    static String path(String path) {
+    public static String path(String path) {
         for (Redaction r : PATHS) {
             var m = r.pattern().matcher(path);
             if (m.matches()) {
@@ -44,7 +44,7 @@ public class SpanRedaction implements SpanProcessor {
     }
 
     /** The query with every value replaced, names kept: {@code pattern=redacted&limit=redacted}. */
-    static String query(String query) {
+    public static String query(String query) {
         return Stream.of(query.split("&"))
                 .map(pair -> pair.contains("=") ? pair.substring(0, pair.indexOf('=')) + "=" + REDACTED : pair)
                 .collect(Collectors.joining("&"));
