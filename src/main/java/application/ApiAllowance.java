@@ -8,9 +8,7 @@ import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
 import domain.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
@@ -36,12 +34,9 @@ import org.jboss.logging.Logger;
 public class ApiAllowance {
 
     private static final Logger LOG = Logger.getLogger(ApiAllowance.class);
-    private static final TypeLiteral<Uni<Grant>> GRANT = new TypeLiteral<>() {
-    };
-
     private final RateLimitRepository counters;
     private final ApiLeasing leasing;
-    private final Guard guard;
+    private final Breaker breaker;
     private final StoreBudget budget;
     private final Clock clock;
     private final RequestContexts contexts;
@@ -50,13 +45,13 @@ public class ApiAllowance {
     private final AtomicLong lastSweepMillis = new AtomicLong(Long.MIN_VALUE / 2);
 
     public ApiAllowance(RateLimitRepository counters, ApiLeasing leasing,
-            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard,
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Breaker breaker,
             @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) StoreBudget budget, MeterRegistry meters, Clock clock,
             RequestContexts contexts) {
         this.counters = counters;
         this.contexts = contexts;
         this.leasing = leasing;
-        this.guard = guard;
+        this.breaker = breaker;
         this.budget = budget;
         this.clock = clock;
         this.degraded = new Degradation(meters, "ratelimit", "check-api", LOG,
@@ -131,7 +126,7 @@ public class ApiAllowance {
      */
     private void lease(Holder holder, CompletableFuture<Optional<Throwable>> done, RateLimitKey key, RateLimitPolicy policy,
             long units) {
-        guard.get(() -> budget.call(() -> counters.lease(key, policy, units)), GRANT).subscribe().with(
+        breaker.guard(() -> budget.call(() -> counters.lease(key, policy, units))).subscribe().with(
                 grant -> {
                     synchronized (holder) {
                         holder.allowance.granted(policy, grant, clock.millis());

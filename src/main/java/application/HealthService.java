@@ -12,7 +12,6 @@ import domain.project.ProjectId;
 import domain.store.StoreProbe;
 import domain.store.StoreStatus;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -38,12 +37,12 @@ public class HealthService {
     static final int MAX_PROJECTS_LISTED = 100;
 
     private final StoreProbe probe;
-    private final CircuitBreakerMaintenance breakers;
+    private final Breakers breakers;
     private final SlowOperations slow;
     private final ValueFormats formats;
     private final ProjectKeys keys;
 
-    public HealthService(StoreProbe probe, CircuitBreakerMaintenance breakers, SlowOperations slow, ValueFormats formats,
+    public HealthService(StoreProbe probe, Breakers breakers, SlowOperations slow, ValueFormats formats,
             ProjectKeys keys) {
         this.probe = probe;
         this.breakers = breakers;
@@ -68,7 +67,7 @@ public class HealthService {
     /** Each breaker's state by name, in the order of {@link Guards#BREAKERS}. */
     public Map<String, String> breakerStates() {
         Map<String, String> states = new LinkedHashMap<>();
-        Guards.BREAKERS.forEach(name -> states.put(name, breakers.currentState(name).name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        Guards.BREAKERS.forEach(name -> states.put(name, breakers.state(name).name().toLowerCase(Locale.ROOT).replace('_', '-')));
         return states;
     }
 

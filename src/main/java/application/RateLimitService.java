@@ -17,12 +17,10 @@ import domain.ratelimit.WindowStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
-import jakarta.enterprise.util.TypeLiteral;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,14 +47,11 @@ public class RateLimitService {
 
     private static final Logger LOG = Logger.getLogger(RateLimitService.class);
     private static final Logger AUDIT = Logger.getLogger("audit");
-    private static final TypeLiteral<Uni<Consumption>> CONSUMPTION = new TypeLiteral<>() {
-    };
-
     private final RateLimitRepository counters;
     private final RateLimitPolicies stored;
     private final RateLimitSettings settings;
     private final Map<PolicyName, RateLimitPolicy> configured;
-    private final Guard guard;
+    private final Breaker breaker;
     private final StoreBudget budget;
     private final Degradation degradedChecks;
     private final ApiAllowance apiAllowance;
@@ -66,14 +61,14 @@ public class RateLimitService {
     private final HotPath checkingApi;
 
     public RateLimitService(RateLimitRepository counters, RateLimitPolicies stored, RateLimitSettings settings,
-            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Guard guard,
+            @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Breaker breaker,
             @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) StoreBudget budget, MeterRegistry meters,
             ApiAllowance apiAllowance, HotPaths paths) {
         this.counters = counters;
         this.stored = stored;
         this.settings = settings;
         this.configured = settings.configured().stream().collect(Collectors.toUnmodifiableMap(RateLimitPolicy::name, Function.identity()));
-        this.guard = guard;
+        this.breaker = breaker;
         this.budget = budget;
         this.degradedChecks = new Degradation(meters, "ratelimit", "check", LOG,
                 "rate limit store unavailable: deciding by each policy's fail mode");
@@ -229,7 +224,7 @@ public class RateLimitService {
      * the breaker; when the store cannot answer, the fail mode decides.
      */
     private Uni<RateLimitDecision> decide(RateLimitKey key, RateLimitPolicy policy, long cost, Degradation degraded) {
-        return guard.get(() -> budget.call(() -> counters.consume(key, policy, cost)), CONSUMPTION)
+        return breaker.guard(() -> budget.call(() -> counters.consume(key, policy, cost)))
                 .map(consumption -> RateLimiter.decide(policy, cost, consumption))
                 .invoke(decision -> Outcomes.mark(decision instanceof RateLimitDecision.Denied ? "denied" : "allowed"))
                 .onFailure(Outcomes::isStoreFailure).recoverWithItem(failure -> {

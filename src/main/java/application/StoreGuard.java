@@ -1,6 +1,5 @@
 package application;
 
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import java.util.function.Supplier;
 
@@ -16,23 +15,20 @@ import java.util.function.Supplier;
  */
 public final class StoreGuard {
 
-    private final Guard breaker;
+    private final Breaker breaker;
     private final StoreBudget budget;
 
     /**
-     * @param breaker the capability's circuit breaker (a SmallRye Fault Tolerance guard with no
-     *                timeout of its own); null for none
+     * @param breaker the capability's circuit breaker; null for none
      * @param budget  the bound of each operation
      */
-    public StoreGuard(Guard breaker, StoreBudget budget) {
+    public StoreGuard(Breaker breaker, StoreBudget budget) {
         this.budget = budget;
         this.breaker = breaker;
     }
 
     /** Runs {@code operation} within the budget, under the breaker, which counts the budget's verdicts as store failures. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public <T> Uni<T> get(Supplier<Uni<T>> operation) {
-        Supplier<Uni<T>> bounded = () -> budget.operation(operation);
-        return breaker == null ? bounded.get() : (Uni<T>) breaker.get((Supplier) bounded, Uni.class);
+        return breaker == null ? budget.operation(operation) : breaker.guard(() -> budget.operation(operation));
     }
 }

@@ -15,11 +15,9 @@ import infrastructure.redis.RedisRateLimitRepository;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,9 +82,8 @@ class ApiAllowanceOnRedisTest {
                 return redisStore.reset(key);
             }
         };
-        Guard guard = Guard.create().withTimeout().duration(2, ChronoUnit.SECONDS).done().build();
         return new ApiAllowance(counting, new ApiLeasing(PLAN, maxPrincipals),
-                guard, support.Budgets.of(domain.store.StorePulse.onSystemTicker(), Duration.ofSeconds(2)), new SimpleMeterRegistry(), clock,
+                support.TestBreakers.neverOpening(Guards.RATE_LIMITS), support.Budgets.of(domain.store.StorePulse.onSystemTicker(), Duration.ofSeconds(2)), new SimpleMeterRegistry(), clock,
                 RequestContexts.NONE);
     }
 

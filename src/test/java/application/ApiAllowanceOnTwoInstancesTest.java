@@ -15,10 +15,8 @@ import domain.ratelimit.RateLimitRepository;
 import domain.ratelimit.WindowState;
 import infrastructure.redis.RedisRateLimitRepository;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +92,8 @@ class ApiAllowanceOnTwoInstancesTest {
 
     private ApiAllowance instance(String prefix, ConcurrentLinkedQueue<long[]> grants) {
         RateLimitRepository store = new RedisRateLimitRepository(RedisClients.dataSource(redis.url()), prefix, clock);
-        Guard guard = Guard.create().withTimeout().duration(2, ChronoUnit.SECONDS).done().build();
         return new ApiAllowance(new Recording(store, clock, grants), new ApiLeasing(PLAN, 100),
-                guard, support.Budgets.of(domain.store.StorePulse.onSystemTicker(), Duration.ofSeconds(2)), new SimpleMeterRegistry(), clock,
+                support.TestBreakers.neverOpening(Guards.RATE_LIMITS), support.Budgets.of(domain.store.StorePulse.onSystemTicker(), Duration.ofSeconds(2)), new SimpleMeterRegistry(), clock,
                 RequestContexts.NONE);
     }
 

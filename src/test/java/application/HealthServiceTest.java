@@ -10,17 +10,12 @@ import domain.access.Scope;
 import domain.store.EvictionPolicy;
 import domain.store.StoreProbe;
 import domain.store.StoreStatus;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class HealthServiceTest {
@@ -114,7 +109,7 @@ class HealthServiceTest {
 
     @Test
     void isDegradedWhileABreakerIsOpenAndSaysWhich() {
-        breakers.states.put(Guards.SESSIONS, CircuitBreakerState.OPEN);
+        breakers.register(support.TestBreakers.open(Guards.SESSIONS));
 
         HealthReport report = report(() -> Uni.createFrom().item(HEALTHY), ADMIN);
 
@@ -156,30 +151,5 @@ class HealthServiceTest {
         Principal reader = new Principal("reader", ProjectAccess.all(), Set.of(Scope.CACHE_READ));
 
         assertThatThrownBy(() -> report(() -> Uni.createFrom().item(HEALTHY), reader)).isInstanceOf(AccessDeniedException.class);
-    }
-
-    /** Breakers by name, closed unless a test says otherwise. */
-    private static final class Breakers implements CircuitBreakerMaintenance {
-
-        final Map<String, CircuitBreakerState> states = new HashMap<>();
-
-        @Override
-        public CircuitBreakerState currentState(String name) {
-            return states.getOrDefault(name, CircuitBreakerState.CLOSED);
-        }
-
-        @Override
-        public void onStateChange(String name, Consumer<CircuitBreakerState> callback) {
-        }
-
-        @Override
-        public void reset(String name) {
-            states.remove(name);
-        }
-
-        @Override
-        public void resetAll() {
-            states.clear();
-        }
     }
 }

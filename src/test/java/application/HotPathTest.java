@@ -12,7 +12,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -112,26 +111,7 @@ class HotPathTest {
                 .as("the same path's store calls still go through its guard").hasMessageContaining("open");
     }
 
-    /** A guard whose breaker is open: it refuses every call, as SmallRye's does then. */
-    private final StoreGuard refusesEverything = new StoreGuard(new Guard() {
-        @Override
-        public <T> T call(java.util.concurrent.Callable<T> action, Class<T> type) {
-            throw new IllegalStateException("circuit breaker open");
-        }
-
-        @Override
-        public <T> T call(java.util.concurrent.Callable<T> action, jakarta.enterprise.util.TypeLiteral<T> type) {
-            throw new IllegalStateException("circuit breaker open");
-        }
-
-        @Override
-        public <T> T get(java.util.function.Supplier<T> action, Class<T> type) {
-            throw new IllegalStateException("circuit breaker open");
-        }
-
-        @Override
-        public <T> T get(java.util.function.Supplier<T> action, jakarta.enterprise.util.TypeLiteral<T> type) {
-            throw new IllegalStateException("circuit breaker open");
-        }
-    }, support.Budgets.of(domain.store.StorePulse.onSystemTicker(), WAIT));
+    /** A guard whose breaker is open: it refuses every call. */
+    private final StoreGuard refusesEverything = new StoreGuard(support.TestBreakers.open("cache"),
+            support.Budgets.of(domain.store.StorePulse.onSystemTicker(), WAIT));
 }

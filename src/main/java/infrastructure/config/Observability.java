@@ -1,5 +1,7 @@
 package infrastructure.config;
 
+import application.Breaker;
+import application.Breakers;
 import application.CacheSettings;
 import application.Guards;
 import application.MeasuredInterceptor;
@@ -13,8 +15,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -112,10 +112,10 @@ public class Observability {
                 cache.readFlushInterval(), resilience.timeout());
     }
 
-    void registerBreakerStates(@Observes StartupEvent start, MeterRegistry meters, CircuitBreakerMaintenance breakers) {
+    void registerBreakerStates(@Observes StartupEvent start, MeterRegistry meters, Breakers breakers) {
         for (String name : Guards.BREAKERS) {
-            for (CircuitBreakerState state : CircuitBreakerState.values()) {
-                Gauge.builder(BREAKER_STATE, () -> breakers.currentState(name) == state ? 1 : 0)
+            for (Breaker.State state : Breaker.State.values()) {
+                Gauge.builder(BREAKER_STATE, () -> breakers.state(name) == state ? 1 : 0)
                         .description("circuit breaker of a capability: 1 for its current state, 0 for the others")
                         .tags("breaker", name, "state", state.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                         .register(meters);

@@ -1,5 +1,7 @@
 package infrastructure.config;
 
+import application.Breaker;
+import application.Breakers;
 import application.Guards;
 import application.StoreBudget;
 import application.StoreGuard;
@@ -12,14 +14,11 @@ import infrastructure.values.KeysetUnreadableException;
 import domain.store.StorePulse;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
-import io.smallrye.faulttolerance.api.Guard;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -40,12 +39,14 @@ public class StoreGuards {
     private final StorePulse pulse;
     private final Vertx vertx;
     private final StoreBudget.Heartbeat heartbeat;
+    private final Breakers breakers;
 
-    StoreGuards(ResilienceConfig resilience, StorePulse pulse, Vertx vertx, StoreBudget.Heartbeat heartbeat) {
+    StoreGuards(ResilienceConfig resilience, StorePulse pulse, Vertx vertx, StoreBudget.Heartbeat heartbeat, Breakers breakers) {
         this.resilience = resilience;
         this.pulse = pulse;
         this.vertx = vertx;
         this.heartbeat = heartbeat;
+        this.breakers = breakers;
     }
 
     @Produces
@@ -75,7 +76,7 @@ public class StoreGuards {
     @Singleton
     @Startup
     @Identifier(Guards.RATE_LIMITS)
-    Guard rateLimitBreaker() {
+    Breaker rateLimitBreaker() {
         return breaker(Guards.RATE_LIMITS, List.of(StoreUnavailableException.class));
     }
 
@@ -83,7 +84,7 @@ public class StoreGuards {
     @Produces
     @Singleton
     @Identifier(Guards.RATE_LIMITS)
-    StoreGuard rateLimits(@Identifier(Guards.RATE_LIMITS) Guard breaker) {
+    StoreGuard rateLimits(@Identifier(Guards.RATE_LIMITS) Breaker breaker) {
         return new StoreGuard(breaker, budget(resilience.timeout(), longest(resilience.timeout())));
     }
 
@@ -154,24 +155,18 @@ public class StoreGuards {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private Guard breaker(String name, List<Class<? extends Throwable>> failures) {
+    private Breaker breaker(String name, List<Class<? extends Throwable>> failures) {
         ResilienceConfig.Breaker breaker = resilience.breaker();
-        return Guard.create().withDescription(name)
-                .withCircuitBreaker().name(name)
-                .requestVolumeThreshold(breaker.requestVolume())
-                .failureRatio(breaker.failureRatio())
-                .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
-                .successThreshold(breaker.successThreshold())
-                .failOn(failures)
+        Breaker.Settings settings = new Breaker.Settings(breaker.requestVolume(), breaker.failureRatio(), breaker.delay(),
+                breaker.successThreshold());
+        return breakers.register(new Breaker(name, settings, failures,
                 // A full store answered: reads still work, so a run of refused writes must not open the breaker.
                 // Nor may one project whose keyset cannot be used open it for every project, nor one Redis Cluster
                 // node that is down (while the others answer) for the slots the others serve, nor a write that a
                 // replica did not confirm in time (the store answered), nor a call this instance had no room to queue.
-                .skipOn(List.of(StoreBusyException.class, StoreFullException.class, KeysetUnreadableException.class, StorePartUnavailableException.class,
-                        StoreNotReplicatedException.class))
-                .onStateChange(new StateLog(name)::changed)
-                .done()
-                .build();
+                List.of(StoreBusyException.class, StoreFullException.class, KeysetUnreadableException.class, StorePartUnavailableException.class,
+                        StoreNotReplicatedException.class),
+                System::nanoTime, new StateLog(name)::changed));
     }
 
     /** Logs a breaker's outage once: when it first opens, and when it closes again; not every trial in between. */
@@ -184,10 +179,10 @@ public class StoreGuards {
             this.name = name;
         }
 
-        void changed(CircuitBreakerState state) {
-            if (state == CircuitBreakerState.OPEN && tripped.compareAndSet(false, true)) {
+        void changed(Breaker.State state) {
+            if (state == Breaker.State.OPEN && tripped.compareAndSet(false, true)) {
                 LOG.warnf("circuit breaker %s opened: the store fails, so %s answers by its failure policy until it returns", name, name);
-            } else if (state == CircuitBreakerState.CLOSED && tripped.compareAndSet(true, false)) {
+            } else if (state == Breaker.State.CLOSED && tripped.compareAndSet(true, false)) {
                 LOG.infof("circuit breaker %s closed: the store answers again", name);
             } else {
                 LOG.debugf("circuit breaker %s is %s", name, state);

@@ -2,14 +2,14 @@ package infrastructure.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import application.Breaker;
+import application.Breakers;
 import application.Guards;
 import application.StoreGuard;
 import domain.StoreBusyException;
 import domain.StoreUnavailableException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -28,7 +28,7 @@ class StoreGuardsTest {
     StoreGuard tasks;
 
     @Inject
-    CircuitBreakerMaintenance breakers;
+    Breakers breakers;
 
     @AfterEach
     void closeTheBreaker() {
@@ -51,7 +51,7 @@ class StoreGuardsTest {
     void leavesTheBreakerClosedWhenThisInstanceHadNoRoomToQueueItsCalls() {
         fail(40, new StoreBusyException("no room to queue", null));
 
-        assertThat(breakers.currentState(Guards.TASKS)).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(breakers.state(Guards.TASKS)).isEqualTo(Breaker.State.CLOSED);
         assertThat(tasks.get(() -> Uni.createFrom().item("served")).await().atMost(WAIT)).isEqualTo("served");
     }
 
@@ -59,6 +59,6 @@ class StoreGuardsTest {
     void opensTheBreakerWhenTheStoreFails() {
         fail(40, new StoreUnavailableException("down", null));
 
-        assertThat(breakers.currentState(Guards.TASKS)).isEqualTo(CircuitBreakerState.OPEN);
+        assertThat(breakers.state(Guards.TASKS)).isEqualTo(Breaker.State.OPEN);
     }
 }
