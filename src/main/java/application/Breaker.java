@@ -16,7 +16,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * {@link CircuitBreakerOpenException}, for {@code delay}. Then half-open, it lets
  * {@code successThreshold} trial operations through: it closes when all of them succeed, and opens
  * again at the first failure. Only the failures it is told to count are failures
- * ({@code failOn}, minus {@code skipOn}); any other outcome is a success.
+ * ({@code failOn}, minus {@code skipOn}, by the failure's own class, not its causes', as
+ * {@link Outcomes#isStoreFailure} classifies); any other outcome is a success.
  *
  * <p>It replaces SmallRye Fault Tolerance's breaker (the service's until 2026-12-07) for its cost on
  * the hot path. Around an asynchronous operation on a Vert.x event loop, SmallRye's started the
@@ -34,7 +35,7 @@ public final class Breaker {
      * When a breaker opens and closes.
      *
      * @param requestVolume    how many of the latest outcomes are counted while closed
-     * @param failureRatio     the share of failures among them that opens the breaker, in [0, 1]
+     * @param failureRatio     the share of failures among them that opens the breaker, in (0, 1]
      * @param delay            how long the breaker stays open before it lets trial operations through
      * @param successThreshold how many trial operations must succeed to close it
      */
@@ -44,8 +45,8 @@ public final class Breaker {
             if (requestVolume < 1 || successThreshold < 1) {
                 throw new IllegalArgumentException("A breaker counts at least one operation and needs at least one trial");
             }
-            if (!(failureRatio >= 0 && failureRatio <= 1)) {
-                throw new IllegalArgumentException("A breaker's failure ratio is between 0 and 1");
+            if (!(failureRatio > 0 && failureRatio <= 1)) {
+                throw new IllegalArgumentException("A breaker's failure ratio is above 0 and at most 1: at 0 it would open on successes");
             }
             if (delay.isNegative()) {
                 throw new IllegalArgumentException("A breaker's delay cannot be negative");
@@ -62,7 +63,8 @@ public final class Breaker {
     private final LongSupplier nanoTime;
     private final Consumer<State> onChange;
 
-    // Guarded by this.
+    private final Object lock = new Object();
+    // Guarded by lock.
     private State state = State.CLOSED;
     /** Changes with every transition: an outcome counts only in the state its operation was let through in. */
     private long generation;
@@ -79,7 +81,7 @@ public final class Breaker {
      * @param failOn   the failures that count (subclasses included)
      * @param skipOn   failures that count as successes, even when {@code failOn} names them
      * @param nanoTime the clock of the delay
-     * @param onChange told of each transition, outside the breaker's lock
+     * @param onChange told of each transition, outside the breaker's lock (in the order they happen, except across threads)
      */
     public Breaker(String name, Settings settings, List<Class<? extends Throwable>> failOn, List<Class<? extends Throwable>> skipOn,
             LongSupplier nanoTime, Consumer<State> onChange) {
@@ -111,7 +113,11 @@ public final class Breaker {
             Uni<T> call;
             try {
                 call = operation.get();
-            } catch (RuntimeException failure) {
+                if (call == null) {
+                    throw new NullPointerException("the operation guarded by circuit breaker " + name + " gave no Uni");
+                }
+            } catch (Throwable failure) {
+                // Counted like any outcome: a trial that ends here must free its place, or a half-open breaker would stay shut.
                 record(admitted, failure);
                 return Uni.createFrom().failure(failure);
             }
@@ -129,7 +135,7 @@ public final class Breaker {
     public State state() {
         boolean halfOpened;
         State now;
-        synchronized (this) {
+        synchronized (lock) {
             halfOpened = halfOpenIfDue();
             now = state;
         }
@@ -142,7 +148,7 @@ public final class Breaker {
     /** Closes the breaker and forgets every outcome (operators and tests). */
     public void reset() {
         boolean changed;
-        synchronized (this) {
+        synchronized (lock) {
             changed = state != State.CLOSED;
             toClosed();
         }
@@ -155,7 +161,7 @@ public final class Breaker {
     private long admit() {
         boolean halfOpened;
         long admitted;
-        synchronized (this) {
+        synchronized (lock) {
             halfOpened = halfOpenIfDue();
             if (state == State.OPEN || state == State.HALF_OPEN && trials >= settings.successThreshold()) {
                 admitted = -1;
@@ -175,7 +181,7 @@ public final class Breaker {
     private void record(long admitted, Throwable failure) {
         boolean failed = failure != null && counts(failure);
         State entered = null;
-        synchronized (this) {
+        synchronized (lock) {
             if (admitted != generation) {
                 return;
             }
@@ -210,7 +216,7 @@ public final class Breaker {
 
     /** A trial that was cancelled leaves its place to another. */
     private void released(long admitted) {
-        synchronized (this) {
+        synchronized (lock) {
             if (admitted == generation && state == State.HALF_OPEN) {
                 trials--;
             }

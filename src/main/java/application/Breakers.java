@@ -24,6 +24,11 @@ public class Breakers {
         return breaker == null ? Breaker.State.CLOSED : breaker.state();
     }
 
+    /** Whether a breaker of that name was built. */
+    public boolean registered(String name) {
+        return byName.containsKey(name);
+    }
+
     /** Closes the named breaker, if there is one. */
     public void reset(String name) {
         Breaker breaker = byName.get(name);

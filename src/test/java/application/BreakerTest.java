@@ -156,6 +156,20 @@ class BreakerTest {
     }
 
     @Test
+    void freesTheTrialPlaceOfATrialThatThrowsOrGivesNoUniAtAll() {
+        open();
+        now.addAndGet(DELAY.toNanos());
+
+        assertThatThrownBy(() -> breaker.guard(() -> {
+            throw new AssertionError("a bug, not a store failure");
+        }).await().indefinitely()).hasStackTraceContaining("a bug, not a store failure");
+        assertThatThrownBy(() -> breaker.guard(() -> null).await().indefinitely()).isInstanceOf(NullPointerException.class);
+
+        assertThat(breaker.state()).as("neither is a store failure: two successful trials").isEqualTo(Breaker.State.CLOSED);
+        assertThat(succeed()).isEqualTo("ok");
+    }
+
+    @Test
     void leavesAnOutcomeOutOfAStateItsOperationWasNotLetThroughIn() {
         AtomicReference<UniEmitter<? super String>> slow = new AtomicReference<>();
         UniAssertSubscriber<String> late = breaker.guard(() -> Uni.createFrom().<String>emitter(slow::set))
@@ -188,6 +202,8 @@ class BreakerTest {
     void refusesSettingsThatCannotWork() {
         assertThatThrownBy(() -> new Breaker.Settings(0, 0.5, DELAY, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Breaker.Settings(20, 1.5, DELAY, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Breaker.Settings(20, 0, DELAY, 1)).as("it would open on successes")
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Breaker.Settings(20, 0.5, Duration.ofMillis(-1), 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Breaker.Settings(20, 0.5, DELAY, 0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -56,6 +56,11 @@ class StoreGuardsTest {
     }
 
     @Test
+    void buildsTheBreakerOfEveryCapabilityTheHealthReportAndMetricsName() {
+        assertThat(Guards.BREAKERS).allSatisfy(name -> assertThat(breakers.registered(name)).as(name).isTrue());
+    }
+
+    @Test
     void opensTheBreakerWhenTheStoreFails() {
         fail(40, new StoreUnavailableException("down", null));
 
