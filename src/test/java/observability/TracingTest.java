@@ -245,6 +245,8 @@ class TracingTest {
         assertThat(request.getParentSpanContext().isValid()).as("a request without trace headers starts a trace").isFalse();
         assertThat(request.getStatus().getStatusCode()).as("a 4xx is the client's error, not the server's").isEqualTo(StatusCode.UNSET);
         assertThat(read.getParentSpanId()).as("the use case is the request's child").isEqualTo(request.getSpanId());
+        assertThat(serverSpans()).filteredOn(s -> s.getTraceId().equals(read.getTraceId())).as("one request span, not two")
+                .hasSize(1);
     }
 
     @Test

@@ -43,10 +43,11 @@ public class SpanRedaction implements SpanProcessor {
         return path;
     }
 
-    /** The query with every value replaced, names kept: {@code pattern=redacted&limit=redacted}. */
+    /** The query with every value replaced, names kept: {@code pattern=redacted&limit=redacted}; a bare part is {@code redacted}. */
     public static String query(String query) {
         return Stream.of(query.split("&"))
-                .map(pair -> pair.contains("=") ? pair.substring(0, pair.indexOf('=')) + "=" + REDACTED : pair)
+                // A part without "=" may be a value too (a bare cursor, a key): only its being there is kept.
+                .map(pair -> pair.contains("=") ? pair.substring(0, pair.indexOf('=')) + "=" + REDACTED : REDACTED)
                 .collect(Collectors.joining("&"));
     }
 

@@ -27,6 +27,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -42,6 +43,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * and the attributes are read only for a span that records. Paths and queries are recorded redacted
  * ({@code SpanRedaction}). Quarkus's own endpoints under {@code /q/} get no span, as Quarkus leaves
  * them out by default; nor does a request the HTTP decoder refuses before any route (a 414 or 431).
+ * The sampler decides on the trace alone (no attribute is read yet), so Quarkus's settings that drop
+ * spans by path ({@code quarkus.otel.traces.suppress-application-uris}) do not apply here.
  * With {@code QUARKUS_OTEL_INSTRUMENT_VERTX_HTTP=true} Quarkus's span is made instead, and none here.
  */
 @Singleton
@@ -49,10 +52,11 @@ public class RequestSpans {
 
     /** First of all the service's handlers, so that the span covers every answer, the edge's refusals included. */
     static final int ORDER = BrowserCors.ORDER - 1;
-    /** Where Quarkus serves its own endpoints (health, metrics, OpenAPI). */
-    private static final String NON_APPLICATION = "/q/";
-    /** The route of a request no route matched, as the semantic conventions name it. */
+    /** The route of a request no route matched, as Quarkus's instrumentation names it. */
     private static final String NO_ROUTE = "/*";
+    /** The methods the semantic conventions name; any other is {@value #OTHER_METHOD}, its own name kept apart. */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final String OTHER_METHOD = "_OTHER";
 
     private static final TextMapGetter<HttpServerRequest> HEADERS = new TextMapGetter<>() {
         @Override
@@ -69,13 +73,18 @@ public class RequestSpans {
     private final boolean enabled;
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    /** Where Quarkus serves its own endpoints (health, metrics, OpenAPI), {@code /q/} by default. */
+    private final String nonApplication;
 
     public RequestSpans(OpenTelemetry telemetry, Tracer tracer,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled,
-            @ConfigProperty(name = "quarkus.otel.instrument.vertx-http", defaultValue = "true") boolean quarkusSpans) {
+            @ConfigProperty(name = "quarkus.otel.instrument.vertx-http", defaultValue = "true") boolean quarkusSpans,
+            @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String nonApplication) {
         this.enabled = !sdkDisabled && !quarkusSpans;
         this.tracer = tracer;
         this.propagator = telemetry.getPropagators().getTextMapPropagator();
+        String root = nonApplication.replaceAll("^/+|/+$", "");
+        this.nonApplication = root.isEmpty() ? null : "/" + root + "/";
     }
 
     void install(@Observes Router router) {
@@ -86,17 +95,19 @@ public class RequestSpans {
 
     private void open(RoutingContext routing) {
         HttpServerRequest request = routing.request();
-        String path = request.path();
-        if (path == null || path.startsWith(NON_APPLICATION)) {
+        // As the router matched it: "/a/./b" and "%2e" segments resolved, so that redaction sees what routing saw.
+        String path = routing.normalizedPath();
+        if (path == null || nonApplication != null && path.startsWith(nonApplication)) {
             routing.next();
             return;
         }
         Context parent = propagator.extract(Context.root(), request, HEADERS);
-        String method = request.method().name();
-        Span span = tracer.spanBuilder(method).setParent(parent).setSpanKind(SpanKind.SERVER).startSpan();
+        String method = KNOWN_METHODS.contains(request.method().name()) ? request.method().name() : OTHER_METHOD;
+        Span span = tracer.spanBuilder(method.equals(OTHER_METHOD) ? "HTTP" : method).setParent(parent)
+                .setSpanKind(SpanKind.SERVER).startSpan();
         boolean recording = span.isRecording();
         if (recording) {
-            describe(span, request, path);
+            describe(span, request, method, path);
         }
         Scope scope = parent.with(span).makeCurrent();
         io.vertx.core.Context requestContext = Vertx.currentContext();
@@ -114,8 +125,11 @@ public class RequestSpans {
     }
 
     /** What the request says of itself, as the semantic conventions name it; the path and query redacted. */
-    private static void describe(Span span, HttpServerRequest request, String path) {
-        span.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, request.method().name());
+    private static void describe(Span span, HttpServerRequest request, String method, String path) {
+        span.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method);
+        if (method.equals(OTHER_METHOD)) {
+            span.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, request.method().name());
+        }
         span.setAttribute(UrlAttributes.URL_SCHEME, request.scheme());
         span.setAttribute(UrlAttributes.URL_PATH, SpanRedaction.path(path));
         String query = request.query();
@@ -158,7 +172,7 @@ public class RequestSpans {
         }
         if (matched != null) {
             span.setAttribute(HttpAttributes.HTTP_ROUTE, matched);
-            span.updateName(method + " " + matched);
+            span.updateName((method.equals(OTHER_METHOD) ? "HTTP" : method) + " " + matched);
         }
         if (failure != null || !response.ended()) {
             span.setAttribute(ErrorAttributes.ERROR_TYPE, failure == null ? "closed" : failure.getClass().getName());

@@ -29,4 +29,9 @@ class SpanRedactionTest {
         assertThat(SpanRedaction.query("pattern=user:*&limit=100&cursor=dXNlcjo0Mg")).isEqualTo(
                 "pattern=redacted&limit=redacted&cursor=redacted");
     }
+
+    @Test
+    void dropsAQueryPartWithoutANameToo() {
+        assertThat(SpanRedaction.query("card-4111&limit=5")).isEqualTo("redacted&limit=redacted");
+    }
 }
