@@ -13,8 +13,6 @@ import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
 import infrastructure.redis.RedisRateLimitRepository;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.time.Duration;
@@ -25,17 +23,14 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import support.MemoryStoreProfile;
 import support.MutableClock;
 import support.RedisClients;
 import support.RedisServer;
 
 /**
  * One instance's {@link ApiAllowance} on a real Redis: leases shared by concurrent requests, and a
- * bounded number of principals held. Quarkus runs (on the memory store) only for the guards' runtime.
+ * bounded number of principals held.
  */
-@QuarkusTest
-@TestProfile(MemoryStoreProfile.class)
 class ApiAllowanceOnRedisTest {
 
     /** 6000 a minute: batches of at most 60, capped here at 20. */

@@ -25,9 +25,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import support.MemoryStoreProfile;
 import support.MutableClock;
 import support.RedisClients;
 import support.RedisServer;
@@ -37,11 +34,8 @@ import support.RedisServer;
  * repository, guard and meters, in one JVM: the lease protocol is all in the application and the
  * store, so two independently wired instances exercise exactly what two processes would, while a
  * shared simulated clock lets the test run three one-minute windows in seconds and attribute every
- * admission to its window exactly (two processes could share no clock). Quarkus runs (on the memory
- * store, untouched here) only because the fault tolerance guards need its runtime.
+ * admission to its window exactly (two processes could share no clock).
  */
-@QuarkusTest
-@TestProfile(MemoryStoreProfile.class)
 class ApiAllowanceOnTwoInstancesTest {
 
     /** 6000 a minute: batches of at most 60 by the 1 % rule, capped here at 20. */
