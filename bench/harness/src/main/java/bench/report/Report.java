@@ -361,18 +361,31 @@ public final class Report {
                 + "the first %d, which still catch the JIT compiling.%n%n", v.path("warmupSeconds").asInt(),
                 v.get("rounds").asInt(), v.get("seconds").asInt(), v.path("generator").asText("the Java generator"),
                 v.get("connections").asInt(), v.path("discarded").asInt()));
-        md.append("| instance | median req/s | rounds | vs the first |\n| --- | ---: | --- | ---: |\n");
+        boolean withCpu = v.get("variants").get(0).has("medianCpuMicros");
+        md.append(withCpu
+                ? "| instance | median req/s | rounds | vs the first | median CPU per request | CPU per request in each round | CPU vs the first |\n"
+                        + "| --- | ---: | --- | ---: | ---: | --- | ---: |\n"
+                : "| instance | median req/s | rounds | vs the first |\n| --- | ---: | --- | ---: |\n");
         double base = Double.NaN;
+        double baseCpu = Double.NaN;
         for (JsonNode variant : v.get("variants")) {
             double median = variant.get("medianRps").asDouble();
             if (Double.isNaN(base)) {
                 base = median;
+                baseCpu = variant.path("medianCpuMicros").asDouble(Double.NaN);
             }
             List<String> rounds = new ArrayList<>();
             variant.get("rps").forEach(r -> rounds.add(num(r.asDouble())));
             md.append("| ").append(variant.get("name").asText()).append(" | ").append(num(median)).append(" | ")
                     .append(String.join(", ", rounds)).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.2f×", median / base)).append(" |\n");
+                    .append(String.format(Locale.ROOT, "%.2f×", median / base)).append(" |");
+            if (withCpu) {
+                double cpu = variant.path("medianCpuMicros").asDouble(Double.NaN);
+                List<String> each = new ArrayList<>();
+                variant.path("cpuMicros").forEach(c -> each.add(String.format(Locale.ROOT, "%.0f", c.asDouble())));
+                md.append(String.format(Locale.ROOT, " %.0f µs | %s | %.2f× |", cpu, String.join(", ", each), cpu / baseCpu));
+            }
+            md.append("\n");
         }
     }
 
