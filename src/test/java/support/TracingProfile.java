@@ -22,6 +22,8 @@ public class TracingProfile implements QuarkusTestProfile {
                 "quarkus.otel.sdk.disabled", "false",
                 "quarkus.otel.traces.sampler", "always_on",
                 "quarkus.otel.simple", "true",
+                // Should the spans still go through the batch processor, they leave it within 50 ms, not 5 s.
+                "quarkus.otel.bsp.schedule.delay", "50ms",
                 "quarkus.otel.exporter.otlp.enabled", "false",
                 "cache-domain.cache.write-failure", "drop");
     }
