@@ -71,6 +71,27 @@ public class ApiAllowance {
 
     /** Takes one unit of {@code policy} (the policy {@code api}) for the principal: allowed, denied, or degraded by the fail mode. */
     public Uni<RateLimitDecision> check(String principal, RateLimitPolicy policy) {
+        Taken taken = take(principal, policy);
+        if (taken.decision() != null) {
+            Outcomes.mark(taken.decision() instanceof RateLimitDecision.Allowed ? "allowed" : "denied");
+            return Uni.createFrom().item(taken.decision());
+        }
+        return afterLease(taken.lease(), principal, policy); // the lease under way decides
+    }
+
+    /**
+     * One unit taken: the decision, when this process made it at once (units held, or a denial held);
+     * otherwise the lease under way, which {@link #decided} waits for.
+     */
+    record Taken(RateLimitDecision decision, CompletableFuture<Optional<Throwable>> lease) {
+    }
+
+    /**
+     * Takes one unit of {@code policy} for the principal, as {@link #check} does, without a {@code Uni}
+     * where none is needed: the usual request is decided here, at once (a prefetch it starts, if any,
+     * lands in the allowance; nobody waits for it).
+     */
+    Taken take(String principal, RateLimitPolicy policy) {
         long now = clock.millis();
         Holder holder = holder(principal, now);
         Allowance.Step step;
@@ -93,14 +114,17 @@ public class ApiAllowance {
             lease(holder, lease, RateLimitKey.forApi(principal), policy, units);
         }
         if (step instanceof Allowance.Step.Admit a) {
-            Outcomes.mark("allowed");
-            return Uni.createFrom().item(a.decision()); // a prefetch, if any, lands in the allowance; nobody waits for it
+            return new Taken(a.decision(), null);
         }
         if (step instanceof Allowance.Step.Deny d) {
-            Outcomes.mark("denied");
-            return Uni.createFrom().item(d.decision());
+            return new Taken(d.decision(), null);
         }
-        return afterLease(lease, principal, policy); // Lease or Wait: the lease under way decides
+        return new Taken(null, lease); // Lease or Wait
+    }
+
+    /** The decision on a unit {@link #take} could not decide at once: after the lease under way, taken again. */
+    Uni<RateLimitDecision> decided(Taken taken, String principal, RateLimitPolicy policy) {
+        return taken.decision() != null ? Uni.createFrom().item(taken.decision()) : afterLease(taken.lease(), principal, policy);
     }
 
     /** Allowances held now. */

@@ -14,6 +14,7 @@ import domain.ratelimit.RateLimitPolicy;
 import domain.ratelimit.RateLimitRepository;
 import domain.ratelimit.RateLimiter;
 import domain.ratelimit.WindowStatus;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
@@ -57,8 +58,13 @@ public class RateLimitService {
     private final ApiAllowance apiAllowance;
     /** The check's instrumentation, by plain calls: it runs on every check. */
     private final HotPath checking;
-    /** The policy api's, by plain calls: it runs on every request with a key or a session. */
+    /** The policy api's when it waits for the store, by plain calls: it runs on every request with a key or a session. */
     private final HotPath checkingApi;
+    /** The counter of the policy api's decisions made at once, in process. */
+    static final String API_DECISIONS = "ratelimit_api_decisions";
+    private static final Uni<Optional<RateLimitDecision>> NOT_COUNTED = Uni.createFrom().item(Optional.empty());
+    private final Counter apiAllowed;
+    private final Counter apiDenied;
 
     public RateLimitService(RateLimitRepository counters, RateLimitPolicies stored, RateLimitSettings settings,
             @io.smallrye.common.annotation.Identifier(Guards.RATE_LIMITS) Breaker breaker,
@@ -76,6 +82,15 @@ public class RateLimitService {
         // No guard of their own: the store call inside (decide, a lease) is guarded where it is made.
         this.checking = paths.of("ratelimit.check", null);
         this.checkingApi = paths.of("ratelimit.check-api", null);
+        this.apiAllowed = apiDecisions(meters, "allowed");
+        this.apiDenied = apiDecisions(meters, "denied");
+    }
+
+    private static Counter apiDecisions(MeterRegistry meters, String outcome) {
+        return Counter.builder(API_DECISIONS)
+                .description("decisions of the policy api made at once, in process, from units held (the others are "
+                        + "operations_seconds{operation=\"check-api\"})")
+                .tags("outcome", outcome).register(meters);
     }
 
     /** Creates the service at startup rather than on first use, so that its meters exist (at zero) from the start. */
@@ -132,17 +147,36 @@ public class RateLimitService {
      * API protection is off or the request does not count (see {@link ApiPolicy#counts}). Decided in
      * process from units leased in batches ({@link ApiAllowance}): no store call while a lease lasts.
      *
-     * Span {@code ratelimit.check-api}, by its {@link HotPath}.
+     * <p>A request decided at once, in process (the usual one: units held), is only counted, in
+     * {@value #API_DECISIONS}: it runs on every request, and the span and timer of a use case cost it
+     * more than the decision. One that waits for the store (a lease, or the policy's first load) is
+     * the use case {@code ratelimit.check-api}: its span and timer, by its {@link HotPath}.
      *
      * @param administersApiPolicy the request reads, replaces or deletes the policy {@code api}
      */
     public Uni<Optional<RateLimitDecision>> checkApi(Principal caller, boolean administersApiPolicy) {
         if (!settings.protectApi() || !ApiPolicy.counts(caller, administersApiPolicy)) {
-            return Uni.createFrom().item(Optional.empty());
+            return NOT_COUNTED;
+        }
+        Optional<RateLimitPolicy> held = heldPolicy(PolicyName.API);
+        if (held.isPresent()) {
+            RateLimitPolicy policy = held.get();
+            ApiAllowance.Taken taken = apiAllowance.take(caller.name(), policy);
+            if (taken.decision() != null) {
+                (taken.decision() instanceof RateLimitDecision.Allowed ? apiAllowed : apiDenied).increment();
+                return Uni.createFrom().item(Optional.of(taken.decision()));
+            }
+            return checkingApi.call(null, () -> apiAllowance.decided(taken, caller.name(), policy).map(Optional::of), null);
         }
         return checkingApi.call(null, () -> policy(PolicyName.API)
                 .chain(policy -> apiAllowance.check(caller.name(), policy))
                 .map(Optional::of), null);
+    }
+
+    /** The policy as held in process (stored, or configured when none is stored); empty when only the store can tell. */
+    private Optional<RateLimitPolicy> heldPolicy(PolicyName name) {
+        return stored.findAtOnce(name).map(found -> found.or(() -> Optional.ofNullable(configured.get(name))))
+                .filter(Optional::isPresent).map(Optional::get);
     }
 
     /** Every policy: stored ones, and configured ones not overridden by a stored one. */

@@ -103,7 +103,9 @@ class MetricsTest {
         assertThat(metrics.value("operations_seconds_count", "capability", "ratelimit", "operation", "check", "outcome", "ok"))
                 .isPositive();
         assertThat(metrics.value("operations_seconds_count", "capability", "ratelimit", "operation", "check-api", "outcome", "ok"))
-                .as("every API key request is checked against the policy api").isPositive();
+                .as("a new key's first request waits for its lease of the policy api").isPositive();
+        assertThat(metrics.value("ratelimit_api_decisions_total", "outcome", "allowed"))
+                .as("the next ones are decided at once, from the units held").isPositive();
         assertThat(metrics.value("operations_seconds_count", "capability", "sessions", "operation", "validate", "outcome", "ok"))
                 .isPositive();
         assertThat(metrics.value("operations_seconds_count", "capability", "apikeys", "operation", "authenticate", "outcome", "ok"))

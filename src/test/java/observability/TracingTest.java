@@ -281,6 +281,20 @@ class TracingTest {
                 .noneMatch(s -> String.valueOf(s.getAttributes().get(UrlAttributes.URL_PATH)).startsWith("/q/"));
     }
 
+    @Test
+    void tracesThePolicyApiOnlyWhenItWaitsForTheStore() {
+        int requests = 10;
+        for (int i = 0; i < requests; i++) {
+            as(key).get("/v1/projects/" + project + "/cache/absent-" + i).then().statusCode(404);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> reads().size() == requests);
+
+        long waited = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("ratelimit.check-api")).count();
+        assertThat(waited).as("a new key's first request waits for its first lease, and the next few for leases sized to its pace")
+                .isPositive()
+                .as("the others are decided at once, from the units held, with no span").isLessThanOrEqualTo(3);
+    }
+
     private List<SpanData> serverSpans() {
         return spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.SERVER).toList();
     }
