@@ -76,20 +76,22 @@ public class ApiAllowance {
             Outcomes.mark(taken.decision() instanceof RateLimitDecision.Allowed ? "allowed" : "denied");
             return Uni.createFrom().item(taken.decision());
         }
-        return afterLease(taken.lease(), principal, policy); // the lease under way decides
+        return decided(taken, principal, policy); // the lease under way decides
     }
 
     /**
      * One unit taken: the decision, when this process made it at once (units held, or a denial held);
-     * otherwise the lease under way, which {@link #decided} waits for.
+     * otherwise the lease under way, which {@link #decided} waits for, and starts when this request is
+     * the one to start it ({@code start}, else null).
      */
-    record Taken(RateLimitDecision decision, CompletableFuture<Optional<Throwable>> lease) {
+    record Taken(RateLimitDecision decision, CompletableFuture<Optional<Throwable>> lease, Runnable start) {
     }
 
     /**
      * Takes one unit of {@code policy} for the principal, as {@link #check} does, without a {@code Uni}
      * where none is needed: the usual request is decided here, at once (a prefetch it starts, if any,
-     * lands in the allowance; nobody waits for it).
+     * lands in the allowance; nobody waits for it). A lease this request must wait for is left to
+     * {@link #decided} to start, in the caller's span: the caller must call it.
      */
     Taken take(String principal, RateLimitPolicy policy) {
         long now = clock.millis();
@@ -109,22 +111,30 @@ public class ApiAllowance {
             }
             lease = holder.lease;
         }
-        if (units > 0) {
-            // Started outside the lock: a guard that answers at once (an open breaker) reports back under it.
-            lease(holder, lease, RateLimitKey.forApi(principal), policy, units);
-        }
+        // Started outside the lock: a guard that answers at once (an open breaker) reports back under it.
+        long leased = units;
+        Runnable start = units == 0 ? null : () -> lease(holder, lease, RateLimitKey.forApi(principal), policy, leased);
         if (step instanceof Allowance.Step.Admit a) {
-            return new Taken(a.decision(), null);
+            if (start != null) {
+                start.run(); // a prefetch: nobody waits for it
+            }
+            return new Taken(a.decision(), null, null);
         }
         if (step instanceof Allowance.Step.Deny d) {
-            return new Taken(d.decision(), null);
+            return new Taken(d.decision(), null, null);
         }
-        return new Taken(null, lease); // Lease or Wait
+        return new Taken(null, lease, start); // Lease (this request starts it) or Wait (one is under way)
     }
 
-    /** The decision on a unit {@link #take} could not decide at once: after the lease under way, taken again. */
+    /**
+     * The decision on a unit {@link #take} could not decide at once: the lease is started if this
+     * request is the one to start it, and once it is over the unit is taken again.
+     */
     Uni<RateLimitDecision> decided(Taken taken, String principal, RateLimitPolicy policy) {
-        return taken.decision() != null ? Uni.createFrom().item(taken.decision()) : afterLease(taken.lease(), principal, policy);
+        if (taken.start() != null) {
+            taken.start().run();
+        }
+        return afterLease(taken.lease(), principal, policy);
     }
 
     /** Allowances held now. */

@@ -58,7 +58,7 @@ public class RateLimitService {
     private final ApiAllowance apiAllowance;
     /** The check's instrumentation, by plain calls: it runs on every check. */
     private final HotPath checking;
-    /** The policy api's when it waits for the store, by plain calls: it runs on every request with a key or a session. */
+    /** The policy api's when a request waits for the store (a lease, or the policy's load after a change), by plain calls. */
     private final HotPath checkingApi;
     /** The counter of the policy api's decisions made at once, in process. */
     static final String API_DECISIONS = "ratelimit_api_decisions";
@@ -149,7 +149,7 @@ public class RateLimitService {
      *
      * <p>A request decided at once, in process (the usual one: units held), is only counted, in
      * {@value #API_DECISIONS}: it runs on every request, and the span and timer of a use case cost it
-     * more than the decision. One that waits for the store (a lease, or the policy's first load) is
+     * more than the decision. One that waits for the store (a lease, or the policy's load after a change) is
      * the use case {@code ratelimit.check-api}: its span and timer, by its {@link HotPath}.
      *
      * @param administersApiPolicy the request reads, replaces or deletes the policy {@code api}
@@ -161,11 +161,17 @@ public class RateLimitService {
         Optional<RateLimitPolicy> held = heldPolicy(PolicyName.API);
         if (held.isPresent()) {
             RateLimitPolicy policy = held.get();
-            ApiAllowance.Taken taken = apiAllowance.take(caller.name(), policy);
+            ApiAllowance.Taken taken;
+            try {
+                taken = apiAllowance.take(caller.name(), policy);
+            } catch (RuntimeException failure) {
+                return Uni.createFrom().failure(failure);
+            }
             if (taken.decision() != null) {
                 (taken.decision() instanceof RateLimitDecision.Allowed ? apiAllowed : apiDenied).increment();
                 return Uni.createFrom().item(Optional.of(taken.decision()));
             }
+            // The lease, if this request starts it, starts in the span of the use case that waits for it.
             return checkingApi.call(null, () -> apiAllowance.decided(taken, caller.name(), policy).map(Optional::of), null);
         }
         return checkingApi.call(null, () -> policy(PolicyName.API)

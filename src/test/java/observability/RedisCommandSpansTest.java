@@ -42,4 +42,20 @@ class RedisCommandSpansTest {
         assertThat(spans.getFinishedSpanItems()).filteredOn(RedisCommandSpans::isRedisCommand)
                 .as("the read's command, in the read's trace").anyMatch(s -> s.getTraceId().equals(read.getTraceId()));
     }
+
+    @Test
+    void makesALeaseOfThePolicyApiAChildOfTheRequestThatWaitsForIt() {
+        String project = freshProject();
+        String key = cacheKeyFor(project); // a new key: its first request waits for its first lease
+
+        as(key).get("/v1/projects/" + project + "/cache/absent").then().statusCode(404);
+
+        SpanData check = Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("ratelimit.check-api")).findFirst(),
+                        java.util.Optional::isPresent).get();
+        Awaitility.await("the lease's command under ratelimit.check-api").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> spans.getFinishedSpanItems().stream().filter(RedisCommandSpans::isRedisCommand)
+                        .anyMatch(s -> s.getParentSpanId().equals(check.getSpanId())));
+    }
 }
