@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import service.CommandLineProcess.Result;
 import support.RedisServer;
@@ -23,6 +24,7 @@ import support.RedisServer;
  * command: what it prints and the exit code scripts rely on. Then projects moved between the stores in
  * each of the six directions (export into import, a batch at a time), and found the same there.
  */
+@Tag("second-pass")
 class CommandLineIT {
 
     private static final String ADMIN = "it-cli-admin-key-abcdefghijklmnopqrstuvwxyz0123456";
