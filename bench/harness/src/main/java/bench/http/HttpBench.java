@@ -257,9 +257,9 @@ public final class HttpBench {
     }
 
     /** The share of a warm-up round's time below which the JIT compiler is taken as settled. */
-    static final double SETTLED = 0.03;
+    public static final double SETTLED = 0.03;
     /** The service's JIT compiler time (Micrometer's JvmCompilationMetrics), in milliseconds. */
-    static final String COMPILATION = "jvm_compilation_time_ms_total";
+    public static final String COMPILATION = "jvm_compilation_time_ms_total";
 
     /** The service's counter of answers given by a failure policy (fail mode, degraded miss, remembered key). */
     static final String DEGRADED = "operations_degraded_total";

@@ -751,6 +751,16 @@ public final class Report {
 
     // ---- part 6
 
+    /** How our side's warm-up went: rounds of every mode until the service's JIT settled (TaskCycle.warmUp). */
+    private static String taskWarmUp(JsonNode ours) {
+        if (!ours.has("warmupRounds")) {
+            return "a fixed number of tasks per mode";
+        }
+        return String.format(Locale.ROOT, "%d rounds of %s tasks per mode, %.0f s, until the service's JIT compiler worked "
+                + "less than 3 %% of a round: %s", ours.get("warmupRounds").asInt(), num(ours.get("warmupTasks").asDouble()),
+                ours.get("warmupTotalSeconds").asDouble(), ours.get("jitSettled").asBoolean() ? "settled" : "**not settled**");
+    }
+
     private void tasksPart() throws IOException {
         JsonNode ours = json("tasks.json");
         JsonNode peer = json("bullmq.json");
@@ -762,13 +772,13 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "Ours through the service (`bench.tasks.TaskCycle`: one producer, %d workers, "
                 + "the harness's one event loop); BullMQ %s (`bench/bullmq/cycle.mjs`: a Node producer and a `Worker` of "
                 + "concurrency %d) on the same Redis, right after. Each figure runs from the first enqueue to the last "
-                + "completion of %s tasks, after an unmeasured warm-up of each mode on both sides. Unbatched: one task per enqueue and per claim; \"complete claims the next\": the same, "
+                + "completion of %s tasks, after an unmeasured warm-up of each mode on both sides (ours: %s). Unbatched: one task per enqueue and per claim; \"complete claims the next\": the same, "
                 + "with each complete asking for the worker's next task (`next`), as BullMQ's worker does in the call that "
                 + "finishes a job; batched: ours enqueues 100 per "
                 + "request and claims 32, completing each on its own; BullMQ adds 100 per `addBulk` (its workers take one "
                 + "job at a time: batches are a paid feature).%n%n", ours.get("workers").asInt(),
                 peer == null ? "(not run)" : peer.path("version").asText(), peer == null ? 8 : peer.path("concurrency").asInt(),
-                num(ours.path("unbatched").path("tasks").asDouble())));
+                num(ours.path("unbatched").path("tasks").asDouble()), taskWarmUp(ours)));
         md.append("| cycle | ours tasks/s | BullMQ tasks/s | ours / BullMQ | our errors | Redis CPU µs per task, ours / BullMQ "
                 + "| script calls per task, ours / BullMQ |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (String mode : List.of("unbatched", "handover", "batched")) {

@@ -3,6 +3,7 @@ package bench.tasks;
 import bench.Args;
 import bench.http.Api;
 import bench.http.Fixture;
+import bench.http.HttpBench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.RedisClient;
@@ -42,7 +43,8 @@ import org.HdrHistogram.Histogram;
  * few milliseconds; and Redis memory per waiting and per finished task.
  *
  * <p>Options: {@code --base}, {@code --admin-key}, {@code --redis} (URL, for {@code INFO memory}, {@code cpu} and {@code commandstats}),
- * {@code --tasks} (20,000), {@code --warmup-tasks} (3,000 per mode, not measured), {@code --workers} (8), {@code --latency-count} (500),
+ * {@code --tasks} (20,000), {@code --warmup-tasks} (3,000 per mode and warm-up round, not measured),
+ * {@code --settle-limit} (150: seconds of warm-up rounds at most, while the service's JIT compiles), {@code --workers} (8), {@code --latency-count} (500),
  * {@code --latency-interval-ms} (5), {@code --memory-count} (5,000), {@code --out}.
  */
 public final class TaskCycle {
@@ -88,12 +90,11 @@ public final class TaskCycle {
                 out.put("available", true);
                 // The service's JIT compiles the task paths under the first load: warm every mode up first, so the
                 // figures measure the service, not its compiler (the first mode measured was 2 to 3 times slower).
+                // Round after round of every mode until the JIT settles, as part 2 waits (HttpBench.warmUp): a fixed
+                // 3,000 tasks per mode left the C2 compiler threads using nearly as much CPU as the event loops.
                 int warmup = args.integer("warmup-tasks", 3_000);
                 if (warmup > 0) {
-                    cycle.cycle("warmup-one-" + run, warmup, workers, 1, 1, false);
-                    cycle.cycle("warmup-handover-" + run, warmup, workers, 1, 1, true);
-                    cycle.cycle("warmup-bulk-" + run, warmup, workers, ENQUEUE_BATCH, CLAIM_BATCH, false);
-                    out.put("warmupTasks", warmup);
+                    cycle.warmUp(api, run, warmup, workers, args.integer("settle-limit", 150), out);
                 }
                 out.set("unbatched", cycle.cycle("cycle-one-" + run, tasks, workers, 1, 1, false));
                 System.out.println("ours unbatched " + out.get("unbatched"));
@@ -112,6 +113,39 @@ public final class TaskCycle {
             redisClient.shutdown();
         }
         Files.writeString(Path.of(args.get("out")), Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    /**
+     * Runs every mode with {@code tasks} tasks, round after round, until a round in which the service's JIT
+     * compiler worked less than {@link HttpBench#SETTLED} of the round's time, or {@code limit} seconds in all.
+     * Puts the rounds, the seconds and whether the JIT settled into {@code out}.
+     */
+    private void warmUp(Api api, String run, int tasks, int workers, int limit, ObjectNode out) throws Exception {
+        if (!api.metrics().contains(HttpBench.COMPILATION)) {
+            throw new IllegalStateException("the service exports no " + HttpBench.COMPILATION + ", which the warm-up waits on");
+        }
+        long started = System.nanoTime();
+        int round = 0;
+        boolean settled = false;
+        while (!settled) {
+            round++;
+            double compiledBefore = Api.counter(api.metrics(), HttpBench.COMPILATION);
+            long roundStart = System.nanoTime();
+            cycle("warmup-one-" + run + "-" + round, tasks, workers, 1, 1, false);
+            cycle("warmup-handover-" + run + "-" + round, tasks, workers, 1, 1, true);
+            cycle("warmup-bulk-" + run + "-" + round, tasks, workers, ENQUEUE_BATCH, CLAIM_BATCH, false);
+            double roundMs = (System.nanoTime() - roundStart) / 1e6;
+            double compiledMs = Api.counter(api.metrics(), HttpBench.COMPILATION) - compiledBefore;
+            double spent = (System.nanoTime() - started) / 1e9;
+            System.out.printf("task warm-up round %d: the JIT compiled for %.0f ms of %.0f ms%n", round, compiledMs, roundMs);
+            settled = compiledMs < HttpBench.SETTLED * roundMs;
+            if (!settled && spent + roundMs / 1e3 > limit) {
+                System.out.printf("task warm-up: the JIT had not settled after %.0f s; measuring anyway%n", spent);
+                break;
+            }
+        }
+        out.put("warmupTasks", tasks).put("warmupRounds", round).put("jitSettled", settled)
+                .put("warmupTotalSeconds", (System.nanoTime() - started) / 1e9);
     }
 
     private boolean available(String queue) throws Exception {
