@@ -19,7 +19,14 @@ local RECORDS, PAYLOADS, READY, LATER, LEASED, KEPT, CONFIG, QUEUE =
 local STATE = {QUEUED = KEYS[9], SCHEDULED = KEYS[10], RUNNING = KEYS[11], SUCCEEDED = KEYS[12], FAILED = KEYS[13],
     DEAD = KEYS[14], CANCELLED = KEYS[15]}
 local NOW, STATUS_TTL = tonumber(ARGV[1]), tonumber(ARGV[3])
-local SETTINGS = cjson.decode(redis.call('GET', CONFIG) or ARGV[2])
+-- The queue's settings, read on first use: most calls need none.
+local SETTINGS = setmetatable({}, {__index = function(settings, field)
+  setmetatable(settings, nil)
+  for name, value in pairs(cjson.decode(redis.call('GET', CONFIG) or ARGV[2])) do
+    settings[name] = value
+  end
+  return settings[field]
+end})
 local QUEUE_STATE = redis.call('HMGET', QUEUE, 'due', 'exp')
 -- The earliest time upkeep may find work (a lower bound: a task leaving a set does not raise it).
 local DUE = tonumber(QUEUE_STATE[1])
@@ -44,8 +51,19 @@ local function load(id)
   return cjson.decode(raw)
 end
 
+-- The task place() stored last, and the JSON it stored it as: what a reply of that task sends.
+local placed, placed_json = nil, nil
+
+-- The task as JSON: as place() stored it, when it was the last task placed.
+local function encoded(task)
+  if task == placed then
+    return placed_json
+  end
+  return cjson.encode(task)
+end
+
 local function reply(kind, id, task)
-  return {kind, id, cjson.encode(task), redis.call('HGET', PAYLOADS, id) or ''}
+  return {kind, id, encoded(task), redis.call('HGET', PAYLOADS, id) or ''}
 end
 
 -- Lowers DUE to a score just put in later, leased or kept.
@@ -95,7 +113,8 @@ local function place(id, task)
     due_at(task.ku)
     went_done = true
   end
-  redis.call('HSET', RECORDS, id, cjson.encode(task))
+  placed, placed_json = task, cjson.encode(task)
+  redis.call('HSET', RECORDS, id, placed_json)
 end
 
 -- Brings the queue up to date (as InMemoryTaskRepository.Queue.catchUp): finished tasks past their
@@ -138,7 +157,7 @@ local function catch_up()
     place(id, task)
     if task.st ~= 'QUEUED' then
       ENDED[#ENDED + 1] = id
-      ENDED[#ENDED + 1] = cjson.encode(task)
+      ENDED[#ENDED + 1] = encoded(task)
       ENDED[#ENDED + 1] = redis.call('HGET', PAYLOADS, id) or ''
     end
   end
@@ -284,7 +303,7 @@ local function claim_due(out, most, lease, base)
     task.ua = NOW
     place(id, task)
     out[#out + 1] = id
-    out[#out + 1] = cjson.encode(task)
+    out[#out + 1] = encoded(task)
     out[#out + 1] = redis.call('HGET', PAYLOADS, id) or ''
   end
   return #ids

@@ -54,7 +54,7 @@ for i = 1, tonumber(ARGV[6]) do
     end
     out[#out + 1] = 'new'
     out[#out + 1] = id
-    out[#out + 1] = cjson.encode(task)
+    out[#out + 1] = encoded(task)
     out[#out + 1] = ''
   end
 end
