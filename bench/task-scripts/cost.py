@@ -55,10 +55,12 @@ def load(name):
 
 
 ENQUEUE, CLAIM, COMPLETE = load("task_enqueue"), load("task_claim"), load("task_complete")
-queue = "bench:p:scripts:q:jobs:"
+# As infrastructure.redis.RedisKeys names a queue's keys (prefix "bench", project "scripts", queue "jobs").
+queue = "bench:{p:scripts}:q:jobs:"
 KEYS = [queue + k for k in "t b r l w x c m".split()] + \
-       [queue + "s:" + s for s in "QUEUED SCHEDULED RUNNING SUCCEEDED FAILED DEAD CANCELLED".split()]
-DEFAULTS = json.dumps({"maxAttempts": 3, "lease": 30000, "minDelay": 1000, "maxDelay": 60000,
+       [queue + "s:" + s for s in "queued scheduled running succeeded failed dead cancelled".split()]
+# A lease of an hour: no lease runs out during a run, so upkeep ends no task and no claim answers one twice.
+DEFAULTS = json.dumps({"maxAttempts": 3, "lease": 3_600_000, "minDelay": 1000, "maxDelay": 60000,
                        "maxQueued": 10_000_000, "deadTtl": 604800000})
 
 
@@ -75,8 +77,9 @@ def script_usec():
 
 def enqueue():
     for start in range(0, tasks, 100):
-        args = common() + ["86400000", "bench:tqw:scripts/jobs", "100"]
-        for n in range(start, start + 100):
+        count = min(100, tasks - start)
+        args = common() + ["86400000", "bench:tqw:scripts/jobs", str(count)]
+        for n in range(start, start + count):
             args += ["t%08d" % n, '{"n":%d}' % n, "0", "0", "", "0", "", ""]
         call("EVALSHA", ENQUEUE, len(KEYS), *KEYS, *args)
 

@@ -11,15 +11,18 @@
 -- ARGV[1] now (ms)   ARGV[2] default settings (JSON)   ARGV[3] status ttl (ms)
 -- Every script's answer is followed by the tasks its upkeep ended and their number (see finish).
 --
--- Every script costs Redis a few microseconds per command it calls, so the rules call few: upkeep
+-- Every command a script calls costs Redis a few microseconds, so the rules call few: upkeep
 -- (catch_up) ranges over the sets only once something in them is due, and the keys' expiry changes
--- only when the queue goes idle (nothing waits or runs) or wakes up again.
+-- only when the queue goes idle (nothing waits or runs) or wakes up again. Lua itself costs more than
+-- the commands (decoding and encoding records, defining these functions on every call): a record is
+-- encoded once per change (encoded), and the settings are decoded only by a script that reads them.
 local RECORDS, PAYLOADS, READY, LATER, LEASED, KEPT, CONFIG, QUEUE =
     KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local STATE = {QUEUED = KEYS[9], SCHEDULED = KEYS[10], RUNNING = KEYS[11], SUCCEEDED = KEYS[12], FAILED = KEYS[13],
     DEAD = KEYS[14], CANCELLED = KEYS[15]}
 local NOW, STATUS_TTL = tonumber(ARGV[1]), tonumber(ARGV[3])
--- The queue's settings, read on first use: most calls need none.
+-- The queue's settings, read on first use: most calls need none. Only the service writes them, as
+-- JSON it made, so decoding them late (after a script's first writes) cannot fail where early could not.
 local SETTINGS = setmetatable({}, {__index = function(settings, field)
   setmetatable(settings, nil)
   for name, value in pairs(cjson.decode(redis.call('GET', CONFIG) or ARGV[2])) do
@@ -56,7 +59,7 @@ local placed, placed_json = nil, nil
 
 -- The task as JSON: as place() stored it, when it was the last task placed.
 local function encoded(task)
-  if task == placed then
+  if task ~= nil and task == placed then
     return placed_json
   end
   return cjson.encode(task)

@@ -753,12 +753,16 @@ public final class Report {
 
     /** How our side's warm-up went: rounds of every mode until the service's JIT settled (TaskCycle.warmUp). */
     private static String taskWarmUp(JsonNode ours) {
+        if (!ours.has("warmupTasks")) {
+            return "none";
+        }
         if (!ours.has("warmupRounds")) {
-            return "a fixed number of tasks per mode";
+            return num(ours.get("warmupTasks").asDouble()) + " tasks per mode";
         }
         return String.format(Locale.ROOT, "%d rounds of %s tasks per mode, %.0f s, until the service's JIT compiler worked "
-                + "less than 3 %% of a round: %s", ours.get("warmupRounds").asInt(), num(ours.get("warmupTasks").asDouble()),
-                ours.get("warmupTotalSeconds").asDouble(), ours.get("jitSettled").asBoolean() ? "settled" : "**not settled**");
+                + "less than %.0f %% of a round: %s", ours.path("warmupRounds").asInt(), num(ours.path("warmupTasks").asDouble()),
+                ours.path("warmupTotalSeconds").asDouble(), 100 * ours.path("settledShare").asDouble(0.03),
+                ours.path("jitSettled").asBoolean() ? "settled" : "**not settled**");
     }
 
     private void tasksPart() throws IOException {

@@ -44,7 +44,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Options: {@code --base}, {@code --admin-key}, {@code --redis} (URL, for {@code INFO memory}, {@code cpu} and {@code commandstats}),
  * {@code --tasks} (20,000), {@code --warmup-tasks} (3,000 per mode and warm-up round, not measured),
- * {@code --settle-limit} (150: seconds of warm-up rounds at most, while the service's JIT compiles), {@code --workers} (8), {@code --latency-count} (500),
+ * {@code --settle-limit} (150: about the most seconds of warm-up rounds while the service's JIT compiles; a round
+ * that would pass it is not begun), {@code --workers} (8), {@code --latency-count} (500),
  * {@code --latency-interval-ms} (5), {@code --memory-count} (5,000), {@code --out}.
  */
 public final class TaskCycle {
@@ -144,7 +145,7 @@ public final class TaskCycle {
                 break;
             }
         }
-        out.put("warmupTasks", tasks).put("warmupRounds", round).put("jitSettled", settled)
+        out.put("warmupTasks", tasks).put("warmupRounds", round).put("jitSettled", settled).put("settledShare", HttpBench.SETTLED)
                 .put("warmupTotalSeconds", (System.nanoTime() - started) / 1e9);
     }
 
