@@ -31,7 +31,8 @@ import java.util.Map;
 
 /**
  * The hot operations, called with an API key, served straight from Vert.x's router: cache read and
- * write, rate-limit check, session validate and progress step. Each runs its resource's own method,
+ * write, rate-limit check, session validate, progress step, and a worker's complete, heartbeat and fail
+ * of a task. Each runs its resource's own method,
  * so the answers are RESTEasy Reactive's to the byte, but without RESTEasy's request scope, filter
  * chain and the suspensions between them, which cost a hot request more than its Redis round trip
  * (docs/benchmarks.md). The checks RESTEasy's filters make run here in the same order: the key
@@ -85,10 +86,11 @@ public class DirectRoutes {
     private final ProjectRateLimitResource rateLimits;
     private final SessionResource sessions;
     private final ProgressResource progress;
+    private final TaskResource tasks;
 
     public DirectRoutes(HttpConfig config, ApiKeyService keys, ApiQuota apiQuota, ProblemMappers problems, ObjectMapper json,
             CachePolicy policy, CacheResource cache, ProjectRateLimitResource rateLimits, SessionResource sessions,
-            ProgressResource progress) {
+            ProgressResource progress, TaskResource tasks) {
         this.enabled = config.directRoutes();
         this.keys = keys;
         this.apiQuota = apiQuota;
@@ -99,6 +101,7 @@ public class DirectRoutes {
         this.rateLimits = rateLimits;
         this.sessions = sessions;
         this.progress = progress;
+        this.tasks = tasks;
     }
 
     void install(@Observes Router router) {
@@ -128,6 +131,16 @@ public class DirectRoutes {
                         (principal, request, body) -> sessions.validate(principal, body)),
                 route(ProgressResource.class, "step", ProgressResource.StepRequest.class, (principal, request, body) -> progress
                         .step(principal, request.pathParam("projectId"), request.pathParam("id"), body)
+                        .map(view -> Response.ok(view).build())),
+                // A worker's calls, one or more per task.
+                route(TaskResource.class, "complete", TaskResource.CompleteRequest.class, (principal, request, body) -> tasks
+                        .complete(principal, request.pathParam("projectId"), request.pathParam("queue"), request.pathParam("id"), body)
+                        .map(done -> Response.ok(done).build())),
+                route(TaskResource.class, "heartbeat", TaskResource.HeartbeatRequest.class, (principal, request, body) -> tasks
+                        .heartbeat(principal, request.pathParam("projectId"), request.pathParam("queue"), request.pathParam("id"), body)
+                        .map(view -> Response.ok(view).build())),
+                route(TaskResource.class, "fail", TaskResource.FailRequest.class, (principal, request, body) -> tasks
+                        .fail(principal, request.pathParam("projectId"), request.pathParam("queue"), request.pathParam("id"), body)
                         .map(view -> Response.ok(view).build())));
     }
 
@@ -198,10 +211,11 @@ public class DirectRoutes {
             if (overQuota != null) {
                 return Uni.createFrom().item(overQuota);
             }
+            // The endpoint's scope, as RESTEasy's filter checks it: before the body is read, and for a request without one.
+            EndpointAccess.require(principal, route.requires(), context.pathParam("projectId"));
             if (route.body() == null || !BodyLimit.hasBody(context.request())) {
                 return answer(principal, context, route, null);
             }
-            EndpointAccess.require(principal, route.requires(), context.pathParam("projectId"));
             Buffer[] whole = new Buffer[1];
             return BodyLimit.readWithin(context, maxBodyBytes, body -> whole[0] = body).chain(refused -> {
                 if (refused != null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import domain.access.Scope;
 import domain.project.ProjectId;
+import domain.access.Principal;
 import domain.task.ClaimBatch;
 import domain.task.ClaimRequest;
 import domain.task.EnqueueOutcome;
@@ -572,6 +573,11 @@ public class TaskResource {
     @Requires(Scope.TASKS)
     public Uni<TaskView> heartbeat(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             @PathParam("id") String id, HeartbeatRequest body) {
+        return heartbeat(caller.principal(), projectId, queue, id, body);
+    }
+
+    /** {@link #heartbeat(String, String, String, HeartbeatRequest)} for {@code principal}, authenticated and counted by the caller. */
+    Uni<TaskView> heartbeat(Principal principal, String projectId, String queue, String id, HeartbeatRequest body) {
         Violations violations = new Violations();
         TaskRef ref = ref(violations, projectId, queue, id);
         LeaseToken lease = leaseOf(violations, body == null ? null : body.leaseToken());
@@ -591,7 +597,7 @@ public class TaskResource {
             }
         }
         violations.throwIfAny();
-        return tasks.heartbeat(caller.principal(), ref.project(), ref, lease, extend, step).map(TaskView::from);
+        return tasks.heartbeat(principal, ref.project(), ref, lease, extend, step).map(TaskView::from);
     }
 
     @POST
@@ -616,6 +622,11 @@ public class TaskResource {
     @Requires(Scope.TASKS)
     public Uni<Completion> complete(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             @PathParam("id") String id, CompleteRequest body) {
+        return complete(caller.principal(), projectId, queue, id, body);
+    }
+
+    /** {@link #complete(String, String, String, CompleteRequest)} for {@code principal}, authenticated and counted by the caller. */
+    Uni<Completion> complete(Principal principal, String projectId, String queue, String id, CompleteRequest body) {
         Violations violations = new Violations();
         TaskRef ref = ref(violations, projectId, queue, id);
         LeaseToken lease = leaseOf(violations, body == null ? null : body.leaseToken());
@@ -623,9 +634,9 @@ public class TaskResource {
         violations.throwIfAny();
         Optional<String> result = Optional.ofNullable(body.result()).map(JsonValue::text);
         if (next == null) {
-            return tasks.complete(caller.principal(), ref, lease, result).map(task -> new Completion(TaskView.from(task), null));
+            return tasks.complete(principal, ref, lease, result).map(task -> new Completion(TaskView.from(task), null));
         }
-        return tasks.completeAndClaim(caller.principal(), ref, lease, result, next)
+        return tasks.completeAndClaim(principal, ref, lease, result, next)
                 .map(handed -> new Completion(TaskView.from(handed.completed()), Claimed.from(handed.next())));
     }
 
@@ -660,6 +671,11 @@ public class TaskResource {
     @Requires(Scope.TASKS)
     public Uni<TaskView> fail(@PathParam("projectId") String projectId, @PathParam("queue") String queue,
             @PathParam("id") String id, FailRequest body) {
+        return fail(caller.principal(), projectId, queue, id, body);
+    }
+
+    /** {@link #fail(String, String, String, FailRequest)} for {@code principal}, authenticated and counted by the caller. */
+    Uni<TaskView> fail(Principal principal, String projectId, String queue, String id, FailRequest body) {
         Violations violations = new Violations();
         TaskRef ref = ref(violations, projectId, queue, id);
         LeaseToken lease = leaseOf(violations, body == null ? null : body.leaseToken());
@@ -669,7 +685,7 @@ public class TaskResource {
             violations.check("error", () -> TaskLimits.error(body.error()));
         }
         violations.throwIfAny();
-        return tasks.fail(caller.principal(), ref.project(), ref, lease, body.error(), body.retryable() == null || body.retryable())
+        return tasks.fail(principal, ref.project(), ref, lease, body.error(), body.retryable() == null || body.retryable())
                 .map(TaskView::from);
     }
 

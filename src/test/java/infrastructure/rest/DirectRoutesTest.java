@@ -2,6 +2,8 @@ package infrastructure.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static support.Api.as;
 import static support.Api.asAdmin;
 import static support.Api.freshProject;
@@ -97,6 +99,42 @@ class DirectRoutesTest {
                     .body("detail", equalTo("a valid API key is required: send 'Authorization: Bearer <key>'"));
         }
         assertServedDirectly(marked(RestAssured.given()).contentType(ContentType.JSON).body("{}").post("/v1/sessions/validate"), 401);
+    }
+
+    @Test
+    void servesAWorkersCallsOnATaskItselfAndRefusesInRestEasysOrder() {
+        String worker = keyFor(List.of(project), "tasks");
+        String queue = "/v1/projects/" + project + "/queues/jobs";
+        for (int i = 0; i < 3; i++) {
+            as(worker).body(Map.of("payload", Map.of("n", i))).post(queue + "/tasks").then().statusCode(201);
+        }
+        List<Map<String, Object>> claimed = as(worker).body(Map.of("max", 3)).post(queue + "/claims")
+                .then().statusCode(200).extract().path("tasks");
+        assertThat(claimed).hasSize(3);
+        String first = queue + "/tasks/" + claimed.get(0).get("id");
+        String second = queue + "/tasks/" + claimed.get(1).get("id");
+        String third = queue + "/tasks/" + claimed.get(2).get("id");
+
+        assertServedDirectly(marked(as(worker)).body(Map.of("leaseToken", claimed.get(0).get("leaseToken"), "extendSeconds", 60))
+                .post(first + "/heartbeat"), 200).then().body("state", equalTo("RUNNING"));
+        assertServedDirectly(marked(as(worker)).body(Map.of("leaseToken", claimed.get(0).get("leaseToken"), "result", Map.of("ok", true)))
+                .post(first + "/complete"), 200).then().body("state", equalTo("SUCCEEDED")).body("result.ok", equalTo(true)).body("$", not(hasKey("next")));
+        assertServedDirectly(marked(as(worker)).body(Map.of("leaseToken", claimed.get(1).get("leaseToken"), "error", "boom",
+                "retryable", false)).post(second + "/fail"), 200).then().body("state", equalTo("DEAD"));
+        // The service's own refusals: a stale lease, a field missing.
+        assertServedDirectly(marked(as(worker)).body(Map.of("leaseToken", "stale.1")).post(third + "/complete"), 409)
+                .then().contentType("application/problem+json");
+        assertServedDirectly(marked(as(worker)).body(Map.of("leaseToken", claimed.get(2).get("leaseToken"))).post(third + "/fail"), 400)
+                .then().body("violations[0].field", equalTo("error"));
+        // A key without the scope is refused before its body is looked at, with a body or without one, as RESTEasy's
+        // filter refuses it: 403, not the 400 of a missing lease token.
+        String reader = keyFor(List.of(project), "cache:read");
+        assertServedDirectly(marked(as(reader)).body("{\"leaseToken\": ").post(third + "/complete"), 403)
+                .then().contentType("application/problem+json");
+        assertServedDirectly(marked(as(reader)).post(third + "/complete"), 403).then().contentType("application/problem+json");
+        // The third task was left as it was: still running, for its worker to complete.
+        as(worker).body(Map.of("leaseToken", claimed.get(2).get("leaseToken"))).post(third + "/complete")
+                .then().statusCode(200).body("state", equalTo("SUCCEEDED"));
     }
 
     @Test

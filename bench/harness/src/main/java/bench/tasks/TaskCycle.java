@@ -145,8 +145,25 @@ public final class TaskCycle {
                 break;
             }
         }
+        forget("warmup-*-" + run + "-*");
         out.put("warmupTasks", tasks).put("warmupRounds", round).put("jitSettled", settled).put("settledShare", HttpBench.SETTLED)
                 .put("warmupTotalSeconds", (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Deletes the keys of the queues named like {@code pattern}: the warm-up's finished tasks would otherwise stay in
+     * Redis for their 24 h of status, tens of thousands of them, under the parts measured after this one.
+     */
+    private void forget(String pattern) {
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches("*:q:" + pattern).limit(1_000);
+        do {
+            io.lettuce.core.KeyScanCursor<String> page = redis.sync().scan(cursor, match);
+            if (!page.getKeys().isEmpty()) {
+                redis.sync().unlink(page.getKeys().toArray(String[]::new));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
     }
 
     private boolean available(String queue) throws Exception {
