@@ -211,11 +211,10 @@ public class DirectRoutes {
             if (overQuota != null) {
                 return Uni.createFrom().item(overQuota);
             }
-            // The endpoint's scope, as RESTEasy's filter checks it: before the body is read, and for a request without one.
-            EndpointAccess.require(principal, route.requires(), context.pathParam("projectId"));
             if (route.body() == null || !BodyLimit.hasBody(context.request())) {
                 return answer(principal, context, route, null);
             }
+            EndpointAccess.require(principal, route.requires(), context.pathParam("projectId"));
             Buffer[] whole = new Buffer[1];
             return BodyLimit.readWithin(context, maxBodyBytes, body -> whole[0] = body).chain(refused -> {
                 if (refused != null) {
