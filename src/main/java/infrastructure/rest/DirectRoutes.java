@@ -32,10 +32,9 @@ import java.util.Map;
 /**
  * The hot operations, called with an API key, served straight from Vert.x's router: cache read and
  * write, rate-limit check, session validate, progress step, and a worker's complete, heartbeat and fail
- * of a task. Each runs its resource's own method,
- * so the answers are RESTEasy Reactive's to the byte, but without RESTEasy's request scope, filter
- * chain and the suspensions between them, which cost a hot request more than its Redis round trip
- * (docs/benchmarks.md). The checks RESTEasy's filters make run here in the same order: the key
+ * of a task. Each runs its resource's own method, so the answers are RESTEasy Reactive's to the byte,
+ * but without RESTEasy's request scope, filter chain and the suspensions between them, which cost a
+ * hot request more than its Redis round trip (docs/benchmarks.md). The checks RESTEasy's filters make run here in the same order: the key
  * ({@link RequestAuthentication}, 401), the policy {@code api} ({@link ApiQuota}, 429), the
  * endpoint's scope before a body is read ({@link EndpointAccess}, 403), the body's limit
  * ({@link BodyLimit}, 413), its JSON ({@link JsonRules}, 400); failures answer through the same

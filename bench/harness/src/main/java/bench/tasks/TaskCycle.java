@@ -6,7 +6,10 @@ import bench.http.Fixture;
 import bench.http.HttpBench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -155,10 +158,10 @@ public final class TaskCycle {
      * Redis for their 24 h of status, tens of thousands of them, under the parts measured after this one.
      */
     private void forget(String pattern) {
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-        io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches("*:q:" + pattern).limit(1_000);
+        ScanCursor cursor = ScanCursor.INITIAL;
+        ScanArgs match = ScanArgs.Builder.matches("*:q:" + pattern).limit(1_000);
         do {
-            io.lettuce.core.KeyScanCursor<String> page = redis.sync().scan(cursor, match);
+            KeyScanCursor<String> page = redis.sync().scan(cursor, match);
             if (!page.getKeys().isEmpty()) {
                 redis.sync().unlink(page.getKeys().toArray(String[]::new));
             }
