@@ -9,8 +9,9 @@ public interface HttpConfig {
 
     /**
      * Whether the hot operations (cache read and write, rate-limit check, session validate, progress
-     * step, a worker's complete, heartbeat and fail of a task) called with an API key, and their 401
-     * without one, are served straight from Vert.x's router rather than through RESTEasy Reactive's filters: the same answers, at a fraction of the cost. Off, RESTEasy serves
+     * step, a task's enqueue, batch enqueue, claim, heartbeat, complete and fail) called with an API
+     * key, and their 401 without one, are served straight from Vert.x's router rather than through
+     * RESTEasy Reactive's filters: the same answers, at a fraction of the cost. Off, RESTEasy serves
      * every request (a switch for comparing the two). Default true.
      */
     @WithDefault("true")

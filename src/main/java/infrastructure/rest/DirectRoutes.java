@@ -11,10 +11,12 @@ import domain.session.SessionToken;
 import infrastructure.config.HttpConfig;
 import io.smallrye.common.vertx.ContextLocals;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -31,8 +33,8 @@ import java.util.Map;
 
 /**
  * The hot operations, called with an API key, served straight from Vert.x's router: cache read and
- * write, rate-limit check, session validate, progress step, and a worker's complete, heartbeat and fail
- * of a task. Each runs its resource's own method, so the answers are RESTEasy Reactive's to the byte,
+ * write, rate-limit check, session validate, progress step, and a task's enqueue (one or a batch),
+ * claim, heartbeat, complete and fail. Each runs its resource's own method, so the answers are RESTEasy Reactive's to the byte,
  * but without RESTEasy's request scope, filter chain and the suspensions between them, which cost a
  * hot request more than its Redis round trip (docs/benchmarks.md). The checks RESTEasy's filters make run here in the same order: the key
  * ({@link RequestAuthentication}, 401), the policy {@code api} ({@link ApiQuota}, 429), the
@@ -72,7 +74,8 @@ public class DirectRoutes {
      * One resource method served here: its path template, its scope and, for a method that consumes
      * JSON, the type its body is read as.
      */
-    private record Route<B>(String method, String template, Requires requires, ObjectReader body, Endpoint<B> endpoint) {
+    private record Route<B>(String method, String template, Requires requires, ObjectReader body, boolean mayWait,
+            Endpoint<B> endpoint) {
     }
 
     private final boolean enabled;
@@ -131,7 +134,17 @@ public class DirectRoutes {
                 route(ProgressResource.class, "step", ProgressResource.StepRequest.class, (principal, request, body) -> progress
                         .step(principal, request.pathParam("projectId"), request.pathParam("id"), body)
                         .map(view -> Response.ok(view).build())),
-                // A worker's calls, one or more per task.
+                // A producer's and a worker's calls, one or more per task. A claim may wait for work (long polling):
+                // its client going away ends the wait, as RESTEasy cancels a request's Uni when its connection closes.
+                route(TaskResource.class, "enqueue", TaskResource.EnqueueRequest.class, (principal, request, body) -> tasks
+                        .enqueue(principal, request.pathParam("projectId"), request.pathParam("queue"), body,
+                                path -> Response.status(Response.Status.CREATED)
+                                        .header(HttpHeaders.LOCATION.toString(), absolute(request.request(), path.toString())))),
+                route(TaskResource.class, "enqueueBatch", TaskResource.BatchRequest.class, (principal, request, body) -> tasks
+                        .enqueueBatch(principal, request.pathParam("projectId"), request.pathParam("queue"), body)),
+                waiting(route(TaskResource.class, "claim", TaskResource.ClaimBody.class, (principal, request, body) -> tasks
+                        .claim(principal, request.pathParam("projectId"), request.pathParam("queue"), body)
+                        .map(claimed -> Response.ok(claimed).build()))),
                 route(TaskResource.class, "complete", TaskResource.CompleteRequest.class, (principal, request, body) -> tasks
                         .complete(principal, request.pathParam("projectId"), request.pathParam("queue"), request.pathParam("id"), body)
                         .map(done -> Response.ok(done).build())),
@@ -152,7 +165,12 @@ public class DirectRoutes {
             throw new IllegalStateException("not an endpoint served directly: " + resource.getSimpleName() + "." + name);
         }
         return new Route<>(verb, template, method.getAnnotation(Requires.class),
-                bodyType == null ? null : json.readerFor(bodyType), endpoint);
+                bodyType == null ? null : json.readerFor(bodyType), false, endpoint);
+    }
+
+    /** {@code route}, for an endpoint that may wait: its answer is cancelled when the client goes away. */
+    private static <B> Route<B> waiting(Route<B> route) {
+        return new Route<>(route.method(), route.template(), route.requires(), route.body(), true, route.endpoint());
     }
 
     /** The resource's public endpoint method of that name (its overload for a given principal is not public). */
@@ -197,11 +215,22 @@ public class DirectRoutes {
         }
         // Where Quarkus's HTTP metrics read the path template (the uri tag), as RESTEasy Reactive leaves it.
         ContextLocals.put(URL_PATH_TEMPLATE, route.template());
-        Uni.createFrom().deferred(() -> keys.authenticate(credential))
+        Cancellable answering = Uni.createFrom().deferred(() -> keys.authenticate(credential))
                 .chain(principal -> principal.isEmpty() ? Uni.createFrom().item(RequestAuthentication.unauthenticated())
                         : admitted(principal.get(), context, route))
                 // The route is the request's one subscriber: nothing else subscribes, so nothing else can answer it.
                 .subscribe().with(response -> answer(context, response), failure -> answer(context, failure));
+        if (route.mayWait()) {
+            // The request ends without its answer when the connection closes first: a waiting claim stops waiting then.
+            context.addEndHandler(ended -> {
+                if (ended.failed()) {
+                    answering.cancel();
+                }
+            });
+            if (context.response().closed()) {
+                answering.cancel();
+            }
+        }
     }
 
     /** The answer to an authenticated caller: over the policy {@code api}, refused the scope, or the endpoint's. */
@@ -289,6 +318,19 @@ public class DirectRoutes {
             out.putHeader("Content-Type", JSON);
         }
         out.end(body);
+    }
+
+    /**
+     * A path made absolute against the request's scheme and authority, as RESTEasy Reactive's response
+     * builder makes a {@code Location} within its request (outside one, as here, it cannot: it needs
+     * RESTEasy's request context).
+     */
+    static String absolute(HttpServerRequest request, String path) {
+        HostAndPort authority = request.authority();
+        if (authority == null) {
+            return path;
+        }
+        return request.scheme() + "://" + authority.host() + (authority.port() >= 0 ? ":" + authority.port() : "") + path;
     }
 
     /** The response's entity as it goes out: a text as it is, anything else as JSON; null for none. */

@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -383,14 +384,24 @@ public class TaskResource {
     @APIResponse(responseCode = "429", description = "The queue is full (problem type queue-full, with Retry-After)")
     @Requires(Scope.TASKS)
     public Uni<Response> enqueue(@PathParam("projectId") String projectId, @PathParam("queue") String queue, EnqueueRequest body) {
+        return enqueue(caller.principal(), projectId, queue, body, Response::created);
+    }
+
+    /**
+     * {@link #enqueue(String, String, EnqueueRequest)} for {@code principal}, authenticated and counted by the caller;
+     * {@code created} begins the 201 with the new task's path as its {@code Location} (RESTEasy makes the path absolute
+     * within its request; outside one the caller does).
+     */
+    Uni<Response> enqueue(Principal principal, String projectId, String queue, EnqueueRequest body,
+            Function<URI, Response.ResponseBuilder> created) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         QueueName name = violations.check("queue", () -> QueueName.of(queue));
         Parsed parsed = parse(violations, "", body, clock.instant());
         violations.throwIfAny();
-        return tasks.enqueue(caller.principal(), project, name, parsed.submission(project, name)).map(outcome -> {
+        return tasks.enqueue(principal, project, name, parsed.submission(project, name)).map(outcome -> {
             if (outcome instanceof EnqueueOutcome.Enqueued e) {
-                return Response.created(URI.create("/v1/projects/" + project + "/queues/" + name + "/tasks/" + e.task().id()))
+                return created.apply(URI.create("/v1/projects/" + project + "/queues/" + name + "/tasks/" + e.task().id()))
                         .entity(TaskView.from(e.task())).build();
             }
             return Response.ok(TaskView.from(((EnqueueOutcome.Repeated) outcome).task())).build();
@@ -418,6 +429,11 @@ public class TaskResource {
     @APIResponse(responseCode = "429", description = "The queue is full")
     @Requires(Scope.TASKS)
     public Uni<Response> enqueueBatch(@PathParam("projectId") String projectId, @PathParam("queue") String queue, BatchRequest body) {
+        return enqueueBatch(caller.principal(), projectId, queue, body);
+    }
+
+    /** {@link #enqueueBatch(String, String, BatchRequest)} for {@code principal}, authenticated and counted by the caller. */
+    Uni<Response> enqueueBatch(Principal principal, String projectId, String queue, BatchRequest body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         QueueName name = violations.check("queue", () -> QueueName.of(queue));
@@ -431,7 +447,7 @@ public class TaskResource {
             }
         }
         violations.throwIfAny();
-        return tasks.enqueueAll(caller.principal(), project, name, parsed.stream().map(p -> p.submission(project, name)).toList())
+        return tasks.enqueueAll(principal, project, name, parsed.stream().map(p -> p.submission(project, name)).toList())
                 .map(outcomes -> {
                     boolean anyNew = outcomes.stream().anyMatch(o -> o instanceof EnqueueOutcome.Enqueued);
                     return Response.status(anyNew ? 201 : 200)
@@ -526,13 +542,21 @@ public class TaskResource {
     @APIResponse(responseCode = "429", description = "Too many waiting claims")
     @Requires(Scope.TASKS)
     public Uni<Claimed> claim(@PathParam("projectId") String projectId, @PathParam("queue") String queue, ClaimBody body) {
+        return claim(caller.principal(), projectId, queue, body);
+    }
+
+    /**
+     * {@link #claim(String, String, ClaimBody)} for {@code principal}, authenticated and counted by the caller,
+     * who cancels the subscription when its client goes away (that ends a wait).
+     */
+    Uni<Claimed> claim(Principal principal, String projectId, String queue, ClaimBody body) {
         Violations violations = new Violations();
         ProjectId project = violations.check("projectId", () -> ProjectId.of(projectId));
         QueueName name = violations.check("queue", () -> QueueName.of(queue));
         ClaimRequest request = claimRequest(violations, body);
         Duration wait = waitOf(violations, body, tasks.maxWait());
         violations.throwIfAny();
-        return tasks.claim(caller.principal(), project, name, request, wait).map(Claimed::from);
+        return tasks.claim(principal, project, name, request, wait).map(Claimed::from);
     }
 
     static ClaimRequest claimRequest(Violations violations, ClaimBody body) {

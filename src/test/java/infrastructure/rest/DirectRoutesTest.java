@@ -16,9 +16,11 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import support.Metrics;
@@ -137,6 +139,51 @@ class DirectRoutesTest {
         // The third task was left as it was: still running, for its worker to complete.
         as(worker).body(Map.of("leaseToken", claimed.get(2).get("leaseToken"))).post(third + "/complete")
                 .then().statusCode(200).body("state", equalTo("SUCCEEDED"));
+    }
+
+    @Test
+    void servesAProducersEnqueuesAndAWorkersClaimsItselfWithRestEasysLocation() {
+        String worker = keyFor(List.of(project), "tasks");
+        String queue = "/v1/projects/" + project + "/queues/jobs";
+        String location = assertServedDirectly(marked(as(worker)).body(Map.of("payload", Map.of("n", 1))).post(queue + "/tasks"), 201)
+                .then().body("state", equalTo("QUEUED")).extract().header("Location");
+        // RESTEasy strips a matrix parameter from its segment: the same queue, and RESTEasy's own Location.
+        String restEasys = assertLeftToRestEasy(marked(as(worker)).urlEncodingEnabled(false).body(Map.of("payload", Map.of("n", 2)))
+                .post("/v1/projects/" + project + "/queues/jobs;m=1/tasks"), 201).then().extract().header("Location");
+        assertThat(location).startsWith("http://").endsWith(queue + "/tasks/" + location.substring(location.lastIndexOf('/') + 1));
+        assertThat(location.substring(0, location.lastIndexOf('/'))).isEqualTo(restEasys.substring(0, restEasys.lastIndexOf('/')));
+        assertServedDirectly(marked(as(worker)).body(Map.of("tasks", List.of(Map.of("payload", 3), Map.of("payload", 4))))
+                .post(queue + "/tasks/batch"), 201).then().body("items.outcome", equalTo(List.of("enqueued", "enqueued")));
+
+        assertServedDirectly(marked(as(worker)).body(Map.of("max", 10, "waitSeconds", 1)).post(queue + "/claims"), 200)
+                .then().body("tasks.payload", equalTo(List.of(Map.of("n", 1), Map.of("n", 2), 3, 4)));
+        // Refusals in RESTEasy's order: the scope before the body, then the body's own fields.
+        String reader = keyFor(List.of(project), "cache:read");
+        assertServedDirectly(marked(as(reader)).body("{\"payload\": ").post(queue + "/tasks"), 403);
+        assertServedDirectly(marked(as(worker)).body(Map.of("max", 0)).post(queue + "/claims"), 400)
+                .then().body("violations[0].field", equalTo("max"));
+        assertServedDirectly(marked(as(worker)).body(Map.of("tasks", List.of())).post(queue + "/tasks/batch"), 400)
+                .then().body("violations[0].field", equalTo("tasks"));
+    }
+
+    @Test
+    void endsAClaimThatWaitsWhenItsClientGoesAway() throws Exception {
+        String worker = keyFor(List.of(project), "tasks");
+        String queue = "/v1/projects/" + project + "/queues/idle";
+        String probeId = UUID.randomUUID().toString();
+        double before = Metrics.scrape().value("tasks_long_polls");
+        byte[] body = "{\"waitSeconds\": 20}".getBytes(StandardCharsets.UTF_8);
+        try (RawHttp http = RawHttp.connect()) {
+            http.send(head("POST", queue + "/claims", worker, probeId) + "Content-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n");
+            http.send(body);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.scrape().value("tasks_long_polls") >= before + 1);
+        }
+        // Well before the wait's 20 s: the closed connection cancelled it, and no task is leased to nobody.
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Metrics.scrape().value("tasks_long_polls") <= before);
+        assertThat(probe.reachedRestEasy(probeId)).as("went on to RESTEasy").isFalse();
+        as(worker).body(Map.of("payload", 1)).post(queue + "/tasks").then().statusCode(201);
+        as(worker).body(Map.of("max", 1)).post(queue + "/claims").then().statusCode(200).body("tasks.payload", equalTo(List.of(1)));
     }
 
     @Test
