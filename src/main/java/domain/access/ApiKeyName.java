@@ -1,7 +1,7 @@
 package domain.access;
 
+import domain.Alphabet;
 import domain.InvalidValueException;
-import java.util.regex.Pattern;
 
 /**
  * The public name of an API key, by which it is listed and revoked; never the secret.
@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
  */
 public record ApiKeyName(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** The rule [A-Za-z0-9._-]{1,64}. */
+    private static final Alphabet FORMAT = Alphabet.of("A-Za-z0-9._-");
 
     public ApiKeyName {
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (!FORMAT.spans(value, 1, 64)) {
             throw new InvalidValueException("key name must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
         }
     }

@@ -1,8 +1,8 @@
 package domain.progress;
 
+import domain.Alphabet;
 import domain.InvalidValueException;
 import domain.Secrets;
-import java.util.regex.Pattern;
 
 /**
  * The correlation id of an operation, unique within its project: given by the client, or
@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
  */
 public record ProgressId(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+    /** The rule [A-Za-z0-9._~-]{1,128}. */
+    private static final Alphabet FORMAT = Alphabet.of("A-Za-z0-9._~-");
 
     public ProgressId {
-        if (value == null || !FORMAT.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+        if (!FORMAT.spans(value, 1, 128) || value.equals(".") || value.equals("..")) {
             throw new InvalidValueException("correlationId",
                     "correlationId must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '~' or '-', not '.' or '..'");
         }

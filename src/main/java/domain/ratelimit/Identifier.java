@@ -1,7 +1,7 @@
 package domain.ratelimit;
 
+import domain.Alphabet;
 import domain.InvalidValueException;
-import java.util.regex.Pattern;
 
 /**
  * Whose requests a limit counts: a scope and a value ({@code user} "42", {@code ip} "2001:db8::1").
@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
  */
 public record Identifier(IdentifierScope scope, String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9._:@+~-]{1,128}");
+    /** The rule [A-Za-z0-9._:@+~-]{1,128}. */
+    private static final Alphabet FORMAT = Alphabet.of("A-Za-z0-9._:@+~-");
 
     public Identifier {
         if (scope == null) {
             throw new InvalidValueException("scope", "scope must be one of user, project, ip, key");
         }
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (!FORMAT.spans(value, 1, 128)) {
             throw new InvalidValueException("identifier",
                     "identifier must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', ':', '@', '+', '~' or '-'");
         }

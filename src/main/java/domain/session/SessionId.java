@@ -1,8 +1,8 @@
 package domain.session;
 
+import domain.Alphabet;
 import domain.InvalidValueException;
 import domain.Secrets;
-import java.util.regex.Pattern;
 
 /**
  * The public, non-secret name of a session: its user's tag (16 hex characters) followed by 128
@@ -12,10 +12,14 @@ import java.util.regex.Pattern;
  */
 public record SessionId(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[0-9a-f]{16}[A-Za-z0-9_-]{22}");
+    /** The rule [0-9a-f]{16}[A-Za-z0-9_-]{22}. */
+    private static final Alphabet TAG = Alphabet.of("0-9a-f");
+    private static final int TAG_LENGTH = 16;
+    private static final int LENGTH = TAG_LENGTH + 22;
 
     public SessionId {
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (value == null || value.length() != LENGTH || !TAG.containsAll(value, 0, TAG_LENGTH)
+                || !Alphabet.URL_SAFE.containsAll(value, TAG_LENGTH, LENGTH)) {
             throw new InvalidValueException("session id must be 38 characters as issued by this service");
         }
     }

@@ -1,8 +1,8 @@
 package domain.session;
 
+import domain.Alphabet;
 import domain.InvalidValueException;
 import domain.Secrets;
-import java.util.regex.Pattern;
 
 /**
  * The application's identifier of a user, as its backend knows it (a number, a UUID, an e-mail).
@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  */
 public record UserId(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9._:@+~-]{1,128}");
+    /** The rule [A-Za-z0-9._:@+~-]{1,128}. */
+    private static final Alphabet FORMAT = Alphabet.of("A-Za-z0-9._:@+~-");
 
     public UserId {
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (!FORMAT.spans(value, 1, 128)) {
             throw new InvalidValueException(
                     "userId must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', ':', '@', '+', '~' or '-'");
         }

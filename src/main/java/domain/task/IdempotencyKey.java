@@ -1,7 +1,7 @@
 package domain.task;
 
+import domain.Alphabet;
 import domain.InvalidValueException;
-import java.util.regex.Pattern;
 
 /**
  * A producer's name for one task in a queue: enqueueing the same key again within the idempotency
@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  */
 public record IdempotencyKey(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
+    /** The rule [A-Za-z0-9._:~-]{1,128}. */
+    private static final Alphabet FORMAT = Alphabet.of("A-Za-z0-9._:~-");
 
     public IdempotencyKey {
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (!FORMAT.spans(value, 1, 128)) {
             throw new InvalidValueException("idempotencyKey",
                     "idempotencyKey must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', ':', '~' or '-'");
         }

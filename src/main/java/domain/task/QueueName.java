@@ -1,7 +1,7 @@
 package domain.task;
 
+import domain.Alphabet;
 import domain.InvalidValueException;
-import java.util.regex.Pattern;
 
 /**
  * The name of a queue, unique within its project: a project's tasks of one kind wait in one queue.
@@ -11,10 +11,12 @@ import java.util.regex.Pattern;
  */
 public record QueueName(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** The rule [a-z0-9][a-z0-9_-]{0,63}. */
+    private static final Alphabet FORMAT = Alphabet.of("a-z0-9_-");
+    private static final Alphabet FIRST = Alphabet.of("a-z0-9");
 
     public QueueName {
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (!FORMAT.spans(value, 1, 64, FIRST)) {
             throw new InvalidValueException("queue",
                     "queue name must be 1 to 64 characters of a-z, 0-9, '_' or '-', starting with a letter or digit");
         }
