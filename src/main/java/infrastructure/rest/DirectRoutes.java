@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.HostAndPort;
@@ -60,21 +61,26 @@ public class DirectRoutes {
     static final int ORDER = 1;
     /** The request context's local that holds the matched path template. */
     static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
+    /** What every path served here begins with. */
+    private static final String PREFIX = "/v1/";
     private static final String JSON = "application/json;charset=UTF-8";
     /** How Jackson begins the failure to read a body that holds no JSON value at all. */
     private static final String NO_CONTENT = "No content to map";
 
-    /** What an endpoint answers to an authenticated, counted request; {@code body} is null when none was sent. */
+    /**
+     * What an endpoint answers to an authenticated, counted request, given its path's parameters;
+     * {@code body} is null when none was sent.
+     */
     @FunctionalInterface
     interface Endpoint<B> {
-        Uni<Response> answer(Principal principal, RoutingContext request, B body) throws Exception;
+        Uni<Response> answer(Principal principal, RoutingContext request, PathTemplate.Params path, B body) throws Exception;
     }
 
     /**
      * One resource method served here: its path template, its scope and, for a method that consumes
      * JSON, the type its body is read as.
      */
-    private record Route<B>(String method, String template, Requires requires, ObjectReader body, boolean mayWait,
+    private record Route<B>(HttpMethod method, PathTemplate path, Requires requires, ObjectReader body, boolean mayWait,
             Endpoint<B> endpoint) {
     }
 
@@ -110,49 +116,64 @@ public class DirectRoutes {
         if (!enabled) {
             return;
         }
-        for (Route<?> route : routes()) {
-            // Named by its template, as RESTEasy names its endpoints: the request span's name and http.route.
-            router.route(io.vertx.core.http.HttpMethod.valueOf(route.method()), vertxPath(route.template()))
-                    .setName(route.template()).order(ORDER).handler(context -> serve(context, route));
+        // One Vert.x route for all of them, which matches the templates itself (PathTemplate): Vert.x-Web would try
+        // one regular expression per route, route after route.
+        List<Route<?>> routes = routes();
+        router.route().order(ORDER).handler(context -> dispatch(context, routes));
+    }
+
+    /** Serves a request one of {@code routes} matches; passes any other on. */
+    private void dispatch(RoutingContext context, List<Route<?>> routes) {
+        String path = context.normalizedPath();
+        if (path.startsWith(PREFIX)) {
+            HttpMethod method = context.request().method();
+            for (Route<?> route : routes) {
+                PathTemplate.Params params = route.method().equals(method) ? route.path().match(path) : null;
+                if (params != null) {
+                    serve(context, route, params);
+                    return;
+                }
+            }
         }
+        context.next();
     }
 
     /** The routes, each named by its resource method, whose annotations give its path, verb, scope and body. */
     private List<Route<?>> routes() {
         return List.of(
-                route(CacheResource.class, "get", null, (principal, request, body) -> cache.read(principal,
-                        request.pathParam("projectId"), request.pathParam("key"),
+                route(CacheResource.class, "get", null, (principal, request, path, body) -> cache.read(principal,
+                        path.get("projectId"), path.get("key"),
                         request.request().getHeader(HttpHeaders.IF_NONE_MATCH))),
-                route(CacheResource.class, "put", CacheResource.PutEntryRequest.class, (principal, request, body) -> cache.write(
-                        principal, request.pathParam("projectId"), request.pathParam("key"),
+                route(CacheResource.class, "put", CacheResource.PutEntryRequest.class, (principal, request, path, body) -> cache.write(
+                        principal, path.get("projectId"), path.get("key"),
                         request.request().getHeader(HttpHeaders.IF_MATCH), request.request().getHeader(HttpHeaders.IF_NONE_MATCH),
                         body)),
                 route(ProjectRateLimitResource.class, "check", RateLimitResource.CheckBody.class,
-                        (principal, request, body) -> rateLimits.check(principal, request.pathParam("projectId"), body)),
+                        (principal, request, path, body) -> rateLimits.check(principal, path.get("projectId"), body)),
                 route(SessionResource.class, "validate", SessionResource.ValidateRequest.class,
-                        (principal, request, body) -> sessions.validate(principal, body)),
-                route(ProgressResource.class, "step", ProgressResource.StepRequest.class, (principal, request, body) -> progress
-                        .step(principal, request.pathParam("projectId"), request.pathParam("id"), body)
+                        (principal, request, path, body) -> sessions.validate(principal, body)),
+                route(ProgressResource.class, "step", ProgressResource.StepRequest.class, (principal, request, path, body) -> progress
+                        .step(principal, path.get("projectId"), path.get("id"), body)
                         .map(view -> Response.ok(view).build())),
                 // A producer's and a worker's calls, one or more per task. A claim may wait for work (long polling):
                 // its client going away ends the wait, as RESTEasy cancels a request's Uni when its connection closes.
-                route(TaskResource.class, "enqueue", TaskResource.EnqueueRequest.class, (principal, request, body) -> tasks
-                        .enqueue(principal, request.pathParam("projectId"), request.pathParam("queue"), body,
-                                path -> Response.status(Response.Status.CREATED)
-                                        .header(HttpHeaders.LOCATION.toString(), absolute(request.request(), path.toString())))),
-                route(TaskResource.class, "enqueueBatch", TaskResource.BatchRequest.class, (principal, request, body) -> tasks
-                        .enqueueBatch(principal, request.pathParam("projectId"), request.pathParam("queue"), body)),
-                waiting(route(TaskResource.class, "claim", TaskResource.ClaimBody.class, (principal, request, body) -> tasks
-                        .claim(principal, request.pathParam("projectId"), request.pathParam("queue"), body)
+                route(TaskResource.class, "enqueue", TaskResource.EnqueueRequest.class, (principal, request, path, body) -> tasks
+                        .enqueue(principal, path.get("projectId"), path.get("queue"), body,
+                                location -> Response.status(Response.Status.CREATED)
+                                        .header(HttpHeaders.LOCATION.toString(), absolute(request.request(), location.toString())))),
+                route(TaskResource.class, "enqueueBatch", TaskResource.BatchRequest.class, (principal, request, path, body) -> tasks
+                        .enqueueBatch(principal, path.get("projectId"), path.get("queue"), body)),
+                waiting(route(TaskResource.class, "claim", TaskResource.ClaimBody.class, (principal, request, path, body) -> tasks
+                        .claim(principal, path.get("projectId"), path.get("queue"), body)
                         .map(claimed -> Response.ok(claimed).build()))),
-                route(TaskResource.class, "complete", TaskResource.CompleteRequest.class, (principal, request, body) -> tasks
-                        .complete(principal, request.pathParam("projectId"), request.pathParam("queue"), request.pathParam("id"), body)
+                route(TaskResource.class, "complete", TaskResource.CompleteRequest.class, (principal, request, path, body) -> tasks
+                        .complete(principal, path.get("projectId"), path.get("queue"), path.get("id"), body)
                         .map(done -> Response.ok(done).build())),
-                route(TaskResource.class, "heartbeat", TaskResource.HeartbeatRequest.class, (principal, request, body) -> tasks
-                        .heartbeat(principal, request.pathParam("projectId"), request.pathParam("queue"), request.pathParam("id"), body)
+                route(TaskResource.class, "heartbeat", TaskResource.HeartbeatRequest.class, (principal, request, path, body) -> tasks
+                        .heartbeat(principal, path.get("projectId"), path.get("queue"), path.get("id"), body)
                         .map(view -> Response.ok(view).build())),
-                route(TaskResource.class, "fail", TaskResource.FailRequest.class, (principal, request, body) -> tasks
-                        .fail(principal, request.pathParam("projectId"), request.pathParam("queue"), request.pathParam("id"), body)
+                route(TaskResource.class, "fail", TaskResource.FailRequest.class, (principal, request, path, body) -> tasks
+                        .fail(principal, path.get("projectId"), path.get("queue"), path.get("id"), body)
                         .map(view -> Response.ok(view).build())));
     }
 
@@ -164,13 +185,13 @@ public class DirectRoutes {
                 || (bodyType != null) != method.isAnnotationPresent(Consumes.class)) {
             throw new IllegalStateException("not an endpoint served directly: " + resource.getSimpleName() + "." + name);
         }
-        return new Route<>(verb, template, method.getAnnotation(Requires.class),
+        return new Route<>(HttpMethod.valueOf(verb), PathTemplate.of(template), method.getAnnotation(Requires.class),
                 bodyType == null ? null : json.readerFor(bodyType), false, endpoint);
     }
 
     /** {@code route}, for an endpoint that may wait: its answer is cancelled when the client goes away. */
     private static <B> Route<B> waiting(Route<B> route) {
-        return new Route<>(route.method(), route.template(), route.requires(), route.body(), true, route.endpoint());
+        return new Route<>(route.method(), route.path(), route.requires(), route.body(), true, route.endpoint());
     }
 
     /** The resource's public endpoint method of that name (its overload for a given principal is not public). */
@@ -183,12 +204,7 @@ public class DirectRoutes {
         throw new IllegalStateException("no endpoint " + resource.getSimpleName() + "." + name);
     }
 
-    /** {@code /a/{b}/c} as Vert.x writes it: {@code /a/:b/c}. */
-    static String vertxPath(String template) {
-        return template.replaceAll("\\{([^}/]+)}", ":$1");
-    }
-
-    private <B> void serve(RoutingContext context, Route<B> route) {
+    private <B> void serve(RoutingContext context, Route<B> route, PathTemplate.Params path) {
         HttpServerRequest http = context.request();
         String header = http.getHeader(HttpHeaders.AUTHORIZATION);
         // RESTEasy reads a path with matrix parameters, several Authorization headers and any cookie (a session's) its own way.
@@ -200,7 +216,7 @@ public class DirectRoutes {
         String credential = RequestAuthentication.bearer(header);
         if (credential == null) {
             // No credential at all, or a malformed one: the 401 RESTEasy's authentication gives on these paths.
-            ContextLocals.put(URL_PATH_TEMPLATE, route.template());
+            ContextLocals.put(URL_PATH_TEMPLATE, route.path().template());
             answer(context, RequestAuthentication.unauthenticated());
             return;
         }
@@ -214,10 +230,10 @@ public class DirectRoutes {
             http.pause();
         }
         // Where Quarkus's HTTP metrics read the path template (the uri tag), as RESTEasy Reactive leaves it.
-        ContextLocals.put(URL_PATH_TEMPLATE, route.template());
+        ContextLocals.put(URL_PATH_TEMPLATE, route.path().template());
         Cancellable answering = Uni.createFrom().deferred(() -> keys.authenticate(credential))
                 .chain(principal -> principal.isEmpty() ? Uni.createFrom().item(RequestAuthentication.unauthenticated())
-                        : admitted(principal.get(), context, route))
+                        : admitted(principal.get(), context, route, path))
                 // The route is the request's one subscriber: nothing else subscribes, so nothing else can answer it.
                 .subscribe().with(response -> answer(context, response), failure -> answer(context, failure));
         if (route.mayWait()) {
@@ -234,15 +250,15 @@ public class DirectRoutes {
     }
 
     /** The answer to an authenticated caller: over the policy {@code api}, refused the scope, or the endpoint's. */
-    private <B> Uni<Response> admitted(Principal principal, RoutingContext context, Route<B> route) {
+    private <B> Uni<Response> admitted(Principal principal, RoutingContext context, Route<B> route, PathTemplate.Params path) {
         return apiQuota.limit(principal, false).chain(overQuota -> {
             if (overQuota != null) {
                 return Uni.createFrom().item(overQuota);
             }
             if (route.body() == null || !BodyLimit.hasBody(context.request())) {
-                return answer(principal, context, route, null);
+                return answer(principal, context, route, path, null);
             }
-            EndpointAccess.require(principal, route.requires(), context.pathParam("projectId"));
+            EndpointAccess.require(principal, route.requires(), path.get("projectId"));
             Buffer[] whole = new Buffer[1];
             return BodyLimit.readWithin(context, maxBodyBytes, body -> whole[0] = body).chain(refused -> {
                 if (refused != null) {
@@ -260,14 +276,15 @@ public class DirectRoutes {
                 } catch (IOException e) {
                     return Uni.createFrom().failure(e);
                 }
-                return answer(principal, context, route, body);
+                return answer(principal, context, route, path, body);
             });
         });
     }
 
-    private static <B> Uni<Response> answer(Principal principal, RoutingContext context, Route<B> route, B body) {
+    private static <B> Uni<Response> answer(Principal principal, RoutingContext context, Route<B> route, PathTemplate.Params path,
+            B body) {
         try {
-            return route.endpoint().answer(principal, context, body);
+            return route.endpoint().answer(principal, context, path, body);
         } catch (Exception e) {
             return Uni.createFrom().failure(e);
         }

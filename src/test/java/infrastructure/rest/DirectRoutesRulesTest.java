@@ -36,12 +36,6 @@ class DirectRoutesRulesTest {
     }
 
     @Test
-    void writesAPathTemplateAsVertxRoutesDo() {
-        assertThat(DirectRoutes.vertxPath("/v1/projects/{projectId}/cache/{key}")).isEqualTo("/v1/projects/:projectId/cache/:key");
-        assertThat(DirectRoutes.vertxPath("/v1/sessions/validate")).isEqualTo("/v1/sessions/validate");
-    }
-
-    @Test
     void findsEachServedEndpointByItsResourceMethod() {
         assertThat(DirectRoutes.endpointMethod(CacheResource.class, "get").getParameterCount()).isEqualTo(3);
         assertThat(DirectRoutes.endpointMethod(ProgressResource.class, "step").getParameterCount()).isEqualTo(3);
