@@ -49,7 +49,8 @@ import org.HdrHistogram.Histogram;
  * {@code --tasks} (20,000), {@code --warmup-tasks} (3,000 per mode and warm-up round, not measured),
  * {@code --settle-limit} (150: about the most seconds of warm-up rounds while the service's JIT compiles; a round
  * that would pass it is not begun), {@code --workers} (8), {@code --latency-count} (500),
- * {@code --latency-interval-ms} (5), {@code --memory-count} (5,000), {@code --out}.
+ * {@code --latency-interval-ms} (5), {@code --memory-count} (5,000), {@code --service-pid} (the service's process, on this
+ * machine: each cycle then also reports the service's CPU per task, from {@code /proc}), {@code --out}.
  */
 public final class TaskCycle {
 
@@ -58,17 +59,22 @@ public final class TaskCycle {
     private static final Pattern SCRIPT_CALLS = Pattern.compile("cmdstat_(?:evalsha|eval|fcall):calls=(\\d+)");
     private static final int ENQUEUE_BATCH = 100;
     private static final int CLAIM_BATCH = 32;
+    /** {@code getconf CLK_TCK} on Linux. */
+    private static final int CLOCK_TICKS = 100;
 
     private final HttpClient client;
     private final String key;
     private final String queues;
     private final StatefulRedisConnection<String, String> redis;
+    /** The service's {@code /proc/<pid>/stat}, or null when its pid was not given. */
+    private final Path serviceStat;
 
-    private TaskCycle(HttpClient client, String key, String project, StatefulRedisConnection<String, String> redis) {
+    private TaskCycle(HttpClient client, String key, String project, StatefulRedisConnection<String, String> redis, Path serviceStat) {
         this.client = client;
         this.key = key;
         this.queues = "/v1/projects/" + project + "/queues/";
         this.redis = redis;
+        this.serviceStat = serviceStat;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -85,7 +91,8 @@ public final class TaskCycle {
         try (StatefulRedisConnection<String, String> redis = redisClient.connect()) {
             HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost())
                     .setDefaultPort(base.getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(4 * workers + 4));
-            TaskCycle cycle = new TaskCycle(http, key, project, redis);
+            String pid = args.get("service-pid", "");
+            TaskCycle cycle = new TaskCycle(http, key, project, redis, pid.isEmpty() ? null : Path.of("/proc", pid, "stat"));
             String run = Long.toString(System.currentTimeMillis(), 36);
             if (!cycle.available("probe-" + run)) {
                 out.put("available", false);
@@ -185,6 +192,7 @@ public final class TaskCycle {
         AtomicInteger errors = new AtomicInteger();
         CompletableFuture<Long> allDone = new CompletableFuture<>();
         RedisLoad before = RedisLoad.of(redis);
+        double serviceBefore = serviceCpuSeconds();
         long start = System.nanoTime();
         for (int w = 0; w < workers; w++) {
             Runnable completedOne = () -> {
@@ -200,12 +208,31 @@ public final class TaskCycle {
         }
         produce(queue, tasks, workers, enqueueBatch, errors);
         long end = allDone.get(5, TimeUnit.MINUTES);
+        double serviceAfter = serviceCpuSeconds();
         RedisLoad after = RedisLoad.of(redis);
         double seconds = (end - start) / 1e9;
-        return Api.JSON.createObjectNode().put("tasks", tasks).put("seconds", seconds).put("tasksPerSecond", tasks / seconds)
+        ObjectNode result = Api.JSON.createObjectNode().put("tasks", tasks).put("seconds", seconds).put("tasksPerSecond", tasks / seconds)
                 .put("enqueueBatch", enqueueBatch).put("claimBatch", claimBatch).put("handover", handover).put("errors", errors.get())
                 .put("redisCpuMicrosPerTask", (after.cpuSeconds() - before.cpuSeconds()) * 1e6 / tasks)
                 .put("scriptCallsPerTask", (after.scriptCalls() - before.scriptCalls()) / (double) tasks);
+        if (serviceStat != null) {
+            result.put("serviceCpuMicrosPerTask", (serviceAfter - serviceBefore) * 1e6 / tasks);
+        }
+        return result;
+    }
+
+    /**
+     * The service's CPU time so far (user and system, {@code /proc/<pid>/stat} fields 14 and 15, in clock ticks of
+     * 10 ms), or 0 without its pid: less disturbed by the neighbours' load than its throughput.
+     */
+    private double serviceCpuSeconds() throws IOException {
+        if (serviceStat == null) {
+            return 0;
+        }
+        String stat = Files.readString(serviceStat);
+        // The command name, in parentheses, may hold spaces: the fields are counted after its closing one.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
     }
 
     /** Enqueues {@code tasks}, {@code inFlight} requests at a time; returns once every one was answered. */
