@@ -44,6 +44,25 @@ public final class Paced implements AutoCloseable {
         public long failed;
         public long seconds;
         public String firstError;
+        /** When the run began (System.nanoTime()), and the longest latency answered in each 100 ms after it. */
+        public final long origin = System.nanoTime();
+        public final long[] slowestPerTenth = new long[1200];
+
+        /**
+         * The tenths of a second in which some answer took longer than {@code micros}: "second 1.3: 212 ms", at
+         * most {@code limit} of them, in order; where the latency is spent, when its tail is long.
+         */
+        public String slowTenths(long micros, int limit) {
+            StringBuilder out = new StringBuilder();
+            int shown = 0;
+            for (int t = 0; t < slowestPerTenth.length && shown < limit; t++) {
+                if (slowestPerTenth[t] > micros) {
+                    out.append(shown++ == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "second %.1f: %.1f ms", t / 10.0,
+                            slowestPerTenth[t] / 1000.0));
+                }
+            }
+            return out.toString();
+        }
 
         public double rate() {
             return (double) ok / seconds;
@@ -204,7 +223,10 @@ public final class Paced implements AutoCloseable {
             }
         } else {
             result.ok++;
-            result.latency.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(nanos), result.latency.getHighestTrackableValue()));
+            long micros = Math.min(TimeUnit.NANOSECONDS.toMicros(nanos), result.latency.getHighestTrackableValue());
+            result.latency.recordValue(micros);
+            int tenth = (int) Math.min(result.slowestPerTenth.length - 1, (System.nanoTime() - result.origin) / 100_000_000L);
+            result.slowestPerTenth[tenth] = Math.max(result.slowestPerTenth[tenth], micros);
         }
     }
 
