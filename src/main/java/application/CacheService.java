@@ -158,9 +158,8 @@ public class CacheService {
             // A copy the store's adapter holds in process needs no store call, and so no guard.
             Optional<CacheEntry> held = cache.findAtOnce(project, key);
             if (held.isPresent()) {
-                return reading.atOnce(project, () -> {
+                return reading.atOnce(project, "hit", () -> {
                     hits.increment();
-                    Outcomes.mark("hit");
                     return Optional.of(readRecorder.hit(project, held.get(), Instant.ofEpochMilli(clock.millis())));
                 });
             }

@@ -65,10 +65,17 @@ final class HotPath {
      * @param project the span's {@value Outcomes#PROJECT}; null when the operation has none
      */
     <T> Uni<T> call(ProjectId project, Supplier<Uni<T>> action, Function<Throwable, Uni<T>> fallback) {
-        return run(project, action, fallback, true);
+        return run(project, action, fallback, true, null);
     }
 
-    private <T> Uni<T> run(ProjectId project, Supplier<Uni<T>> action, Function<Throwable, Uni<T>> fallback, boolean underGuard) {
+    /**
+     * @param settled null for an operation whose span is made current while it runs (its adapter's spans are its
+     *                children, its log lines carry its ids, and it may {@link Outcomes#mark} its outcome); else the
+     *                outcome of an answer given at once, whose span is never made current: making a span current
+     *                and leaving it (the context's storage, the logging context) cost more than such an answer.
+     */
+    private <T> Uni<T> run(ProjectId project, Supplier<Uni<T>> action, Function<Throwable, Uni<T>> fallback, boolean underGuard,
+            String settled) {
         Span span = tracer == null ? Span.getInvalid()
                 : tracer.spanBuilder(name).setSpanKind(SpanKind.INTERNAL).startSpan();
         // Sampled out (or tracing off), the span records nothing: no attribute, no scope, no end worth making.
@@ -76,11 +83,11 @@ final class HotPath {
         Scope scope = null;
         if (recording) {
             span.setAttribute(Outcomes.OPERATION, name);
-            span.setAttribute(Outcomes.OUTCOME, Outcomes.OK);
+            span.setAttribute(Outcomes.OUTCOME, settled == null ? Outcomes.OK : settled);
             if (project != null) {
                 span.setAttribute(Outcomes.PROJECT, project.value());
             }
-            scope = span.makeCurrent();
+            scope = settled == null ? span.makeCurrent() : null;
         }
         long called = System.nanoTime();
         Uni<T> answer;
@@ -109,7 +116,9 @@ final class HotPath {
                     span.setStatus(StatusCode.ERROR);
                 }
                 span.end();
-                current.close();
+                if (current != null) {
+                    current.close();
+                }
             }
         });
     }
@@ -117,10 +126,11 @@ final class HotPath {
     /**
      * An answer this process gives at once, without its store: in the operation's span (when
      * sampled) and timed like {@link #call}, but under no guard, since nothing can fail or hang that
-     * a guard would protect. The outcome is {@value Outcomes#OK}.
+     * a guard would protect. The span's outcome is {@code outcome} ({@link Outcomes#mark} has no span
+     * to mark here: {@code answer} runs outside it); the timer's is {@value Outcomes#OK}.
      */
-    <T> Uni<T> atOnce(ProjectId project, Supplier<T> answer) {
-        return run(project, () -> Uni.createFrom().item(answer.get()), null, false);
+    <T> Uni<T> atOnce(ProjectId project, String outcome, Supplier<T> answer) {
+        return run(project, () -> Uni.createFrom().item(answer.get()), null, false, outcome);
     }
 
     private <T> Uni<T> guarded(Supplier<Uni<T>> action) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import domain.StoreUnavailableException;
 import domain.project.ProjectId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -98,8 +99,9 @@ class HotPathTest {
     void answersAtOnceOutsideItsGuardYetInItsSpanAndTimer() {
         HotPath read = new HotPath("cache.read", refusesEverything, tracer(Sampler.alwaysOn()), meters, null);
 
-        int answer = read.atOnce(SHOP, () -> {
-            Outcomes.mark("hit");
+        Span[] current = new Span[1];
+        int answer = read.atOnce(SHOP, "hit", () -> {
+            current[0] = Span.current();
             return 7;
         }).await().atMost(WAIT);
 
@@ -107,6 +109,8 @@ class HotPathTest {
         assertThat(timed(Outcomes.OK)).isEqualTo(1);
         assertThat(spans.getFinishedSpanItems()).singleElement()
                 .satisfies(span -> assertThat(span.getAttributes().get(Outcomes.OUTCOME)).isEqualTo("hit"));
+        // Its span is never made current: entering and leaving it cost more than the answer itself.
+        assertThat(current[0].getSpanContext().getSpanId()).isNotEqualTo(spans.getFinishedSpanItems().get(0).getSpanId());
         assertThatThrownBy(() -> read.call(SHOP, () -> Uni.createFrom().item(1), null).await().atMost(WAIT))
                 .as("the same path's store calls still go through its guard").hasMessageContaining("open");
     }
