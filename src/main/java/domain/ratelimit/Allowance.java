@@ -12,7 +12,8 @@ import java.util.List;
  * units taken from the last lease, scaled from its age to the lifetime), between 1 and
  * {@link LeasePlan#batch}; the first lease asks for 1. Ahead of need: once the held units fall to
  * the low-water mark, or three quarters of the lifetime have passed, the next request that takes a
- * unit starts a top-up to that size (once the lease served two requests at least, which makes a pace), so a steady stream never waits on the store. Units held never
+ * unit starts a top-up to that size (once the lease served two requests at least, which makes a pace), so a steady stream
+ * does not wait on the store while a quarter of a lease outlasts a top-up. Units held never
  * exceed the batch. A lease that expires forgets its units (counted, never used: the store's
  * estimate is conservative for them). A principal slower than one request per lifetime leases one
  * unit per request, as exact as a check per request, and as costly. A changed policy applies to the

@@ -124,11 +124,19 @@ public class DirectRoutes {
 
     /** Serves a request one of {@code routes} matches; passes any other on. */
     private void dispatch(RoutingContext context, List<Route<?>> routes) {
-        String path = context.normalizedPath();
+        String path = withinMount(context);
         if (path.startsWith(PREFIX)) {
             HttpMethod method = context.request().method();
             for (Route<?> route : routes) {
-                PathTemplate.Params params = route.method().equals(method) ? route.path().match(path) : null;
+                PathTemplate.Params params;
+                try {
+                    params = route.method().equals(method) ? route.path().match(path) : null;
+                } catch (IllegalArgumentException e) {
+                    // A '%' that begins no escape in a parameter: the 400 Vert.x-Web gave when its route matched the path.
+                    ContextLocals.put(URL_PATH_TEMPLATE, route.path().template());
+                    answer(context, Problem.Type.VALIDATION.response("the request path holds a '%' that begins no escape"));
+                    return;
+                }
                 if (params != null) {
                     serve(context, route, params);
                     return;
@@ -136,6 +144,17 @@ public class DirectRoutes {
             }
         }
         context.next();
+    }
+
+    /** The request's normalized path within the router's mount point ({@code quarkus.http.root-path}), as a route sees it. */
+    private static String withinMount(RoutingContext context) {
+        String path = context.normalizedPath();
+        String mount = context.mountPoint();
+        if (mount == null || mount.isEmpty() || mount.equals("/")) {
+            return path;
+        }
+        String prefix = mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
+        return path.startsWith(prefix + "/") ? path.substring(prefix.length()) : path;
     }
 
     /** The routes, each named by its resource method, whose annotations give its path, verb, scope and body. */
@@ -160,7 +179,7 @@ public class DirectRoutes {
                 route(TaskResource.class, "enqueue", TaskResource.EnqueueRequest.class, (principal, request, path, body) -> tasks
                         .enqueue(principal, path.get("projectId"), path.get("queue"), body,
                                 location -> Response.status(Response.Status.CREATED)
-                                        .header(HttpHeaders.LOCATION.toString(), absolute(request.request(), location.toString())))),
+                                        .header(HttpHeaders.LOCATION.toString(), absolute(request, location.toString())))),
                 route(TaskResource.class, "enqueueBatch", TaskResource.BatchRequest.class, (principal, request, path, body) -> tasks
                         .enqueueBatch(principal, path.get("projectId"), path.get("queue"), body)),
                 waiting(route(TaskResource.class, "claim", TaskResource.ClaimBody.class, (principal, request, path, body) -> tasks
@@ -338,16 +357,20 @@ public class DirectRoutes {
     }
 
     /**
-     * A path made absolute against the request's scheme and authority, as RESTEasy Reactive's response
-     * builder makes a {@code Location} within its request (outside one, as here, it cannot: it needs
-     * RESTEasy's request context).
+     * A path made absolute against the request's scheme, authority and the router's mount point (the
+     * root path), as RESTEasy Reactive's response builder makes a {@code Location} within its request
+     * (outside one, as here, it cannot: it needs RESTEasy's request context).
      */
-    static String absolute(HttpServerRequest request, String path) {
+    static String absolute(RoutingContext context, String path) {
+        HttpServerRequest request = context.request();
         HostAndPort authority = request.authority();
+        String mount = context.mountPoint();
+        String within = mount == null || mount.isEmpty() || mount.equals("/") ? path
+                : (mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount) + path;
         if (authority == null) {
-            return path;
+            return within;
         }
-        return request.scheme() + "://" + authority.host() + (authority.port() >= 0 ? ":" + authority.port() : "") + path;
+        return request.scheme() + "://" + authority.host() + (authority.port() >= 0 ? ":" + authority.port() : "") + within;
     }
 
     /** The response's entity as it goes out: a text as it is, anything else as JSON; null for none. */

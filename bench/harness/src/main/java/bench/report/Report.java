@@ -836,11 +836,12 @@ public final class Report {
         }
     }
 
-    /** One decimal, or a dash for a figure the run did not produce. */
+    /** The text, or "none" for an empty one. */
     private static String orNone(String text) {
         return text.isEmpty() ? "none" : text;
     }
 
+    /** One decimal, or a dash for a figure the run did not produce. */
     private static String decimal(JsonNode figure) {
         return figure.isNumber() ? String.format(Locale.ROOT, "%.1f", figure.asDouble()) : "–";
     }
