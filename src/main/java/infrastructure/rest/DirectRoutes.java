@@ -149,12 +149,17 @@ public class DirectRoutes {
     /** The request's normalized path within the router's mount point ({@code quarkus.http.root-path}), as a route sees it. */
     private static String withinMount(RoutingContext context) {
         String path = context.normalizedPath();
+        String mount = mountPrefix(context);
+        return !mount.isEmpty() && path.startsWith(mount + "/") ? path.substring(mount.length()) : path;
+    }
+
+    /** The router's mount point without its trailing '/': empty when the router is not mounted (no root path). */
+    private static String mountPrefix(RoutingContext context) {
         String mount = context.mountPoint();
-        if (mount == null || mount.isEmpty() || mount.equals("/")) {
-            return path;
+        if (mount == null) {
+            return "";
         }
-        String prefix = mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
-        return path.startsWith(prefix + "/") ? path.substring(prefix.length()) : path;
+        return mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
     }
 
     /** The routes, each named by its resource method, whose annotations give its path, verb, scope and body. */
@@ -364,9 +369,7 @@ public class DirectRoutes {
     static String absolute(RoutingContext context, String path) {
         HttpServerRequest request = context.request();
         HostAndPort authority = request.authority();
-        String mount = context.mountPoint();
-        String within = mount == null || mount.isEmpty() || mount.equals("/") ? path
-                : (mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount) + path;
+        String within = mountPrefix(context) + path;
         if (authority == null) {
             return within;
         }
