@@ -13,10 +13,8 @@ import domain.task.EnqueueOutcome;
 import domain.task.FairClaims;
 import domain.task.Handover;
 import domain.task.IdempotencyKey;
-import domain.task.Lease;
 import domain.task.LeaseToken;
 import domain.task.NewTask;
-import domain.task.Priority;
 import domain.task.QueueCounts;
 import domain.task.QueueName;
 import domain.task.QueueSettings;
@@ -186,11 +184,13 @@ public final class RedisTaskRepository implements TaskRepository {
                     for (int i = 0; i < run.size(); i++) {
                         String kind = r.get(4 * i).toString();
                         String id = r.get(4 * i + 1).toString();
-                        String record = r.get(4 * i + 2).toString();
+                        Response record = r.get(4 * i + 2);
                         outcomes.add(switch (kind) {
-                            case "new" -> new EnqueueOutcome.Enqueued(task(project, queue, id, record, run.get(i).payload()));
-                            case "repeat" -> new EnqueueOutcome.Repeated(task(project, queue, id, record, r.get(4 * i + 3).toString()));
-                            default -> new EnqueueOutcome.QueueFull(Long.parseLong(record));
+                            case "new" -> new EnqueueOutcome.Enqueued(
+                                    TaskRecord.task(project, queue, id, record.toBytes(), run.get(i).payload()));
+                            case "repeat" -> new EnqueueOutcome.Repeated(
+                                    TaskRecord.task(project, queue, id, record.toBytes(), r.get(4 * i + 3).toString()));
+                            default -> new EnqueueOutcome.QueueFull(Long.parseLong(record.toString()));
                         });
                     }
                     return outcomes;
@@ -214,7 +214,7 @@ public final class RedisTaskRepository implements TaskRepository {
                 answer.add(reply.get(i));
             }
             for (int i = own; i < reply.size() - 1; i += 3) {
-                Task task = task(project, queue, reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toString());
+                Task task = TaskRecord.task(project, queue, reply.get(i).toString(), reply.get(i + 1).toBytes(), reply.get(i + 2).toString());
                 try {
                     endedByUpkeep.accept(task);
                 } catch (RuntimeException e) {
@@ -251,7 +251,7 @@ public final class RedisTaskRepository implements TaskRepository {
     private static ClaimBatch claimed(ProjectId project, QueueName queue, List<Response> r, int at) {
         List<Task> claimed = new ArrayList<>();
         for (int i = at + 1; i + 2 < r.size(); i += 3) {
-            claimed.add(task(project, queue, r.get(i).toString(), r.get(i + 1).toString(), r.get(i + 2).toString()));
+            claimed.add(TaskRecord.task(project, queue, r.get(i).toString(), r.get(i + 1).toBytes(), r.get(i + 2).toString()));
         }
         String due = r.get(at).toString();
         return new ClaimBatch(claimed, due.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(due))));
@@ -347,7 +347,7 @@ public final class RedisTaskRepository implements TaskRepository {
                 .map(r -> {
                     List<Task> items = new ArrayList<>();
                     for (int i = 1; i + 2 < r.size(); i += 3) {
-                        items.add(task(project, queue, r.get(i).toString(), r.get(i + 1).toString(), r.get(i + 2).toString()));
+                        items.add(TaskRecord.task(project, queue, r.get(i).toString(), r.get(i + 1).toBytes(), r.get(i + 2).toString()));
                     }
                     boolean more = r.get(0).toString().equals("1") && !items.isEmpty();
                     return new TaskPage(items, more ? Optional.of(items.get(items.size() - 1).sequence()) : Optional.empty());
@@ -378,10 +378,10 @@ public final class RedisTaskRepository implements TaskRepository {
                     String next = step.get(0).toString();
                     Response found = step.get(1);
                     List<String> ids = new ArrayList<>();
-                    List<String> recordsFound = new ArrayList<>();
+                    List<byte[]> recordsFound = new ArrayList<>();
                     for (int i = 0; i + 1 < found.size(); i += 2) {
                         ids.add(found.get(i).toString());
-                        recordsFound.add(found.get(i + 1).toString());
+                        recordsFound.add(found.get(i + 1).toBytes());
                     }
                     Optional<String> more = next.equals("0") ? Optional.empty() : Optional.of(next);
                     if (ids.isEmpty()) {
@@ -394,11 +394,10 @@ public final class RedisTaskRepository implements TaskRepository {
                     return redis.execute(Command.HMGET, args.toArray(String[]::new)).map(bodies -> {
                         List<Task> tasks = new ArrayList<>(ids.size());
                         for (int i = 0; i < ids.size(); i++) {
-                            JsonNode record = parse(recordsFound.get(i));
-                            if (bodies.get(i) == null || record.hasNonNull("ku") && record.get("ku").asLong() <= now) {
+                            if (bodies.get(i) == null || TaskRecord.expired(recordsFound.get(i), now)) {
                                 continue;
                             }
-                            tasks.add(task(project, queue, ids.get(i), recordsFound.get(i), bodies.get(i).toString()));
+                            tasks.add(TaskRecord.task(project, queue, ids.get(i), recordsFound.get(i), bodies.get(i).toString()));
                         }
                         return new TaskBatch(tasks, more);
                     });
@@ -440,7 +439,7 @@ public final class RedisTaskRepository implements TaskRepository {
                 keyAt = Integer.toString(scriptKeys.size());
             }
             args.add(task.id().value());
-            args.add(record(task));
+            args.add(TaskRecord.of(task));
             args.add(task.payload());
             args.add(keyAt);
         }
@@ -451,21 +450,6 @@ public final class RedisTaskRepository implements TaskRepository {
                     default -> Restored.EXPIRED;
                 }).toList())
                 .onFailure().transform(RedisFailures::translate);
-    }
-
-    /** The task's record as the scripts write it (the inverse of {@link #task(ProjectId, QueueName, String, String, String)}), without a lease. */
-    private static String record(Task task) {
-        ObjectNode t = JSON.createObjectNode()
-                .put("st", task.state().name()).put("at", task.attempt()).put("ma", task.maxAttempts())
-                .put("pr", task.priority().value()).put("sq", task.sequence()).put("ra", task.runAt().toEpochMilli())
-                .put("fe", task.fencingToken()).put("cr", task.cancelRequested())
-                .put("ca", task.createdAt().toEpochMilli()).put("ua", task.updatedAt().toEpochMilli());
-        task.finishedAt().ifPresent(at -> t.put("fa", at.toEpochMilli()));
-        task.idempotencyKey().ifPresent(key -> t.put("ik", key.value()));
-        task.progressId().ifPresent(id -> t.put("pi", id.value()));
-        task.result().ifPresent(result -> t.put("rs", result));
-        task.lastError().ifPresent(error -> t.put("er", error));
-        return t.toString();
     }
 
     @Override
@@ -580,28 +564,7 @@ public final class RedisTaskRepository implements TaskRepository {
     }
 
     private static Task task(TaskRef ref, List<Response> r) {
-        return task(ref.project(), ref.queue(), r.get(1).toString(), r.get(2).toString(), r.get(3).toString());
-    }
-
-    /** A task from its record, as the scripts write it (see the field names in {@code task_enqueue.lua}). */
-    private static Task task(ProjectId project, QueueName queue, String id, String record, String payload) {
-        JsonNode t = parse(record);
-        Optional<Lease> lease = t.hasNonNull("lt")
-                ? Optional.of(new Lease(LeaseToken.of(t.get("lt").asText()), Instant.ofEpochMilli(t.get("le").asLong())))
-                : Optional.empty();
-        return new Task(project, queue, TaskId.of(id), payload, TaskState.valueOf(t.get("st").asText()), t.get("at").asInt(),
-                t.get("ma").asInt(), Priority.of(t.get("pr").asInt()), t.get("sq").asLong(), instant(t, "ra").orElseThrow(), lease,
-                t.get("fe").asLong(), text(t, "ik").map(IdempotencyKey::of), text(t, "pi").map(ProgressId::of), text(t, "rs"),
-                text(t, "er"), t.path("cr").asBoolean(false), instant(t, "ca").orElseThrow(), instant(t, "ua").orElseThrow(),
-                instant(t, "fa"));
-    }
-
-    private static Optional<String> text(JsonNode node, String field) {
-        return node.hasNonNull(field) ? Optional.of(node.get(field).asText()) : Optional.empty();
-    }
-
-    private static Optional<Instant> instant(JsonNode node, String field) {
-        return node.hasNonNull(field) ? Optional.of(Instant.ofEpochMilli(node.get(field).asLong())) : Optional.empty();
+        return TaskRecord.task(ref.project(), ref.queue(), r.get(1).toString(), r.get(2).toBytes(), r.get(3).toString());
     }
 
     private static String settingsJson(QueueSettings settings) {
@@ -623,11 +586,12 @@ public final class RedisTaskRepository implements TaskRepository {
                 Duration.ofMillis(s.get("lease").asLong()), s.get("maxQueued").asLong(), Duration.ofMillis(s.get("deadTtl").asLong()));
     }
 
+    /** The queue's settings as {@link #settingsJson} wrote them. */
     private static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a task record the scripts wrote is not JSON", e);
+            throw new IllegalStateException("a queue's settings the service wrote are not JSON", e);
         }
     }
 }
