@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import java.time.Clock;
@@ -44,7 +44,7 @@ import org.jboss.logging.Logger;
  * guarded, so the {@value Guards#API_KEYS} breaker and the {@code apikeys} operation metrics count
  * store calls only.
  */
-@ApplicationScoped
+@Singleton
 public class ApiKeyService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");

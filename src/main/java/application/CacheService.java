@@ -24,7 +24,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Shutdown;
 import jakarta.enterprise.event.Startup;
@@ -53,7 +53,7 @@ import org.jboss.logging.Logger;
  * A read is a pure read of the store: its hit or miss is counted in process and recorded in batches
  * ({@link CacheReadRecorder}), while every answer of this instance already counts it.
  */
-@ApplicationScoped
+@Singleton
 public class CacheService {
 
     private static final Logger LOG = Logger.getLogger(CacheService.class);

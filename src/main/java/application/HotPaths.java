@@ -2,10 +2,10 @@ package application;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Builds the use cases' {@link HotPath}s from what the container provides: the tracer, the meters, the slow operations. */
-@ApplicationScoped
+@Singleton
 public class HotPaths {
 
     private final Tracer tracer;

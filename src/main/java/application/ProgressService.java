@@ -28,7 +28,7 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.common.annotation.Identifier;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -60,7 +60,7 @@ import org.jboss.logging.Logger;
  * progress circuit breaker); a store that cannot answer gives 503. Reads are idempotent and tried
  * once more after a store failure; recording is never retried: a retried step could count twice.
  */
-@ApplicationScoped
+@Singleton
 public class ProgressService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");

@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ import org.jboss.logging.Logger;
  * mode decides, the decision is marked degraded, counted, and logged once per burst. A check is never
  * retried: counting twice would be wrong. Policy administration and resets are bounded by the guard.
  */
-@ApplicationScoped
+@Singleton
 public class RateLimitService {
 
     private static final Logger LOG = Logger.getLogger(RateLimitService.class);

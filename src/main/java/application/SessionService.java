@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
@@ -45,7 +45,7 @@ import org.jboss.logging.Logger;
  * <p>Validation is the hot path: its span, guard and timer are applied by a precomputed
  * {@link HotPath} rather than interceptors; the other operations are {@link Measured} per method.
  */
-@ApplicationScoped
+@Singleton
 public class SessionService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");

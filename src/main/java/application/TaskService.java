@@ -38,7 +38,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
@@ -83,7 +83,7 @@ import org.jboss.logging.Logger;
  * that will be retried records an event saying so, and the task's end (succeeded, dead, cancelled)
  * ends the operation.
  */
-@ApplicationScoped
+@Singleton
 public class TaskService {
 
     private static final Logger LOG = Logger.getLogger(TaskService.class);

@@ -5,7 +5,7 @@ import domain.access.Principal;
 import domain.ratelimit.PolicyName;
 import domain.ratelimit.RateLimitDecision;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 import java.lang.reflect.Method;
 
@@ -14,7 +14,7 @@ import java.lang.reflect.Method;
  * routing for a matched endpoint, or when no endpoint matched (404, 405), before the answer; 429
  * over it. Whether the request counts is the matched endpoint's to say ({@link AdministersPolicy}).
  */
-@ApplicationScoped
+@Singleton
 public class ApiQuota {
 
     private final RateLimitService rateLimits;
