@@ -28,9 +28,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.resteasy.reactive.common.headers.HeaderUtil;
 
 /**
  * The hot operations, called with an API key, served straight from Vert.x's router: cache read and
@@ -348,8 +350,19 @@ public class DirectRoutes {
         }
         String body = entityOf(response);
         out.setStatusCode(response.getStatus());
-        for (Map.Entry<String, List<String>> header : response.getStringHeaders().entrySet()) {
-            out.putHeader(header.getKey(), header.getValue());
+        // Each value as RESTEasy Reactive writes it (HeaderUtil, its header delegates), without the copy of every header
+        // as text that getStringHeaders() builds first.
+        for (Map.Entry<String, List<Object>> header : response.getHeaders().entrySet()) {
+            List<Object> values = header.getValue();
+            if (values.size() == 1) {
+                out.putHeader(header.getKey(), HeaderUtil.headerToString(values.get(0)));
+            } else {
+                List<String> texts = new ArrayList<>(values.size());
+                for (Object value : values) {
+                    texts.add(HeaderUtil.headerToString(value));
+                }
+                out.putHeader(header.getKey(), texts);
+            }
         }
         if (body == null) {
             out.end();
