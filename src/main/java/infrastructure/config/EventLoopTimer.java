@@ -5,9 +5,11 @@ import io.netty.util.concurrent.EventExecutor;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,9 +37,18 @@ final class EventLoopTimer implements StoreBudget.Timer {
         this.vertx = vertx;
     }
 
-    /** The task runs on the caller's Vert.x context, where Vert.x runs a timer set there. */
+    /**
+     * The task runs on the caller's Vert.x context, as a Vert.x timer set there would. Set on the caller's event
+     * loop itself, as Netty schedules its own tasks: every store call arms one and nearly all are cancelled, and a
+     * Vert.x timer costs a registry entry and a close hook on the context for each, on top of the loop's task.
+     */
     @Override
     public Cancellable schedule(long delayNanos, Runnable task) {
+        if (Vertx.currentContext() instanceof ContextInternal caller && caller.isEventLoopContext()) {
+            ScheduledFuture<?> due = caller.nettyEventLoop().schedule(() -> caller.emit(null, ignored -> task.run()),
+                    Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
+            return () -> due.cancel(false);
+        }
         long id = vertx.setTimer(Math.max(1, (delayNanos + 999_999) / 1_000_000), fired -> task.run());
         return () -> vertx.cancelTimer(id);
     }

@@ -107,14 +107,27 @@ class EventLoopTimerTest {
 
     @Test
     void firesATimerAfterItsDelayAndNotOnceCancelled() throws Exception {
+        assertFiresAfterItsDelayAndNotOnceCancelled(Runnable::run);
+    }
+
+    @Test
+    void firesATimerSetOnAnEventLoopAfterItsDelayAndNotOnceCancelled() throws Exception {
+        // As a store call arms it: on the request's context, where the timer is the loop's own task.
+        Context request = ((io.vertx.core.impl.ContextInternal) vertx.getOrCreateContext()).duplicate();
+        assertFiresAfterItsDelayAndNotOnceCancelled(setting -> request.runOnContext(v -> setting.run()));
+    }
+
+    private void assertFiresAfterItsDelayAndNotOnceCancelled(java.util.function.Consumer<Runnable> where) throws Exception {
         CompletableFuture<Long> fired = new CompletableFuture<>();
         AtomicBoolean cancelledFired = new AtomicBoolean();
         long start = System.nanoTime();
 
         // The cancelled timer's delay leaves room for this thread to be descheduled between scheduling and cancelling it
         // (a loaded machine), and is shorter than the other's: had the cancel not held, it would have fired first.
-        timer.schedule(TimeUnit.MILLISECONDS.toNanos(150), () -> cancelledFired.set(true)).cancel();
-        timer.schedule(TimeUnit.MILLISECONDS.toNanos(300), () -> fired.complete(System.nanoTime()));
+        where.accept(() -> {
+            timer.schedule(TimeUnit.MILLISECONDS.toNanos(150), () -> cancelledFired.set(true)).cancel();
+            timer.schedule(TimeUnit.MILLISECONDS.toNanos(300), () -> fired.complete(System.nanoTime()));
+        });
 
         long after = TimeUnit.NANOSECONDS.toMillis(fired.get(10, TimeUnit.SECONDS) - start);
         assertThat(after).isGreaterThanOrEqualTo(300);
