@@ -2,6 +2,7 @@ package application;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.arc.ClientProxy;
 import jakarta.inject.Singleton;
 
 /** Builds the use cases' {@link HotPath}s from what the container provides: the tracer, the meters, the slow operations. */
@@ -13,7 +14,8 @@ public class HotPaths {
     private final SlowOperations slow;
 
     public HotPaths(Tracer tracer, MeterRegistry meters, SlowOperations slow) {
-        this.tracer = tracer;
+        // The tracer itself, not its client proxy: every hot request starts a span, and the proxy looks its bean up each time.
+        this.tracer = ClientProxy.unwrap(tracer);
         this.meters = meters;
         this.slow = slow;
     }

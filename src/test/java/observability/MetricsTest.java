@@ -180,6 +180,20 @@ class MetricsTest {
         assertThat(delta(looked, after, "apikeys_in_process_total", "answer", "bootstrap")).isEqualTo(1);
     }
 
+    @Test
+    void carriesNoExemplarsUnlessAskedSoNoObservationLooksASpanUp() {
+        // Every span is sampled in this profile: with exemplars on, the buckets these requests fall in would name them.
+        String project = freshProject();
+        String key = cacheKeyFor(project);
+        as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
+        as(key).get("/v1/projects/" + project + "/cache/k").then().statusCode(200);
+
+        String openMetrics = RestAssured.given().accept("application/openmetrics-text; version=1.0.0; charset=utf-8")
+                .get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertThat(openMetrics).contains("operations_seconds_bucket{").doesNotContain("trace_id");
+    }
+
     private static double delta(Metrics before, Metrics after, String name, String... labels) {
         return after.value(name, labels) - before.value(name, labels);
     }

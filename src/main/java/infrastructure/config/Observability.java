@@ -14,14 +14,22 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.prometheus.client.exemplars.ExemplarSampler;
+import io.quarkus.micrometer.runtime.export.exemplars.NoopOpenTelemetryExemplarContextUnwrapper;
+import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryContextUnwrapper;
+import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryExemplarContextUnwrapper;
+import io.quarkus.micrometer.runtime.export.exemplars.OpentelemetryExemplarSamplerProvider;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -86,6 +94,30 @@ public class Observability {
             return id.replaceTags(Tags.of(id.getTagsAsIterable()).and("uri", "UNKNOWN"));
         }
         return id;
+    }
+
+    /**
+     * The exemplar sampler of the Prometheus registry: Quarkus's, which takes the current span's ids, only when
+     * {@link MetricsConfig#exemplars()} asks for exemplars; none otherwise, and no observation looks a span up.
+     */
+    @Produces
+    @Alternative
+    @Priority(1)
+    @Singleton
+    Optional<ExemplarSampler> exemplarSampler(MetricsConfig metrics) {
+        return metrics.exemplars() ? new OpentelemetryExemplarSamplerProvider().exemplarSampler() : Optional.empty();
+    }
+
+    /**
+     * How Quarkus's HTTP meters stop a request's timer: inside the request's trace context, so that an exemplar names
+     * its span, only when exemplars are on; else at once, without attaching that context and leaving it again.
+     */
+    @Produces
+    @Alternative
+    @Priority(1)
+    @Singleton
+    OpenTelemetryContextUnwrapper exemplarContext(MetricsConfig metrics) {
+        return metrics.exemplars() ? new OpenTelemetryExemplarContextUnwrapper() : new NoopOpenTelemetryExemplarContextUnwrapper();
     }
 
     /**

@@ -1,6 +1,5 @@
 package infrastructure.redis;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
@@ -25,15 +24,16 @@ final class RespNumbers {
         if (reply.type() != ResponseType.BULK) {
             return reply.toLong();
         }
-        Buffer text = reply.toBuffer();
-        int length = text.length();
-        int at = length > 0 && text.getByte(0) == '-' ? 1 : 0;
+        // A copy of a few bytes costs less than a bounds check of the buffer's for each digit.
+        byte[] text = reply.toBytes();
+        int length = text.length;
+        int at = length > 0 && text[0] == '-' ? 1 : 0;
         if (length == at || length - at > SAFE_DIGITS) {
             return reply.toLong(); // empty, or long enough to overflow: the client's parse, and its failure
         }
         long value = 0;
         for (int i = at; i < length; i++) {
-            int digit = text.getByte(i) - '0';
+            int digit = text[i] - '0';
             if (digit < 0 || digit > 9) {
                 return reply.toLong();
             }

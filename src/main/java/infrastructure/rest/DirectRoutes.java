@@ -23,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -355,11 +356,11 @@ public class DirectRoutes {
         for (Map.Entry<String, List<Object>> header : response.getHeaders().entrySet()) {
             List<Object> values = header.getValue();
             if (values.size() == 1) {
-                out.putHeader(header.getKey(), HeaderUtil.headerToString(values.get(0)));
+                out.putHeader(header.getKey(), headerText(values.get(0)));
             } else {
                 List<String> texts = new ArrayList<>(values.size());
                 for (Object value : values) {
-                    texts.add(HeaderUtil.headerToString(value));
+                    texts.add(headerText(value));
                 }
                 out.putHeader(header.getKey(), texts);
             }
@@ -372,6 +373,14 @@ public class DirectRoutes {
             out.putHeader("Content-Type", JSON);
         }
         out.end(body);
+    }
+
+    /**
+     * A header's value as RESTEasy Reactive writes it ({@link HeaderUtil}, through its header delegates); the JSON
+     * media type most answers name as it is written, without building it again.
+     */
+    private static String headerText(Object value) {
+        return value == MediaType.APPLICATION_JSON_TYPE ? MediaType.APPLICATION_JSON : HeaderUtil.headerToString(value);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.opentelemetry.semconv.NetworkAttributes;
 import io.opentelemetry.semconv.ServerAttributes;
 import io.opentelemetry.semconv.UrlAttributes;
 import io.opentelemetry.semconv.UserAgentAttributes;
+import io.quarkus.arc.ClientProxy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -81,7 +82,8 @@ public class RequestSpans {
             @ConfigProperty(name = "quarkus.otel.instrument.vertx-http", defaultValue = "true") boolean quarkusSpans,
             @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String nonApplication) {
         this.enabled = !sdkDisabled && !quarkusSpans;
-        this.tracer = tracer;
+        // The tracer itself, not its client proxy, which looks its bean up on every request.
+        this.tracer = ClientProxy.unwrap(tracer);
         this.propagator = telemetry.getPropagators().getTextMapPropagator();
         String root = nonApplication.replaceAll("^/+|/+$", "");
         this.nonApplication = root.isEmpty() ? null : "/" + root + "/";
