@@ -2,20 +2,20 @@ package application;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
-import io.quarkus.arc.ClientProxy;
-import jakarta.inject.Singleton;
 
-/** Builds the use cases' {@link HotPath}s from what the container provides: the tracer, the meters, the slow operations. */
-@Singleton
+/**
+ * Builds the use cases' {@link HotPath}s from what the container provides: the tracer (none while tracing is off),
+ * the meters, the slow operations. Made by {@code infrastructure.config.Observability}.
+ */
 public class HotPaths {
 
     private final Tracer tracer;
     private final MeterRegistry meters;
     private final SlowOperations slow;
 
+    /** @param tracer null for no span at all: tracing is off */
     public HotPaths(Tracer tracer, MeterRegistry meters, SlowOperations slow) {
-        // The tracer itself, not its client proxy: every hot request starts a span, and the proxy looks its bean up each time.
-        this.tracer = ClientProxy.unwrap(tracer);
+        this.tracer = tracer;
         this.meters = meters;
         this.slow = slow;
     }

@@ -4,6 +4,7 @@ import application.Breaker;
 import application.Breakers;
 import application.CacheSettings;
 import application.Guards;
+import application.HotPaths;
 import application.MeasuredInterceptor;
 import application.SlowOperations;
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +15,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.opentelemetry.api.trace.Tracer;
 import io.prometheus.client.exemplars.ExemplarSampler;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.micrometer.runtime.export.exemplars.NoopOpenTelemetryExemplarContextUnwrapper;
 import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryContextUnwrapper;
 import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryExemplarContextUnwrapper;
@@ -31,6 +34,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The service's own meters beyond those the use cases register: latency buckets of
@@ -129,6 +133,19 @@ public class Observability {
     @Singleton
     MeterBinder compilation() {
         return new JvmCompilationMetrics();
+    }
+
+    /**
+     * The hot use cases' instrumentation. With the OpenTelemetry SDK off (no exporter is set: see
+     * {@link EnvironmentAliases}), Quarkus still hands out a tracer, which records every span it starts, sampler or
+     * not, for nobody: the hot paths then start none. Otherwise they use the tracer itself rather than its client
+     * proxy, which would look its bean up on every request.
+     */
+    @Produces
+    @Singleton
+    HotPaths hotPaths(Tracer tracer, MeterRegistry meters, SlowOperations slow,
+            @ConfigProperty(name = EnvironmentAliases.SDK_DISABLED, defaultValue = "false") boolean tracingOff) {
+        return new HotPaths(tracingOff ? null : ClientProxy.unwrap(tracer), meters, slow);
     }
 
     @Produces

@@ -1,0 +1,31 @@
+package application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.trace.Span;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With no trace exporter set (this profile's default), the SDK is off and Quarkus's tracer would still record every
+ * span it starts, for nobody: a hot use case starts none.
+ */
+@QuarkusTest
+class HotPathsWithoutAnExporterTest {
+
+    @Inject
+    HotPaths hotPaths;
+
+    @Test
+    void recordsNoSpanForAHotUseCase() {
+        for (int i = 0; i < 50; i++) {
+            boolean recording = hotPaths.of("cache.read", null)
+                    .call(null, () -> Uni.createFrom().item(() -> Span.current().isRecording()), null)
+                    .await().indefinitely();
+
+            assertThat(recording).as("call %d", i).isFalse();
+        }
+    }
+}
