@@ -37,11 +37,11 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Shutdown;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -146,8 +146,11 @@ public class TaskService {
                 }, failure -> LOG.debugf("the task queue gauges stopped refreshing: %s", failure.toString()));
     }
 
-    @PreDestroy
-    void stop() {
+    /**
+     * Stops refreshing the queue gauges when the service shuts down: before the container destroys its beans (a
+     * singleton is destroyed after the normal-scoped beans it may use), so no refresh runs against a destroyed one.
+     */
+    void stopAtShutdown(@Observes Shutdown shutdown) {
         Cancellable refresh = gaugeRefresh;
         if (refresh != null) {
             refresh.cancel();

@@ -183,13 +183,7 @@ class MetricsTest {
     @Test
     void carriesNoExemplarsUnlessAskedSoNoObservationLooksASpanUp() {
         // Every span is sampled in this profile: with exemplars on, the buckets these requests fall in would name them.
-        String project = freshProject();
-        String key = cacheKeyFor(project);
-        as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
-        as(key).get("/v1/projects/" + project + "/cache/k").then().statusCode(200);
-
-        String openMetrics = RestAssured.given().accept("application/openmetrics-text; version=1.0.0; charset=utf-8")
-                .get("/q/metrics").then().statusCode(200).extract().asString();
+        String openMetrics = Metrics.openMetricsAfterACacheWriteAndRead();
 
         assertThat(openMetrics).contains("operations_seconds_bucket{").doesNotContain("trace_id");
     }

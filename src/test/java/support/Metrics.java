@@ -34,6 +34,19 @@ public final class Metrics {
         return samples;
     }
 
+    /**
+     * {@code /q/metrics} as OpenMetrics text, where exemplars show, once a fresh project's cache was written and read:
+     * requests that every kind of meter observes (the HTTP timer, the use cases' histograms).
+     */
+    public static String openMetricsAfterACacheWriteAndRead() {
+        String project = Api.freshProject();
+        String key = Api.cacheKeyFor(project);
+        Api.as(key).body("{\"value\": 1}").put("/v1/projects/" + project + "/cache/k").then().statusCode(201);
+        Api.as(key).get("/v1/projects/" + project + "/cache/k").then().statusCode(200);
+        return RestAssured.given().accept("application/openmetrics-text; version=1.0.0; charset=utf-8")
+                .get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
     /** Reads {@code /q/metrics} now. */
     public static Metrics scrape() {
         String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();

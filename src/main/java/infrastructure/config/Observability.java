@@ -102,26 +102,30 @@ public class Observability {
 
     /**
      * The exemplar sampler of the Prometheus registry: Quarkus's, which takes the current span's ids, only when
-     * {@link MetricsConfig#exemplars()} asks for exemplars; none otherwise, and no observation looks a span up.
+     * {@link MetricsConfig#exemplars()} asks for exemplars and traces are exported (an exemplar names a trace one can
+     * look up); none otherwise, and no observation looks a span up.
      */
     @Produces
     @Alternative
     @Priority(1)
     @Singleton
-    Optional<ExemplarSampler> exemplarSampler(MetricsConfig metrics) {
-        return metrics.exemplars() ? new OpentelemetryExemplarSamplerProvider().exemplarSampler() : Optional.empty();
+    Optional<ExemplarSampler> exemplarSampler(MetricsConfig metrics,
+            @ConfigProperty(name = EnvironmentAliases.SDK_DISABLED, defaultValue = "false") boolean tracingOff) {
+        return metrics.exemplars() && !tracingOff ? new OpentelemetryExemplarSamplerProvider().exemplarSampler() : Optional.empty();
     }
 
     /**
      * How Quarkus's HTTP meters stop a request's timer: inside the request's trace context, so that an exemplar names
-     * its span, only when exemplars are on; else at once, without attaching that context and leaving it again.
+     * its span, only when exemplars are (as above); else at once, without attaching that context and leaving it again.
      */
     @Produces
     @Alternative
     @Priority(1)
     @Singleton
-    OpenTelemetryContextUnwrapper exemplarContext(MetricsConfig metrics) {
-        return metrics.exemplars() ? new OpenTelemetryExemplarContextUnwrapper() : new NoopOpenTelemetryExemplarContextUnwrapper();
+    OpenTelemetryContextUnwrapper exemplarContext(MetricsConfig metrics,
+            @ConfigProperty(name = EnvironmentAliases.SDK_DISABLED, defaultValue = "false") boolean tracingOff) {
+        return metrics.exemplars() && !tracingOff ? new OpenTelemetryExemplarContextUnwrapper()
+                : new NoopOpenTelemetryExemplarContextUnwrapper();
     }
 
     /**

@@ -111,7 +111,13 @@ final class TaskRecord {
             while (in.nextToken() == JsonToken.FIELD_NAME) {
                 String field = in.currentName();
                 // A JSON null is a field the record does not hold: cjson writes none, but an absent field reads the same.
-                if (in.nextToken() == JsonToken.VALUE_NULL) {
+                JsonToken value = in.nextToken();
+                if (value == JsonToken.VALUE_NULL) {
+                    continue;
+                }
+                // No field of a record holds an object or an array: skipped whole, under any name, as a tree left it aside.
+                if (value.isStructStart()) {
+                    in.skipChildren();
                     continue;
                 }
                 switch (field) {
@@ -133,7 +139,9 @@ final class TaskRecord {
                     case "ua" -> record.updatedAt = in.getValueAsLong();
                     case "fa" -> record.finishedAt = in.getValueAsLong();
                     case "ku" -> record.keptUntil = in.getValueAsLong();
-                    default -> in.skipChildren();
+                    default -> {
+                        // A scalar field of a later version of the scripts: nothing to read.
+                    }
                 }
             }
         } catch (IOException e) {

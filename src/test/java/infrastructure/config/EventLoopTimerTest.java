@@ -117,6 +117,24 @@ class EventLoopTimerTest {
         assertFiresAfterItsDelayAndNotOnceCancelled(setting -> request.runOnContext(v -> setting.run()));
     }
 
+    @Test
+    void cancelsATimerSetOnAnEventLoopFromAnotherThread() throws Exception {
+        // As a store call's answer does: it arrives on the Redis connection's loop, or another thread, and cancels there.
+        Context request = ((io.vertx.core.impl.ContextInternal) vertx.getOrCreateContext()).duplicate();
+        CompletableFuture<io.smallrye.mutiny.subscription.Cancellable> armed = new CompletableFuture<>();
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        AtomicBoolean cancelledFired = new AtomicBoolean();
+
+        request.runOnContext(v -> {
+            armed.complete(timer.schedule(TimeUnit.MILLISECONDS.toNanos(150), () -> cancelledFired.set(true)));
+            timer.schedule(TimeUnit.MILLISECONDS.toNanos(300), () -> later.complete(null));
+        });
+        armed.get(10, TimeUnit.SECONDS).cancel();
+
+        later.get(10, TimeUnit.SECONDS);
+        assertThat(cancelledFired).isFalse();
+    }
+
     private void assertFiresAfterItsDelayAndNotOnceCancelled(java.util.function.Consumer<Runnable> where) throws Exception {
         CompletableFuture<Long> fired = new CompletableFuture<>();
         AtomicBoolean cancelledFired = new AtomicBoolean();

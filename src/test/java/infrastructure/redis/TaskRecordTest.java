@@ -55,13 +55,17 @@ class TaskRecordTest {
     }
 
     @Test
-    void takesNumbersWrittenAsFloatsNullsAsAbsentAndSkipsFieldsItDoesNotKnow() {
+    void takesNumbersWrittenAsFloatsNullsAsAbsentAndSkipsFieldsItDoesNotKnowOrThatHoldStructures() {
         String record = "{\"st\":\"QUEUED\",\"at\":0,\"ma\":3.0,\"pr\":0,\"sq\":1,\"ra\":1.8934992e+12,\"fe\":0,\"cr\":false,"
-                + "\"ca\":1893499200000,\"ua\":1893499200000,\"lt\":null,\"rs\":null,\"later\":{\"a\":[1,{\"b\":2}]}}";
+                + "\"ca\":1893499200000,\"ua\":1893499200000,\"lt\":null,\"rs\":null,\"later\":{\"a\":[1,{\"b\":2}]},"
+                + "\"er\":{\"st\":\"DEAD\"},\"ik\":[\"x\",{\"ma\":9}],\"next\":7}";
 
         Task task = TaskRecord.task(SHOP, EMAILS, "t3", bytes(record), "{}");
 
+        assertThat(task.state()).as("a known name over an object: skipped whole").isEqualTo(TaskState.QUEUED);
         assertThat(task.maxAttempts()).isEqualTo(3);
+        assertThat(task.lastError()).isEmpty();
+        assertThat(task.idempotencyKey()).isEmpty();
         assertThat(task.runAt()).isEqualTo(Instant.ofEpochMilli(1893499200000L));
         assertThat(task.lease()).isEmpty();
         assertThat(task.result()).isEmpty();
