@@ -111,7 +111,7 @@ public class Observability {
     @Singleton
     Optional<ExemplarSampler> exemplarSampler(MetricsConfig metrics,
             @ConfigProperty(name = EnvironmentAliases.SDK_DISABLED, defaultValue = "false") boolean tracingOff) {
-        return metrics.exemplars() && !tracingOff ? new OpentelemetryExemplarSamplerProvider().exemplarSampler() : Optional.empty();
+        return exemplars(metrics, tracingOff) ? new OpentelemetryExemplarSamplerProvider().exemplarSampler() : Optional.empty();
     }
 
     /**
@@ -124,8 +124,13 @@ public class Observability {
     @Singleton
     OpenTelemetryContextUnwrapper exemplarContext(MetricsConfig metrics,
             @ConfigProperty(name = EnvironmentAliases.SDK_DISABLED, defaultValue = "false") boolean tracingOff) {
-        return metrics.exemplars() && !tracingOff ? new OpenTelemetryExemplarContextUnwrapper()
+        return exemplars(metrics, tracingOff) ? new OpenTelemetryExemplarContextUnwrapper()
                 : new NoopOpenTelemetryExemplarContextUnwrapper();
+    }
+
+    /** Whether observations carry exemplars: when asked, and only while traces are exported (an exemplar names a trace). */
+    private static boolean exemplars(MetricsConfig metrics, boolean tracingOff) {
+        return metrics.exemplars() && !tracingOff;
     }
 
     /**

@@ -394,10 +394,10 @@ public final class RedisTaskRepository implements TaskRepository {
                     return redis.execute(Command.HMGET, args.toArray(String[]::new)).map(bodies -> {
                         List<Task> tasks = new ArrayList<>(ids.size());
                         for (int i = 0; i < ids.size(); i++) {
-                            if (bodies.get(i) == null || TaskRecord.expired(recordsFound.get(i), now)) {
-                                continue;
+                            if (bodies.get(i) != null) {
+                                TaskRecord.unlessExpired(project, queue, ids.get(i), recordsFound.get(i), bodies.get(i).toString(), now)
+                                        .ifPresent(tasks::add);
                             }
-                            tasks.add(TaskRecord.task(project, queue, ids.get(i), recordsFound.get(i), bodies.get(i).toString()));
                         }
                         return new TaskBatch(tasks, more);
                     });

@@ -59,10 +59,16 @@ final class TaskRecord {
         return read(record).task(project, queue, id, payload);
     }
 
-    /** Whether a finished task with this record is past its retention at {@code nowMillis} (upkeep may not have dropped it yet). */
-    static boolean expired(byte[] record, long nowMillis) {
-        long kept = read(record).keptUntil;
-        return kept != ABSENT && kept <= nowMillis;
+    /**
+     * The task stored under {@code id}, as {@link #task} reads it, unless it is a finished task past its
+     * retention at {@code nowMillis} (upkeep may not have dropped it yet): the record is read once.
+     */
+    static Optional<Task> unlessExpired(ProjectId project, QueueName queue, String id, byte[] record, String payload, long nowMillis) {
+        TaskRecord read = read(record);
+        if (read.keptUntil != ABSENT && read.keptUntil <= nowMillis) {
+            return Optional.empty();
+        }
+        return Optional.of(read.task(project, queue, id, payload));
     }
 
     /** The record of {@code task} as the scripts write it (the inverse of {@link #task}), without its lease. */

@@ -73,12 +73,15 @@ class TaskRecordTest {
 
     @Test
     void tellsAFinishedTaskPastItsRetention() {
-        byte[] kept = bytes("{\"st\":\"SUCCEEDED\",\"ku\":1000}");
-        byte[] live = bytes("{\"st\":\"QUEUED\"}");
+        String fields = "\"at\":1,\"ma\":3,\"pr\":0,\"sq\":7,\"ra\":500,\"fe\":1,\"cr\":false,\"ca\":400,\"ua\":600";
+        byte[] kept = bytes("{\"st\":\"SUCCEEDED\"," + fields + ",\"fa\":600,\"ku\":1000}");
+        byte[] live = bytes("{\"st\":\"QUEUED\"," + fields + "}");
 
-        assertThat(TaskRecord.expired(kept, 999)).isFalse();
-        assertThat(TaskRecord.expired(kept, 1000)).isTrue();
-        assertThat(TaskRecord.expired(live, Long.MAX_VALUE)).isFalse();
+        assertThat(TaskRecord.unlessExpired(SHOP, EMAILS, "t5", kept, "{}", 999)).get()
+                .satisfies(task -> assertThat(task.state()).isEqualTo(TaskState.SUCCEEDED));
+        assertThat(TaskRecord.unlessExpired(SHOP, EMAILS, "t5", kept, "{}", 1000)).isEmpty();
+        assertThat(TaskRecord.unlessExpired(SHOP, EMAILS, "t6", live, "{}", Long.MAX_VALUE)).get()
+                .satisfies(task -> assertThat(task.id()).isEqualTo(TaskId.of("t6")));
     }
 
     @Test
