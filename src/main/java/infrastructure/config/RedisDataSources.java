@@ -2,6 +2,7 @@ package infrastructure.config;
 
 import infrastructure.redis.RedisClusterRouter;
 import infrastructure.redis.RedisReplicaWait;
+import infrastructure.redis.RedisSharedConnections;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.runtime.client.ObservableRedisMetrics;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
@@ -20,7 +21,8 @@ import jakarta.inject.Singleton;
 /**
  * The Redis data source of the store, which every Redis adapter, the readiness check and the warm-up
  * use: the one Quarkus made from {@code quarkus.redis.*}, except on a Redis Cluster, where commands go
- * through a {@link RedisClusterRouter} made from the same options (its javadoc says why), and with
+ * through a {@link RedisClusterRouter} made from the same options (its javadoc says why), elsewhere
+ * over {@link RedisSharedConnections} ({@code cache-domain.redis.shared-connections}), and with
  * {@code cache-domain.redis.wait-for-replicas} through a {@link RedisReplicaWait}. Asked for only when
  * Redis is the store.
  */
@@ -31,6 +33,7 @@ public class RedisDataSources {
     public static final String STORE = "cache-domain-store";
 
     private volatile RedisClusterRouter router;
+    private volatile RedisSharedConnections shared;
 
     @Produces
     @Singleton
@@ -44,6 +47,9 @@ public class RedisDataSources {
         if (client != null && client.getType() == RedisClientType.CLUSTER) {
             router = new RedisClusterRouter(vertx.getDelegate(), client, metrics.isResolvable() ? metrics.get() : null);
             commands = router;
+        } else if (store.redisSharedConnections() > 0) {
+            shared = new RedisSharedConnections(commands, store.redisSharedConnections());
+            commands = shared;
         }
         if (store.redisWaitForReplicas() > 0) {
             commands = new RedisReplicaWait(commands, store.redisWaitForReplicas(), store.redisWaitTimeout());
@@ -59,6 +65,10 @@ public class RedisDataSources {
         RedisClusterRouter made = router;
         if (made != null) {
             made.close();
+        }
+        RedisSharedConnections connections = shared;
+        if (connections != null) {
+            connections.close();
         }
     }
 }

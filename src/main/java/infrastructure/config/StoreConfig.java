@@ -54,6 +54,16 @@ public interface StoreConfig {
     @WithDefault("100ms")
     Duration redisWaitTimeout();
 
+    /**
+     * With the Redis store (one server, or through Sentinel), how many connections carry the service's
+     * plain commands, many in flight on each, instead of a pooled connection leased per command (see
+     * {@code infrastructure.redis.RedisSharedConnections}); {@code 0} leases every command its own. Not
+     * used on a Redis Cluster, whose commands go through a client per master. Default 2.
+     */
+    @WithName("redis.shared-connections")
+    @WithDefault("2")
+    int redisSharedConnections();
+
     /** With the Redis store, the near cache of hot cache entries in each instance. */
     @WithName("redis.near-cache")
     NearCache nearCache();

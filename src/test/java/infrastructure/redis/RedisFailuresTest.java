@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import domain.StoreBusyException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.impl.types.ErrorType;
 import java.io.IOException;
@@ -57,8 +60,10 @@ class RedisFailuresTest {
     @Test
     void readsACallThePoolHadNoRoomToQueueAsThisInstancesLoadNotAsADeadStore() {
         // One connection, no room to wait for it: the second of two calls at once is refused by the pool, not by Redis.
-        ReactiveRedisDataSource redis = RedisClients.dataSource(new RedisOptions()
+        // The pool alone: shared connections would hold its one connection themselves (RedisSharedConnections).
+        Redis pool = Redis.createClient(RedisClients.vertx(), new RedisOptions()
                 .setConnectionString(SharedRedis.server().url()).setMaxPoolSize(1).setMaxPoolWaiting(0));
+        ReactiveRedisDataSource redis = new ReactiveRedisDataSourceImpl(RedisClients.vertx(), pool, RedisAPI.api(pool));
         try {
             List<Throwable> failures = Uni.join().all(IntStream.range(0, 8)
                             .mapToObj(i -> redis.execute("PING").onFailure().transform(RedisFailures::translate)

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 
@@ -41,13 +42,19 @@ public final class NullServer {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         Redis redis = url.isEmpty() ? null
                 : Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(1024));
+        int shared = args.integer("redis-connections", 0);
+        RedisConnection[] connections = new RedisConnection[shared];
+        for (int i = 0; i < shared; i++) {
+            connections[i] = redis.connect().toCompletionStage().toCompletableFuture().join();
+        }
+        java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
         for (int i = 0; i < loops; i++) {
             vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false))
                     .requestHandler(request -> request.end().onComplete(v -> {
                         if (redis == null) {
                             request.response().setStatusCode(204).end();
                         } else {
-                            readOnce(redis, key, request);
+                            readOnce(shared == 0 ? redis::send : connections[Math.floorMod(turn.getAndIncrement(), shared)]::send, key, request);
                         }
                     }))
                     .listen(port, "127.0.0.1")
@@ -56,8 +63,9 @@ public final class NullServer {
         System.out.println((redis == null ? "null server" : "stack ceiling server") + " on port " + port);
     }
 
-    private static void readOnce(Redis redis, String key, HttpServerRequest request) {
-        redis.send(Request.cmd(Command.GET).arg(key)).onComplete(answer -> {
+    private static void readOnce(java.util.function.Function<Request, io.vertx.core.Future<io.vertx.redis.client.Response>> redis,
+            String key, HttpServerRequest request) {
+        redis.apply(Request.cmd(Command.GET).arg(key)).onComplete(answer -> {
             if (answer.failed()) {
                 request.response().setStatusCode(503).end();
             } else {
