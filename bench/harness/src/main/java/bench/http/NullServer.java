@@ -1,6 +1,7 @@
 package bench.http;
 
 import bench.Args;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -10,6 +11,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The cheapest HTTP endpoints this machine can serve, as references for the service's figures.
@@ -20,13 +24,15 @@ import io.vertx.redis.client.Request;
  * service's floor measures itself, not the service.
  *
  * <p>With {@code --redis=<url>}: every request makes one Redis {@code GET} through the Vert.x Redis
- * client (pooled, as the service's client is) and answers 200 with the value: the least any service
- * on this stack can do for a cache read, with nothing of authentication, routing, tracing or metrics.
- * What is left between it and the service's cache GET is the service's own doing.
+ * client and answers 200 with the value: the least any service on this stack can do for a cache read,
+ * with nothing of authentication, routing, tracing or metrics. What is left between it and the
+ * service's cache GET is the service's own doing. With {@code --redis-connections=N} (as the service
+ * sends its commands, {@code cache-domain.redis.shared-connections}), the GETs go over N connections
+ * made at start, many in flight on each, in turn; with 0, each leases a pooled connection.
  *
  * <p>Options: {@code --port}, {@code --event-loops} (1: the generator's one thread and this one
  * event loop share the machine's two cores with nothing else of ours), {@code --redis},
- * {@code --key} (the key read, {@code bench:stack-ceiling}).
+ * {@code --redis-connections} (0), {@code --key} (the key read, {@code bench:stack-ceiling}).
  */
 public final class NullServer {
 
@@ -47,7 +53,7 @@ public final class NullServer {
         for (int i = 0; i < shared; i++) {
             connections[i] = redis.connect().toCompletionStage().toCompletableFuture().join();
         }
-        java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger turn = new AtomicInteger();
         for (int i = 0; i < loops; i++) {
             vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false))
                     .requestHandler(request -> request.end().onComplete(v -> {
@@ -63,8 +69,7 @@ public final class NullServer {
         System.out.println((redis == null ? "null server" : "stack ceiling server") + " on port " + port);
     }
 
-    private static void readOnce(java.util.function.Function<Request, io.vertx.core.Future<io.vertx.redis.client.Response>> redis,
-            String key, HttpServerRequest request) {
+    private static void readOnce(Function<Request, Future<Response>> redis, String key, HttpServerRequest request) {
         redis.apply(Request.cmd(Command.GET).arg(key)).onComplete(answer -> {
             if (answer.failed()) {
                 request.response().setStatusCode(503).end();

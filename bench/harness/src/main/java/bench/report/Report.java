@@ -250,7 +250,8 @@ public final class Report {
                 }
             }
             md.append(String.format(Locale.ROOT, "%nReference, same generator: Vert.x and its Redis client alone (`bench.http.NullServer "
-                    + "--redis`, as many event loops as the service), one `GET` of a 256-byte value per request and nothing else "
+                    + "--redis --redis-connections=2`, as many event loops as the service, its GETs over two shared connections as the "
+                    + "service sends its commands), one `GET` of a 256-byte value per request and nothing else "
                     + "(no authentication, routing, JSON, tracing or metrics): %s req/s (%d errors), %s of the floor. It is the "
                     + "most a cache read can reach on this stack and machine: the bar of %s × the floor is %s of it, and the "
                     + "service's cache GET reached %s of it.%n", num(stack), http.path("stackCeilingErrors").asLong(),
