@@ -3,6 +3,8 @@ package infrastructure.config;
 import infrastructure.redis.RedisClusterRouter;
 import infrastructure.redis.RedisReplicaWait;
 import infrastructure.redis.RedisSharedConnections;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.runtime.client.ObservableRedisMetrics;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
@@ -39,7 +41,7 @@ public class RedisDataSources {
     @Singleton
     @Identifier(STORE)
     ReactiveRedisDataSource store(Instance<ReactiveRedisDataSource> quarkus, RedisClientOptions options, Vertx vertx,
-            Instance<ObservableRedisMetrics> metrics, StoreConfig store) {
+            Instance<ObservableRedisMetrics> metrics, StoreConfig store, MeterRegistry meters) {
         ReactiveRedisDataSource made = quarkus.get();
         // The data source is made by now, and with it the options its client was made with.
         RedisOptions client = options.defaultClient();
@@ -50,6 +52,10 @@ public class RedisDataSources {
         } else if (store.redisSharedConnections() > 0) {
             shared = new RedisSharedConnections(commands, store.redisSharedConnections());
             commands = shared;
+            Gauge.builder("redis.shared.connections", shared, RedisSharedConnections::open)
+                    .description("shared connections open, which carry the service's plain Redis commands (of "
+                            + "cache-domain.redis.shared-connections); fewer while one is being made again, and its commands take pooled ones")
+                    .register(meters);
         }
         if (store.redisWaitForReplicas() > 0) {
             commands = new RedisReplicaWait(commands, store.redisWaitForReplicas(), store.redisWaitTimeout());

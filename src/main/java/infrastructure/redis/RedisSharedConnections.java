@@ -100,7 +100,7 @@ public final class RedisSharedConnections implements Redis {
     }
 
     /** How many shared connections are open now. */
-    int open() {
+    public int open() {
         int open = 0;
         for (Place place : places) {
             open += place.held.get() == null ? 0 : 1;

@@ -17,6 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +96,38 @@ class HotPathRoundTripsOnRedisTest {
 
     private String progressPath() {
         return "/v1/projects/" + project + "/progress";
+    }
+
+    @Test
+    void sendsTheHotPathsScriptsOverItsTwoSharedConnections() {
+        for (int i = 0; i < WARM_UP_REQUESTS; i++) {
+            as(key).get(entryPath()).then().statusCode(200);
+        }
+        Awaitility.await("both shared connections open").atMost(Duration.ofSeconds(10)).until(() -> support.Metrics.scrape().samples()
+                .stream().anyMatch(sample -> sample.name().equals("redis_shared_connections") && sample.value() == 2));
+
+        // Sixteen clients at once: a pool would lease as many connections as commands are in flight.
+        List<String> lines = monitor.during(() -> {
+            ExecutorService clients = Executors.newFixedThreadPool(16);
+            try {
+                List<Future<Integer>> statuses = new ArrayList<>();
+                for (int i = 0; i < 80; i++) {
+                    statuses.add(clients.submit(() -> Http.get(entryPath(), key).status()));
+                    statuses.add(clients.submit(() -> Http.post("/v1/projects/" + project + "/rate-limits/check", key,
+                            "{\"policy\": \"" + policy + "\", \"scope\": \"ip\", \"identifier\": \"192.0.2.8\"}").status()));
+                }
+                for (Future<Integer> status : statuses) {
+                    assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+                }
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                clients.shutdownNow();
+            }
+        });
+        List<String> clients = lines.stream().filter(line -> !RedisMonitor.fromScript(line) && RedisMonitor.command(line).equals(SCRIPT))
+                .map(line -> line.substring(line.indexOf('[') + 1, line.indexOf(']'))).distinct().toList();
+        assertThat(clients).as("the connections 160 requests' scripts came over").isNotEmpty().hasSizeLessThanOrEqualTo(2);
     }
 
     @Test
