@@ -50,6 +50,12 @@ public class RedisDataSources {
             router = new RedisClusterRouter(vertx.getDelegate(), client, metrics.isResolvable() ? metrics.get() : null);
             commands = router;
         } else if (store.redisSharedConnections() > 0) {
+            if (client != null && store.redisSharedConnections() * 2 > client.getMaxPoolSize()) {
+                // Each shared connection holds one of the pool's; the heartbeat, subscriptions and unshared commands need the rest.
+                throw new IllegalStateException("cache-domain.redis.shared-connections (" + store.redisSharedConnections()
+                        + ") may take at most half of quarkus.redis.max-pool-size (" + client.getMaxPoolSize()
+                        + "): raise the pool, or share fewer connections");
+            }
             shared = new RedisSharedConnections(commands, store.redisSharedConnections());
             commands = shared;
             Gauge.builder("redis.shared.connections", shared, RedisSharedConnections::open)

@@ -6,51 +6,64 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A Redis client that sends the service's plain commands over a few connections it keeps open, many
  * in flight on each (Redis answers a connection's commands in the order it got them), instead of
  * leasing a pooled connection for each command: no lease and return per command, and one socket read
- * takes many answers. Measured on the Vert.x stack alone (a GET per HTTP request, `wrk -c50`): 18 %
- * less CPU per request and 1.2 times the requests a second of the pooled client.
+ * takes many answers (docs/benchmarks.md, "Shared Redis connections").
  *
  * <p>A connection runs its commands one after the other, so only commands that neither block it nor
  * change its state are shared ({@link #SHARED}: scripts, reads and simple writes); anything else
  * ({@code WAIT}, blocking pops, {@code MULTI}, pub/sub, {@code CLIENT}, {@code SELECT}...) and
  * {@link #connect()} go to the pool, as before. A batch is shared only if all its commands are.
  *
- * <p>Each shared connection is asked of the pool (it holds one of the pool's connections for as long as
- * it lives) when a command first finds its place empty; until it is made, and while Redis cannot be
- * reached (at most one attempt per place every {@value #RETRY_MILLIS} ms), commands go to the pool. A
- * connection that closes or fails is let go, and its commands in flight fail as they would on a pooled
- * one. A connection whose queue of commands in flight is full sends no more until it has answered some.
+ * <p>Each shared connection is asked of the pool (it holds one of the pool's connections while it is
+ * shared) when a command first finds its place empty; until it is made, and while Redis cannot be
+ * reached (at most one attempt per place every {@value #RETRY_MILLIS} ms), commands go to the pool.
+ * A shared connection is let go, and its place made anew at a later command:
+ * <ul>
+ * <li>when it closes or fails, or a command on it fails other than by Redis's own error reply (its
+ * commands in flight fail, as they would on a pooled connection);</li>
+ * <li>when it has had commands waiting and answered none for {@code giveUp} (a host lost without a
+ * word, as at a Sentinel failover that takes the master's host away): later commands go elsewhere,
+ * and the connection goes back to the pool once it has answered all it holds, else when it closes.</li>
+ * </ul>
+ * A command refused before it was sent (the connection had just closed, or holds as many commands as it
+ * may) goes to the pool instead.
  *
  * <p>What sharing costs: the answers of one connection come in order, so a command waits for the bytes
  * of the large answers sent before it on the same connection (Redis itself runs every connection's
- * commands one at a time either way). A connection lost without a word (a host gone, no TCP reset)
- * holds its commands until the operating system gives up on it, as an idle pooled connection that is
- * leased again would; the store budgets and circuit breakers bound what callers wait.
+ * commands one at a time either way).
  */
 public final class RedisSharedConnections implements Redis {
 
     /** Commands that neither block a connection nor change its state: the only ones sent over a shared connection. */
-    static final Set<Command> SHARED = Set.of(Command.EVALSHA, Command.EVAL, Command.EVALSHA_RO, Command.EVAL_RO, Command.GET,
-            Command.MGET, Command.SET, Command.DEL, Command.UNLINK, Command.EXISTS, Command.PTTL, Command.TTL, Command.PEXPIRE,
-            Command.HGET, Command.HMGET, Command.HGETALL, Command.HSET, Command.HDEL, Command.HSCAN, Command.SCAN, Command.ZADD,
-            Command.ZREM, Command.ZRANGE, Command.ZCARD, Command.ZSCORE, Command.SMEMBERS, Command.SADD, Command.SREM, Command.PING,
-            Command.PUBLISH, Command.TIME, Command.INFO, Command.DBSIZE);
+    static final Set<Command> SHARED = Set.of(Command.EVALSHA, Command.EVAL, Command.EVALSHA_RO, Command.EVAL_RO, Command.SCRIPT,
+            Command.GET, Command.MGET, Command.SET, Command.DEL, Command.UNLINK, Command.EXISTS, Command.PTTL, Command.TTL,
+            Command.PEXPIRE, Command.HGET, Command.HMGET, Command.HGETALL, Command.HSET, Command.HDEL, Command.HSCAN, Command.SCAN,
+            Command.ZADD, Command.ZREM, Command.ZRANGE, Command.ZCARD, Command.ZCOUNT, Command.ZSCORE, Command.XRANGE,
+            Command.SMEMBERS, Command.SADD, Command.SREM, Command.PING, Command.PUBLISH, Command.TIME, Command.INFO, Command.DBSIZE);
     /** The least time between two attempts of one place to make its connection. */
     static final long RETRY_MILLIS = 250;
+    /** How long a shared connection may hold commands without answering any before it is let go. */
+    public static final Duration GIVE_UP = Duration.ofSeconds(2);
     private static final long RETRY_NANOS = Duration.ofMillis(RETRY_MILLIS).toNanos();
+    /** The Vert.x client's refusals of a command it did not send (RedisStandaloneConnection). */
+    private static final Set<String> NOT_SENT = Set.of("Connection is closed", "Redis waiting queue is full");
 
     private final Redis pool;
     private final Place[] places;
+    private final long giveUpNanos;
     private final AtomicInteger turn = new AtomicInteger();
     private volatile boolean closed;
 
@@ -59,10 +72,15 @@ public final class RedisSharedConnections implements Redis {
      * @param connections how many connections to share, at least 1
      */
     public RedisSharedConnections(Redis pool, int connections) {
+        this(pool, connections, GIVE_UP);
+    }
+
+    RedisSharedConnections(Redis pool, int connections, Duration giveUp) {
         if (connections < 1) {
             throw new IllegalArgumentException("share at least one connection, or use the pool alone");
         }
         this.pool = pool;
+        this.giveUpNanos = giveUp.toNanos();
         this.places = new Place[connections];
         for (int i = 0; i < connections; i++) {
             places[i] = new Place();
@@ -71,14 +89,14 @@ public final class RedisSharedConnections implements Redis {
 
     @Override
     public Future<Response> send(Request request) {
-        RedisConnection held = SHARED.contains(request.command()) ? pick() : null;
-        return held == null ? pool.send(request) : held.send(request);
+        return SHARED.contains(request.command()) ? shared(c -> c.send(request), () -> pool.send(request)) : pool.send(request);
     }
 
     @Override
     public Future<List<Response>> batch(List<Request> requests) {
-        RedisConnection held = requests.stream().allMatch(request -> SHARED.contains(request.command())) ? pick() : null;
-        return held == null ? pool.batch(requests) : held.batch(requests);
+        return requests.stream().allMatch(request -> SHARED.contains(request.command()))
+                ? shared(c -> c.batch(requests), () -> pool.batch(requests))
+                : pool.batch(requests);
     }
 
     /** A connection of one's own, from the pool (pub/sub, transactions, tracking): never a shared one. */
@@ -87,14 +105,14 @@ public final class RedisSharedConnections implements Redis {
         return pool.connect();
     }
 
-    /** Closes the shared connections; the pool is its maker's to close. */
+    /** Lets the shared connections go; the pool is its maker's to close. */
     @Override
     public void close() {
         closed = true;
         for (Place place : places) {
-            RedisConnection held = place.held.get();
+            Shared held = place.held.get();
             if (held != null) {
-                place.drop(held);
+                place.letGo(held);
             }
         }
     }
@@ -108,25 +126,44 @@ public final class RedisSharedConnections implements Redis {
         return open;
     }
 
-    /** The next place's connection in turn, or null when it has none that may take a command (the pool then does). */
-    private RedisConnection pick() {
+    private <T> Future<T> shared(Function<RedisConnection, Future<T>> call, Supplier<Future<T>> pooled) {
         Place place = places[places.length == 1 ? 0 : Math.floorMod(turn.getAndIncrement(), places.length)];
-        RedisConnection held = place.held.get();
+        Shared held = place.take();
         if (held == null) {
-            place.connect();
-            return null;
+            return pooled.get();
         }
-        return held.pendingQueueFull() ? null : held;
+        return call.apply(held.connection).andThen(done -> held.release()).recover(failure -> {
+            if (failure instanceof ErrorType) {
+                // Redis's own answer: the connection is as good as before.
+                return Future.failedFuture(failure);
+            }
+            place.letGo(held);
+            return NOT_SENT.contains(failure.getMessage()) ? pooled.get() : Future.failedFuture(failure);
+        });
     }
 
     /** One shared connection's place: the connection it holds, if any, and its attempts to make one. */
     private final class Place {
 
-        final AtomicReference<RedisConnection> held = new AtomicReference<>();
+        final AtomicReference<Shared> held = new AtomicReference<>();
         private final AtomicBoolean connecting = new AtomicBoolean();
         private volatile long lastFailure = System.nanoTime() - RETRY_NANOS;
 
-        void connect() {
+        /** Its connection, unless it has none that may take a command now (a command then goes to the pool). */
+        Shared take() {
+            Shared shared = held.get();
+            if (shared == null) {
+                connect();
+                return null;
+            }
+            if (shared.silentFor(giveUpNanos)) {
+                letGo(shared);
+                return null;
+            }
+            return !shared.connection.pendingQueueFull() && shared.acquire() ? shared : null;
+        }
+
+        private void connect() {
             if (closed || System.nanoTime() - lastFailure < RETRY_NANOS || !connecting.compareAndSet(false, true)) {
                 return;
             }
@@ -134,11 +171,11 @@ public final class RedisSharedConnections implements Redis {
                 if (made.failed()) {
                     lastFailure = System.nanoTime();
                 } else {
-                    RedisConnection shared = made.result();
-                    shared.exceptionHandler(failure -> drop(shared));
-                    shared.endHandler(end -> drop(shared));
+                    Shared shared = new Shared(made.result());
+                    shared.connection.exceptionHandler(failure -> letGo(shared));
+                    shared.connection.endHandler(end -> letGo(shared));
                     if (closed || !held.compareAndSet(null, shared)) {
-                        shared.close();
+                        shared.retire();
                     }
                 }
                 connecting.set(false);
@@ -146,9 +183,65 @@ public final class RedisSharedConnections implements Redis {
         }
 
         /** Lets {@code lost} go if it is still the one held: a late event of an older connection leaves a newer one alone. */
-        void drop(RedisConnection lost) {
+        void letGo(Shared lost) {
             if (held.compareAndSet(lost, null)) {
-                lost.close();
+                lost.retire();
+            }
+        }
+    }
+
+    /** A connection shared by many commands, and how far behind it is with them. */
+    private static final class Shared {
+
+        final RedisConnection connection;
+        private final AtomicInteger waiting = new AtomicInteger();
+        private final AtomicBoolean returned = new AtomicBoolean();
+        /** When it last answered, or got a command while it held none. */
+        private volatile long progress = System.nanoTime();
+        private volatile boolean retired;
+
+        Shared(RedisConnection connection) {
+            this.connection = connection;
+        }
+
+        /** Counts a command about to be sent on it; false, counting nothing, once it is retired. */
+        boolean acquire() {
+            if (waiting.getAndIncrement() == 0) {
+                progress = System.nanoTime();
+            }
+            if (retired) {
+                release();
+                return false;
+            }
+            return true;
+        }
+
+        /** A command sent on it was answered (or failed). */
+        void release() {
+            progress = System.nanoTime();
+            if (waiting.decrementAndGet() == 0 && retired) {
+                giveBack();
+            }
+        }
+
+        boolean silentFor(long nanos) {
+            return waiting.get() > 0 && System.nanoTime() - progress > nanos;
+        }
+
+        /**
+         * Takes no more commands: back to the pool once it holds none (closing a pooled connection returns it to the
+         * pool, which must not lease out one with commands still on it), or evicted by the pool when it closes.
+         */
+        void retire() {
+            retired = true;
+            if (waiting.get() == 0) {
+                giveBack();
+            }
+        }
+
+        private void giveBack() {
+            if (returned.compareAndSet(false, true)) {
+                connection.close();
             }
         }
     }

@@ -97,7 +97,10 @@ public class RedisWarmUp {
         return connections(redis).chain(() -> scripts(redis)).chain(this::checks);
     }
 
-    /** As many PINGs at once as the pool holds connections: the pool opens them all. */
+    /**
+     * As many PINGs at once as the pool holds connections: the pool opens them all (sent at once, they find no shared
+     * connection made yet, so each takes a pooled one; the first ones ask for the shared connections).
+     */
     private Uni<Void> connections(ReactiveRedisDataSource redis) {
         List<Uni<Void>> pings = IntStream.range(0, Math.max(1, poolSize))
                 .mapToObj(i -> redis.execute(Command.PING).replaceWithVoid()).toList();

@@ -11,6 +11,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -114,7 +115,7 @@ class RedisSharedConnectionsTest {
         List<String> expected = new ArrayList<>();
         sent.forEach(answers::addAll);
         meant.forEach(expected::addAll);
-        List<Future<String>> fromLoop = new ArrayList<>();
+        List<Future<String>> fromLoop = Collections.synchronizedList(new ArrayList<>());
         vertx().runOnContext(v -> {
             for (int i = 0; i < keys; i++) {
                 fromLoop.add(shared.send(Request.cmd(Command.GET).arg("k:" + i)).map(Response::toString));
@@ -164,6 +165,61 @@ class RedisSharedConnectionsTest {
             assertThat(await(shared.send(Request.cmd(Command.GET).arg("after"))).toString()).isEqualTo("kill");
         }
         assertThat(connectionsReceived() - before).isZero();
+    }
+
+    @Test
+    void letsGoOfAConnectionThatAnswersNothingAndSendsElsewhere() throws Exception {
+        RedisSharedConnections quick = new RedisSharedConnections(pool, 2, Duration.ofMillis(200));
+        try {
+            Awaitility.await("both shared connections made").atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+                await(quick.send(Request.cmd(Command.PING)));
+                return quick.open() == 2;
+            });
+            await(quick.send(Request.cmd(Command.SET).arg("held").arg("still here")));
+            // Every client of this Redis waits for 3 s: the shared connections' commands wait unanswered past 200 ms.
+            assertThat(server.command("CLIENT PAUSE 3000 ALL")).isEqualTo("+OK");
+            List<Future<Response>> waiting = Collections.synchronizedList(new ArrayList<>());
+            Awaitility.await("a silent connection let go").atMost(Duration.ofMillis(2_500)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        waiting.add(quick.send(Request.cmd(Command.GET).arg("held")));
+                        return quick.open() < 2;
+                    });
+
+            // Nothing sent is lost: each command is answered once Redis answers again, and the places are made anew.
+            for (Future<Response> answer : waiting) {
+                assertThat(await(answer).toString()).isEqualTo("still here");
+            }
+            Awaitility.await("both shared connections made again").atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+                await(quick.send(Request.cmd(Command.PING)));
+                return quick.open() == 2;
+            });
+        } finally {
+            quick.close();
+        }
+    }
+
+    @Test
+    void sendsThroughThePoolWhatASharedConnectionHasNoRoomFor() throws Exception {
+        // Room for four commands in flight per connection: the rest of a burst of 400 go to the pool, each answered right.
+        Redis small = Redis.createClient(vertx(), new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(32)
+                .setMaxPoolWaiting(10_000).setMaxWaitingHandlers(4));
+        RedisSharedConnections tight = new RedisSharedConnections(small, 2);
+        try {
+            Awaitility.await("both shared connections made").atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+                await(tight.send(Request.cmd(Command.PING)));
+                return tight.open() == 2;
+            });
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                answers.add(tight.send(Request.cmd(Command.EVAL).arg("return ARGV[1]").arg(0).arg("n" + i)));
+            }
+            for (int i = 0; i < 400; i++) {
+                assertThat(await(answers.get(i)).toString()).isEqualTo("n" + i);
+            }
+        } finally {
+            tight.close();
+            small.close();
+        }
     }
 
     @Test

@@ -24,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +57,8 @@ import support.RedisServer;
 class HotPathRoundTripsOnRedisTest {
 
     private static final long DEADLINE_SECONDS = 20;
+    /** The client of a MONITOR line ({@code 1700000000.1 [0 127.0.0.1:50312] "evalsha" ...}), IPv6 addresses included. */
+    private static final Pattern MONITOR_CLIENT = Pattern.compile("^\\S+ \\[\\d+ (\\S+)] ");
     private static final int WARM_UP_REQUESTS = 6;
 
     @OwnRedisResource.Handle
@@ -126,7 +130,7 @@ class HotPathRoundTripsOnRedisTest {
             }
         });
         List<String> clients = lines.stream().filter(line -> !RedisMonitor.fromScript(line) && RedisMonitor.command(line).equals(SCRIPT))
-                .map(line -> line.substring(line.indexOf('[') + 1, line.indexOf(']'))).distinct().toList();
+                .map(line -> MONITOR_CLIENT.matcher(line)).filter(Matcher::find).map(client -> client.group(1)).distinct().toList();
         assertThat(clients).as("the connections 160 requests' scripts came over").isNotEmpty().hasSizeLessThanOrEqualTo(2);
     }
 

@@ -48,7 +48,7 @@ public final class NullServer {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         Redis redis = url.isEmpty() ? null
                 : Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(1024));
-        int shared = args.integer("redis-connections", 0);
+        int shared = redis == null ? 0 : args.integer("redis-connections", 0);
         RedisConnection[] connections = new RedisConnection[shared];
         for (int i = 0; i < shared; i++) {
             connections[i] = redis.connect().toCompletionStage().toCompletableFuture().join();
