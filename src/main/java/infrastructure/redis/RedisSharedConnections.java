@@ -39,7 +39,9 @@ import java.util.function.Supplier;
  * and the connection goes back to the pool once it has answered all it holds, else when it closes.</li>
  * </ul>
  * A command refused before it was sent (the connection had just closed, or holds as many commands as it
- * may) goes to the pool instead.
+ * may) goes to the pool instead. A connection let go because it was silent holds its lease until it has
+ * answered; after a long script (Redis answers nobody meanwhile) the pool may thus lend up to twice as
+ * many connections to the places as there are places, which is why they may take at most half of it.
  *
  * <p>What sharing costs: the answers of one connection come in order, so a command waits for the bytes
  * of the large answers sent before it on the same connection (Redis itself runs every connection's
@@ -58,13 +60,17 @@ public final class RedisSharedConnections implements Redis {
     /** How long a shared connection may hold commands without answering any before it is let go. */
     public static final Duration GIVE_UP = Duration.ofSeconds(2);
     private static final long RETRY_NANOS = Duration.ofMillis(RETRY_MILLIS).toNanos();
-    /** The Vert.x client's refusals of a command it did not send (RedisStandaloneConnection). */
-    private static final Set<String> NOT_SENT = Set.of("Connection is closed", "Redis waiting queue is full");
+    /** The Vert.x client's refusal of a command it did not send because the connection is closed (RedisStandaloneConnection). */
+    private static final String CLOSED = "Connection is closed";
+    /** Its refusals of a command it did not send while the connection is as good as before. */
+    private static final Set<String> REFUSED = Set.of("Redis waiting queue is full", "Redis command is not valid");
 
     private final Redis pool;
     private final Place[] places;
     private final long giveUpNanos;
     private final AtomicInteger turn = new AtomicInteger();
+    /** How many connections the places have taken on so far. */
+    private final AtomicInteger shares = new AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -117,6 +123,11 @@ public final class RedisSharedConnections implements Redis {
         }
     }
 
+    /** How many connections have been shared so far, the ones let go included. */
+    int made() {
+        return shares.get();
+    }
+
     /** How many shared connections are open now. */
     public int open() {
         int open = 0;
@@ -132,13 +143,24 @@ public final class RedisSharedConnections implements Redis {
         if (held == null) {
             return pooled.get();
         }
-        return call.apply(held.connection).andThen(done -> held.release()).recover(failure -> {
+        Future<T> sent;
+        try {
+            sent = call.apply(held.connection);
+        } catch (RuntimeException refused) {
+            held.release();
+            return Future.failedFuture(refused);
+        }
+        return sent.andThen(done -> held.release()).recover(failure -> {
+            String message = failure.getMessage() == null ? "" : failure.getMessage();
             if (failure instanceof ErrorType) {
-                // Redis's own answer: the connection is as good as before.
+                // Redis's own answer (a batch's failures all come as one): the connection is as good as before.
                 return Future.failedFuture(failure);
             }
+            if (REFUSED.stream().anyMatch(message::startsWith)) {
+                return pooled.get();
+            }
             place.letGo(held);
-            return NOT_SENT.contains(failure.getMessage()) ? pooled.get() : Future.failedFuture(failure);
+            return message.equals(CLOSED) ? pooled.get() : Future.failedFuture(failure);
         });
     }
 
@@ -168,17 +190,25 @@ public final class RedisSharedConnections implements Redis {
                 return;
             }
             pool.connect().onComplete(made -> {
-                if (made.failed()) {
-                    lastFailure = System.nanoTime();
-                } else {
-                    Shared shared = new Shared(made.result());
-                    shared.connection.exceptionHandler(failure -> letGo(shared));
-                    shared.connection.endHandler(end -> letGo(shared));
-                    if (closed || !held.compareAndSet(null, shared)) {
-                        shared.retire();
+                try {
+                    if (made.failed()) {
+                        lastFailure = System.nanoTime();
+                    } else {
+                        Shared shared = new Shared(made.result());
+                        shared.connection.exceptionHandler(failure -> letGo(shared));
+                        shared.connection.endHandler(end -> letGo(shared));
+                        if (closed || !held.compareAndSet(null, shared)) {
+                            shared.retire();
+                        } else if (!closed) {
+                            shares.incrementAndGet();
+                        } else {
+                            // Closed between the check and the swap: close() found the place empty.
+                            letGo(shared);
+                        }
                     }
+                } finally {
+                    connecting.set(false);
                 }
-                connecting.set(false);
             });
         }
 
@@ -206,9 +236,11 @@ public final class RedisSharedConnections implements Redis {
 
         /** Counts a command about to be sent on it; false, counting nothing, once it is retired. */
         boolean acquire() {
-            if (waiting.getAndIncrement() == 0) {
+            // The clock starts before the count, so that a connection idle until now is never judged silent on its old clock.
+            if (waiting.get() == 0) {
                 progress = System.nanoTime();
             }
+            waiting.incrementAndGet();
             if (retired) {
                 release();
                 return false;

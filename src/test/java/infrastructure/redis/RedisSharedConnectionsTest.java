@@ -223,6 +223,25 @@ class RedisSharedConnectionsTest {
     }
 
     @Test
+    void keepsItsConnectionsWhenACommandFailsByRedisOrIsRefusedUnsent() throws Exception {
+        warm();
+        await(shared.send(Request.cmd(Command.SET).arg("text").arg("v")));
+        int made = shared.made();
+
+        for (int i = 0; i < 4; i++) {
+            // Redis's own error reply, and a command the client refuses before sending it (DEL needs a key).
+            assertThat(shared.send(Request.cmd(Command.HGET).arg("text").arg("f")).toCompletionStage().toCompletableFuture())
+                    .failsWithin(WAIT).withThrowableThat().withMessageContaining("WRONGTYPE");
+            assertThat(shared.send(Request.cmd(Command.DEL)).toCompletionStage().toCompletableFuture())
+                    .failsWithin(WAIT).withThrowableThat().withMessageContaining("not valid");
+        }
+
+        assertThat(await(shared.send(Request.cmd(Command.GET).arg("text"))).toString()).isEqualTo("v");
+        assertThat(shared.made()).as("connections shared so far").isEqualTo(made).isEqualTo(2);
+        assertThat(shared.open()).isEqualTo(2);
+    }
+
+    @Test
     void sendsThroughThePoolWhileRedisCannotBeReached() throws Exception {
         warm();
         server.stop(false);
