@@ -176,7 +176,7 @@ public class ApiKeyService {
         UnknownKeys.Lookup refusal = unknown.begin();
         @SuppressWarnings("unchecked")
         Uni<Optional<Principal>>[] mine = new Uni[1];
-        mine[0] = Retries.idempotent(() -> keys.findByDigest(digest))
+        mine[0] = SingleFlight.of(Retries.idempotent(() -> keys.findByDigest(digest))
                 // An expired key is refused exactly as an unknown one, and remembered as one: it never works again.
                 .map(found -> found.filter(k -> !k.expiredAt(clock.instant())))
                 .invoke(live -> {
@@ -189,8 +189,7 @@ public class ApiKeyService {
                     remember(digest, live);
                 })
                 .map(found -> found.map(ApiKey::principal))
-                .onTermination().invoke(() -> lookups.remove(key, mine[0]))
-                .memoize().indefinitely();
+                .onTermination().invoke(() -> lookups.remove(key, mine[0])));
         running = lookups.putIfAbsent(key, mine[0]);
         return running != null ? running : mine[0];
     }

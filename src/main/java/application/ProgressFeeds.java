@@ -165,11 +165,10 @@ final class ProgressFeeds {
 
         Feed(Key key) {
             this.key = key;
-            this.opened = store.follow(key.project(), key.id())
+            this.opened = SingleFlight.of(store.follow(key.project(), key.id())
                     .invoke(events -> subscription = events.subscribe().with(this::onEvent, failure -> lost(), this::lost))
                     .onFailure().invoke(() -> broken = true)
-                    .replaceWithVoid()
-                    .memoize().indefinitely();
+                    .replaceWithVoid());
         }
 
         Uni<Void> opened() {
@@ -284,7 +283,7 @@ final class ProgressFeeds {
             Uni<EventsPage> page = pages.get(after);
             if (page == null) {
                 Instant asked = clock.instant();
-                page = store.eventsAfter(key.project(), key.id(), after)
+                page = SingleFlight.of(store.eventsAfter(key.project(), key.id(), after)
                         .invoke(found -> {
                             if (found.events().isEmpty()) {
                                 confirm(after, asked);
@@ -294,8 +293,7 @@ final class ProgressFeeds {
                             synchronized (this) {
                                 pages.remove(after);
                             }
-                        })
-                        .memoize().indefinitely();
+                        }));
                 pages.put(after, page);
             }
             return contexts.onCaller(page);
@@ -320,15 +318,14 @@ final class ProgressFeeds {
         /** One store read for everyone who asks while it runs; it rebases the state on what it found. */
         private synchronized Uni<Void> sharedRead() {
             if (reading == null) {
-                reading = read.apply(key.project(), key.id())
+                reading = SingleFlight.of(read.apply(key.project(), key.id())
                         .invoke(this::rebase)
                         .onTermination().invoke(() -> {
                             synchronized (this) {
                                 reading = null;
                             }
                         })
-                        .replaceWithVoid()
-                        .memoize().indefinitely();
+                        .replaceWithVoid());
             }
             return reading;
         }

@@ -29,7 +29,7 @@ public interface RequestContexts {
     Executor current();
 
     /**
-     * {@code shared} (a memoized pipeline other requests may be subscribed to), delivered to each
+     * {@code shared} (a {@link SingleFlight} pipeline other requests may be subscribed to), delivered to each
      * subscriber, item or failure, on the context it subscribed from.
      */
     default <T> Uni<T> onCaller(Uni<T> shared) {

@@ -1,6 +1,7 @@
 package infrastructure.values;
 
 import application.RequestContexts;
+import application.SingleFlight;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
@@ -154,9 +155,8 @@ public final class ProjectKeyrings implements ProjectKeys {
             return contexts.onCaller(running);
         }
         AtomicReference<Uni<T>> self = new AtomicReference<>();
-        Uni<T> shared = Uni.createFrom().deferred(load)
-                .onTermination().invoke(() -> inFlight.remove(owner, self.get()))
-                .memoize().indefinitely();
+        Uni<T> shared = SingleFlight.of(Uni.createFrom().deferred(load)
+                .onTermination().invoke(() -> inFlight.remove(owner, self.get())));
         self.set(shared);
         Uni<T> raced = inFlight.putIfAbsent(owner, shared);
         return contexts.onCaller(raced != null ? raced : shared);
