@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,8 +54,19 @@ import support.RedisServer;
  * measurement, and the test would fail at the deadline with the commands it saw.
  */
 @QuarkusTest
-@TestProfile(OwnRedisProfile.class)
+@TestProfile(HotPathRoundTripsOnRedisTest.SharedConnections.class)
 class HotPathRoundTripsOnRedisTest {
+
+    /** A Redis of its own, the commands over two shared connections (off by default). */
+    public static class SharedConnections extends OwnRedisProfile {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> settings = new HashMap<>(super.getConfigOverrides());
+            settings.put("cache-domain.redis.shared-connections", "2");
+            return settings;
+        }
+    }
 
     private static final long DEADLINE_SECONDS = 20;
     /** The client of a MONITOR line ({@code 1700000000.1 [0 127.0.0.1:50312] "evalsha" ...}), IPv6 addresses included. */
